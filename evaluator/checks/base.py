@@ -1,0 +1,98 @@
+"""The check protocol, the context every check reads, and the registry checks plug into.
+
+A check is a class with a ``name`` and ``run(context) -> Iterator[Finding]``; decorate it with
+``@register``.  Checks never print, never decide pass/fail and never load a model: everything they
+need (parses, embeddings, reference sets, glossary) is on the ``CheckContext``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, TypeVar
+
+from ..types import AlignedPair, Coverage, Document, Finding, PairScores, Span
+
+
+class Check(Protocol):
+    name: str
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]: ...
+
+
+REGISTRY: dict[str, type] = {}
+_C = TypeVar("_C", bound=type)
+
+
+def register(cls: _C) -> _C:
+    """Class decorator: add a check to the registry under its ``name``."""
+    name = getattr(cls, "name", None)
+    if not name:
+        raise TypeError(f"{cls.__name__} has no name")
+    REGISTRY[name] = cls
+    return cls
+
+
+@dataclass
+class CheckContext:
+    """What a check may look at: both documents, the alignment and everything computed once.
+
+    ``parses[side][i]`` is the spaCy ``Span`` of sentence ``i`` of ``side`` ("original" or
+    "rewritten"); token offsets inside it are relative to ``sentence.start`` via ``token_span``.
+    """
+
+    original: Document
+    rewritten: Document
+    alignment: Sequence[AlignedPair]
+    pairs: Mapping[int, PairScores]  # alignment index -> scores (matched pairs only)
+    coverage: Coverage | None
+    parses: Mapping[str, Sequence[Any]]
+    reference_sets: Any = None
+    glossary: Any = None
+    embeddings: Mapping[str, Any] = field(default_factory=dict)  # side -> np.ndarray [n, d]
+    options: Any = None
+
+    def doc(self, side: str) -> Document:
+        return self.original if side == "original" else self.rewritten
+
+    def matched(self) -> Iterator[tuple[int, AlignedPair]]:
+        """Alignment indices and pairs that have sentences on both sides."""
+        for i, a in enumerate(self.alignment):
+            if a.is_match:
+                yield i, a
+
+    def unit_parses(self, side: str, indices: Sequence[int]) -> list[Any]:
+        return [self.parses[side][i] for i in indices]
+
+    def char_span(self, side: str, sent_index: int, start_char: int, end_char: int) -> Span:
+        """Span for character offsets relative to the start of sentence ``sent_index``."""
+        doc = self.doc(side)
+        base = doc.sentences[sent_index].start
+        return Span.of(doc.text, base + start_char, base + end_char)
+
+    def token_span(self, side: str, sent_index: int, first: Any, last: Any | None = None) -> Span:
+        """Span covering spaCy tokens ``first``..``last`` (inclusive) of a sentence parse."""
+        last = first if last is None else last
+        sent = self.parses[side][sent_index]
+        off = sent.start_char
+        return self.char_span(side, sent_index, first.idx - off, last.idx + len(last.text) - off)
+
+    def sentence_span(self, side: str, indices: Sequence[int]) -> Span | None:
+        return self.doc(side).span_of(tuple(indices))
+
+
+def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
+               on_error: Callable[[str, BaseException], None] | None = None) -> list[Finding]:
+    """Run the named (default: all) registered checks and return findings sorted by severity."""
+    from . import load_all
+
+    load_all()
+    findings: list[Finding] = []
+    for name in names if names is not None else sorted(REGISTRY):
+        cls = REGISTRY[name]
+        try:
+            findings.extend(cls().run(ctx))
+        except Exception as exc:  # a broken check must not lose the rest of the report
+            if on_error is None:
+                raise
+            on_error(name, exc)
+    findings.sort(key=Finding.sort_key)
+    return findings
