@@ -1,0 +1,70 @@
+"""Options shared by the commands that run the model (compare, score, batch)."""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from typing import Any
+
+from ..options import DEFAULT_MODEL, Options
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model and scoring")
+    g.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
+                   help=f"encoder for alignment and BERTScore (default: {DEFAULT_MODEL}, bundled)")
+    g.add_argument("--layer", type=int, default=None, metavar="N",
+                   help="BERTScore layer (default: 3 for the bundled model, bert-score's choice otherwise)")
+    g.add_argument("--idf", action="store_true", help="idf-weighted BERTScore (idf from the original side)")
+    g.add_argument("--rescale", action="store_true", help="rescale BERTScore with a baseline")
+    g.add_argument("--baseline", metavar="TSV", help="baseline file for --rescale (bert-score's format)")
+    g.add_argument("--no-bertscore", action="store_true", help="skip BERTScore (alignment still uses the encoder)")
+    g.add_argument("--lang", default="en", help="language of both texts (default: en)")
+    g.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
+    g.add_argument("--batch-tokens", type=int, default=8192, metavar="N", help="tokens per encoder batch")
+    c = p.add_argument_group("checks")
+    c.add_argument("--reference-set", action="append", default=[], metavar="PATH",
+                   help="extra reference set (people, offices, organisations); repeatable")
+    c.add_argument("--no-bundled-reference-set", action="store_true",
+                   help="do not load the bundled international-news reference set")
+    c.add_argument("--glossary", action="append", default=[], metavar="PATH",
+                   help="terminology glossary (CSV, TOML or TBX); repeatable")
+    c.add_argument("--checks", metavar="NAMES", help="comma-separated checks to run (default: all)")
+    p.add_argument("--max-input-mb", type=float, default=20.0, metavar="MB",
+                   help="refuse input files larger than this (default: 20)")
+
+
+def options_from_args(args: Any) -> Options:
+    if args.lang != "en":
+        from ..errors import InputError
+
+        raise InputError(f"--lang {args.lang}: only English (en) is supported by the bundled parser")
+    if args.layer is not None and args.layer < 1:
+        from ..errors import InputError
+
+        raise InputError(f"--layer {args.layer}: must be a positive layer number")
+    return Options(
+        model=args.model,
+        layer=args.layer,
+        idf=args.idf,
+        bertscore=not args.no_bertscore,
+        rescale=args.rescale or bool(args.baseline),
+        baseline_path=args.baseline,
+        lang=args.lang,
+        device=args.device,
+        batch_tokens=args.batch_tokens,
+        reference_sets=tuple(args.reference_set),
+        glossaries=tuple(args.glossary),
+        use_bundled_reference_set=not args.no_bundled_reference_set,
+        checks=tuple(c.strip() for c in args.checks.split(",") if c.strip()) if args.checks else None,
+        max_input_bytes=int(args.max_input_mb * 1024 * 1024),
+        cache_dir=getattr(args, "cache_dir", None),
+    )
+
+
+def command_line(args: Any) -> str:
+    return "evaluator " + " ".join(shlex.quote(a) for a in args.argv)
+
+
+def err(msg: str) -> None:
+    sys.stderr.write(msg + "\n")

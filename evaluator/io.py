@@ -1,0 +1,185 @@
+"""Reading documents: encodings, newline normalisation and one-line errors for unusable files.
+
+Accepted encodings are UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM.  Text that is not
+valid UTF-8 and carries no BOM is rejected with a clear message rather than guessed: a Latin-1 or
+cp1252 file decodes "successfully" as either, so any guess would silently change quotes and dashes
+(which the checks compare).  Newlines are normalised to ``"\\n"``; every offset downstream refers to
+the normalised text held in ``LoadedText.text``.
+"""
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DocumentError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+
+# Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+)
+
+# Magic numbers of formats people save an article in by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx/.odt/.xlsx is one)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file"),
+    (b"\x7fELF", "an executable"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+# C0/C1 control characters other than the whitespace ones plain text legitimately contains.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_SAMPLE = 65536
+_CONTROL_RATIO = 0.01
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    """A document's normalised text and where it came from."""
+
+    text: str
+    path: str | None
+    encoding: str
+    markdown: bool
+
+
+def read_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
+    """Read a .txt or .md document, or raise ``DocumentError`` naming the file and the problem."""
+    p = Path(path)
+    data = _read_bytes(p, max_bytes)
+    text, encoding = _decode(p, data)
+    _validate_text(p, text)
+    markdown = p.suffix.lower() in MARKDOWN_SUFFIXES
+    log.debug("read %s (%d chars, %s, markdown=%s)", p, len(text), encoding, markdown)
+    return LoadedText(text=text, path=str(p), encoding=encoding, markdown=markdown)
+
+
+def read_text(text: str, *, name: str = "<text>", markdown: bool = False) -> LoadedText:
+    """Wrap a string given through the Python API, with the same validation as a file."""
+    if not isinstance(text, str):
+        raise DocumentError(name, f"expected a str, got {type(text).__name__}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text:
+        raise DocumentError(name, "text is empty")
+    if "\x00" in text:
+        raise DocumentError(name, "text contains NUL characters; it looks like binary data, not text")
+    text = normalise_newlines(text)
+    _validate_text(name, text)
+    return LoadedText(text=text, path=None, encoding="unicode", markdown=markdown)
+
+
+def read_lines(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
+    """Lines of a line-aligned test set (one segment per line; empty lines kept as "")."""
+    loaded = read_document(path, max_bytes=max_bytes)
+    lines = loaded.text.split("\n")
+    # A final newline terminates the last line; it does not open another one.
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF (the same number of lines, shorter text)."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bytes(p: Path, max_bytes: int) -> bytes:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise DocumentError(p, "file not found") from None
+    except PermissionError:
+        raise DocumentError(p, "permission denied (cannot read the file)") from None
+    except OSError as exc:
+        raise DocumentError(p, f"cannot read the file ({exc.strerror or exc})") from None
+    if p.is_dir():
+        raise DocumentError(p, "is a directory, not a text file")
+    if st.st_size > max_bytes:
+        raise DocumentError(
+            p, f"{_mb(st.st_size)} MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb"
+        )
+    try:
+        with p.open("rb") as fh:
+            # Read one byte past the limit so a file that grew after stat() is still caught.
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise DocumentError(p, "permission denied (cannot read the file)") from None
+    except IsADirectoryError:
+        raise DocumentError(p, "is a directory, not a text file") from None
+    except OSError as exc:
+        raise DocumentError(p, f"cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise DocumentError(
+            p, f"{_mb(len(data))}+ MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb"
+        )
+    if not data:
+        raise DocumentError(p, "file is empty")
+    return data
+
+
+def _decode(p: Path, data: bytes) -> tuple[str, str]:
+    """Decode by BOM, else strict UTF-8; reject binary formats before trying."""
+    for bom, name, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(
+                    p, f"not valid {name.upper()} despite its byte-order mark (at byte offset {exc.start})"
+                ) from None
+            return normalise_newlines(text.lstrip("\ufeff")), name
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise DocumentError(p, f"looks like {what}, not plain text; convert it to .txt or .md first")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DocumentError(
+            p, f"contains NUL bytes (first at offset {nul}); it looks like a binary file, not plain text"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start]
+        raise DocumentError(
+            p, f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); re-save as UTF-8"
+        ) from None
+    return normalise_newlines(text), "utf-8"
+
+
+def _validate_text(where: object, text: str) -> None:
+    if not text:
+        raise DocumentError(where, "file is empty" if isinstance(where, Path) else "text is empty")
+    if not text.strip():
+        raise DocumentError(where, "contains only whitespace")
+    if "\x00" in text:
+        raise DocumentError(where, "contains NUL characters; it looks like binary data, not plain text")
+    sample = text[:_CONTROL_SAMPLE]
+    controls = len(_CONTROL_RE.findall(sample))
+    if controls and controls / len(sample) > _CONTROL_RATIO:
+        raise DocumentError(
+            where, f"{controls} control characters in the first {len(sample)}; it looks like binary data"
+        )
+
+
+def _mb(n: int) -> str:
+    value = n / (1024 * 1024)
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value >= 0.1 else f"{value:.2g}"

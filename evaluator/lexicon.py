@@ -1,0 +1,176 @@
+"""Read-only access to a local WordNet 3.x database (antonyms, synonyms) for the lexical checks.
+
+The database is the Princeton "dict" layout (``index.noun``, ``data.noun`` ... as shipped by Debian's
+``wordnet-base`` in ``/usr/share/wordnet``).  We read it directly rather than through NLTK's
+``WordNetCorpusReader`` because that reader needs a ``lexnames`` file the Debian package does not
+ship, refuses paths outside ``nltk.data.path`` and parses every index file up front (seconds);
+here a lookup is a binary search in the sorted index file plus one seek in the data file, so
+loading costs nothing.  Nothing is ever downloaded.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import mmap
+import os
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WORDNET = "/usr/share/wordnet"
+ENV_VAR = "EVALUATOR_WORDNET"
+
+_POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
+# spaCy coarse POS -> WordNet POS
+UPOS_TO_WN = {"NOUN": "n", "PROPN": "n", "VERB": "v", "AUX": "v", "ADJ": "a", "ADV": "r"}
+
+Synset = tuple[str, int]  # (pos file key "n"/"v"/"a"/"r", byte offset)
+
+
+class WordNet:
+    """Antonym and synonym look-ups over a WordNet database folder (thread-safe, lazy)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        missing = [f"{k}.{v}" for v in _POS_FILES.values() for k in ("index", "data")
+                   if not (self.root / f"{k}.{v}").is_file()]
+        if missing:
+            raise FileNotFoundError(f"not a WordNet database folder ({self.root}): missing {', '.join(missing)}")
+        self._maps: dict[str, mmap.mmap] = {}
+        self._lock = threading.Lock()
+
+    def _map(self, name: str) -> mmap.mmap:
+        with self._lock:
+            m = self._maps.get(name)
+            if m is None:
+                with open(self.root / name, "rb") as fh:
+                    m = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                self._maps[name] = m
+            return m
+
+    def _index_line(self, pos: str, lemma: str) -> bytes | None:
+        """Binary-search the sorted index file of ``pos`` for ``lemma``'s line."""
+        m = self._map(f"index.{_POS_FILES[pos]}")
+        key = lemma.encode("utf-8") + b" "
+        lo, hi = 0, len(m)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = m.rfind(b"\n", 0, mid) + 1
+            end = m.find(b"\n", start)
+            end = len(m) if end < 0 else end
+            line = m[start:end]
+            if line.startswith(b"  "):  # licence header sorts before every lemma
+                lo = end + 1
+            elif line.startswith(key):
+                return line
+            elif line < key:
+                lo = end + 1
+            else:
+                hi = start
+        return None
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance per path
+    def synsets(self, lemma: str, pos: str | None = None) -> tuple[Synset, ...]:
+        """Synsets of ``lemma`` (lower-cased, spaces as underscores), optionally of one POS."""
+        lemma = lemma.strip().lower().replace(" ", "_")
+        if not lemma:
+            return ()
+        out: list[Synset] = []
+        for p in [pos] if pos else list(_POS_FILES):
+            if p not in _POS_FILES:
+                continue
+            line = self._index_line(p, lemma)
+            if line is None:
+                continue
+            parts = line.split()
+            n_syn, n_ptr = int(parts[2]), int(parts[3])
+            offsets = parts[4 + n_ptr + 2: 4 + n_ptr + 2 + n_syn]
+            out.extend((p, int(o)) for o in offsets)
+        return tuple(out)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def _record(self, syn: Synset) -> tuple[tuple[str, ...], tuple[tuple[str, Synset, int, int], ...], str]:
+        """(words, pointers (symbol, target, source word no, target word no), synset type)."""
+        pos, offset = syn
+        m = self._map(f"data.{_POS_FILES[pos]}")
+        end = m.find(b"\n", offset)
+        parts = m[offset: end if end >= 0 else len(m)].split(b" | ", 1)[0].decode("utf-8").split()
+        ss_type = parts[2]
+        n_words = int(parts[3], 16)
+        words = tuple(parts[4 + 2 * i].lower().split("(")[0] for i in range(n_words))
+        i = 4 + 2 * n_words
+        n_ptr = int(parts[i])
+        ptrs = []
+        for k in range(n_ptr):
+            sym, off, p, st = parts[i + 1 + 4 * k: i + 5 + 4 * k]
+            p = "a" if p == "s" else p
+            ptrs.append((sym, (p, int(off)), int(st[:2], 16), int(st[2:], 16)))
+        return words, tuple(ptrs), ss_type
+
+    def synonyms(self, lemma: str, pos: str | None = None) -> frozenset[str]:
+        """Every word sharing a synset with ``lemma``."""
+        return frozenset(w for s in self.synsets(lemma, pos) for w in self._record(s)[0])
+
+    def _direct_antonyms(self, syn: Synset, word_no: int | None) -> set[Synset]:
+        words, ptrs, _ = self._record(syn)
+        return {t for sym, t, src, _tgt in ptrs if sym == "!" and (word_no is None or src in (0, word_no))}
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def antonyms(self, lemma: str, pos: str | None = None) -> frozenset[str]:
+        """Words opposite in meaning to ``lemma``: direct antonyms, antonyms through similar-to
+        (adjective satellites) and through derivationally related forms, with their synset-mates."""
+        lemma = lemma.strip().lower().replace(" ", "_")
+        targets: set[Synset] = set()
+        for syn in self.synsets(lemma, pos):
+            words, ptrs, ss_type = self._record(syn)
+            word_no = words.index(lemma) + 1 if lemma in words else None
+            targets |= self._direct_antonyms(syn, word_no)
+            for sym, t, src, _tgt in ptrs:
+                if sym == "&" and ss_type == "s":  # satellite -> head adjective -> its antonyms
+                    targets |= self._direct_antonyms(t, None)
+                elif sym in ("+", "\\") and (word_no is None or src == word_no):
+                    # derivational neighbour ("increase" n -> "increase" v -> "decrease")
+                    targets |= self._direct_antonyms(t, None)
+        out: set[str] = set()
+        for t in targets:
+            words, ptrs, ss_type = self._record(t)
+            out.update(words)
+            if t[0] == "a":  # the antonym head's satellites ("small" -> "tiny", "little")
+                for sym, s, _src, _tgt in ptrs:
+                    if sym == "&":
+                        out.update(self._record(s)[0])
+        out.discard(lemma)
+        return frozenset(out - self.synonyms(lemma, pos))
+
+    def are_antonyms(self, a: str, b: str, pos: str | None = None) -> bool:
+        """True when ``b`` is an antonym of ``a`` (either direction) and not also a synonym."""
+        a_, b_ = a.lower().replace(" ", "_"), b.lower().replace(" ", "_")
+        if a_ == b_ or b_ in self.synonyms(a_, pos) or a_ in self.synonyms(b_, pos):
+            return False
+        return b_ in self.antonyms(a_, pos) or a_ in self.antonyms(b_, pos)
+
+
+_lock = threading.Lock()
+_cache: dict[str, WordNet | None] = {}
+
+
+def wordnet_path(path: str | None = None) -> str:
+    """The WordNet folder to use: ``path``, else ``$EVALUATOR_WORDNET``, else /usr/share/wordnet."""
+    return path or os.environ.get(ENV_VAR) or DEFAULT_WORDNET
+
+
+def load_wordnet(path: str | None = None) -> WordNet | None:
+    """The WordNet database at ``path`` (opened once per path), or None with one warning if absent."""
+    root = wordnet_path(path)
+    with _lock:
+        if root in _cache:
+            return _cache[root]
+        try:
+            wn: WordNet | None = WordNet(root)
+        except (FileNotFoundError, OSError) as exc:
+            log.warning("WordNet not available (%s); antonym checks are skipped. Install Debian's "
+                        "wordnet-base or set %s to a WordNet 'dict' folder.", exc, ENV_VAR)
+            wn = None
+        _cache[root] = wn
+        return wn

@@ -1,0 +1,1 @@
+"""Metrics: sacrebleu's lexical metrics, BERTScore, and significance tests."""
