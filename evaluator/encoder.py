@@ -275,6 +275,8 @@ class Encoder:
     # -- tokenisation -------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str]) -> list[tuple[list[int], np.ndarray]]:
         """Ids as bert_score's ``sent_encode`` makes them (untruncated) and offsets into each text."""
+        if not texts:
+            return []
         stripped = [t.strip() for t in texts]
         enc = self._tokenizer(
             stripped,
@@ -305,6 +307,8 @@ class Encoder:
         return self._encode(texts, full=False)
 
     def _encode(self, texts: Sequence[str], full: bool) -> list[Encoding]:
+        if not texts:
+            return []
         todo: list[str] = []
         seen: set[str] = set()
         for t in texts:

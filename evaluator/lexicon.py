@@ -117,15 +117,17 @@ class WordNet:
         return {t for sym, t, src, _tgt in ptrs if sym == "!" and (word_no is None or src in (0, word_no))}
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019
-    def antonyms(self, lemma: str, pos: str | None = None) -> frozenset[str]:
-        """Words opposite in meaning to ``lemma``: direct antonyms, antonyms through similar-to
-        (adjective satellites) and through derivationally related forms, with their synset-mates."""
+    def antonyms(self, lemma: str, pos: str | None = None, indirect: bool = True) -> frozenset[str]:
+        """Words opposite in meaning to ``lemma``: direct antonyms with their synset-mates and, with
+        ``indirect``, antonyms through similar-to (adjective satellites) and derivationally related forms."""
         lemma = lemma.strip().lower().replace(" ", "_")
         targets: set[Synset] = set()
         for syn in self.synsets(lemma, pos):
             words, ptrs, ss_type = self._record(syn)
             word_no = words.index(lemma) + 1 if lemma in words else None
             targets |= self._direct_antonyms(syn, word_no)
+            if not indirect:
+                continue
             for sym, t, src, _tgt in ptrs:
                 if sym == "&" and ss_type == "s":  # satellite -> head adjective -> its antonyms
                     targets |= self._direct_antonyms(t, None)
@@ -136,19 +138,47 @@ class WordNet:
         for t in targets:
             words, ptrs, ss_type = self._record(t)
             out.update(words)
-            if t[0] == "a":  # the antonym head's satellites ("small" -> "tiny", "little")
+            if indirect and t[0] == "a":  # the antonym head's satellites ("small" -> "tiny", "little")
                 for sym, s, _src, _tgt in ptrs:
                     if sym == "&":
                         out.update(self._record(s)[0])
         out.discard(lemma)
         return frozenset(out - self.synonyms(lemma, pos))
 
-    def are_antonyms(self, a: str, b: str, pos: str | None = None) -> bool:
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def _neighbourhood(self, lemma: str, pos: str | None) -> frozenset[Synset]:
+        """Synsets of ``lemma`` plus their similar-to, also-see, verb-group, derivation and pertainym links."""
+        out: set[Synset] = set()
+        for syn in self.synsets(lemma, pos):
+            out.add(syn)
+            out.update(t for sym, t, _s, _t in self._record(syn)[1] if sym in ("&", "^", "$", "+", "\\"))
+        return frozenset(out)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def _opposite_synsets(self, lemma: str, pos: str | None) -> frozenset[Synset]:
+        return frozenset(t for syn in self._neighbourhood(lemma, pos) for sym, t, _s, _t in self._record(syn)[1]
+                         if sym == "!")
+
+    def are_opposed(self, a: str, b: str, pos: str | None = None) -> bool:
+        """Antonymy through one hop on either side: ``a``'s neighbourhood has an antonym link into ``b``'s
+        ("injured" ~ "uninjured" ~ "unharmed"); broader and less certain than ``are_antonyms``."""
+        a_, b_ = a.lower().replace(" ", "_"), b.lower().replace(" ", "_")
+        if self.are_synonyms(a_, b_, pos) or self._neighbourhood(a_, pos) & self._neighbourhood(b_, pos):
+            return False  # near-synonyms: the same head adjective, or linked to one another
+        return bool(self._opposite_synsets(a_, pos) & self._neighbourhood(b_, pos)) or bool(
+            self._opposite_synsets(b_, pos) & self._neighbourhood(a_, pos))
+
+    def are_synonyms(self, a: str, b: str, pos: str | None = None) -> bool:
+        """True when ``a`` and ``b`` share a synset."""
+        a_, b_ = a.lower().replace(" ", "_"), b.lower().replace(" ", "_")
+        return a_ == b_ or b_ in self.synonyms(a_, pos) or a_ in self.synonyms(b_, pos)
+
+    def are_antonyms(self, a: str, b: str, pos: str | None = None, indirect: bool = True) -> bool:
         """True when ``b`` is an antonym of ``a`` (either direction) and not also a synonym."""
         a_, b_ = a.lower().replace(" ", "_"), b.lower().replace(" ", "_")
-        if a_ == b_ or b_ in self.synonyms(a_, pos) or a_ in self.synonyms(b_, pos):
+        if self.are_synonyms(a_, b_, pos):
             return False
-        return b_ in self.antonyms(a_, pos) or a_ in self.antonyms(b_, pos)
+        return b_ in self.antonyms(a_, pos, indirect) or a_ in self.antonyms(b_, pos, indirect)
 
 
 _lock = threading.Lock()

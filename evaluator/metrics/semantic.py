@@ -177,7 +177,10 @@ def score_pairs(
             r_best = sim.max(dim=1).values.numpy()
             p_np, r_np, f_np = P.numpy(), R.numpy(), F.numpy()
             for row, i in enumerate(idx):
-                p, r, f = float(p_np[row]), float(r_np[row]), float(f_np[row])
+                # All-zero idf weights (e.g. a candidate that is only "." when every reference has
+                # one) make bert_score's P or R 0/0 = NaN; report 0 as it does for empty texts.
+                p, r, f = (0.0 if math.isnan(x) else x for x in (float(p_np[row]), float(r_np[row]),
+                                                                 float(f_np[row])))
                 if baseline is not None:
                     p, r, f = ((x - bx) / (1.0 - bx) for x, bx in zip((p, r, f), baseline, strict=True))
                 cn, rn = len(c_enc[row].input_ids), len(r_enc[row].input_ids)

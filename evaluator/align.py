@@ -1,0 +1,365 @@
+"""Monotonic sentence alignment of an original and its rewrite (1-1, 1-2, 2-1, 1-3, 3-1, 1-0, 0-1).
+
+How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
+
+* A match of ``k`` original and ``l`` rewritten sentences earns ``(k + l) * (s - MIN_SIMILARITY)``
+  minus ``MERGE_PENALTY`` per extra sentence, where ``s`` is the cosine of the two units (a unit's
+  embedding is the normalised mean of its sentences').  A skip (omission / addition) earns 0, i.e.
+  it costs ``1 - MIN_SIMILARITY`` per sentence relative to a perfect match; so leading and trailing
+  gaps (excerpts) are free and a pair below ``MIN_SIMILARITY`` is never made.
+* A merge is only allowed when the merged unit is more similar than each of its parts
+  (``MERGE_MARGIN``): adding a sentence that is not part of the translation dilutes the mean and
+  lowers the cosine, so a dropped sentence next to a good 1-1 stays an omission.
+* Memory is linear: documents up to ``FULL_MATRIX_CELLS`` cells use the full similarity matrix;
+  longer ones are aligned coarse-to-fine (as Vecalign does): sentences are averaged in chunks of
+  ``COARSEN_FACTOR``, the chunks are aligned (recursively), and the sentence-level DP runs only in a
+  band of ``window`` columns around the coarse path.  DP tables are stored per row, band wide.
+* Swaps: a monotonic path cannot represent two swapped sentences; the DP aligns one of them and
+  leaves the other as an omission plus an addition.  A post-pass pairs an omission with a nearby
+  addition (within ``SWAP_RADIUS`` entries of the output) whose similarity reaches
+  ``SWAP_MIN_SIMILARITY``; the pair is placed at the original's position, so such pairs are the
+  only ones whose rewritten index can go backwards.
+* ``lexical(a, b)`` (e.g. chrF/100) only breaks near-ties: it is evaluated for the few rewrite
+  candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and adds at most
+  ``LEXICAL_WEIGHT`` to that 1-1 cell's gain.
+
+Deterministic: ties go to the first transition in ``_kinds`` order and to the lower index.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .types import AlignedPair, Document
+
+log = logging.getLogger(__name__)
+
+MIN_SIMILARITY = 0.40  # MiniLM: paraphrases >= 0.75, cut fragments ~0.42-0.9, same-article noise ~0.35
+MERGE_PENALTY = 0.10
+MERGE_MARGIN = 0.02
+SWAP_MIN_SIMILARITY = 0.60
+SWAP_RADIUS = 4
+FULL_MATRIX_CELLS = 4_000_000
+COARSE_FULL_CELLS = 250_000
+COARSEN_FACTOR = 4
+DEFAULT_WINDOW = 32
+LEXICAL_WEIGHT = 0.10
+LEXICAL_TIE_MARGIN = 0.05
+LEXICAL_MAX_CANDIDATES = 3
+
+_START, _OMIT, _ADD = 0, 1, 2  # move codes; a match of kind _kinds[c] has code c + 3
+
+
+@dataclass(frozen=True)
+class _Params:
+    """Scoring of one DP level."""
+
+    offset: float  # the similarity at which a match is worth exactly as much as skipping
+    min_sim: float
+    kinds: tuple[tuple[int, int], ...]
+    merge_penalty: float = MERGE_PENALTY
+    merge_margin: float = MERGE_MARGIN
+
+
+def _kinds(max_merge: int) -> tuple[tuple[int, int], ...]:
+    """Match shapes (ko original, kr rewritten sentences) allowed for ``max_merge``."""
+    out = [(1, 1)]
+    for size in range(2, max(1, max_merge) + 1):
+        out += [(1, size), (size, 1)]
+    return tuple(out)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+def _run_norms(e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Norms of the sums of 2 and 3 consecutive unit vectors, indexed by the run's first sentence."""
+    n = len(e)
+    d1 = np.einsum("ij,ij->i", e[:-1], e[1:]) if n > 1 else np.zeros(0, np.float32)
+    d2 = np.einsum("ij,ij->i", e[:-2], e[2:]) if n > 2 else np.zeros(0, np.float32)
+    norm2 = np.sqrt(np.maximum(2.0 + 2.0 * d1, 1e-12))
+    norm3 = np.sqrt(np.maximum(3.0 + 2.0 * (d1[:-1] + d1[1:] + d2), 1e-12)) if n > 2 else d2
+    return norm2, norm3
+
+
+_PAD = 3  # columns of NaN kept left of every similarity row, so j-1 .. j-3 are plain slices
+
+
+def _padded(arr: np.ndarray, left: int = _PAD, right: int = _PAD) -> np.ndarray:
+    return np.concatenate([np.full(left, np.nan, np.float32), arr.astype(np.float32), np.full(right, np.nan,
+                                                                                                np.float32)])
+
+
+class _Sims:
+    """Similarity rows of each original sentence, over the columns its DP rows can touch."""
+
+    def __init__(self, o: np.ndarray, r: np.ndarray, lo: np.ndarray, hi: np.ndarray, full: bool) -> None:
+        n, m = len(o), len(r)
+        self.rows: list[tuple[int, np.ndarray]] = []
+        if full:
+            s = np.full((n, m + _PAD), np.nan, np.float32)
+            s[:, _PAD:] = o @ r.T
+            self.rows = [(0, s[i]) for i in range(n)]
+            return
+        for i in range(n):
+            # Original sentence i is used by DP rows i+1 .. i+3, at columns j-1 .. j-3.
+            c0 = max(0, int(lo[i + 1]) - _PAD)
+            c1 = min(m, int(hi[min(n, i + 3)]))
+            self.rows.append((c0, _padded(r[c0:c1] @ o[i], right=0)))
+
+    def values(self, i: int) -> tuple[int, np.ndarray]:
+        """The first column and the similarities of original sentence ``i`` (without padding)."""
+        c0, vec = self.rows[i]
+        return c0, vec[_PAD:]
+
+    def at(self, i: int, start: int, width: int) -> np.ndarray:
+        """Similarities of original sentence ``i`` with rewrite columns ``start .. start+width-1``."""
+        c0, vec = self.rows[i]
+        return vec[start - c0 + _PAD: start - c0 + _PAD + width]
+
+
+def _take(row: np.ndarray, lo: int, start: int, width: int) -> np.ndarray:
+    """DP scores of columns ``start ..`` in a band-wide row beginning at ``lo``; -inf outside the band."""
+    out = np.full(width, -np.inf)
+    a, b = max(start, lo), min(start + width, lo + len(row))
+    if a < b:
+        out[a - start: b - start] = row[a - lo: b - lo]
+    return out
+
+
+def _dp(o: np.ndarray, r: np.ndarray, lo: np.ndarray, hi: np.ndarray, sims: _Sims, p: _Params,
+        bonus: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> list[tuple[int, int]]:
+    """Best monotonic path through the band; returns the moves (ko, kr) from the start to the end."""
+    n, m = len(o), len(r)
+    no2, no3 = _run_norms(o)
+    nr2, nr3 = (_padded(x) for x in _run_norms(r))
+    max_l = max(kr for _, kr in p.kinds)
+    max_k = max(ko for ko, _ in p.kinds)
+    scores: dict[int, np.ndarray] = {}
+    moves: list[np.ndarray] = []
+    for i in range(n + 1):
+        start, width = int(lo[i]), int(hi[i] - lo[i] + 1)
+        best = np.full(width, -np.inf)
+        mv = np.zeros(width, np.int8)
+        if i == 0:
+            best[0] = 0.0  # lo[0] == 0: the start cell
+        else:
+            prev = _take(scores[i - 1], int(lo[i - 1]), start, width)
+            upd = prev > best
+            best[upd], mv[upd] = prev[upd], _OMIT
+            s_o = {kr: sims.at(i - 1, start - kr, width) for kr in range(1, max_l + 1)}  # S[i-1, j-kr]
+            s_r = {ko: sims.at(i - ko, start - 1, width) for ko in range(2, max_k + 1) if i - ko >= 0}
+            for code, (ko, kr) in enumerate(p.kinds, start=3):
+                if i - ko < 0:
+                    continue
+                comp: np.ndarray | None = None
+                if ko == 1 and kr == 1:
+                    s = s_o[1]
+                elif ko == 1 and kr == 2:
+                    s = (s_o[1] + s_o[2]) / nr2[start - 2 + _PAD: start - 2 + _PAD + width]
+                    comp = np.maximum(s_o[1], s_o[2])
+                elif ko == 1 and kr == 3:
+                    s = (s_o[1] + s_o[2] + s_o[3]) / nr3[start - 3 + _PAD: start - 3 + _PAD + width]
+                    comp = np.maximum.reduce([s_o[1], s_o[2], s_o[3], (s_o[2] + s_o[3]) / nr2[start - 3 + _PAD: start - 3 + _PAD + width],
+                                              (s_o[1] + s_o[2]) / nr2[start - 2 + _PAD: start - 2 + _PAD + width]])
+                elif ko == 2 and kr == 1:
+                    s = (s_r[2] + s_o[1]) / no2[i - 2]
+                    comp = np.maximum(s_r[2], s_o[1])
+                elif ko == 3 and kr == 1:
+                    s = (s_r[3] + s_r[2] + s_o[1]) / no3[i - 3]
+                    comp = np.maximum.reduce([s_r[3], s_r[2], s_o[1], (s_r[3] + s_r[2]) / no2[i - 3],
+                                              (s_r[2] + s_o[1]) / no2[i - 2]])
+                else:  # pragma: no cover - _kinds only builds the shapes above
+                    raise ValueError(f"unsupported alignment kind {ko}-{kr}")
+                gain = (ko + kr) * (s - p.offset) - p.merge_penalty * (ko + kr - 2)
+                ok = s >= p.min_sim
+                if comp is not None:
+                    ok &= s >= comp + p.merge_margin
+                elif bonus and (i - 1) in bonus:
+                    cols, extra = bonus[i - 1]
+                    add = np.zeros(width)
+                    inside = (cols + 1 >= start) & (cols + 1 < start + width)
+                    add[cols[inside] + 1 - start] = extra[inside]
+                    gain = gain + add
+                cand = np.where(ok, _take(scores[i - ko], int(lo[i - ko]), start - kr, width) + gain, -np.inf)
+                upd = cand > best
+                best[upd], mv[upd] = cand[upd], code
+        # Additions move along the row: D[j] = max(best[j], D[j-1]) is a running maximum.  On a tie
+        # the addition wins, so the backtrace reaches the lower rewrite index for the match.
+        run = np.maximum.accumulate(best)
+        before = np.concatenate([[-np.inf], run[:-1]])
+        mv[(before >= best) & (before > -np.inf)] = _ADD
+        scores[i] = run
+        scores.pop(i - max_k - 1, None)
+        moves.append(mv)
+    path: list[tuple[int, int]] = []
+    i, j = n, m
+    while i or j:
+        code = int(moves[i][j - lo[i]])
+        if code == _OMIT:
+            step = (1, 0)
+        elif code == _ADD:
+            step = (0, 1)
+        elif code >= 3:
+            step = p.kinds[code - 3]
+        else:  # pragma: no cover - the band always connects (0, 0) to (n, m)
+            raise RuntimeError(f"alignment backtrace stuck at ({i}, {j})")
+        path.append(step)
+        i, j = i - step[0], j - step[1]
+    path.reverse()
+    return path
+
+
+def _band_from_points(points: list[tuple[int, int]], n: int, m: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row column range [lo, hi] around a monotone path of DP points, ``w`` columns each side."""
+    gmin = np.full(n + 1, np.inf)
+    gmax = np.full(n + 1, -np.inf)
+    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+        if xb == xa:
+            gmin[xa] = min(gmin[xa], ya, yb)
+            gmax[xa] = max(gmax[xa], ya, yb)
+            continue
+        rows = np.arange(xa, xb + 1)
+        g = ya + (rows - xa) * ((yb - ya) / (xb - xa))
+        gmin[rows] = np.minimum(gmin[rows], g)
+        gmax[rows] = np.maximum(gmax[rows], g)
+    nxt = np.append(gmax[1:], gmax[-1])
+    lo = np.clip(np.floor(gmin) - w, 0, m).astype(np.int64)
+    hi = np.clip(np.ceil(np.maximum(gmax, nxt)) + w, 0, m).astype(np.int64)
+    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
+def _coarsen(e: np.ndarray, f: int) -> np.ndarray:
+    """Normalised means of consecutive chunks of ``f`` sentences."""
+    return _normalise(np.add.reduceat(e, np.arange(0, len(e), f), axis=0).astype(np.float32))
+
+
+def _background(o: np.ndarray, r: np.ndarray, samples: int = 4096) -> float:
+    """Median similarity of random pairs: what unrelated chunks of these documents score."""
+    rng = np.random.default_rng(0)
+    ii = rng.integers(0, len(o), samples)
+    jj = rng.integers(0, len(r), samples)
+    return float(np.median(np.einsum("ij,ij->i", o[ii], r[jj])))
+
+
+def _band(o: np.ndarray, r: np.ndarray, window: int, full_cells: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The DP band: full below ``full_cells``, else around the path of the coarsened documents."""
+    n, m = len(o), len(r)
+    if n * m <= full_cells or min(n, m) <= COARSEN_FACTOR:
+        return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64), True
+    f = COARSEN_FACTOR
+    oc, rc = _coarsen(o, f), _coarsen(r, f)
+    clo, chi, cfull = _band(oc, rc, window, COARSE_FULL_CELLS)
+    params = _Params(offset=_background(oc, rc), min_sim=-1.0, kinds=((1, 1),), merge_penalty=0.0)
+    path = _dp(oc, rc, clo, chi, _Sims(oc, rc, clo, chi, cfull), params)
+    points, ci, cj = [(0, 0)], 0, 0
+    for ko, kr in path:
+        ci, cj = ci + ko, cj + kr
+        points.append((min(ci * f, n), min(cj * f, m)))
+    lo, hi = _band_from_points(points, n, m, max(window, 2 * f))
+    return lo, hi, False
+
+
+def _unit_similarity(o: np.ndarray, r: np.ndarray, oi: tuple[int, ...], rj: tuple[int, ...]) -> float:
+    if not oi or not rj:
+        return 0.0
+    a = o[list(oi)].sum(axis=0)
+    b = r[list(rj)].sum(axis=0)
+    return float(a @ b / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12))
+
+
+def _lexical_bonus(sims: _Sims, original: Document, rewritten: Document,
+                   lexical: Callable[[str, str], float], min_sim: float) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Lexical scores for the near-tied best candidates of each original sentence (a handful of cells)."""
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    calls = 0
+    for i in range(len(sims.rows)):
+        c0, vec = sims.values(i)
+        if len(vec) < 2:
+            continue
+        order = np.argsort(-vec, kind="stable")[:LEXICAL_MAX_CANDIDATES]
+        top = float(vec[order[0]])
+        keep = order[(vec[order] >= top - LEXICAL_TIE_MARGIN) & (vec[order] >= min_sim)]
+        if len(keep) < 2:
+            continue
+        cols = keep + c0
+        text = original.sentences[i].text
+        vals = np.array([float(lexical(text, rewritten.sentences[int(j)].text)) for j in cols])
+        calls += len(cols)
+        out[i] = (cols.astype(np.int64), LEXICAL_WEIGHT * np.clip(vals, 0.0, 1.0))
+    log.debug("lexical tie-breaker evaluated on %d cells", calls)
+    return out
+
+
+def _pair_swaps(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float) -> list[AlignedPair]:
+    """Pair omissions with nearby additions that match them well (swapped sentences)."""
+    omissions = [(p, q.original[0]) for p, q in enumerate(pairs) if not q.rewritten]
+    additions = [(p, q.rewritten[0]) for p, q in enumerate(pairs) if not q.original]
+    cands: list[tuple[float, int, int, int, int]] = []
+    for po, i in omissions:
+        for pa, j in additions:
+            if abs(po - pa) <= SWAP_RADIUS:
+                s = float(o[i] @ r[j])
+                if s >= min_sim:
+                    cands.append((-s, i, j, po, pa))
+    cands.sort()
+    used_o: set[int] = set()
+    used_a: set[int] = set()
+    replace: dict[int, AlignedPair] = {}
+    drop: set[int] = set()
+    for neg, i, j, po, pa in cands:
+        if po in used_o or pa in used_a:
+            continue
+        used_o.add(po)
+        used_a.add(pa)
+        replace[po] = AlignedPair((i,), (j,), -neg)
+        drop.add(pa)
+    if replace:
+        log.debug("paired %d swapped sentence(s)", len(replace))
+    return [replace.get(p, q) for p, q in enumerate(pairs) if p not in drop]
+
+
+def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritten: Document, *,
+          lexical: Callable[[str, str], float] | None = None, max_merge: int = 3, window: int | None = None,
+          min_similarity: float = MIN_SIMILARITY) -> list[AlignedPair]:
+    """Align the sentences of ``original`` and ``rewritten``; every sentence appears exactly once.
+
+    ``orig_emb`` / ``rew_emb`` are the L2-normalised sentence embeddings in sentence order.
+    ``window`` forces the banded DP with that many columns each side of the coarse path (default:
+    full matrix below ``FULL_MATRIX_CELLS`` cells, else ``DEFAULT_WINDOW``).
+    """
+    o = np.ascontiguousarray(orig_emb, dtype=np.float32)
+    r = np.ascontiguousarray(rew_emb, dtype=np.float32)
+    n, m = len(original.sentences), len(rewritten.sentences)
+    if o.shape[0] != n or r.shape[0] != m:
+        raise ValueError(f"embeddings {o.shape[0]}x / {r.shape[0]}x do not match {n} / {m} sentences")
+    if n == 0 or m == 0:
+        return [AlignedPair((i,), (), 0.0) for i in range(n)] + [AlignedPair((), (j,), 0.0) for j in range(m)]
+    if o.ndim != 2 or r.ndim != 2 or o.shape[1] != r.shape[1]:
+        raise ValueError(f"embedding shapes {o.shape} and {r.shape} are not [n, d] / [m, d]")
+    full_cells = 0 if window is not None else FULL_MATRIX_CELLS
+    lo, hi, full = _band(o, r, window if window is not None else DEFAULT_WINDOW, full_cells)
+    sims = _Sims(o, r, lo, hi, full)
+    bonus = _lexical_bonus(sims, original, rewritten, lexical, min_similarity) if lexical else None
+    params = _Params(offset=min_similarity, min_sim=min_similarity, kinds=_kinds(max_merge))
+    path = _dp(o, r, lo, hi, sims, params, bonus)
+    log.debug("aligned %d x %d sentences, %s band of %d cells", n, m, "full" if full else "coarse-to-fine",
+              int((hi - lo + 1).sum()))
+    pairs: list[AlignedPair] = []
+    i = j = 0
+    for ko, kr in path:
+        oi, rj = tuple(range(i, i + ko)), tuple(range(j, j + kr))
+        pairs.append(AlignedPair(oi, rj, _unit_similarity(o, r, oi, rj)))
+        i, j = i + ko, j + kr
+    return _pair_swaps(pairs, o, r, max(SWAP_MIN_SIMILARITY, min_similarity))
+
+
+__all__ = ["align", "MIN_SIMILARITY", "DEFAULT_WINDOW", "FULL_MATRIX_CELLS"]

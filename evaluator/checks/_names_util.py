@@ -1,0 +1,322 @@
+"""Name helpers shared by the ``titles`` and ``entities`` checks: normalized words, mentions, families.
+
+Matching works on normalized words (lower case, no accents, no punctuation, "U.S." -> "us",
+British/American spellings folded), each mapped back to its spaCy token so findings can quote the
+exact words.  Entity *families* group the surface forms of one thing ("US", "United States",
+"America", "American"; a person's name and aliases; an organisation and its accepted aliases).
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..reference_sets import (
+    HONORIFICS,
+    ReferenceSets,
+    bundled_reference_sets,
+    normalize_name,
+    normalize_title,
+)
+
+# NER labels that name something (numbers, dates and quantities are another check's business).
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
+                         "LAW", "LANGUAGE"})
+# Words that head an official title ("Foreign Secretary", "the leader of North Korea").
+TITLE_HEADS = frozenset({
+    "president", "minister", "secretary", "adviser", "advisor", "leader", "chancellor", "premier", "king",
+    "queen", "emperor", "envoy", "ambassador", "spokesman", "spokeswoman", "spokesperson", "governor",
+    "senator", "representative", "congressman", "congresswoman", "chairman", "chairwoman", "chairperson",
+    "chair", "director", "chief", "commissioner", "mayor", "prince", "princess", "speaker", "treasurer",
+    "general", "admiral", "commander", "judge", "justice", "prosecutor", "ministers", "monarch",
+    "representative", "diplomat", "councilor", "councillor", "attorney", "sheikh", "emir", "pope",
+})
+# Words that qualify a title ("former", "deputy" ...) and may appear inside the title phrase.
+TITLE_WORDS = TITLE_HEADS | frozenset({
+    "former", "acting", "deputy", "vice", "first", "foreign", "defense", "defence", "finance", "state",
+    "national", "security", "of", "for", "the", "affairs", "prime", "white", "house", "senior", "top",
+    "treasury", "interior", "home", "trade", "economy", "justice", "press", "supreme", "chief", "assistant",
+    "under", "permanent", "special", "executive", "general", "united", "nations", "un", "eu", "us", "u.s.",
+    "and", "high", "crown", "federal", "external", "then", "outgoing", "incoming", "interim", "new",
+})
+# Words common to many names: finding only these on the other side does not show the name is there.
+GENERIC_NAME_WORDS = frozenset({
+    "city", "county", "province", "provincial", "state", "states", "river", "lake", "lakes", "sea", "ocean",
+    "mountain", "mount", "island", "islands", "park", "national", "international", "university", "college",
+    "institute", "school", "center", "centre", "department", "ministry", "office", "agency", "bureau", "council",
+    "committee", "association", "federation", "union", "party", "court", "stadium", "airport", "station",
+    "street", "road", "bridge", "hospital", "company", "group", "bank", "news", "north", "south", "east",
+    "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "new", "great",
+    "united", "republic", "federal", "royal", "world", "league", "club", "team", "cup", "championship",
+    "award", "prize", "festival", "day", "district", "region", "regional", "autonomous", "zone", "area",
+    "base", "system", "service", "services", "corporation", "inc", "ltd", "co", "foundation", "museum",
+    "academy", "society", "commission", "authority", "army", "navy", "force", "forces", "police", "media",
+    "times", "post", "daily", "people", "peoples", "democratic", "socialist", "general", "assembly", "house",
+})
+# Calendar words and era markers are dates, not names (NER and the tagger often call them proper nouns).
+CALENDAR_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
+    "thu", "thur", "thurs", "fri", "sat", "sun", "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "bc", "bce", "ad", "ce", "am", "pm",
+})
+# Role words that precede names ("Adjunct Professor Barry Vacker") without being part of the name.
+ROLE_WORDS = frozenset({
+    "professor", "adjunct", "associate", "assistant", "doctor", "dr", "trainee", "officer", "mla", "mp",
+    "commissioner", "coach", "captain", "reverend", "father", "saint", "st", "judge", "detective", "inspector",
+    "sergeant", "lieutenant", "colonel", "major", "corporal", "private", "senior", "junior", "jr", "sr",
+})
+# Words that only ever make a title or a role, never a name on their own ("State" in "Secretary of State").
+TITLE_ONLY_WORDS = TITLE_HEADS | ROLE_WORDS | frozenset({"state", "deputy", "vice", "acting", "former", "foreign",
+                                                         "defense", "finance", "prime", "chief", "first"})
+_GENERIC_TITLE_ONLY = frozenset({"the", "of", "for", "and", "former", "then", "acting"})
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+MALE_HONORIFICS = frozenset({"mr", "mister", "sir", "lord"})
+FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "madam", "dame", "lady"})
+# Connectors that may sit inside a proper-noun run ("Institute of Peace", "Workers' Party").
+_RUN_LINKS = frozenset({"of", "for", "and", "de", "la", "du", "von", "van", "der", "al", "bin"})
+_STOP = frozenset({"the", "of", "for", "and", "a", "an", "in", "on", "at", "to", "s", "de", "la", "du", "von",
+                   "van", "der", "al", "bin"})
+_SPELLING = {"advisor": "adviser", "defence": "defense", "organisation": "organization", "labour": "labor",
+             "centre": "center", "programme": "program", "councillor": "councilor"}
+_ACRONYM_TOKEN = re.compile(r"^(?:[A-Za-z]\.){1,}[A-Za-z]?\.?$")
+_SPLIT = re.compile(r"[0-9a-z]+")
+
+
+def token_words(text: str) -> list[str]:
+    """Normalized sub-words of one token's text ("Jong-un" -> ["jong", "un"], "U.S." -> ["us"])."""
+    if _ACRONYM_TOKEN.match(text) and len(text) > 2:
+        return [text.replace(".", "").lower()]
+    base = normalize_name(text) if text not in {"'s", "’s"} else ""
+    return [_SPELLING.get(w, w) for w in _SPLIT.findall(base)]
+
+
+@dataclass
+class Words:
+    """Normalized words of one side of a pair, each with its spaCy token and sentence index."""
+
+    words: list[str]
+    tokens: list[Any]
+    sents: list[int]
+
+    def find(self, key: Sequence[str]) -> list[int]:
+        """Start positions where ``key`` occurs as a contiguous word sequence."""
+        n = len(key)
+        if not n:
+            return []
+        first = key[0]
+        return [i for i, w in enumerate(self.words)
+                if w == first and self.words[i:i + n] == list(key)]
+
+    def has(self, key: Sequence[str]) -> bool:
+        return bool(self.find(key))
+
+    def wordset(self) -> set[str]:
+        return set(self.words)
+
+
+def words_of(parses: Sequence[Any], sent_indices: Sequence[int]) -> Words:
+    """Normalized words of the given sentence parses (``parses[k]`` is sentence ``sent_indices[k]``)."""
+    ws, toks, sents = [], [], []
+    for parse, si in zip(parses, sent_indices):
+        for tok in parse:
+            for w in token_words(tok.text):
+                ws.append(w)
+                toks.append(tok)
+                sents.append(si)
+    return Words(ws, toks, sents)
+
+
+@functools.lru_cache(maxsize=65536)
+def fuzzy_equal(a: str, b: str, threshold: float = 0.75) -> bool:
+    """Spelling variants of one name ("Bafokeng"/"Bafalcon", "Dowden"/"Dauden", "Templar"/"Templars")."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    if len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)):
+        return True  # derived forms: "Ecuador"/"Ecuadorean", "Congress"/"congressional"
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 3:
+        return False
+    sm = difflib.SequenceMatcher(None, a, b)
+    return sm.quick_ratio() >= threshold and sm.ratio() >= threshold
+
+
+@dataclass
+class Mention:
+    """A named thing in one sentence: its tokens, label and normalized words."""
+
+    sent: int
+    tokens: list[Any]
+    label: str
+    words: list[str]
+    propn_words: list[str]
+    from_ner: bool
+
+    @property
+    def first(self) -> Any:
+        return self.tokens[0]
+
+    @property
+    def last(self) -> Any:
+        return self.tokens[-1]
+
+    @property
+    def text(self) -> str:
+        doc = self.first.doc
+        return doc.text[self.first.idx:self.last.idx + len(self.last.text)]
+
+    @property
+    def norm(self) -> str:
+        return " ".join(self.words)
+
+
+def _content(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w not in _STOP and w not in HONORIFICS]
+
+
+def _is_name_like(words: Sequence[str], toks: Sequence[Any]) -> bool:
+    content = _content(words)
+    if not content or all(w in CALENDAR_WORDS for w in content):
+        return False
+    if all(w in TITLE_ONLY_WORDS for w in content):
+        return False  # "State" in "Secretary of State": part of a title, which the titles check reads
+    if len(toks) == 1 and toks[0].text.isupper():
+        doc = toks[0].doc
+        near = [doc[j] for j in (toks[0].i - 1, toks[0].i + 1) if 0 <= j < len(doc)]
+        if any(t.like_num or t.text.lower() in {"thousand", "million", "billion"} for t in near):
+            return False  # a unit or currency code next to a number ("CZK 34,125"), the numbers check's business
+    return True
+
+
+def mentions_in(parse: Any, sent: int) -> list[Mention]:
+    """Named mentions of a sentence: NER entities with a name label, plus proper-noun runs NER missed."""
+    out: list[Mention] = []
+    covered: set[int] = set()
+    for ent in parse.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+        while toks and (toks[-1].is_punct or toks[-1].text in {"'s", "’s"}):
+            toks.pop()
+        if not toks:
+            continue
+        words = [w for t in toks for w in token_words(t.text)]
+        words = [w for w in words if w not in HONORIFICS] or words
+        covered.update(t.i for t in ent)
+        if not _is_name_like(words, toks):
+            continue
+        propn = [w for t in toks if t.pos_ == "PROPN" for w in token_words(t.text) if w not in HONORIFICS]
+        out.append(Mention(sent, toks, ent.label_, words, _content(propn), True))
+    run: list[Any] = []
+
+    def flush() -> None:
+        while run and run[-1].lower_ in _RUN_LINKS:
+            run.pop()
+        if run:
+            words = [w for t in run for w in token_words(t.text) if w not in HONORIFICS]
+            if _is_name_like(words, run):
+                out.append(Mention(sent, list(run), "PROPN", words, _content(words), False))
+        run.clear()
+
+    for tok in parse:
+        if tok.i in covered:
+            flush()
+            continue
+        is_name = tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in HONORIFICS
+        if is_name or (run and tok.lower_ in _RUN_LINKS and tok.i + 1 < parse.end
+                       and tok.doc[tok.i + 1].pos_ == "PROPN"):
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    out.sort(key=lambda m: m.first.i)
+    return out
+
+
+class Families:
+    """Surface forms -> family ids (places with demonyms and capitals, organisations, people)."""
+
+    def __init__(self, refsets: ReferenceSets) -> None:
+        self.forms: dict[tuple[str, ...], str] = {}
+        for form, place in refsets.place_forms().items():
+            self.forms.setdefault(tuple(form.split()), f"place:{place.id}")
+        for form, entries in refsets.organisation_names().items():
+            accepted = [g for g, wrong in entries if not wrong]
+            if accepted:
+                self.forms.setdefault(tuple(form.split()), f"org:{accepted[0].id}")
+        for p in refsets.people:
+            fam = f"person:{normalize_name(p.name)}"
+            for n in p.names():
+                words = tuple(w for w in normalize_name(n).split() if w not in HONORIFICS)
+                if len(words) > 1:  # surnames alone are matched by the name rules, not as a family
+                    self.forms.setdefault(words, fam)
+        self.max_len = max((len(k) for k in self.forms), default=1)
+        self.first_words = frozenset(k[0] for k in self.forms if k)
+
+    def of(self, words: Sequence[str]) -> str | None:
+        return self.forms.get(tuple(words))
+
+    def present(self, side: Words) -> set[str]:
+        """Family ids whose forms occur in ``side`` (longest match first, "Central America" is not "America")."""
+        found: set[str] = set()
+        ws = side.words
+        i = 0
+        while i < len(ws):
+            step = 1
+            if ws[i] not in self.first_words:
+                i += 1
+                continue
+            for n in range(min(self.max_len, len(ws) - i), 0, -1):
+                fam = self.forms.get(tuple(ws[i:i + n]))
+                if fam:
+                    if not (n == 1 and ws[i] == "america" and i and ws[i - 1] in {"central", "south", "north", "latin"}):
+                        found.add(fam)
+                    step = n
+                    break
+            i += step
+        return found
+
+
+@functools.lru_cache(maxsize=8)
+def _families_for(refsets_id: int, refsets: ReferenceSets) -> Families:
+    return Families(refsets)
+
+
+def reference_sets_of(ctx: Any) -> ReferenceSets:
+    """The context's reference sets, or the bundled set (a data file, not a model) when none is given."""
+    rs = getattr(ctx, "reference_sets", None)
+    return rs if isinstance(rs, ReferenceSets) else bundled_reference_sets()
+
+
+def families_of(refsets: ReferenceSets) -> Families:
+    return _families_for(id(refsets), refsets)
+
+
+def acronym_of(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in _content(words) if w)
+
+
+def same_name(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two person names refer to the same person: a shared name word of 3+ letters (surname or given name)."""
+    ca = [w for w in _content(a) if len(w) >= 3]
+    cb = set(w for w in _content(b) if len(w) >= 3)
+    return any(w in cb or any(fuzzy_equal(w, x, 0.88) for x in cb) for w in ca)
+
+
+def is_title_phrase(words: Sequence[str], refsets: ReferenceSets) -> bool:
+    """Normalized words form an official title: known to the reference sets, or headed by a title word."""
+    if not words or all(w in _GENERIC_TITLE_ONLY for w in words):
+        return False
+    text = " ".join(words)
+    if refsets.is_known_title(text):
+        return True
+    return words[-1] in TITLE_HEADS
+
+
+def title_key(text: str) -> str:
+    return normalize_title(text)

@@ -1,0 +1,331 @@
+"""Named entities: people, organisations and places missing, added, swapped or renamed; pronoun gender.
+
+Mentions come from spaCy NER *and* proper-noun runs (NER misses and mislabels); they are matched on
+normalized words, entity families ("US" = "United States" = "American"), person-name parts
+("Mr. Blinken" = "Antony J. Blinken"), acronyms and near-spellings.  Organisations are also checked
+against the reference sets' wrong variants ("US Peace Institute" is not the United States Institute
+of Peace), on aligned pairs and, for paragraphs only the rewrite has, on the rewrite alone.
+"""
+from __future__ import annotations
+
+import difflib
+import logging
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ..reference_sets import Organisation, ReferenceSets
+from ..types import Finding, Severity, Span
+from ._names_util import (
+    FEMALE_PRONOUNS,
+    GENERIC_NAME_WORDS,
+    TITLE_ONLY_WORDS,
+    MALE_PRONOUNS,
+    Families,
+    Mention,
+    Words,
+    acronym_of,
+    families_of,
+    fuzzy_equal,
+    mentions_in,
+    reference_sets_of,
+    words_of,
+)
+from .base import CheckContext, register
+
+log = logging.getLogger(__name__)
+
+_PLACE = frozenset({"GPE", "LOC", "NORP", "FAC"})
+_STOP = frozenset({"the", "of", "for", "and", "a", "an", "in", "on", "at", "to", "s"})
+
+
+def _kind(label: str) -> str:
+    if label == "PERSON":
+        return "person"
+    if label in _PLACE:
+        return "place"
+    if label == "ORG":
+        return "organisation"
+    return "name"
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [w for w in words if w not in _STOP]
+
+
+class _Side:
+    """One side of an aligned pair: its words, the families present and its mentions."""
+
+    def __init__(self, ctx: CheckContext, side: str, indices: Sequence[int], fams: Families) -> None:
+        parses = ctx.unit_parses(side, indices)
+        self.words: Words = words_of(parses, indices)
+        self.wordset = self.words.wordset()
+        self.families = fams.present(self.words)
+        self.mentions: list[Mention] = [m for p, i in zip(parses, indices) for m in mentions_in(p, i)]
+        self.content = [w for w in self.words.words if w not in _STOP]
+        self.counts = Counter(self.words.words)
+
+    def count(self, w: str) -> int:
+        n = self.counts.get(w, 0)
+        return n if n else 1  # found only by family or spelling variant: count it once
+
+    def has_word(self, w: str, fams: Families) -> bool:
+        if w in self.wordset:
+            return True
+        fam = fams.of([w])
+        if fam and fam in self.families:
+            return True
+        return len(w) >= 4 and any(fuzzy_equal(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)
+
+    def has_acronym(self, acro: str) -> bool:
+        """``acro`` spelled by the initials of consecutive content words ("cba" <- "chinese basketball association")."""
+        n = len(acro)
+        c = self.content
+        return any("".join(w[0] for w in c[i:i + n]) == acro for i in range(len(c) - n + 1))
+
+
+def _present(m: Mention, own: _Side, other: _Side, fams: Families) -> bool:
+    """Whether mention ``m`` has a counterpart among ``other``'s words."""
+    if other.words.has(m.words):
+        return True
+    fam = fams.of(m.words)
+    if fam:  # a known place, organisation or person: only its own family counts ("North Korea" != "South Korea")
+        return fam in other.families
+    need = m.propn_words or _content(m.words)
+    need = [w for w in need if w not in TITLE_ONLY_WORDS] or need
+    found = [w for w in need if other.has_word(w, fams)]
+    if len(found) == len(need):
+        return True
+    # One distinctive word kept is enough ("Mr. Blinken" = "Antony J. Blinken", "Jiangxi Finance Department");
+    # generic words alone ("Institute", "City") are not, nor a word the other side has fewer times than this
+    # side ("Czech Statistical Office ... Czech Republic" -> "Czech Republic" lost the office).
+    if any(w not in GENERIC_NAME_WORDS and other.count(w) >= own.count(w) for w in found):
+        return True
+    if len(need) >= 4 and len(found) / len(need) >= 0.6:
+        return True
+    if len(m.words) == 1 and 2 <= len(m.words[0]) <= 6 and m.first.text.isupper():
+        if other.has_acronym(m.words[0]):
+            return True
+    acro = acronym_of(m.words)
+    return len(_content(m.words)) >= 2 and len(acro) >= 2 and acro in other.wordset
+
+
+def _span(ctx: CheckContext, side: str, m: Mention) -> Span:
+    return ctx.token_span(side, m.sent, m.first, m.last)
+
+
+def _org_variants(words: Words, refsets: ReferenceSets, wrong: bool) -> list[tuple[Organisation, int, int]]:
+    """Organisation names in ``words`` (accepted ones, or wrong variants), longest match first."""
+    names = refsets.organisation_names()
+    out: list[tuple[Organisation, int, int]] = []
+    ws = words.words
+    i = 0
+    while i < len(ws):
+        step = 1
+        for n in range(min(8, len(ws) - i), 0, -1):
+            entries = names.get(" ".join(ws[i:i + n]))
+            if not entries:
+                continue
+            accepted = [g for g, w in entries if not w]
+            if wrong and not accepted:
+                out.extend((g, i, i + n) for g, w in entries if w)
+            elif not wrong and accepted:
+                out.append((accepted[0], i, i + n))
+            step = n
+            break
+        i += step
+    return out
+
+
+def _words_span(ctx: CheckContext, side: str, words: Words, start: int, end: int) -> Span:
+    first, last = words.tokens[start], words.tokens[end - 1]
+    if words.sents[start] != words.sents[end - 1]:
+        last = ctx.parses[side][words.sents[start]][-1]
+    return ctx.token_span(side, words.sents[start], first, last)
+
+
+@register
+class EntitiesCheck:
+    """People, organisations and places kept, dropped, swapped or renamed; pronoun gender kept."""
+
+    name = "entities"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        refsets = reference_sets_of(ctx)
+        fams = families_of(refsets)
+        renamed_rewritten: set[int] = set()
+        for ai, pair in ctx.matched():
+            orig = _Side(ctx, "original", pair.original, fams)
+            rew = _Side(ctx, "rewritten", pair.rewritten, fams)
+            for f in self._pair(ctx, ai, pair.rewritten, orig, rew, refsets, fams):
+                if f.code == "org-renamed":
+                    renamed_rewritten.update(pair.rewritten)
+                yield f
+            yield from self._gender(ctx, ai, pair.original, pair.rewritten)
+        yield from self._renamed_in_rewrite(ctx, refsets, renamed_rewritten)
+
+    # -- entities of one aligned pair -----------------------------------------------------------
+    def _pair(self, ctx: CheckContext, ai: int, r_indices: Sequence[int], orig: _Side, rew: _Side,
+              refsets: ReferenceSets, fams: Families) -> Iterator[Finding]:
+        used_o: set[int] = set()
+        used_r: set[int] = set()
+        # Organisations renamed to a known wrong variant.
+        wrong_in_r = _org_variants(rew.words, refsets, wrong=True)
+        if wrong_in_r:
+            for org, s, e in _org_variants(orig.words, refsets, wrong=False):
+                for worg, ws, we in wrong_in_r:
+                    if worg.id != org.id:
+                        continue
+                    o_span = _words_span(ctx, "original", orig.words, s, e)
+                    r_span = _words_span(ctx, "rewritten", rew.words, ws, we)
+                    yield Finding("entities", "org-renamed", Severity.MAJOR,
+                                  f'Organisation renamed: "{o_span.text}" → "{r_span.text}" '
+                                  f'(not a name of the {org.name})', o_span, r_span, ai,
+                                  {"original_value": o_span.text, "rewritten_value": r_span.text,
+                                   "reference": org.ref, "canonical": org.name})
+                    used_o.update(i for i, m in enumerate(orig.mentions)
+                                  if m.first.i <= orig.words.tokens[e - 1].i and m.last.i >= orig.words.tokens[s].i)
+                    used_r.update(i for i, m in enumerate(rew.mentions)
+                                  if m.first.i <= rew.words.tokens[we - 1].i and m.last.i >= rew.words.tokens[ws].i)
+        missing = [(i, m) for i, m in enumerate(orig.mentions) if i not in used_o and not _present(m, orig, rew, fams)]
+        added = [(i, m) for i, m in enumerate(rew.mentions) if i not in used_r and not _present(m, rew, orig, fams)]
+        n_o = max(1, len(orig.words.words))
+        n_r = max(1, len(rew.words.words))
+        neighbours: _Side | None = None
+        for _, m in missing:
+            cands = [(j, a) for j, a in added if j not in used_r]
+            if cands:
+                pos = orig.words.tokens.index(m.first) / n_o if m.first in orig.words.tokens else 0.5
+
+                def cost(item: tuple[int, Mention]) -> float:
+                    a = item[1]
+                    rpos = rew.words.tokens.index(a.first) / n_r if a.first in rew.words.tokens else 0.5
+                    return abs(rpos - pos) + (0.0 if _kind(a.label) == _kind(m.label) else 0.5)
+
+                j, a = min(cands, key=cost)
+                used_r.add(j)
+                yield self._substituted(ctx, ai, m, a)
+                continue
+            if neighbours is None:
+                neighbours = self._neighbours(ctx, r_indices, fams)
+            moved = neighbours is not None and _present(m, orig, neighbours, fams)
+            sev = Severity.MINOR if moved else Severity.MAJOR
+            o_span = _span(ctx, "original", m)
+            note = " (it appears in a neighbouring sentence of the rewrite)" if moved else ""
+            yield Finding("entities", "entity-missing", sev,
+                          f'{_kind(m.label).capitalize()} "{o_span.text}" has no counterpart in the rewrite{note}',
+                          o_span, ctx.sentence_span("rewritten", r_indices), ai,
+                          {"original_value": o_span.text, "label": m.label, "moved": moved})
+        for j, a in added:
+            if j in used_r:
+                continue
+            r_span = _span(ctx, "rewritten", a)
+            yield Finding("entities", "entity-added", Severity.MINOR,
+                          f'{_kind(a.label).capitalize()} "{r_span.text}" appears in the rewrite only',
+                          ctx.sentence_span("original", [s for s in sorted({m.sent for m in orig.mentions})] or
+                                            list(self._orig_indices(ctx, ai))),
+                          r_span, ai, {"rewritten_value": r_span.text, "label": a.label})
+
+    @staticmethod
+    def _orig_indices(ctx: CheckContext, ai: int) -> tuple[int, ...]:
+        return ctx.alignment[ai].original
+
+    @staticmethod
+    def _neighbours(ctx: CheckContext, r_indices: Sequence[int], fams: Families) -> _Side | None:
+        n = len(ctx.rewritten.sentences)
+        idx = [i for i in (min(r_indices) - 1, max(r_indices) + 1) if 0 <= i < n]
+        return _Side(ctx, "rewritten", idx, fams) if idx else None
+
+    @staticmethod
+    def _substituted(ctx: CheckContext, ai: int, m: Mention, a: Mention) -> Finding:
+        o_span, r_span = _span(ctx, "original", m), _span(ctx, "rewritten", a)
+        data = {"original_value": o_span.text, "rewritten_value": r_span.text,
+                "original_label": m.label, "rewritten_label": a.label}
+        shared = set(_content(m.words)) & set(_content(a.words))
+        if _kind(m.label) == "organisation" and _kind(a.label) == "organisation" and shared:
+            return Finding("entities", "org-renamed", Severity.MAJOR,
+                           f'Organisation renamed: "{o_span.text}" → "{r_span.text}"', o_span, r_span, ai, data)
+        named = m.from_ner and a.from_ner and _kind(m.label) == _kind(a.label) and _kind(m.label) != "name"
+        sev = Severity.CRITICAL if named else Severity.MAJOR
+        return Finding("entities", "entity-substituted", sev,
+                       f'{_kind(m.label).capitalize()} changed: "{o_span.text}" → "{r_span.text}"',
+                       o_span, r_span, ai, data)
+
+    # -- pronoun gender ----------------------------------------------------------------------------
+    def _gender(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
+        o_toks = [t for p in ctx.unit_parses("original", o_idx) for t in p]
+        r_toks = [t for p in ctx.unit_parses("rewritten", r_idx) for t in p]
+        om = [t for t in o_toks if t.lower_ in MALE_PRONOUNS]
+        of = [t for t in o_toks if t.lower_ in FEMALE_PRONOUNS]
+        rm = [t for t in r_toks if t.lower_ in MALE_PRONOUNS]
+        rf = [t for t in r_toks if t.lower_ in FEMALE_PRONOUNS]
+        dm, df = len(rm) - len(om), len(rf) - len(of)
+        if not ((dm < 0 < df) or (df < 0 < dm)):
+            return
+        o_sent = {t.i: s for p, s in zip(ctx.unit_parses("original", o_idx), o_idx) for t in p}
+        r_sent = {t.i: s for p, s in zip(ctx.unit_parses("rewritten", r_idx), r_idx) for t in p}
+        to_female = df > 0
+        lost, gained = (MALE_PRONOUNS, FEMALE_PRONOUNS) if to_female else (FEMALE_PRONOUNS, MALE_PRONOUNS)
+        pair: tuple[Any, Any] | None = None
+        sm = difflib.SequenceMatcher(None, [t.lower_ for t in o_toks], [t.lower_ for t in r_toks], autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag != "replace":
+                continue
+            a = next((t for t in o_toks[i1:i2] if t.lower_ in lost), None)
+            b = next((t for t in r_toks[j1:j2] if t.lower_ in gained), None)
+            if a is not None and b is not None:
+                pair = (a, b)
+                break
+        if pair is None:
+            pair = (next(t for t in o_toks if t.lower_ in lost), next(t for t in r_toks if t.lower_ in gained))
+        a, b = pair
+        o_span = ctx.token_span("original", o_sent[a.i], a)
+        r_span = ctx.token_span("rewritten", r_sent[b.i], b)
+        yield Finding("entities", "pronoun-gender-changed", Severity.MAJOR,
+                      f'Pronoun gender changed: "{o_span.text}" → "{r_span.text}"', o_span, r_span, ai,
+                      {"original_value": a.lower_, "rewritten_value": b.lower_,
+                       "original_gender": "female" if not to_female else "male",
+                       "rewritten_gender": "female" if to_female else "male"})
+
+    # -- wrong organisation names where only the rewrite has the paragraph ---------------------
+    def _renamed_in_rewrite(self, ctx: CheckContext, refsets: ReferenceSets,
+                            skip: set[int]) -> Iterator[Finding]:
+        n = len(ctx.rewritten.sentences)
+        if not n:
+            return
+        orig_all = words_of(ctx.parses["original"], range(len(ctx.original.sentences)))
+        orig_wrong = {" ".join(orig_all.words[s:e]) for _, s, e in _org_variants(orig_all, refsets, wrong=True)}
+        where = self._alignment_of_rewritten(ctx)
+        for ri in range(n):
+            if ri in skip:
+                continue
+            ws = words_of([ctx.parses["rewritten"][ri]], [ri])
+            for org, s, e in _org_variants(ws, refsets, wrong=True):
+                if " ".join(ws.words[s:e]) in orig_wrong:
+                    continue  # the original uses the same name: the rewrite is faithful to it
+                r_span = _words_span(ctx, "rewritten", ws, s, e)
+                ai, o_near = where.get(ri, (None, ()))
+                yield Finding("entities", "org-renamed", Severity.MAJOR,
+                              f'Organisation named "{r_span.text}": the reference set knows it as '
+                              f'"{org.name}" ("{r_span.text}" is a wrong variant)',
+                              ctx.sentence_span("original", o_near) if o_near else None, r_span, ai,
+                              {"rewritten_value": r_span.text, "canonical": org.name, "reference": org.ref,
+                               "original_context": "nearest-sentence" if o_near else None})
+
+    @staticmethod
+    def _alignment_of_rewritten(ctx: CheckContext) -> dict[int, tuple[int | None, tuple[int, ...]]]:
+        """Rewritten sentence -> (alignment index, nearest original sentence indices)."""
+        out: dict[int, tuple[int | None, tuple[int, ...]]] = {}
+        last_orig: tuple[int, ...] = ()
+        pending: list[int] = []
+        for ai, pair in enumerate(ctx.alignment):
+            if pair.original:
+                last_orig = (pair.original[-1],)
+                for ri in pending:
+                    out[ri] = (out[ri][0], out[ri][1] or (pair.original[0],))
+                pending = []
+            for ri in pair.rewritten:
+                out[ri] = (ai, tuple(pair.original) or last_orig)
+                if not pair.original and not last_orig:
+                    pending.append(ri)
+        return out

@@ -1,0 +1,342 @@
+"""Negation added or removed, and words swapped for their antonyms, across aligned sentences.
+
+Each negation cue (not, n't, never, no, nothing, without, fail to, refuse to, hardly ...) is attached
+to the predicate it negates (from the dependency parse).  Predicates found on both sides are compared
+for polarity; cues on predicates without a counterpart count only when the number of cues differs
+(a negation that merely moved is a paraphrase).  Antonyms come from WordNet (evaluator.lexicon);
+without WordNet that half is skipped with one warning.  A negation plus an antonym ("not aware" →
+"unaware") cancel out.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from ..lexicon import UPOS_TO_WN, WordNet, load_wordnet
+from ..types import Finding, Severity
+from ._lex_util import Located, side_tokens, span_of
+from .base import CheckContext, register
+
+log = logging.getLogger(__name__)
+
+_NEG_WORDS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nowhere", "noone",
+              "cannot", "nor", "hardly", "barely", "scarcely", "seldom", "without", "no-one"}
+_NEG_VERBS = {"fail", "refuse", "deny", "lack", "cease", "decline"}
+_NEG_VERBS_NEED_XCOMP = {"decline", "cease"}  # "declined to comment", not "prices declined"
+_NOT_NEGATING_NEXT = {"only", "just", "merely", "least", "even", "necessarily"}  # "not only ... but"
+_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a")
+_CLAUSE_POS = {"VERB", "AUX"}
+_CONTENT = {"NOUN", "VERB", "ADJ", "ADV"}
+
+
+@dataclass
+class Cue:
+    """One negation cue and the predicate it negates."""
+
+    tok: Located
+    pred: Located
+    word: str
+
+    @property
+    def pred_lemma(self) -> str:
+        return _pred_lemma(self.pred[1])
+
+
+def _pred_lemma(tok: Any) -> str:
+    return str(tok.lemma_).lower()
+
+
+def _clause_head(tok: Any) -> Any:
+    """The nearest verbal or root ancestor of ``tok`` (the predicate its clause asserts)."""
+    cur = tok
+    for _ in range(12):
+        if cur.pos_ in _CLAUSE_POS or cur.dep_ == "ROOT" or cur.head is cur:
+            return cur
+        if cur.dep_ in ("relcl", "acl", "ccomp", "advcl", "xcomp", "conj") and cur.pos_ in ("ADJ", "NOUN"):
+            return cur
+        cur = cur.head
+    return cur
+
+
+def find_cues(toks: list[Located]) -> list[Cue]:
+    """Negation cues of one side of a pair, each with the predicate it attaches to."""
+    cues: list[Cue] = []
+    where = {(s, t.i): (s, t) for s, t in toks}
+    seen_neither = False
+    for k, (s, t) in enumerate(toks):
+        low = t.lower_
+        nxt = toks[k + 1][1].lower_ if k + 1 < len(toks) else ""
+        pred = None
+        prev = toks[k - 1][1].lower_ if k else ""
+        if low in ("not", "n't", "n’t") or t.dep_ == "neg":
+            if nxt in _NOT_NEGATING_NEXT or prev == "or":  # "not only", "whether or not"
+                continue
+            pred = t.head
+        elif low == "no":
+            if nxt == "." or t.dep_ == "intj" or (t.pos_ == "PROPN"):
+                continue  # "No. 4", "No, ..."
+            if nxt in ("longer", "more") or t.dep_ in ("advmod", "neg"):
+                pred = t.head
+            else:
+                pred = _clause_head(t.head if t.dep_ == "det" else t)
+        elif low in ("never", "hardly", "barely", "scarcely", "seldom"):
+            pred = t.head
+        elif low in ("none", "nobody", "nothing", "nowhere", "noone", "no-one", "neither"):
+            if low == "neither":
+                seen_neither = True
+            pred = _clause_head(t)
+        elif low == "nor":
+            if seen_neither or any(c.tok[0] == s for c in cues):
+                continue  # "neither ... nor", "did not have X nor Y": one negation
+            pred = t.head if t.head.pos_ in _CLAUSE_POS else _clause_head(t.head)
+        elif low == "cannot":
+            pred = t.head
+        elif low == "without":
+            objs = [c for c in t.children if c.dep_ in ("pcomp", "pobj")]
+            pred = objs[0] if objs else t.head
+        elif t.pos_ == "VERB" and t.lemma_.lower() in _NEG_VERBS:
+            xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS]
+            if t.lemma_.lower() in _NEG_VERBS_NEED_XCOMP and not xcomp:
+                continue
+            pred = xcomp[0] if xcomp else t
+        if pred is None:
+            continue
+        cues.append(Cue((s, t), where.get((s, pred.i), (s, pred)), low))
+    return cues
+
+
+def _stem_matches(word: str, other: set[str]) -> str | None:
+    """``word`` is a prefixed negative of a word in ``other`` ("unlikely" ~ "likely"), or the reverse."""
+    for p in _PREFIXES:
+        if word.startswith(p) and word[len(p):] in other and len(word) - len(p) > 3:
+            return word[len(p):]
+        for o in other:
+            if o.startswith(p) and o[len(p):] == word and len(word) > 3:
+                return o
+    return None
+
+
+@dataclass
+class Swap:
+    """A word of the original replaced by an antonym in the rewrite."""
+
+    orig: Located
+    rew: Located
+    orig_lemma: str
+    rew_lemma: str
+
+
+# Opposites among function words and common adverbs, which WordNet does not cover.
+_CLOSED_OPPOSITES = [
+    ("before", "after"), ("above", "below"), ("over", "under"), ("up", "down"), ("inside", "outside"),
+    ("in", "out"), ("into", "out"), ("with", "without"), ("for", "against"), ("more", "less"),
+    ("more", "fewer"), ("most", "least"), ("always", "never"), ("all", "none"), ("everything", "nothing"),
+    ("everyone", "nobody"), ("many", "few"), ("much", "little"), ("plus", "minus"), ("top", "bottom"),
+    ("early", "late"), ("earlier", "later"), ("first", "last"), ("maximum", "minimum"), ("min", "max"),
+    ("increase", "decrease"), ("rise", "fall"), ("higher", "lower"), ("ahead", "behind"),
+    ("before", "since"), ("from", "to"), ("forward", "backward"), ("forward", "back"),
+    ("immediately", "eventually"), ("initially", "eventually"), ("initially", "finally"), ("ago", "later"),
+    ("past", "future"), ("past", "current"), ("present", "absent"), ("win", "lose"), ("won", "lost"),
+    ("enemy", "ally"), ("enemy", "friend"), ("opponent", "ally"), ("friend", "foe"),
+]
+_OPPOSITE = {(a, b) for a, b in _CLOSED_OPPOSITES} | {(b, a) for a, b in _CLOSED_OPPOSITES}
+_SWAP_POS = _CONTENT | {"ADP", "SCONJ", "DET", "PRON"}
+
+
+def _content(toks: list[Located]) -> list[tuple[str, str, Located]]:
+    """(lemma, WordNet POS, token) for candidate words, plus 'be_<participle>' and verb+particle forms."""
+    out = []
+    for s, t in toks:
+        if t.pos_ not in _SWAP_POS or t.is_punct:
+            continue
+        low = t.lower_
+        if t.pos_ not in _CONTENT and not any(low in pair for pair in _CLOSED_OPPOSITES):
+            continue
+        lemma = t.lemma_.lower()
+        pos = UPOS_TO_WN.get(t.pos_, "")
+        out.append((lemma, pos, (s, t)))
+        if low != lemma:
+            out.append((low, pos, (s, t)))
+        if t.pos_ == "VERB":
+            if any(c.dep_ == "auxpass" for c in t.children):
+                out.append((f"be_{low}", "v", (s, t)))  # "were born" -> be_born
+            prt = [c for c in t.children if c.dep_ == "prt"]
+            if prt:
+                out.append((f"{lemma}_{prt[0].lower_}", "v", (s, t)))
+    return out
+
+
+def _squash(toks: list[Located]) -> str:
+    return "".join(ch for _, t in toks for ch in t.lower_ if ch.isalnum())
+
+
+def _in_place(a: Any, b: Any) -> bool:
+    """The two tokens fill the same slot: same head word, or the same word next to them."""
+    def near(t: Any, k: int) -> str:
+        j = t.i + k
+        return t.doc[j].lower_ if 0 <= j < len(t.doc) else ""
+
+    if a.head is not a and b.head is not b and a.head.lemma_.lower() == b.head.lemma_.lower():
+        return True
+    return any(near(a, k) == near(b, k) and near(a, k) not in ("", "the", "a", ",", "of")
+               for k in (-2, -1, 1, 2))
+
+
+def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located]) -> list[Swap]:
+    """Words of the original replaced in place by an antonym (WordNet, un-/in-/dis- forms, opposites)."""
+    oc, rc = _content(o_toks), _content(r_toks)
+    o_text = Counter(t.lower_ for _, t in o_toks)
+    r_text = Counter(t.lower_ for _, t in r_toks)
+    o_sq, r_sq = _squash(o_toks), _squash(r_toks)
+    o_count = Counter(lem for lem, _, _ in oc)
+    r_count = Counter(lem for lem, _, _ in rc)
+    removed = [(lem, p, t) for lem, p, t in oc if o_count[lem] > r_count.get(lem, 0)
+               and o_text[t[1].lower_] > r_text[t[1].lower_] and not (len(t[1].text) > 5 and t[1].lower_ in r_sq)]
+    added = [(lem, p, t) for lem, p, t in rc if r_count[lem] > o_count.get(lem, 0)
+             and r_text[t[1].lower_] > o_text[t[1].lower_] and not (len(t[1].text) > 5 and t[1].lower_ in o_sq)]
+    if not removed or not added:
+        return []
+    used_o: set[int] = set()
+    used_r: set[int] = set()
+    # A removed word with a synonym among the added words was paraphrased, not reversed.
+    if wn is not None:
+        for lo, po, to in removed:
+            for lr, pr, tr in added:
+                if tr[1].i not in used_r and wn.are_synonyms(lo, lr):
+                    used_o.add(to[1].i)
+                    used_r.add(tr[1].i)
+                    break
+    swaps: list[Swap] = []
+    for lo, po, to in removed:
+        if to[1].i in used_o:
+            continue
+        for lr, pr, tr in added:
+            if tr[1].i in used_r or lo == lr or not _in_place(to[1], tr[1]):
+                continue
+            hit = (lo, lr) in _OPPOSITE or (to[1].lower_, tr[1].lower_) in _OPPOSITE or _prefixed_antonym(lo, lr)
+            if not hit and wn is not None and po and pr:
+                hit = wn.are_antonyms(lo, lr, indirect=False) or (po == pr and wn.are_opposed(lo, lr, po))
+            if hit:
+                swaps.append(Swap(to, tr, lo, lr))
+                used_o.add(to[1].i)
+                used_r.add(tr[1].i)
+                break
+    return swaps
+
+
+def _prefixed_antonym(a: str, b: str) -> bool:
+    for p in ("un", "in", "im", "il", "ir", "dis", "non", "non-"):
+        if (b == p + a or a == p + b) and min(len(a), len(b)) > 3:
+            return True
+    return False
+
+
+@register
+class NegationCheck:
+    """Polarity of aligned predicates: negation added/removed and antonym swaps."""
+
+    name = "negation"
+
+    def __init__(self) -> None:
+        self._wn: WordNet | None = None
+        self._wn_loaded = False
+
+    def _wordnet(self, ctx: CheckContext) -> WordNet | None:
+        if not self._wn_loaded:
+            path = getattr(ctx.options, "wordnet_path", None) if ctx.options is not None else None
+            self._wn, self._wn_loaded = load_wordnet(path), True
+        return self._wn
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        wn = self._wordnet(ctx)
+        for ai, pair in ctx.matched():
+            yield from self._pair(ctx, ai, pair.original, pair.rewritten, wn)
+
+    def _pair(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int],
+              wn: WordNet | None) -> Iterator[Finding]:
+        o_toks = side_tokens(ctx, "original", o_idx)
+        r_toks = side_tokens(ctx, "rewritten", r_idx)
+        oc, rc = find_cues(o_toks), find_cues(r_toks)
+        swaps = find_swaps(wn, o_toks, r_toks)
+        if not oc and not rc and not swaps:
+            return
+        flips = self._flips(oc, rc, o_toks, r_toks)
+        # A negation and an antonym swap on the same clause cancel ("not aware" -> "unaware").
+        while flips and swaps:
+            flips.pop()
+            swaps.pop()
+        for kind, cue, counterpart in flips:
+            side_cue = "rewritten" if kind == "added" else "original"
+            other = "original" if kind == "added" else "rewritten"
+            cue_span = span_of(ctx, side_cue, cue.tok)
+            pred_span = span_of(ctx, other, counterpart) if counterpart else ctx.sentence_span(
+                other, o_idx if other == "original" else r_idx)
+            o_span, r_span = (pred_span, cue_span) if kind == "added" else (cue_span, pred_span)
+            verb = cue.pred[1].text
+            msg = (f"Negation {kind}: “{verb}” is negated by “{cue.tok[1].text}” in the "
+                   f"{'rewrite' if kind == 'added' else 'original'} but not in the "
+                   f"{'original' if kind == 'added' else 'rewrite'}")
+            yield Finding(check=self.name, code=f"negation-{kind}", severity=Severity.CRITICAL, message=msg,
+                          original=o_span, rewritten=r_span, alignment=ai,
+                          data={"cue": cue.tok[1].text, "predicate": cue.pred_lemma})
+        for sw in swaps:
+            yield Finding(check=self.name, code="antonym-swap", severity=Severity.MAJOR,
+                          message=f"Antonym swapped in: “{sw.orig[1].text}” → “{sw.rew[1].text}”",
+                          original=span_of(ctx, "original", sw.orig), rewritten=span_of(ctx, "rewritten", sw.rew),
+                          alignment=ai, data={"original_lemma": sw.orig_lemma, "rewritten_lemma": sw.rew_lemma})
+
+    def _flips(self, oc: list[Cue], rc: list[Cue], o_toks: list[Located], r_toks: list[Located]
+               ) -> list[tuple[str, Cue, Located | None]]:
+        """(added|removed, cue, predicate on the other side) for each polarity change."""
+        o_preds = _predicates(o_toks)
+        r_preds = _predicates(r_toks)
+        o_neg = Counter(c.pred_lemma for c in oc)
+        r_neg = Counter(c.pred_lemma for c in rc)
+        out: list[tuple[str, Cue, Located | None]] = []
+        rest_o: list[Cue] = []
+        rest_r: list[Cue] = []
+        # Same predicate on both sides, negated on one side more often than on the other.
+        for cues, mine, theirs, their_preds, kind, rest in (
+                (rc, r_neg, o_neg, o_preds, "added", rest_r), (oc, o_neg, r_neg, r_preds, "removed", rest_o)):
+            budget = {lem: n - theirs.get(lem, 0) for lem, n in mine.items()}
+            for c in cues:
+                lem = c.pred_lemma
+                if budget.get(lem, 0) <= 0:
+                    continue
+                budget[lem] -= 1
+                if lem in their_preds:
+                    out.append((kind, c, their_preds[lem]))
+                else:
+                    rest.append(c)
+        # Cues on predicates without a counterpart: only a change in the number of negations counts.
+        o_words = {t.lower_ for _, t in o_toks}
+        r_words = {t.lower_ for _, t in r_toks}
+        n_added = sum(1 for k, _, _ in out if k == "added")
+        n_removed = len(out) - n_added
+        extra = (len(rest_r) + n_added) - (len(rest_o) + n_removed)
+        if extra > 0:
+            for c in rest_r[:extra]:
+                if not _stem_matches(c.pred[1].lower_, o_words):
+                    out.append(("added", c, None))
+        elif extra < 0:
+            for c in rest_o[:-extra]:
+                if not _stem_matches(c.pred[1].lower_, r_words):
+                    out.append(("removed", c, None))
+        # As many negations on both sides, some on predicates without a counterpart: the sentence was
+        # restructured and the negation moved with it ("not many" -> "few" aside), not added.
+        if extra == 0:
+            return []
+        return out
+
+
+def _predicates(toks: list[Located]) -> dict[str, Located]:
+    """Lemma -> first token of each verbal/copular predicate on one side."""
+    out: dict[str, Located] = {}
+    for s, t in toks:
+        if t.pos_ == "AUX" and t.dep_ in ("aux", "auxpass"):
+            continue  # "was" in "was reported" is not a predicate of its own
+        if t.pos_ in _CLAUSE_POS or (t.pos_ in ("ADJ", "NOUN") and any(c.dep_ == "cop" for c in t.children)):
+            out.setdefault(_pred_lemma(t), (s, t))
+    return out

@@ -1,0 +1,569 @@
+"""Numbers, quantities, money, percentages and dates compared by value across aligned sentences.
+
+"1.5 million" = "1,500,000", "twenty-five" = "25", "per cent" = "%", "March 3" = "3 March",
+"$2bn" = "2 billion dollars", "first" = "1st".  Mentions are paired by value first; what is left is
+paired by context (the noun the number counts, its unit, its kind) and reported as changed, and
+the rest as missing or added.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+from ..types import Finding, Severity
+from ._lex_util import Located, neighbour_indices, side_tokens, span_of
+from .base import CheckContext, register
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_ORD_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
+}
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+           "mln": 1e6, "mn": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12, "lakh": 1e5, "crore": 1e7}
+_SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12}
+_FRACTIONS = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25}
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
+    "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+# Month names that are also ordinary words or abbreviations: only a month next to a number.
+_WEAK_MONTHS = {"may", "march", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                "nov", "dec"}
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
+                     "c$": "CAD", "a$": "AUD", "hk$": "HKD", "r$": "BRL", "₽": "RUB", "₺": "TRY"}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+    "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "jpy": "JPY",
+    "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "won": "KRW", "krw": "KRW",
+    "rupee": "INR", "rupees": "INR", "inr": "INR", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB",
+    "rubles": "RUB", "rub": "RUB", "franc": "CHF", "francs": "CHF", "chf": "CHF", "czk": "CZK",
+    "crown": "CZK", "crowns": "CZK", "koruna": "CZK", "zloty": "PLN", "zlotys": "PLN", "pln": "PLN",
+    "forint": "HUF", "forints": "HUF", "huf": "HUF", "lira": "TRY", "hryvnia": "UAH", "hryvnias": "UAH",
+}
+# unit word -> (dimension, canonical unit)
+_UNITS: dict[str, tuple[str, str]] = {}
+for _dim, _names in {
+    "length": {"km": ["km", "kms", "kilometer", "kilometers", "kilometre", "kilometres"],
+               "mi": ["mile", "miles", "mi"], "m": ["meter", "meters", "metre", "metres"],
+               "cm": ["cm", "centimeter", "centimeters", "centimetre", "centimetres"],
+               "mm": ["mm", "millimeter", "millimeters", "millimetre", "millimetres"],
+               "ft": ["ft", "foot", "feet"], "in": ["inch", "inches"], "yd": ["yard", "yards"]},
+    "mass": {"kg": ["kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"], "g": ["gram", "grams", "g"],
+             "lb": ["lb", "lbs"], "t": ["ton", "tons", "tonne", "tonnes"], "oz": ["ounce", "ounces", "oz"]},
+    "area": {"ha": ["hectare", "hectares", "ha"], "acre": ["acre", "acres"],
+             "km2": ["km2", "km²", "sqkm"], "m2": ["m2", "m²"]},
+    "time": {"s": ["second", "seconds"], "min": ["minute", "minutes", "mins"], "h": ["hour", "hours", "hrs"],
+             "d": ["day", "days"], "wk": ["week", "weeks"], "mo": ["month", "months"],
+             "yr": ["year", "years"], "dec": ["decade", "decades"], "cent": ["century", "centuries"]},
+    "power": {"kw": ["kw", "kilowatt", "kilowatts"], "mw": ["mw", "megawatt", "megawatts"],
+              "gw": ["gw", "gigawatt", "gigawatts"], "w": ["watt", "watts"]},
+    "temp": {"c": ["°c", "celsius", "centigrade"], "f": ["°f", "fahrenheit"]},
+    "volume": {"l": ["liter", "liters", "litre", "litres", "l"], "ml": ["ml", "milliliter", "millilitres"],
+               "gal": ["gallon", "gallons"]},
+    "speed": {"kmh": ["km/h", "kph", "kmh"], "mph": ["mph"]},
+}.items():
+    for _canon, _words in _names.items():
+        for _w in _words:
+            _UNITS[_w] = (_dim, _canon)
+
+_NUM_RE = re.compile(
+    r"^(?P<cur>us\$|c\$|a\$|hk\$|r\$|[$€£¥₹₩₽₺])?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<suf>st|nd|rd|th|s|%|[a-z°/]+)?$", re.IGNORECASE)
+_RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)[:\-–—/](\d+(?:\.\d+)?)$")
+_TIME_RE = re.compile(r"^\d{1,2}[:.]\d{2}$")
+_STRIP = "~*^'\"“”‘’()[]{}"
+
+
+@dataclass
+class Mention:
+    """One number, quantity, date or code in a sentence, located by its first and last token."""
+
+    first: Located
+    last: Located
+    text: str
+    kind: str  # num | ordinal | year | date | code | time
+    value: Any  # float, (month, day) or str
+    unit: tuple[str, str] | None = None  # (dimension, canonical), dimension "money"/"percent"
+    weak: bool = False  # a spelled-out small number or ordinal word: often not a figure at all
+    head: str = ""  # lemma of the noun the number counts, for context pairing
+    position: float = 0.0  # relative position in the pair side
+    keys: set[Any] = field(default_factory=set)
+    loose: set[Any] = field(default_factory=set)  # second-pass keys: "July 22" ~ "22", "Russia-1" ~ "1"
+
+    def display(self) -> str:
+        return self.text
+
+
+def _num(text: str) -> float | None:
+    if re.fullmatch(r"\d+,\d{1,2}", text):  # a decimal comma: "3,5 million"
+        text = text.replace(",", ".")
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value):
+            return int(value)
+        return round(value, 6)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+class _Scanner:
+    """Groups the tokens of one side of a pair into number mentions."""
+
+    def __init__(self, toks: list[Located]) -> None:
+        self.toks = toks
+        self.n = len(toks)
+
+    def low(self, i: int) -> str:
+        return self.toks[i][1].text.lower().strip(_STRIP) if 0 <= i < self.n else ""
+
+    def word_value(self, i: int) -> tuple[str, float] | None:
+        w = self.low(i)
+        if w in _SMALL:
+            return "small", float(_SMALL[w])
+        if w in _SCALES:
+            return "scale", _SCALES[w]
+        if w in ("dozen", "dozens"):
+            return "scale", 12.0
+        m = _NUM_RE.match(w)
+        if m and not m.group("cur") and not m.group("suf"):
+            v = _num(m.group("num"))
+            if v is not None:
+                return "digits", v
+        return None
+
+    def scan(self) -> list[Mention]:
+        out: list[Mention] = []
+        i = 0
+        while i < self.n:
+            m = self._at(i)
+            if m is None or m[0] is None:
+                i += 1
+                continue
+            out.extend(m[0])
+            i = m[1]
+        total = max(1, self.n - 1)
+        where = {(s, t.i): k for k, (s, t) in enumerate(self.toks)}
+        for m in out:
+            m.position = where.get((m.first[0], m.first[1].i), 0) / total
+        return out
+
+    def _month_at(self, i: int) -> int | None:
+        w = self.low(i).rstrip(".")
+        if w not in _MONTHS:
+            return None
+        if w in _WEAK_MONTHS:
+            tok = self.toks[i][1]
+            near = any(self._day(j) is not None or self._year(j) for j in (i - 1, i + 1, i + 2))
+            # "may" the verb before a number ("may 5 people") is no month; before a year it is
+            if w == "may" and tok.pos_ in ("AUX", "VERB") and not self._year(i + 1):
+                return None
+            near = near or (self.low(i - 1) == "of" and self._day(i - 2) is not None)
+            if not near:
+                return None
+        return _MONTHS[w]
+
+    def _day(self, i: int) -> int | None:
+        w = self.low(i)
+        if w in _ORD_WORDS and _ORD_WORDS[w] <= 31:
+            return _ORD_WORDS[w]
+        m = _NUM_RE.match(w)
+        if m and not m.group("cur") and (m.group("suf") or "").lower() in ("", "st", "nd", "rd", "th"):
+            v = _num(m.group("num"))
+            if v is not None and v == int(v) and 1 <= v <= 31 and "," not in m.group("num"):
+                return int(v)
+        return None
+
+    def _year(self, i: int) -> bool:
+        w = self.low(i)
+        return bool(re.fullmatch(r"(1[0-9]|20)\d\d", w))
+
+    def _at(self, i: int) -> tuple[list[Mention], int] | None:
+        tok = self.toks[i][1]
+        w = self.low(i)
+        if not w:
+            return None
+        frac = re.fullmatch(r"([1-9])/([2-9]|1[0-6])", w)
+        if frac:
+            return [Mention(self.toks[i], self.toks[i], tok.text, "fraction", int(frac.group(1)) / int(frac.group(2)),
+                            head=self._head(i, i))], i + 1
+        rng = _RANGE_RE.match(w)
+        if rng and not _TIME_RE.match(w):  # "2015–2019", "2:0", "3-4": two numbers in one token
+            return [Mention(self.toks[i], self.toks[i], tok.text, "num", float(rng.group(g)),
+                            head=self._head(i, i)) for g in (1, 2)], i + 1
+        one = self._one(i)
+        if one is None:
+            return None
+        return [one[0]], one[1]
+
+    def _one(self, i: int) -> tuple[Mention, int] | None:
+        tok = self.toks[i][1]
+        w = self.low(i)
+        # Dates: "March 3", "March 3rd", "3 March", "the 3rd of March"
+        month = self._month_at(i)
+        if month is not None:
+            day = None
+            end = i
+            nxt = i + 2 if self.low(i + 1) in (".", ":") else i + 1  # "Sept. 16"
+            if self._day(nxt) is not None and not self._year(nxt):
+                day, end = self._day(nxt), nxt
+            elif self._day(i - 1) is not None and not self._year(i - 1):
+                pass  # handled when the day was scanned
+            return Mention(self.toks[i], self.toks[end], self._text(i, end), "date", (month, day),
+                           head="date"), end + 1
+        if self._day(i) is not None:
+            for j in (i + 1, i + 2):
+                sep = self.low(i + 1)
+                if j == i + 2 and sep != "of":
+                    continue
+                mj = self._month_at(j)
+                if mj is not None:
+                    return Mention(self.toks[i], self.toks[j], self._text(i, j), "date",
+                                   (mj, self._day(i)), head="date"), j + 1
+        if _TIME_RE.match(w):
+            hh, mm = re.split(r"[:.]", w)
+            return self._time(i, int(hh), int(mm))
+        if re.fullmatch(r"\d{1,2}", w) and self.low(i + 1).replace(".", "") in ("am", "pm"):
+            return self._time(i, int(w), 0)
+        if w in _ORD_WORDS:
+            if w == "second" and self.low(i + 1) in ("", ".", ",") or self.low(i - 1) in _SMALL:
+                return None  # the unit of time, or "two seconds"
+            return Mention(self.toks[i], self.toks[i], tok.text, "ordinal", float(_ORD_WORDS[w]), weak=True,
+                           head=self._head(i, i)), i + 1
+        # A currency symbol as its own token before the number: "$ 5", "US$ 2bn"
+        cur = None
+        start = i
+        if w in _CURRENCY_SYMBOLS and i + 1 < self.n and _NUM_RE.match(self.low(i + 1)):
+            cur = _CURRENCY_SYMBOLS[w]
+            i += 1
+            w = self.low(i)
+        elif w.upper() in {"USD", "EUR", "GBP", "CNY", "RMB", "JPY", "CZK", "PLN", "HUF", "INR", "CHF", "RUB",
+                           "UAH", "KRW", "RS", "RS."} and i + 1 < self.n and _NUM_RE.match(self.low(i + 1)):
+            cur = _CURRENCY_WORDS.get(w, w.upper().rstrip("."))
+            i += 1
+            w = self.low(i)
+        m = _NUM_RE.match(w)
+        if m is None and w in ("a", "an") and self.low(i + 1) in ("hundred", "thousand", "million", "billion",
+                                                                 "dozen", "third", "quarter", "half"):
+            value: float = 1.0
+            kind = "num"
+            end = i
+        elif m is not None:
+            suf = (m.group("suf") or "").lower()
+            if m.group("cur"):
+                cur = _CURRENCY_SYMBOLS.get(m.group("cur").lower())
+            value = _num(m.group("num")) or 0.0
+            kind = "num"
+            end = i
+            unit = None
+            if suf in ("st", "nd", "rd", "th"):
+                return Mention(self.toks[start], self.toks[i], self._text(start, i), "ordinal", value,
+                               head=self._head(start, i)), i + 1
+            if suf == "s" and re.fullmatch(r"\d+0", m.group("num")):
+                return Mention(self.toks[start], self.toks[i], self._text(start, i), "code", w,
+                               head="decade"), i + 1
+            if suf == "%":
+                unit = ("percent", "%")
+            elif suf in _SUFFIX_SCALES:
+                value *= _SUFFIX_SCALES[suf]
+            elif suf in _UNITS:
+                unit = _UNITS[suf]
+            elif suf:
+                return self._code(start)
+            mention = self._finish(start, end, value, kind, cur, unit, digits=True)
+            return mention
+        elif w in _SMALL or w in _FRACTIONS:
+            value, kind, end = 0.0, "num", i - 1
+        elif any(c.isdigit() for c in w) and any(c.isalpha() for c in w):
+            nm = re.fullmatch(r"no\.?(\d+)", w)
+            if nm:  # "No.3"
+                return self._finish(i, i, float(nm.group(1)), "num", None, None, digits=True)
+            return self._code(i)
+        else:
+            return None
+        return self._finish(start, end, value, kind, cur, None, digits=False)
+
+    def _time(self, i: int, hh: int, mm: int) -> tuple[Mention, int]:
+        end = i
+        mer = self.low(i + 1).replace(".", "")
+        if mer in ("am", "pm"):
+            end = i + 1
+            hh = hh % 12 + (12 if mer == "pm" else 0)
+        value = f"{hh:02d}:{mm:02d}"
+        return Mention(self.toks[i], self.toks[end], self._text(i, end), "time", value, head="time"), end + 1
+
+    def _code(self, i: int) -> tuple[Mention, int]:
+        tok = self.toks[i][1]
+        value = self.low(i).strip("-./'’")
+        return Mention(self.toks[i], self.toks[i], tok.text, "code", value, head="code"), i + 1
+
+    def _finish(self, start: int, end: int, value: float, kind: str, cur: str | None,
+                unit: tuple[str, str] | None, digits: bool) -> tuple[Mention, int]:
+        """Extend a number over following number words, scales, fractions and units."""
+        total, current = 0.0, value
+        j = end + 1
+        spelled = not digits
+        fraction = None
+        while j < self.n:
+            w = self.low(j)
+            wv = self.word_value(j)
+            if wv is not None and wv[0] == "small" and (spelled or j == end + 1 and not digits):
+                current += wv[1]
+                spelled = True
+            elif wv is not None and wv[0] == "scale":
+                if wv[1] >= 1e3:
+                    total += (current or 1.0) * wv[1]
+                    current = 0.0
+                else:
+                    current = (current or 1.0) * wv[1]
+            elif w == "and" and self.low(j + 1) in ("a", "one") and self.low(j + 2) == "half":
+                current += 0.5
+                end = j + 2
+                j += 3
+                continue
+            elif re.fullmatch(r"[1-9]/(?:[2-9]|1[0-6])", w) and current == int(current):  # "2 1/2"
+                a, b = w.split("/")
+                current += int(a) / int(b)
+            elif w in _FRACTIONS and fraction is None:
+                fraction = _FRACTIONS[w]
+                end = j
+                j += 1
+                break
+            elif w in ("-", "and") and spelled and (self.low(j + 1) in _FRACTIONS or (
+                    self.word_value(j + 1) or ("", 0.0))[0] in ("small", "scale")):
+                j += 1
+                continue
+            else:
+                break
+            end = j
+            j += 1
+        value = total + current
+        if fraction is not None:
+            value = (value or 1.0) * fraction
+            kind = "fraction"
+        if end < start:  # a lone fraction or nothing numeric after all
+            return None  # type: ignore[return-value]
+        # Units after the number: "%", "per cent", "dollars", "km", "square km"
+        k = end + 1
+        w = self.low(k)
+        if w in ("%", "percent", "pc", "pct"):
+            unit, end = ("percent", "%"), k
+        elif w == "per" and self.low(k + 1) == "cent":
+            unit, end = ("percent", "%"), k + 1
+        elif w in _CURRENCY_WORDS and not (w == "won" and self.toks[k][1].pos_ == "VERB"):
+            cur, end = _CURRENCY_WORDS[w], k
+        elif unit is None and w in _UNITS:
+            unit, end = _UNITS[w], k
+        elif unit is None and w == "square" and self.low(k + 1) in _UNITS:
+            unit, end = ("area", _UNITS[self.low(k + 1)][1] + "2"), k + 1
+        if cur is not None:
+            unit = ("money", cur)
+        if end + 1 < self.n and self.toks[end + 1][1].text in ("'s", "’s") and re.fullmatch(r"\d+0", self.low(end)):  # "1850's"
+            return Mention(self.toks[start], self.toks[end + 1], self._text(start, end + 1), "code",
+                           self.low(end) + "s", head="decade"), end + 2
+        text = self._text(start, end)
+        m = Mention(self.toks[start], self.toks[end], text, kind, float(value), unit)
+        plain_int = value == int(value)
+        if kind == "num" and digits and unit is None and plain_int and 1000 <= value <= 2100 \
+                and re.fullmatch(r"\d{4}", self.low(start)) and start == end:
+            m.kind = "year"
+        m.weak = not digits and value <= 10 and (unit is None or unit[0] not in ("money", "percent"))
+        m.head = self._head(start, end)
+        if m.weak and self.low(start) in ("one", "a", "an") and end == start:
+            return None  # type: ignore[return-value]  # "one of", "the one": not a figure
+        return m, end + 1
+
+    def _text(self, a: int, b: int) -> str:
+        ta, tb = self.toks[a], self.toks[b]
+        if ta[0] != tb[0]:
+            return ta[1].text
+        doc = ta[1].doc
+        return doc.text[ta[1].idx: tb[1].idx + len(tb[1].text)]
+
+    def _head(self, a: int, b: int) -> str:
+        """Lemma of the noun the number counts (following noun or syntactic head)."""
+        toks = [t for _, t in self.toks[a: b + 1]]
+        for j in range(b + 1, min(self.n, b + 4)):
+            t = self.toks[j][1]
+            if t.pos_ in ("NOUN", "PROPN"):
+                return str(t.lemma_.lower())
+            if t.pos_ not in ("ADJ", "PUNCT", "NUM", "ADV"):
+                break
+        for t in toks:
+            h = t.head
+            if h not in toks and h.pos_ in ("NOUN", "PROPN"):
+                return str(h.lemma_.lower())
+        return ""
+
+
+def extract(toks: list[Located]) -> list[Mention]:
+    """Number mentions among the located tokens of one side of a pair."""
+    mentions = [m for m in _Scanner(toks).scan() if m is not None]
+    for m in mentions:
+        m.keys = _keys(m)
+        m.loose = _loose_keys(m)
+    return mentions
+
+
+def _keys(m: Mention) -> set[Any]:
+    if m.kind == "date":
+        return {("date", m.value)}
+    if m.kind in ("code", "time"):
+        return {(m.kind, str(m.value).replace("–", "-"))}
+    v = float(m.value)
+    keys = {("num", round(v, 6))}
+    if m.unit and m.unit[0] == "percent":
+        keys.add(("num", round(v / 100, 6)))
+    if m.kind == "fraction":
+        keys.add(("num", round(v * 100, 6)))
+    return keys
+
+
+def _loose_keys(m: Mention) -> set[Any]:
+    out = set(m.keys)
+    if m.kind == "date" and m.value[1] is not None:
+        out.add(("num", float(m.value[1])))
+    elif m.kind == "code":
+        groups = re.findall(r"\d+(?:\.\d+)?", str(m.value))
+        if len(groups) == 1:
+            out.add(("num", round(float(groups[0]), 6)))
+    return out
+
+
+def _match_exact(a: list[Mention], b: list[Mention], loose: bool = False
+                 ) -> tuple[list[tuple[Mention, Mention]], list[Mention], list[Mention]]:
+    pairs = []
+    rest_b = list(b)
+    rest_a = []
+    for m in a:
+        cands = [r for r in rest_b if (m.loose & r.loose if loose else m.keys & r.keys)]
+        if not cands:
+            rest_a.append(m)
+            continue
+        best = min(cands, key=lambda r: (r.kind != m.kind, r.head != m.head, abs(r.position - m.position)))
+        rest_b.remove(best)
+        pairs.append((m, best))
+    return pairs, rest_a, rest_b
+
+
+def _compatible(a: Mention, b: Mention) -> bool:
+    if a.kind == "date" or b.kind == "date":
+        return a.kind == b.kind
+    if a.kind in ("code", "time") or b.kind in ("code", "time"):
+        return a.kind == b.kind
+    return True
+
+
+def _context_score(a: Mention, b: Mention, lone: bool) -> float:
+    if not _compatible(a, b):
+        return -1.0
+    score = 0.0
+    if a.head and a.head == b.head:
+        score += 2.0
+    if a.unit and b.unit and a.unit[0] == b.unit[0]:
+        score += 1.0
+    if a.kind == b.kind:
+        score += 0.5
+    if a.kind in ("date", "code", "time"):
+        score += 1.0
+    score += 0.5 * (1.0 - min(1.0, abs(a.position - b.position) * 2))
+    if (a.weak or b.weak) and not (a.head and a.head == b.head):
+        return -1.0 if not lone else score - 1.0
+    return score if score >= 1.0 or lone else -1.0
+
+
+def _year_like(m: Mention) -> bool:
+    return m.kind in ("year", "date")
+
+
+@register
+class NumbersCheck:
+    """Numbers, quantities, money, percentages and dates must keep their values."""
+
+    name = "numbers"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        for ai, pair in ctx.matched():
+            yield from self._pair(ctx, ai, pair.original, pair.rewritten)
+
+    def _pair(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
+        om = extract(side_tokens(ctx, "original", o_idx))
+        rm = extract(side_tokens(ctx, "rewritten", r_idx))
+        if not om and not rm:
+            return
+        same, lo, lr = _match_exact(om, rm)
+        loose, lo, lr = _match_exact(lo, lr, loose=True)
+        same += loose
+        for a, b in same:
+            if a.unit and b.unit and a.unit != b.unit and a.unit[0] == b.unit[0]:
+                yield self._finding(ctx, ai, "unit-changed", Severity.MAJOR,
+                                    f"Unit changed: “{a.text}” → “{b.text}”", a, b,
+                                    {"original_unit": a.unit[1], "rewritten_unit": b.unit[1],
+                                     "value": _fmt(a.value)})
+        # Pair the left-overs by context: best-scoring compatible pairs first.
+        lone = len(lo) == 1 and len(lr) == 1
+        scored = sorted(((_context_score(a, b, lone), i, j) for i, a in enumerate(lo) for j, b in enumerate(lr)),
+                        reverse=True)
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for s, i, j in scored:
+            if s < 0 or i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            a, b = lo[i], lr[j]
+            date = _year_like(a) or _year_like(b)
+            code = "date-changed" if date else "number-changed"
+            label = "Date changed" if date else "Number changed"
+            sev = Severity.CRITICAL
+            if a.weak and b.weak and not date:
+                sev = Severity.MAJOR
+            yield self._finding(ctx, ai, code, sev, f"{label}: “{a.text}” → “{b.text}”", a, b,
+                                {"original_value": _fmt(a.value), "rewritten_value": _fmt(b.value),
+                                 "original_text": a.text, "rewritten_text": b.text, "kind": a.kind})
+        # Missing / added: not if the value sits in a neighbouring pair (an alignment slip).
+        near_r = {k for m in extract(side_tokens(ctx, "rewritten", [x for x in neighbour_indices(
+            ctx, ai, "rewritten") if x not in r_idx])) for k in m.keys} if any(
+            i not in used_a for i in range(len(lo))) else set()
+        near_o = {k for m in extract(side_tokens(ctx, "original", [x for x in neighbour_indices(
+            ctx, ai, "original") if x not in o_idx])) for k in m.keys} if any(
+            j not in used_b for j in range(len(lr))) else set()
+        for i, a in enumerate(lo):
+            if i in used_a or a.keys & near_r:
+                continue
+            sev = Severity.MINOR if a.weak else Severity.MAJOR
+            yield self._finding(ctx, ai, "number-missing", sev, f"Number missing in the rewrite: “{a.text}”",
+                                a, None, {"original_value": _fmt(a.value), "original_text": a.text,
+                                          "kind": a.kind}, r_idx)
+        for j, b in enumerate(lr):
+            if j in used_b or b.keys & near_o:
+                continue
+            sev = Severity.MINOR if b.weak else Severity.MAJOR
+            yield self._finding(ctx, ai, "number-added", sev, f"Number added in the rewrite: “{b.text}”",
+                                None, b, {"rewritten_value": _fmt(b.value), "rewritten_text": b.text,
+                                          "kind": b.kind}, o_idx)
+
+    def _finding(self, ctx: CheckContext, ai: int, code: str, sev: Severity, msg: str, a: Mention | None,
+                 b: Mention | None, data: dict[str, Any], other: Sequence[int] = ()) -> Finding:
+        o = span_of(ctx, "original", a.first, a.last) if a else ctx.sentence_span("original", other)
+        r = span_of(ctx, "rewritten", b.first, b.last) if b else ctx.sentence_span("rewritten", other)
+        return Finding(check=self.name, code=code, severity=sev, message=msg, original=o, rewritten=r,
+                       alignment=ai, data=data)

@@ -1,0 +1,309 @@
+"""Omissions and additions: whole sentences without a counterpart, and content lost or added inside a pair.
+
+Inside an aligned pair the content words of both sides are matched (lemma, spelling variant, stem,
+WordNet synonym when available).  A run of unmatched original words is a *deletion* only when the
+rewrite has nothing unmatched in the same place (between the counterparts of the run's neighbours):
+a paraphrase swaps words, a deletion leaves a hole.  The dependency parse widens the run to the
+constituent that vanished (relative clause, prepositional phrase, object ...), and BERTScore's
+token-matching evidence, when present, vetoes words the encoder did find a match for.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any, Iterator, Sequence
+
+from ..types import AlignedPair, Finding, Severity, Span
+from ._struct_util import (
+    RELATIVE_PRONOUNS,
+    ContentAlignment,
+    SideTokens,
+    align_content,
+    gap_counterpart,
+    is_content,
+    is_light,
+    lemma_key,
+    quote,
+    runs,
+    spans_overlap,
+    trim_tokens,
+)
+from .base import CheckContext, register
+
+log = logging.getLogger(__name__)
+
+_CONSTITUENTS = {
+    "relcl": "relative clause",
+    "acl": "clause",
+    "advcl": "adverbial clause",
+    "ccomp": "clause",
+    "xcomp": "clause",
+    "prep": "prepositional phrase",
+    "pobj": "prepositional object",
+    "conj": "conjunct",
+    "dobj": "object",
+    "nsubj": "subject",
+    "nsubjpass": "subject",
+    "appos": "apposition",
+    "npadvmod": "phrase",
+    "amod": "modifier",
+    "advmod": "modifier",
+    "compound": "modifier",
+    "nummod": "number",
+    "poss": "possessor",
+}
+_STAND_INS = frozenset({"it", "they", "them", "he", "she", "him", "her", "this", "these", "those", "we",
+                        "us", "i", "me", "you", "its", "their", "his", "our", "itself", "themselves"})
+_MODIFIER_DEPS = frozenset({"compound", "amod", "advmod", "nummod", "npadvmod"})
+_HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
+
+
+def _nearest_matched(ctx: CheckContext, index: int, side: str) -> Span | None:
+    """The other side of the nearest aligned pair to alignment entry ``index`` (before first)."""
+    other = "rewritten" if side == "original" else "original"
+    for dist in range(1, len(ctx.alignment)):
+        for k in (index - dist, index + dist):
+            if 0 <= k < len(ctx.alignment) and ctx.alignment[k].is_match:
+                a = ctx.alignment[k]
+                return ctx.sentence_span(other, a.rewritten if other == "rewritten" else a.original)
+    return None
+
+
+def _constituent(tokens: Sequence[Any], lost: set[int], sent: Any) -> tuple[list[Any], str]:
+    """Widen lost tokens to the largest constituents whose content words are all lost."""
+    def all_lost(node: Any) -> bool:
+        return all(t.i in lost for t in node.subtree if is_content(t))
+
+    tops: list[Any] = []
+    for t in tokens:
+        node = t if all_lost(t) else None
+        while node is not None and node.head is not node and all_lost(node.head) \
+                and node.head.i >= sent.start and node.head.i < sent.end:
+            node = node.head
+        tops.append(node if node is not None else t)
+    # keep outermost constituents only
+    uniq = {t.i: t for t in tops}
+    outer = [t for t in uniq.values()
+             if not any(o is not t and o.left_edge.i <= t.i <= o.right_edge.i and t in o.subtree
+                        for o in uniq.values())]
+    words: list[Any] = []
+    for top in outer:
+        if top.i in lost or any(t.i in lost for t in top.subtree if is_content(t)):
+            sub = list(top.subtree) if all_lost(top) else [top]
+            words.extend(sub)
+    words = trim_tokens(sorted({t.i: t for t in words}.values(), key=lambda t: t.i))
+    kind = "words"
+    if len(outer) == 1:
+        top = outer[0]
+        if all_lost(top) and len(list(top.subtree)) > 1:
+            kind = _CONSTITUENTS.get(top.dep_, "phrase")
+        elif top.pos_ in ("NOUN", "PROPN"):
+            kind = "noun"
+        elif top.pos_ == "VERB":
+            kind = "verb"
+        elif top.pos_ == "NUM":
+            kind = "number"
+        elif top.pos_ in ("ADJ", "ADV"):
+            kind = "modifier"
+    return (words or list(tokens)), kind
+
+
+def _severity(content: Sequence[Any]) -> Severity:
+    heavy = [t for t in content if not is_light(t)]
+    if not heavy:
+        return Severity.MINOR
+    if any(t.pos_ in _HEAVY_POS or t.ent_type_ for t in heavy) or len(heavy) >= 2:
+        return Severity.MAJOR
+    if any(t.pos_ == "ADJ" for t in heavy):
+        return Severity.MAJOR
+    return Severity.MINOR
+
+
+@register
+class OmissionCheck:
+    """Sentences and content present on one side only."""
+
+    name = "omission"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        partial = bool(ctx.coverage is not None and ctx.coverage.partial_original)
+        for index, pair in enumerate(ctx.alignment):
+            if pair.original and not pair.rewritten:
+                yield self._sentence_omitted(ctx, index, pair)
+            elif pair.rewritten and not pair.original:
+                yield self._sentence_added(ctx, index, pair, partial)
+            elif pair.is_match:
+                yield from self._inside_pair(ctx, index, pair)
+
+    def _sentence_omitted(self, ctx: CheckContext, index: int, pair: AlignedPair) -> Finding:
+        span = ctx.sentence_span("original", pair.original)
+        assert span is not None
+        return Finding(
+            check=self.name, code="sentence-omitted", severity=Severity.MAJOR,
+            message=f'Original sentence has no counterpart in the rewrite: "{quote(span.text)}"',
+            original=span, rewritten=_nearest_matched(ctx, index, "original"), alignment=index,
+            data={"sentences": list(pair.original)},
+        )
+
+    def _sentence_added(self, ctx: CheckContext, index: int, pair: AlignedPair, partial: bool) -> Finding:
+        span = ctx.sentence_span("rewritten", pair.rewritten)
+        assert span is not None
+        if partial:
+            sev = Severity.INFO
+            msg = (f'Rewrite sentence has no counterpart in the excerpt (the original looks partial: '
+                   f'see coverage): "{quote(span.text)}"')
+        else:
+            sev = Severity.MINOR
+            msg = f'Rewrite sentence has no counterpart in the original: "{quote(span.text)}"'
+        return Finding(
+            check=self.name, code="sentence-added", severity=sev, message=msg,
+            original=_nearest_matched(ctx, index, "rewritten"), rewritten=span, alignment=index,
+            data={"sentences": list(pair.rewritten), "partial_original": partial},
+        )
+
+    def _inside_pair(self, ctx: CheckContext, index: int, pair: AlignedPair) -> Iterator[Finding]:
+        o = SideTokens.of(ctx, "original", pair.original)
+        r = SideTokens.of(ctx, "rewritten", pair.rewritten)
+        if not o.tokens or not r.tokens:
+            return
+        al = align_content(o, r)
+        if not al.o2r:  # nothing in common: an alignment problem, not a drop
+            return
+        scores = ctx.pairs.get(index) if ctx.pairs else None
+        evidence: dict[str, tuple[Span, ...] | None] = {"original": None, "rewritten": None}
+        if scores is not None and scores.bertscore_f1 is not None:
+            evidence = {"original": scores.unmatched_original, "rewritten": scores.unmatched_rewritten}
+        yield from self._holes(ctx, index, al, "original", evidence["original"])
+        yield from self._dropped_subject_pronouns(ctx, index, al, pair)
+        yield from self._holes(ctx, index, al, "rewritten", evidence["rewritten"])
+
+    def _holes(self, ctx: CheckContext, index: int, al: ContentAlignment, side: str,
+               evidence: tuple[Span, ...] | None) -> Iterator[Finding]:
+        here, there = (al.o, al.r) if side == "original" else (al.r, al.o)
+        h2t = al.o2r if side == "original" else al.r2o
+        other = "rewritten" if side == "original" else "original"
+        unmatched_here = [i for i in range(len(here.tokens)) if i not in h2t]
+        unmatched_there = [j for j in range(len(there.tokens)) if j not in (al.r2o if side == "original"
+                                                                          else al.o2r)]
+        lost_ids = {here.tokens[i].i for i in unmatched_here}
+        # Paraphrases drop and add words in equal measure; a real omission/addition is one-sided.
+        other_free = sum(1 for j in unmatched_there if not is_light(there.tokens[j]))
+        matched_keys = {lemma_key(here.tokens[i]) for i in h2t}
+        base = ctx.doc(side)
+        for run in runs(unmatched_here):
+            gap, left, right = gap_counterpart(run, h2t, len(here.tokens), unmatched_there)
+            if gap:  # something else stands in the same place: a substitution, not a hole
+                continue
+            # a run may cross a sentence boundary in an n-m pair: report per sentence
+            by_sent: dict[int, list[Any]] = {}
+            for i in run:
+                by_sent.setdefault(here.sents[i], []).append(here.tokens[i])
+            for si, toks in by_sent.items():
+                sent = ctx.parses[side][si]
+                words, kind = _constituent(toks, lost_ids, sent)
+                content = [t for t in words if is_content(t) and t.i in lost_ids]
+                if not content:
+                    continue
+                sev = _severity(content)
+                heavy = [t for t in content if not is_light(t)]
+                if other_free and not (len(heavy) >= 3 and 3 * other_free <= len(heavy)):
+                    sev = min(sev, Severity.MINOR)
+                if all(lemma_key(t) in matched_keys and t.dep_ in _MODIFIER_DEPS for t in heavy):
+                    # a repeated modifier ("Best Picture, Best Director") the other side says once
+                    sev = min(sev, Severity.MINOR)
+                if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
+                    continue  # "the trials are" -> "they are": a pronoun took the words' place
+                span = ctx.token_span(side, si, words[0], words[-1])
+                if evidence is not None:
+                    off = base.sentences[si].start - sent.start_char
+                    if not any(spans_overlap(t.idx + off, t.idx + off + len(t.text), evidence)
+                               for t in content):
+                        # the encoder found a counterpart for every one of these words
+                        sev = min(sev, Severity.MINOR)
+                anchor = self._anchor_span(ctx, other, there, left, right)
+                yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content)
+
+    @staticmethod
+    def _pronoun_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
+                          right: int | None, lost: Sequence[Any], here: SideTokens) -> bool:
+        """Whether a pronoun the other side has in surplus sits where the lost words were."""
+        picks = [j for j in (left, right) if j is not None]
+        if not picks or not any(t.pos_ in ("NOUN", "PROPN") for t in lost):
+            return False
+        here_side = "rewritten" if side == "original" else "original"
+        here_prons = Counter(t.lower_ for si in set(here.sents) for t in ctx.parses[here_side][si]
+                             if t.pos_ == "PRON")
+        there_prons = Counter(t.lower_ for si in set(toks.sents) for t in ctx.parses[side][si]
+                              if t.pos_ == "PRON")
+        surplus = {p for p, n in there_prons.items() if n > here_prons[p] and p in _STAND_INS}
+        if not surplus:
+            return False
+        sents = sorted({toks.sents[j] for j in picks})
+        lo = min(toks.tokens[j].i for j in picks) if len(picks) == 2 else None
+        hi = max(toks.tokens[j].i for j in picks) if len(picks) == 2 else None
+        for si in sents:
+            for t in ctx.parses[side][si]:
+                if t.pos_ != "PRON" or t.lower_ in RELATIVE_PRONOUNS or t.lower_ not in surplus:
+                    continue
+                if lo is None or (hi is not None and lo < t.i < hi):
+                    if lo is not None or abs(t.i - toks.tokens[picks[0]].i) <= 3:
+                        return True
+        return False
+
+    def _dropped_subject_pronouns(self, ctx: CheckContext, index: int, al: ContentAlignment,
+                                  pair: AlignedPair) -> Iterator[Finding]:
+        """Subject pronouns ("I", "he", "this") that vanished while the rest of the pair stayed put."""
+        if any(not is_light(al.r.tokens[j]) for j in al.unmatched_r()):
+            return
+        r_prons = Counter(t.lower_ for si in pair.rewritten for t in ctx.parses["rewritten"][si]
+                          if t.pos_ == "PRON")
+        o_prons = Counter(t.lower_ for si in pair.original for t in ctx.parses["original"][si]
+                          if t.pos_ == "PRON")
+        if any(r_prons[p] > o_prons[p] for p in r_prons):  # a pronoun changed, not vanished
+            return
+        seen: Counter[str] = Counter()
+        for si in pair.original:
+            for t in ctx.parses["original"][si]:
+                if t.pos_ != "PRON" or t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ in RELATIVE_PRONOUNS:
+                    continue
+                seen[t.lower_] += 1
+                if seen[t.lower_] <= r_prons[t.lower_]:
+                    continue
+                span = ctx.token_span("original", si, t)
+                anchor = ctx.sentence_span("rewritten", pair.rewritten)
+                head = t.head.text
+                yield Finding(
+                    check=self.name, code="clause-dropped", severity=Severity.MAJOR,
+                    message=f'Dropped from the rewrite (subject): "{t.text}" (the subject of "{head}")',
+                    original=span, rewritten=anchor, alignment=index,
+                    data={"kind": "subject", "words": [t.text], "side": "original"},
+                )
+
+    @staticmethod
+    def _anchor_span(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
+                     right: int | None) -> Span | None:
+        """The words on the other side around the place where the lost content would sit."""
+        picks = [j for j in (left, right) if j is not None]
+        if not picks:
+            return ctx.sentence_span(side, sorted(set(toks.sents)))
+        sents = {toks.sents[j] for j in picks}
+        if len(sents) == 1:
+            a, b = min(picks), max(picks)
+            return ctx.token_span(side, toks.sents[a], toks.tokens[a], toks.tokens[b])
+        j = picks[0]
+        return ctx.token_span(side, toks.sents[j], toks.tokens[j])
+
+    def _hole_finding(self, ctx: CheckContext, index: int, side: str, span: Span, anchor: Span | None,
+                      kind: str, sev: Severity, content: Sequence[Any]) -> Finding:
+        words = [t.text for t in content]
+        if side == "original":
+            code = "clause-dropped"
+            where = f' (around "{quote(anchor.text, 60)}")' if anchor is not None else ""
+            msg = f'Dropped from the rewrite ({kind}): "{quote(span.text)}"{where}'
+            return Finding(check=self.name, code=code, severity=sev, message=msg, original=span,
+                           rewritten=anchor, alignment=index,
+                           data={"kind": kind, "words": words, "side": side})
+        where = f' (between "{quote(anchor.text, 60)}")' if anchor is not None else ""
+        msg = f'Added in the rewrite with no counterpart in the original ({kind}): "{quote(span.text)}"{where}'
+        return Finding(check=self.name, code="content-added", severity=sev, message=msg, original=anchor,
+                       rewritten=span, alignment=index, data={"kind": kind, "words": words, "side": side})

@@ -1,0 +1,187 @@
+"""Role reversal: the same event with agent and patient swapped ("X encouraged Y" -> "Y encouraged X").
+
+Each side's dependency parse yields (agent, predicate, patient) triples, voice-aware: an active
+clause gives (nsubj, verb, dobj), a passive one (by-agent, verb, nsubjpass).  Relative pronouns are
+resolved to the noun they modify, and "X is one that Y viewed" to X, so "the country is one that
+Biden has viewed as an adversary" gives (Biden, view, country).  Coordinated verbs inherit their
+subject.  A reversal is the same predicate (lemma, or one small class of synonyms such as
+view/see/regard/consider) whose agent and patient trade places, comparing heads by lemma and people
+by surname (honorifics stripped).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from ..types import Finding, Severity, Span
+from ._struct_util import RELATIVE_PRONOUNS, entity_key, quote
+from .base import CheckContext, register
+
+log = logging.getLogger(__name__)
+
+# Predicates that are one relation for this purpose; everything else compares by its own lemma.
+_PREDICATE_CLASSES: dict[str, str] = {}
+for _cls in (
+    ("view", "see", "regard", "consider", "perceive", "deem", "treat"),
+    ("help", "assist", "aid", "support", "back"),
+    ("beat", "defeat"),
+    ("attack", "assault"),
+    ("hire", "employ"),
+    ("tell", "inform"),
+    ("criticize", "criticise", "condemn"),
+    ("thank",),
+    ("meet",),
+):
+    for _lemma in _cls:
+        _PREDICATE_CLASSES[_lemma] = _cls[0]
+# Symmetric predicates: swapping their arguments does not change the meaning.
+_SYMMETRIC = frozenset({"meet", "marry", "resemble", "equal", "match", "join", "date", "fight"})
+_ARG_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+@dataclass(frozen=True)
+class Triple:
+    """Who did what to whom, with the tokens that say so."""
+
+    agent: Any
+    predicate: Any
+    patient: Any
+    pred_class: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return entity_key(self.agent), self.pred_class, entity_key(self.patient)
+
+
+def _child(tok: Any, deps: Sequence[str]) -> Any | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _resolve(arg: Any, verb: Any) -> Any | None:
+    """Replace a relative pronoun by its antecedent, and "X is one that ..." by X."""
+    if arg is None:
+        return None
+    if arg.lower_ in RELATIVE_PRONOUNS and arg.pos_ in ("PRON", "DET") and verb.dep_ == "relcl":
+        arg = verb.head
+    if arg.dep_ == "attr" and arg.head.lemma_ == "be":
+        subj = _child(arg.head, ("nsubj",))
+        if subj is not None:
+            arg = subj
+    if arg.pos_ not in _ARG_POS:
+        return None
+    return arg
+
+
+def _subject(verb: Any) -> Any | None:
+    subj = _child(verb, ("nsubj",))
+    if subj is not None:
+        return subj
+    if verb.dep_ == "relcl" and _child(verb, ("dobj", "nsubjpass")) is None:
+        return verb.head  # "the officials who met X": a subject relative with the pronoun elided
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _child(verb.head, ("nsubj",))  # "X hit Y and kicked Z"
+    # a misparse seen often with reduced relatives: the subject hangs off a ccomp before the verb
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "csubj") and c.i < verb.i:
+            s = _child(c, ("nsubj",))
+            if s is not None:
+                return s
+    return None
+
+
+def extract_triples(sent: Any) -> list[Triple]:
+    """(agent, predicate, patient) triples of a parsed sentence, in active-voice order."""
+    out: list[Triple] = []
+    for v in sent:
+        if v.pos_ != "VERB":
+            continue
+        lemma = v.lemma_.lower()
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        if passive:
+            patient = _child(v, ("nsubjpass",))
+            if patient is None and v.dep_ == "conj" and v.head.pos_ == "VERB":
+                patient = _child(v.head, ("nsubjpass",))
+            by = _child(v, ("agent",))
+            agent = _child(by, ("pobj",)) if by is not None else None
+        else:
+            agent = _subject(v)
+            patient = _child(v, ("dobj",))
+            if patient is None and v.dep_ == "relcl":
+                # "the country that Biden viewed": the relative pronoun may be unattached
+                rel = [c for c in v.children if c.lower_ in RELATIVE_PRONOUNS and c.dep_ != "nsubj"]
+                patient = rel[0] if rel else None
+        agent, patient = _resolve(agent, v), _resolve(patient, v)
+        if agent is None or patient is None or agent is patient:
+            continue
+        out.append(Triple(agent, v, patient, _PREDICATE_CLASSES.get(lemma, lemma)))
+    return out
+
+
+def _phrase(tok: Any) -> list[Any]:
+    """The noun phrase of an argument head, without relative clauses or other post-modifiers."""
+    lefts = [c for c in tok.lefts if c.dep_ in ("det", "compound", "amod", "poss", "nummod", "case")]
+    start = min([c.left_edge.i for c in lefts] + [tok.i])
+    doc = tok.doc
+    end = tok.i
+    while end + 1 < len(doc) and doc[end + 1].dep_ == "case" and doc[end + 1].head is tok:
+        end += 1
+    return [doc[i] for i in range(start, end + 1)]
+
+
+def _phrase_text(tok: Any) -> str:
+    toks = _phrase(tok)
+    return toks[0].doc[toks[0].i: toks[-1].i + 1].text
+
+
+def _span(ctx: CheckContext, side: str, si: int, t: Triple) -> Span:
+    toks = _phrase(t.agent) + [t.predicate] + _phrase(t.patient)
+    sent = ctx.parses[side][si]
+    toks = [x for x in toks if sent.start <= x.i < sent.end]
+    first = min(toks, key=lambda x: x.i)
+    last = max(toks, key=lambda x: x.i)
+    return ctx.token_span(side, si, first, last)
+
+
+@register
+class RolesCheck:
+    """Agent and patient of the same event swapped between original and rewrite."""
+
+    name = "roles"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        for index, pair in ctx.matched():
+            o = [(si, t) for si in pair.original for t in extract_triples(ctx.parses["original"][si])]
+            r = [(si, t) for si in pair.rewritten for t in extract_triples(ctx.parses["rewritten"][si])]
+            if not o or not r:
+                continue
+            reported: set[tuple[str, str, str]] = set()
+            r_keys = {t.key for _, t in r}
+            for osi, ot in o:
+                a, p, b = ot.key
+                if a == b or p in _SYMMETRIC or (a, p, b) in reported:
+                    continue
+                if (a, p, b) in r_keys:  # the rewrite also says it the right way round
+                    continue
+                for rsi, rt in r:
+                    if rt.key != (b, p, a):
+                        continue
+                    reported.add((a, p, b))
+                    yield self._finding(ctx, index, osi, ot, rsi, rt)
+                    break
+
+    def _finding(self, ctx: CheckContext, index: int, osi: int, ot: Triple, rsi: int, rt: Triple) -> Finding:
+        oa, ob = _phrase_text(ot.agent), _phrase_text(ot.patient)
+        ra, rb = _phrase_text(rt.agent), _phrase_text(rt.patient)
+        msg = (f'Roles reversed: in the original "{quote(oa, 50)}" {ot.predicate.lemma_} '
+               f'"{quote(ob, 50)}"; in the rewrite "{quote(ra, 50)}" {rt.predicate.lemma_} "{quote(rb, 50)}"')
+        return Finding(
+            check=self.name, code="role-reversed", severity=Severity.CRITICAL, message=msg,
+            original=_span(ctx, "original", osi, ot), rewritten=_span(ctx, "rewritten", rsi, rt),
+            alignment=index,
+            data={"predicate": ot.pred_class, "original_agent": oa, "original_patient": ob,
+                  "rewritten_agent": ra, "rewritten_patient": rb},
+        )

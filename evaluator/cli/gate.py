@@ -1,0 +1,109 @@
+"""``evaluator gate CONFIG REPORT.json``: apply a quality gate to an existing compare or score report."""
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from typing import Any
+
+EPILOG = """\
+exit codes: 0 pass or warn, 1 fail, 2 usage or input error (a malformed config included).
+The config is evaluator.toml ([gate] ...) or pyproject.toml ([tool.evaluator.gate] ...); see docs/ci.md.
+"""
+
+
+def add_parser(sub: Any) -> None:
+    import argparse
+
+    p = sub.add_parser("gate", help="apply a quality gate (TOML thresholds) to an existing report",
+                       description="Apply a quality gate to a report written by `compare` or `score`.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("config", help="gate config: evaluator.toml, or pyproject.toml with [tool.evaluator.gate]")
+    p.add_argument("report", help="a report JSON written by `evaluator compare` or `evaluator score`")
+    p.add_argument("--json", metavar="FILE", help="write the report again, with its gate result in it")
+    p.add_argument("--html", metavar="FILE", help="write the HTML report with the verdict (compare reports)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
+    add_gate_outputs(p)
+    p.set_defaults(run=run)
+
+
+def add_gate_outputs(p: Any) -> None:
+    g = p.add_argument_group("CI gate")
+    g.add_argument("--waivers", metavar="FILE", help="accepted findings (TOML) for the gate")
+    g.add_argument("--junit", metavar="FILE", help="write JUnit XML of the gate's thresholds")
+    g.add_argument("--markdown", metavar="FILE", help="write a Markdown summary (e.g. \"$GITHUB_STEP_SUMMARY\")")
+    g.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
+                   help="the date waivers expire against (default: today)")
+
+
+def _date(text: str) -> _dt.date:
+    import argparse
+
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+
+
+def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any) -> int:
+    """Evaluate the gate on a report dict, put it in ``data["gate"]``, write --junit / --markdown.
+
+    Returns the exit code: 0 pass or warn, 1 fail, 2 error.
+    """
+    from ..gate import evaluate_gate, exit_code
+    from ..waivers import load_waivers
+
+    waivers_path = getattr(args, "waivers", None) or gate_config.waivers
+    waivers = load_waivers(waivers_path) if waivers_path else []
+    gate = evaluate_gate(data, gate_config, waivers=waivers, today=getattr(args, "today", None))
+    if waivers_path:
+        gate["waivers"]["path"] = str(waivers_path)
+    data["gate"] = gate
+    if getattr(args, "junit", None):
+        from ..render.junit import write_junit
+
+        write_junit(data, args.junit)
+    if getattr(args, "markdown", None):
+        from ..render.markdown import write_markdown
+
+        write_markdown(data, args.markdown)
+    for r in gate["results"]:
+        if r["status"] != "pass":
+            sys.stderr.write(f"evaluator: gate {r['status']}: {r['name']}: {_safe(r['message'])}\n")
+    return exit_code(gate["status"])
+
+
+def run(args: Any) -> int:
+    from ..gate import load_gate_config, load_report
+
+    config = load_gate_config(args.config)
+    data = load_report(args.report)
+    code = apply_gate_to_report(data, config, args)
+    if args.json:
+        from ..render.json import write_json
+
+        write_json(data, args.json)
+    if args.html:
+        if "systems" in data:
+            from ..errors import InputError
+
+            raise InputError("--html renders compare reports; a score report's HTML comes from `score --html`")
+        from ..render.html import write_html
+
+        write_html(data, args.html)
+    if not args.quiet:
+        print_gate(data["gate"])
+    return code
+
+
+def print_gate(gate: dict[str, Any]) -> None:
+    """One line for the verdict, one per threshold."""
+    counts = gate["counts"]
+    lines = [f"gate: {gate['status'].upper()} ({counts['pass']} passed, {counts['warn']} warned, "
+             f"{counts['fail']} failed, {counts['error']} errors)"]
+    for r in gate["results"]:
+        lines.append(f"  {r['status'].upper():5} {r['name']}: {_safe(r['message'])}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))

@@ -1,0 +1,173 @@
+"""``evaluator score --ref REF --hyp [NAME=]SYS``: score systems on a line-aligned test set."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .common import add_model_options, command_line, options_from_args
+
+DESCRIPTION = """\
+Score one or more systems on a line-aligned test set (one segment a line, as sacrebleu takes them):
+corpus BLEU, chrF, chrF++ and TER (equal to sacrebleu's), BERTScore and the meaning-drift checks per
+segment, and optionally a CI gate.
+"""
+
+EPILOG = """\
+streams: each --ref/--hyp/--src is [NAME=]PATH[:COLUMN]
+  ref.txt               plain text, one segment a line
+  data.tsv:ref          column "ref" of a tab-separated file with a header line (no quoting)
+  data.jsonl:hyp        key "hyp" of a JSON object per line
+  sysA=out.txt          a system named sysA (default name: the column, else the file stem)
+
+All streams must have the same number of lines.  With several --ref, BLEU/chrF/TER use them all;
+BERTScore and the drift checks use the first.  The set is scored in chunks of --chunk-size lines
+with the models loaded once, so memory stays bounded on large sets.
+
+examples:
+  evaluator score --ref newstest.en --hyp sysA=a.en --hyp sysB=b.en --json scores.json
+  evaluator score --ref data.tsv:ref --hyp data.tsv:mt --gate evaluator.toml --junit gate.xml
+
+exit codes: 0 scored (gate passed or warned), 1 gate failed, 2 usage or input error.
+"""
+
+
+def add_parser(sub: Any) -> None:
+    from .compare import add_gate_options
+
+    p = sub.add_parser("score", help="score systems on a line-aligned test set (sacrebleu-style)",
+                       description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ref", action="append", required=True, metavar="REF",
+                   help="reference stream; repeat for several references")
+    p.add_argument("--hyp", action="append", required=True, metavar="[NAME=]SYS",
+                   help="system output stream; repeat for several systems")
+    p.add_argument("--src", metavar="SRC", help="source stream (kept in the segments for reading)")
+    p.add_argument("--json", metavar="FILE", help="write the scores JSON here ('-' for stdout)")
+    p.add_argument("--html", metavar="FILE", help="write the HTML report (one system only)")
+    p.add_argument("--chunk-size", type=int, default=1000, metavar="N",
+                   help="lines per model pass (default: 1000)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
+    add_model_options(p)
+    add_gate_options(p)
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(run=run)
+
+
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+
+
+def run(args: Any) -> int:
+    from ..errors import InputError
+    from ..testsets import StreamReader, check_line_counts
+
+    options = options_from_args(args)
+    from .compare import _validate_checks
+
+    _validate_checks(options.checks)
+    if args.chunk_size < 1:
+        raise InputError("--chunk-size must be at least 1")
+    if args.html and len(args.hyp) != 1:
+        raise InputError("--html renders one system: give a single --hyp (or drop --html)")
+    gate_config = None
+    if args.gate:
+        from ..gate import load_gate_config
+
+        gate_config = load_gate_config(args.gate)  # a bad config fails before any model work
+    if args.waivers:
+        from ..waivers import load_waivers
+
+        load_waivers(args.waivers)  # likewise a bad waiver file
+
+    reader = StreamReader(max_bytes=options.max_input_bytes)
+    refs = [reader.read(s) for s in args.ref]
+    hyps = [reader.read(s, named=True) for s in args.hyp]
+    src = reader.read(args.src) if args.src else None
+    check_line_counts(refs[0], [*refs[1:], *hyps, *([src] if src else [])])
+    names = [h.name for h in hyps]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"two systems are named {dupes[0]!r}: name them with NAME=PATH")
+    if not refs[0].lines:
+        raise InputError(f"{refs[0].label}: no lines to score")
+
+    from ..pipeline import load_resources
+    from ..testsets import score_systems
+
+    resources = load_resources(options)
+    progress = None
+    if not args.quiet and sys.stderr.isatty():
+        def progress(done: int, total: int) -> None:
+            sys.stderr.write(f"\rscored {done}/{total} lines")
+            if done == total:
+                sys.stderr.write("\n")
+
+    data, merged = score_systems([r.lines for r in refs], {h.name: h.lines for h in hyps},
+                                 options=options, resources=resources, sources=src.lines if src else None,
+                                 chunk_size=args.chunk_size, keep_report=bool(args.html), progress=progress)
+    data["meta"]["command"] = command_line(args)
+    data["meta"]["inputs"] = {"references": [r.label for r in refs], "systems": {h.name: h.label for h in hyps},
+                              "source": src.label if src else None}
+
+    exit_code = 0
+    if gate_config is not None:
+        from .gate import apply_gate_to_report
+
+        exit_code = apply_gate_to_report(data, gate_config, args)
+
+    written = []
+    if args.json == "-":
+        from .._atomic import dumps_json
+
+        sys.stdout.write(dumps_json(data))
+    elif args.json:
+        from ..render.json import write_json
+
+        write_json(data, args.json)
+        written.append(args.json)
+    if args.html and merged is not None:
+        if "gate" in data:
+            merged["gate"] = data["gate"]
+        merged["meta"]["command"] = data["meta"]["command"]
+        merged["original"]["path"] = refs[0].label
+        merged["rewritten"]["path"] = hyps[0].label
+        try:
+            from ..render.html import write_html
+        except ImportError as exc:
+            raise InputError(f"--html: the HTML renderer is not available ({exc})") from None
+        write_html(merged, args.html)
+        written.append(args.html)
+    if not args.quiet and args.json != "-":
+        print_summary(data, written)
+    return exit_code
+
+
+def print_summary(data: dict[str, Any], written: list[str]) -> None:
+    """One line per system: the corpus scores and the findings by severity."""
+    n = data["meta"]["segments"]
+    lines = [f"{n} segments, {len(data['systems'])} system(s)"]
+    width = max(len(_safe(name)) for name in data["systems"])
+    for name, s in data["systems"].items():
+        bert = s.get("bertscore")
+        sev = s["findings"]["by_severity"]
+        lines.append(
+            f"  {_safe(name):{width}}  BLEU {s['bleu']['score']:5.1f}  chrF {s['chrf']['score']:5.1f}  "
+            f"chrF++ {s['chrf++']['score']:5.1f}  TER {s['ter']['score']:5.1f}"
+            + (f"  BERTScore F1 {bert['f1']:.4f}" if bert else "")
+            + f"  findings: {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor")
+    gate = data.get("gate")
+    if gate:
+        lines.append(f"  gate: {gate['status'].upper()}")
+    if written:
+        lines.append("  wrote " + ", ".join(written))
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))

@@ -1,0 +1,711 @@
+"""The quality gate: a report dict + thresholds (TOML) -> pass / warn / fail / error.
+
+A gate config is TOML: ``evaluator.toml`` with a ``[gate]`` table, or ``pyproject.toml`` with
+``[tool.evaluator.gate]``.  Every threshold is a number, or an inline table
+``{ value = 55.0, critical = false }`` where a non-critical threshold warns instead of failing::
+
+    [gate]
+    systems = ["sysA"]            # score reports: which systems to gate (default: all but a baseline)
+    waivers = "waivers.toml"      # accepted findings (relative to this file); --waivers overrides
+
+    [gate.min]                    # floors: bleu chrf chrf++ bertscore_f1 bertscore_precision
+    chrf = 55.0                   #   bertscore_recall coverage coverage_original coverage_rewritten
+    bleu = { value = 20.0, critical = false }
+
+    [gate.max]                    # ceilings (same names; ter is the usual one)
+    ter = 70.0
+
+    [gate.max_findings]           # at most N findings of exactly this severity, of this check
+    critical = 0                  #   (by check name), or "total"; waived findings do not count
+    major = 3
+    numbers = 1
+
+    [gate.baseline]
+    path = "reports/baseline.json"   # a previous compare or score report (relative to this file)
+    system = "base"                  # a system of that report, or of this one when there is no path
+    max_drop = { chrf = 0.5, bertscore_f1 = 0.005 }   # worsening allowed (TER: a rise)
+    max_increase = { critical = 0, major = 2 }        # more findings allowed than the baseline had
+    significance = 0.05              # a worsening fails only when the paired test says p < 0.05
+    method = "bootstrap"             # or "ar" (approximate randomisation)
+    samples = 1000                   # resamples / trials (default: 1000 bootstrap, 10000 ar)
+    seed = 12345
+
+Statuses: a threshold passes, warns (non-critical and violated), fails (critical and violated) or
+is an error (the report lacks what it asks for).  The gate's status is the worst of them; exit
+codes are 0 for pass and warn, 1 for fail, 2 for error.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, InputError
+
+log = logging.getLogger(__name__)
+
+# Direction of each metric: +1 higher is better, -1 lower is better.
+METRICS: dict[str, int] = {
+    "bleu": 1, "chrf": 1, "chrf++": 1, "ter": -1,
+    "bertscore_f1": 1, "bertscore_precision": 1, "bertscore_recall": 1,
+    "coverage": 1, "coverage_original": 1, "coverage_rewritten": 1,
+}
+LEXICAL = ("bleu", "chrf", "chrf++", "ter")
+SEVERITIES = ("info", "minor", "major", "critical")
+STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
+EXIT_CODES = {"pass": 0, "warn": 0, "fail": 1, "error": 2}
+
+_GATE_KEYS = {"systems", "waivers", "min", "max", "max_findings", "baseline"}
+_BASELINE_KEYS = {"path", "system", "max_drop", "max_increase", "significance", "method", "samples", "seed"}
+_TOP_KEYS = {"gate"}  # keys of evaluator.toml / [tool.evaluator] other than the gate are not ours yet
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One limit: ``kind`` is min, max, max_findings, max_drop or max_increase; ``key`` what it limits."""
+
+    kind: str
+    key: str
+    value: float
+    critical: bool = True
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}.{self.key}"
+
+
+@dataclass(frozen=True)
+class BaselineConfig:
+    """Where the baseline comes from and how much worse than it the report may be."""
+
+    path: str | None = None
+    system: str | None = None
+    max_drop: tuple[Threshold, ...] = ()
+    max_increase: tuple[Threshold, ...] = ()
+    significance: float | None = None
+    method: str = "bootstrap"
+    samples: int | None = None
+    seed: int = 12345
+
+    @property
+    def n_samples(self) -> int:
+        return self.samples or (10000 if self.method == "ar" else 1000)
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """A parsed gate: thresholds on the report, an optional baseline, optional waivers."""
+
+    thresholds: tuple[Threshold, ...] = ()
+    baseline: BaselineConfig | None = None
+    waivers: str | None = None
+    systems: tuple[str, ...] | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "thresholds": [t.name for t in self.thresholds],
+                "baseline": self.baseline.path if self.baseline else None}
+
+
+# --------------------------------------------------------------------------- config loading
+
+def load_gate_config(path: str | Path) -> GateConfig:
+    """Read and validate a gate config; any problem raises ``ConfigError`` as "PATH:LINE: problem"."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "gate config not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot read gate config: {exc}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"invalid TOML: {exc}", _decode_line(exc)) from None
+    prefix: tuple[str, ...] = ()
+    if p.name == "pyproject.toml" or ("gate" not in data and "evaluator" in data.get("tool", {})):
+        prefix = ("tool", "evaluator")
+        table = data.get("tool", {}).get("evaluator")
+        if not isinstance(table, dict):
+            raise ConfigError(path, "no [tool.evaluator] table with a gate in it")
+    else:
+        table = data
+    return parse_gate_config(table, path=str(path), raw=raw, prefix=prefix)
+
+
+def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw: str = "",
+                      prefix: tuple[str, ...] = ()) -> GateConfig:
+    """Validate a config table (the one holding ``gate``); paths resolve against ``path``'s folder."""
+    where = path or "<gate config>"
+
+    def fail(problem: str, *keys: str) -> ConfigError:
+        return ConfigError(where, problem, _find_line(raw, (*prefix, *keys)))
+
+    for key in table:
+        if key not in _TOP_KEYS:
+            raise fail(f"unknown key {key!r} (expected a [gate] table)", key)
+    gate = table.get("gate")
+    if gate is None:
+        raise fail("no [gate] table")
+    if not isinstance(gate, dict):
+        raise fail("'gate' must be a table", "gate")
+    for key in gate:
+        if key not in _GATE_KEYS:
+            raise fail(f"unknown key gate.{key} (known: {', '.join(sorted(_GATE_KEYS))})", "gate", key)
+    base_dir = Path(path).parent if path else Path(".")
+
+    thresholds: list[Threshold] = []
+    for kind in ("min", "max"):
+        for key, value in _table(gate, kind, fail).items():
+            if key not in METRICS:
+                raise fail(f"unknown metric gate.{kind}.{key} (known: {', '.join(METRICS)})", "gate", kind, key)
+            thresholds.append(_threshold(kind, key, value, fail, ("gate", kind, key)))
+    known_checks = _known_checks()
+    for key, value in _table(gate, "max_findings", fail).items():
+        _check_findings_key(key, known_checks, fail, ("gate", "max_findings", key))
+        thresholds.append(_threshold("max_findings", key, value, fail, ("gate", "max_findings", key),
+                                     integer=True))
+
+    systems = gate.get("systems")
+    if systems is not None and (not isinstance(systems, list) or not all(isinstance(s, str) for s in systems)):
+        raise fail("gate.systems must be a list of system names", "gate", "systems")
+    waivers = gate.get("waivers")
+    if waivers is not None and not isinstance(waivers, str):
+        raise fail("gate.waivers must be a path (string)", "gate", "waivers")
+
+    baseline = None
+    if "baseline" in gate:
+        baseline = _parse_baseline(gate["baseline"], fail, known_checks, base_dir)
+    return GateConfig(thresholds=tuple(thresholds), baseline=baseline,
+                      waivers=str(base_dir / waivers) if waivers else None,
+                      systems=tuple(systems) if systems is not None else None, path=path)
+
+
+def _parse_baseline(b: Any, fail: Any, known_checks: set[str] | None, base_dir: Path) -> BaselineConfig:
+    if not isinstance(b, dict):
+        raise fail("gate.baseline must be a table", "gate", "baseline")
+    for key in b:
+        if key not in _BASELINE_KEYS:
+            raise fail(f"unknown key gate.baseline.{key} (known: {', '.join(sorted(_BASELINE_KEYS))})",
+                       "gate", "baseline", key)
+    for key in ("path", "system"):
+        if key in b and not isinstance(b[key], str):
+            raise fail(f"gate.baseline.{key} must be a string", "gate", "baseline", key)
+    if "path" not in b and "system" not in b:
+        raise fail("gate.baseline needs 'path' (a previous report) or 'system' (a system of this report)",
+                   "gate", "baseline")
+    drops = []
+    for key, value in _table(b, "max_drop", fail, ("gate", "baseline")).items():
+        if key not in METRICS:
+            raise fail(f"unknown metric gate.baseline.max_drop.{key} (known: {', '.join(METRICS)})",
+                       "gate", "baseline", "max_drop", key)
+        drops.append(_threshold("max_drop", key, value, fail, ("gate", "baseline", "max_drop", key)))
+    increases = []
+    for key, value in _table(b, "max_increase", fail, ("gate", "baseline")).items():
+        _check_findings_key(key, known_checks, fail, ("gate", "baseline", "max_increase", key))
+        increases.append(_threshold("max_increase", key, value, fail,
+                                    ("gate", "baseline", "max_increase", key), integer=True))
+    sig = b.get("significance")
+    if sig is not None and (isinstance(sig, bool) or not isinstance(sig, int | float) or not 0 < sig < 1):
+        raise fail("gate.baseline.significance must be a p-value threshold between 0 and 1 (e.g. 0.05)",
+                   "gate", "baseline", "significance")
+    method = b.get("method", "bootstrap")
+    if method not in ("bootstrap", "ar"):
+        raise fail("gate.baseline.method must be \"bootstrap\" or \"ar\"", "gate", "baseline", "method")
+    samples = b.get("samples")
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 10):
+        raise fail("gate.baseline.samples must be an integer >= 10", "gate", "baseline", "samples")
+    seed = b.get("seed", 12345)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise fail("gate.baseline.seed must be an integer", "gate", "baseline", "seed")
+    return BaselineConfig(path=str(base_dir / b["path"]) if "path" in b else None, system=b.get("system"),
+                          max_drop=tuple(drops), max_increase=tuple(increases),
+                          significance=float(sig) if sig is not None else None, method=method,
+                          samples=samples, seed=seed)
+
+
+def _table(parent: Mapping[str, Any], key: str, fail: Any, at: tuple[str, ...] = ("gate",)) -> dict[str, Any]:
+    value = parent.get(key, {})
+    if not isinstance(value, dict):
+        raise fail(f"{'.'.join((*at, key))} must be a table", *at, key)
+    return value
+
+
+def _threshold(kind: str, key: str, value: Any, fail: Any, keys: tuple[str, ...], *,
+               integer: bool = False) -> Threshold:
+    dotted = ".".join(keys)
+    critical = True
+    if isinstance(value, dict):
+        extra = set(value) - {"value", "critical"}
+        if extra:
+            bad = sorted(extra)[0]
+            raise fail(f"{dotted}: unknown key {bad!r} (use value and critical)", *keys, bad)
+        if "value" not in value:
+            raise fail(f"{dotted}: missing 'value'", *keys)
+        critical = value.get("critical", True)
+        if not isinstance(critical, bool):
+            raise fail(f"{dotted}.critical must be true or false", *keys, "critical")
+        value = value["value"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise fail(f"{dotted} must be a number, not {value!r}", *keys)
+    if integer and (value < 0 or int(value) != value):
+        raise fail(f"{dotted} must be a whole number >= 0, not {value!r}", *keys)
+    if kind == "max_drop" and value < 0:
+        raise fail(f"{dotted} must be >= 0 (the worsening allowed)", *keys)
+    return Threshold(kind, key, float(value), critical)
+
+
+def _known_checks() -> set[str] | None:
+    try:
+        from .checks import REGISTRY, load_all
+
+        load_all()
+        return set(REGISTRY)
+    except Exception as exc:  # noqa: BLE001 - a broken check module must not hide config errors
+        log.warning("cannot list checks to validate check names (%s); accepting any name", exc)
+        return None
+
+
+def _check_findings_key(key: str, known: set[str] | None, fail: Any, keys: tuple[str, ...]) -> None:
+    if key in SEVERITIES or key == "total":
+        return
+    if known is not None and key not in known:
+        raise fail(f"{'.'.join(keys)}: {key!r} is neither a severity ({', '.join(SEVERITIES)}, total) "
+                   f"nor a check ({', '.join(sorted(known))})", *keys)
+
+
+def _decode_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else None
+
+
+def _find_line(raw: str, keys: Sequence[str]) -> int | None:
+    """Best-effort line of a dotted key: each part searched from where the previous one was found."""
+    if not raw or not keys:
+        return None
+    lines = raw.splitlines()
+    start, found = 0, None
+    for part in keys:
+        pat = re.compile(rf'(?<![\w+\-"]){re.escape(part)}(?![\w+\-])|"{re.escape(part)}"')
+        for i in range(start, len(lines)):
+            text = lines[i].split("#", 1)[0]
+            if pat.search(text):
+                start, found = i, i + 1
+                break
+    return found
+
+
+# --------------------------------------------------------------------------- reports as subjects
+
+@dataclass
+class _Segment:
+    key: tuple[str, int]  # (original / reference text, occurrence): how baseline and report pair up
+    refs: list[str]
+    hyp: str
+    bertscore_f1: float | None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Subject:
+    """One gated thing: the single pair of a compare report, or one system of a score report."""
+
+    name: str | None
+    metrics: dict[str, float | None]
+    findings: list[dict[str, Any]]
+    segments: list[_Segment]
+
+
+def report_kind(report: Mapping[str, Any]) -> str:
+    """'score' (a line-aligned test set) or 'compare' (an article pair)."""
+    if isinstance(report.get("systems"), dict):
+        return "score"
+    if isinstance(report.get("metrics"), dict) and "alignment" in report:
+        return "compare"
+    raise InputError("not an evaluator report: expected a compare report (metrics, alignment) "
+                     "or a score report (systems, segments)")
+
+
+def load_report(path: str | Path) -> dict[str, Any]:
+    """Read a report JSON written by ``compare`` or ``score``."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{path}: report not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a JSON report ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: not an evaluator report (top level is not an object)")
+    try:
+        report_kind(data)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    return data
+
+
+def _keyed(texts: Iterable[str]) -> list[tuple[str, int]]:
+    seen: dict[str, int] = {}
+    out = []
+    for t in texts:
+        n = seen.get(t, 0)
+        seen[t] = n + 1
+        out.append((t, n))
+    return out
+
+
+def _score_of(m: Any, field_: str = "score") -> float | None:
+    if isinstance(m, Mapping) and isinstance(m.get(field_), int | float):
+        return float(m[field_])
+    return None
+
+
+def subjects_of(report: Mapping[str, Any]) -> list[_Subject]:
+    """The gated subjects of a report, with metrics, findings and pairable segments."""
+    if report_kind(report) == "score":
+        return [_score_subject(report, name) for name in report["systems"]]
+    return [_compare_subject(report)]
+
+
+def _score_subject(report: Mapping[str, Any], name: str) -> _Subject:
+    s = report["systems"][name]
+    metrics: dict[str, float | None] = {m: _score_of(s.get(m)) for m in LEXICAL}
+    bert = s.get("bertscore")
+    for part in ("f1", "precision", "recall"):
+        metrics[f"bertscore_{part}"] = _score_of(bert, part)
+    cov = s.get("coverage")
+    metrics["coverage"] = float(cov) if isinstance(cov, int | float) else None
+    segs = report.get("segments") or []
+    keys = _keyed(str(seg.get("ref", "")) for seg in segs)
+    segments, findings = [], []
+    for seg, key in zip(segs, keys, strict=True):
+        entry = (seg.get("systems") or {}).get(name)
+        if entry is None:
+            continue
+        fl = entry.setdefault("findings", [])
+        findings.extend(fl)
+        refs = [str(seg.get("ref", ""))] + [str(r) for r in seg.get("extra_refs") or []]
+        segments.append(_Segment(key, refs, str(entry.get("hyp", "")), entry.get("bertscore_f1"), fl))
+    return _Subject(name, metrics, findings, segments)
+
+
+def _compare_subject(report: Mapping[str, Any]) -> _Subject:
+    m = report.get("metrics") or {}
+    metrics: dict[str, float | None] = {k: _score_of(m.get(k)) for k in LEXICAL}
+    for part in ("f1", "precision", "recall"):
+        metrics[f"bertscore_{part}"] = _score_of(m.get("bertscore"), part)
+    cov = report.get("coverage") or {}
+    co, cr = cov.get("original"), cov.get("rewritten")
+    metrics["coverage_original"] = float(co) if isinstance(co, int | float) else None
+    metrics["coverage_rewritten"] = float(cr) if isinstance(cr, int | float) else None
+    metrics["coverage"] = (min(metrics["coverage_original"], metrics["coverage_rewritten"])  # type: ignore[type-var]
+                           if co is not None and cr is not None else None)
+    findings = list(report.get("findings") or [])
+    bert = {p.get("alignment"): p.get("bertscore_f1") for p in report.get("pairs") or []}
+    by_pair: dict[int, list[dict[str, Any]]] = {}
+    for f in findings:
+        if isinstance(f.get("alignment"), int):
+            by_pair.setdefault(f["alignment"], []).append(f)
+    o_text = _side_texts(report.get("original") or {})
+    r_text = _side_texts(report.get("rewritten") or {})
+    rows = []
+    for i, a in enumerate(report.get("alignment") or []):
+        if not a.get("original"):
+            continue  # an addition has no original-side text to pair it by
+        orig = " ".join(o_text[j] for j in a["original"] if j < len(o_text))
+        hyp = " ".join(r_text[j] for j in a.get("rewritten") or [] if j < len(r_text))
+        rows.append((i, orig, hyp))
+    keys = _keyed(orig for _, orig, _ in rows)
+    segments = [_Segment(key, [orig], hyp, bert.get(i), by_pair.get(i, []))
+                for (i, orig, hyp), key in zip(rows, keys, strict=True)]
+    return _Subject(None, metrics, findings, segments)
+
+
+def _side_texts(doc: Mapping[str, Any]) -> list[str]:
+    text = str(doc.get("text", ""))
+    return [text[s["start"]:s["end"]] for s in doc.get("sentences") or []]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+@dataclass
+class ThresholdResult:
+    """The outcome of one threshold for one subject."""
+
+    name: str
+    kind: str
+    key: str
+    status: str
+    critical: bool
+    value: float | None
+    threshold: float | None
+    message: str
+    system: str | None = None
+    baseline: float | None = None
+    p_value: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(float(x), 6)
+
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "key": self.key, "system": self.system,
+                               "status": self.status, "critical": self.critical, "value": r(self.value),
+                               "threshold": r(self.threshold), "message": self.message}
+        if self.baseline is not None:
+            out["baseline"] = r(self.baseline)
+        if self.p_value is not None:
+            out["p_value"] = r(self.p_value)
+        return out
+
+
+def _violated(t: Threshold) -> str:
+    return "fail" if t.critical else "warn"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:.4f}".rstrip("0").rstrip(".") if abs(x) < 1.5 else f"{x:.2f}"
+
+
+def count_findings(findings: Iterable[Mapping[str, Any]], key: str) -> int:
+    """Unwaived findings of a severity (exactly), of a check, or all of them ("total")."""
+    n = 0
+    for f in findings:
+        if f.get("waived"):
+            continue
+        if key == "total" or (key in SEVERITIES and f.get("severity") == key) or f.get("check") == key:
+            n += 1
+    return n
+
+
+def findings_summary(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts of unwaived findings by severity and by check, and how many were waived."""
+    by_sev = {s: 0 for s in SEVERITIES}
+    by_check: dict[str, int] = {}
+    waived = 0
+    for f in findings:
+        if f.get("waived"):
+            waived += 1
+            continue
+        sev = str(f.get("severity"))
+        by_sev[sev] = by_sev.get(sev, 0) + 1
+        by_check[str(f.get("check"))] = by_check.get(str(f.get("check")), 0) + 1
+    return {"by_severity": by_sev, "by_check": dict(sorted(by_check.items())), "waived": waived}
+
+
+def _check_threshold(t: Threshold, subj: _Subject, label: str) -> ThresholdResult:
+    def result(status: str, value: float | None, message: str) -> ThresholdResult:
+        return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, value, t.value, message,
+                               subj.name)
+
+    if t.kind == "max_findings":
+        n = count_findings(subj.findings, t.key)
+        what = "findings" if t.key == "total" else f"{t.key} findings"
+        if n > t.value:
+            return result(_violated(t), n, f"{n} {what} (at most {int(t.value)} allowed)")
+        return result("pass", n, f"{n} {what} (at most {int(t.value)})")
+    value = subj.metrics.get(t.key)
+    if value is None:
+        return result("error", None, f"the report has no {t.key} score (was it computed? e.g. --no-bertscore)")
+    if t.kind == "min":
+        ok, rel = value >= t.value, ">="
+    else:
+        ok, rel = value <= t.value, "<="
+    if ok:
+        return result("pass", value, f"{t.key} {_fmt(value)} {rel} {_fmt(t.value)}")
+    return result(_violated(t), value, f"{t.key} {_fmt(value)} is not {rel} {_fmt(t.value)}")
+
+
+def _pair_segments(cur: _Subject, base: _Subject) -> list[tuple[_Segment, _Segment]]:
+    index = {s.key: s for s in base.segments}
+    return [(s, index[s.key]) for s in cur.segments if s.key in index]
+
+
+def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject, label: str) -> ThresholdResult:
+    from .metrics import significance as sig
+
+    def result(status: str, message: str, p: float | None = None) -> ThresholdResult:
+        return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, value, t.value, message,
+                               cur.name, baseline=b, p_value=p)
+
+    value, b = cur.metrics.get(t.key), base.metrics.get(t.key)
+    if value is None or b is None:
+        side = "report" if value is None else "baseline"
+        return result("error", f"the {side} has no {t.key} score")
+    worse = (b - value) * METRICS[t.key]
+    change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)}"
+    if worse <= t.value + 1e-12:
+        return result("pass", f"{change} (worse by {_fmt(max(worse, 0.0))}, at most {_fmt(t.value)} allowed)")
+    if cfg.significance is None:
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed)")
+    pairs = _pair_segments(cur, base)
+    if not pairs:
+        return result("error", f"{change}: cannot test significance, no segment of the report pairs with "
+                               "one of the baseline (different test sets?)")
+    if t.key in LEXICAL:
+        n_refs = min(len(c.refs) for c, _ in pairs)
+        streams = [[c.refs[j] for c, _ in pairs] for j in range(n_refs)]
+        test = sig.lexical_paired_test(t.key, [bs.hyp for _, bs in pairs], [c.hyp for c, _ in pairs], streams,
+                                       method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
+    elif t.key == "bertscore_f1":
+        both = [(c.bertscore_f1, bs.bertscore_f1) for c, bs in pairs
+                if c.bertscore_f1 is not None and bs.bertscore_f1 is not None]
+        if not both:
+            return result("error", f"{change}: no per-segment BERTScore to test significance on")
+        test = sig.paired_segment_test(t.key, [x[1] for x in both], [x[0] for x in both],
+                                       method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
+    else:
+        # Coverage and BERTScore precision/recall have no per-segment values in a report.
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed; "
+                                    f"{t.key} has no per-segment values, so no significance test)")
+    p = test.p_value
+    if p < cfg.significance:
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed), "
+                                    f"significant: p={p:.4f} < {cfg.significance} ({cfg.method}, "
+                                    f"{len(pairs)} paired segments)", p)
+    return result("pass", f"{change}: worse by {_fmt(worse)}, but not significant: p={p:.4f} >= "
+                          f"{cfg.significance} ({cfg.method}, {len(pairs)} paired segments)", p)
+
+
+def _check_increase(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject,
+                    label: str) -> ThresholdResult:
+    from .metrics import significance as sig
+
+    n, b = count_findings(cur.findings, t.key), count_findings(base.findings, t.key)
+    what = "findings" if t.key == "total" else f"{t.key} findings"
+
+    def result(status: str, message: str, p: float | None = None) -> ThresholdResult:
+        return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, n, t.value, message,
+                               cur.name, baseline=b, p_value=p)
+
+    rise = n - b
+    head = f"{n} {what} vs {b} in the baseline"
+    if rise <= t.value:
+        return result("pass", f"{head} (at most {int(t.value)} more allowed)")
+    if cfg.significance is None:
+        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} allowed)")
+    pairs = _pair_segments(cur, base)
+    if not pairs:
+        return result("error", f"{head}: cannot test significance, no segment pairs with the baseline")
+    test = sig.paired_segment_test(f"findings.{t.key}", [count_findings(bs.findings, t.key) for _, bs in pairs],
+                                   [count_findings(c.findings, t.key) for c, _ in pairs],
+                                   method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
+    p = test.p_value
+    if p < cfg.significance:
+        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} allowed), significant: "
+                                    f"p={p:.4f} < {cfg.significance}", p)
+    return result("pass", f"{head}: {rise} more, but not significant: p={p:.4f} >= {cfg.significance}", p)
+
+
+def _baseline_subject(cfg: BaselineConfig, source: Mapping[str, Any], cur_name: str | None,
+                      where: str) -> _Subject:
+    kind = report_kind(source)
+    if kind == "compare":
+        if cfg.system:
+            raise InputError(f"gate.baseline.system = {cfg.system!r}, but {where} is a compare report "
+                             "(it has no systems)")
+        return _compare_subject(source)
+    names = list(source["systems"])
+    if cfg.system:
+        if cfg.system not in names:
+            raise InputError(f"gate.baseline.system = {cfg.system!r} is not a system of {where} "
+                             f"(it has {', '.join(names) or 'none'})")
+        return _score_subject(source, cfg.system)
+    if cur_name in names:
+        return _score_subject(source, cur_name)  # type: ignore[arg-type]
+    if len(names) == 1:
+        return _score_subject(source, names[0])
+    raise InputError(f"{where} has systems {', '.join(names)}: set gate.baseline.system to choose one")
+
+
+def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequence[Any] = (),
+                  today: _dt.date | None = None, baseline_report: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Apply waivers (marking findings in ``report`` in place) and every threshold; return the gate dict.
+
+    ``baseline_report`` overrides reading ``config.baseline.path``.  The result is what
+    ``report["gate"]`` holds: status, results, findings counts per subject, waivers, baseline.
+    """
+    from .waivers import apply_waivers
+
+    today = today or _dt.date.today()
+    subjects = subjects_of(report)
+    expired: list[Any] = []
+    applied = 0
+    if waivers:
+        for subj in subjects:
+            out, expired = apply_waivers(subj.findings, waivers, today)
+            for orig, new in zip(subj.findings, out, strict=True):
+                orig.clear()
+                orig.update(new)
+            applied += sum(1 for f in subj.findings if f.get("waived"))
+
+    results: list[ThresholdResult] = []
+    for w in expired:
+        results.append(ThresholdResult(
+            f"waiver.{w.id or w.label}", "waiver", w.id or w.label, "fail", True, None, None,
+            f"{w.label} expired on {w.expires.isoformat()} (reason was: {w.reason}); renew or delete it"))
+
+    base_cfg = config.baseline
+    source: Mapping[str, Any] | None = None
+    source_name = "this report"
+    if base_cfg is not None:
+        if baseline_report is not None:
+            source, source_name = baseline_report, "the baseline report"
+        elif base_cfg.path:
+            source, source_name = load_report(base_cfg.path), base_cfg.path
+        else:
+            source = report
+            if report_kind(report) != "score":
+                raise InputError("gate.baseline.system without a path needs a score report with that system")
+
+    names = [s.name for s in subjects]
+    if config.systems is not None:
+        unknown = [n for n in config.systems if n not in names]
+        if unknown:
+            raise InputError(f"gate.systems names {', '.join(unknown)}, but the report has "
+                             f"{', '.join(str(n) for n in names)}")
+        gated = [s for s in subjects if s.name in config.systems]
+    elif base_cfg is not None and source is report and base_cfg.system:
+        gated = [s for s in subjects if s.name != base_cfg.system]
+    else:
+        gated = subjects
+    multi = len(gated) > 1
+
+    for subj in gated:
+        label = f"{subj.name}: " if multi and subj.name else ""
+        for t in config.thresholds:
+            results.append(_check_threshold(t, subj, label))
+        if base_cfg is not None and source is not None:
+            base = _baseline_subject(base_cfg, source, subj.name, source_name)
+            for t in base_cfg.max_drop:
+                results.append(_check_drop(t, base_cfg, subj, base, label))
+            for t in base_cfg.max_increase:
+                results.append(_check_increase(t, base_cfg, subj, base, label))
+
+    status = max((r.status for r in results), key=STATUS_ORDER.__getitem__, default="pass")
+    counts = {s: sum(1 for r in results if r.status == s) for s in STATUS_ORDER}
+    return {
+        "status": status,
+        "config": config.path,
+        "results": [r.to_dict() for r in results],
+        "counts": counts,
+        "findings": {str(s.name or "report"): findings_summary(s.findings) for s in gated},
+        "waivers": {"applied": applied, "expired": [w.label for w in expired]},
+        "baseline": ({"source": source_name, "system": base_cfg.system, "significance": base_cfg.significance,
+                      "method": base_cfg.method, "samples": base_cfg.n_samples, "seed": base_cfg.seed}
+                     if base_cfg is not None else None),
+        "date": today.isoformat(),
+    }
+
+
+def exit_code(status: str) -> int:
+    """0 for pass and warn, 1 for fail, 2 for error."""
+    return EXIT_CODES[status]

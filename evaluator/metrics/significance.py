@@ -1,0 +1,108 @@
+"""Paired significance tests: is the difference between a baseline and a new system real?
+
+BLEU, chrF, chrF++ and TER go through sacrebleu's own ``PairedTest`` (paired bootstrap resampling
+as in Moses' ``bootstrap-hypothesis-difference-significance.pl``, or approximate randomisation),
+so a p-value here is the p-value ``sacrebleu --paired-bs`` prints.  Per-segment scores that
+sacrebleu does not know (BERTScore F1, finding counts) get the same procedures over segments, with
+the same fixed seed and the same p-value formula, on the mean of the per-segment values.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 12345  # sacrebleu's default (SACREBLEU_SEED)
+METHODS = ("bootstrap", "ar")
+_SACRE_TYPE = {"bootstrap": "bs", "ar": "ar"}
+
+
+@dataclass(frozen=True)
+class PairedResult:
+    """A paired test's answer: both scores, their difference and its two-sided p-value."""
+
+    metric: str
+    baseline: float
+    system: float
+    p_value: float
+    method: str
+    n_samples: int
+    n_segments: int
+
+    @property
+    def difference(self) -> float:
+        return self.system - self.baseline
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "baseline": round(self.baseline, 6), "system": round(self.system, 6),
+                "p_value": round(self.p_value, 6), "method": self.method, "n_samples": self.n_samples,
+                "n_segments": self.n_segments}
+
+
+def _check(method: str, n_base: int, n_sys: int) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown significance method {method!r} (use {' or '.join(METHODS)})")
+    if n_base != n_sys:
+        raise ValueError(f"paired test needs as many baseline as system segments ({n_base} != {n_sys})")
+    if n_base == 0:
+        raise ValueError("paired test needs at least one segment")
+
+
+def lexical_paired_test(metric: str, baseline_hyps: Sequence[str], system_hyps: Sequence[str],
+                        references: Sequence[Sequence[str]], *, method: str = "bootstrap",
+                        n_samples: int = 1000, seed: int = DEFAULT_SEED) -> PairedResult:
+    """sacrebleu's paired test of one metric (bleu, chrf, chrf++, ter); ``references`` are streams."""
+    from sacrebleu.significance import PairedTest
+
+    from .lexical import _metric
+
+    _check(method, len(baseline_hyps), len(system_hyps))
+    # PairedTest reads its seed from the environment; set it for the call and put it back after.
+    old = os.environ.get("SACREBLEU_SEED")
+    os.environ["SACREBLEU_SEED"] = str(seed)
+    try:
+        test = PairedTest([("baseline", list(baseline_hyps)), ("system", list(system_hyps))],
+                          {metric: _metric(metric)}, [list(r) for r in references],
+                          test_type=_SACRE_TYPE[method], n_samples=n_samples)
+        _, scores = test()
+    finally:
+        if old is None:
+            os.environ.pop("SACREBLEU_SEED", None)
+        else:
+            os.environ["SACREBLEU_SEED"] = old
+    key = next(k for k in scores if k != "System")
+    base, sys_ = scores[key]
+    return PairedResult(metric, float(base.score), float(sys_.score), float(sys_.p_value), method,
+                        n_samples, len(system_hyps))
+
+
+def paired_segment_test(metric: str, baseline: Sequence[float], system: Sequence[float], *,
+                        method: str = "bootstrap", n_samples: int = 1000,
+                        seed: int = DEFAULT_SEED) -> PairedResult:
+    """Paired test on the mean of per-segment values (BERTScore F1, finding counts ...)."""
+    import numpy as np
+    from sacrebleu.significance import _compute_p_value
+
+    _check(method, len(baseline), len(system))
+    b = np.asarray(baseline, dtype=np.float64)
+    s = np.asarray(system, dtype=np.float64)
+    n = len(b)
+    real = abs(float(s.mean()) - float(b.mean()))
+    rng = np.random.default_rng(seed)
+    if method == "bootstrap":
+        # Moses / sacrebleu: resample segments, centre the resampled |differences| on their mean.
+        idxs = rng.choice(n, size=(n_samples, n), replace=True)
+        diffs = np.abs(s[idxs].mean(axis=1) - b[idxs].mean(axis=1))
+        stats = diffs - diffs.mean()
+    else:
+        # Approximate randomisation: swap each pair's two values with probability 1/2.
+        swap = rng.integers(2, size=(n_samples, n), dtype=bool)
+        a = np.where(swap, s, b).mean(axis=1)
+        c = np.where(swap, b, s).mean(axis=1)
+        stats = np.abs(a - c)
+    p = float(_compute_p_value(stats, real))
+    return PairedResult(metric, float(b.mean()), float(s.mean()), p, method, n_samples, n)

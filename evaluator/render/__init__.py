@@ -1,0 +1,1 @@
+"""Renderers of ``Report.to_dict()``: HTML report, notebook view, JSON, screenshots."""

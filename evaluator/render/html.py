@@ -1,0 +1,424 @@
+"""The self-contained HTML report: one file, inline CSS/JS/SVG, every user text escaped.
+
+Everything here reads only ``Report.to_dict()`` (plus an optional ``"gate"`` key), so the HTML and
+the JSON can never disagree.  ``build_view`` turns that dict into plain data for the templates;
+jinja2's autoescape does the escaping, and the only ``Markup`` we create ourselves is the
+script-safe JSON block, the CSS/JS we ship and matplotlib's SVG.
+"""
+from __future__ import annotations
+
+import base64
+import difflib
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import shlex
+import statistics
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from markupsafe import Markup
+
+from .._atomic import atomic_write_text
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+SEVERITIES = ("critical", "major", "minor", "info")
+RANK = {"info": 0, "minor": 1, "major": 2, "critical": 3}
+HIGH_CHRF = 60.0
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-"})
+_METRICS = (("bleu", "BLEU", "higher is better"), ("chrf", "chrF", "higher is better"),
+            ("chrf++", "chrF++", "higher is better"), ("ter", "TER", "lower is better"))
+
+
+# ----------------------------------------------------------------------------------------- escaping
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe inside ``<script type="application/json">``: no ``</script>``, no U+2028."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    text = (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(text)
+
+
+# ------------------------------------------------------------------------------------ text segments
+
+@functools.lru_cache(maxsize=1 << 16)
+def _norm(word: str) -> str:
+    """A word as compared by the diff: case, edge punctuation and curly quotes do not count."""
+    w = unicodedata.normalize("NFKC", word).translate(_QUOTES).casefold()
+    return _EDGE_PUNCT.sub("", w) or w
+
+
+def word_diff(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges of the words of ``a`` and of ``b`` that the other side does not share."""
+    ta = [m.span() for m in _TOKEN.finditer(a)]
+    tb = [m.span() for m in _TOKEN.finditer(b)]
+    sm = difflib.SequenceMatcher(None, [_norm(a[s:e]) for s, e in ta], [_norm(b[s:e]) for s, e in tb],
+                                 autojunk=False)
+    da: list[tuple[int, int]] = []
+    db: list[tuple[int, int]] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        if i2 > i1:
+            da.append((ta[i1][0], ta[i2 - 1][1]))
+        if j2 > j1:
+            db.append((tb[j1][0], tb[j2 - 1][1]))
+    return da, db
+
+
+def segments(text: str, diffs: Sequence[tuple[int, int]],
+             marks: Sequence[tuple[int, int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Split ``text`` into runs ``{"mark": finding|None, "parts": [(text, changed)]}`` for the template.
+
+    A character belongs to at most one mark (the most severe finding covering it), so the HTML
+    nests cleanly; word-diff highlighting lives inside marks.
+    """
+    n = len(text)
+    cuts = {0, n}
+    for s, e in diffs:
+        cuts.update((max(0, min(n, s)), max(0, min(n, e))))
+    for s, e, _ in marks:
+        cuts.update((max(0, min(n, s)), max(0, min(n, e))))
+    bounds = sorted(cuts)
+    ordered = sorted(marks, key=lambda m: (-RANK.get(m[2]["severity"], 0), m[0]))
+    runs: list[dict[str, Any]] = []
+    for s, e in zip(bounds, bounds[1:], strict=False):
+        if s >= e:
+            continue
+        changed = any(ds <= s and e <= de for ds, de in diffs)
+        mark = next((m[2] for m in ordered if m[0] <= s and e <= m[1]), None)
+        if runs and runs[-1]["mark"] is mark:
+            parts = runs[-1]["parts"]
+            if parts[-1][1] == changed:
+                parts[-1] = (parts[-1][0] + text[s:e], changed)
+            else:
+                parts.append((text[s:e], changed))
+        else:
+            runs.append({"mark": mark, "parts": [(text[s:e], changed)]})
+    return runs
+
+
+# ------------------------------------------------------------------------------------------- view
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    return "—" if value is None else f"{float(value):.{digits}f}"
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{100 * float(value):.0f}%"
+
+
+def _doc_label(doc: dict[str, Any], fallback: str) -> str:
+    if doc.get("title"):
+        return str(doc["title"])
+    if doc.get("path"):
+        return os.path.basename(str(doc["path"])) or str(doc["path"])
+    return fallback
+
+
+def _side(doc: dict[str, Any], indices: Sequence[int]) -> tuple[int, int] | None:
+    sents = doc.get("sentences") or []
+    idx = [i for i in indices if 0 <= i < len(sents)]
+    if not idx:
+        return None
+    return sents[min(idx)]["start"], sents[max(idx)]["end"]
+
+
+def _verdict(report: dict[str, Any], counts: dict[str, int]) -> dict[str, str]:
+    gate = report.get("gate")
+    if isinstance(gate, dict) and gate.get("status"):
+        status = str(gate["status"])
+        return {"status": status, "label": f"gate: {status}",
+                "tone": {"pass": "ok", "warn": "warn"}.get(status, "bad")}
+    if counts.get("critical"):
+        return {"status": "critical", "label": "critical findings", "tone": "bad"}
+    if counts.get("major"):
+        return {"status": "major", "label": "major findings", "tone": "warn"}
+    return {"status": "clean", "label": "clean", "tone": "ok"}
+
+
+def _metric_cards(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    cards = []
+    for key, name, hint in _METRICS:
+        m = metrics.get(key)
+        cards.append({"key": key, "name": name, "hint": hint,
+                      "value": _fmt(m.get("score")) if m else "—",
+                      "detail": "" if m else "not computed",
+                      "signature": (m or {}).get("signature") or ""})
+    bs = metrics.get("bertscore")
+    cards.append({
+        "key": "bertscore", "name": "BERTScore F1", "hint": "higher is better",
+        "value": _fmt(bs.get("f1"), 3) if bs else "—",
+        "detail": f"P {_fmt(bs.get('precision'), 3)} · R {_fmt(bs.get('recall'), 3)}" if bs
+        else "not computed",
+        "signature": (bs or {}).get("signature") or "",
+    })
+    return cards
+
+
+def _coverage(report: dict[str, Any]) -> dict[str, Any]:
+    cov = report.get("coverage") or {}
+    sides = []
+    for side, label in (("original", "Original"), ("rewritten", "Rewrite")):
+        sent = cov.get(f"{side}_sentences") or {}
+        total = sent.get("total", len((report.get(side) or {}).get("sentences") or []))
+        sides.append({
+            "label": label,
+            "sentences": f"{sent.get('aligned', '—')} / {total}",
+            "sentence_pct": _pct(cov.get(side)),
+            "char_pct": _pct(cov.get(f"{side}_chars")),
+            "partial": bool(cov.get(f"partial_{side}")),
+            "value": float(cov.get(side) or 0.0),
+        })
+    note = cov.get("note")
+    if not note and (cov.get("partial_original") or cov.get("partial_rewritten")):
+        which = "original" if cov.get("partial_original") else "rewrite"
+        note = f"The {which} looks like a partial excerpt; coverage of the other side is expected to be low."
+    return {"sides": sides, "note": note}
+
+
+def _command(meta: dict[str, Any]) -> str:
+    cmd = meta.get("command")
+    if isinstance(cmd, (list, tuple)):
+        return shlex.join(str(c) for c in cmd)
+    return "" if cmd is None else str(cmd)
+
+
+def _kv(value: Any) -> list[tuple[str, str]]:
+    """A mapping as sorted (key, text) rows; nested values as compact JSON."""
+    if not isinstance(value, dict):
+        return [] if value in (None, "", {}) else [("", _plain(value))]
+    return [(str(k), _plain(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _footer(report: dict[str, Any]) -> dict[str, Any]:
+    meta = report.get("meta") or {}
+    model = meta.get("model")
+    model_rows = _kv(model) if isinstance(model, dict) else ([("name", str(model))] if model else [])
+    opts = meta.get("options") or {}
+    if isinstance(opts, dict) and not any(k == "layer" for k, _ in model_rows) and "layer" in opts:
+        model_rows.append(("layer", _plain(opts["layer"])))
+    sigs = [(name, (m or {}).get("signature") or "") for name, m in sorted((report.get("metrics") or {}).items())]
+    known = {"versions", "model", "options", "command"}
+    return {
+        "versions": _kv(meta.get("versions")),
+        "model": model_rows,
+        "options": _kv(opts),
+        "signatures": [s for s in sigs if s[1]],
+        "command": _command(meta),
+        "other": [(str(k), _plain(v)) for k, v in sorted(meta.items()) if k not in known],
+    }
+
+
+def _finding_pair(f: dict[str, Any], ranges: list[tuple[int, tuple[int, int] | None, tuple[int, int] | None]]
+                  ) -> int | None:
+    if isinstance(f.get("alignment"), int):
+        return int(f["alignment"])
+    for side, pos in ((1, f.get("original")), (2, f.get("rewritten"))):
+        if pos:
+            for k, *rng in ranges:
+                r = rng[side - 1]
+                if r and r[0] <= pos["start"] < r[1]:
+                    return k
+    return None
+
+
+def _sort_findings(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    def key(f: dict[str, Any]) -> tuple[int, int, int]:
+        span = f.get("original") or f.get("rewritten") or {}
+        al = f.get("alignment")
+        return (-RANK.get(f.get("severity", "info"), 0), al if isinstance(al, int) else 1 << 30,
+                int(span.get("start", 0)))
+
+    return sorted(findings, key=key)
+
+
+def _display_order(alignment: Sequence[dict[str, Any]]) -> list[int]:
+    """Pairs by original position; additions go right after the pair that precedes them in the rewrite."""
+    keyed: list[tuple[tuple[float, int, float], int]] = []
+    anchors = [(min(a["rewritten"]), min(a["original"]))
+               for a in alignment if a.get("original") and a.get("rewritten")]
+    anchors.sort()
+    for k, a in enumerate(alignment):
+        if a.get("original"):
+            keyed.append(((min(a["original"]), 0, k), k))
+        else:
+            r = min(a.get("rewritten") or [0])
+            before = [o for rr, o in anchors if rr < r]
+            keyed.append(((max(before) if before else -1, 1, r), k))
+    keyed.sort()
+    return [k for _, k in keyed]
+
+
+def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]:
+    """Everything the templates show, as plain data (strings still unescaped; jinja escapes them)."""
+    orig = report.get("original") or {}
+    rew = report.get("rewritten") or {}
+    otext, rtext = str(orig.get("text") or ""), str(rew.get("text") or "")
+    alignment = list(report.get("alignment") or [])
+    pair_scores = {int(p["alignment"]): p for p in report.get("pairs") or [] if p.get("alignment") is not None}
+    ranges = [(k, _side(orig, a.get("original") or []), _side(rew, a.get("rewritten") or []))
+              for k, a in enumerate(alignment)]
+
+    counts = {s: 0 for s in SEVERITIES}
+    findings = []
+    by_pair: dict[int, list[dict[str, Any]]] = {}
+    for i, f in enumerate(_sort_findings(report.get("findings") or []), start=1):
+        sev = str(f.get("severity", "info"))
+        sev = sev if sev in RANK else "info"
+        counts[sev] += 1
+        pair = _finding_pair(f, ranges)
+        if pair is not None and not 0 <= pair < len(alignment):
+            pair = None
+        item = {"id": f"finding-{i}", "n": i, "check": str(f.get("check", "")), "code": str(f.get("code", "")),
+                "severity": sev, "message": str(f.get("message", "")), "pair": pair,
+                "original": (f.get("original") or {}).get("text"),
+                "rewritten": (f.get("rewritten") or {}).get("text"),
+                "spans": {"original": f.get("original"), "rewritten": f.get("rewritten")}}
+        findings.append(item)
+        if pair is not None:
+            by_pair.setdefault(pair, []).append(item)
+
+    f1s = [float(p["bertscore_f1"]) for p in pair_scores.values() if p.get("bertscore_f1") is not None]
+    f1_median = statistics.median(f1s) if f1s else None
+
+    pairs = []
+    prev_para: int | None = None
+    osents = orig.get("sentences") or []
+    for k in _display_order(alignment):
+        a = alignment[k]
+        _, orng, rrng = ranges[k]
+        o = otext[orng[0]:orng[1]] if orng else ""
+        r = rtext[rrng[0]:rrng[1]] if rrng else ""
+        dO, dR = word_diff(o, r) if (o and r) else ([], [])
+        fs = by_pair.get(k, [])
+        marks: dict[str, list[tuple[int, int, dict[str, Any]]]] = {"original": [], "rewritten": []}
+        for f in fs:
+            for side, rng in (("original", orng), ("rewritten", rrng)):
+                span = f["spans"][side]
+                if span and rng and span["start"] < rng[1] and span["end"] > rng[0]:
+                    marks[side].append((span["start"] - rng[0], span["end"] - rng[0], f))
+        para = osents[min(a["original"])]["paragraph"] if a.get("original") and osents else None
+        ps = pair_scores.get(k) or {}
+        kind = "match" if (orng and rrng) else ("omitted" if orng else "added")
+        pairs.append({
+            "k": k, "kind": kind, "shape": a.get("kind") or f"{len(a.get('original') or [])}-{len(a.get('rewritten') or [])}",
+            "similarity": _fmt(a.get("similarity"), 2),
+            "original": segments(o, dO, marks["original"]) if o else [],
+            "rewritten": segments(r, dR, marks["rewritten"]) if r else [],
+            "findings": fs, "worst": max((RANK[f["severity"]] for f in fs), default=-1),
+            "scores": [(n, _fmt(ps.get(key), d)) for key, n, d in
+                       (("chrf", "chrF", 1), ("bleu", "BLEU", 1), ("ter", "TER", 1), ("bertscore_f1", "BERT F1", 3))
+                       if ps.get(key) is not None],
+            "unmatched_original": [u.get("text", "") for u in ps.get("unmatched_original") or []],
+            "unmatched_rewritten": [u.get("text", "") for u in ps.get("unmatched_rewritten") or []],
+            "para_start": para is not None and prev_para is not None and para != prev_para,
+        })
+        if para is not None:
+            prev_para = para
+
+    suspicious = []
+    for p in pairs:
+        if p["worst"] < RANK["major"]:
+            continue
+        ps = pair_scores.get(p["k"]) or {}
+        chrf, f1 = ps.get("chrf"), ps.get("bertscore_f1")
+        reasons = []
+        if chrf is not None and float(chrf) >= HIGH_CHRF:
+            reasons.append(f"chrF {float(chrf):.1f}")
+        if f1 is not None and f1_median is not None and float(f1) >= f1_median:
+            reasons.append(f"BERTScore F1 {float(f1):.3f}")
+        if reasons:
+            suspicious.append({"k": p["k"], "reasons": reasons,
+                               "findings": [f for f in p["findings"] if RANK[f["severity"]] >= RANK["major"]]})
+
+    gate = report.get("gate") if isinstance(report.get("gate"), dict) else None
+    checks = sorted({f["check"] for f in findings})
+    footer = _footer(report)
+    return {
+        "title": f"{_doc_label(orig, 'original')} → {_doc_label(rew, 'rewrite')}",
+        "original": {"label": _doc_label(orig, "original"), "path": orig.get("path") or "",
+                     "title": orig.get("title") or ""},
+        "rewritten": {"label": _doc_label(rew, "rewrite"), "path": rew.get("path") or "",
+                      "title": rew.get("title") or ""},
+        "verdict": _verdict(report, counts),
+        "gate": {"status": gate.get("status"), "results": [
+            {"name": str(r.get("name", "")), "status": str(r.get("status", "")),
+             "message": str(r.get("message", "")), "critical": bool(r.get("critical"))}
+            for r in gate.get("results") or []]} if gate else None,
+        "metrics": _metric_cards(report.get("metrics") or {}),
+        "coverage": _coverage(report),
+        "counts": counts, "total_findings": len(findings),
+        "findings": findings, "checks": checks, "severities": SEVERITIES,
+        "pairs": pairs, "n_pairs": len(pairs), "n_flagged": sum(1 for p in pairs if p["findings"]),
+        "suspicious": suspicious, "high_chrf": HIGH_CHRF,
+        "f1_median": _fmt(f1_median, 3) if f1_median is not None else None,
+        "charts": _charts(report) if charts else [],
+        "footer": footer,
+        "data": script_json({
+            "findings": [{"id": f["id"], "check": f["check"], "code": f["code"], "severity": f["severity"],
+                          "pair": f["pair"], "message": f["message"]} for f in findings],
+            "pairs": len(pairs),
+        }),
+    }
+
+
+def _charts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    from .charts import render_charts
+
+    try:
+        return render_charts(report)
+    except Exception:  # a chart must never cost the reviewer the whole report
+        log.exception("could not draw the charts; the report goes out without them")
+        return []
+
+
+# ---------------------------------------------------------------------------------------- render
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Any:
+    """The jinja2 environment over ``templates/`` (autoescape always on)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return env
+
+
+@functools.lru_cache(maxsize=4)
+def asset(name: str) -> Markup:
+    """A CSS or JS file we ship, inlined verbatim (our own code, never user text)."""
+    return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def render_html(report: dict[str, Any], *, charts: bool = True) -> str:
+    """The whole report as one self-contained HTML page (no network, works from ``file://``)."""
+    view = build_view(report, charts=charts)
+    js = asset("report.js")
+    # The CSP allows exactly our script (by hash): even an injected <script> could not run.
+    js_hash = "sha256-" + base64.b64encode(hashlib.sha256(str(js).encode("utf-8")).digest()).decode()
+    html = environment().get_template("report.html.j2").render(
+        v=view, css=asset("report.css"), js=js, js_hash=js_hash)
+    return str(html)
+
+
+def write_html(report: dict[str, Any], path: str | os.PathLike[str], *, charts: bool = True) -> None:
+    """Render and write atomically (a temporary file beside ``path``, then ``os.replace``)."""
+    atomic_write_text(path, render_html(report, charts=charts))
+    log.info("wrote HTML report %s", path)

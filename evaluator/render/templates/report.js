@@ -1,0 +1,66 @@
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var byId = {};
+  data.findings.forEach(function (f) { byId[f.id] = f; });
+  var list = document.getElementById("findings-list");
+  var items = list ? Array.prototype.slice.call(list.querySelectorAll("li.finding")) : [];
+  var form = document.getElementById("filters");
+  var shown = document.getElementById("shown");
+  var none = document.getElementById("no-findings-shown");
+
+  function visible() {
+    return items.filter(function (li) { return !li.hidden; });
+  }
+
+  function applyFilters() {
+    var sev = {};
+    form.querySelectorAll("input[name=severity]").forEach(function (cb) { sev[cb.value] = cb.checked; });
+    var check = form.querySelector("select[name=check]").value;
+    var n = 0;
+    items.forEach(function (li) {
+      var ok = sev[li.dataset.severity] && (check === "" || li.dataset.check === check);
+      li.hidden = !ok;
+      if (ok) { n += 1; }
+    });
+    shown.textContent = n + " of " + data.findings.length + " shown";
+    if (none) { none.hidden = n !== 0 || items.length === 0; }
+  }
+
+  if (form) {
+    form.addEventListener("change", applyFilters);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+  }
+
+  var only = document.getElementById("only-findings");
+  if (only) {
+    only.addEventListener("change", function () {
+      document.body.classList.toggle("only-findings", only.checked);
+      document.getElementById("no-pairs-shown").hidden = !(only.checked && data.findings.length === 0);
+    });
+  }
+
+  var current = -1;
+  function move(step) {
+    var vis = visible();
+    if (!vis.length) { return; }
+    var at = vis.indexOf(document.activeElement);
+    if (at < 0) { at = vis.indexOf(items[current]); }
+    var next = at < 0 ? (step > 0 ? 0 : vis.length - 1) : Math.min(vis.length - 1, Math.max(0, at + step));
+    current = items.indexOf(vis[next]);
+    vis[next].focus({ preventScroll: true });
+    vis[next].scrollIntoView({ block: "center" });
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable)) { return; }
+    if (e.key === "n" || e.key === "j") { e.preventDefault(); move(1); }
+    else if (e.key === "p" || e.key === "k") { e.preventDefault(); move(-1); }
+    else if (e.key === "Enter" && t && t.classList && t.classList.contains("finding")) {
+      var f = byId[t.id];
+      if (f && f.pair !== null) { e.preventDefault(); location.hash = "#pair-" + f.pair; }
+    }
+  });
+})();

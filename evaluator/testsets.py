@@ -1,0 +1,366 @@
+"""Line-aligned test sets (one segment a line, as sacrebleu takes them) and scoring systems on them.
+
+A stream is named on the command line as ``[NAME=]PATH[:COLUMN]``:
+
+* ``newstest.ref.txt``           plain text, one segment a line (any encoding ``io`` reads);
+* ``data.tsv:ref``               column ``ref`` of a tab-separated file whose first line is a header
+                                 (no quoting: a field runs to the next tab, as in sacrebleu's TSV);
+* ``data.jsonl:hyp``             key ``hyp`` of each JSON object, one object a line;
+* ``sysA=out.txt``               a system named ``sysA`` (default name: the column, else the file stem).
+
+Scoring runs in chunks: each chunk of lines goes through ``compare_aligned`` once with the same
+loaded models, its per-segment scores and findings are kept as small rows, and the encoder's memory
+is cleared before the next chunk, so memory stays bounded however long the set is.  Corpus BLEU,
+chrF, chrF++ and TER are computed once over all lines (sacrebleu's ``corpus_score``), so they equal
+sacrebleu's numbers exactly; BERTScore is the mean of the per-segment F1 (and P, R) over all lines.
+BERTScore and the drift checks compare each hypothesis with the first reference only.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DocumentError, InputError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK = 1000
+_NAME = re.compile(r"[A-Za-z0-9_.+\-]+")
+_TABLE_SUFFIXES = {".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@dataclass(frozen=True)
+class Stream:
+    """The lines of one reference, hypothesis or source stream, and where they came from."""
+
+    name: str
+    path: str
+    column: str | None
+    lines: list[str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.column}" if self.column else self.path
+
+
+def parse_spec(spec: str, *, named: bool = False) -> tuple[str | None, str, str | None]:
+    """Split ``[NAME=]PATH[:COLUMN]`` into (name, path, column); an existing file path wins."""
+    name = None
+    rest = spec
+    if named and "=" in spec and not Path(spec).exists():
+        head, tail = spec.split("=", 1)
+        if _NAME.fullmatch(head) and tail:
+            name, rest = head, tail
+    if Path(rest).is_file() or ":" not in rest:
+        return name, rest, None
+    path, column = rest.rsplit(":", 1)
+    if not column or not path:
+        raise InputError(f"{spec}: expected [NAME=]PATH[:COLUMN]")
+    return name, path, column
+
+
+class StreamReader:
+    """Reads streams, parsing each TSV / JSONL file once however many of its columns are used."""
+
+    def __init__(self, *, max_bytes: int = 20 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._tables: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+
+    def read(self, spec: str, *, named: bool = False) -> Stream:
+        from .io import read_lines
+
+        name, path, column = parse_spec(spec, named=named)
+        kind = _TABLE_SUFFIXES.get(Path(path).suffix.lower())
+        if kind is None:
+            if column is not None:
+                raise InputError(f"{spec}: a column ({column!r}) needs a .tsv or .jsonl file")
+            lines = read_lines(path, max_bytes=self.max_bytes)
+            return Stream(name or Path(path).stem, path, None, lines)
+        columns, rows = self._table(path, kind)
+        if column is None:
+            raise InputError(f"{spec}: name the column to use, e.g. {path}:{columns[0] if columns else 'ref'} "
+                             f"(columns: {', '.join(columns) or 'none'})")
+        if column not in columns:
+            raise InputError(f"{path}: no column {column!r} (columns: {', '.join(columns) or 'none'})")
+        return Stream(name or column, path, column, [r.get(column, "") for r in rows])
+
+    def _table(self, path: str, kind: str) -> tuple[list[str], list[dict[str, str]]]:
+        if path not in self._tables:
+            from .io import read_lines
+
+            lines = read_lines(path, max_bytes=self.max_bytes)
+            self._tables[path] = _parse_tsv(path, lines) if kind == "tsv" else _parse_jsonl(path, lines)
+        return self._tables[path]
+
+
+def _parse_tsv(path: str, lines: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    if not lines:
+        raise DocumentError(path, "empty TSV file (the first line must name the columns)")
+    header = lines[0].split("\t")
+    if len(set(header)) != len(header) or any(not h.strip() for h in header):
+        raise DocumentError(path, "line 1: the header must name each column once")
+    rows = []
+    for n, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != len(header):
+            raise DocumentError(path, f"line {n}: {len(fields)} fields, the header has {len(header)}")
+        rows.append(dict(zip(header, fields, strict=True)))
+    return header, rows
+
+
+def _parse_jsonl(path: str, lines: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    columns: dict[str, None] = {}
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            raise DocumentError(path, f"line {n}: empty line (each line must be a JSON object)")
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(path, f"line {n}: invalid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise DocumentError(path, f"line {n}: not a JSON object")
+        row = {}
+        for k, v in obj.items():
+            if v is None:
+                v = ""
+            if not isinstance(v, str | int | float):
+                raise DocumentError(path, f"line {n}: field {k!r} is not text")
+            row[k] = str(v).replace("\n", " ")
+            columns.setdefault(k, None)
+        rows.append(row)
+    return list(columns), rows
+
+
+def check_line_counts(reference: Stream, others: Sequence[Stream]) -> None:
+    """Every stream must have as many lines as the first reference."""
+    for s in others:
+        if len(s.lines) != len(reference.lines):
+            raise InputError(f"line counts differ: {reference.label} has {len(reference.lines)} lines, "
+                             f"{s.label} has {len(s.lines)}")
+
+
+# --------------------------------------------------------------------------- scoring
+
+def _rebase(span: Mapping[str, Any] | None, line_start: int) -> dict[str, Any] | None:
+    if not span:
+        return None
+    return {"start": span["start"] - line_start, "end": span["end"] - line_start, "text": span["text"]}
+
+
+def _segment_finding(f: Any, report: Any) -> dict[str, Any]:
+    """A finding dict whose spans index the segment's own line (not the chunk's joined text)."""
+    d = f.to_dict()
+    a = f.alignment
+    if a is not None:
+        d["original"] = _rebase(d["original"], report.original.sentences[a].start)
+        d["rewritten"] = _rebase(d["rewritten"], report.rewritten.sentences[a].start)
+    d.pop("alignment", None)
+    return d
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Sequence[str]], *,
+                  options: Any = None, resources: Any = None, sources: Sequence[str] | None = None,
+                  chunk_size: int = DEFAULT_CHUNK, keep_report: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Score each system against the reference streams; return (score dict, merged report dict or None).
+
+    ``references[0]`` is the reference that BERTScore and the checks use; all streams feed BLEU, chrF,
+    chrF++ and TER.  ``keep_report`` (one system only) also returns the whole set as one compare
+    report dict, for the HTML renderer; that one grows with the set.
+    """
+    from .metrics.lexical import corpus_scores
+    from .pipeline import compare_aligned, load_resources
+    from .types import Severity
+
+    if not references:
+        raise InputError("at least one reference is needed")
+    if not systems:
+        raise InputError("at least one system (hypothesis) is needed")
+    n = len(references[0])
+    for r in references[1:]:
+        if len(r) != n:
+            raise InputError(f"reference streams differ in length ({n} and {len(r)} lines)")
+    for name, hyps in systems.items():
+        if len(hyps) != n:
+            raise InputError(f"line counts differ: the reference has {n} lines, system {name!r} has {len(hyps)}")
+    if keep_report and len(systems) != 1:
+        raise InputError("a single report (HTML) needs exactly one system")
+    if chunk_size < 1:
+        raise InputError("chunk size must be at least 1")
+    res = resources or load_resources(options)
+    options = options or res.options
+
+    segments: list[dict[str, Any]] = []
+    for i in range(n):
+        row: dict[str, Any] = {"index": i, "ref": references[0][i]}
+        if len(references) > 1:
+            row["extra_refs"] = [r[i] for r in references[1:]]
+        if sources is not None:
+            row["src"] = sources[i]
+        row["systems"] = {}
+        segments.append(row)
+    sums = {name: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0} for name in systems}
+    bert_sig: str | None = None
+    meta: dict[str, Any] = {}
+    merger = _ReportMerger() if keep_report else None
+    t0 = time.perf_counter()
+    # Chunk-major: each chunk's references are parsed and encoded once for every system.
+    for start in range(0, n, chunk_size):
+        end = min(n, start + chunk_size)
+        ref_chunk = list(references[0][start:end])
+        extra = [list(r[start:end]) for r in references[1:]]
+        for name, hyps in systems.items():
+            report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
+                                     resources=res, ids=("reference", name))
+            acc = sums[name]
+            for p in report.pairs:
+                i = start + p.alignment
+                segments[i]["systems"][name] = {
+                    "hyp": hyps[i], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
+                    "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
+                    "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
+                    "findings": [],
+                }
+                if p.bertscore_f1 is not None:
+                    acc["precision"] += p.bertscore_precision or 0.0
+                    acc["recall"] += p.bertscore_recall or 0.0
+                    acc["f1"] += p.bertscore_f1
+                    acc["n"] += 1
+            for f in sorted(report.findings, key=lambda f: f.sort_key()):
+                if f.alignment is None:
+                    continue
+                entry = segments[start + f.alignment]["systems"].get(name)
+                if entry is not None:
+                    entry["findings"].append(_segment_finding(f, report))
+            if report.bertscore is not None:
+                bert_sig = report.bertscore.signature
+            meta = dict(report.meta)
+            if merger is not None:
+                merger.add(report.to_dict())
+            del report
+        # The encoder remembers every text it saw; forget this chunk's so memory stays bounded.
+        if hasattr(res.encoder, "clear_memory"):
+            res.encoder.clear_memory()
+        if progress is not None:
+            progress(end, n)
+        log.info("scored lines %d-%d of %d", start + 1, end, n)
+
+    streams = [list(r) for r in references]
+    out_systems: dict[str, Any] = {}
+    for name, hyps in systems.items():
+        corpus = corpus_scores(list(hyps), streams)
+        entry: dict[str, Any] = {name_: m.to_dict() for name_, m in corpus.items()}
+        acc = sums[name]
+        if acc["n"]:
+            entry["bertscore"] = {"precision": _r(acc["precision"] / acc["n"]),
+                                  "recall": _r(acc["recall"] / acc["n"]), "f1": _r(acc["f1"] / acc["n"]),
+                                  "signature": bert_sig, "aggregate": "mean over segments (first reference)",
+                                  "segments": acc["n"]}
+        entry["coverage"] = _r(sum(1 for h in hyps if h.strip()) / n) if n else 0.0
+        by_sev = {s.label: 0 for s in Severity}
+        by_check: dict[str, int] = {}
+        by_code: dict[str, int] = {}
+        for seg in segments:
+            for f in seg["systems"][name]["findings"]:
+                by_sev[f["severity"]] = by_sev.get(f["severity"], 0) + 1
+                by_check[f["check"]] = by_check.get(f["check"], 0) + 1
+                by_code[f["code"]] = by_code.get(f["code"], 0) + 1
+        entry["findings"] = {"by_severity": by_sev, "by_check": dict(sorted(by_check.items())),
+                             "by_code": dict(sorted(by_code.items())), "total": sum(by_sev.values())}
+        out_systems[name] = entry
+
+    meta.pop("timings", None)
+    meta["segments"] = n
+    meta["references"] = len(references)
+    meta["chunk_size"] = chunk_size
+    meta["seconds"] = round(time.perf_counter() - t0, 3)
+    meta["notes"] = ["BLEU, chrF, chrF++ and TER: sacrebleu corpus scores over all lines and references",
+                     "BERTScore and drift checks: each hypothesis against the first reference",
+                     "finding spans index the segment's own line"]
+    data: dict[str, Any] = {"schema_version": "1", "kind": "score", "systems": out_systems,
+                            "segments": segments, "meta": meta}
+    merged = None
+    if merger is not None:
+        name = next(iter(systems))
+        merged = merger.result(out_systems[name])
+    return data, merged
+
+
+class _ReportMerger:
+    """Joins chunk report dicts into one compare report dict (for the single-system HTML report)."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, Any]] = []
+
+    def add(self, d: dict[str, Any]) -> None:
+        self.parts.append(d)
+
+    def result(self, system: Mapping[str, Any]) -> dict[str, Any]:
+        first = self.parts[0]
+        out: dict[str, Any] = {k: v for k, v in first.items() if k not in ("findings", "pairs", "alignment")}
+        docs = {side: {**first[side], "text": "", "sentences": [], "paragraphs": []}
+                for side in ("original", "rewritten")}
+        alignment, pairs, findings = [], [], []
+        n_sent = {"original": 0, "rewritten": 0}
+        for part in self.parts:
+            a_base = len(alignment)
+            shift = {}
+            for side in ("original", "rewritten"):
+                doc = docs[side]
+                if doc["text"]:
+                    doc["text"] += "\n"  # lines are joined by newlines, as segment_lines joins them
+                shift[side] = len(doc["text"])
+                doc["text"] += part[side]["text"]
+                for s in part[side]["sentences"]:
+                    doc["sentences"].append({**s, "index": s["index"] + n_sent[side], "start": s["start"] + shift[side],
+                                             "end": s["end"] + shift[side],
+                                             "paragraph": s["paragraph"] + n_sent[side]})
+                for p in part[side]["paragraphs"]:
+                    doc["paragraphs"].append({**p, "index": p["index"] + n_sent[side],
+                                              "start": p["start"] + shift[side], "end": p["end"] + shift[side]})
+            for a in part["alignment"]:
+                alignment.append({**a, "original": [i + n_sent["original"] for i in a["original"]],
+                                  "rewritten": [i + n_sent["rewritten"] for i in a["rewritten"]]})
+            for p in part["pairs"]:
+                pairs.append({**p, "alignment": p["alignment"] + a_base,
+                              "unmatched_original": [_shift(s, shift["original"]) for s in p["unmatched_original"]],
+                              "unmatched_rewritten": [_shift(s, shift["rewritten"])
+                                                      for s in p["unmatched_rewritten"]]})
+            for f in part["findings"]:
+                findings.append({**f, "alignment": None if f["alignment"] is None else f["alignment"] + a_base,
+                                 "original": _shift(f["original"], shift["original"]),
+                                 "rewritten": _shift(f["rewritten"], shift["rewritten"])})
+            n_sent["original"] += len(part["original"]["sentences"])
+            n_sent["rewritten"] += len(part["rewritten"]["sentences"])
+        out.update(docs)
+        out["alignment"], out["pairs"], out["findings"] = alignment, pairs, findings
+        out["metrics"] = {k: v for k, v in system.items() if k in ("bleu", "chrf", "chrf++", "ter", "bertscore")}
+        counts = {s: 0 for s in ("info", "minor", "major", "critical")}
+        for f in findings:
+            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+        out["summary"] = {"findings_by_severity": counts}
+        n_o, n_r = n_sent["original"], n_sent["rewritten"]
+        cov = dict(first["coverage"])
+        cov.update({"original": 1.0 if n_o else 0.0, "rewritten": 1.0 if n_r else 0.0,
+                    "original_sentences": {"aligned": n_o, "total": n_o},
+                    "rewritten_sentences": {"aligned": n_r, "total": n_r}})
+        out["coverage"] = cov
+        out["meta"] = {**first.get("meta", {}), "line_aligned": True}
+        return out
+
+
+def _shift(span: Mapping[str, Any] | None, by: int) -> dict[str, Any] | None:
+    if not span:
+        return None
+    return {**span, "start": span["start"] + by, "end": span["end"] + by}

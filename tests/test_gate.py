@@ -1,0 +1,452 @@
+"""The gate on report dicts: config parsing, every threshold kind, baselines with significance, exit codes.
+
+No model here: reports are built from texts whose answer is known (sacrebleu computes their scores).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluator.cli import main
+from evaluator.errors import ConfigError, InputError
+from evaluator.gate import evaluate_gate, exit_code, load_gate_config, parse_gate_config
+
+_ADJ = ["quiet", "large", "northern", "ancient", "busy", "narrow", "famous", "modern", "small", "eastern"]
+_NOUN = ["council", "river", "museum", "bridge", "market", "station", "village", "harbour", "library", "factory"]
+_VERB = ["approved", "closed", "opened", "rebuilt", "inspected", "expanded", "sold", "renamed", "visited", "moved"]
+_OBJ = ["the old road", "a new plan", "the main hall", "its budget", "two schools", "the west gate",
+        "a public park", "the city archive", "the night train", "a cargo ship"]
+
+
+def sentences(n: int, seed: int = 7) -> list[str]:
+    """Distinct, ordinary English sentences (deterministic)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        out.append(f"In {1950 + i}, the {rng.choice(_ADJ)} {rng.choice(_NOUN)} {rng.choice(_VERB)} "
+                   f"{rng.choice(_OBJ)} after {rng.randint(2, 40)} weeks of talks.")
+    return out
+
+
+def damage(text: str) -> str:
+    """A clearly worse translation: drop every other word."""
+    return " ".join(text.split()[::2])
+
+
+def finding(check: str = "numbers", code: str = "number-changed", severity: str = "critical",
+            original: str = "300", rewritten: str = "500") -> dict[str, Any]:
+    return {"check": check, "code": code, "severity": severity, "message": f"{original} became {rewritten}",
+            "original": {"start": 0, "end": len(original), "text": original},
+            "rewritten": {"start": 0, "end": len(rewritten), "text": rewritten}}
+
+
+def make_score_report(refs: list[str], systems: dict[str, list[str]], *,
+                      bert: dict[str, list[float]] | None = None,
+                      findings: dict[str, dict[int, list[dict[str, Any]]]] | None = None,
+                      extra_refs: list[list[str]] | None = None) -> dict[str, Any]:
+    """A score report dict as ``evaluator score`` writes it, with sacrebleu's corpus scores."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    metrics = {"bleu": BLEU(), "chrf": CHRF(), "chrf++": CHRF(word_order=2), "ter": TER()}
+    streams = [refs] + (extra_refs or [])
+    bert = bert or {}
+    findings = findings or {}
+    segments = []
+    for i, ref in enumerate(refs):
+        row: dict[str, Any] = {"index": i, "ref": ref, "systems": {}}
+        if extra_refs:
+            row["extra_refs"] = [r[i] for r in extra_refs]
+        for name, hyps in systems.items():
+            row["systems"][name] = {"hyp": hyps[i], "bertscore_f1": bert[name][i] if name in bert else None,
+                                    "findings": copy.deepcopy(findings.get(name, {}).get(i, []))}
+        segments.append(row)
+    out_systems = {}
+    for name, hyps in systems.items():
+        entry: dict[str, Any] = {k: {"score": m.corpus_score(hyps, streams).score} for k, m in metrics.items()}
+        if name in bert:
+            f1 = sum(bert[name]) / len(bert[name])
+            entry["bertscore"] = {"f1": f1, "precision": f1, "recall": f1}
+        entry["coverage"] = sum(1 for h in hyps if h.strip()) / len(hyps)
+        out_systems[name] = entry
+    return {"kind": "score", "systems": out_systems, "segments": segments, "meta": {}}
+
+
+def make_compare_report(original: list[str], rewritten: list[str | None], *, bleu: float = 40.0,
+                        chrf: float = 60.0, findings: list[dict[str, Any]] | None = None,
+                        bert_f1: list[float] | None = None) -> dict[str, Any]:
+    """A compare report dict: sentence i of the original aligned with rewritten[i] (None: omitted)."""
+    def doc(sents: list[str]) -> dict[str, Any]:
+        text, out, pos = "", [], 0
+        for i, s in enumerate(sents):
+            if text:
+                text += " "
+                pos += 1
+            out.append({"index": i, "start": pos, "end": pos + len(s), "paragraph": 0})
+            text += s
+            pos += len(s)
+        return {"text": text, "sentences": out}
+
+    kept = [r for r in rewritten if r is not None]
+    alignment, pairs, j = [], [], 0
+    for i, r in enumerate(rewritten):
+        if r is None:
+            alignment.append({"original": [i], "rewritten": []})
+        else:
+            alignment.append({"original": [i], "rewritten": [j]})
+            pairs.append({"alignment": i, "bertscore_f1": bert_f1[i] if bert_f1 else None})
+            j += 1
+    n_o = len(original)
+    return {
+        "original": doc(original), "rewritten": doc(kept), "alignment": alignment, "pairs": pairs,
+        "metrics": {"bleu": {"score": bleu}, "chrf": {"score": chrf}, "chrf++": {"score": chrf - 2},
+                    "ter": {"score": 100 - bleu}, "bertscore": {"f1": 0.9, "precision": 0.9, "recall": 0.9}},
+        "coverage": {"original": len(kept) / n_o, "rewritten": 1.0},
+        "findings": findings or [],
+        "summary": {"findings_by_severity": {}},
+        "meta": {},
+    }
+
+
+def gate_cfg(toml: str, tmp_path: Path, name: str = "evaluator.toml") -> Any:
+    p = tmp_path / name
+    p.write_text(toml, encoding="utf-8")
+    return load_gate_config(p)
+
+
+def results_by_name(gate: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["name"]: r for r in gate["results"]}
+
+
+# --------------------------------------------------------------------------- config parsing
+
+BAD_CONFIGS = [
+    # (toml text, expected line, expected words in the message)
+    ("[gate.min]\nchrf = 55.0\nbleu = \n", 3, "invalid TOML"),
+    ("[gate.min]\nchrf = 55.0\nchrff = 10\n", 3, "unknown metric gate.min.chrff"),
+    ("[gate]\nthreshold = 3\n", 2, "unknown key gate.threshold"),
+    ("[gate.min]\nchrf = \"high\"\n", 2, "must be a number"),
+    ("[gate.max_findings]\ncritical = -1\n", 2, "whole number >= 0"),
+    ("[gate.max_findings]\nmajor = 1.5\n", 2, "whole number >= 0"),
+    ("[gate.max_findings]\nmisspelt_check = 1\n", 2, "neither a severity"),
+    ("[gate.min]\nchrf = 1\n\n[gate.min.bleu]\nvalu = 3\n", 5, "unknown key 'valu'"),
+    ("[gate.min]\nbleu = { value = 20, critical = \"no\" }\n", 2, "critical must be true or false"),
+    ("[gate.baseline]\nmax_drop = { chrf = 0.5 }\n", 1, "needs 'path'"),
+    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 5\n", 3, "between 0 and 1"),
+    ("[gate.baseline]\npath = \"b.json\"\nmethod = \"t-test\"\n", 3, "bootstrap"),
+    ("[gate.baseline]\npath = \"b.json\"\nmax_drop = { chrf = 0.5, berts = 0.1 }\n", 3, "unknown metric"),
+    ("[gate.baseline]\npath = \"b.json\"\nmax_drop = { chrf = -1 }\n", 3, ">= 0"),
+    ("[other]\nx = 1\n", 1, "unknown key 'other'"),
+    ("title = 'no gate'\n", 1, "unknown key 'title'"),
+    ("", None, "no [gate] table"),
+]
+
+
+@pytest.mark.parametrize("toml,line,words", BAD_CONFIGS)
+def test_malformed_config_names_file_and_line(tmp_path: Path, toml: str, line: int | None, words: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        gate_cfg(toml, tmp_path)
+    assert words in str(info.value)
+    where = f"{tmp_path / 'evaluator.toml'}:{line}:" if line else f"{tmp_path / 'evaluator.toml'}:"
+    assert str(info.value).startswith(where), str(info.value)
+
+
+def test_config_forms(tmp_path: Path) -> None:
+    cfg = gate_cfg("""
+[gate]
+systems = ["sysA"]
+waivers = "w.toml"
+[gate.min]
+chrf = 55.0
+"chrf++" = 50
+bleu = { value = 20.0, critical = false }
+[gate.max]
+ter = 70
+[gate.max_findings]
+critical = 0
+numbers = 2
+total = 9
+""", tmp_path)
+    got = {(t.name, t.value, t.critical) for t in cfg.thresholds}
+    assert got == {("min.chrf", 55.0, True), ("min.chrf++", 50.0, True), ("min.bleu", 20.0, False),
+                   ("max.ter", 70.0, True), ("max_findings.critical", 0.0, True),
+                   ("max_findings.numbers", 2.0, True), ("max_findings.total", 9.0, True)}
+    assert cfg.systems == ("sysA",)
+    assert cfg.waivers == str(tmp_path / "w.toml")
+
+
+def test_pyproject_tool_table(tmp_path: Path) -> None:
+    cfg = gate_cfg("""
+[project]
+name = "x"
+[tool.other]
+a = 1
+[tool.evaluator.gate.min]
+chrf = 40
+""", tmp_path, name="pyproject.toml")
+    assert [t.name for t in cfg.thresholds] == ["min.chrf"]
+    with pytest.raises(ConfigError, match=r"pyproject.toml:7: unknown metric gate.min.chrfx"):
+        gate_cfg("[project]\nname = 'x'\n\n[tool.evaluator.gate.min]\nchrf = 40\n\nchrfx = 1\n", tmp_path,
+                 name="pyproject.toml")
+    with pytest.raises(ConfigError, match="no \\[tool.evaluator\\] table"):
+        gate_cfg("[project]\nname = 'x'\n", tmp_path, name="pyproject.toml")
+
+
+def test_baseline_paths_resolve_against_the_config(tmp_path: Path) -> None:
+    cfg = gate_cfg('[gate.baseline]\npath = "reports/base.json"\nmax_drop = { chrf = 0.5 }\n', tmp_path)
+    assert cfg.baseline is not None and cfg.baseline.path == str(tmp_path / "reports/base.json")
+    assert cfg.baseline.n_samples == 1000 and cfg.baseline.method == "bootstrap"
+
+
+# --------------------------------------------------------------------------- thresholds
+
+REFS = sentences(30)
+GOOD = list(REFS)
+GOOD[3] = "In 1953, a ancient council approved the old road after 12 weeks of talks."
+BAD = [damage(s) for s in REFS]
+
+
+def score_report() -> dict[str, Any]:
+    return make_score_report(REFS, {"good": GOOD, "bad": BAD},
+                             bert={"good": [0.95] * 30, "bad": [0.70] * 30},
+                             findings={"bad": {1: [finding()], 2: [finding(severity="major", check="omission",
+                                                                           code="clause-dropped")]}})
+
+
+THRESHOLD_CASES = [
+    # (gate TOML, system, expected status, value check)
+    ("[gate.min]\nchrf = 50\n", "good", "pass", lambda v: v > 90),
+    ("[gate.min]\nchrf = 50\n", "bad", "fail", lambda v: v < 50),
+    ("[gate.min]\nchrf = { value = 50, critical = false }\n", "bad", "warn", lambda v: v < 50),
+    ("[gate.max]\nter = 20\n", "good", "pass", lambda v: v < 20),
+    ("[gate.max]\nter = 20\n", "bad", "fail", lambda v: v > 20),
+    ("[gate.min]\nbertscore_f1 = 0.9\n", "good", "pass", lambda v: abs(v - 0.95) < 1e-9),
+    ("[gate.min]\nbertscore_f1 = 0.9\n", "bad", "fail", lambda v: abs(v - 0.70) < 1e-9),
+    ("[gate.min]\ncoverage = 1.0\n", "good", "pass", lambda v: v == 1.0),
+    ("[gate.max_findings]\ncritical = 0\n", "good", "pass", lambda v: v == 0),
+    ("[gate.max_findings]\ncritical = 0\n", "bad", "fail", lambda v: v == 1),
+    ("[gate.max_findings]\ncritical = 1\n", "bad", "pass", lambda v: v == 1),
+    ("[gate.max_findings]\nmajor = { value = 0, critical = false }\n", "bad", "warn", lambda v: v == 1),
+    ("[gate.max_findings]\nomission = 0\n", "bad", "fail", lambda v: v == 1),
+    ("[gate.max_findings]\ntotal = 1\n", "bad", "fail", lambda v: v == 2),
+]
+
+
+@pytest.mark.parametrize("toml,system,status,value_ok", THRESHOLD_CASES)
+def test_each_threshold_kind(tmp_path: Path, toml: str, system: str, status: str, value_ok: Any) -> None:
+    cfg = gate_cfg(toml + f'[gate]\nsystems = ["{system}"]\n', tmp_path)
+    gate = evaluate_gate(score_report(), cfg)
+    (result,) = gate["results"]
+    assert result["status"] == status, result
+    assert value_ok(result["value"]), result
+    assert gate["status"] == status
+    assert exit_code(gate["status"]) == (1 if status == "fail" else 0)
+
+
+def test_missing_metric_is_an_error_and_worst_status_wins(tmp_path: Path) -> None:
+    report = score_report()
+    del report["systems"]["good"]["bertscore"]
+    cfg = gate_cfg('[gate]\nsystems = ["good"]\n[gate.min]\nbertscore_f1 = 0.5\nchrf = 99.9\n', tmp_path)
+    gate = evaluate_gate(report, cfg)
+    by = results_by_name(gate)
+    assert by["min.bertscore_f1"]["status"] == "error" and "no bertscore_f1" in by["min.bertscore_f1"]["message"]
+    assert by["min.chrf"]["status"] == "fail"
+    assert gate["status"] == "error" and exit_code("error") == 2
+
+
+def test_several_systems_are_gated_and_named(tmp_path: Path) -> None:
+    gate = evaluate_gate(score_report(), gate_cfg("[gate.min]\nchrf = 50\n", tmp_path))
+    by = results_by_name(gate)
+    assert by["good: min.chrf"]["status"] == "pass" and by["good: min.chrf"]["system"] == "good"
+    assert by["bad: min.chrf"]["status"] == "fail"
+    assert gate["status"] == "fail"
+    with pytest.raises(InputError, match="gate.systems names nope"):
+        evaluate_gate(score_report(), gate_cfg('[gate]\nsystems = ["nope"]\n', tmp_path))
+
+
+def test_compare_report_thresholds(tmp_path: Path) -> None:
+    report = make_compare_report(["A.", "B.", "C.", "D."], ["A.", None, "C.", "D."], chrf=58.0,
+                                 findings=[{**finding(), "alignment": 0}])
+    cfg = gate_cfg("[gate.min]\nchrf = 55\ncoverage = 0.9\n[gate.max_findings]\ncritical = 0\n", tmp_path)
+    gate = evaluate_gate(report, cfg)
+    by = results_by_name(gate)
+    assert by["min.chrf"]["status"] == "pass"
+    assert by["min.coverage"]["status"] == "fail" and by["min.coverage"]["value"] == 0.75
+    assert by["max_findings.critical"]["status"] == "fail"
+
+
+# --------------------------------------------------------------------------- baselines
+
+N = 120
+BASE_REFS = sentences(N, seed=3)
+BASE_HYPS = [s.replace("weeks", "week") for s in BASE_REFS]  # a decent system, not perfect
+
+
+def regression() -> list[str]:
+    """Half of the lines badly damaged: a real regression."""
+    return [damage(h) if i % 2 == 0 else h for i, h in enumerate(BASE_HYPS)]
+
+
+def noise() -> list[str]:
+    """One line of 120 slightly worse: a drop, but nothing a paired test calls real."""
+    out = list(BASE_HYPS)
+    out[5] = out[5].replace("after", "following")
+    return out
+
+
+BASELINE_CASES = [
+    # (current hyps, significance, expected chrF status)
+    (regression, 0.05, "fail"),
+    (noise, 0.05, "pass"),
+    (noise, None, "fail"),  # without a significance test any drop over the limit fails
+    (regression, None, "fail"),
+]
+
+
+@pytest.mark.parametrize("method", ["bootstrap", "ar"])
+@pytest.mark.parametrize("make,significance,status", BASELINE_CASES)
+def test_baseline_drop_with_significance(tmp_path: Path, make: Any, significance: float | None, status: str,
+                                         method: str) -> None:
+    base = make_score_report(BASE_REFS, {"sys": BASE_HYPS})
+    current = make_score_report(BASE_REFS, {"sys": make()})
+    sig = f"significance = {significance}\n" if significance else ""
+    cfg = gate_cfg(f'[gate.baseline]\npath = "base.json"\nmax_drop = {{ chrf = 0.01, bleu = 0.01 }}\n'
+                   f'method = "{method}"\nsamples = 500\n{sig}', tmp_path)
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    gate = evaluate_gate(current, cfg)
+    by = results_by_name(gate)
+    assert by["max_drop.chrf"]["status"] == status, by["max_drop.chrf"]
+    assert by["max_drop.chrf"]["value"] < by["max_drop.chrf"]["baseline"]
+    if significance:
+        p = by["max_drop.chrf"]["p_value"]
+        assert (p < 0.01) if make is regression else (p > 0.2), p
+
+
+def test_baseline_drop_within_limit_passes(tmp_path: Path) -> None:
+    base = make_score_report(BASE_REFS, {"sys": BASE_HYPS})
+    current = make_score_report(BASE_REFS, {"sys": noise()})
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 2.0, ter = 2.0 }\n', tmp_path)
+    gate = evaluate_gate(current, cfg, baseline_report=base)
+    assert [r["status"] for r in gate["results"]] == ["pass", "pass"]
+
+
+def test_bertscore_drop_uses_paired_bootstrap(tmp_path: Path) -> None:
+    rng = random.Random(1)
+    base_f1 = [0.9 + rng.uniform(-0.03, 0.03) for _ in range(N)]
+    shifted = [x - 0.02 for x in base_f1]  # every segment worse: real
+    jitter = [x + (0.004 if i % 2 else -0.004) + (-0.001 if i == 0 else 0) for i, x in enumerate(base_f1)]
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { bertscore_f1 = 0.0 }\nsignificance = 0.05\n',
+                   tmp_path)
+    base = make_score_report(BASE_REFS, {"s": BASE_HYPS}, bert={"s": base_f1})
+    for f1, status in ((shifted, "fail"), (jitter, "pass")):
+        current = make_score_report(BASE_REFS, {"s": BASE_HYPS}, bert={"s": f1})
+        (r,) = evaluate_gate(current, cfg, baseline_report=base)["results"]
+        assert r["status"] == status, r
+
+
+def test_findings_increase_significance(tmp_path: Path) -> None:
+    base = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings={"s": {0: [finding()]}})
+    many = {"s": {i: [finding()] for i in range(0, N, 3)}}  # 40 critical findings instead of 1
+    two = {"s": {0: [finding()], 7: [finding()]}}  # one more: noise
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = 0 }\nsignificance = 0.05\n',
+                   tmp_path)
+    for found, status, value in ((many, "fail", 40), (two, "pass", 2)):
+        current = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings=found)
+        (r,) = evaluate_gate(current, cfg, baseline_report=base)["results"]
+        assert (r["status"], r["value"], r["baseline"]) == (status, value, 1), r
+
+
+def test_baseline_system_in_the_same_report(tmp_path: Path) -> None:
+    report = make_score_report(BASE_REFS, {"old": BASE_HYPS, "new": regression(), "same": noise()})
+    cfg = gate_cfg('[gate.baseline]\nsystem = "old"\nmax_drop = { chrf = 0.01 }\nsignificance = 0.05\n', tmp_path)
+    gate = evaluate_gate(report, cfg)
+    by = results_by_name(gate)
+    assert set(by) == {"new: max_drop.chrf", "same: max_drop.chrf"}  # the baseline is not gated itself
+    assert by["new: max_drop.chrf"]["status"] == "fail"
+    assert by["same: max_drop.chrf"]["status"] == "pass"
+    with pytest.raises(InputError, match="not a system"):
+        evaluate_gate(report, gate_cfg('[gate.baseline]\nsystem = "gone"\nmax_drop = { chrf = 1 }\n', tmp_path))
+
+
+def test_compare_baseline_pairs_by_original_text(tmp_path: Path) -> None:
+    original = sentences(60, seed=11)
+    base = make_compare_report(original, [damage(s) if i < 3 else s for i, s in enumerate(original)], chrf=90.0)
+    # The current rewrite dropped a sentence (the alignment shifts), and damaged 40 others.
+    cur_rw: list[str | None] = [damage(s) if i % 3 else s for i, s in enumerate(original)]
+    cur_rw[1] = None
+    current = make_compare_report(original, cur_rw, chrf=70.0)
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1.0 }\nsignificance = 0.05\n', tmp_path)
+    (r,) = evaluate_gate(current, cfg, baseline_report=base)["results"]
+    assert r["status"] == "fail" and r["p_value"] < 0.01 and "60 paired segments" in r["message"], r
+
+
+def test_baseline_on_another_test_set_is_an_error(tmp_path: Path) -> None:
+    base = make_score_report(sentences(20, seed=1), {"s": sentences(20, seed=1)})
+    current = make_score_report(sentences(20, seed=2), {"s": [damage(s) for s in sentences(20, seed=2)]})
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1 }\nsignificance = 0.05\n', tmp_path)
+    (r,) = evaluate_gate(current, cfg, baseline_report=base)["results"]
+    assert r["status"] == "error" and "different test sets" in r["message"]
+
+
+# --------------------------------------------------------------------------- CLI exit codes
+
+def test_gate_command_exit_codes(tmp_path: Path, capsys: Any) -> None:
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(score_report()), encoding="utf-8")
+    passing = tmp_path / "pass.toml"
+    passing.write_text('[gate]\nsystems = ["good"]\n[gate.min]\nchrf = 50\n', encoding="utf-8")
+    warning = tmp_path / "warn.toml"
+    warning.write_text('[gate]\nsystems = ["bad"]\n[gate.min]\nchrf = { value = 50, critical = false }\n')
+    failing = tmp_path / "fail.toml"
+    failing.write_text("[gate.min]\nchrf = 50\n", encoding="utf-8")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[gate.min]\nchrf = 50\nbleu = = 3\n", encoding="utf-8")
+
+    assert main(["gate", str(passing), str(report)]) == 0
+    assert "gate: PASS" in capsys.readouterr().out
+    assert main(["gate", str(warning), str(report)]) == 0
+    assert "gate: WARN" in capsys.readouterr().out
+    out_json = tmp_path / "gated.json"
+    assert main(["gate", str(failing), str(report), "--json", str(out_json)]) == 1
+    captured = capsys.readouterr()
+    assert "gate: FAIL" in captured.out and "bad: min.chrf" in captured.err
+    assert json.loads(out_json.read_text())["gate"]["status"] == "fail"
+    assert main(["gate", str(broken), str(report)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"evaluator: error: {broken}:3: invalid TOML") and err.count("\n") == 1
+    assert main(["gate", str(passing), str(tmp_path / "missing.json")]) == 2
+    assert "report not found" in capsys.readouterr().err
+    (tmp_path / "junk.json").write_text('{"hello": 1}')
+    assert main(["gate", str(passing), str(tmp_path / "junk.json")]) == 2
+    assert "not an evaluator report" in capsys.readouterr().err
+    assert main(["gate", str(passing)]) == 2  # usage error
+
+
+def test_gate_command_today_and_outputs(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(score_report()), encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text('[gate]\nsystems = ["bad"]\nwaivers = "w.toml"\n[gate.max_findings]\ncritical = 0\n')
+    (tmp_path / "w.toml").write_text('[[waiver]]\ncheck = "numbers"\ncode = "number-changed"\noriginal = "300"\n'
+                                     'reason = "known"\nexpires = 2030-01-01\n')
+    junit, md = tmp_path / "g.xml", tmp_path / "g.md"
+    args = ["gate", str(cfg), str(report), "--junit", str(junit), "--markdown", str(md), "--json", str(report)]
+    assert main([*args, "--today", "2029-12-31"]) == 0
+    assert "1 waived" in md.read_text()
+    assert main([*args, "--today", "2030-01-02"]) == 1  # the waiver expired
+    gate = json.loads(report.read_text())["gate"]
+    assert gate["waivers"]["expired"] and any(r["kind"] == "waiver" for r in gate["results"])
+    assert "<failure" in junit.read_text()
+    assert dt.date.fromisoformat(gate["date"]) == dt.date(2030, 1, 2)
+
+
+def test_parse_gate_config_programmatic() -> None:
+    cfg = parse_gate_config({"gate": {"min": {"chrf": 10}, "max_findings": {"critical": 0}}})
+    assert [t.name for t in cfg.thresholds] == ["min.chrf", "max_findings.critical"]
+    with pytest.raises(ConfigError, match="<gate config>: unknown metric"):
+        parse_gate_config({"gate": {"min": {"nope": 1}}})

@@ -1,0 +1,546 @@
+"""The HTML report and notebook view, without a browser: escaping, structure, size, determinism."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sacrebleu
+
+from evaluator.options import Options
+from evaluator.render import html as render
+from evaluator.render.notebook import render_notebook
+
+EXAMPLE = Path("/work/shared/examples/korea-diplomacy")
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+_SENT = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<! [A-Z]\.)(?<!U\.S\.)(?<!,”)(?<=[.!?”\"])\s+(?=[A-Z“\"])")
+
+
+# ------------------------------------------------------------------------------ report builders
+
+def segment(text: str) -> tuple[list[dict[str, int]], list[dict[str, Any]]]:
+    """Sentences and paragraphs: one paragraph per "\\n"-separated line (U+2028 is not a break)."""
+    sents: list[dict[str, int]] = []
+    paras: list[dict[str, Any]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            p = len(paras)
+            paras.append({"index": p, "start": pos, "end": pos + len(line), "starts_mid": line[0].islower(),
+                          "ends_mid": False, "kind": "paragraph"})
+            at = 0
+            for piece in _SENT.split(line):
+                s = line.index(piece, at)
+                sents.append({"index": len(sents), "start": pos + s, "end": pos + s + len(piece), "paragraph": p})
+                at = s + len(piece)
+        pos += len(line) + 1
+    return sents, paras
+
+
+def document(text: str, path: str, title: str | None = None) -> dict[str, Any]:
+    sents, paras = segment(text)
+    return {"id": Path(path).stem, "path": path, "title": title, "encoding": "utf-8", "text": text,
+            "sentences": sents, "paragraphs": paras}
+
+
+def side_text(doc: dict[str, Any], idx: list[int]) -> str:
+    return " ".join(doc["text"][doc["sentences"][i]["start"]:doc["sentences"][i]["end"]] for i in idx)
+
+
+def span_in(doc: dict[str, Any], idx: list[int], needle: str) -> dict[str, Any]:
+    """The character span of ``needle`` inside the given sentences (fails loudly if absent)."""
+    start = doc["sentences"][idx[0]]["start"]
+    at = doc["text"].index(needle, start)
+    assert at < doc["sentences"][idx[-1]]["end"], needle
+    return {"start": at, "end": at + len(needle), "text": needle}
+
+
+def unmatched(doc: dict[str, Any], idx: list[int], other: str) -> list[dict[str, Any]]:
+    """Words of one side absent from the other (the shape BERTScore's token evidence takes)."""
+    words = {w.lower() for w in re.findall(r"\w+", other)}
+    start, end = doc["sentences"][idx[0]]["start"], doc["sentences"][idx[-1]]["end"]
+    return [{"start": start + m.start(), "end": start + m.end(), "text": m.group()}
+            for m in re.finditer(r"\w+", doc["text"][start:end]) if m.group().lower() not in words]
+
+
+def assemble(orig: dict[str, Any], rew: dict[str, Any], alignment: list[tuple[list[int], list[int]]],
+             findings: list[dict[str, Any]], *, bertscore: bool = True, gate: dict[str, Any] | None = None,
+             command: list[str] | None = None, lexical: bool = True) -> dict[str, Any]:
+    """A report dict in the shape of ``Report.to_dict()``, scored with the real sacrebleu metrics."""
+    pairs, hyps, refs = [], [], []
+    for k, (o, r) in enumerate(alignment):
+        if not (o and r):
+            continue
+        ot, rt = side_text(orig, o), side_text(rew, r)
+        hyps.append(rt)
+        refs.append(ot)
+        # A token-overlap F1 stands in for BERTScore: the renderer only needs a plausible distribution.
+        ow, rw = set(re.findall(r"\w+", ot.lower())), set(re.findall(r"\w+", rt.lower()))
+        p_, r_ = len(ow & rw) / max(1, len(rw)), len(ow & rw) / max(1, len(ow))
+        f1 = 0.0 if not p_ + r_ else 2 * p_ * r_ / (p_ + r_)
+        if lexical:
+            lex = [sacrebleu.sentence_bleu(rt, [ot]).score, sacrebleu.sentence_chrf(rt, [ot]).score,
+                   sacrebleu.sentence_chrf(rt, [ot], word_order=2).score, sacrebleu.sentence_ter(rt, [ot]).score]
+        else:  # the 2,000-pair size test needs plausible numbers, not sacrebleu's minute of work
+            lex = [100 * f1 * f1, 100 * f1, 100 * f1, 100 * (1 - f1)]
+        pairs.append({
+            "alignment": k,
+            "bleu": round(lex[0], 6), "chrf": round(lex[1], 6), "chrf++": round(lex[2], 6), "ter": round(lex[3], 6),
+            "bertscore_precision": round(0.6 + 0.4 * p_, 6) if bertscore else None,
+            "bertscore_recall": round(0.6 + 0.4 * r_, 6) if bertscore else None,
+            "bertscore_f1": round(0.6 + 0.4 * f1, 6) if bertscore else None,
+            "unmatched_original": unmatched(orig, o, rt) if bertscore else [],
+            "unmatched_rewritten": unmatched(rew, r, ot) if bertscore else [],
+        })
+    metrics: dict[str, Any] = {}
+    if hyps and lexical:
+        for key, m in (("bleu", sacrebleu.BLEU()), ("chrf", sacrebleu.CHRF()),
+                       ("chrf++", sacrebleu.CHRF(word_order=2)), ("ter", sacrebleu.TER())):
+            metrics[key] = {"score": round(m.corpus_score(hyps, [refs]).score, 6), "signature": str(m.get_signature())}
+    if bertscore and pairs:
+        n = len(pairs)
+        metrics["bertscore"] = {
+            "precision": round(sum(p["bertscore_precision"] for p in pairs) / n, 6),
+            "recall": round(sum(p["bertscore_recall"] for p in pairs) / n, 6),
+            "f1": round(sum(p["bertscore_f1"] for p in pairs) / n, 6),
+            "signature": "all-MiniLM-L6-v2_L3_no-idf_version=0.3.13(hug_trans=5.23.0)",
+        }
+    ao = {i for o, _ in alignment for i in o}
+    ar = {i for _, r in alignment for i in r}
+    n_o, n_r = len(orig["sentences"]), len(rew["sentences"])
+
+    def chars(doc: dict[str, Any], used: set[int]) -> float:
+        total = sum(s["end"] - s["start"] for s in doc["sentences"]) or 1
+        return sum(doc["sentences"][i]["end"] - doc["sentences"][i]["start"] for i in used) / total
+
+    partial = n_r > 0 and len(ar) / n_r < 0.6 and len(ao) == n_o
+    counts = {s: 0 for s in ("info", "minor", "major", "critical")}
+    for f in findings:
+        counts[f["severity"]] += 1
+    report: dict[str, Any] = {
+        "schema_version": "1", "original": orig, "rewritten": rew,
+        "alignment": [{"original": o, "rewritten": r, "similarity": 0.0 if not (o and r) else 0.8,
+                       "kind": f"{len(o)}-{len(r)}"} for o, r in alignment],
+        "metrics": metrics, "pairs": pairs,
+        "coverage": {
+            "original": len(ao) / max(1, n_o), "rewritten": len(ar) / max(1, n_r),
+            "original_chars": chars(orig, ao), "rewritten_chars": chars(rew, ar),
+            "original_sentences": {"aligned": len(ao), "total": n_o},
+            "rewritten_sentences": {"aligned": len(ar), "total": n_r},
+            "partial_original": partial, "partial_rewritten": False,
+            "note": "The original looks like an excerpt of the rewritten article; only the overlapping part is scored."
+            if partial else None,
+        },
+        "findings": findings, "summary": {"findings_by_severity": counts},
+        "meta": {
+            "versions": {"evaluator": "0.1.0", "sacrebleu": sacrebleu.__version__, "bert-score": "0.3.13",
+                         "transformers": "5.23.0", "torch": "2.13.0", "spacy": "3.8.0"},
+            "model": {"name": "all-MiniLM-L6-v2", "layer": 3, "revision": "c9745ed1d9f207416be6d2e6f8de32d1f16199bf"},
+            "options": Options().to_dict(),
+            "command": command or ["evaluator", "compare", orig["path"], rew["path"], "--html", "report.html"],
+        },
+    }
+    if gate is not None:
+        report["gate"] = gate
+    return report
+
+
+def finding(check: str, code: str, severity: str, message: str, orig: dict[str, Any], rew: dict[str, Any],
+            alignment: list[tuple[list[int], list[int]]], k: int, o_text: str | None, r_text: str | None
+            ) -> dict[str, Any]:
+    o, r = alignment[k]
+    return {"check": check, "code": code, "severity": severity, "message": message,
+            "original": span_in(orig, o, o_text) if o_text else None,
+            "rewritten": span_in(rew, r, r_text) if r_text else None, "alignment": k}
+
+
+def example_report(**kw: Any) -> dict[str, Any]:
+    """The Korea diplomacy pair with a hand-made alignment of its overlap and a few real findings."""
+    orig = document((EXAMPLE / "original.txt").read_text(encoding="utf-8"), "examples/korea-diplomacy/original.txt")
+    rew = document((EXAMPLE / "rewritten.txt").read_text(encoding="utf-8"), "examples/korea-diplomacy/rewritten.txt")
+
+    # Sentence indices as the segmenter above splits the two texts (the original is an excerpt).
+    al: list[tuple[list[int], list[int]]] = [
+        ([0], [0]), ([1], [1]), ([2], [2]), ([3], [3]), ([4], [4]), ([], [5]), ([], [6]), ([5], [7]),
+        ([6], [8]), ([7], [9]), ([8], [10]), ([9], [11]), ([10], [12]), ([], [13]), ([11], [14]), ([12], [15]),
+    ]
+    fs = [
+        finding("quotes", "quote-altered", "critical", "Quotation changed: “has a critical role to play” became "
+                "“plays a crucial role”.", orig, rew, al, 7, "has a critical role to play", "plays a crucial role"),
+        finding("quotes", "quote-altered", "critical", "Quotation shortened: “in helping to deal with this” "
+                "lost its object.", orig, rew, al, 9, "China has a real interest in helping to deal with this",
+                "China has a real interest in helping"),
+        finding("omission", "clause-omitted", "major", "A clause about human rights violations was dropped.",
+                orig, rew, al, 3, "which international officials have said amount to human rights violations",
+                None),
+        finding("terms", "term-changed", "major", "“policy views” became “political views”.", orig, rew, al, 12,
+                "policy views", "political views"),
+        finding("titles", "title-changed", "minor", "“Mr. Blinken” lost its honorific.", orig, rew, al, 7,
+                "Mr. Blinken", "Blinken"),
+        finding("quotes", "quote-altered", "major", "Quotation changed: “biggest” became “greatest”.", orig, rew,
+                al, 15, "biggest geopolitical test", "greatest geopolitical test"),
+        finding("additions", "sentence-added", "info", "A sentence in the rewrite has no counterpart in the "
+                "excerpt.", orig, rew, al, 5, None, "With respect to North Korea"),
+    ]
+    return assemble(orig, rew, al, fs, **kw)
+
+
+def hostile_report(**kw: Any) -> dict[str, Any]:
+    """Markup, script breakers and template syntax in every user-controlled field."""
+    bad_name = (HOSTILE / "filename.txt").read_text(encoding="utf-8").strip()
+    orig = document((HOSTILE / "original.txt").read_text(encoding="utf-8"), f"/tmp/{bad_name}",
+                    title='<script>alert("title")</script>')
+    rew = document((HOSTILE / "rewritten.txt").read_text(encoding="utf-8"), "/tmp/{{7*7}}.txt")
+    al: list[tuple[list[int], list[int]]] = [([0], [0]), ([1], [1]), ([2], [2]), ([3], []), ([], [3])]
+    evil = 'x"><script>alert(1)</script>'
+    fs = [
+        finding(evil, "quote-altered", "critical", 'Quote "fine" became </script><script>window.__pwned=1</script>',
+                orig, rew, al, 0, '"fine"', '"acceptable"'),
+        finding("glossary", "term-{{7*7}}", "major", "Glossary entry <b onmouseover=alert(1)>{{7*7}}</b> & co.",
+                orig, rew, al, 1, "{{7*7}}", "{{7*7}}"),
+        finding("omission", "sentence-omitted", "major", "Dropped: <img src=x onerror=alert(1)>", orig, rew, al, 3,
+                "<img src=x onerror=", None),
+    ]
+    return assemble(orig, rew, al, fs, command=["evaluator", "compare", orig["path"], "--title", "<script>x</script>"],
+                    **kw)
+
+
+def synthetic_report(n: int) -> dict[str, Any]:
+    """``n`` aligned 1-1 pairs of news-like sentences, a finding on every tenth pair."""
+    words = ("officials said the talks in Seoul would resume next week after a pause of several months while "
+             "the ministers discussed sanctions trade and the security of the region").split()
+    o_lines, r_lines = [], []
+    for i in range(n):
+        sent = [words[(i * 7 + j * 3) % len(words)] for j in range(22)]
+        o_lines.append(("On day %d " % i) + " ".join(sent) + ".")
+        sent[5], sent[11] = "reportedly", "firmly"
+        r_lines.append(("On day %d " % i) + " ".join(sent) + ".")
+    orig = document("\n".join(o_lines), "synthetic/original.txt")
+    rew = document("\n".join(r_lines), "synthetic/rewritten.txt")
+    al = [([i], [i]) for i in range(n)]
+    fs = [finding("numbers", "number-changed", ("critical", "major", "minor")[i % 3], f"Day {i}: wording changed.",
+                  orig, rew, al, i, f"day {i}", f"day {i}") for i in range(0, n, 10)]
+    return assemble(orig, rew, al, fs, lexical=False)
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, plus the text of <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(html: str) -> Tags:
+    t = Tags()
+    t.feed(html)
+    return t
+
+
+def ids(tags: Tags) -> list[str]:
+    return [a["id"] for _, a in tags.tags if a.get("id")]
+
+
+@pytest.fixture(scope="module")
+def example() -> dict[str, Any]:
+    return example_report()
+
+
+@pytest.fixture(scope="module")
+def example_html(example: dict[str, Any]) -> str:
+    return render.render_html(example)
+
+
+@pytest.fixture(scope="module")
+def hostile_html() -> str:
+    return render.render_html(hostile_report())
+
+
+# -------------------------------------------------------------------------------------- escaping
+
+@pytest.mark.parametrize("raw", [
+    "<script>alert", "<svg onload", "<img src=x", "<iframe", "<b onmouseover", "</script><script>window.__pwned",
+    '"><script>alert(1)',
+])
+def test_hostile_markup_never_reaches_the_page_raw(hostile_html: str, raw: str) -> None:
+    assert raw not in hostile_html
+
+
+def test_hostile_report_has_only_our_two_scripts_and_no_event_handlers(hostile_html: str) -> None:
+    tags = parse(hostile_html)
+    scripts = [a for t, a in tags.tags if t == "script"]
+    assert scripts == [{"type": "application/json", "id": "report-data"}, {}]
+    handlers = [(t, k) for t, a in tags.tags for k in a if k.lower().startswith("on")]
+    assert handlers == []
+    assert not any(t in {"iframe", "img", "object", "embed"} for t, _ in tags.tags)
+
+
+def test_hostile_text_renders_literally(hostile_html: str) -> None:
+    assert "{{7*7}}" in hostile_html
+    assert "{% raw %}" in hostile_html
+    assert "rose to 49" not in hostile_html and "term-49" not in hostile_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile_html
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in hostile_html  # the document title
+
+
+def test_inline_json_survives_script_breakers_and_round_trips(hostile_html: str) -> None:
+    tags = parse(hostile_html)
+    raw = tags.scripts[0]
+    assert "<" not in raw and ">" not in raw and "\u2028" not in raw and "&" not in raw
+    data = json.loads(raw)
+    messages = {f["message"] for f in data["findings"]}
+    assert 'Quote "fine" became </script><script>window.__pwned=1</script>' in messages
+    assert data["pairs"] == 5
+
+
+def test_script_json_escapes_every_breaker() -> None:
+    value = {"a": "</script><!-- & \u2028\u2029 >"}
+    out = str(render.script_json(value))
+    assert out == '{"a":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 \\u003e"}'
+    assert json.loads(out) == value
+
+
+def test_csp_allows_only_our_script_by_hash(hostile_html: str) -> None:
+    import base64
+    import hashlib
+
+    tags = parse(hostile_html)
+    csp = next(a["content"] for t, a in tags.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    digest = base64.b64encode(hashlib.sha256(tags.scripts[1].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in (csp or "")
+    assert "default-src 'none'" in (csp or "")
+
+
+def test_hostile_check_name_is_escaped_inside_the_svg_chart(hostile_html: str) -> None:
+    svg = hostile_html[hostile_html.index('id="chart-findings"'):]
+    svg = svg[:svg.index("</svg>")]
+    assert "x&quot;&gt;&lt;script&gt;" in svg or "x\"&gt;&lt;script&gt;" in svg
+
+
+# ------------------------------------------------------------------------------------- structure
+
+def test_every_finding_is_listed_in_severity_order(example: dict[str, Any], example_html: str) -> None:
+    tags = parse(example_html)
+    items = [a for t, a in tags.tags if t == "li" and "finding" in (a.get("class") or "").split()]
+    assert len(items) == len(example["findings"]) == 7
+    order = [a["data-severity"] for a in items]
+    assert order == ["critical", "critical", "major", "major", "major", "minor", "info"]
+
+
+def test_every_internal_link_has_a_target(example_html: str, hostile_html: str) -> None:
+    for html in (example_html, hostile_html):
+        tags = parse(html)
+        targets = set(ids(tags))
+        hrefs = {a["href"][1:] for t, a in tags.tags if t == "a" and (a.get("href") or "").startswith("#")}
+        assert hrefs and hrefs <= targets, hrefs - targets
+        assert len(ids(tags)) == len(targets), "duplicate ids"
+
+
+def test_finding_links_point_at_their_pair(example: dict[str, Any], example_html: str) -> None:
+    tags = parse(example_html)
+    links = {}
+    for t, a in tags.tags:
+        if t == "li" and a.get("data-severity"):
+            current = a["id"]
+        if t == "a" and "to-pair" in (a.get("class") or ""):
+            links[current] = a["href"]
+    assert len(links) == 7
+    assert sorted(int(h.split("-")[1]) for h in links.values()) == sorted(f["alignment"] for f in example["findings"])
+
+
+def test_marks_carry_message_in_title_and_a_focusable_tooltip(example_html: str) -> None:
+    tags = parse(example_html)
+    marks = [a for t, a in tags.tags if t == "mark" and a.get("data-finding")]
+    # Six findings carry an original span and six a rewritten one; none of them overlap.
+    assert len(marks) == 12
+    tips = set(ids(tags))
+    for m in marks:
+        assert m["tabindex"] == "0" and m["title"]
+        assert m["aria-describedby"] in tips
+
+
+def test_pairs_in_document_order_with_additions_in_place(example: dict[str, Any], example_html: str) -> None:
+    shown = [int(m) for m in re.findall(r'<article class="pair[^"]*" id="pair-(\d+)"', example_html)]
+    assert shown == list(range(len(example["alignment"])))
+    assert example_html.count('class="pair k-added') == 3
+
+
+def test_display_order_places_additions_after_their_rewrite_neighbour() -> None:
+    al = [{"original": [1], "rewritten": [1]}, {"original": [0], "rewritten": [0]},
+          {"original": [], "rewritten": [2]}, {"original": [2], "rewritten": []}, {"original": [3], "rewritten": [3]},
+          {"original": [], "rewritten": [4]}, {"original": [], "rewritten": [5]}]
+    # By original position; the addition of rewrite sentence 2 follows the pair holding rewrite 1.
+    assert render._display_order(al) == [1, 0, 2, 3, 4, 5, 6]
+
+
+def test_hostile_report_shows_omission_and_addition_in_place(hostile_html: str) -> None:
+    assert hostile_html.count('class="pair k-omitted') == 1
+    assert hostile_html.count('class="pair k-added') == 1
+    assert "not in the rewrite: omitted" in hostile_html
+
+
+@pytest.mark.parametrize(("a", "b", "da", "db"), [
+    ("the cat sat", "the cat sat", [], []),
+    ("the cat sat", "the dog sat", ["cat"], ["dog"]),
+    ("He said “yes”.", "he said \"yes\"", [], []),
+    ("policy views were clear", "political views were clear", ["policy"], ["political"]),
+    ("a b c", "a x y c", ["b"], ["x y"]),
+    ("keep all of this", "keep this", ["all of"], []),
+])
+def test_word_diff(a: str, b: str, da: list[str], db: list[str]) -> None:
+    ra, rb = render.word_diff(a, b)
+    assert [a[s:e] for s, e in ra] == da
+    assert [b[s:e] for s, e in rb] == db
+
+
+def test_segments_nest_diffs_inside_the_most_severe_mark() -> None:
+    minor = {"severity": "minor", "id": "f1"}
+    crit = {"severity": "critical", "id": "f2"}
+    runs = render.segments("one two three four", [(4, 7)], [(0, 13, minor), (4, 13, crit)])
+    assert [(r["mark"]["id"] if r["mark"] else None, r["parts"]) for r in runs] == [
+        ("f1", [("one ", False)]), ("f2", [("two", True), (" three", False)]), (None, [(" four", False)])]
+    assert "".join(t for r in runs for t, _ in r["parts"]) == "one two three four"
+
+
+@pytest.mark.parametrize(("gate", "findings", "status"), [
+    ({"status": "fail", "results": []}, [], "fail"),
+    ({"status": "pass", "results": [{"name": "chrf>=40", "status": "pass", "message": "ok", "critical": True}]},
+     ["critical"], "pass"),
+    (None, ["minor", "critical", "major"], "critical"),
+    (None, ["minor", "major"], "major"),
+    (None, ["minor", "info"], "clean"),
+    (None, [], "clean"),
+])
+def test_verdict(gate: dict[str, Any] | None, findings: list[str], status: str) -> None:
+    r = example_report(gate=gate)
+    r["findings"] = [dict(r["findings"][0], severity=s) for s in findings]
+    html = render.render_html(r, charts=False)
+    assert f'data-status="{status}"' in html
+    if gate and gate["results"]:
+        assert "chrf&gt;=40" in html
+
+
+def test_renders_without_bertscore_and_without_pairs() -> None:
+    html = render.render_html(example_report(bertscore=False))
+    assert html.count("not computed") == 1 and "chart-bertscore" not in html and "chart-chrf" in html
+    empty = example_report()
+    empty.update(alignment=[], pairs=[], findings=[], metrics={})
+    html = render.render_html(empty)
+    assert "No aligned pairs." in html and "No findings." in html and 'data-status="clean"' in html
+
+
+def test_scores_look_fine_lists_high_scoring_pairs_with_serious_findings(example: dict[str, Any],
+                                                                          example_html: str) -> None:
+    section = example_html[example_html.index('id="fine-scores"'):example_html.index('id="findings"')]
+    listed = {int(k) for k in re.findall(r'href="#pair-(\d+)"', section)}
+    f1 = sorted(p["bertscore_f1"] for p in example["pairs"])
+    median = (f1[len(f1) // 2] + f1[(len(f1) - 1) // 2]) / 2
+    scores = {p["alignment"]: p for p in example["pairs"]}
+    expected = {f["alignment"] for f in example["findings"] if f["severity"] in ("major", "critical")
+                and (scores[f["alignment"]]["chrf"] >= 60 or scores[f["alignment"]]["bertscore_f1"] >= median)}
+    assert listed == expected and expected
+
+
+def test_header_footer_show_coverage_note_signatures_and_command(example: dict[str, Any], example_html: str) -> None:
+    assert example["coverage"]["partial_original"]
+    assert "looks like an excerpt" in example_html
+    assert example["metrics"]["chrf"]["signature"] in example_html
+    assert "evaluator compare examples/korea-diplomacy/original.txt" in example_html
+    assert "c9745ed1d9f207416be6d2e6f8de32d1f16199bf" in example_html
+
+
+def test_no_remote_resources(example_html: str) -> None:
+    assert not re.search(r"(src|href)=\"(https?:)?//", example_html)
+    assert "@import" not in example_html and "url(http" not in example_html
+
+
+def test_charts_are_inline_svg_without_prolog_and_with_unique_ids(example_html: str) -> None:
+    assert "<?xml" not in example_html and "<!DOCTYPE svg" not in example_html
+    assert example_html.count("<svg") == 3
+    for ref in set(re.findall(r"url\(#([^)]+)\)", example_html)):
+        assert f'id="{ref}"' in example_html
+
+
+# ---------------------------------------------------------------------- size, speed, determinism
+
+def test_same_input_gives_identical_bytes(example: dict[str, Any], example_html: str) -> None:
+    assert render.render_html(example).encode() == example_html.encode()
+
+
+def test_two_thousand_pairs_stay_under_five_megabytes() -> None:
+    report = synthetic_report(2000)
+    html = render.render_html(report)
+    size = len(html.encode("utf-8"))
+    assert size < 5 * 1024 * 1024, size
+    assert html.count('<article class="pair') == 2000
+    assert html.count('class="finding s-') == 200
+
+
+def test_write_html_is_atomic(tmp_path: Path, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out" / "report.html"
+    render.write_html(example, target)
+    first = target.read_bytes()
+    assert first.startswith(b"<!DOCTYPE html>")
+
+    def boom(*a: Any, **k: Any) -> str:
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(render, "render_html", boom)
+    with pytest.raises(RuntimeError):
+        render.write_html(example, target)
+    assert target.read_bytes() == first
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def test_hostile_file_name_on_disk(tmp_path: Path) -> None:
+    bad = (HOSTILE / "filename.txt").read_text(encoding="utf-8").strip()
+    src = tmp_path / bad
+    src.write_text("The text.", encoding="utf-8")
+    report = example_report()
+    report["original"]["path"] = str(src)
+    out = tmp_path / "r.html"
+    render.write_html(report, out, charts=False)
+    html = out.read_text(encoding="utf-8")
+    assert "<svg onload" not in html and "&lt;svg onload=alert(1)&gt;{{7*7}}.txt" in html
+
+
+# --------------------------------------------------------------------------------------- notebook
+
+def test_notebook_has_no_script_and_scoped_css(example: dict[str, Any]) -> None:
+    nb = render_notebook(example)
+    assert "<script" not in nb.lower()
+    root = re.match(r'<div class="([\w-]+)"', nb)
+    assert root, nb[:200]
+    css = re.search(r"<style>(.*?)</style>", nb, re.S)
+    assert css
+    selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css.group(1)) for s in block.split(",")]
+    assert selectors and all(s.startswith("." + root.group(1)) for s in selectors if not s.startswith("@")), selectors
+    assert nb.count('class="nb-finding') == len(example["findings"])
+    assert "quote-altered" in nb and "has a critical role to play" in nb
+
+
+def test_notebook_escapes_hostile_text() -> None:
+    nb = render_notebook(hostile_report())
+    assert "<script" not in nb.lower() and "<svg onload" not in nb and "<img" not in nb
+    assert "{{7*7}}" in nb
