@@ -22,7 +22,7 @@ from typing import Any
 
 from evaluator.checks import REGISTRY, load_all
 from evaluator.checks.base import CheckContext
-from evaluator.types import AlignedPair, Document, Paragraph, PairScores, Sentence, Severity
+from evaluator.types import AlignedPair, Document, PairScores, Paragraph, Sentence, Severity
 
 DATA = Path("/work/shared/datasets/demetr-dev")
 TARGETS = {
@@ -59,7 +59,7 @@ def parse_file(nlp: Any, name: str, data: Path) -> list[tuple[Any, Any]]:
         texts = [t for r in recs for t in (r["mt_sent"], r["pert_sent"])]
         docs = list(nlp.pipe(texts, batch_size=256))
         DocBin(store_user_data=False, docs=docs).to_disk(path)
-    return list(zip(docs[0::2], docs[1::2]))
+    return list(zip(docs[0::2], docs[1::2], strict=False))
 
 
 def quote_table(pairs: list[tuple[Any, Any]], seed: int = 0) -> list[tuple[str, str, str]]:

@@ -22,16 +22,17 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaluator.checks import REGISTRY, load_all, run_checks  # noqa: E402
 from evaluator.checks.base import CheckContext  # noqa: E402
-from evaluator.types import AlignedPair, Document, Finding, Paragraph, PairScores, Sentence, Severity  # noqa: E402
+from evaluator.types import AlignedPair, Document, Finding, PairScores, Paragraph, Sentence, Severity  # noqa: E402
 
 log = logging.getLogger("drift_bench")
 
@@ -132,7 +133,7 @@ def build_contexts(originals: Sequence[str], rewrites: Sequence[str]) -> list[Ch
     texts = list(originals) + list(rewrites)
     # DEMETR reuses each original across perturbation files: parse every distinct text once
     todo = list(dict.fromkeys(t for t in texts if t not in _PARSED))
-    for text, doc in zip(todo, _nlp().pipe(todo, batch_size=256)):
+    for text, doc in zip(todo, _nlp().pipe(todo, batch_size=256), strict=False):
         _PARSED[text] = doc
     docs = [_PARSED[t] for t in texts]
     n = len(originals)
@@ -165,11 +166,20 @@ def build_contexts_bertscore(originals: Sequence[str], rewrites: Sequence[str]) 
 
 
 def findings_for(contexts: Sequence[CheckContext], checks: Sequence[str] | None,
-                 errors: Counter[str]) -> list[list[Finding]]:
+                 errors: Counter[str], timings: Counter[str]) -> list[list[Finding]]:
+    """Run the checks one at a time over all contexts (so each check's time can be reported)."""
     def on_error(name: str, exc: BaseException) -> None:
         errors[f"{name}: {type(exc).__name__}: {exc}"[:160]] += 1
 
-    return [run_checks(ctx, checks, on_error=on_error) for ctx in contexts]
+    out: list[list[Finding]] = [[] for _ in contexts]
+    for name in checks or sorted(REGISTRY):
+        t0 = time.perf_counter()
+        for k, ctx in enumerate(contexts):
+            out[k].extend(run_checks(ctx, [name], on_error=on_error))
+        timings[name] += time.perf_counter() - t0
+    for fs in out:
+        fs.sort(key=Finding.sort_key)
+    return out
 
 
 def _kind_hit(f: Finding, kinds: frozenset[str]) -> bool:
@@ -233,14 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("evaluator.pipeline.evaluate_pairs is not available: using parse-only contexts",
                   file=sys.stderr)
     cats = load_categories(args.files, args.limit)
-    rows, errors = [], Counter[str]()
+    rows, errors, timings = [], Counter[str](), Counter[str]()
     total_pairs, t_build, t_check = 0, 0.0, 0.0
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
     for cat in cats:
         t0 = time.perf_counter()
         contexts = builder(cat.originals, cat.rewrites)
         t1 = time.perf_counter()
-        findings = findings_for(contexts, args.checks, errors)
+        findings = findings_for(contexts, args.checks, errors, timings)
         t2 = time.perf_counter()
         t_build, t_check, total_pairs = t_build + t1 - t0, t_check + t2 - t1, total_pairs + len(contexts)
         rows.append(score_category(cat, findings))
@@ -258,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks = ", ".join(args.checks or sorted(REGISTRY))
     summary = (f"{total_pairs} pairs in {elapsed:.1f} s: {rate:.0f} pairs/s (parse {t_build:.1f} s, "
                f"checks {t_check:.1f} s). Checks: {checks}.")
+    per_check = ", ".join(f"{name} {total_pairs / t:.0f}/s" for name, t in timings.most_common() if t > 0)
+    summary += f"\nPer check (pairs/s, slowest first): {per_check}."
     print(table)
     print()
     print(summary)

@@ -18,6 +18,9 @@ shared), each window is encoded with its own [CLS]/[SEP], and
 * the token embeddings are concatenated, each overlapped token taken from the window in which it
   sits furthest from an edge (most context), [CLS] from the first window and [SEP] from the last;
 * the sentence embedding is the mean of the windows' normalised embeddings, normalised again.
+  Where the model folder says sentence-transformers trained it on fewer tokens (256 for
+  all-MiniLM-L6-v2), texts longer than that get their sentence embedding from windows of that
+  size in one extra pass (only they do): pooled over 512 tokens the embedding drifts.
 
 Nothing here imports torch or transformers at import time; ``load_encoder`` does.
 """
@@ -198,6 +201,7 @@ class Encoder:
         limits = [tokenizer.model_max_length, getattr(cfg, "max_position_embeddings", None)]
         usable = [int(x) for x in limits if x and int(x) < 10**6]
         self._max_length = min(usable) if usable else 512
+        self._sentence_max = min(_sentence_max_length(path) or self._max_length, self._max_length)
         self._special_ids = frozenset(int(i) for i in tokenizer.all_special_ids)
         self._memory: dict[str, Encoding] = {}
         self.stats = EncoderStats()
@@ -335,20 +339,21 @@ class Encoder:
                 self._cache.put_many({self.cache_key(t): e.to_bytes() for t, e in zip(todo, fresh, strict=True)})
         return [self._memory[t] for t in texts]
 
-    def _pieces(self, tokenized: list[tuple[list[int], np.ndarray]]) -> list[_Piece]:
+    def _pieces(self, tokenized: list[tuple[list[int], np.ndarray]], max_len: int) -> list[_Piece]:
         pieces: list[_Piece] = []
-        width = self._max_length - 2
-        stride = max(width - WINDOW_OVERLAP, 1)
+        width = max_len - 2
+        stride = max(width - min(WINDOW_OVERLAP, width // 4), 1)
         for i, (ids, _) in enumerate(tokenized):
-            if len(ids) <= self._max_length:
+            if len(ids) <= max_len:
                 pieces.append(_Piece(i, ids, 0))
                 continue
             head, body, tail = ids[:1], ids[1:-1], ids[-1:]
-            self.stats.windowed_texts += 1
-            log.warning(
-                "text of %d tokens is longer than the model's %d: encoding it in overlapping windows",
-                len(ids), self._max_length,
-            )
+            if max_len == self._max_length:
+                self.stats.windowed_texts += 1
+                log.warning(
+                    "text of %d tokens is longer than the model's %d: encoding it in overlapping windows",
+                    len(ids), self._max_length,
+                )
             start = 0
             while True:
                 pieces.append(_Piece(i, head + body[start:start + width] + tail, start))
@@ -395,12 +400,12 @@ class Encoder:
         self._layer_model = self._model
         return self._model
 
-    def _run(self, texts: list[str], full: bool) -> list[Encoding]:
+    def _forward(
+        self, model: Any, pieces: list[_Piece], full: bool
+    ) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        """Layer-L token embeddings, and pooled normalised last-layer embeddings when ``full``, per piece."""
         import torch
 
-        tokenized = self.tokenize(texts)
-        pieces = self._pieces(tokenized)
-        model = self._model if full else self._truncated_model()
         pad_id = self._tokenizer.pad_token_id or 0
         layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)
         sent_out: list[np.ndarray | None] = [None] * len(pieces)
@@ -431,6 +436,35 @@ class Encoder:
                     layer_out[k] = hidden_np[row, : len(pieces[k].ids)]
                     if pooled is not None:
                         sent_out[k] = pooled[row]
+        return layer_out, sent_out
+
+    def _long_sentence_embeddings(self, tokenized: list[tuple[list[int], np.ndarray]]) -> dict[int, np.ndarray]:
+        """Sentence embeddings of texts longer than the sentence model's limit, from windows of that size.
+
+        all-MiniLM-L6-v2 was trained on at most 256 tokens (sentence-transformers truncates there);
+        its mean-pooled embedding of a 512-token window drifts, so such texts get an extra pass.
+        """
+        longer = [i for i, (ids, _) in enumerate(tokenized) if len(ids) > self._sentence_max]
+        if not longer or self._sentence_max >= self._max_length:
+            return {}  # the main pass already windowed whatever was too long
+        sub = self._pieces([tokenized[i] for i in longer], self._sentence_max)
+        _, pooled = self._forward(self._model, sub, True)
+        groups: dict[int, list[np.ndarray]] = {}
+        for p, v in zip(sub, pooled, strict=True):
+            if v is not None:
+                groups.setdefault(longer[p.owner], []).append(v)
+        out = {}
+        for i, vs in groups.items():
+            m = np.mean(np.stack(vs), axis=0)
+            out[i] = (m / max(float(np.linalg.norm(m)), 1e-12)).astype(np.float32)
+        return out
+
+    def _run(self, texts: list[str], full: bool) -> list[Encoding]:
+        tokenized = self.tokenize(texts)
+        pieces = self._pieces(tokenized, self._max_length)
+        model = self._model if full else self._truncated_model()
+        layer_out, sent_out = self._forward(model, pieces, full)
+        long_sent = self._long_sentence_embeddings(tokenized) if full else {}
         by_owner: dict[int, list[int]] = {}
         for k, p in enumerate(pieces):
             by_owner.setdefault(p.owner, []).append(k)
@@ -441,14 +475,9 @@ class Encoder:
             ks = by_owner[i]
             if len(ks) == 1:
                 emb = layer_out[ks[0]]
-                sent = sent_out[ks[0]]
             else:
                 emb = self._stitch(len(ids), [pieces[k] for k in ks], [layer_out[k] for k in ks])
-                if full:
-                    s = np.mean(np.stack([sent_out[k] for k in ks if sent_out[k] is not None]), axis=0)
-                    sent = s / max(float(np.linalg.norm(s)), 1e-12)
-                else:
-                    sent = None
+            sent = long_sent.get(i, sent_out[ks[0]]) if full else None
             result.append(Encoding(
                 text=text,
                 input_ids=np.asarray(ids, dtype=np.int64),
@@ -476,6 +505,17 @@ class Encoder:
             best[idx[better]] = centrality[better]
             out[1 + idx[better]] = e[1 + pos[better]]
         return out
+
+
+def _sentence_max_length(path: str) -> int | None:
+    """sentence-transformers' ``max_seq_length`` for the model folder, when it has one."""
+    import json
+
+    cfg = Path(path) / "sentence_bert_config.json"
+    try:
+        return int(json.loads(cfg.read_text(encoding="utf-8"))["max_seq_length"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _default_layer(name: str, num_layers: int) -> int:

@@ -108,6 +108,7 @@ class WordNet:
             ptrs.append((sym, (p, int(off)), int(st[:2], 16), int(st[2:], 16)))
         return words, tuple(ptrs), ss_type
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
     def synonyms(self, lemma: str, pos: str | None = None) -> frozenset[str]:
         """Every word sharing a synset with ``lemma``."""
         return frozenset(w for s in self.synsets(lemma, pos) for w in self._record(s)[0])

@@ -260,14 +260,14 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     out_systems: dict[str, Any] = {}
     for name, hyps in systems.items():
         corpus = corpus_scores(list(hyps), streams)
-        entry: dict[str, Any] = {name_: m.to_dict() for name_, m in corpus.items()}
+        summary: dict[str, Any] = {name_: m.to_dict() for name_, m in corpus.items()}
         acc = sums[name]
         if acc["n"]:
-            entry["bertscore"] = {"precision": _r(acc["precision"] / acc["n"]),
+            summary["bertscore"] = {"precision": _r(acc["precision"] / acc["n"]),
                                   "recall": _r(acc["recall"] / acc["n"]), "f1": _r(acc["f1"] / acc["n"]),
                                   "signature": bert_sig, "aggregate": "mean over segments (first reference)",
                                   "segments": acc["n"]}
-        entry["coverage"] = _r(sum(1 for h in hyps if h.strip()) / n) if n else 0.0
+        summary["coverage"] = _r(sum(1 for h in hyps if h.strip()) / n) if n else 0.0
         by_sev = {s.label: 0 for s in Severity}
         by_check: dict[str, int] = {}
         by_code: dict[str, int] = {}
@@ -276,9 +276,9 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
                 by_sev[f["severity"]] = by_sev.get(f["severity"], 0) + 1
                 by_check[f["check"]] = by_check.get(f["check"], 0) + 1
                 by_code[f["code"]] = by_code.get(f["code"], 0) + 1
-        entry["findings"] = {"by_severity": by_sev, "by_check": dict(sorted(by_check.items())),
-                             "by_code": dict(sorted(by_code.items())), "total": sum(by_sev.values())}
-        out_systems[name] = entry
+        summary["findings"] = {"by_severity": by_sev, "by_check": dict(sorted(by_check.items())),
+                               "by_code": dict(sorted(by_code.items())), "total": sum(by_sev.values())}
+        out_systems[name] = summary
 
     meta.pop("timings", None)
     meta["segments"] = n
@@ -311,7 +311,9 @@ class _ReportMerger:
         out: dict[str, Any] = {k: v for k, v in first.items() if k not in ("findings", "pairs", "alignment")}
         docs = {side: {**first[side], "text": "", "sentences": [], "paragraphs": []}
                 for side in ("original", "rewritten")}
-        alignment, pairs, findings = [], [], []
+        alignment: list[dict[str, Any]] = []
+        pairs: list[dict[str, Any]] = []
+        findings: list[dict[str, Any]] = []
         n_sent = {"original": 0, "rewritten": 0}
         for part in self.parts:
             a_base = len(alignment)

@@ -284,7 +284,9 @@ def test_compare_report_thresholds(tmp_path: Path) -> None:
 
 N = 120
 BASE_REFS = sentences(N, seed=3)
-BASE_HYPS = [s.replace("weeks", "week") for s in BASE_REFS]  # a decent system, not perfect
+# A decent system, not perfect: every fourth line says "following" for "after", the others "week".
+BASE_HYPS = [s.replace("after", "following") if i % 4 == 0 else s.replace("weeks", "week")
+             for i, s in enumerate(BASE_REFS)]
 
 
 def regression() -> list[str]:
@@ -293,9 +295,12 @@ def regression() -> list[str]:
 
 
 def noise() -> list[str]:
-    """One line of 120 slightly worse: a drop, but nothing a paired test calls real."""
+    """Six lines a little worse, five a little better: a small net drop no paired test calls real."""
     out = list(BASE_HYPS)
-    out[5] = out[5].replace("after", "following")
+    for i in range(1, 61, 10):
+        out[i] = out[i].replace("after", "following")
+    for i in range(0, 40, 8):
+        out[i] = out[i].replace("following", "after")
     return out
 
 
@@ -424,7 +429,9 @@ def test_gate_command_exit_codes(tmp_path: Path, capsys: Any) -> None:
     (tmp_path / "junk.json").write_text('{"hello": 1}')
     assert main(["gate", str(passing), str(tmp_path / "junk.json")]) == 2
     assert "not an evaluator report" in capsys.readouterr().err
-    assert main(["gate", str(passing)]) == 2  # usage error
+    with pytest.raises(SystemExit) as usage:  # argparse's usage errors exit through SystemExit
+        main(["gate", str(passing)])
+    assert usage.value.code == 2
 
 
 def test_gate_command_today_and_outputs(tmp_path: Path) -> None:
@@ -450,3 +457,23 @@ def test_parse_gate_config_programmatic() -> None:
     assert [t.name for t in cfg.thresholds] == ["min.chrf", "max_findings.critical"]
     with pytest.raises(ConfigError, match="<gate config>: unknown metric"):
         parse_gate_config({"gate": {"min": {"nope": 1}}})
+
+
+@pytest.mark.slow
+def test_gate_on_a_real_compare_report(example_report: Any, tmp_path: Path) -> None:
+    """The compare report's schema as the pipeline writes it: metrics, coverage, pairs by original text."""
+    data = example_report.to_dict()
+    baseline = copy.deepcopy(data)
+    n = len(data["findings"])
+    cfg = gate_cfg('[gate.min]\nchrf = 1\ncoverage = 0.1\n[gate.max]\nter = 99.9\n'
+                   f'[gate.max_findings]\ntotal = {max(n - 1, 0)}\n'
+                   '[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 0.0, bertscore_f1 = 0.0 }\n'
+                   'max_increase = { total = 0 }\nsignificance = 0.05\n', tmp_path)
+    gate = evaluate_gate(data, cfg, baseline_report=baseline)
+    by = results_by_name(gate)
+    assert by["min.chrf"]["value"] == pytest.approx(data["metrics"]["chrf"]["score"], abs=1e-6)
+    assert by["min.coverage"]["value"] == pytest.approx(min(data["coverage"]["original"],
+                                                            data["coverage"]["rewritten"]), abs=1e-6)
+    assert by["max_findings.total"]["value"] == n
+    assert by["max_findings.total"]["status"] == ("fail" if n else "pass")
+    assert {by[k]["status"] for k in ("max_drop.chrf", "max_drop.bertscore_f1", "max_increase.total")} == {"pass"}

@@ -215,9 +215,9 @@ def synthetic_report(n: int) -> dict[str, Any]:
     o_lines, r_lines = [], []
     for i in range(n):
         sent = [words[(i * 7 + j * 3) % len(words)] for j in range(22)]
-        o_lines.append(("On day %d " % i) + " ".join(sent) + ".")
+        o_lines.append(f"On day {i} " + " ".join(sent) + ".")
         sent[5], sent[11] = "reportedly", "firmly"
-        r_lines.append(("On day %d " % i) + " ".join(sent) + ".")
+        r_lines.append(f"On day {i} " + " ".join(sent) + ".")
     orig = document("\n".join(o_lines), "synthetic/original.txt")
     rew = document("\n".join(r_lines), "synthetic/rewritten.txt")
     al = [([i], [i]) for i in range(n)]
@@ -515,14 +515,17 @@ def test_write_html_is_atomic(tmp_path: Path, example: dict[str, Any], monkeypat
 
 def test_hostile_file_name_on_disk(tmp_path: Path) -> None:
     bad = (HOSTILE / "filename.txt").read_text(encoding="utf-8").strip()
-    src = tmp_path / bad
+    src = tmp_path / bad  # made at run time: "<>\"" cannot be a committed file name on every OS
     src.write_text("The text.", encoding="utf-8")
+    odd = next(HOSTILE.glob("{{*"))  # the committed, portable one
     report = example_report()
     report["original"]["path"] = str(src)
+    report["rewritten"]["path"] = str(odd)
     out = tmp_path / "r.html"
     render.write_html(report, out, charts=False)
     html = out.read_text(encoding="utf-8")
     assert "<svg onload" not in html and "&lt;svg onload=alert(1)&gt;{{7*7}}.txt" in html
+    assert "{{7*7}} &amp; &#39;odd&#39; name.txt" in html
 
 
 # --------------------------------------------------------------------------------------- notebook

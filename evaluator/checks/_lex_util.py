@@ -1,7 +1,8 @@
 """Helpers shared by the lexical checks (numbers, quotes, negation, tense)."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..types import Span
 from .base import CheckContext

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,7 @@ TITLE_HEADS = frozenset({
     "queen", "emperor", "envoy", "ambassador", "spokesman", "spokeswoman", "spokesperson", "governor",
     "senator", "representative", "congressman", "congresswoman", "chairman", "chairwoman", "chairperson",
     "chair", "director", "chief", "commissioner", "mayor", "prince", "princess", "speaker", "treasurer",
-    "general", "admiral", "commander", "judge", "justice", "prosecutor", "ministers", "monarch",
-    "representative", "diplomat", "councilor", "councillor", "attorney", "sheikh", "emir", "pope",
+    "general", "admiral", "commander", "judge", "justice", "prosecutor", "ministers", "monarch", "diplomat", "councilor", "councillor", "attorney", "sheikh", "emir", "pope",
 })
 # Words that qualify a title ("former", "deputy" ...) and may appear inside the title phrase.
 TITLE_WORDS = TITLE_HEADS | frozenset({
@@ -62,6 +62,7 @@ CALENDAR_WORDS = frozenset({
     "thu", "thur", "thurs", "fri", "sat", "sun", "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "bc", "bce", "ad", "ce", "am", "pm",
+    "celsius", "fahrenheit", "kelvin",
 })
 # Role words that precede names ("Adjunct Professor Barry Vacker") without being part of the name.
 ROLE_WORDS = frozenset({
@@ -87,12 +88,20 @@ _ACRONYM_TOKEN = re.compile(r"^(?:[A-Za-z]\.){1,}[A-Za-z]?\.?$")
 _SPLIT = re.compile(r"[0-9a-z]+")
 
 
-def token_words(text: str) -> list[str]:
-    """Normalized sub-words of one token's text ("Jong-un" -> ["jong", "un"], "U.S." -> ["us"])."""
+@functools.lru_cache(maxsize=131072)
+def _token_words(text: str) -> tuple[str, ...]:
     if _ACRONYM_TOKEN.match(text) and len(text) > 2:
-        return [text.replace(".", "").lower()]
+        return (text.replace(".", "").lower(),)
+    if text.isascii() and text.isalpha():
+        low = text.lower()
+        return (_SPELLING.get(low, low),)
     base = normalize_name(text) if text not in {"'s", "’s"} else ""
-    return [_SPELLING.get(w, w) for w in _SPLIT.findall(base)]
+    return tuple(_SPELLING.get(w, w) for w in _SPLIT.findall(base))
+
+
+def token_words(text: str) -> tuple[str, ...]:
+    """Normalized sub-words of one token's text ("Jong-un" -> ["jong", "un"], "U.S." -> ["us"])."""
+    return _token_words(text)
 
 
 @dataclass
@@ -118,11 +127,14 @@ class Words:
     def wordset(self) -> set[str]:
         return set(self.words)
 
+    def __add__(self, other: Words) -> Words:
+        return Words(self.words + other.words, self.tokens + other.tokens, self.sents + other.sents)
+
 
 def words_of(parses: Sequence[Any], sent_indices: Sequence[int]) -> Words:
     """Normalized words of the given sentence parses (``parses[k]`` is sentence ``sent_indices[k]``)."""
     ws, toks, sents = [], [], []
-    for parse, si in zip(parses, sent_indices):
+    for parse, si in zip(parses, sent_indices, strict=True):
         for tok in parse:
             for w in token_words(tok.text):
                 ws.append(w)
@@ -140,6 +152,8 @@ def fuzzy_equal(a: str, b: str, threshold: float = 0.75) -> bool:
         return False
     if len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)):
         return True  # derived forms: "Ecuador"/"Ecuadorean", "Congress"/"congressional"
+    if min(len(a), len(b)) >= 7 and (a.endswith(b) or b.endswith(a)):
+        return True  # "Hydrometeorological"/"Meteorological"
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 3:
         return False
     sm = difflib.SequenceMatcher(None, a, b)
@@ -243,8 +257,10 @@ class Families:
 
     def __init__(self, refsets: ReferenceSets) -> None:
         self.forms: dict[tuple[str, ...], str] = {}
-        for form, place in refsets.place_forms().items():
-            self.forms.setdefault(tuple(form.split()), f"place:{place.id}")
+        # Capitals are left out: "Rome" is not "Italy" when a rewrite swaps one city for another.
+        for place in refsets.places:
+            for form in place.surface_forms(with_capital=False):
+                self.forms.setdefault(tuple(normalize_name(form).split()), f"place:{place.id}")
         for form, entries in refsets.organisation_names().items():
             accepted = [g for g, wrong in entries if not wrong]
             if accepted:
@@ -261,9 +277,10 @@ class Families:
     def of(self, words: Sequence[str]) -> str | None:
         return self.forms.get(tuple(words))
 
-    def present(self, side: Words) -> set[str]:
-        """Family ids whose forms occur in ``side`` (longest match first, "Central America" is not "America")."""
-        found: set[str] = set()
+    def present(self, side: Words) -> Counter[str]:
+        """Family ids whose forms occur in ``side``, with counts (longest match first; "Central America" is not
+        "America")."""
+        found: Counter[str] = Counter()
         ws = side.words
         i = 0
         while i < len(ws):
@@ -275,7 +292,7 @@ class Families:
                 fam = self.forms.get(tuple(ws[i:i + n]))
                 if fam:
                     if not (n == 1 and ws[i] == "america" and i and ws[i - 1] in {"central", "south", "north", "latin"}):
-                        found.add(fam)
+                        found[fam] += 1
                     step = n
                     break
             i += step
@@ -320,3 +337,41 @@ def is_title_phrase(words: Sequence[str], refsets: ReferenceSets) -> bool:
 
 def title_key(text: str) -> str:
     return normalize_title(text)
+
+
+class SentenceWords:
+    """Per-run cache of each sentence's ``Words`` (a check reads a sentence several times)."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.cache: dict[tuple[str, int], Words] = {}
+
+    def get(self, side: str, indices: Sequence[int]) -> Words:
+        out = Words([], [], [])
+        for i in indices:
+            w = self.cache.get((side, i))
+            if w is None:
+                w = self.cache[(side, i)] = words_of([self.ctx.parses[side][i]], [i])
+            out = out + w
+        return out
+
+
+def nearest_original(ctx: Any) -> dict[int, tuple[int | None, tuple[int, ...]]]:
+    """Rewritten sentence -> (its alignment index, the nearest original sentence before it, else after it).
+
+    Findings about rewrite-only paragraphs point at that original sentence for orientation.
+    """
+    out: dict[int, tuple[int | None, tuple[int, ...]]] = {}
+    last: tuple[int, ...] = ()
+    waiting: list[int] = []
+    for ai, pair in enumerate(ctx.alignment):
+        if pair.original:
+            last = (pair.original[-1],)
+            for ri in waiting:
+                out[ri] = (out[ri][0], (pair.original[0],))
+            waiting = []
+        for ri in pair.rewritten:
+            out[ri] = (ai, tuple(pair.original) or last)
+            if not out[ri][1]:
+                waiting.append(ri)
+    return out

@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..types import Span
 from .base import CheckContext
@@ -33,6 +35,17 @@ LIGHT_ADVERBS = frozenset({
     "finally", "especially", "particularly", "generally", "usually", "often", "sometimes", "always",
     "together", "instead", "otherwise", "anyway", "et", "al", "etc", "respectively", "approximately",
 })
+# Verbs and nouns that paraphrases add or drop to carry structure ("took part", "cases", "people").
+SUPPORT_VERBS = frozenset({
+    "make", "take", "go", "come", "give", "need", "keep", "put", "become", "seem", "let", "want", "try",
+    "use", "hold", "bring", "begin", "start", "continue", "remain", "stay", "appear", "happen", "occur",
+    "lie", "stand", "show", "find", "set", "see", "say", "tell",
+})
+GENERIC_NOUNS = frozenset({
+    "fact", "case", "thing", "way", "part", "people", "person", "kind", "type", "sort", "number", "lot",
+    "area", "region", "place", "time", "addition", "matter", "question", "instance", "example", "issue",
+    "situation", "point", "amount", "level", "side", "form", "manner", "aspect", "total", "order",
+})
 HONORIFICS = frozenset({
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "president", "sen", "senator",
     "rep", "gov", "governor", "gen", "general", "secretary", "minister", "prime", "vice", "king",
@@ -41,13 +54,16 @@ HONORIFICS = frozenset({
 })
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
 _ALNUM = re.compile(r"[^\W_]")
+_TITLES_OF_ADDRESS = frozenset({"mr", "mrs", "ms", "mx", "dr", "messrs", "mme", "mlle"})
 _CLOSED_CLASS = frozenset({
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and", "or",
     "but", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does",
     "did", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my",
     "your", "this", "that", "these", "those", "which", "who", "whom", "whose", "what", "there", "than",
     "into", "onto", "over", "under", "about", "after", "before", "will", "would", "can", "could",
-    "should", "may", "might", "must", "shall", "not", "no", "so", "if", "then", "also",
+    "should", "may", "might", "must", "shall", "not", "no", "so", "if", "then", "also", "during",
+    "like", "through", "between", "against", "without", "within", "among", "upon", "via", "per", "since",
+    "until", "while", "because", "although", "though", "whether", "when", "where", "how", "why",
 })
 
 
@@ -81,11 +97,18 @@ def is_content(tok: Any) -> bool:
         return False
     if tok.pos_ == "VERB" and tok.lemma_.lower() in LIGHT_VERBS:
         return False
+    if bare in _TITLES_OF_ADDRESS:  # "Mr." vs "Mr" vs nothing is house style, not content
+        return False
     return True
 
 
-def is_light(tok: Any) -> bool:
-    """A content token whose loss or addition rarely changes what a sentence claims."""
+def is_light(tok: Any, added: bool = False) -> bool:
+    """A content token whose loss (or, with ``added``, addition) rarely changes what a sentence claims."""
+    lemma = tok.lemma_.lower()
+    if added and tok.pos_ == "VERB" and lemma in SUPPORT_VERBS:
+        return True  # "took part", "goes to": a rewrite adds support verbs; dropping "said" is a loss
+    if tok.pos_ == "NOUN" and lemma in GENERIC_NOUNS:
+        return True
     if tok.pos_ == "ADV" and (tok.lower_ in LIGHT_ADVERBS or tok.lemma_.lower() in LIGHT_ADVERBS):
         return True
     if tok.pos_ == "ADJ" and tok.lower_ in {"such", "same", "other", "own", "many", "several", "certain",
@@ -110,34 +133,25 @@ def _synonym_fn() -> Callable[[str, str], frozenset[str]] | None:
         return None
     if wn is None:
         return None
+    upos_map: dict[str, str] = getattr(lexicon, "UPOS_TO_WN", {})
     for attr in ("synonyms", "synonyms_of"):
         fn = getattr(wn, attr, None) or getattr(lexicon, attr, None)
         if callable(fn):
             def lookup(lemma: str, pos: str, _fn: Any = fn) -> frozenset[str]:
                 try:
-                    return frozenset(norm_text(s) for s in _fn(lemma, pos))
+                    return frozenset(norm_text(s) for s in _fn(lemma, upos_map.get(pos, pos)))
                 except TypeError:
                     return frozenset(norm_text(s) for s in _fn(lemma))
             return functools.lru_cache(maxsize=50000)(lookup)
-    if hasattr(wn, "synsets"):  # an nltk-style WordNet reader
-        pos_map = {"NOUN": "n", "PROPN": "n", "VERB": "v", "ADJ": "a", "ADV": "r"}
-
-        def lookup_nltk(lemma: str, pos: str) -> frozenset[str]:
-            try:
-                syns = wn.synsets(lemma, pos=pos_map.get(pos))
-            except Exception:
-                return frozenset()
-            return frozenset(norm_text(n) for s in syns[:6] for n in s.lemma_names())
-        return functools.lru_cache(maxsize=50000)(lookup_nltk)
     return None
 
 
-def _stem_match(a: str, b: str) -> bool:
+def stem_match(a: str, b: str) -> bool:
     """Morphological variants: a shared stem of at least five letters covering most of both words."""
     if len(a) < 5 or len(b) < 5:
         return False
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
@@ -151,7 +165,7 @@ def tokens_match(a: Any, b: Any, fuzzy: bool = True) -> bool:
         return True
     if not fuzzy:
         return False
-    if _stem_match(norm_text(a.text), norm_text(b.text)) or _stem_match(ka, kb):
+    if stem_match(norm_text(a.text), norm_text(b.text)) or stem_match(ka, kb):
         return True
     syn = _synonym_fn()
     if syn is not None and a.pos_ not in ("NUM", "PROPN") and b.pos_ not in ("NUM", "PROPN"):
@@ -165,6 +179,7 @@ class SideTokens:
 
     tokens: list[Any] = field(default_factory=list)
     sents: list[int] = field(default_factory=list)
+    surface: Counter[str] = field(default_factory=Counter)  # every word of the side, normalised
 
     @classmethod
     def of(cls, ctx: CheckContext, side: str, indices: Sequence[int]) -> SideTokens:
@@ -174,6 +189,8 @@ class SideTokens:
                 if is_content(t):
                     out.tokens.append(t)
                     out.sents.append(si)
+                if not (t.is_punct or t.is_space):
+                    out.surface[norm_text(t.text)] += 1
         return out
 
 
@@ -185,12 +202,17 @@ class ContentAlignment:
     r: SideTokens
     o2r: dict[int, int]
     r2o: dict[int, int]
+    # unmatched content tokens whose word still appears on the other side, tagged as something else
+    # (a case or tokenisation change moves "HTC" from PROPN to X): present, just not placed
+    o_present: set[int] = field(default_factory=set)
+    r_present: set[int] = field(default_factory=set)
+    fuzzy: int = 0  # matches made by stem or synonym rather than lemma: evidence of paraphrasing
 
     def unmatched_o(self) -> list[int]:
-        return [i for i in range(len(self.o.tokens)) if i not in self.o2r]
+        return [i for i in range(len(self.o.tokens)) if i not in self.o2r and i not in self.o_present]
 
     def unmatched_r(self) -> list[int]:
-        return [j for j in range(len(self.r.tokens)) if j not in self.r2o]
+        return [j for j in range(len(self.r.tokens)) if j not in self.r2o and j not in self.r_present]
 
 
 def align_content(o: SideTokens, r: SideTokens) -> ContentAlignment:
@@ -222,6 +244,7 @@ def align_content(o: SideTokens, r: SideTokens) -> ContentAlignment:
         if cands:
             j = min(cands, key=lambda j: abs(j / nr - i / no))
             o2r[i], r2o[j] = j, i
+    exact = len(o2r)
     rest_r = [j for j in range(len(r.tokens)) if j not in r2o]
     if rest_r:
         for i, t in enumerate(o.tokens):
@@ -231,7 +254,35 @@ def align_content(o: SideTokens, r: SideTokens) -> ContentAlignment:
             if cands:
                 j = min(cands, key=lambda j: abs(j / nr - i / no))
                 o2r[i], r2o[j] = j, i
-    return ContentAlignment(o, r, o2r, r2o)
+    return ContentAlignment(o, r, o2r, r2o, _present(o, r, o2r, r2o), _present(r, o, r2o, o2r),
+                            fuzzy=len(o2r) - exact)
+
+
+def _present(here: SideTokens, there: SideTokens, h2t: dict[int, int], t2h: dict[int, int]) -> set[int]:
+    """Unmatched tokens of ``here`` whose normalised word the other side still has, unused."""
+    avail = Counter(there.surface)
+    for j in t2h:
+        avail[norm_text(there.tokens[j].text)] -= 1
+    out = set()
+    for i, t in enumerate(here.tokens):
+        if i in h2t:
+            continue
+        key = norm_text(t.text)
+        if key and avail[key] > 0:
+            avail[key] -= 1
+            out.add(i)
+    return out
+
+
+def pair_alignment(ctx: CheckContext, index: int) -> ContentAlignment:
+    """The content alignment of aligned pair ``index``, computed once per context and shared by checks."""
+    cache = ctx.__dict__.setdefault("_struct_alignments", {})
+    al = cache.get(index)
+    if al is None:
+        pair = ctx.alignment[index]
+        al = cache[index] = align_content(SideTokens.of(ctx, "original", pair.original),
+                                          SideTokens.of(ctx, "rewritten", pair.rewritten))
+    return al
 
 
 def runs(indices: Sequence[int]) -> list[list[int]]:

@@ -19,17 +19,18 @@ from ..types import Finding, Severity, Span
 from ._names_util import (
     FEMALE_PRONOUNS,
     GENERIC_NAME_WORDS,
-    TITLE_ONLY_WORDS,
     MALE_PRONOUNS,
+    TITLE_ONLY_WORDS,
     Families,
     Mention,
+    SentenceWords,
     Words,
     acronym_of,
     families_of,
     fuzzy_equal,
     mentions_in,
+    nearest_original,
     reference_sets_of,
-    words_of,
 )
 from .base import CheckContext, register
 
@@ -56,14 +57,18 @@ def _content(words: Sequence[str]) -> list[str]:
 class _Side:
     """One side of an aligned pair: its words, the families present and its mentions."""
 
-    def __init__(self, ctx: CheckContext, side: str, indices: Sequence[int], fams: Families) -> None:
+    def __init__(self, ctx: CheckContext, side: str, indices: Sequence[int], fams: Families,
+                 cache: SentenceWords) -> None:
         parses = ctx.unit_parses(side, indices)
-        self.words: Words = words_of(parses, indices)
+        self.words: Words = cache.get(side, indices)
         self.wordset = self.words.wordset()
         self.families = fams.present(self.words)
-        self.mentions: list[Mention] = [m for p, i in zip(parses, indices) for m in mentions_in(p, i)]
+        self.mentions: list[Mention] = [m for p, i in zip(parses, indices, strict=True) for m in mentions_in(p, i)]
         self.content = [w for w in self.words.words if w not in _STOP]
         self.counts = Counter(self.words.words)
+        # Token positions relative to the pair (the sentences may be spans of one or several docs).
+        self.start = parses[0].start if parses else 0
+        self.length = max(1, sum(len(p) for p in parses))
 
     def count(self, w: str) -> int:
         n = self.counts.get(w, 0)
@@ -84,13 +89,16 @@ class _Side:
         return any("".join(w[0] for w in c[i:i + n]) == acro for i in range(len(c) - n + 1))
 
 
-def _present(m: Mention, own: _Side, other: _Side, fams: Families) -> bool:
+def _present(m: Mention, own: _Side, other: _Side, fams: Families, budget: dict[str, int]) -> bool:
     """Whether mention ``m`` has a counterpart among ``other``'s words."""
     if other.words.has(m.words):
         return True
     fam = fams.of(m.words)
-    if fam:  # a known place, organisation or person: only its own family counts ("North Korea" != "South Korea")
-        return fam in other.families
+    if fam and budget.get(fam, 0) > 0:
+        budget[fam] -= 1  # each mention of a family uses one mention on the other side
+        return True
+    if fam and fam.startswith("place:"):  # a known place: only its own family counts ("North Korea" != "South Korea")
+        return False
     need = m.propn_words or _content(m.words)
     need = [w for w in need if w not in TITLE_ONLY_WORDS] or need
     found = [w for w in need if other.has_word(w, fams)]
@@ -101,7 +109,7 @@ def _present(m: Mention, own: _Side, other: _Side, fams: Families) -> bool:
     # side ("Czech Statistical Office ... Czech Republic" -> "Czech Republic" lost the office).
     if any(w not in GENERIC_NAME_WORDS and other.count(w) >= own.count(w) for w in found):
         return True
-    if len(need) >= 4 and len(found) / len(need) >= 0.6:
+    if (len(need) >= 4 and len(found) / len(need) >= 0.6) or (len(need) == 3 and len(found) == 2):
         return True
     if len(m.words) == 1 and 2 <= len(m.words[0]) <= 6 and m.first.text.isupper():
         if other.has_acronym(m.words[0]):
@@ -110,18 +118,39 @@ def _present(m: Mention, own: _Side, other: _Side, fams: Families) -> bool:
     return len(_content(m.words)) >= 2 and len(acro) >= 2 and acro in other.wordset
 
 
+def _distance(orig: _Side, m: Mention, rew: _Side, a: Mention) -> float:
+    """How unlikely ``a`` (rewrite) replaced ``m`` (original): relative position, plus a penalty across kinds."""
+    pos = (m.first.i - orig.start) / orig.length
+    rpos = (a.first.i - rew.start) / rew.length
+    return abs(rpos - pos) + (0.0 if _kind(a.label) == _kind(m.label) else 0.5)
+
+
 def _span(ctx: CheckContext, side: str, m: Mention) -> Span:
     return ctx.token_span(side, m.sent, m.first, m.last)
+
+
+_FIRSTS: dict[int, frozenset[str]] = {}
+
+
+def _org_first_words(refsets: ReferenceSets) -> frozenset[str]:
+    key = id(refsets)
+    if key not in _FIRSTS:
+        _FIRSTS[key] = frozenset(n.split()[0] for n in refsets.organisation_names() if n)
+    return _FIRSTS[key]
 
 
 def _org_variants(words: Words, refsets: ReferenceSets, wrong: bool) -> list[tuple[Organisation, int, int]]:
     """Organisation names in ``words`` (accepted ones, or wrong variants), longest match first."""
     names = refsets.organisation_names()
+    firsts = _org_first_words(refsets)
     out: list[tuple[Organisation, int, int]] = []
     ws = words.words
     i = 0
     while i < len(ws):
         step = 1
+        if ws[i] not in firsts:
+            i += 1
+            continue
         for n in range(min(8, len(ws) - i), 0, -1):
             entries = names.get(" ".join(ws[i:i + n]))
             if not entries:
@@ -154,15 +183,17 @@ class EntitiesCheck:
         refsets = reference_sets_of(ctx)
         fams = families_of(refsets)
         renamed_rewritten: set[int] = set()
+        cache = SentenceWords(ctx)
+        self._cache = cache
         for ai, pair in ctx.matched():
-            orig = _Side(ctx, "original", pair.original, fams)
-            rew = _Side(ctx, "rewritten", pair.rewritten, fams)
+            orig = _Side(ctx, "original", pair.original, fams, cache)
+            rew = _Side(ctx, "rewritten", pair.rewritten, fams, cache)
             for f in self._pair(ctx, ai, pair.rewritten, orig, rew, refsets, fams):
                 if f.code == "org-renamed":
                     renamed_rewritten.update(pair.rewritten)
                 yield f
             yield from self._gender(ctx, ai, pair.original, pair.rewritten)
-        yield from self._renamed_in_rewrite(ctx, refsets, renamed_rewritten)
+        yield from self._renamed_in_rewrite(ctx, refsets, fams, renamed_rewritten)
 
     # -- entities of one aligned pair -----------------------------------------------------------
     def _pair(self, ctx: CheckContext, ai: int, r_indices: Sequence[int], orig: _Side, rew: _Side,
@@ -187,28 +218,23 @@ class EntitiesCheck:
                                   if m.first.i <= orig.words.tokens[e - 1].i and m.last.i >= orig.words.tokens[s].i)
                     used_r.update(i for i, m in enumerate(rew.mentions)
                                   if m.first.i <= rew.words.tokens[we - 1].i and m.last.i >= rew.words.tokens[ws].i)
-        missing = [(i, m) for i, m in enumerate(orig.mentions) if i not in used_o and not _present(m, orig, rew, fams)]
-        added = [(i, m) for i, m in enumerate(rew.mentions) if i not in used_r and not _present(m, rew, orig, fams)]
-        n_o = max(1, len(orig.words.words))
-        n_r = max(1, len(rew.words.words))
+        budget_r, budget_o = dict(rew.families), dict(orig.families)
+        missing = [(i, m) for i, m in enumerate(orig.mentions)
+                   if i not in used_o and not _present(m, orig, rew, fams, budget_r)]
+        added = [(i, m) for i, m in enumerate(rew.mentions)
+                 if i not in used_r and not _present(m, rew, orig, fams, budget_o)]
         neighbours: _Side | None = None
+        looked = False
         for _, m in missing:
-            cands = [(j, a) for j, a in added if j not in used_r]
-            if cands:
-                pos = orig.words.tokens.index(m.first) / n_o if m.first in orig.words.tokens else 0.5
-
-                def cost(item: tuple[int, Mention]) -> float:
-                    a = item[1]
-                    rpos = rew.words.tokens.index(a.first) / n_r if a.first in rew.words.tokens else 0.5
-                    return abs(rpos - pos) + (0.0 if _kind(a.label) == _kind(m.label) else 0.5)
-
-                j, a = min(cands, key=cost)
+            if any(j not in used_r for j, _ in added):
+                j, a = min(((j, a) for j, a in added if j not in used_r),
+                           key=lambda item, m=m: _distance(orig, m, rew, item[1]))
                 used_r.add(j)
                 yield self._substituted(ctx, ai, m, a)
                 continue
-            if neighbours is None:
-                neighbours = self._neighbours(ctx, r_indices, fams)
-            moved = neighbours is not None and _present(m, orig, neighbours, fams)
+            if not looked:
+                neighbours, looked = self._neighbours(ctx, r_indices, fams), True
+            moved = neighbours is not None and _present(m, orig, neighbours, fams, dict(neighbours.families))
             sev = Severity.MINOR if moved else Severity.MAJOR
             o_span = _span(ctx, "original", m)
             note = " (it appears in a neighbouring sentence of the rewrite)" if moved else ""
@@ -234,7 +260,7 @@ class EntitiesCheck:
     def _neighbours(ctx: CheckContext, r_indices: Sequence[int], fams: Families) -> _Side | None:
         n = len(ctx.rewritten.sentences)
         idx = [i for i in (min(r_indices) - 1, max(r_indices) + 1) if 0 <= i < n]
-        return _Side(ctx, "rewritten", idx, fams) if idx else None
+        return _Side(ctx, "rewritten", idx, fams, SentenceWords(ctx)) if idx else None
 
     @staticmethod
     def _substituted(ctx: CheckContext, ai: int, m: Mention, a: Mention) -> Finding:
@@ -262,8 +288,8 @@ class EntitiesCheck:
         dm, df = len(rm) - len(om), len(rf) - len(of)
         if not ((dm < 0 < df) or (df < 0 < dm)):
             return
-        o_sent = {t.i: s for p, s in zip(ctx.unit_parses("original", o_idx), o_idx) for t in p}
-        r_sent = {t.i: s for p, s in zip(ctx.unit_parses("rewritten", r_idx), r_idx) for t in p}
+        o_sent = {t.i: s for p, s in zip(ctx.unit_parses("original", o_idx), o_idx, strict=True) for t in p}
+        r_sent = {t.i: s for p, s in zip(ctx.unit_parses("rewritten", r_idx), r_idx, strict=True) for t in p}
         to_female = df > 0
         lost, gained = (MALE_PRONOUNS, FEMALE_PRONOUNS) if to_female else (FEMALE_PRONOUNS, MALE_PRONOUNS)
         pair: tuple[Any, Any] | None = None
@@ -288,21 +314,27 @@ class EntitiesCheck:
                        "rewritten_gender": "female" if to_female else "male"})
 
     # -- wrong organisation names where only the rewrite has the paragraph ---------------------
-    def _renamed_in_rewrite(self, ctx: CheckContext, refsets: ReferenceSets,
+    def _renamed_in_rewrite(self, ctx: CheckContext, refsets: ReferenceSets, fams: Families,
                             skip: set[int]) -> Iterator[Finding]:
         n = len(ctx.rewritten.sentences)
         if not n:
             return
-        orig_all = words_of(ctx.parses["original"], range(len(ctx.original.sentences)))
+        orig_all = self._cache.get("original", range(len(ctx.original.sentences)))
         orig_wrong = {" ".join(orig_all.words[s:e]) for _, s, e in _org_variants(orig_all, refsets, wrong=True)}
-        where = self._alignment_of_rewritten(ctx)
+        where = nearest_original(ctx)
         for ri in range(n):
             if ri in skip:
                 continue
-            ws = words_of([ctx.parses["rewritten"][ri]], [ri])
-            for org, s, e in _org_variants(ws, refsets, wrong=True):
+            ws = self._cache.get("rewritten", [ri])
+            variants = _org_variants(ws, refsets, wrong=True)
+            if not variants:
+                continue
+            places = fams.present(ws)
+            for org, s, e in variants:
                 if " ".join(ws.words[s:e]) in orig_wrong:
                     continue  # the original uses the same name: the rewrite is faithful to it
+                if org.country and not places.get(f"place:{org.country.lower()}"):
+                    continue  # "Defense Ministry" in a sentence about Russia is not a renamed Pentagon
                 r_span = _words_span(ctx, "rewritten", ws, s, e)
                 ai, o_near = where.get(ri, (None, ()))
                 yield Finding("entities", "org-renamed", Severity.MAJOR,
@@ -311,21 +343,3 @@ class EntitiesCheck:
                               ctx.sentence_span("original", o_near) if o_near else None, r_span, ai,
                               {"rewritten_value": r_span.text, "canonical": org.name, "reference": org.ref,
                                "original_context": "nearest-sentence" if o_near else None})
-
-    @staticmethod
-    def _alignment_of_rewritten(ctx: CheckContext) -> dict[int, tuple[int | None, tuple[int, ...]]]:
-        """Rewritten sentence -> (alignment index, nearest original sentence indices)."""
-        out: dict[int, tuple[int | None, tuple[int, ...]]] = {}
-        last_orig: tuple[int, ...] = ()
-        pending: list[int] = []
-        for ai, pair in enumerate(ctx.alignment):
-            if pair.original:
-                last_orig = (pair.original[-1],)
-                for ri in pending:
-                    out[ri] = (out[ri][0], out[ri][1] or (pair.original[0],))
-                pending = []
-            for ri in pair.rewritten:
-                out[ri] = (ai, tuple(pair.original) or last_orig)
-                if not pair.original and not last_orig:
-                    pending.append(ri)
-        return out

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..lexicon import UPOS_TO_WN, WordNet, load_wordnet
 from ..types import Finding, Severity
@@ -77,7 +78,9 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         elif low == "no":
             if nxt == "." or t.dep_ == "intj" or (t.pos_ == "PROPN"):
                 continue  # "No. 4", "No, ..."
-            if nxt in ("longer", "more") or t.dep_ in ("advmod", "neg"):
+            if nxt in ("longer", "more"):
+                pred = _clause_head(t.head.head if t.head.lower_ in ("longer", "more") else t.head)
+            elif t.dep_ in ("advmod", "neg"):
                 pred = t.head
             else:
                 pred = _clause_head(t.head if t.dep_ == "det" else t)
@@ -96,6 +99,9 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         elif low == "without":
             objs = [c for c in t.children if c.dep_ in ("pcomp", "pobj")]
             pred = objs[0] if objs else t.head
+        elif low == "unable":
+            xcomp = [c for c in t.children if c.dep_ == "xcomp"]
+            pred = xcomp[0] if xcomp else _clause_head(t)
         elif t.pos_ == "VERB" and t.lemma_.lower() in _NEG_VERBS:
             xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS]
             if t.lemma_.lower() in _NEG_VERBS_NEED_XCOMP and not xcomp:
@@ -131,7 +137,7 @@ class Swap:
 # Opposites among function words and common adverbs, which WordNet does not cover.
 _CLOSED_OPPOSITES = [
     ("before", "after"), ("above", "below"), ("over", "under"), ("up", "down"), ("inside", "outside"),
-    ("in", "out"), ("into", "out"), ("with", "without"), ("for", "against"), ("more", "less"),
+    ("in", "out"), ("into", "out"), ("for", "against"), ("more", "less"),
     ("more", "fewer"), ("most", "least"), ("always", "never"), ("all", "none"), ("everything", "nothing"),
     ("everyone", "nobody"), ("many", "few"), ("much", "little"), ("plus", "minus"), ("top", "bottom"),
     ("early", "late"), ("earlier", "later"), ("first", "last"), ("maximum", "minimum"), ("min", "max"),
@@ -160,6 +166,8 @@ def _content(toks: list[Located]) -> list[tuple[str, str, Located]]:
         if low != lemma:
             out.append((low, pos, (s, t)))
         if t.pos_ == "VERB":
+            if t.tag_ in ("VBN", "VBG"):
+                out.append((low, "a", (s, t)))  # participles read as adjectives ("injured")
             if any(c.dep_ == "auxpass" for c in t.children):
                 out.append((f"be_{low}", "v", (s, t)))  # "were born" -> be_born
             prt = [c for c in t.children if c.dep_ == "prt"]
@@ -168,20 +176,33 @@ def _content(toks: list[Located]) -> list[tuple[str, str, Located]]:
     return out
 
 
-def _squash(toks: list[Located]) -> str:
-    return "".join(ch for _, t in toks for ch in t.lower_ if ch.isalnum())
+def _squash(toks: list[Located]) -> set[str]:
+    """Whitespace-delimited words with hyphens and punctuation dropped ("non-violently" -> "nonviolently")."""
+    out, cur = set(), ""
+    for _, t in toks:
+        cur += "".join(ch for ch in t.lower_ if ch.isalnum())
+        if t.whitespace_:
+            out.add(cur)
+            cur = ""
+    out.add(cur)
+    return out
 
 
-def _in_place(a: Any, b: Any) -> bool:
+_TRIVIAL = {"", "the", "a", ",", "of"}
+
+
+def _slot(t: Any) -> tuple[str, frozenset[tuple[int, str]]]:
+    """Where a token sits: its head's lemma and the words two to either side."""
+    doc = t.doc
+    head = t.head.lemma_.lower() if t.head is not t else ""
+    near = frozenset((k, doc[t.i + k].lower_) for k in (-2, -1, 1, 2)
+                     if 0 <= t.i + k < len(doc) and doc[t.i + k].lower_ not in _TRIVIAL)
+    return head, near
+
+
+def _in_place(a: tuple[str, frozenset[tuple[int, str]]], b: tuple[str, frozenset[tuple[int, str]]]) -> bool:
     """The two tokens fill the same slot: same head word, or the same word next to them."""
-    def near(t: Any, k: int) -> str:
-        j = t.i + k
-        return t.doc[j].lower_ if 0 <= j < len(t.doc) else ""
-
-    if a.head is not a and b.head is not b and a.head.lemma_.lower() == b.head.lemma_.lower():
-        return True
-    return any(near(a, k) == near(b, k) and near(a, k) not in ("", "the", "a", ",", "of")
-               for k in (-2, -1, 1, 2))
+    return bool(a[0] and a[0] == b[0]) or bool(a[1] & b[1])
 
 
 def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located]) -> list[Swap]:
@@ -202,18 +223,19 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
     used_r: set[int] = set()
     # A removed word with a synonym among the added words was paraphrased, not reversed.
     if wn is not None:
-        for lo, po, to in removed:
-            for lr, pr, tr in added:
+        for lo, _po, to in removed:
+            for lr, _pr, tr in added:
                 if tr[1].i not in used_r and wn.are_synonyms(lo, lr):
                     used_o.add(to[1].i)
                     used_r.add(tr[1].i)
                     break
     swaps: list[Swap] = []
+    slots = {id(t[1]): _slot(t[1]) for _, _, t in removed + added}
     for lo, po, to in removed:
         if to[1].i in used_o:
             continue
         for lr, pr, tr in added:
-            if tr[1].i in used_r or lo == lr or not _in_place(to[1], tr[1]):
+            if tr[1].i in used_r or lo == lr or not _in_place(slots[id(to[1])], slots[id(tr[1])]):
                 continue
             hit = (lo, lr) in _OPPOSITE or (to[1].lower_, tr[1].lower_) in _OPPOSITE or _prefixed_antonym(lo, lr)
             if not hit and wn is not None and po and pr:
@@ -316,6 +338,10 @@ class NegationCheck:
         n_added = sum(1 for k, _, _ in out if k == "added")
         n_removed = len(out) - n_added
         extra = (len(rest_r) + n_added) - (len(rest_o) + n_removed)
+        if extra > 0 and _morph_negatives(o_toks, r_words):
+            extra -= 1  # "not possible" <- "impossible"
+        elif extra < 0 and _morph_negatives(r_toks, o_words):
+            extra += 1
         if extra > 0:
             for c in rest_r[:extra]:
                 if not _stem_matches(c.pred[1].lower_, o_words):
@@ -329,6 +355,14 @@ class NegationCheck:
         if extra == 0:
             return []
         return out
+
+
+def _morph_negatives(toks: list[Located], other_words: set[str]) -> bool:
+    """``toks`` has a split prefixed negative ("non - diabetic") of a word of the other side."""
+    # Single prefixed words ("impossible") are antonym swaps and cancel there; this catches the split form.
+    words = [t.lower_ for _, t in toks]
+    return any(w == "non" and k + 2 < len(words) and words[k + 1] == "-" and words[k + 2] in other_words
+               for k, w in enumerate(words))
 
 
 def _predicates(toks: list[Located]) -> dict[str, Located]:

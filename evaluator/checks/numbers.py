@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..types import Finding, Severity
 from ._lex_util import Located, neighbour_indices, side_tokens, span_of
@@ -162,8 +163,8 @@ class _Scanner:
             i = m[1]
         total = max(1, self.n - 1)
         where = {(s, t.i): k for k, (s, t) in enumerate(self.toks)}
-        for m in out:
-            m.position = where.get((m.first[0], m.first[1].i), 0) / total
+        for mention in out:
+            mention.position = where.get((mention.first[0], mention.first[1].i), 0) / total
         return out
 
     def _month_at(self, i: int) -> int | None:

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..types import AlignedPair, Finding, Severity, Span
 from ._struct_util import (
     RELATIVE_PRONOUNS,
     ContentAlignment,
     SideTokens,
-    align_content,
     gap_counterpart,
     is_content,
     is_light,
     lemma_key,
+    pair_alignment,
     quote,
     runs,
     spans_overlap,
@@ -54,6 +55,7 @@ _CONSTITUENTS = {
 }
 _STAND_INS = frozenset({"it", "they", "them", "he", "she", "him", "her", "this", "these", "those", "we",
                         "us", "i", "me", "you", "its", "their", "his", "our", "itself", "themselves"})
+_PARTICIPLE_DEPS = frozenset({"acl", "prep", "advcl", "pcomp"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "advmod", "nummod", "npadvmod"})
 _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
 
@@ -108,8 +110,8 @@ def _constituent(tokens: Sequence[Any], lost: set[int], sent: Any) -> tuple[list
     return (words or list(tokens)), kind
 
 
-def _severity(content: Sequence[Any]) -> Severity:
-    heavy = [t for t in content if not is_light(t)]
+def _severity(content: Sequence[Any], added: bool) -> Severity:
+    heavy = [t for t in content if not is_light(t, added)]
     if not heavy:
         return Severity.MINOR
     if any(t.pos_ in _HEAVY_POS or t.ent_type_ for t in heavy) or len(heavy) >= 2:
@@ -162,12 +164,8 @@ class OmissionCheck:
         )
 
     def _inside_pair(self, ctx: CheckContext, index: int, pair: AlignedPair) -> Iterator[Finding]:
-        o = SideTokens.of(ctx, "original", pair.original)
-        r = SideTokens.of(ctx, "rewritten", pair.rewritten)
-        if not o.tokens or not r.tokens:
-            return
-        al = align_content(o, r)
-        if not al.o2r:  # nothing in common: an alignment problem, not a drop
+        al = pair_alignment(ctx, index)
+        if not al.o.tokens or not al.r.tokens or not al.o2r:  # nothing in common: an alignment problem, not a drop
             return
         scores = ctx.pairs.get(index) if ctx.pairs else None
         evidence: dict[str, tuple[Span, ...] | None] = {"original": None, "rewritten": None}
@@ -182,12 +180,11 @@ class OmissionCheck:
         here, there = (al.o, al.r) if side == "original" else (al.r, al.o)
         h2t = al.o2r if side == "original" else al.r2o
         other = "rewritten" if side == "original" else "original"
-        unmatched_here = [i for i in range(len(here.tokens)) if i not in h2t]
-        unmatched_there = [j for j in range(len(there.tokens)) if j not in (al.r2o if side == "original"
-                                                                          else al.o2r)]
+        unmatched_here = al.unmatched_o() if side == "original" else al.unmatched_r()
+        unmatched_there = al.unmatched_r() if side == "original" else al.unmatched_o()
         lost_ids = {here.tokens[i].i for i in unmatched_here}
         # Paraphrases drop and add words in equal measure; a real omission/addition is one-sided.
-        other_free = sum(1 for j in unmatched_there if not is_light(there.tokens[j]))
+        other_free = sum(1 for j in unmatched_there if not is_light(there.tokens[j])) + al.fuzzy
         matched_keys = {lemma_key(here.tokens[i]) for i in h2t}
         base = ctx.doc(side)
         for run in runs(unmatched_here):
@@ -204,12 +201,17 @@ class OmissionCheck:
                 content = [t for t in words if is_content(t) and t.i in lost_ids]
                 if not content:
                     continue
-                sev = _severity(content)
-                heavy = [t for t in content if not is_light(t)]
+                added = side == "rewritten"
+                sev = _severity(content, added)
+                heavy = [t for t in content if not is_light(t, added)]
                 if other_free and not (len(heavy) >= 3 and 3 * other_free <= len(heavy)):
                     sev = min(sev, Severity.MINOR)
                 if all(lemma_key(t) in matched_keys and t.dep_ in _MODIFIER_DEPS for t in heavy):
                     # a repeated modifier ("Best Picture, Best Director") the other side says once
+                    sev = min(sev, Severity.MINOR)
+                if len(heavy) == 1 and heavy[0].tag_ in ("VBG", "VBN") and heavy[0].dep_ in _PARTICIPLE_DEPS and \
+                        self._preposition_stand_in(ctx, other, there, left, right):
+                    # "policies involving torture" -> "policies with torture": a participle for a preposition
                     sev = min(sev, Severity.MINOR)
                 if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
                     continue  # "the trials are" -> "they are": a pronoun took the words' place
@@ -222,6 +224,15 @@ class OmissionCheck:
                         sev = min(sev, Severity.MINOR)
                 anchor = self._anchor_span(ctx, other, there, left, right)
                 yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content)
+
+    @staticmethod
+    def _preposition_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
+                              right: int | None) -> bool:
+        """Whether a preposition sits between the other side's anchors (in the same sentence)."""
+        if left is None or right is None or toks.sents[left] != toks.sents[right]:
+            return False
+        lo, hi = sorted((toks.tokens[left].i, toks.tokens[right].i))
+        return any(t.pos_ == "ADP" and lo < t.i < hi for t in ctx.parses[side][toks.sents[left]])
 
     @staticmethod
     def _pronoun_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,

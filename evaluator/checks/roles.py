@@ -11,8 +11,9 @@ by surname (honorifics stripped).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..types import Finding, Severity, Span
 from ._struct_util import RELATIVE_PRONOUNS, entity_key, quote

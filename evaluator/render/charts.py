@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 import statistics
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -71,16 +73,17 @@ def _to_svg(fig: Any, key: str, label: str) -> Markup:
 def _histogram(values: Sequence[float], bins: Sequence[float], xlabel: str, key: str,
                label: str, fmt: str) -> Markup:
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(4.6, 2.5))
     ax.hist(values, bins=list(bins), color=_BAR, edgecolor="none", rwidth=0.9)
     med = statistics.median(values)
     ax.axvline(med, color=_ACCENT, linewidth=1.2, linestyle="--")
     ax.annotate(f"median {med:{fmt}}", xy=(med, 1), xycoords=("data", "axes fraction"),
-                xytext=(4, -10), textcoords="offset points", color=_ACCENT, fontsize=8)
+                xytext=(4, -10), textcoords="offset points", color=_INK, fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("pairs")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", color=_GRID, linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
     return _to_svg(fig, key, label)
@@ -88,6 +91,7 @@ def _histogram(values: Sequence[float], bins: Sequence[float], xlabel: str, key:
 
 def _findings_bars(findings: Sequence[dict[str, Any]], key: str) -> Markup:
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     order = ("critical", "major", "minor", "info")
     checks = sorted({str(f.get("check", "")) for f in findings})
@@ -104,10 +108,11 @@ def _findings_bars(findings: Sequence[dict[str, Any]], key: str) -> Markup:
             ax.barh(checks, widths, left=left, color=SEVERITY_COLORS[sev], label=sev, height=0.62)
             left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.set_xlabel("findings")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="x", color=_GRID, linewidth=0.4, alpha=0.5)
     ax.set_axisbelow(True)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4,
+              handlelength=1.0, columnspacing=1.0)
     return _to_svg(fig, key, "Findings by check, stacked by severity")
 
 
@@ -127,7 +132,8 @@ def render_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
     f1 = [float(p["bertscore_f1"]) for p in pairs if p.get("bertscore_f1") is not None]
     findings = report.get("findings") or []
     out: list[dict[str, Any]] = []
-    with plt.rc_context(_rc()):
+    rc: Any = _rc()
+    with plt.rc_context(rc):
         if chrf:
             out.append({
                 "id": "chart-chrf", "title": "chrF per aligned pair",
@@ -136,7 +142,7 @@ def render_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
                                   "Histogram of chrF per aligned pair", ".1f"),
             })
         if f1:
-            lo = min(0.5, int(min(f1) * 20) / 20)
+            lo = min(0.5, math.floor(min(f1) * 20) / 20)  # rescaled BERTScore can go below zero
             step = (1.0 - lo) / 20
             out.append({
                 "id": "chart-bertscore", "title": "BERTScore F1 per aligned pair",

@@ -18,8 +18,9 @@ import re
 import shlex
 import statistics
 import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
@@ -157,9 +158,9 @@ def _metric_cards(metrics: dict[str, Any]) -> list[dict[str, Any]]:
                       "signature": (m or {}).get("signature") or ""})
     bs = metrics.get("bertscore")
     cards.append({
-        "key": "bertscore", "name": "BERTScore F1", "hint": "higher is better",
+        "key": "bertscore", "name": "BERTScore", "hint": "higher is better",
         "value": _fmt(bs.get("f1"), 3) if bs else "—",
-        "detail": f"P {_fmt(bs.get('precision'), 3)} · R {_fmt(bs.get('recall'), 3)}" if bs
+        "detail": f"F1 · P\u00a0{_fmt(bs.get('precision'), 3)} R\u00a0{_fmt(bs.get('recall'), 3)}" if bs
         else "not computed",
         "signature": (bs or {}).get("signature") or "",
     })
@@ -277,7 +278,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
               for k, a in enumerate(alignment)]
 
     counts = {s: 0 for s in SEVERITIES}
-    findings = []
+    findings: list[dict[str, Any]] = []
     by_pair: dict[int, list[dict[str, Any]]] = {}
     for i, f in enumerate(_sort_findings(report.get("findings") or []), start=1):
         sev = str(f.get("severity", "info"))
@@ -298,9 +299,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
     f1s = [float(p["bertscore_f1"]) for p in pair_scores.values() if p.get("bertscore_f1") is not None]
     f1_median = statistics.median(f1s) if f1s else None
 
-    pairs = []
-    prev_para: int | None = None
-    osents = orig.get("sentences") or []
+    pairs: list[dict[str, Any]] = []
     for k in _display_order(alignment):
         a = alignment[k]
         _, orng, rrng = ranges[k]
@@ -314,7 +313,6 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
                 span = f["spans"][side]
                 if span and rng and span["start"] < rng[1] and span["end"] > rng[0]:
                     marks[side].append((span["start"] - rng[0], span["end"] - rng[0], f))
-        para = osents[min(a["original"])]["paragraph"] if a.get("original") and osents else None
         ps = pair_scores.get(k) or {}
         kind = "match" if (orng and rrng) else ("omitted" if orng else "added")
         pairs.append({
@@ -328,24 +326,19 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
                        if ps.get(key) is not None],
             "unmatched_original": [u.get("text", "") for u in ps.get("unmatched_original") or []],
             "unmatched_rewritten": [u.get("text", "") for u in ps.get("unmatched_rewritten") or []],
-            "para_start": para is not None and prev_para is not None and para != prev_para,
         })
-        if para is not None:
-            prev_para = para
 
-    suspicious = []
+    suspicious: list[dict[str, Any]] = []
     for p in pairs:
         if p["worst"] < RANK["major"]:
             continue
         ps = pair_scores.get(p["k"]) or {}
         chrf, f1 = ps.get("chrf"), ps.get("bertscore_f1")
-        reasons = []
-        if chrf is not None and float(chrf) >= HIGH_CHRF:
-            reasons.append(f"chrF {float(chrf):.1f}")
-        if f1 is not None and f1_median is not None and float(f1) >= f1_median:
-            reasons.append(f"BERTScore F1 {float(f1):.3f}")
-        if reasons:
-            suspicious.append({"k": p["k"], "reasons": reasons,
+        chrf_high = chrf is not None and float(chrf) >= HIGH_CHRF
+        f1_high = f1 is not None and f1_median is not None and float(f1) >= f1_median
+        if chrf_high or f1_high:
+            suspicious.append({"k": p["k"], "chrf": _fmt(chrf), "f1": _fmt(f1, 3), "chrf_high": chrf_high,
+                               "f1_high": f1_high,
                                "findings": [f for f in p["findings"] if RANK[f["severity"]] >= RANK["major"]]})
 
     gate = report.get("gate") if isinstance(report.get("gate"), dict) else None

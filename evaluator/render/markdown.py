@@ -27,8 +27,9 @@ def md_escape(value: Any, limit: int | None = 200) -> str:
     text = " ".join(text.split())  # newlines and tabs would end a table row
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "&#96;")
+    # Markdown escapes first: the entities below contain "#", which must stay unescaped.
     text = _MD_CHARS.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "&#96;")
     # "@name" would mention a GitHub user in some renderers; a zero-width joiner defuses it.
     return text.replace("@", "@\u200d")
 
@@ -36,7 +37,7 @@ def md_escape(value: Any, limit: int | None = 200) -> str:
 def _num(x: Any, digits: int = 2) -> str:
     if isinstance(x, bool) or not isinstance(x, int | float):
         return "–"
-    if float(x).is_integer() and abs(x) >= 1:
+    if float(x).is_integer():
         return str(int(x))
     return f"{x:.{digits if abs(x) >= 1.5 else 4}f}"
 

@@ -1,6 +1,7 @@
 """A PNG of the HTML report, taken in headless Chromium (for the demo, CI artefacts and READMEs)."""
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
 import shutil
@@ -41,7 +42,8 @@ def screenshot(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
         return False
     src = Path(html_path).resolve()
     out = Path(png_path)
-    try:
+
+    def shoot() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
             try:
@@ -52,6 +54,12 @@ def screenshot(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
                 page.screenshot(path=str(out), full_page=full_page)
             finally:
                 browser.close()
+
+    # Playwright's sync API refuses to run inside an asyncio loop (Jupyter, an open Playwright
+    # session): a worker thread has none, so the screenshot works from anywhere.
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(shoot).result()
     except (PlaywrightError, OSError) as exc:
         log.warning("screenshot of %s failed: %s", src, exc)
         return False

@@ -1,0 +1,622 @@
+"""Many pairs, one run: score a manifest into ``DIR/results.jsonl`` that survives crashes and resumes.
+
+The driver (``run_batch``) reads the manifest, skips the ids already in ``results.jsonl``, hands the
+rest to an engine (``evaluator.engines``: in-process / worker processes, or Ray) and appends each
+result line as it arrives, flushed and fsynced, so Ctrl-C, SIGTERM or a crash loses at most the pairs
+in flight.  A torn last line (a crash mid-write) is detected and cut off on the next run.  At the end
+``summary.json`` (and, with ``html=True``, ``index.html`` + ``pairs/<id>.html``) is rebuilt from all
+results.
+
+Speed: a chunk of pairs is parsed in one ``nlp.pipe`` call and its sentences encoded in one encoder
+call; each pair then goes through the ordinary ``compare_loaded``, which finds every paragraph parsed
+and every sentence encoded, so its Report is the one ``compare_loaded`` alone would give.
+
+Per-pair timeout: in a process's main thread (the local engine, its worker processes) a pair runs
+under ``signal.setitimer``; the alarm raises inside the pair, which unwinds cleanly, but a long C
+call (one forward pass) finishes before the alarm is seen.  Elsewhere (Ray actors run batches off
+the main thread) the pair runs in a helper thread joined with a timeout: the caller moves on at once,
+but Python cannot kill a thread, so the abandoned pair keeps a core busy until it ends.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import signal
+import statistics
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from ._atomic import atomic_write_json, dumps_json
+from .errors import ConfigError, EvaluatorError
+from .io import LoadedText
+from .manifest import PairSpec, read_manifest, safe_id
+from .options import Options, Resources
+
+log = logging.getLogger(__name__)
+
+RESULTS = "results.jsonl"
+SUMMARY = "summary.json"
+SETTINGS = "batch.json"
+INDEX = "index.html"
+PAIRS_DIR = "pairs"
+DEFAULT_CHUNK = 64
+WORST_N = 20
+SEVERITIES = ("critical", "major", "minor", "info")
+# Document metrics summarised in summary.json: name -> path into Report.to_dict().
+METRICS: dict[str, tuple[str, ...]] = {
+    "bleu": ("metrics", "bleu", "score"),
+    "chrf": ("metrics", "chrf", "score"),
+    "chrf++": ("metrics", "chrf++", "score"),
+    "ter": ("metrics", "ter", "score"),
+    "bertscore_f1": ("metrics", "bertscore", "f1"),
+    "coverage_original": ("coverage", "original"),
+    "coverage_rewritten": ("coverage", "rewritten"),
+}
+# Settings that do not change a report: a resumed run may differ in them.
+_NEUTRAL_OPTIONS = frozenset({"cache_dir", "device", "batch_tokens"})
+_HEAD_RE = re.compile(r'^\{"id":("(?:[^"\\]|\\.)*"),"status":"(ok|error)"')
+
+
+class PairTimeout(EvaluatorError):
+    """A pair took longer than ``--timeout-per-pair``."""
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """One finished pair as an engine hands it back: the result line is already serialised."""
+
+    id: str
+    status: str  # ok | error
+    line: str  # one JSON object, no newline
+
+
+@dataclass
+class PairInput:
+    """A pair with its texts loaded, or the one-line reason they could not be."""
+
+    id: str
+    original: LoadedText | None = None
+    rewritten: LoadedText | None = None
+    error: str | None = None
+
+
+def load_input(spec: PairSpec, max_bytes: int) -> PairInput:
+    """Read a pair's documents; a document problem becomes the pair's error, not an exception."""
+    try:
+        o, r = spec.load(max_bytes)
+    except EvaluatorError as exc:
+        return PairInput(spec.id, error=one_line(f"{type(exc).__name__}: {exc}"))
+    except OSError as exc:
+        return PairInput(spec.id, error=one_line(f"{type(exc).__name__}: {exc}"))
+    return PairInput(spec.id, o, r)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())[:2000]
+
+
+def error_result(pair_id: str, message: str) -> PairResult:
+    return PairResult(pair_id, "error", _dumps({"id": pair_id, "status": "error", "error": one_line(message)}))
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def ok_result(pair_id: str, report: dict[str, Any]) -> PairResult:
+    try:
+        line = _dumps({"id": pair_id, "status": "ok", "report": report})
+    except ValueError as exc:  # NaN or infinity in a report: no valid JSON for it
+        return error_result(pair_id, f"report not serialisable: {exc}")
+    return PairResult(pair_id, "ok", line)
+
+
+# ------------------------------------------------------------------------------------------- timeout
+
+def call_with_timeout(fn: Callable[[], Any], seconds: float | None) -> Any:
+    """``fn()``, raising ``PairTimeout`` after ``seconds`` (see the module docstring for the two ways)."""
+    if not seconds or seconds <= 0:
+        return fn()
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return _call_with_alarm(fn, seconds)
+    return _call_in_thread(fn, seconds)
+
+
+def _call_with_alarm(fn: Callable[[], Any], seconds: float) -> Any:
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise PairTimeout(f"timed out after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _call_in_thread(fn: Callable[[], Any], seconds: float) -> Any:
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
+            box["error"] = exc
+
+    t = threading.Thread(target=target, name="evaluator-pair", daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        raise PairTimeout(f"timed out after {seconds:g} s (still running in the background)")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+# ------------------------------------------------------------------------------------------- scoring
+
+class _Collected(Exception):
+    """Raised by the collecting pipeline once ``segment`` has shown which texts it parses."""
+
+
+class _CollectingNlp:
+    """Stands in for spaCy during a dry run of ``segment``: records the paragraph texts, parses nothing."""
+
+    def __init__(self, nlp: Any) -> None:
+        self._nlp = nlp
+        self.texts: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._nlp, name)
+
+    def pipe(self, texts: Any, **kwargs: Any) -> Any:
+        self.texts.extend(texts)
+        raise _Collected
+
+
+class ChunkScorer:
+    """Scores chunks of pairs with models loaded once (the local engine's worker and Ray's actor)."""
+
+    def __init__(self, options: Options, resources: Resources | None = None, *,
+                 timeout: float | None = None) -> None:
+        from .cache import CachingNlp
+        from .pipeline import load_resources
+
+        res = resources or load_resources(options)
+        nlp = res.nlp if isinstance(res.nlp, CachingNlp) else CachingNlp(res.nlp, res.extras.get("cache"))
+        self.nlp = nlp
+        self.resources = replace(res, nlp=nlp)
+        self.options = options
+        self.timeout = timeout
+
+    def score_specs(self, specs: Sequence[PairSpec]) -> list[PairResult]:
+        return list(self.iter_specs(specs))
+
+    def iter_specs(self, specs: Sequence[PairSpec]) -> Generator[PairResult, None, None]:
+        """Load and score a chunk, yielding each pair's result as soon as it is done."""
+        return self.iter_inputs([load_input(s, self.options.max_input_bytes) for s in specs])
+
+    def score_inputs(self, items: Sequence[PairInput]) -> list[PairResult]:
+        return list(self.iter_inputs(items))
+
+    def iter_inputs(self, items: Sequence[PairInput]) -> Generator[PairResult, None, None]:
+        """One result per input, in order; a failing pair becomes an error result."""
+        good = [it for it in items if it.error is None]
+        try:
+            self._prepare(good)
+        except Exception:  # noqa: BLE001 - the pairs are still scored one by one below
+            log.warning("batched pre-pass failed; scoring the chunk pair by pair", exc_info=True)
+        try:
+            for it in items:
+                yield self._score_one(it)
+        finally:
+            # Bounded memory: parses and encodings are kept for one chunk (the disk cache keeps the rest).
+            self.nlp.clear()
+            self.resources.encoder.clear_memory()
+
+    def _prepare(self, items: Sequence[PairInput]) -> None:
+        """Parse every paragraph of the chunk in one ``nlp.pipe`` call and encode every sentence in one call."""
+        from .segment import segment
+
+        if not items:
+            return
+        collector = _CollectingNlp(self.nlp.wrapped)
+        docs: list[LoadedText] = []
+        for it in items:
+            assert it.original is not None and it.rewritten is not None
+            docs.extend((it.original, it.rewritten))
+        for d in docs:
+            try:
+                segment(d, collector)  # type: ignore[arg-type]
+            except _Collected:
+                pass
+        self.nlp.prime(collector.texts)
+        sentences: list[str] = []
+        for d in docs:
+            doc, _ = segment(d, self.nlp)  # type: ignore[arg-type]
+            sentences.extend(s.text for s in doc.sentences)
+        if sentences:
+            self.resources.encoder.encode(list(dict.fromkeys(sentences)))
+
+    def _score_one(self, it: PairInput) -> PairResult:
+        from .pipeline import compare_loaded
+
+        if it.error is not None:
+            return error_result(it.id, it.error)
+
+        def work() -> dict[str, Any]:
+            report = compare_loaded(it.original, it.rewritten, options=self.options, resources=self.resources)
+            return report.to_dict()
+
+        try:
+            return ok_result(it.id, call_with_timeout(work, self.timeout))
+        except PairTimeout as exc:
+            log.warning("pair %s: %s", it.id, exc)
+            return error_result(it.id, f"PairTimeout: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one failing pair must not stop the batch
+            log.warning("pair %s failed: %s: %s", it.id, type(exc).__name__, exc, exc_info=log.isEnabledFor(10))
+            return error_result(it.id, f"{type(exc).__name__}: {exc}")
+
+
+def options_from_dict(data: dict[str, Any]) -> Options:
+    """Rebuild ``Options`` from ``Options.to_dict()`` (lists back to tuples)."""
+    fields = dict(data)
+    for k in ("reference_sets", "glossaries", "checks"):
+        if isinstance(fields.get(k), list):
+            fields[k] = tuple(fields[k])
+    return Options(**fields)
+
+
+# ---------------------------------------------------------------------------------------- results file
+
+class ResultsFile:
+    """``results.jsonl``: recovered on open (a torn last line is cut off), then appended line by line."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._fh: Any = None
+
+    def recover(self) -> dict[str, str]:
+        """Ids already finished -> their status; cuts a partial last line left by a crash."""
+        done: dict[str, str] = {}
+        if not self.path.exists():
+            return done
+        good_end = 0
+        with self.path.open("rb") as fh:
+            n = 0
+            for raw in fh:
+                n += 1
+                if not raw.endswith(b"\n"):
+                    log.warning("%s: dropping a partial last line (line %d) left by an interrupted run", self.path, n)
+                    break
+                head = _record_head(raw, full=False)
+                if head is None:
+                    nxt = fh.readline()
+                    if nxt:
+                        raise ConfigError(self.path, "corrupt result line; fix or remove it", line=n)
+                    log.warning("%s: dropping an unreadable last line (line %d)", self.path, n)
+                    break
+                pair_id, status = head
+                if pair_id in done:
+                    log.warning("%s: id %r appears twice; keeping the first", self.path, pair_id)
+                else:
+                    done[pair_id] = status
+                good_end += len(raw)
+        if good_end != self.path.stat().st_size:
+            with self.path.open("r+b") as fh:
+                fh.truncate(good_end)
+                fh.flush()
+                os.fsync(fh.fileno())
+        return done
+
+    def drop_errors(self) -> int:
+        """Rewrite the file without its error records (so those pairs run again); returns how many."""
+        if not self.path.exists():
+            return 0
+        tmp = self.path.with_suffix(".jsonl.tmp")
+        dropped = 0
+        with self.path.open("rb") as src, tmp.open("wb") as dst:
+            for raw in src:
+                head = _record_head(raw, full=False)
+                if head is not None and head[1] == "error":
+                    dropped += 1
+                    continue
+                dst.write(raw)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, self.path)
+        return dropped
+
+    def append(self, line: str) -> None:
+        if self._fh is None:
+            self._fh = self.path.open("ab")
+        self._fh.write(line.encode("utf-8") + b"\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())  # a finished pair survives a crash or power loss
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if not self.path.exists():
+            return
+        with self.path.open("rb") as fh:
+            for raw in fh:
+                if raw.endswith(b"\n"):
+                    yield json.loads(raw)
+
+
+def _record_head(raw: bytes, *, full: bool) -> tuple[str, str] | None:
+    """``(id, status)`` of a result line; cheap for lines we wrote, full JSON parse otherwise."""
+    if not full:
+        m = _HEAD_RE.match(raw.decode("utf-8", "replace"))
+        if m and raw.rstrip().endswith(b"}"):
+            return json.loads(m.group(1)), m.group(2)
+    try:
+        rec = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(rec, dict) or "id" not in rec or rec.get("status") not in ("ok", "error"):
+        return None
+    return str(rec["id"]), str(rec["status"])
+
+
+# -------------------------------------------------------------------------------------------- driver
+
+class ProgressSink(Protocol):
+    """What the driver reports progress to (``evaluator.progress`` draws it)."""
+
+    def start(self, total: int, already_done: int) -> None: ...
+
+    def advance(self, ok: bool) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+@dataclass
+class BatchResult:
+    """What a batch run did: counts over all results, and whether it was stopped early."""
+
+    out_dir: Path
+    total: int
+    ok: int
+    failed: int
+    resumed: int  # pairs found finished from an earlier run
+    scored: int  # pairs finished in this run
+    stopped: bool
+    seconds: float
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.ok - self.failed
+
+
+def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: str | os.PathLike[str],
+              options: Options | None = None, *, engine: str = "local", address: str | None = None,
+              workers: int = 1, html: bool = False, timeout_per_pair: float | None = None,
+              chunk_size: int = DEFAULT_CHUNK, retry_failed: bool = False,
+              stop: threading.Event | None = None, progress: ProgressSink | None = None) -> BatchResult:
+    """Score every pair of ``manifest`` not yet in ``out_dir/results.jsonl``; rebuild the summary.
+
+    ``stop`` (set by a signal handler) ends the run cleanly after the pairs in flight; rerunning
+    the same call continues where it stopped.  Raises ``ConfigError`` for a malformed manifest or an
+    output folder written with different settings, before any work.
+    """
+    from .engines import get_engine
+
+    options = options or Options()
+    t0 = time.perf_counter()
+    specs = list(manifest) if isinstance(manifest, Sequence) and not isinstance(manifest, str) \
+        else read_manifest(os.fspath(manifest))  # type: ignore[arg-type]
+    if chunk_size < 1 or workers < 1:
+        raise ConfigError(None, "--workers and the chunk size must be at least 1")
+    run_engine = get_engine(engine)  # an unknown engine fails before any work
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _check_settings(out, options, manifest)
+    results = ResultsFile(out / RESULTS)
+    done = results.recover()
+    if retry_failed:
+        n = results.drop_errors()
+        done = {k: v for k, v in done.items() if v != "error"}
+        log.info("retrying %d failed pairs", n)
+    resumed = sum(1 for s in specs if s.id in done)
+    pending = [s for s in specs if s.id not in done]
+    if resumed:
+        log.info("resuming: %d of %d pairs already done", resumed, len(specs))
+    stop = stop or threading.Event()
+    if progress is not None:
+        progress.start(len(specs), resumed)
+    scored = 0
+    stream = run_engine(pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size,
+                        address=address, stop=stop)
+    try:
+        for res in stream:
+            if res.id in done:
+                log.warning("engine returned %r twice; keeping the first", res.id)
+                continue
+            results.append(res.line)
+            done[res.id] = res.status
+            scored += 1
+            if progress is not None:
+                progress.advance(res.status == "ok")
+            if stop.is_set():
+                break
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+        results.close()
+        if progress is not None:
+            progress.finish()
+    stopped = stop.is_set() and len(done) < len(specs)
+    summary, rows = summarise(results, specs, out if html else None)
+    summary["settings"] = {"engine": engine, "workers": workers, "chunk_size": chunk_size,
+                           "timeout_per_pair": timeout_per_pair, "options": options.to_dict()}
+    atomic_write_json(out / SUMMARY, summary)
+    if html:
+        from .render.batch_index import write_index
+
+        write_index(out / INDEX, summary, rows)
+    ok = summary["pairs"]["ok"]
+    failed = summary["pairs"]["failed"]
+    return BatchResult(out, len(specs), ok, failed, resumed, scored, stopped,
+                       time.perf_counter() - t0, summary)
+
+
+def _check_settings(out: Path, options: Options, manifest: Any) -> None:
+    """Refuse to mix results made with other settings into one results.jsonl."""
+    wanted = {k: v for k, v in options.to_dict().items() if k not in _NEUTRAL_OPTIONS}
+    path = out / SETTINGS
+    if path.exists():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8")).get("options", {})
+        except (OSError, ValueError):
+            old = None
+        if old is not None and old != json.loads(json.dumps(wanted)):
+            changed = sorted(k for k in set(old) | set(wanted) if old.get(k) != wanted.get(k))
+            raise ConfigError(out, f"holds results made with other settings ({', '.join(changed)}); "
+                                   "use a fresh --out folder")
+        if old is not None:
+            return
+    atomic_write_json(path, {"options": wanted,
+                             "manifest": str(manifest) if isinstance(manifest, (str, os.PathLike)) else None})
+
+
+# ------------------------------------------------------------------------------------------- summary
+
+def _get(d: Any, path: Sequence[str]) -> Any:
+    for k in path:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def pair_row(rec: dict[str, Any]) -> dict[str, Any]:
+    """The overview row of one result: status, finding counts by severity, document metrics."""
+    row: dict[str, Any] = {"id": rec["id"], "status": rec["status"]}
+    if rec["status"] != "ok":
+        row["error"] = rec.get("error", "")
+        return row
+    rep = rec["report"]
+    counts = _get(rep, ("summary", "findings_by_severity")) or {}
+    for sev in SEVERITIES:
+        row[sev] = int(counts.get(sev, 0))
+    for name, path in METRICS.items():
+        v = _get(rep, path)
+        row[name] = float(v) if isinstance(v, (int, float)) and math.isfinite(v) else None
+    row["sentences_original"] = len(_get(rep, ("original", "sentences")) or [])
+    row["sentences_rewritten"] = len(_get(rep, ("rewritten", "sentences")) or [])
+    return row
+
+
+def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | None = None
+              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Aggregates over every result line (one pass); with ``html_dir``, writes missing pair pages."""
+    write_html = _html_writer() if html_dir is not None else None
+    order = {s.id: i for i, s in enumerate(specs)}
+    rows: list[dict[str, Any]] = []
+    by_check: dict[str, Counter[str]] = {}
+    by_code: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    pairs_with: Counter[str] = Counter()
+    errors: list[dict[str, str]] = []
+    for rec in results:
+        row = pair_row(rec)
+        if rec["status"] == "ok":
+            for f in rec["report"].get("findings", []):
+                by_check.setdefault(f["check"], Counter())[f["severity"]] += 1
+                by_code[f["code"]] += 1
+                by_severity[f["severity"]] += 1
+            for sev in SEVERITIES:
+                if row[sev]:
+                    pairs_with[sev] += 1
+            if write_html is not None and html_dir is not None:
+                page = html_dir / PAIRS_DIR / f"{safe_id(rec['id'])}.html"
+                if not page.exists():
+                    try:
+                        write_html(rec["report"], page)
+                    except Exception:  # noqa: BLE001 - one page must not cost the whole index
+                        log.exception("could not render the HTML page of pair %r", rec["id"])
+                if page.exists():
+                    row["html"] = f"{PAIRS_DIR}/{page.name}"
+        else:
+            errors.append({"id": rec["id"], "error": rec.get("error", "")})
+        rows.append(row)
+    rows.sort(key=lambda r: (order.get(r["id"], len(order)), r["id"]))
+    ok_rows = [r for r in rows if r["status"] == "ok"]
+    metrics: dict[str, Any] = {}
+    for name in METRICS:
+        vals = [r[name] for r in ok_rows if r.get(name) is not None]
+        if vals:
+            metrics[name] = {"n": len(vals), "mean": round(statistics.fmean(vals), 6),
+                             "median": round(statistics.median(vals), 6),
+                             "min": round(min(vals), 6), "max": round(max(vals), 6)}
+    worst_sev = sorted((r for r in ok_rows if r["critical"] or r["major"]),
+                       key=lambda r: (-r["critical"], -r["major"], r.get("chrf") or 0.0))[:WORST_N]
+    worst_chrf = sorted((r for r in ok_rows if r.get("chrf") is not None), key=lambda r: r["chrf"])[:WORST_N]
+    known = set(order)
+    n_ok = sum(1 for r in ok_rows if r["id"] in known)
+    n_failed = sum(1 for e in errors if e["id"] in known)
+    summary: dict[str, Any] = {
+        "pairs": {"total": len(specs), "ok": n_ok, "failed": n_failed, "missing": len(specs) - n_ok - n_failed,
+                  "not_in_manifest": sum(1 for r in rows if r["id"] not in known)},
+        "metrics": metrics,
+        "findings": {
+            "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+            "pairs_with": {s: pairs_with.get(s, 0) for s in SEVERITIES},
+            "by_check": {c: {s: n.get(s, 0) for s in SEVERITIES} for c, n in sorted(by_check.items())},
+            "by_code": dict(by_code.most_common()),
+        },
+        "worst": {
+            "by_severity": [{k: r[k] for k in ("id", "critical", "major", "chrf")} for r in worst_sev],
+            "by_chrf": [{k: r[k] for k in ("id", "chrf", "critical", "major")} for r in worst_chrf],
+        },
+        "errors": errors[:100],
+    }
+    return summary, rows
+
+
+def _html_writer() -> Callable[[dict[str, Any], Path], None] | None:
+    try:
+        from .render.html import write_html
+    except ImportError:
+        log.warning("evaluator.render.html is unavailable: no per-pair HTML pages")
+        return None
+
+    def write(report: dict[str, Any], path: Path) -> None:
+        # No matplotlib charts per pair: they cost more than the rest of the page in a large batch.
+        write_html(report, path, charts=False)
+
+    return write
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """A few lines for the console (the cli prints them)."""
+    p = summary["pairs"]
+    lines = [f"pairs: {p['ok']} ok, {p['failed']} failed, {p['missing']} not scored (of {p['total']})"]
+    m = summary["metrics"]
+    parts = [f"{name} mean {m[name]['mean']:.3g} median {m[name]['median']:.3g}"
+             for name in ("chrf", "bleu", "bertscore_f1") if name in m]
+    if parts:
+        lines.append("  " + "; ".join(parts))
+    f = summary["findings"]["by_severity"]
+    lines.append("  findings: " + ", ".join(f"{f[s]} {s}" for s in SEVERITIES))
+    return "\n".join(lines)
+
+
+__all__ = ["run_batch", "BatchResult", "ChunkScorer", "PairResult", "PairInput", "ResultsFile", "summarise",
+           "call_with_timeout", "PairTimeout", "options_from_dict", "dumps_json"]

@@ -1,0 +1,251 @@
+"""An on-disk cache of sentence encodings and spaCy parses, shared safely between runs.
+
+Scoring a new model output against the same originals then neither re-encodes nor re-parses them.
+One SQLite file (``DIR/cache.sqlite3``) in WAL mode holds two tables of blobs:
+
+* ``encodings``: ``Encoding.to_bytes()`` keyed by ``Encoder.cache_key(text)`` (text hash + model
+  name, weights revision, layer, max length, window overlap), so another model or layer misses;
+* ``parses``: ``Doc.to_bytes()`` per paragraph text keyed by ``parse_key`` (text hash + spaCy
+  model name and version + spaCy version + pipe names + a hash of ``segment.py``, whose sentence
+  guard runs inside the pipeline).
+
+Two runs may share a cache: every write is one short ``INSERT OR IGNORE`` transaction, readers never
+block writers (WAL) and a busy database is waited for (``busy_timeout``) instead of failing.
+``CachingNlp`` wraps a spaCy pipeline so that ``segment()`` uses the cache with no change to it.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "cache.sqlite3"
+TABLES = ("encodings", "parses")
+BUSY_TIMEOUT_MS = 60_000
+_CHUNK = 500  # keys per SELECT ... IN (...): below SQLite's bound-parameter limit
+
+
+@dataclass
+class CacheStats:
+    """Hits, misses and writes per table since the cache was opened."""
+
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+
+
+class Cache:
+    """A key -> blob store in one SQLite file; thread-safe, safe across processes."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = self.directory / DB_NAME
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._conn = self._connect()
+        self.stats = {t: CacheStats() for t in TABLES}
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we open transactions ourselves and keep them short.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough for a cache
+        for table in TABLES:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        return conn
+
+    def _connection(self) -> sqlite3.Connection:
+        # A connection must not cross fork(): a forked worker opens its own.
+        if os.getpid() != self._pid:
+            self._pid = os.getpid()
+            self._conn = self._connect()
+        return self._conn
+
+    def get_many(self, keys: Sequence[str], table: str = "encodings") -> dict[str, bytes]:
+        """The blobs found for ``keys`` (missing keys are absent from the result)."""
+        _check_table(table)
+        unique = list(dict.fromkeys(keys))
+        found: dict[str, bytes] = {}
+        with self._lock:
+            conn = self._connection()
+            for i in range(0, len(unique), _CHUNK):
+                part = unique[i:i + _CHUNK]
+                marks = ",".join("?" * len(part))
+                rows = conn.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", part).fetchall()
+                found.update((k, bytes(v)) for k, v in rows)
+        st = self.stats[table]
+        st.hits += len(found)
+        st.misses += len(unique) - len(found)
+        return found
+
+    def put_many(self, items: dict[str, bytes], table: str = "encodings") -> None:
+        """Store blobs; a key already present (written by us or another run) is left as it is."""
+        _check_table(table)
+        if not items:
+            return
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(f"INSERT OR IGNORE INTO {table} (key, value) VALUES (?, ?)",
+                                 [(k, sqlite3.Binary(v)) for k, v in items.items()])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        self.stats[table].writes += len(items)
+
+    def count(self, table: str = "encodings") -> int:
+        """Number of entries in a table."""
+        _check_table(table)
+        with self._lock:
+            return int(self._connection().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Shipped to another process (Ray, multiprocessing) as its folder; reopened there.
+        return {"directory": str(self.directory)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["directory"])  # type: ignore[misc]
+
+
+def _check_table(table: str) -> None:
+    if table not in TABLES:
+        raise ValueError(f"unknown cache table {table!r}")
+
+
+_OPEN: dict[tuple[str, int], Cache] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_cache(directory: str | os.PathLike[str]) -> Cache:
+    """The cache in ``directory`` (created if needed), one connection per folder and process."""
+    key = (str(Path(directory).resolve()), os.getpid())
+    with _OPEN_LOCK:
+        cache = _OPEN.get(key)
+        if cache is None:
+            cache = _OPEN[key] = Cache(directory)
+            log.info("opened cache %s", cache.path)
+        return cache
+
+
+# ------------------------------------------------------------------------------------------ parses
+
+@lru_cache(maxsize=1)
+def _segment_source_hash() -> str:
+    # The sentence guard lives in segment.py and runs inside the pipeline: an edit there changes parses.
+    src = Path(__file__).with_name("segment.py").read_bytes()
+    return hashlib.sha256(src).hexdigest()[:12]
+
+
+def nlp_signature(nlp: Any) -> str:
+    """Everything that changes a parse: model name and version, spaCy version, pipes, guard code."""
+    import spacy
+
+    meta = getattr(nlp, "meta", {}) or {}
+    pipes = ",".join(getattr(nlp, "pipe_names", ()))
+    return (f"{meta.get('lang', '?')}_{meta.get('name', '?')}-{meta.get('version', '?')}|spacy{spacy.__version__}"
+            f"|{pipes}|seg{_segment_source_hash()}")
+
+
+def parse_key(signature: str, text: str) -> str:
+    """Cache key of one text's parse under a pipeline signature."""
+    return f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}|{signature}"
+
+
+def cached_pipe(nlp: Any, texts: Sequence[str], cache: Cache | None, *, batch_size: int = 64) -> list[Any]:
+    """``list(nlp.pipe(texts))``, with parses read from and written to ``cache`` (None: no cache)."""
+    if cache is None:
+        return list(nlp.pipe(texts, batch_size=batch_size))
+    from spacy.tokens import Doc
+
+    sig = nlp_signature(nlp)
+    keys = [parse_key(sig, t) for t in texts]
+    found = cache.get_many(keys, table="parses")
+    out: list[Any] = [None] * len(texts)
+    todo: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        blob = found.get(k)
+        if blob is not None:
+            out[i] = Doc(nlp.vocab).from_bytes(blob)
+        else:
+            todo.setdefault(texts[i], []).append(i)
+    if todo:
+        fresh = list(nlp.pipe(list(todo), batch_size=batch_size))
+        new: dict[str, bytes] = {}
+        for (text, idx), doc in zip(todo.items(), fresh, strict=True):
+            for i in idx:
+                out[i] = doc
+            new[parse_key(sig, text)] = doc.to_bytes()
+        cache.put_many(new, table="parses")
+    return out
+
+
+class CachingNlp:
+    """A spaCy pipeline whose ``pipe`` serves primed and cached parses; every other attribute passes through.
+
+    ``prime(texts)`` parses many texts in one ``nlp.pipe`` call (a chunk of pairs at once) and keeps
+    them in memory until the next ``prime``; ``segment()`` then finds each paragraph already parsed.
+    """
+
+    def __init__(self, nlp: Any, cache: Cache | None = None) -> None:
+        self._nlp = nlp
+        self._cache = cache
+        self._memory: dict[str, Any] = {}
+        self.parsed = 0  # texts that went through the real pipeline
+
+    @property
+    def wrapped(self) -> Any:
+        return self._nlp
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._nlp, name)
+
+    def __call__(self, text: str) -> Any:
+        return self.pipe([text])[0]
+
+    def prime(self, texts: Iterable[str]) -> None:
+        """Parse ``texts`` now (one batched call) and hold them for the following ``pipe`` calls."""
+        unique = list(dict.fromkeys(texts))
+        self._memory = dict(zip(unique, self._parse(unique), strict=True))
+
+    def clear(self) -> None:
+        self._memory = {}
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64, **kwargs: Any) -> list[Any]:
+        texts = list(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memory))
+        parsed = dict(zip(missing, self._parse(missing, batch_size), strict=True)) if missing else {}
+        return [self._memory[t] if t in self._memory else parsed[t] for t in texts]
+
+    def _parse(self, texts: list[str], batch_size: int = 64) -> list[Any]:
+        if not texts:
+            return []
+        before = self._cache.stats["parses"].hits if self._cache is not None else 0
+        docs = cached_pipe(self._nlp, texts, self._cache, batch_size=batch_size)
+        hits = (self._cache.stats["parses"].hits - before) if self._cache is not None else 0
+        self.parsed += len(texts) - hits
+        return docs
+
+
+def iter_keys(cache: Cache, table: str = "encodings") -> Iterator[str]:
+    """Every key in a table (for inspection and tests)."""
+    _check_table(table)
+    rows = cache._connection().execute(f"SELECT key FROM {table}").fetchall()
+    yield from (r[0] for r in rows)

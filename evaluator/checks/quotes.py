@@ -1,0 +1,281 @@
+"""Direct quotations must survive verbatim, attributed to the same speaker.
+
+Quotations are found in each document's text (“ ” " ‘ ’ ' « » „ “), compared word by word after
+normalising quote characters, case, whitespace and punctuation, and matched per aligned pair, with
+the neighbouring pairs allowed (a quotation can straddle a sentence split).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..types import Document, Finding, Severity, Span
+from ._lex_util import neighbour_indices
+from .base import CheckContext, register
+
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+_SPEECH = {"say", "tell", "add", "ask", "write", "state", "declare", "explain", "insist", "note", "acknowledge",
+           "remark", "reply", "respond", "warn", "argue", "claim", "announce", "comment", "conclude", "stress",
+           "emphasize", "emphasise", "continue", "recall", "tweet", "describe", "call"}
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "secretary", "minister",
+               "sir", "lady", "lord", "gen", "general", "senator", "sen", "rep", "gov", "governor", "mayor",
+               "chancellor", "premier", "judge", "justice", "rev", "st", "saint", "prime", "vice", "state",
+               "foreign", "the", "former", "chief", "adviser", "advisor", "national", "security", "spokesman",
+               "spokeswoman", "spokesperson"}
+_MIN_WORDS_MAJOR = 3  # shorter quotations (scare quotes) that vanish are a minor note
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation's content (without the marks) as a span of its document, and its words."""
+
+    start: int
+    end: int
+    text: str
+    words: tuple[str, ...]
+    raw_words: tuple[str, ...]
+    sentence: int
+
+
+def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    raw = tuple(m.group(0).replace("’", "'") for m in _WORD.finditer(text))
+    return tuple(w.lower() for w in raw), raw
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, lower-cased: what survives any change of spacing or punctuation."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _sentence_at(doc: Document, pos: int) -> int:
+    for s in doc.sentences:
+        if s.start <= pos < s.end:
+            return s.index
+    # between sentences: the next one
+    for s in doc.sentences:
+        if pos < s.start:
+            return s.index
+    return doc.sentences[-1].index if doc.sentences else 0
+
+
+def find_quotes(doc: Document) -> list[Quote]:
+    """Every quotation in ``doc`` (content spans, quote marks excluded)."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
+
+    def add(a: int, b: int) -> None:
+        if b > a and not any(taken[a:b]):
+            spans.append((a, b))
+            for k in range(a - 1 if a else 0, min(len(text), b + 1)):
+                taken[k] = 1
+
+    for pat in (r"„([^„“”\n]{1,3000})[“”]", r"«\s?([^«»]{1,3000}?)\s?»", r"“([^“”]{1,3000})”"):
+        for m in re.finditer(pat, text):
+            add(m.start(1), m.end(1))
+    for a, b in _straight_pairs(text):
+        add(a, b)
+    # Single quotes: an opener not after a letter, a closer not before one (so "Korea’s" is no quote).
+    for m in re.finditer(r"(?<![\w])[‘']((?:[^‘’'\n]|['’](?=\w))+?)[’'](?!\w)", text):
+        content = m.group(1)
+        if len(_WORD.findall(content)) >= 2 or m.group(0)[0] == "‘":
+            add(m.start(1), m.end(1))
+    out = []
+    for a, b in sorted(spans):
+        while b > a and text[b - 1] in " \t\n":
+            b -= 1
+        while a < b and text[a] in " \t\n":
+            a += 1
+        words, raw = _words(text[a:b])
+        if words:
+            out.append(Quote(a, b, text[a:b], words, raw, _sentence_at(doc, a)))
+    return out
+
+
+def _straight_pairs(text: str) -> list[tuple[int, int]]:
+    """Content spans between straight double quotes, each mark read as opening or closing from its
+    neighbours, so a quotation whose opening mark lies outside the text does not shift the pairing."""
+    out = []
+    open_at = -1
+    for m in re.finditer('"', text):
+        k = m.start()
+        prev = text[k - 1] if k else " "
+        nxt = text[k + 1] if k + 1 < len(text) else " "
+        if open_at < 0:
+            if prev.isspace() or prev in "([{—–-/" or k == 0:
+                open_at = k + 1  # a mark after a letter with no quotation open closes one we cannot see
+        elif not nxt.isalnum() or not prev.isspace():
+            if "\n" not in text[open_at:k]:
+                out.append((open_at, k))
+            open_at = -1
+        else:
+            open_at = k + 1  # two openers in a row: the first was a stray mark
+    return out
+
+
+def _contiguous(small: Sequence[str], big: Sequence[str]) -> int:
+    """Start of ``small`` as a contiguous run inside ``big``, or -1."""
+    n = len(small)
+    for k in range(len(big) - n + 1):
+        if tuple(big[k:k + n]) == tuple(small):
+            return k
+    return -1
+
+
+def _similarity(a: Quote, b: Quote) -> float:
+    sm = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    matched = sum(blk.size for blk in sm.get_matching_blocks())
+    return matched / max(1, min(len(a.words), len(b.words))) * (
+        0.5 + 0.5 * min(len(a.words), len(b.words)) / max(len(a.words), len(b.words)))
+
+
+def _ops(a: Quote, b: Quote) -> list[dict[str, Any]]:
+    sm = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    return [{"op": tag, "original": " ".join(a.raw_words[i1:i2]), "rewritten": " ".join(b.raw_words[j1:j2])}
+            for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal"]
+
+
+def _tokens_in(ctx: CheckContext, side: str, start: int, end: int) -> list[Any]:
+    """Parsed tokens whose characters fall in [start, end) of the side's document."""
+    doc = ctx.doc(side)
+    out = []
+    for s in doc.sentences:
+        if s.end <= start or s.start >= end:
+            continue
+        sent = ctx.parses[side][s.index]
+        for t in sent:
+            pos = s.start + t.idx - sent.start_char
+            if start <= pos < end:
+                out.append(t)
+    return out
+
+
+def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]]:
+    """Proper-name words of the speaker a quotation is attributed to, and their tokens."""
+    doc = ctx.doc(side)
+    first = _sentence_at(doc, q.start)
+    last = _sentence_at(doc, max(q.start, q.end - 1))
+    lo = doc.sentences[first].start
+    hi = doc.sentences[min(last + 1, len(doc.sentences) - 1)].end if last + 1 < len(doc.sentences) and \
+        doc.sentences[last].end <= q.end + 3 else doc.sentences[last].end
+    toks = _tokens_in(ctx, side, lo, hi)
+    inside = {t.i for t in _tokens_in(ctx, side, q.start, q.end)}
+    for t in toks:
+        if t.i in inside:
+            continue
+        who: list[Any] = []
+        if t.lemma_.lower() in _SPEECH and t.pos_ == "VERB":
+            who = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in inside]
+        elif t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            who = [c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"]
+        if not who:
+            continue
+        names = [w for w in who[0].subtree if w.pos_ == "PROPN" and w.i not in inside]
+        words = {_squash(w.text) for w in names} - _HONORIFICS - {""}
+        if words:
+            return words, names
+        return set(), [who[0]]
+    return set(), []
+
+
+@register
+class QuotesCheck:
+    """Words inside quotation marks must survive verbatim, with the same speaker."""
+
+    name = "quotes"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        oq, rq = find_quotes(ctx.original), find_quotes(ctx.rewritten)
+        if not oq:
+            return
+        r_all = {q.words for q in rq}
+        used: set[int] = set()
+        for ai, pair in ctx.matched():
+            mine = [q for q in oq if q.sentence in pair.original]
+            if not mine:
+                continue
+            near = set(neighbour_indices(ctx, ai, "rewritten"))
+            cands = [(k, q) for k, q in enumerate(rq) if q.sentence in near]
+            scored = sorted(((_similarity(a, b), i, k) for i, a in enumerate(mine) for k, b in cands
+                             if a.words == b.words or _similarity(a, b) >= 0.5), reverse=True)
+            done: set[int] = set()
+            for _s, i, k in scored:
+                if i in done or k in used:
+                    continue
+                done.add(i)
+                used.add(k)
+                yield from self._compare(ctx, ai, mine[i], rq[k])
+            # Still unmatched: a reworded quotation in the pair itself ("has a critical role to play" ->
+            # "plays a crucial role") when it shares words with exactly one free quotation there.
+            own = set(pair.rewritten)
+            for i, a in enumerate(mine):
+                if i in done:
+                    continue
+                free = [k for k, q in cands if k not in used and q.sentence in own and _similarity(a, q) >= 0.25]
+                if len(free) == 1:
+                    done.add(i)
+                    used.add(free[0])
+                    yield from self._compare(ctx, ai, a, rq[free[0]])
+            for i, a in enumerate(mine):
+                if i not in done and a.words not in r_all:
+                    yield self._missing(ctx, ai, a, pair.rewritten)
+
+    def _span(self, ctx: CheckContext, side: str, q: Quote) -> Span:
+        return Span.of(ctx.doc(side).text, q.start, q.end)
+
+    def _compare(self, ctx: CheckContext, ai: int, a: Quote, b: Quote) -> Iterator[Finding]:
+        o, r = self._span(ctx, "original", a), self._span(ctx, "rewritten", b)
+        if a.words != b.words and _squash(a.text) != _squash(b.text):  # "didn't" = "did n't"
+            base = {"original_quote": a.text, "rewritten_quote": b.text, "ops": _ops(a, b)}
+            k = _contiguous(b.words, a.words)
+            if k >= 0:
+                dropped = [w for w in (" ".join(a.raw_words[:k]), " ".join(a.raw_words[k + len(b.words):])) if w]
+                yield Finding(check=self.name, code="quote-truncated", severity=Severity.MAJOR,
+                              message=f"Quotation truncated: “{a.text}” → “{b.text}” (dropped: "
+                                      + "; ".join(f"“{w}”" for w in dropped) + ")",
+                              original=o, rewritten=r, alignment=ai, data={**base, "dropped": dropped})
+            elif _contiguous(a.words, b.words) >= 0:
+                k = _contiguous(a.words, b.words)
+                added = [w for w in (" ".join(b.raw_words[:k]), " ".join(b.raw_words[k + len(a.words):])) if w]
+                yield Finding(check=self.name, code="quote-extended", severity=Severity.MAJOR,
+                              message=f"Quotation extended: “{a.text}” → “{b.text}” (added: "
+                                      + "; ".join(f"“{w}”" for w in added) + ")",
+                              original=o, rewritten=r, alignment=ai, data={**base, "added": added})
+            else:
+                yield Finding(check=self.name, code="quote-altered", severity=Severity.MAJOR,
+                              message=f"Quotation altered: “{a.text}” → “{b.text}”",
+                              original=o, rewritten=r, alignment=ai, data=base)
+        sa, ta = speaker(ctx, "original", a)
+        sb, tb = speaker(ctx, "rewritten", b)
+        if sa and sb and not (sa & sb):
+            so = self._token_span(ctx, "original", ta) or o
+            sr = self._token_span(ctx, "rewritten", tb) or r
+            yield Finding(check=self.name, code="quote-speaker-changed", severity=Severity.MAJOR,
+                          message=f"Quotation attributed to another speaker: “{so.text}” → “{sr.text}”",
+                          original=so, rewritten=sr, alignment=ai,
+                          data={"original_speaker": so.text, "rewritten_speaker": sr.text, "quote": a.text})
+
+    def _token_span(self, ctx: CheckContext, side: str, toks: list[Any]) -> Span | None:
+        if not toks:
+            return None
+        doc = ctx.doc(side)
+        for s in doc.sentences:
+            sent = ctx.parses[side][s.index]
+            if sent.doc is toks[0].doc and sent.start <= toks[0].i < sent.end:
+                first, last = min(toks, key=lambda t: t.i), max(toks, key=lambda t: t.i)
+                return ctx.token_span(side, s.index, first, last)
+        return None
+
+    def _missing(self, ctx: CheckContext, ai: int, a: Quote, r_idx: Sequence[int]) -> Finding:
+        r_text = ctx.rewritten.sentence_text(r_idx)
+        r_words, _ = _words(r_text)
+        unquoted = _contiguous(a.words, r_words) >= 0
+        how = "appears without quotation marks" if unquoted else "is paraphrased or missing"
+        sev = Severity.MAJOR if len(a.words) >= _MIN_WORDS_MAJOR else Severity.MINOR
+        return Finding(check=self.name, code="quote-missing", severity=sev,
+                       message=f"Quotation “{a.text}” {how} in the rewrite",
+                       original=self._span(ctx, "original", a), rewritten=ctx.sentence_span("rewritten", r_idx),
+                       alignment=ai, data={"original_quote": a.text, "unquoted": unquoted})

@@ -1,0 +1,209 @@
+"""Tense, aspect and modality of the same predicate across aligned sentences; statements turned into questions.
+
+Each clause's verb group (main verb with its auxiliaries) is read from the parse: tense of the finite
+element (past / present / future), perfect and progressive aspect, and modal category (necessity /
+possibility).  Groups are compared only for a predicate (lemma) that occurs once on each side, so
+restructured sentences are left alone; reported speech ("said he will" → "said he would") is the
+sequence of tenses, not a change.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..types import Finding, Severity
+from ._lex_util import Located, side_tokens, span_of
+from .base import CheckContext, register
+
+_MODAL_CLASS = {"must": "necessity", "should": "necessity", "ought": "necessity", "shall": "",
+                "will": "", "would": "", "may": "possibility", "might": "possibility", "can": "possibility",
+                "could": "possibility", "need": "necessity"}
+_SPEECH = {"say", "tell", "report", "announce", "state", "claim", "add", "write", "explain", "note", "insist",
+           "believe", "think", "expect", "warn", "argue", "suggest", "predict", "declare", "promise"}
+_INVERTIBLE = {"do", "does", "did", "is", "are", "was", "were", "am", "have", "has", "had", "will", "would",
+               "can", "could", "shall", "should", "may", "might", "must"}
+_NO_INVERSION_BEFORE = {"so", "neither", "nor", "only", "not", "never", "rarely", "seldom", "hardly", "had",
+                        "should", "were"}
+
+
+@dataclass
+class VerbGroup:
+    """A clause's verb with its auxiliaries and the tense, aspect and modality they express."""
+
+    head: Located
+    first: Located
+    lemma: str
+    tense: str  # past | present | future | conditional | ""
+    perfect: bool
+    progressive: bool
+    modal: str  # the modal word or ""
+    reported: bool  # complement of a speech verb
+
+    @property
+    def aspect(self) -> str:
+        parts = [a for a, on in (("perfect", self.perfect), ("progressive", self.progressive)) if on]
+        return " ".join(parts) or "simple"
+
+    @property
+    def modality(self) -> str:
+        return _MODAL_CLASS.get(self.modal, "")
+
+
+def _chain(v: Any) -> list[Any]:
+    """Auxiliaries (and copula) of ``v`` in sentence order, then ``v`` itself."""
+    aux = [c for c in v.children if c.dep_ in ("aux", "auxpass", "cop") and c.i < v.i]
+    return sorted(aux, key=lambda t: t.i) + [v]
+
+
+def verb_groups(toks: list[Located]) -> list[VerbGroup]:
+    """The finite verb groups of one side of a pair."""
+    where = {(s, t.i): (s, t) for s, t in toks}
+    out: list[VerbGroup] = []
+    for s, v in toks:
+        if v.dep_ in ("aux", "auxpass", "cop"):
+            continue
+        if not (v.pos_ in ("VERB", "AUX") or any(c.dep_ == "cop" for c in v.children)):
+            continue
+        chain = _chain(v)
+        if any(t.lower_ == "to" or t.tag_ == "TO" for t in chain):
+            continue
+        fin = chain[0]
+        words = [t.lower_ for t in chain]
+        modal = next((t.lower_ for t in chain if t.tag_ == "MD"), "")
+        if fin.tag_ == "MD":
+            tense = {"will": "future", "shall": "future", "'ll": "future", "would": "conditional",
+                     "'d": "conditional"}.get(fin.lower_, "")
+        elif fin.tag_ == "VBD":
+            tense = "past"
+        elif fin.tag_ in ("VBZ", "VBP"):
+            tense = "present"
+        elif fin.tag_ == "VB" and fin is v and any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+            tense = "present"
+        else:
+            continue  # participle, gerund, infinitive or imperative: not a finite clause
+        lemmas = [t.lemma_.lower() for t in chain]
+        perfect = any(lem == "have" and t is not v for lem, t in zip(lemmas, chain, strict=False)) and (
+            v.tag_ == "VBN" or any(t.lower_ == "been" for t in chain))
+        progressive = (v.tag_ == "VBG" and any(lem == "be" and t is not v for lem, t in zip(lemmas, chain, strict=False))) or (
+            "being" in words[:-1])
+        lemma = v.lemma_.lower()
+        if v.pos_ not in ("VERB", "AUX"):  # "is happy": compare on the predicate word
+            lemma = f"be {lemma}"
+        head = v.head
+        reported = v.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in _SPEECH
+        out.append(VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), lemma, tense,
+                             perfect, progressive, modal, reported))
+    return out
+
+
+def _is_question(toks: list[Located]) -> Located | None:
+    """The inverted auxiliary or the final question mark if the side reads as a question."""
+    words = [(s, t) for s, t in toks if not t.is_space]
+    if not words:
+        return None
+    last = next(((s, t) for s, t in reversed(words) if t.text not in ('"', "”", "’", "'", ")", "»")), None)
+    if last is not None and last[1].text == "?":
+        return last
+    for k, (s, t) in enumerate(words):
+        if t.lower_ not in _INVERTIBLE or t.pos_ != "AUX":
+            continue
+        prev = words[k - 1][1] if k else None
+        if prev is not None and prev.text not in (",", "“", '"', "—", "-", ":"):
+            continue  # only at the start of the sentence or after an introductory phrase
+        if prev is not None and any(w[1].lower_ in _NO_INVERSION_BEFORE for w in words[max(0, k - 3): k]):
+            continue
+        head = t.head if t.dep_ in ("aux", "auxpass") else t
+        subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if subj and subj[0].i > t.i and head.i >= t.i and head.dep_ == "ROOT":
+            return (s, t)
+    return None
+
+
+def _describe(g: VerbGroup) -> str:
+    bits = [g.tense or "non-finite", g.aspect]
+    if g.modal:
+        bits.append(f"modal “{g.modal}”")
+    return ", ".join(bits)
+
+
+@register
+class TenseCheck:
+    """Tense, aspect, modality and sentence type (statement/question) of aligned predicates."""
+
+    name = "tense"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        for ai, pair in ctx.matched():
+            yield from self._pair(ctx, ai, pair.original, pair.rewritten)
+
+    def _pair(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
+        o_toks = side_tokens(ctx, "original", o_idx)
+        r_toks = side_tokens(ctx, "rewritten", r_idx)
+        rq = _is_question(r_toks)
+        if rq is not None and _is_question(o_toks) is None:
+            o_span = ctx.sentence_span("original", o_idx)
+            yield Finding(check=self.name, code="statement-to-question", severity=Severity.MAJOR,
+                          message=f"Statement turned into a question: “{rq[1].text}” in "
+                                  f"“{ctx.sentence_span('rewritten', r_idx).text}”",  # type: ignore[union-attr]
+                          original=o_span, rewritten=span_of(ctx, "rewritten", rq), alignment=ai,
+                          data={"marker": rq[1].text})
+            return  # a question also inverts the verb group; one finding says it
+        og, rg = verb_groups(o_toks), verb_groups(r_toks)
+        # Wording kept but tense changed is a clear change; in a reworded sentence a tense shift is
+        # usually a translator's choice, so it is only a minor note.
+        severity = Severity.MAJOR if _overlap(o_toks, r_toks) >= _CLOSE else Severity.MINOR
+        for a, b in _paired(og, rg):
+            yield from self._compare(ctx, ai, a, b, severity)
+
+    def _compare(self, ctx: CheckContext, ai: int, a: VerbGroup, b: VerbGroup,
+                 severity: Severity) -> Iterator[Finding]:
+        code = None
+        if a.modality != b.modality and (a.modality or b.modality):
+            code, what = "modality-changed", "Modality changed"
+        elif (a.perfect, a.progressive) != (b.perfect, b.progressive):
+            code, what = "aspect-changed", "Aspect changed"
+        elif a.tense != b.tense:
+            shift = {a.tense, b.tense}
+            if (a.reported or b.reported) and shift in ({"past", "present"}, {"future", "conditional"}):
+                return  # sequence of tenses in reported speech
+            code, what = "tense-changed", "Tense changed"
+        if code is None:
+            return
+        o_span = span_of(ctx, "original", a.first, a.head) if a.first[0] == a.head[0] else span_of(
+            ctx, "original", a.head)
+        r_span = span_of(ctx, "rewritten", b.first, b.head) if b.first[0] == b.head[0] else span_of(
+            ctx, "rewritten", b.head)
+        yield Finding(check=self.name, code=code, severity=severity,
+                      message=f"{what}: “{o_span.text}” → “{r_span.text}” ({_describe(a)} → {_describe(b)})",
+                      original=o_span, rewritten=r_span, alignment=ai,
+                      data={"lemma": a.lemma, "original": {"tense": a.tense, "aspect": a.aspect, "modal": a.modal},
+                            "rewritten": {"tense": b.tense, "aspect": b.aspect, "modal": b.modal}})
+
+
+_CLOSE = 0.7  # share of words kept (see _overlap) above which a rewrite counts as the same wording
+
+
+def _overlap(a: list[Located], b: list[Located]) -> float:
+    """Shared words (as a multiset, lower-cased, punctuation ignored) over the longer side."""
+    ca = Counter(t.lower_ for _, t in a if not t.is_punct)
+    cb = Counter(t.lower_ for _, t in b if not t.is_punct)
+    n = max(sum(ca.values()), sum(cb.values()))
+    return sum((ca & cb).values()) / n if n else 1.0
+
+
+def _paired(og: list[VerbGroup], rg: list[VerbGroup]) -> list[tuple[VerbGroup, VerbGroup]]:
+    """Verb groups of the same predicate, paired in order where it occurs as often on both sides."""
+    by_o: dict[str, list[VerbGroup]] = {}
+    by_r: dict[str, list[VerbGroup]] = {}
+    for g in og:
+        by_o.setdefault(g.lemma, []).append(g)
+    for g in rg:
+        by_r.setdefault(g.lemma, []).append(g)
+    out: list[tuple[VerbGroup, VerbGroup]] = []
+    for lemma, gs in by_o.items():
+        other = by_r.get(lemma, [])
+        if len(other) == len(gs):
+            out.extend(zip(gs, other, strict=False))
+    return out

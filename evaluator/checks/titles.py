@@ -1,0 +1,429 @@
+"""Titles, roles and honorifics of people: changed, dropped, added, inconsistent or contradicting the reference.
+
+A person mention is a spaCy PERSON entity (widened over the proper nouns NER leaves out) or a name the
+reference sets know.  Its title is read from the words right before the name ("Secretary of State
+Antony J. Blinken", "White House National Security Advisor Jake Sullivan"), a title before a comma
+("the White House national security adviser, Jake Sullivan") or an appositive after it ("Mr. Blinken,
+the secretary of state,").  Titles are compared through the reference sets' offices, so
+"Defense Secretary" = "Secretary of Defense" but "Foreign Secretary" != "Secretary of State" (US).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..reference_sets import HONORIFICS, Person, ReferenceSets, normalize_name, normalize_title
+from ..types import Finding, Severity, Span
+from ._names_util import (
+    FEMALE_HONORIFICS,
+    MALE_HONORIFICS,
+    TITLE_HEADS,
+    TITLE_WORDS,
+    is_title_phrase,
+    nearest_original,
+    reference_sets_of,
+    same_name,
+    token_words,
+)
+from .base import CheckContext, register
+
+log = logging.getLogger(__name__)
+
+_MAX_TITLE_TOKENS = 9
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our"})
+# Words that change the rank of a title: "Vice President" is not "President".
+_RANK_WORDS = frozenset({"vice", "deputy", "under", "assistant", "associate", "first", "second", "prime", "chief",
+                         "former", "acting", "interim", "co", "lieutenant", "state", "general", "junior", "senior",
+                         "honorary", "shadow", "ex"})
+_TERM_PAIRS = (("administration", "government"), ("administration", "regime"))
+
+
+@dataclass
+class PersonMention:
+    """A person named in one sentence, with the honorific and the title attached to the name."""
+
+    sent: int
+    name: list[Any]  # tokens of the name
+    words: list[str]
+    honorific: Any | None = None
+    title: list[Any] | None = None  # tokens of the title phrase
+
+    @property
+    def name_text(self) -> str:
+        return _text(self.name)
+
+    @property
+    def title_text(self) -> str | None:
+        return _text(self.title) if self.title else None
+
+
+def _text(tokens: Sequence[Any]) -> str:
+    doc = tokens[0].doc
+    return doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _honorific_key(tok: Any) -> str:
+    return tok.text.lower().rstrip(".")
+
+
+def _is_titleish(tok: Any) -> bool:
+    """A token that may belong to a title phrase written before a name or in an appositive."""
+    if tok.is_punct or tok.like_num:
+        return False
+    low = tok.lower_
+    if low in TITLE_WORDS:
+        return True
+    return tok.text[:1].isupper() and tok.pos_ in {"PROPN", "NOUN", "ADJ"} and _honorific_key(tok) not in HONORIFICS
+
+
+def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> list[Any] | None:
+    """Longest title phrase ending right before token ``end`` (exclusive), not reaching below ``lower``."""
+    toks: list[Any] = []
+    i = end - 1
+    while i >= lower and len(toks) < _MAX_TITLE_TOKENS and _is_titleish(doc[i]):
+        tok = doc[i]
+        if tok.ent_type_ == "PERSON" or tok.lower_ == "and" or (tok.lower_ == "the" and not (
+                i - 1 >= lower and doc[i - 1].lower_ == "of")):
+            break  # another person's name, a coordination, or the article that opens the phrase
+        toks.insert(0, tok)
+        i -= 1
+    while toks and toks[0].lower_ in {"the", "of", "for"}:
+        toks.pop(0)
+    fallback = None
+    for k in range(len(toks)):
+        cand = toks[k:]
+        if cand[0].lower_ in {"of", "for", "the"}:
+            continue
+        words = [w for t in cand for w in token_words(t.text)]
+        if refsets.is_known_title(" ".join(words)):
+            return cand
+        if fallback is None and is_title_phrase(words, refsets):
+            fallback = cand
+    return fallback
+
+
+def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> list[Any] | None:
+    """Title phrase of an appositive starting at token ``start`` ("the secretary of state", "the country's ...")."""
+    i = start
+    while i < upper and (doc[i].lower_ in _DETERMINERS or doc[i].dep_ == "poss" or doc[i].tag_ == "POS"
+                         or (i + 1 < upper and doc[i + 1].tag_ == "POS")):
+        i += 1
+    toks: list[Any] = []
+    while i < upper and len(toks) < _MAX_TITLE_TOKENS and (_is_titleish(doc[i]) or doc[i].lower_ in TITLE_WORDS):
+        toks.append(doc[i])
+        i += 1
+    best = None
+    for k in range(len(toks), 0, -1):
+        cand = toks[:k]
+        words = [w for t in cand for w in token_words(t.text)]
+        if refsets.is_known_title(" ".join(words)):
+            return cand
+        if best is None and words and words[-1] in TITLE_HEADS:
+            best = cand
+    return best
+
+
+def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[PersonMention]:
+    """People named in a sentence parse, with honorific and title."""
+    doc = parse.doc
+    lo, hi = parse.start, parse.end
+    spans: list[tuple[int, int]] = []
+    for ent in parse.ents:
+        if ent.label_ != "PERSON":
+            continue
+        s, e = ent.start, ent.end
+        while s < e and (doc[s].lower_ in TITLE_WORDS or _honorific_key(doc[s]) in HONORIFICS):
+            s += 1  # NER sometimes swallows the title or the honorific
+        while s - 1 >= lo and doc[s - 1].pos_ == "PROPN" and doc[s - 1].lower_ not in TITLE_WORDS \
+                and _honorific_key(doc[s - 1]) not in HONORIFICS and doc[s - 1].ent_type_ in {"", "PERSON"}:
+            s -= 1  # NER often drops the given name after a title ("Secretary of State Antony J. Blinken")
+        if s < e:
+            spans.append((s, e))
+    covered = {i for s, e in spans for i in range(s, e)}
+    # Names the reference sets know, where NER missed them ("Mr Blinken" labelled ORG, or nothing).
+    i = lo
+    while i < hi:
+        if i in covered or doc[i].pos_ != "PROPN" or doc[i].lower_ in TITLE_WORDS:
+            i += 1
+            continue
+        j = i
+        while j < hi and j not in covered and doc[j].pos_ == "PROPN" and doc[j].lower_ not in TITLE_WORDS:
+            j += 1
+        if refsets.person(_text(doc[i:j])) is not None and _honorific_key(doc[i]) not in HONORIFICS:
+            spans.append((i, j))
+        i = max(j, i + 1)
+    out: list[PersonMention] = []
+    for s, e in sorted(spans):
+        name = list(doc[s:e])
+        while name and name[-1].is_punct:
+            name.pop()
+        if not name:
+            continue
+        words = [w for t in name for w in token_words(t.text) if w not in HONORIFICS]
+        hon = doc[s - 1] if s - 1 >= lo and _honorific_key(doc[s - 1]) in HONORIFICS else None
+        before = s - 1 if hon is not None else s
+        title = _title_before(doc, before, lo, refsets)
+        if title is None and before - 1 >= lo and doc[before - 1].text == ",":
+            cand = _title_before(doc, before - 1, lo, refsets)
+            if cand and cand[-1].lower_ in TITLE_HEADS:
+                title = cand
+        if title is None and e < hi and doc[e].text == ",":
+            title = _title_after(doc, e + 1, hi, refsets)
+        out.append(PersonMention(sent, name, words, hon, title))
+    return out
+
+
+def _core(title: str, refsets: ReferenceSets) -> tuple[str, str | None, tuple[str, ...]]:
+    return refsets.split_title(title)
+
+
+def same_title(a: str, b: str, refsets: ReferenceSets, country: str | None = None) -> bool:
+    """Whether two title phrases name the same office (spelling, qualifiers and accepted aliases ignored)."""
+    ca, qa, ma = _core(a, refsets)
+    cb, qb, mb = _core(b, refsets)
+    if set(ma) != set(mb):
+        return False  # "former President" is not "President"
+    if ca == cb:
+        return True
+    wa, wb = ca.split(), cb.split()
+    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    if short and long_[-len(short):] == short and not set(long_[:-len(short)]) & _RANK_WORDS:
+        return True  # a qualifier dropped or added ("Senator" / "Alabama Senator"), not a change of rank
+    want = country or qa or qb
+    oa = {o.id for o, wrong in refsets.offices_for_title(ca, want) if not wrong}
+    ob = {o.id for o, wrong in refsets.offices_for_title(cb, want) if not wrong}
+    return bool(oa & ob)
+
+
+def _person_of(m: PersonMention, refsets: ReferenceSets) -> list[Person]:
+    return refsets.people_named(m.name_text)
+
+
+@register
+class TitlesCheck:
+    """People's titles and honorifics kept between aligned sentences and consistent with the reference sets."""
+
+    name = "titles"
+
+    def run(self, ctx: CheckContext) -> Iterator[Finding]:
+        refsets = reference_sets_of(ctx)
+        mentions = {side: [person_mentions(p, i, refsets) for i, p in enumerate(ctx.parses[side])]
+                    for side in ("original", "rewritten")}
+        for ai, pair in ctx.matched():
+            o = [m for i in pair.original for m in mentions["original"][i]]
+            r = [m for i in pair.rewritten for m in mentions["rewritten"][i]]
+            yield from self._pair(ctx, ai, o, r, refsets)
+            yield from self._terms(ctx, ai, pair.original, pair.rewritten)
+        yield from self._reference(ctx, mentions, refsets)
+        yield from self._inconsistent(ctx, mentions, refsets)
+        yield from self._terms_unaligned(ctx)
+
+    # -- aligned pairs -------------------------------------------------------------------------
+    def _pair(self, ctx: CheckContext, ai: int, o: list[PersonMention], r: list[PersonMention],
+              refsets: ReferenceSets) -> Iterator[Finding]:
+        used: set[int] = set()
+        for om in o:
+            k = next((k for k, rm in enumerate(r) if k not in used and same_name(om.words, rm.words)), None)
+            if k is None:
+                continue
+            used.add(k)
+            rm = r[k]
+            people = _person_of(om, refsets) or _person_of(rm, refsets)
+            country = people[0].country if people else None
+            data: dict[str, Any] = {"person": om.name_text}
+            if people:
+                data["reference"] = people[0].ref
+            ot, rt = om.title_text, rm.title_text
+            if ot and rt and not same_title(ot, rt, refsets, country):
+                yield Finding("titles", "title-changed", Severity.MAJOR,
+                              f'Title of {om.name_text} changed: "{ot}" → "{rt}"',
+                              self._span(ctx, "original", om, om.title), self._span(ctx, "rewritten", rm, rm.title),
+                              ai, {**data, "original_value": ot, "rewritten_value": rt})
+            elif ot and not rt:
+                yield Finding("titles", "title-dropped", Severity.MINOR,
+                              f'Title "{ot}" of {om.name_text} dropped in the rewrite',
+                              self._span(ctx, "original", om, om.title), self._span(ctx, "rewritten", rm, rm.name),
+                              ai, {**data, "original_value": ot, "rewritten_value": None})
+            elif rt and not ot:
+                yield Finding("titles", "title-added", Severity.MINOR,
+                              f'Title "{rt}" added to {rm.name_text} in the rewrite',
+                              self._span(ctx, "original", om, om.name), self._span(ctx, "rewritten", rm, rm.title),
+                              ai, {**data, "original_value": None, "rewritten_value": rt})
+            yield from self._honorifics(ctx, ai, om, rm, data)
+
+    def _honorifics(self, ctx: CheckContext, ai: int, om: PersonMention, rm: PersonMention,
+                    data: dict[str, Any]) -> Iterator[Finding]:
+        oh, rh = om.honorific, rm.honorific
+        if oh is None or (rh is None and rm.title):
+            return  # an honorific replaced by a title is the title's business
+        o_span = ctx.token_span("original", om.sent, oh, om.name[-1])
+        if rh is None:
+            r_span = ctx.token_span("rewritten", rm.sent, rm.name[0], rm.name[-1])
+            yield Finding("titles", "honorific-dropped", Severity.MINOR,
+                          f'Honorific dropped: "{o_span.text}" → "{r_span.text}"', o_span, r_span, ai,
+                          {**data, "original_value": oh.text, "rewritten_value": None})
+            return
+        r_span = ctx.token_span("rewritten", rm.sent, rh, rm.name[-1])
+        ok, rk = _honorific_key(oh), _honorific_key(rh)
+        if oh.text == rh.text:
+            return
+        if ok == rk:
+            sev, what = Severity.INFO, "Honorific punctuation changed"
+        elif (ok in MALE_HONORIFICS and rk in FEMALE_HONORIFICS) or (ok in FEMALE_HONORIFICS and rk in MALE_HONORIFICS):
+            sev, what = Severity.MAJOR, "Honorific changes the person's gender"
+        else:
+            sev, what = Severity.MINOR, "Honorific changed"
+        yield Finding("titles", "honorific-changed", sev, f'{what}: "{o_span.text}" → "{r_span.text}"',
+                      o_span, r_span, ai, {**data, "original_value": oh.text, "rewritten_value": rh.text})
+
+    @staticmethod
+    def _span(ctx: CheckContext, side: str, m: PersonMention, tokens: list[Any] | None) -> Span:
+        toks = tokens or m.name
+        first = min(toks[0], m.name[0], key=lambda t: t.i) if tokens else toks[0]
+        last = max(toks[-1], m.name[-1], key=lambda t: t.i) if tokens else toks[-1]
+        return ctx.token_span(side, m.sent, first, last)
+
+    # -- the rewrite against the reference sets -----------------------------------------------------
+    def _reference(self, ctx: CheckContext, mentions: dict[str, list[list[PersonMention]]],
+                   refsets: ReferenceSets) -> Iterator[Finding]:
+        orig_titles: dict[str, set[str]] = {}
+        for sent in mentions["original"]:
+            for m in sent:
+                if m.title_text:
+                    for p in _person_of(m, refsets):
+                        orig_titles.setdefault(p.name, set()).add(normalize_title(m.title_text))
+        where = nearest_original(ctx)
+        for sent in mentions["rewritten"]:
+            for m in sent:
+                if not m.title_text:
+                    continue
+                roles = _person_of(m, refsets)
+                if not roles or normalize_title(m.title_text) in orig_titles.get(roles[0].name, set()):
+                    continue
+                verdict = self._against_roles(m.title_text, roles, refsets)
+                if verdict is None:
+                    continue
+                role, office, is_wrong = verdict
+                r_span = self._span(ctx, "rewritten", m, m.title)
+                ai, near = where.get(m.sent, (None, ()))
+                held = f"{role.country} {role.title}" if role.country else role.title
+                dates = "" if role.valid_from is None else (
+                    f" ({role.valid_from.isoformat()}–{role.valid_to.isoformat() if role.valid_to else 'present'})")
+                kind = "a wrong variant of that title" if is_wrong else f'the title of another office ({office})'
+                yield Finding("titles", "title-contradicts-reference", Severity.MAJOR,
+                              f'{m.name_text} is called "{m.title_text}", but the reference set lists '
+                              f'{role.name} as {held}{dates}: "{m.title_text}" is {kind}',
+                              ctx.sentence_span("original", near) if near else None, r_span, ai,
+                              {"person": role.name, "rewritten_value": m.title_text, "expected": role.title,
+                               "reference": role.ref, "office_reference": self._office_ref(role, refsets),
+                               "wrong_variant": is_wrong,
+                               "original_context": "nearest-sentence" if near else None})
+
+    @staticmethod
+    def _office_ref(role: Person, refsets: ReferenceSets) -> str | None:
+        office = refsets.office(role.office) if role.office else None
+        return office.ref if office else None
+
+    @staticmethod
+    def _against_roles(title: str, roles: list[Person], refsets: ReferenceSets) -> tuple[Person, str, bool] | None:
+        """(role, office named, is_wrong_variant) when ``title`` fits none of the person's roles, else None."""
+        core, _qualifier, _mods = refsets.split_title(title)
+        verdict: tuple[Person, str, bool] | None = None
+        for role in roles:
+            if core == normalize_title(role.title) or same_title(title, role.title, refsets, role.country):
+                return None
+            hits = refsets.offices_for_title(core, role.country)
+            if any(o.id == role.office and not wrong for o, wrong in hits):
+                return None
+            if verdict is None and hits:
+                mine = [h for h in hits if h[0].id == role.office]
+                if mine:
+                    verdict = (role, mine[0][0].title, True)
+                elif role.office:
+                    verdict = (role, hits[0][0].title, hits[0][1])
+        return verdict
+
+    def _inconsistent(self, ctx: CheckContext, mentions: dict[str, list[list[PersonMention]]],
+                      refsets: ReferenceSets) -> Iterator[Finding]:
+        def titled(side: str) -> dict[str, list[PersonMention]]:
+            out: dict[str, list[PersonMention]] = {}
+            for sent in mentions[side]:
+                for m in sent:
+                    if m.title_text:
+                        people = _person_of(m, refsets)
+                        key = people[0].name if people else (m.words[-1] if m.words else m.name_text)
+                        out.setdefault(key, []).append(m)
+            return out
+
+        orig = titled("original")
+        where = nearest_original(ctx)
+        for key, ms in titled("rewritten").items():
+            first = ms[0]
+            people = _person_of(first, refsets)
+            country = people[0].country if people else None
+            other = next((m for m in ms[1:] if not same_title(first.title_text or "", m.title_text or "",
+                                                               refsets, country)), None)
+            if other is None:
+                continue
+            o_ms = orig.get(key, [])
+            if any(not same_title(o_ms[0].title_text or "", m.title_text or "", refsets, country) for m in o_ms[1:]):
+                continue  # the original is just as varied
+            known = [refsets.office_for_title(t, country) for t in (first.title_text or "", other.title_text or "")]
+            both_offices = all(k is not None and not k[1] for k in known) and known[0][0].id != known[1][0].id  # type: ignore[index]
+            ai, near = where.get(other.sent, (None, ()))
+            yield Finding("titles", "title-inconsistent", Severity.MAJOR if both_offices else Severity.MINOR,
+                          f'{key} is called "{first.title_text}" and, later, "{other.title_text}" in the rewrite',
+                          ctx.sentence_span("original", near) if near else None,
+                          self._span(ctx, "rewritten", other, other.title), ai,
+                          {"person": key, "titles": [first.title_text, other.title_text],
+                           "first": self._span(ctx, "rewritten", first, first.title).to_dict(),
+                           **({"reference": people[0].ref} if people else {})})
+
+    # -- "administration" -> "government" ----------------------------------------------------------
+    def _terms(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
+        o = [(i, t) for i in o_idx for t in ctx.parses["original"][i]]
+        r = [(i, t) for i in r_idx for t in ctx.parses["rewritten"][i]]
+        o_lemmas = {t.lower_ for _, t in o}
+        r_lemmas = {t.lower_ for _, t in r}
+        for a, b in _TERM_PAIRS:
+            if a in o_lemmas and b in r_lemmas and b not in o_lemmas:
+                oi, ot = next((i, t) for i, t in o if t.lower_ == a)
+                ri, rt = next((i, t) for i, t in r if t.lower_ == b)
+                yield Finding("titles", "term-style-changed", Severity.MINOR,
+                              f'"{ot.text}" rendered as "{rt.text}" (for the US executive, "administration" is '
+                              f'the usual term)', ctx.token_span("original", oi, ot),
+                              ctx.token_span("rewritten", ri, rt), ai,
+                              {"original_value": ot.text, "rewritten_value": rt.text})
+
+    def _terms_unaligned(self, ctx: CheckContext) -> Iterator[Finding]:
+        """"Biden government" in rewrite-only paragraphs where the original says "Biden administration"."""
+        named: dict[str, tuple[int, Any, Any]] = {}
+        for i, p in enumerate(ctx.parses["original"]):
+            for t in p:
+                if t.lower_ == "administration" and t.i > p.start and t.doc[t.i - 1].pos_ == "PROPN":
+                    named.setdefault(normalize_name(t.doc[t.i - 1].text), (i, t.doc[t.i - 1], t))
+        if not named:
+            return
+        matched_r = {ri for _, a in ctx.matched() for ri in a.rewritten}
+        where = nearest_original(ctx)
+        seen: dict[str, list[tuple[int, Span]]] = {}
+        for ri, p in enumerate(ctx.parses["rewritten"]):
+            if ri in matched_r:
+                continue
+            for t in p:
+                if t.lower_ in {"government", "regime"} and t.i > p.start:
+                    prev = normalize_name(t.doc[t.i - 1].text)
+                    if prev in named:
+                        seen.setdefault(prev, []).append((ri, ctx.token_span("rewritten", ri, t.doc[t.i - 1], t)))
+        for prev, spans in seen.items():  # one finding per name; the other places go in data
+            oi, o1, o2 = named[prev]
+            o_span = ctx.token_span("original", oi, o1, o2)
+            ri, r_span = spans[0]
+            yield Finding("titles", "term-style-changed", Severity.MINOR,
+                          f'"{r_span.text}" where the original says "{o_span.text}"'
+                          + (f" ({len(spans)} times in paragraphs only the rewrite has)" if len(spans) > 1 else ""),
+                          o_span, r_span, where.get(ri, (None, ()))[0],
+                          {"original_value": o_span.text, "rewritten_value": r_span.text,
+                           "occurrences": [s.to_dict() for _, s in spans]})

@@ -1,0 +1,103 @@
+"""``evaluator batch PAIRS --out DIR``: score many pairs, resumable, with a summary and an HTML overview."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any
+
+from .common import add_model_options, options_from_args
+
+DESCRIPTION = """\
+Score every pair of a manifest.  Each finished pair is appended to DIR/results.jsonl at once, so
+Ctrl-C, SIGTERM or a crash keeps what is done and rerunning the same command continues where it
+stopped.  At the end DIR/summary.json (and with --html DIR/index.html) is rebuilt from all results.
+"""
+
+EPILOG = """\
+PAIRS is one of:
+  pairs.jsonl   one JSON object a line: {"id": ..., "original": TEXT, "rewritten": TEXT}
+                or {"id": ..., "original_path": FILE, "rewritten_path": FILE} (relative to PAIRS)
+  pairs.csv     the same columns, with a header line
+  DIR           DIR/<id>/original.txt + DIR/<id>/rewritten.txt,
+                or DIR/<id>.original.txt + DIR/<id>.rewritten.txt (.md reads as markdown)
+
+exit codes: 0 every pair scored, 1 some pairs failed (see their "error" in results.jsonl),
+2 input error (bad manifest, bad option; nothing was scored), 130 stopped (rerun to continue).
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("batch", help="score many pairs from a manifest (resumable)",
+                       description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("pairs", metavar="PAIRS", help="JSONL or CSV manifest, or a folder of pairs")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (results.jsonl, summary.json)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: this machine (default); ray: a Ray cluster")
+    p.add_argument("--address", metavar="ADDR",
+                   help="Ray cluster address (auto, ray://host:10001); default: start a local Ray")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes (local) or model-holding actors (ray) (default: 1)")
+    p.add_argument("--chunk-size", type=int, default=64, metavar="N",
+                   help="pairs parsed and encoded together (default: 64)")
+    p.add_argument("--html", action="store_true", help="also write DIR/index.html and DIR/pairs/<id>.html")
+    p.add_argument("--cache", dest="cache_dir", metavar="DIR",
+                   help="on-disk cache of encodings and parses, reusable across runs")
+    p.add_argument("--timeout-per-pair", type=float, default=None, metavar="S",
+                   help="a pair taking longer gets an error record (default: no limit)")
+    p.add_argument("--retry-failed", action="store_true", help="score again the pairs that failed last time")
+    p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
+                   help="progress display on stderr (auto: a bar on a terminal, lines in CI logs)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress and no console summary")
+    add_model_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: Any) -> int:
+    from ..batch import run_batch, summary_text
+    from ..errors import InputError
+    from ..manifest import read_manifest
+    from ..progress import make_progress
+    from .compare import _validate_checks
+
+    if args.workers < 1 or args.chunk_size < 1:
+        raise InputError("--workers and --chunk-size must be at least 1")
+    if args.timeout_per_pair is not None and args.timeout_per_pair <= 0:
+        raise InputError("--timeout-per-pair must be a positive number of seconds")
+    options = options_from_args(args)
+    _validate_checks(options.checks)
+    specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
+    progress = make_progress(sys.stderr, "none" if args.quiet else args.progress)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second signal: stop now
+        stop.set()
+        sys.stderr.write(f"\nevaluator: {signal.Signals(signum).name}: finishing the pair in hand, then stopping"
+                         " (again to stop at once)\n")
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = run_batch(specs, args.out, options, engine=args.engine, address=args.address,
+                           workers=args.workers, html=args.html, timeout_per_pair=args.timeout_per_pair,
+                           chunk_size=args.chunk_size, retry_failed=args.retry_failed, stop=stop,
+                           progress=progress)
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+    if not args.quiet:
+        sys.stdout.write(summary_text(result.summary) + "\n")
+        written = [f"{args.out}/results.jsonl", f"{args.out}/summary.json"]
+        if args.html:
+            written.append(f"{args.out}/index.html")
+        sys.stdout.write(f"  {result.scored} scored now, {result.resumed} from an earlier run, "
+                         f"{result.seconds:.1f} s; wrote {', '.join(written)}\n")
+    if result.stopped:
+        sys.stderr.write(f"evaluator: stopped with {result.missing} pairs left; rerun the same command to "
+                         "continue\n")
+        return 130
+    return 1 if result.failed or result.missing else 0

@@ -1,0 +1,92 @@
+"""The local engine: chunks of pairs scored in this process, or in ``workers`` worker processes.
+
+Worker processes (``workers > 1``) each load the models once and split the machine's cores between
+their torch thread pools; at most two chunks per worker are in flight, so memory stays bounded and a
+stop request takes effect within a chunk.  Workers ignore SIGINT: the driver decides when to stop.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+from ..batch import ChunkScorer, PairResult
+from ..manifest import PairSpec
+from ..options import Options
+
+log = logging.getLogger(__name__)
+
+_WORKER: ChunkScorer | None = None
+
+
+def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, timeout: float | None = None,
+              chunk_size: int = 64, address: str | None = None, stop: threading.Event | None = None,
+              ) -> Iterator[PairResult]:
+    """Yield a result per pending pair; in-process for ``workers == 1``."""
+    if address:
+        log.warning("--address is ignored by the local engine")
+    stop = stop or threading.Event()
+    if not pending:
+        return
+    chunks = [list(pending[i:i + chunk_size]) for i in range(0, len(pending), chunk_size)]
+    if workers <= 1:
+        scorer = ChunkScorer(options, timeout=timeout)
+        for chunk in chunks:
+            pairs = scorer.iter_specs(chunk)
+            try:
+                for res in pairs:
+                    yield res
+                    if stop.is_set():  # a stop waits for the pair in hand, not the whole chunk
+                        return
+            finally:
+                pairs.close()
+        return
+    yield from _run_pool(chunks, options, workers, timeout, stop)
+
+
+def _run_pool(chunks: list[list[PairSpec]], options: Options, workers: int, timeout: float | None,
+              stop: threading.Event) -> Iterator[PairResult]:
+    import multiprocessing
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    # spawn, not fork: torch and tokenizers thread pools do not survive fork.
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(options, timeout, threads))
+    todo = iter(chunks)
+    running: set[Future[list[PairResult]]] = set()
+    try:
+        while True:
+            while not stop.is_set() and len(running) < 2 * workers:
+                chunk = next(todo, None)
+                if chunk is None:
+                    break
+                running.add(pool.submit(_score_chunk, chunk))
+            if not running:
+                return
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                yield from fut.result()
+    finally:
+        for fut in running:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_worker(options: Options, timeout: float | None, threads: int) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import torch
+
+    torch.set_num_threads(threads)
+    _WORKER = ChunkScorer(options, timeout=timeout)
+
+
+def _score_chunk(chunk: list[PairSpec]) -> list[PairResult]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.score_specs(chunk)
+
+

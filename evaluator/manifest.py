@@ -1,0 +1,206 @@
+"""Pair manifests for ``evaluator batch``: JSONL, CSV or a folder of pairs.
+
+Every row has an ``id`` and, for each side, either the text (``original`` / ``rewritten``) or a file
+(``original_path`` / ``rewritten_path``, relative to the manifest's folder).  A folder of pairs holds
+either one sub-folder per pair, ``DIR/<id>/original.txt`` + ``DIR/<id>/rewritten.txt``, or flat files
+``DIR/<id>.original.txt`` + ``DIR/<id>.rewritten.txt`` (``.md`` instead of ``.txt`` reads as markdown).
+
+A malformed manifest (a bad JSON line, a missing column, a duplicate id) raises ``ConfigError`` with
+the line number before any pair is scored.  A missing or unreadable document file is not a manifest
+error: that pair gets an error record and the batch goes on.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .io import DEFAULT_MAX_BYTES, LoadedText, read_document, read_text
+
+log = logging.getLogger(__name__)
+
+SIDES = ("original", "rewritten")
+DOC_SUFFIXES = (".txt", ".md", ".markdown")
+_SAFE_RE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class PairSpec:
+    """One pair of a manifest: an id and, per side, a text or a resolved file path."""
+
+    id: str
+    original: str | None = None
+    rewritten: str | None = None
+    original_path: str | None = None
+    rewritten_path: str | None = None
+    line: int | None = None
+
+    def load(self, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[LoadedText, LoadedText]:
+        """Read both sides (``DocumentError`` names the file or side that is unusable)."""
+        return self._side("original", max_bytes), self._side("rewritten", max_bytes)
+
+    def _side(self, side: str, max_bytes: int) -> LoadedText:
+        path = getattr(self, f"{side}_path")
+        if path is not None:
+            return read_document(path, max_bytes=max_bytes)
+        return read_text(getattr(self, side), name=f"{self.id}:{side}")
+
+
+def safe_id(pair_id: str) -> str:
+    """A file name for a pair id: unsafe characters replaced, plus a short hash when anything changed."""
+    cleaned = _SAFE_RE.sub("_", pair_id).strip("._")[:80]
+    if cleaned == pair_id and cleaned:
+        return cleaned
+    digest = hashlib.sha256(pair_id.encode("utf-8")).hexdigest()[:8]
+    return f"{cleaned or 'pair'}-{digest}"
+
+
+def read_manifest(path: str | Path) -> list[PairSpec]:
+    """Read a JSONL / CSV manifest or a folder of pairs; raise ``ConfigError`` when it is malformed."""
+    p = Path(path)
+    if p.is_dir():
+        specs = _read_folder(p)
+    elif not p.exists():
+        raise ConfigError(p, "manifest not found")
+    elif p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        specs = _check_unique(p, _read_jsonl(p))
+    elif p.suffix.lower() in (".csv", ".tsv"):
+        specs = _check_unique(p, _read_csv(p))
+    else:
+        raise ConfigError(p, "unknown manifest type: use .jsonl, .csv or a folder of pairs")
+    if not specs:
+        raise ConfigError(p, "the manifest lists no pairs")
+    return specs
+
+
+def _read_lines(p: Path) -> str:
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(p, f"cannot read the manifest ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(p, f"not valid UTF-8 (byte offset {exc.start})") from None
+
+
+def _read_jsonl(p: Path) -> Iterator[PairSpec]:
+    for n, line in enumerate(_read_lines(p).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(p, f"not valid JSON ({exc.msg} at column {exc.colno})", line=n) from None
+        if not isinstance(row, dict):
+            raise ConfigError(p, f"expected a JSON object, got {type(row).__name__}", line=n)
+        yield _spec_from_row(p, row, n)
+
+
+def _read_csv(p: Path) -> Iterator[PairSpec]:
+    text = _read_lines(p)
+    delimiter = "\t" if p.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise ConfigError(p, "the CSV has no header line", line=1)
+    try:
+        for row in reader:
+            # A row with more fields than the header puts the extras under the None key.
+            if None in row:
+                raise ConfigError(p, "more fields than the header has columns", line=reader.line_num)
+            values = {k: v for k, v in row.items() if v not in (None, "")}
+            yield _spec_from_row(p, values, reader.line_num)
+    except csv.Error as exc:
+        raise ConfigError(p, f"malformed CSV ({exc})", line=reader.line_num) from None
+
+
+def _spec_from_row(p: Path, row: dict[str, Any], n: int) -> PairSpec:
+    raw_id = row.get("id")
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        raise ConfigError(p, "missing 'id'", line=n)
+    if not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
+        raise ConfigError(p, f"'id' must be a string or an integer, got {type(raw_id).__name__}", line=n)
+    fields: dict[str, str | None] = {}
+    for side in SIDES:
+        text, path = row.get(side), row.get(f"{side}_path")
+        if text is not None and path is not None:
+            raise ConfigError(p, f"give either '{side}' or '{side}_path', not both", line=n)
+        if text is None and path is None:
+            raise ConfigError(p, f"missing '{side}' (text) or '{side}_path' (file)", line=n)
+        value = text if text is not None else path
+        if not isinstance(value, str):
+            key = side if text is not None else f"{side}_path"
+            raise ConfigError(p, f"'{key}' must be a string, got {type(value).__name__}", line=n)
+        if path is not None:
+            fields[f"{side}_path"] = str((p.parent / path).resolve()) if not Path(path).is_absolute() else path
+        else:
+            fields[side] = text
+    return PairSpec(id=str(raw_id), line=n, **fields)
+
+
+def _check_unique(p: Path, specs: Iterator[PairSpec]) -> list[PairSpec]:
+    seen: dict[str, int | None] = {}
+    out = []
+    for s in specs:
+        if s.id in seen:
+            raise ConfigError(p, f"duplicate id {s.id!r} (first on line {seen[s.id]})", line=s.line)
+        seen[s.id] = s.line
+        out.append(s)
+    return out
+
+
+def _doc_file(folder: Path, stem: str) -> Path | None:
+    for suffix in DOC_SUFFIXES:
+        f = folder / f"{stem}{suffix}"
+        if f.is_file():
+            return f
+    return None
+
+
+def _read_folder(d: Path) -> list[PairSpec]:
+    """``DIR/<id>/original.*`` + ``rewritten.*`` or ``DIR/<id>.original.*`` + ``DIR/<id>.rewritten.*``."""
+    found: dict[str, dict[str, Path]] = {}
+    for entry in sorted(d.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            present: dict[str, Path] = {}
+            for side in SIDES:
+                f = _doc_file(entry, side)
+                if f is not None:
+                    present[side] = f
+            if not present:
+                continue  # not a pair folder (e.g. a results folder beside the pairs)
+            if len(present) == 1:
+                missing = next(s for s in SIDES if s not in present)
+                raise ConfigError(entry, f"pair folder has no {missing}.txt / {missing}.md")
+            _add(found, d, entry.name, present)
+        elif entry.suffix.lower() in DOC_SUFFIXES:
+            stem = entry.name[: -len(entry.suffix)]
+            for side in SIDES:
+                if stem.endswith(f".{side}"):
+                    pair_id = stem[: -len(side) - 1]
+                    if side in found.get(pair_id, {}):
+                        raise ConfigError(entry, f"pair {pair_id!r} has two {side} files")
+                    found.setdefault(pair_id, {})[side] = entry
+    specs = []
+    for pair_id, sides in sorted(found.items()):
+        if len(sides) != 2:
+            missing = next(s for s in SIDES if s not in sides)
+            raise ConfigError(d, f"pair {pair_id!r} has no {pair_id}.{missing}.txt / .md")
+        specs.append(PairSpec(id=pair_id, original_path=str(sides["original"].resolve()),
+                              rewritten_path=str(sides["rewritten"].resolve())))
+    return specs
+
+
+def _add(found: dict[str, dict[str, Path]], d: Path, pair_id: str, sides: dict[str, Path]) -> None:
+    if pair_id in found:
+        raise ConfigError(d, f"pair {pair_id!r} is given both as a folder and as flat files")
+    found[pair_id] = sides

@@ -1,0 +1,100 @@
+"""The entities check on real spaCy parses: missing, added, swapped and renamed names; pronoun gender."""
+from __future__ import annotations
+
+import pytest
+
+from evaluator.checks.entities import EntitiesCheck
+from evaluator.reference_sets import load_reference_sets
+from evaluator.types import Severity
+from tests.checkkit import codes, make_context
+
+MAJOR = int(Severity.MAJOR)
+
+
+@pytest.fixture(scope="module")
+def refsets():
+    return load_reference_sets([])
+
+
+def run(original, rewritten, refsets, alignment=None):
+    ctx = make_context(original, rewritten, alignment, reference_sets=refsets)
+    return list(EntitiesCheck().run(ctx))
+
+
+CASES = [
+    # (original, rewritten, codes expected at major or above)
+    ("President Biden met Prime Minister Suga in Tokyo.", "President Obama met Prime Minister Suga in Tokyo.",
+     {"entity-substituted"}),
+    ("The goods came from China and were taxed.", "The goods came from Japan and were taxed.",
+     {"entity-substituted"}),
+    ("Most goods imported from Central America are duty free.", "Most goods imported from are duty free.",
+     {"entity-missing"}),
+    ("Frank Aum works at the United States Institute of Peace in Washington.",
+     "Frank Aum works at the US Peace Institute in Washington.", {"org-renamed"}),
+    ("She is in custody, the police said.", "He is in custody, the police said.", {"pronoun-gender-changed"}),
+    ("His research shows that hormones help.", "Her research shows that hormones help.", {"pronoun-gender-changed"}),
+    ("North Korea fired a missile on Sunday.", "South Korea fired a missile on Sunday.", {"entity-substituted"}),
+    # Must not flag: the same names written differently.
+    ("Mr. Blinken said the U.S. would act.", "Antony J. Blinken said the United States would act.", set()),
+    ("Mr Blinken met American officials.", "Blinken met US officials.", set()),
+    ("The United States Institute of Peace published it.", "The U.S. Institute of Peace (USIP) published it.",
+     set()),
+    ("The CBA league began its rematch on June 20.", "The Chinese Basketball Association league resumed on June 20.",
+     set()),
+    ("Officials in Pyongyang rejected the offer.", "Officials in pyongyang rejected the offer.", set()),
+    ("He met the Chinese delegation.", "He met the delegation from China.", set()),
+    ("Shares on the Nikkei fell 2 percent in Tokyo.", "Shares on the Nikkei fell two percent in Tokyo .", set()),
+    ("Kim Jong-un, the leader of North Korea, spoke.", "North Korean leader Kim Jong Un spoke.", set()),
+]
+
+
+@pytest.mark.parametrize("original, rewritten, expected", CASES)
+def test_entity_table(refsets, original, rewritten, expected):
+    assert codes(run(original, rewritten, refsets), MAJOR) == expected
+
+
+def test_substitution_evidence_quotes_both_names(refsets):
+    (f,) = [f for f in run("President Biden spoke in Seoul.", "President Obama spoke in Seoul.", refsets)
+            if f.code == "entity-substituted"]
+    assert (f.original.text, f.rewritten.text) == ("Biden", "Obama")
+    assert f.severity == Severity.CRITICAL
+    assert f.data["original_value"] == "Biden" and f.data["rewritten_value"] == "Obama"
+    assert "Biden" in f.message and "Obama" in f.message
+
+
+def test_org_renamed_cites_reference(refsets):
+    fs = [f for f in run("He is an expert at the United States Institute of Peace.",
+                         "He is an expert at the US Peace Institute.", refsets) if f.code == "org-renamed"]
+    assert len(fs) == 1
+    assert fs[0].original.text == "United States Institute of Peace"
+    assert fs[0].rewritten.text == "US Peace Institute"
+    assert fs[0].data["reference"] == "international_news.toml:organisations/usip"
+
+
+def test_org_wrong_variant_in_rewrite_only_paragraph(refsets):
+    ctx = make_context(["Talks were held in Seoul."],
+                       ["Talks were held in Seoul.", "Frank Aum of the US Peace Institute in Washington agreed."],
+                       alignment=[((0,), (0,)), ((), (1,))], reference_sets=refsets)
+    fs = [f for f in EntitiesCheck().run(ctx) if f.code == "org-renamed"]
+    assert len(fs) == 1 and fs[0].rewritten.text == "US Peace Institute" and fs[0].alignment == 1
+    assert fs[0].original.text == "Talks were held in Seoul."  # the nearest original sentence, for orientation
+
+
+def test_pronoun_evidence(refsets):
+    (f,) = [f for f in run("She said she was in custody.", "She said he was in custody.", refsets)]
+    assert f.code == "pronoun-gender-changed"
+    assert f.original.start == 9 and f.original.text == "she"
+    assert f.rewritten.text == "he" and f.data["rewritten_gender"] == "male"
+
+
+def test_missing_entity_moved_to_neighbouring_sentence_is_minor(refsets):
+    ctx = make_context(["Officials met in Anchorage on Friday to talk."],
+                       ["Officials met on Friday to talk.", "The meeting was in Anchorage."],
+                       alignment=[((0,), (0,)), ((), (1,))], reference_sets=refsets)
+    fs = [f for f in EntitiesCheck().run(ctx) if f.code == "entity-missing"]
+    assert len(fs) == 1 and fs[0].severity == Severity.MINOR and fs[0].original.text == "Anchorage"
+
+
+def test_works_without_reference_sets_on_context():
+    ctx = make_context("The envoy flew to Beijing.", "The envoy flew to Moscow.")
+    assert codes(list(EntitiesCheck().run(ctx)), MAJOR) == {"entity-substituted"}

@@ -1,0 +1,100 @@
+"""Omissions and additions: whole sentences, dropped clauses/words, added content (real spaCy parses)."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from evaluator.checks.omission import OmissionCheck
+from evaluator.types import Coverage, PairScores, Severity, Span
+from tests.checkkit import codes, make_context
+
+PETS = "Cyanuric acid and melamine were both found in urine samples of pets who died after eating contaminated pet food."
+STAKE_O = ("At stake is the risk posed by North Korea’s weapons systems and its repressive domestic policies "
+           "involving surveillance, torture and prison camps, which international officials have said amount "
+           "to human rights violations.")
+STAKE_R = ("At stake is the risk posed by North Korea’s weapon systems and its repressive domestic policy with "
+           "surveillance, torture and prison camps.")
+
+CASES = [
+    # (original, rewritten, expected codes at major or above)
+    (PETS, "Cyanuric acid and melamine were both found in urine samples of pets who died.", {"clause-dropped"}),
+    (PETS, "Cyanuric acid and melamine were both found in urine samples of who died after eating contaminated "
+           "pet food.", {"clause-dropped"}),
+    (PETS, "Cyanuric acid and melamine were both in urine samples of pets who died after eating contaminated "
+           "pet food.", {"clause-dropped"}),
+    ("He was greeted by the deputy prime minister and discussed trade.",
+     "Was greeted by the deputy prime minister and discussed trade.", {"clause-dropped"}),
+    ("I don't know if you realize that most of the goods are duty free.",
+     "I don't know if you realize that most of the famous goods are duty free.", {"content-added"}),
+    (STAKE_O, STAKE_R, {"clause-dropped"}),
+    # must not flag: paraphrase, voice change, house style, light words, identical text
+    ("Scientists want to understand how planets formed.", "Scientists hope to understand how planets formed.",
+     set()),
+    ("The athlete was thanked by the tourist.", "The tourist thanked the athlete.", set()),
+    ("Mr. Blinken said the talks were useful.", "Blinken said the talks were useful.", set()),
+    ("He said the talks were useful.", "He also said the talks were very useful.", set()),
+    ("His research shows that the administration of hormones can accelerate the maturation of the lungs.",
+     "His research showed that administering hormones could speed up the maturation of the lungs.", set()),
+    (PETS, PETS.lower(), set()),
+    ("The discovery was announced on Tuesday.", "The discovery was announced on Tuesday", set()),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", CASES)
+def test_omission_table(original: str, rewritten: str, expected: set[str]) -> None:
+    ctx = make_context(original, rewritten)
+    assert codes(list(OmissionCheck().run(ctx)), Severity.MAJOR) == expected
+
+
+def test_dropped_relative_clause_evidence() -> None:
+    ctx = make_context(STAKE_O, STAKE_R)
+    (f,) = [f for f in OmissionCheck().run(ctx) if f.severity >= Severity.MAJOR]
+    assert f.original is not None and f.rewritten is not None
+    assert f.original.text == "which international officials have said amount to human rights violations"
+    assert f.original.text == ctx.original.text[f.original.start:f.original.end]
+    assert f.rewritten.text == "camps"  # where the clause would sit in the rewrite
+    assert f.data["kind"] == "relative clause"
+
+
+def test_added_word_evidence() -> None:
+    ctx = make_context("Most of the goods are duty free.", "Most of the famous goods are duty free.")
+    (f,) = list(OmissionCheck().run(ctx))
+    assert (f.code, f.severity) == ("content-added", Severity.MAJOR)
+    assert f.rewritten is not None and f.rewritten.text == "famous"
+    assert f.original is not None and f.original.text == "Most of the goods"  # between its neighbours
+
+
+def test_sentence_omitted_points_at_neighbour() -> None:
+    ctx = make_context(["The talks began.", "They lasted two days."], ["The talks started."],
+                       alignment=[((0,), (0,)), ((1,), ())])
+    (f,) = [f for f in OmissionCheck().run(ctx) if f.code == "sentence-omitted"]
+    assert f.severity == Severity.MAJOR and f.alignment == 1
+    assert f.original is not None and f.original.text == "They lasted two days."
+    assert f.rewritten is not None and f.rewritten.text == "The talks started."
+
+
+@pytest.mark.parametrize("partial,severity", [(False, Severity.MINOR), (True, Severity.INFO)])
+def test_sentence_added_depends_on_partial_original(partial: bool, severity: Severity) -> None:
+    cov = Coverage(1.0, 0.5, 1.0, 0.5, (1, 1), (1, 2), partial_original=partial)
+    ctx = make_context(["The talks began."], ["The talks started.", "Analysts were sceptical."],
+                       alignment=[((0,), (0,)), ((), (1,))])
+    ctx.coverage = cov
+    (f,) = [f for f in OmissionCheck().run(ctx) if f.code == "sentence-added"]
+    assert f.severity == severity
+    assert f.rewritten is not None and f.rewritten.text == "Analysts were sceptical."
+    assert ("original looks partial" in f.message) is partial
+
+
+def test_bertscore_match_vetoes_a_drop() -> None:
+    original, rewritten = PETS, "Cyanuric acid and melamine were both found in urine samples of pets who died."
+    ctx = make_context(original, rewritten)
+    assert codes(list(OmissionCheck().run(ctx)), Severity.MAJOR) == {"clause-dropped"}
+    # the encoder matched every original token: the drop is kept only as a minor note
+    ctx.pairs = {0: dataclasses.replace(ctx.pairs[0], bertscore_f1=0.99, unmatched_original=())}
+    assert codes(list(OmissionCheck().run(ctx)), Severity.MAJOR) == set()
+    # the encoder left "eating contaminated pet food" unmatched: major again
+    start = original.index("after eating")
+    ctx.pairs = {0: PairScores(0, 0, 0, 0, 0, 0.9, 0.8, 0.85,
+                               unmatched_original=(Span.of(original, start, len(original) - 1),))}
+    assert codes(list(OmissionCheck().run(ctx)), Severity.MAJOR) == {"clause-dropped"}

@@ -1,0 +1,75 @@
+"""Table tests for the quotes check (real spaCy parses via checkkit)."""
+from __future__ import annotations
+
+import pytest
+
+from evaluator.checks.quotes import QuotesCheck, find_quotes
+from evaluator.types import Severity
+from tests.checkkit import codes, make_context, make_doc
+
+MAJOR = int(Severity.MAJOR)
+
+CASES = [
+    ("Mr. Blinken said Beijing “has a critical role to play” in any effort.",
+     "Mr. Blinken said Beijing “plays a crucial role” in any effort.", {"quote-altered"}),
+    ("“China has a real interest in helping to deal with this,” Mr. Blinken said.",
+     "“China has a real interest in helping,” Mr. Blinken said.", {"quote-truncated"}),
+    ("“China has a real interest in helping,” Mr. Blinken said.",
+     "“China has a real interest in helping to deal with this,” Mr. Blinken said.", {"quote-extended"}),
+    ("“China has a real interest in helping to deal with this,” Mr. Blinken said.",
+     "China has a real interest in helping to deal with this, Mr. Blinken said.", {"quote-missing"}),
+    ("“China has a real interest in helping to deal with this,” Mr. Blinken said.",
+     "“China has a real interest in helping to deal with this,” Mr. Sullivan said.", {"quote-speaker-changed"}),
+    ("“China has a real interest in helping to deal with this,” Mr. Blinken said.",
+     "\"China has a real interest in helping to deal with this\", Antony Blinken said.", set()),
+    ("He called it „the biggest test of the century“ on Monday.",
+     "On Monday he called it «the biggest test of the century».", set()),
+    ("She said 'we will not give up the fight' to the crowd.", "She told the crowd ‘We will not give up the fight.’",
+     set()),
+    ("Korea’s missiles and China’s role were discussed.", "China’s role and Korea’s missiles were discussed.", set()),
+    ("It didn't work, \"I didn't realize it,\" she said.", "It didn't work, \"I did n't realize it ,\" she said.", set()),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", CASES)
+def test_quotes_table(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(QuotesCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+def test_altered_quote_evidence_and_ops() -> None:
+    ctx = make_context("Mr. Blinken said Beijing “has a critical role to play” in any effort.",
+                       "Mr. Blinken said Beijing “plays a crucial role” in any effort.")
+    (f,) = list(QuotesCheck().run(ctx))
+    assert f.message == "Quotation altered: “has a critical role to play” → “plays a crucial role”"
+    assert f.original.text == "has a critical role to play"  # type: ignore[union-attr]
+    assert f.rewritten.text == "plays a crucial role"  # type: ignore[union-attr]
+    assert {"op": "replace", "original": "critical", "rewritten": "crucial"} in f.data["ops"]
+
+
+def test_truncation_names_dropped_words() -> None:
+    ctx = make_context("“China has a real interest in helping to deal with this,” he said.",
+                       "“China has a real interest in helping,” he said.")
+    (f,) = list(QuotesCheck().run(ctx))
+    assert f.data["dropped"] == ["to deal with this"]
+    assert "to deal with this" in f.message
+
+
+def test_quote_straddling_a_sentence_split_matches_neighbour_pair() -> None:
+    ctx = make_context(["He said: “We will stay. We will fight for this city.”", "Then he left."],
+                       ["He said: “We will stay.", "We will fight for this city.” Then he left."],
+                       alignment=[((0,), (0,)), ((1,), (1,))])
+    assert codes(list(QuotesCheck().run(ctx)), MAJOR) == set()  # the quotation now spans two sentences
+    ctx1 = make_context(["He said: “We will stay. We will fight for this city.”", "Then he left."],
+                        ["He said: “We will stay.", "We will fight.” Then he left."],
+                        alignment=[((0,), (0,)), ((1,), (1,))])
+    assert codes(list(QuotesCheck().run(ctx1)), MAJOR) == {"quote-truncated"}
+    ctx2 = make_context(["“We will stay and fight,” he said.", "Then he left."],
+                        ["Then he left.", "“We will stay and fight,” he said."],
+                        alignment=[((0,), (1,)), ((1,), (0,))])
+    assert codes(list(QuotesCheck().run(ctx2)), MAJOR) == set()
+
+
+def test_find_quotes_ignores_apostrophes() -> None:
+    doc = make_doc("x", ["North Korea’s missiles, the ‘real threat’, and \"a test\"."])
+    assert [q.text for q in find_quotes(doc)] == ["real threat", "a test"]

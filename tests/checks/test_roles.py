@@ -1,0 +1,61 @@
+"""Role reversal: agent and patient swapped, voice-aware (real spaCy parses)."""
+from __future__ import annotations
+
+import pytest
+
+from evaluator.checks.roles import RolesCheck, extract_triples
+from evaluator.types import Severity
+from tests.checkkit import codes, make_context
+
+BIDEN_O = ("But the country that is perhaps in the best position to influence Pyongyang is one that "
+           "President Biden has increasingly viewed as an adversary: China.")
+BIDEN_R = ("But the country perhaps best placed to influence Pyongyang has increasingly seen President Biden "
+           "as an adversary: China.")
+
+CASES = [
+    # (original, rewritten, expected codes)
+    ("The senator supported the students.", "The students supported the senator.", {"role-reversed"}),
+    ("The doctor was encouraged by the bankers.", "The doctor encouraged the bankers.", {"role-reversed"}),
+    ("The police arrested the protesters.", "The protesters were arrested by the police.", set()),
+    ("The athlete was thanked by the tourist.", "The tourist thanked the athlete.", set()),
+    ("The lawyer called the judge.", "The lawyer phoned the judge.", set()),
+    ("Mr. Blinken criticized Beijing.", "Beijing was criticized by Blinken.", set()),
+    ("Mr. Blinken criticized Beijing.", "Blinken was criticized by Beijing.", {"role-reversed"}),
+    ("The manager hired the analyst and praised the team.", "The analyst hired the manager.", {"role-reversed"}),
+    ("China and Russia met in Moscow.", "Russia and China met in Moscow.", set()),
+    ("The president met the prime minister.", "The prime minister met the president.", set()),
+    (BIDEN_O, BIDEN_R, {"role-reversed"}),
+    (BIDEN_O, "But the country perhaps best placed to influence Pyongyang is one that President Biden has "
+              "increasingly seen as an adversary: China.", set()),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", CASES)
+def test_roles_table(original: str, rewritten: str, expected: set[str]) -> None:
+    ctx = make_context(original, rewritten)
+    assert codes(list(RolesCheck().run(ctx)), Severity.MAJOR) == expected
+
+
+def test_passive_triple_is_in_active_order() -> None:
+    ctx = make_context("The doctor was encouraged by the bankers.", "x")
+    keys = [t.key for t in extract_triples(ctx.parses["original"][0])]
+    assert keys == [("banker", "encourage", "doctor")]
+
+
+def test_relative_clause_and_copula_resolve_to_the_country() -> None:
+    ctx = make_context(BIDEN_O, "x")
+    keys = [t.key for t in extract_triples(ctx.parses["original"][0])]
+    assert ("biden", "view", "country") in keys
+
+
+def test_evidence_spans_quote_both_sides() -> None:
+    ctx = make_context(BIDEN_O, BIDEN_R)
+    (f,) = list(RolesCheck().run(ctx))
+    assert f.severity == Severity.CRITICAL and f.check == "roles" and f.alignment == 0
+    assert f.original is not None and f.rewritten is not None
+    assert f.original.text == ctx.original.text[f.original.start:f.original.end]
+    assert f.original.text.startswith("the country") and f.original.text.endswith("viewed")
+    assert f.rewritten.text == "the country perhaps best placed to influence Pyongyang has increasingly seen " \
+                               "President Biden"
+    assert f.data["original_agent"] == "President Biden" and f.data["rewritten_patient"] == "President Biden"
+    assert '"President Biden"' in f.message and '"the country"' in f.message

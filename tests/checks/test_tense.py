@@ -1,0 +1,51 @@
+"""Table tests for the tense / aspect / modality / question check (real spaCy parses)."""
+from __future__ import annotations
+
+import pytest
+
+from evaluator.checks.tense import TenseCheck
+from evaluator.types import Severity
+from tests.checkkit import codes, make_context
+
+MAJOR = int(Severity.MAJOR)
+
+CASES = [
+    ("Currently, Xinjiang has more than 330 plants.", "Currently, Xinjiang had more than 330 plants.",
+     {"tense-changed"}),
+    ("Cabbage juice changes color depending on the acid.", "Cabbage juice will change color depending on the acid.",
+     {"tense-changed"}),
+    ("The authors say that China was ill-prepared.", "The authors said that China was ill-prepared.",
+     {"tense-changed"}),
+    ("Rangers closely monitor the shooters in the trials.", "Rangers are closely monitoring the shooters in the trials.",
+     {"aspect-changed"}),
+    ("The league began its rematch on June 20.", "The league had begun its rematch on June 20.", {"aspect-changed"}),
+    ("Visitors must leave the park before dark.", "Visitors may leave the park before dark.", {"modality-changed"}),
+    ("A course will cover all of the issues.", "Will a course cover all of the issues?", {"statement-to-question"}),
+    ("Scientists want to understand how planets formed.", "Do scientists want to understand how planets formed.",
+     {"statement-to-question"}),
+    ("Is this the right bus?", "Is this the right bus?", set()),
+    ("The minister said the plan will work.", "The minister said the plan would work.", set()),
+    ("The minister announced the plan on Monday.", "The minister announced the plan on Monday.", set()),
+    ("Both cyanuric acid and melamine were found in urine samples of pets.",
+     "Researchers find that urine samples from the pets contained cyanuric acid and melamine.", set()),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", CASES)
+def test_tense_table(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(TenseCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+def test_tense_evidence() -> None:
+    ctx = make_context("Xinjiang has more than 330 plants.", "Xinjiang will have more than 330 plants.")
+    (f,) = list(TenseCheck().run(ctx))
+    assert f.code == "tense-changed"
+    assert f.original.text == "has" and f.rewritten.text == "will have"  # type: ignore[union-attr]
+    assert f.data["original"]["tense"] == "present" and f.data["rewritten"]["tense"] == "future"
+
+
+def test_reworded_sentence_tense_shift_is_minor() -> None:
+    ctx = make_context("His research shows that hormones can speed up lung growth.",
+                       "According to his study, which showed it, hormone treatment would accelerate the lungs.")
+    assert codes(list(TenseCheck().run(ctx)), MAJOR) == set()

@@ -1,0 +1,111 @@
+"""The titles check on real spaCy parses: titles changed, dropped, added, against the reference; honorifics."""
+from __future__ import annotations
+
+import pytest
+
+from evaluator.checks.titles import TitlesCheck, person_mentions, same_title
+from evaluator.reference_sets import load_reference_sets
+from evaluator.types import Severity
+from tests.checkkit import codes, make_context
+
+MAJOR = int(Severity.MAJOR)
+
+
+@pytest.fixture(scope="module")
+def refsets():
+    return load_reference_sets([])
+
+
+def run(original, rewritten, refsets, alignment=None):
+    ctx = make_context(original, rewritten, alignment, reference_sets=refsets)
+    return list(TitlesCheck().run(ctx))
+
+
+CASES = [
+    # (original, rewritten, all codes expected, codes expected at major or above)
+    ("Secretary of State Antony J. Blinken arrived in Seoul.", "Foreign Secretary Antony J. Blinken arrived in Seoul.",
+     {"title-changed", "title-contradicts-reference"}, {"title-changed", "title-contradicts-reference"}),
+    ("Mr. Blinken, the secretary of state, spoke.", "Mr. Blinken, the foreign minister, spoke.",
+     {"title-changed", "title-contradicts-reference"}, {"title-changed", "title-contradicts-reference"}),
+    ("It irritated former President Barack Obama.", "It irritated President Barack Obama.",
+     {"title-changed"}, {"title-changed"}),
+    ("Vice President John Marlow spoke.", "President John Marlow spoke.", {"title-changed"}, {"title-changed"}),
+    ("Mr. Blinken said so.", "Blinken said so.", {"honorific-dropped"}, set()),
+    ("Mr. Blinken said so.", "Mr Blinken said so.", {"honorific-changed"}, set()),
+    ("Ms. Choe cited the exercises.", "Mr. Choe cited the exercises.", {"honorific-changed"}, {"honorific-changed"}),
+    ("Defense Secretary Lloyd J. Austin III was there.", "Lloyd J. Austin III was there.", {"title-dropped"}, set()),
+    ("Lloyd J. Austin III was there.", "Secretary of Defense Lloyd J. Austin III was there.", {"title-added"}, set()),
+    ("The Biden administration issued warnings.", "The Biden government issued warnings.",
+     {"term-style-changed"}, set()),
+    # Must not flag: the same title written differently.
+    ("Defense Secretary Lloyd J. Austin III was there.", "Secretary of Defense Lloyd J. Austin III was there.",
+     set(), set()),
+    ("They met the White House national security adviser, Jake Sullivan.",
+     "They met White House National Security Advisor Jake Sullivan.", set(), set()),
+    ("South Korean President Moon Jae-in is keen.", "President Moon Jae-in of South Korea is keen.", set(), set()),
+    ("Alabama Senator Doug Jones said so.", "Senator Doug Jones said so.", set(), set()),
+    ("Kim Jong-un, the leader of North Korea, spoke.", "Kim Jong-un, the leader of North Korea , spoke.", set(), set()),
+    ("secretary of state antony j. blinken arrived.", "Secretary of State Antony J. Blinken arrived.", set(), set()),
+]
+
+
+@pytest.mark.parametrize("original, rewritten, expected, expected_major", CASES)
+def test_title_table(refsets, original, rewritten, expected, expected_major):
+    fs = run(original, rewritten, refsets)
+    assert codes(fs) == expected
+    assert codes(fs, MAJOR) == expected_major
+
+
+def test_title_changed_evidence(refsets):
+    fs = run("Secretary of State Antony J. Blinken arrived.", "Foreign Secretary Antony J. Blinken arrived.", refsets)
+    (f,) = [f for f in fs if f.code == "title-changed"]
+    assert f.original.text == "Secretary of State Antony J. Blinken"
+    assert f.rewritten.text == "Foreign Secretary Antony J. Blinken"
+    assert f.data["original_value"] == "Secretary of State" and f.data["rewritten_value"] == "Foreign Secretary"
+    assert f.data["reference"] == "international_news.toml:people/antony-blinken"
+
+
+def test_contradiction_on_rewrite_only_sentence_cites_reference(refsets):
+    ctx = make_context(["Talks were held in Seoul."],
+                       ["Talks were held in Seoul.",
+                        "Foreign Secretary Antony J. Blinken told reporters Thursday after talks."],
+                       alignment=[((0,), (0,)), ((), (1,))], reference_sets=refsets)
+    (f,) = list(TitlesCheck().run(ctx))
+    assert f.code == "title-contradicts-reference" and f.severity == Severity.MAJOR
+    assert f.rewritten.text == "Foreign Secretary Antony J. Blinken"
+    assert f.data["reference"] == "international_news.toml:people/antony-blinken"
+    assert f.data["office_reference"] == "international_news.toml:offices/us-secretary-of-state"
+    assert f.data["wrong_variant"] is True and f.alignment == 1
+
+
+def test_title_inconsistent_within_rewrite(refsets):
+    ctx = make_context(["Mr. Blinken spoke.", "He left."],
+                       ["Secretary of State Antony J. Blinken spoke.", "Later, Defense Secretary Antony Blinken left."],
+                       reference_sets=refsets)
+    fs = [f for f in TitlesCheck().run(ctx) if f.code == "title-inconsistent"]
+    assert len(fs) == 1 and fs[0].severity == Severity.MAJOR
+    assert fs[0].rewritten.text == "Defense Secretary Antony Blinken"
+
+
+def test_person_mentions_read_titles(refsets):
+    ctx = make_context(["Whether China's diplomats meet with Mr. Blinken and the White House national security "
+                        "adviser, Jake Sullivan, is unclear.",
+                        "said Choe Son-hui, the country's first deputy foreign minister, on Thursday."],
+                       ["x", "y"], reference_sets=refsets)
+    got = [(m.name_text, m.honorific.text if m.honorific else None, m.title_text)
+           for i, p in enumerate(ctx.parses["original"]) for m in person_mentions(p, i, refsets)]
+    assert ("Blinken", "Mr.", None) in got
+    assert ("Jake Sullivan", None, "White House national security adviser") in got
+    assert ("Choe Son-hui", None, "first deputy foreign minister") in got
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Defense Secretary", "Secretary of Defense", True),
+    ("Foreign Secretary", "Secretary of State", False),
+    ("National Security Advisor", "White House national security adviser", True),
+    ("former President", "President", False),
+    ("Vice President", "President", False),
+    ("US President", "President", True),
+])
+def test_same_title(refsets, a, b, same):
+    assert same_title(a, b, refsets, "US") is same

@@ -1,0 +1,299 @@
+"""``evaluator batch``: results, errors, resume after a crash, SIGTERM, timeouts, summary and index."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluator.batch import ChunkScorer, PairInput, PairTimeout, ResultsFile, call_with_timeout, run_batch
+from evaluator.errors import ConfigError
+from evaluator.io import read_text
+from evaluator.options import Options
+from evaluator.progress import LineProgress
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAIRS = [
+    ("neg", "Currently, Xinjiang has more than 330 photovoltaic power plants.",
+     "Currently, Xinjiang does not have more than 330 photovoltaic power plants."),
+    ("num", "The company hired 1,200 workers in 2019. Sales doubled the year after.",
+     "The company hired 2,100 workers in 2019. Sales doubled the year after."),
+    ("same", "The council met on Tuesday to discuss the budget.",
+     "The council met on Tuesday to discuss the budget."),
+    ("para", "Mr. Lee arrived in Seoul on Monday.\n\nHe met the foreign minister. They discussed trade.",
+     "Mr. Lee reached Seoul on Monday.\n\nHe met the foreign minister and they talked about trade."),
+    ("name", "President Moon Jae-in spoke to reporters in Busan.",
+     "President Yoon Suk-yeol spoke to reporters in Busan."),
+    ("omit", "Rain is expected tomorrow. Schools will stay open. Buses run as usual.",
+     "Rain is expected tomorrow. Buses run as usual."),
+]
+
+
+def manifest(tmp: Path, pairs: list[tuple[str, str, str]] = PAIRS, extra: list[dict[str, Any]] = ()) -> Path:
+    rows = [{"id": i, "original": o, "rewritten": r} for i, o, r in pairs] + list(extra)
+    path = tmp / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def records(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def without_timings(report: dict[str, Any]) -> dict[str, Any]:
+    r = json.loads(json.dumps(report))
+    r["meta"].pop("timings", None)
+    return r
+
+
+def assert_close(a: Any, b: Any, path: str = "") -> None:
+    """Equal, except floats may differ by 1e-5 (encoder batches pad differently; see the report)."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, abs=1e-5), path
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), path
+        for k in a:
+            assert_close(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path
+
+
+@pytest.fixture(scope="module")
+def options(resources) -> Options:
+    return resources.options
+
+
+def test_chunked_reports_equal_compare_loaded(resources) -> None:
+    from evaluator.pipeline import compare_loaded
+
+    items = [PairInput(i, read_text(o), read_text(r)) for i, o, r in PAIRS]
+    scorer = ChunkScorer(resources.options, resources)
+    parsed_before = scorer.nlp.parsed
+    results = scorer.score_inputs(items)
+    # 13 unique paragraphs in the chunk, each parsed once (the pre-pass); the per-pair segment() reuses them.
+    assert scorer.nlp.parsed - parsed_before == 13
+    assert [r.status for r in results] == ["ok"] * len(PAIRS)
+    resources.encoder.clear_memory()
+    for it, res in zip(items, results, strict=True):
+        expected = compare_loaded(it.original, it.rewritten, resources=resources).to_dict()
+        got = json.loads(res.line)
+        assert got["id"] == it.id
+        assert_close(without_timings(got["report"]), without_timings(expected))
+
+
+def test_batch_writes_results_summary_and_error_records(tmp_path: Path, options) -> None:
+    m = manifest(tmp_path, extra=[{"id": "missing", "original": "A text.", "rewritten_path": "nowhere.txt"},
+                                  {"id": "blank", "original": "A text.", "rewritten": "   "}])
+    out = tmp_path / "out"
+    res = run_batch(m, out, options, chunk_size=4)
+    assert (res.total, res.ok, res.failed, res.scored, res.resumed, res.stopped) == (8, 6, 2, 8, 0, False)
+    recs = {r["id"]: r for r in records(out)}
+    assert set(recs) == {p[0] for p in PAIRS} | {"missing", "blank"}
+    assert recs["missing"]["status"] == "error" and "file not found" in recs["missing"]["error"]
+    assert recs["blank"]["error"].startswith("DocumentError: blank:rewritten: contains only whitespace")
+    assert "\n" not in recs["missing"]["error"]
+    assert recs["num"]["report"]["rewritten"]["text"].startswith("The company hired 2,100")
+    codes = {f["code"] for f in recs["num"]["report"]["findings"]}
+    assert any("number" in c for c in codes), codes
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["pairs"] == {"total": 8, "ok": 6, "failed": 2, "missing": 0, "not_in_manifest": 0}
+    chrf = sorted(r["report"]["metrics"]["chrf"]["score"] for r in recs.values() if r["status"] == "ok")
+    assert summary["metrics"]["chrf"]["median"] == pytest.approx((chrf[2] + chrf[3]) / 2, abs=1e-6)
+    assert summary["metrics"]["chrf"]["max"] == pytest.approx(100.0)
+    assert summary["worst"]["by_chrf"][-1]["id"] == "same" or summary["worst"]["by_chrf"][0]["id"] != "same"
+    n_findings = sum(len(r["report"]["findings"]) for r in recs.values() if r["status"] == "ok")
+    assert sum(summary["findings"]["by_severity"].values()) == n_findings
+    assert sum(sum(v.values()) for v in summary["findings"]["by_check"].values()) == n_findings
+    assert {e["id"] for e in summary["errors"]} == {"missing", "blank"}
+    worst = summary["worst"]["by_severity"]
+    assert worst == sorted(worst, key=lambda w: (-w["critical"], -w["major"], w["chrf"]))
+
+
+def test_cli_exit_codes(tmp_path: Path, options) -> None:
+    from evaluator.cli import main
+
+    ok = manifest(tmp_path, PAIRS[:2])
+    assert main(["batch", str(ok), "--out", str(tmp_path / "a"), "-q"]) == 0
+    bad = manifest(tmp_path, PAIRS[:1], extra=[{"id": "x", "original": "A.", "rewritten_path": "none.txt"}])
+    assert main(["batch", str(bad), "--out", str(tmp_path / "b"), "-q"]) == 1
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "original": "x", "rewritten": "y"}\n{"id": "a", "original": "x"\n')
+    assert main(["batch", str(broken), "--out", str(tmp_path / "c"), "-q"]) == 2
+    assert not (tmp_path / "c").exists()  # nothing was done
+
+
+def test_resume_after_a_crash_mid_line(tmp_path: Path, options) -> None:
+    m = manifest(tmp_path)
+    full = tmp_path / "full"
+    run_batch(m, full, options)
+    reference = {r["id"]: without_timings(r["report"]) for r in records(full)}
+
+    out = tmp_path / "crashed"
+    out.mkdir()
+    lines = (full / "results.jsonl").read_bytes().split(b"\n")
+    # Two whole lines, then a crash in the middle of writing the third.
+    (out / "results.jsonl").write_bytes(lines[0] + b"\n" + lines[1] + b"\n" + lines[2][: len(lines[2]) // 2])
+    res = run_batch(m, out, options)
+    assert (res.resumed, res.scored, res.ok) == (2, 4, 6)
+    recs = records(out)
+    ids = [r["id"] for r in recs]
+    assert len(ids) == len(set(ids)) == 6
+    assert set(ids) == set(reference)
+    for r in recs:
+        assert_close(without_timings(r["report"]), reference[r["id"]], r["id"])
+    again = run_batch(m, out, options)  # a finished batch: nothing to do, nothing duplicated
+    assert (again.scored, again.resumed) == (0, 6)
+    assert len(records(out)) == 6
+
+
+def test_corrupt_middle_line_is_an_input_error(tmp_path: Path) -> None:
+    f = tmp_path / "results.jsonl"
+    f.write_text('{"id":"a","status":"ok","report":{}}\nnot json\n{"id":"b","status":"ok","report":{}}\n')
+    with pytest.raises(ConfigError, match=":2: corrupt result line"):
+        ResultsFile(f).recover()
+    f.write_text('{"id":"a","status":"ok","report":{}}\n{"id":"b","status":"error","error":"x"}\nnot json\n')
+    assert ResultsFile(f).recover() == {"a": "ok", "b": "error"}
+    assert f.read_text().count("\n") == 2
+
+
+def test_stop_keeps_finished_pairs_and_rerun_completes(tmp_path: Path, options) -> None:
+    m = manifest(tmp_path)
+    stop = threading.Event()
+
+    class StopAfterTwo(LineProgress):
+        def advance(self, ok: bool) -> None:
+            super().advance(ok)
+            if self.done == 2:
+                stop.set()
+
+    lines: list[str] = []
+    stream = type("S", (), {"write": lambda self, t: lines.append(t), "flush": lambda self: None})()
+    out = tmp_path / "out"
+    res = run_batch(m, out, options, stop=stop, progress=StopAfterTwo(stream, every=1))
+    assert res.stopped and res.scored == 2 and len(records(out)) == 2
+    assert json.loads((out / "summary.json").read_text())["pairs"]["missing"] == 4
+    assert any("2/6" in line for line in lines)
+    res = run_batch(m, out, options, retry_failed=True)
+    assert not res.stopped and (res.resumed, res.scored) == (2, 4)
+    assert sorted(r["id"] for r in records(out)) == sorted(p[0] for p in PAIRS)
+
+
+def test_other_settings_in_the_same_out_dir_are_refused(tmp_path: Path, options) -> None:
+    m = manifest(tmp_path, PAIRS[:1])
+    run_batch(m, tmp_path / "out", options)
+    with pytest.raises(ConfigError, match="other settings .*idf"):
+        run_batch(m, tmp_path / "out", options.with_(idf=True))
+
+
+def test_timeout_per_pair_gives_error_records(tmp_path: Path, options) -> None:
+    m = manifest(tmp_path, PAIRS[:2])
+    res = run_batch(m, tmp_path / "out", options, timeout_per_pair=1e-4)
+    assert (res.ok, res.failed) == (0, 2)
+    assert all(r["error"].startswith("PairTimeout: timed out after") for r in records(tmp_path / "out"))
+
+
+@pytest.mark.parametrize("in_thread", [False, True])
+def test_call_with_timeout(in_thread: bool) -> None:
+    def run(fn: Any, seconds: float) -> Any:
+        if not in_thread:
+            return call_with_timeout(fn, seconds)
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                box["v"] = call_with_timeout(fn, seconds)
+            except BaseException as exc:  # noqa: BLE001
+                box["e"] = exc
+        t = threading.Thread(target=target)
+        t.start()
+        t.join()
+        if "e" in box:
+            raise box["e"]
+        return box["v"]
+
+    assert run(lambda: 42, 5) == 42
+    t = time.perf_counter()
+    with pytest.raises(PairTimeout):
+        run(lambda: time.sleep(3), 0.2)
+    assert time.perf_counter() - t < 2
+    with pytest.raises(ZeroDivisionError):
+        run(lambda: 1 / 0, 5)
+
+
+def test_html_index_escapes_and_links(tmp_path: Path, options) -> None:
+    evil = '<script>alert("x")</script>'
+    m = manifest(tmp_path, [(evil, "The cat sat on the mat.", "The dog sat on the mat.")],
+                 extra=[{"id": "bad&id", "original": "A.", "rewritten_path": "none.txt"}])
+    out = tmp_path / "out"
+    run_batch(m, out, options, html=True)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert evil not in index and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in index
+    assert "bad&amp;id" in index and "file not found" in index
+    pages = list((out / "pairs").glob("*.html"))
+    assert len(pages) == 1 and pages[0].name.startswith("script_alert_x_script-")
+    assert f'href="pairs/{pages[0].name}"' in index
+    assert "http://" not in index and "https://" not in index  # self-contained
+    assert index.count("<script>") == 1
+
+
+def test_line_progress_reports_rate_and_eta() -> None:
+    now = [0.0]
+    out: list[str] = []
+    stream = type("S", (), {"write": lambda self, t: out.append(t), "flush": lambda self: None})()
+    p = LineProgress(stream, every=3, interval=100, clock=lambda: now[0])
+    p.start(10, 1)
+    for _ in range(3):
+        now[0] += 1.0
+        p.advance(True)
+    p.advance(False)
+    now[0] += 200
+    p.advance(True)  # the interval elapsed
+    p.finish()
+    text = "".join(out)
+    assert "9 pairs to score of 10 (1 already done)" in text
+    assert "batch: 4/10 (40%), 0 failed, 1.00 pairs/s, ETA 0:06" in text
+    assert "batch: 6/10 (60%), 1 failed" in text
+    assert len(out) == 3
+
+
+@pytest.mark.slow
+def test_sigterm_mid_batch_keeps_finished_pairs(tmp_path: Path, options) -> None:
+    many = [(f"p{i:02d}", o, r.replace("the", "a")) for i, (_, o, r) in enumerate(PAIRS * 5)]
+    m = manifest(tmp_path, many)
+    out = tmp_path / "out"
+    cmd = [str(ROOT / ".venv" / "bin" / "evaluator"), "batch", str(m), "--out", str(out), "--chunk-size", "4",
+           "--progress", "lines"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    results = out / "results.jsonl"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if results.exists() and results.read_text().count("\n") >= 2:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "SIGTERM" in err and "rerun the same command" in err
+    done = records(out)
+    assert 2 <= len(done) < len(many)
+    assert all(r["status"] == "ok" for r in done)
+    assert json.loads((out / "summary.json").read_text())["pairs"]["ok"] == len(done)
+    res = run_batch(m, out, options, chunk_size=4)
+    assert res.resumed == len(done)
+    ids = [r["id"] for r in records(out)]
+    assert sorted(ids) == sorted(p[0] for p in many)
+
+

@@ -1,0 +1,135 @@
+"""Manifest formats (JSONL, CSV, folder; texts and paths) and their errors, with line numbers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluator.errors import ConfigError, DocumentError
+from evaluator.manifest import read_manifest, safe_id
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def jsonl(*rows: object) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
+
+
+def test_jsonl_texts_and_paths(tmp_path: Path) -> None:
+    write(tmp_path / "docs" / "a.txt", "The cat sat.")
+    write(tmp_path / "docs" / "b.md", "# Title\n\nThe dog sat.")
+    m = write(tmp_path / "m.jsonl", jsonl(
+        {"id": "t1", "original": "One.", "rewritten": "Two."},
+        "",
+        {"id": 7, "original_path": "docs/a.txt", "rewritten_path": "docs/b.md"},
+        {"id": "mix", "original": "Inline.", "rewritten_path": "docs/a.txt"},
+    ))
+    specs = read_manifest(m)
+    assert [s.id for s in specs] == ["t1", "7", "mix"]
+    assert [s.line for s in specs] == [1, 3, 4]
+    o, r = specs[0].load()
+    assert (o.text, r.text) == ("One.", "Two.")
+    o, r = specs[1].load()
+    assert o.text == "The cat sat." and o.path == str((tmp_path / "docs" / "a.txt").resolve())
+    assert r.markdown and not o.markdown
+    o, r = specs[2].load()
+    assert (o.text, r.text) == ("Inline.", "The cat sat.")
+
+
+def test_csv_texts_paths_and_quoting(tmp_path: Path) -> None:
+    write(tmp_path / "x.txt", "File text.")
+    m = write(tmp_path / "m.csv", 'id,original,rewritten,original_path,rewritten_path\n'
+                                  'a,"Hello, world.","Hi, world.",,\n'
+                                  'b,,,x.txt,x.txt\n'
+                                  'c,"Line one\nline two.",Short.,,\n')
+    specs = read_manifest(m)
+    assert [s.id for s in specs] == ["a", "b", "c"]
+    assert specs[0].original == "Hello, world."
+    assert specs[1].load()[1].text == "File text."
+    assert specs[2].original == "Line one\nline two."
+
+
+@pytest.mark.parametrize("layout", ["nested", "flat"])
+def test_folder_layouts(tmp_path: Path, layout: str) -> None:
+    for pid in ("p2", "p1"):
+        if layout == "nested":
+            write(tmp_path / pid / "original.txt", f"Original {pid}.")
+            write(tmp_path / pid / "rewritten.md", f"Rewrite {pid}.")
+        else:
+            write(tmp_path / f"{pid}.original.txt", f"Original {pid}.")
+            write(tmp_path / f"{pid}.rewritten.md", f"Rewrite {pid}.")
+    (tmp_path / "out").mkdir()  # an output folder beside the pairs is not a pair
+    specs = read_manifest(tmp_path)
+    assert [s.id for s in specs] == ["p1", "p2"]
+    o, r = specs[0].load()
+    assert (o.text, r.text, r.markdown) == ("Original p1.", "Rewrite p1.", True)
+
+
+ERRORS = [
+    # (file name, content, expected line, expected words in the message)
+    ("m.jsonl", jsonl({"id": "a", "original": "x", "rewritten": "y"}, '{"id": "b", "original": '), 2, "not valid JSON"),
+    ("m.jsonl", jsonl({"id": "a", "original": "x", "rewritten": "y"}, "[1, 2]"), 2, "expected a JSON object"),
+    ("m.jsonl", jsonl({"original": "x", "rewritten": "y"}), 1, "missing 'id'"),
+    ("m.jsonl", jsonl({"id": "a", "original": "x"}), 1, "missing 'rewritten'"),
+    ("m.jsonl", jsonl({"id": "a", "original": "x", "original_path": "f", "rewritten": "y"}), 1, "not both"),
+    ("m.jsonl", jsonl({"id": "a", "original": 3, "rewritten": "y"}), 1, "must be a string"),
+    ("m.jsonl", jsonl({"id": ["a"], "original": "x", "rewritten": "y"}), 1, "'id' must be"),
+    ("m.jsonl", jsonl({"id": "a", "original": "x", "rewritten": "y"}, {"id": "b", "original": "x", "rewritten": "y"},
+                      {"id": "a", "original": "z", "rewritten": "w"}), 3, "duplicate id 'a' (first on line 1)"),
+    ("m.csv", "id,original\na,x\n", 2, "missing 'rewritten'"),
+    ("m.csv", "id,original,rewritten\na,x,y\nb,x,y,extra\n", 3, "more fields"),
+    ("m.csv", "id,original,rewritten\na,x,y\na,x,y\n", 3, "duplicate id"),
+    ("m.jsonl", "\n\n", None, "lists no pairs"),
+    ("m.yaml", "id: a\n", None, "unknown manifest type"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "line", "words"), ERRORS)
+def test_manifest_errors(tmp_path: Path, name: str, content: str, line: int | None, words: str) -> None:
+    m = write(tmp_path / name, content)
+    with pytest.raises(ConfigError) as err:
+        read_manifest(m)
+    assert err.value.line == line
+    assert words in str(err.value)
+    assert str(err.value).startswith(f"{m}:{line}:" if line else f"{m}:")
+    assert err.value.exit_code == 2
+
+
+def test_folder_errors(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "original.txt", "x")
+    with pytest.raises(ConfigError, match="no rewritten"):
+        read_manifest(tmp_path)
+    flat = tmp_path / "flat"
+    write(flat / "b.original.txt", "x")
+    with pytest.raises(ConfigError, match="pair 'b' has no b.rewritten"):
+        read_manifest(flat)
+    with pytest.raises(ConfigError, match="manifest not found"):
+        read_manifest(tmp_path / "missing.jsonl")
+
+
+def test_missing_document_is_a_pair_error_not_a_manifest_error(tmp_path: Path) -> None:
+    m = write(tmp_path / "m.jsonl", jsonl({"id": "a", "original_path": "none.txt", "rewritten": "y"}))
+    (spec,) = read_manifest(m)
+    with pytest.raises(DocumentError, match="file not found"):
+        spec.load()
+
+
+@pytest.mark.parametrize(("pair_id", "expected"), [
+    ("plain-id_1.2", "plain-id_1.2"),
+    ("a/b", "a_b-"),
+    ("../etc/passwd", "etc_passwd-"),
+    ("<script>", "script-"),
+    ("", "pair-"),
+])
+def test_safe_id(pair_id: str, expected: str) -> None:
+    got = safe_id(pair_id)
+    assert got.startswith(expected)
+    assert "/" not in got and "<" not in got and not got.startswith(".")
+    if expected.endswith("-"):
+        assert len(got) == len(expected) + 8  # the hash keeps "a/b" and "a_b" apart
+    assert safe_id("a/b") != safe_id("a_b")

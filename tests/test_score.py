@@ -1,0 +1,265 @@
+"""`evaluator score`: stream specs, line counts, sacrebleu parity (multi-reference), chunking, the gate, CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sacrebleu
+import xmlschema
+
+from evaluator.cli import main
+from evaluator.errors import DocumentError, InputError
+from evaluator.testsets import StreamReader, parse_spec, score_systems
+from evaluator.waivers import Waiver, write_waivers
+
+ROOT = Path(__file__).resolve().parents[1]
+SET = ROOT / "reference_sets" / "testsets" / "demetr-dev-40"
+CONFIG = ROOT / "reference_sets" / "evaluator.toml"
+TODAY = "2027-01-01"  # the example waiver expires 2027-11-30
+SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "data" / "junit.xsd"))
+
+
+def lines(name: str) -> list[str]:
+    return (SET / name).read_text(encoding="utf-8").splitlines()
+
+
+# --------------------------------------------------------------------------- streams (no model)
+
+@pytest.mark.parametrize("spec,named,expected", [
+    ("ref.txt", False, (None, "ref.txt", None)),
+    ("data.tsv:ref", False, (None, "data.tsv", "ref")),
+    ("sysA=out.txt", True, ("sysA", "out.txt", None)),
+    ("sysA=data.tsv:hyp", True, ("sysA", "data.tsv", "hyp")),
+    ("sysA=out.txt", False, (None, "sysA=out.txt", None)),  # references take no name
+    ("a b=out.txt", True, (None, "a b=out.txt", None)),  # not a name: spaces
+    ("dir/x.jsonl:col:on", False, (None, "dir/x.jsonl:col", "on")),
+])
+def test_parse_spec(spec: str, named: bool, expected: tuple[Any, ...]) -> None:
+    assert parse_spec(spec, named=named) == expected
+
+
+def test_existing_path_wins_over_name_and_column(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("a=b.txt").write_text("x\n")
+    Path("c.txt:d").write_text("y\n")
+    assert parse_spec("a=b.txt", named=True) == (None, "a=b.txt", None)
+    assert parse_spec("c.txt:d") == (None, "c.txt:d", None)
+
+
+def test_tsv_and_jsonl_columns(tmp_path: Path) -> None:
+    tsv = tmp_path / "data.tsv"
+    tsv.write_text("src\tref\thyp\nQuelle 1\tRef one.\tHyp one.\nQuelle 2\tRef | two.\t\n", encoding="utf-8")
+    jsonl = tmp_path / "out.jsonl"
+    jsonl.write_text('{"mt": "Hyp one.", "n": 1}\n{"mt": null, "n": 2}\n', encoding="utf-8")
+    reader = StreamReader()
+    ref = reader.read(f"{tsv}:ref")
+    hyp = reader.read(f"sys={tsv}:hyp", named=True)
+    mt = reader.read(f"{jsonl}:mt", named=True)
+    assert (ref.name, ref.lines) == ("ref", ["Ref one.", "Ref | two."])
+    assert (hyp.name, hyp.lines, hyp.label) == ("sys", ["Hyp one.", ""], f"{tsv}:hyp")
+    assert (mt.name, mt.lines) == ("mt", ["Hyp one.", ""])
+    with pytest.raises(InputError, match=r"name the column to use.*columns: src, ref, hyp"):
+        reader.read(str(tsv))
+    with pytest.raises(InputError, match=r"no column 'refs' \(columns: src, ref, hyp\)"):
+        reader.read(f"{tsv}:refs")
+    with pytest.raises(InputError, match="needs a .tsv or .jsonl"):
+        reader.read(f"{SET / 'ref.txt'}:x")
+
+
+@pytest.mark.parametrize("name,text,words", [
+    ("bad.tsv", "a\tb\n1\t2\n3\n", "line 3: 1 fields, the header has 2"),
+    ("dup.tsv", "a\ta\n1\t2\n", "header must name each column once"),
+    ("bad.jsonl", '{"a": "x"}\n{"a": \n', "line 2: invalid JSON"),
+    ("list.jsonl", '["a"]\n', "line 1: not a JSON object"),
+    ("nested.jsonl", '{"a": {"b": 1}}\n', "field 'a' is not text"),
+])
+def test_malformed_tables(tmp_path: Path, name: str, text: str, words: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DocumentError, match=words):
+        StreamReader().read(f"{path}:a")
+
+
+# --------------------------------------------------------------------------- CLI errors (no model)
+
+def test_mismatched_line_counts_exit_2(tmp_path: Path, capsys: Any) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("\n".join(lines("good.txt")[:39]) + "\n", encoding="utf-8")
+    code = main(["score", "--ref", str(SET / "ref.txt"), "--hyp", str(short)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{SET / 'ref.txt'} has 40 lines, {short} has 39" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("extra,words", [
+    (["--hyp", f"x={SET / 'good.txt'}", "--hyp", f"x={SET / 'worse.txt'}"], "two systems are named 'x'"),
+    (["--hyp", str(SET / "good.txt"), "--hyp", str(SET / "worse.txt"), "--html", "r.html"], "--html renders one"),
+    (["--hyp", str(SET / "good.txt"), "--chunk-size", "0"], "--chunk-size must be at least 1"),
+    (["--hyp", str(SET / "good.txt"), "--gate", str(SET / "ref.txt")], "invalid TOML"),
+    (["--hyp", str(SET / "missing.txt")], "missing.txt"),
+])
+def test_input_errors_exit_2_before_loading_models(extra: list[str], words: str, capsys: Any) -> None:
+    assert main(["score", "--ref", str(SET / "ref.txt"), *extra]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_help_documents_the_stream_syntax(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    out = capsys.readouterr().out
+    assert "[NAME=]PATH[:COLUMN]" in out and "data.tsv:ref" in out and "first" in out
+
+
+# --------------------------------------------------------------------------- with the model
+
+@pytest.fixture(scope="module")
+def scored(resources: Any, tmp_path_factory: Any) -> dict[str, Any]:
+    """One CLI run: two references (a TSV column and a text file), two systems, the example gate."""
+    tmp = tmp_path_factory.mktemp("score")
+    tsv = tmp / "set.tsv"
+    # The second reference is the human translation DEMETR pairs with each line (good.txt's even lines).
+    ref2 = [g if i % 2 else r for i, (r, g) in enumerate(zip(lines("ref.txt"), lines("good.txt"), strict=True))]
+    tsv.write_text("ref\tref2\n" + "\n".join(f"{a}\t{b}" for a, b in zip(lines("ref.txt"), ref2, strict=True))
+                   + "\n", encoding="utf-8")
+    out = {"json": tmp / "scores.json", "junit": tmp / "gate.xml", "md": tmp / "gate.md"}
+    code = main(["score", "--ref", f"{tsv}:ref", "--ref", f"{tsv}:ref2", "--hyp", f"good={SET / 'good.txt'}",
+                 "--hyp", f"worse={SET / 'worse.txt'}", "--chunk-size", "16", "--gate", str(CONFIG),
+                 "--json", str(out["json"]), "--junit", str(out["junit"]), "--markdown", str(out["md"]),
+                 "--today", TODAY, "--quiet"])
+    return {"code": code, "data": json.loads(out["json"].read_text(encoding="utf-8")), "ref2": ref2,
+            "resources": resources, **out}
+
+
+@pytest.mark.slow
+def test_sacrebleu_parity_multi_reference(scored: dict[str, Any]) -> None:
+    refs = [lines("ref.txt"), scored["ref2"]]
+    for name in ("good", "worse"):
+        hyps = lines(f"{name}.txt")
+        s = scored["data"]["systems"][name]
+        assert s["bleu"]["score"] == pytest.approx(sacrebleu.corpus_bleu(hyps, refs).score, abs=1e-6)
+        assert s["chrf"]["score"] == pytest.approx(sacrebleu.corpus_chrf(hyps, refs).score, abs=1e-6)
+        assert s["chrf++"]["score"] == pytest.approx(sacrebleu.corpus_chrf(hyps, refs, word_order=2).score,
+                                                     abs=1e-6)
+        assert s["ter"]["score"] == pytest.approx(sacrebleu.corpus_ter(hyps, refs).score, abs=1e-6)
+        assert "nrefs:2" in s["bleu"]["signature"]
+    # Single reference too: the first stream alone.
+    hyps = lines("good.txt")
+    single = sacrebleu.corpus_bleu(hyps, [lines("ref.txt")]).score
+    assert single != pytest.approx(scored["data"]["systems"]["good"]["bleu"]["score"])
+
+
+@pytest.mark.slow
+def test_segments_and_findings(scored: dict[str, Any]) -> None:
+    data = scored["data"]
+    segs = data["segments"]
+    assert [s["index"] for s in segs] == list(range(40))
+    assert [s["ref"] for s in segs] == lines("ref.txt")
+    assert all(s["extra_refs"] == [r2] for s, r2 in zip(segs, scored["ref2"], strict=True))
+    n_findings = 0
+    for seg in segs:
+        for name in ("good", "worse"):
+            entry = seg["systems"][name]
+            assert entry["hyp"] == lines(f"{name}.txt")[seg["index"]]
+            assert 0 <= entry["bertscore_f1"] <= 1 and 0 <= entry["chrf"] <= 100
+            for f in entry["findings"]:
+                n_findings += 1
+                # Spans index the segment's own line, on both sides.
+                if f["original"]:
+                    assert seg["ref"][f["original"]["start"]:f["original"]["end"]] == f["original"]["text"]
+                if f["rewritten"]:
+                    assert entry["hyp"][f["rewritten"]["start"]:f["rewritten"]["end"]] == f["rewritten"]["text"]
+    assert n_findings > 0
+    for name in ("good", "worse"):
+        s = data["systems"][name]
+        f1 = [seg["systems"][name]["bertscore_f1"] for seg in segs]
+        assert s["bertscore"]["f1"] == pytest.approx(sum(f1) / 40, abs=1e-5)
+        assert s["findings"]["total"] == sum(len(seg["systems"][name]["findings"]) for seg in segs)
+        assert s["coverage"] == 1.0
+    # Identical lines (good.txt's odd lines are the reference) score perfectly.
+    assert segs[0]["systems"]["good"]["chrf"] == pytest.approx(100.0)
+    # The worse system changes meaning on every line: it has more critical findings than the good one.
+    sev = {n: data["systems"][n]["findings"]["by_severity"] for n in ("good", "worse")}
+    assert sev["worse"]["critical"] > 2 * sev["good"]["critical"]
+    # Bounded memory: the encoder forgot each chunk's encodings.
+    assert len(scored["resources"].encoder._memory) == 0
+
+
+@pytest.mark.slow
+def test_gate_on_the_example_set(scored: dict[str, Any]) -> None:
+    assert scored["code"] == 1
+    gate = scored["data"]["gate"]
+    assert gate["status"] == "fail"
+    by_system: dict[str, set[str]] = {}
+    for r in gate["results"]:
+        by_system.setdefault(r["system"], set()).add(r["status"])
+    assert by_system["good"] <= {"pass", "warn"}, [r for r in gate["results"] if r["system"] == "good"]
+    assert "fail" in by_system["worse"]
+    SCHEMA.validate(str(scored["junit"]))
+    assert scored["md"].read_text(encoding="utf-8").startswith("## ❌ Evaluator gate: **FAIL**")
+
+
+@pytest.mark.slow
+def test_waiving_a_real_finding_through_the_gate_command(scored: dict[str, Any], tmp_path: Path) -> None:
+    """Waive a critical finding the model really produced; the gate no longer counts what it covers."""
+    data = scored["data"]
+    line, found = next((seg["index"], f) for seg in data["segments"] for f in seg["systems"]["worse"]["findings"]
+                       if f["severity"] == "critical" and f["original"] and not f.get("waived"))
+    waivers = tmp_path / "waivers.toml"
+    write_waivers(waivers, [Waiver(check=found["check"], code=found["code"], reason="accepted in review",
+                                   expires=dt.date(2030, 1, 1), original=found["original"]["text"],
+                                   rewritten=found["rewritten"]["text"] if found["rewritten"] else None)])
+    cfg = tmp_path / "gate.toml"
+    cfg.write_text('[gate]\nsystems = ["worse"]\n[gate.max_findings]\ncritical = 1000\n', encoding="utf-8")
+    gated = tmp_path / "gated.json"
+    assert main(["gate", str(cfg), str(scored["json"]), "--waivers", str(waivers), "--json", str(gated),
+                 "--quiet"]) == 0
+    after = json.loads(gated.read_text(encoding="utf-8"))
+    (result,) = after["gate"]["results"]
+    same = sum(1 for seg in data["segments"] for f in seg["systems"]["worse"]["findings"]
+               if f["severity"] == "critical" and f["check"] == found["check"] and f["code"] == found["code"]
+               and f["original"]["text"] == found["original"]["text"]
+               and (f["rewritten"] or {}).get("text") == (found["rewritten"] or {}).get("text"))
+    assert result["value"] == data["systems"]["worse"]["findings"]["by_severity"]["critical"] - same
+    marked = [f for f in after["segments"][line]["systems"]["worse"]["findings"]
+              if f["code"] == found["code"] and f["original"] == found["original"]]
+    assert marked and all(f["waived"]["reason"] == "accepted in review" for f in marked)
+
+
+@pytest.mark.slow
+def test_chunking_does_not_change_results(resources: Any) -> None:
+    refs, hyps = lines("ref.txt")[:9], lines("worse.txt")[:9]
+    whole, _ = score_systems([refs], {"s": hyps}, resources=resources, chunk_size=9)
+    pieces, merged = score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4, keep_report=True)
+    assert pieces["segments"] == whole["segments"]
+    assert pieces["systems"] == whole["systems"]
+    # The merged report (for HTML) is one compare report over all 9 lines, offsets into the joined text.
+    assert merged is not None and len(merged["alignment"]) == 9 and merged["original"]["text"] == "\n".join(refs)
+    for f in merged["findings"]:
+        if f["rewritten"]:
+            assert merged["rewritten"]["text"][f["rewritten"]["start"]:f["rewritten"]["end"]] == f["rewritten"]["text"]
+    assert len(merged["findings"]) == pieces["systems"]["s"]["findings"]["total"]
+
+
+@pytest.mark.slow
+def test_real_subprocess_run(tmp_path: Path) -> None:
+    out = tmp_path / "scores.json"
+    html = tmp_path / "report.html"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    exe = Path(sys.executable).parent / "evaluator"
+    proc = subprocess.run(
+        [str(exe), "score", "--ref", str(SET / "ref.txt"), "--hyp", f"good={SET / 'good.txt'}",
+         "--gate", str(CONFIG), "--json", str(out), "--html", str(html), "--today", TODAY],
+        capture_output=True, text=True, env=env, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "40 segments, 1 system(s)" in proc.stdout and "gate: PASS" in proc.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["gate"]["status"] == "pass"
+    assert data["meta"]["inputs"]["systems"] == {"good": str(SET / "good.txt")}
+    page = html.read_text(encoding="utf-8")
+    assert "gate: pass" in page
