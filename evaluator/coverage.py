@@ -1,7 +1,7 @@
 """Coverage: how much of each side took part in the alignment, and whether a side is an excerpt."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .types import AlignedPair, Coverage, Document
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from .options import Options, Resources
 from .types import AlignedPair, BertScoreResult, Document, Finding, PairScores, Report, Span
@@ -294,11 +295,16 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
 def _meta(options: Options, res: Resources, bert: BertScoreResult | None) -> dict[str, Any]:
     from . import __version__
 
-    versions = {"evaluator": __version__}
-    for mod in ("sacrebleu", "bert_score", "transformers", "torch", "spacy", "numpy"):
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {"evaluator": __version__}
+    # Read versions from the installed distributions, never by importing (bert_score costs ~4 s).
+    for mod, dist in (("sacrebleu", "sacrebleu"), ("bert_score", "bert-score"),
+                      ("transformers", "transformers"), ("torch", "torch"), ("spacy", "spacy"),
+                      ("numpy", "numpy")):
         try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - a version we cannot read is not worth failing for
+            versions[mod] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
             versions[mod] = None
     nlp_meta = getattr(res.nlp, "meta", {}) or {}
     versions["spacy_model"] = f"{nlp_meta.get('name', '?')}-{nlp_meta.get('version', '?')}"

@@ -6,9 +6,10 @@ source from which the JSON and the HTML report are both rendered.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 SCHEMA_VERSION = "1"
 

@@ -7,10 +7,11 @@ sentence ``i`` of the original aligns 1-1 with sentence ``i`` of the rewrite.
 from __future__ import annotations
 
 import functools
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from evaluator.checks.base import CheckContext
-from evaluator.types import AlignedPair, Document, Paragraph, PairScores, Sentence
+from evaluator.types import AlignedPair, Document, PairScores, Paragraph, Sentence
 
 
 @functools.lru_cache(maxsize=1)

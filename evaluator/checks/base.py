@@ -6,8 +6,9 @@ need (parses, embeddings, reference sets, glossary) is on the ``CheckContext``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..types import AlignedPair, Coverage, Document, Finding, PairScores, Span
 

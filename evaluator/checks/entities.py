@@ -227,8 +227,10 @@ class EntitiesCheck:
         looked = False
         for _, m in missing:
             if any(j not in used_r for j, _ in added):
-                j, a = min(((j, a) for j, a in added if j not in used_r),
-                           key=lambda item, m=m: _distance(orig, m, rew, item[1]))
+                def _dist(item: tuple[int, Any], m: Any = m) -> float:
+                    return float(_distance(orig, m, rew, item[1]))
+
+                j, a = min(((j, a) for j, a in added if j not in used_r), key=_dist)
                 used_r.add(j)
                 yield self._substituted(ctx, ai, m, a)
                 continue

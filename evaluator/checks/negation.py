@@ -53,7 +53,7 @@ def _clause_head(tok: Any) -> Any:
     """The nearest verbal or root ancestor of ``tok`` (the predicate its clause asserts)."""
     cur = tok
     for _ in range(12):
-        if cur.pos_ in _CLAUSE_POS or cur.dep_ == "ROOT" or cur.head is cur:
+        if cur.pos_ in _CLAUSE_POS or cur.dep_ == "ROOT" or cur.head.i == cur.i:
             return cur
         if cur.dep_ in ("relcl", "acl", "ccomp", "advcl", "xcomp", "conj") and cur.pos_ in ("ADJ", "NOUN"):
             return cur
@@ -194,7 +194,7 @@ _TRIVIAL = {"", "the", "a", ",", "of"}
 def _slot(t: Any) -> tuple[str, frozenset[tuple[int, str]]]:
     """Where a token sits: its head's lemma and the words two to either side."""
     doc = t.doc
-    head = t.head.lemma_.lower() if t.head is not t else ""
+    head = t.head.lemma_.lower() if t.head.i != t.i else ""
     near = frozenset((k, doc[t.i + k].lower_) for k in (-2, -1, 1, 2)
                      if 0 <= t.i + k < len(doc) and doc[t.i + k].lower_ not in _TRIVIAL)
     return head, near

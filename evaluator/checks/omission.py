@@ -79,7 +79,7 @@ def _constituent(tokens: Sequence[Any], lost: set[int], sent: Any) -> tuple[list
     tops: list[Any] = []
     for t in tokens:
         node = t if all_lost(t) else None
-        while node is not None and node.head is not node and all_lost(node.head) \
+        while node is not None and node.head.i != node.i and all_lost(node.head) \
                 and node.head.i >= sent.start and node.head.i < sent.end:
             node = node.head
         tops.append(node if node is not None else t)

@@ -128,7 +128,7 @@ def _phrase(tok: Any) -> list[Any]:
     start = min([c.left_edge.i for c in lefts] + [tok.i])
     doc = tok.doc
     end = tok.i
-    while end + 1 < len(doc) and doc[end + 1].dep_ == "case" and doc[end + 1].head is tok:
+    while end + 1 < len(doc) and doc[end + 1].dep_ == "case" and doc[end + 1].head.i == tok.i:
         end += 1
     return [doc[i] for i in range(start, end + 1)]
 

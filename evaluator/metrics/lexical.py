@@ -5,8 +5,9 @@ statistics, not averaged sentence scores), so they equal ``sacrebleu.corpus_*`` 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from ..types import MetricScore
 
