@@ -29,6 +29,7 @@ class Options:
     checks: tuple[str, ...] | None = None  # None -> every registered check
     max_input_bytes: int = 20 * 1024 * 1024
     cache_dir: str | None = None  # on-disk cache of encodings and parses (batch)
+    wordnet_path: str | None = None  # WordNet 3.0 database folder (default: /usr/share/wordnet)
 
     def with_(self, **changes: Any) -> Options:
         return replace(self, **changes)
@@ -45,5 +46,5 @@ class Resources:
     encoder: Any = None  # evaluator.encoder.Encoder
     nlp: Any = None  # spaCy Language
     reference_sets: Any = None  # evaluator.reference_sets.ReferenceSets
-    glossary: Any = None  # evaluator.reference_sets.Glossary
+    glossary: Any = None  # evaluator.glossary.Glossary
     extras: dict[str, Any] = field(default_factory=dict)
