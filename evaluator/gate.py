@@ -64,7 +64,7 @@ EXIT_CODES = {"pass": 0, "warn": 0, "fail": 1, "error": 2}
 
 _GATE_KEYS = {"systems", "waivers", "min", "max", "max_findings", "baseline"}
 _BASELINE_KEYS = {"path", "system", "max_drop", "max_increase", "significance", "method", "samples", "seed"}
-_TOP_KEYS = {"gate"}  # keys of evaluator.toml / [tool.evaluator] other than the gate are not ours yet
+_TOP_KEYS = {"gate", "settings"}  # [settings]: run options, read by evaluator.config
 
 
 @dataclass(frozen=True)

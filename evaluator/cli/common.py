@@ -32,9 +32,39 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     c.add_argument("--checks", metavar="NAMES", help="comma-separated checks to run (default: all)")
     p.add_argument("--max-input-mb", type=float, default=20.0, metavar="MB",
                    help="refuse input files larger than this (default: 20)")
+    p.add_argument("--config", metavar="TOML",
+                   help="settings file: [settings] of evaluator.toml or [tool.evaluator.settings] of "
+                        "pyproject.toml (default: the --gate file's [settings], if any); flags win")
+
+
+def _apply_settings(args: Any) -> None:
+    """Fill ``args`` from the config file's [settings] where the command line left the default."""
+    path = getattr(args, "config", None) or getattr(args, "gate", None)
+    if not path:
+        return
+    from ..config import load_settings
+
+    s = load_settings(path)
+    plain = {"model": DEFAULT_MODEL, "layer": None, "baseline": None, "device": "cpu",
+             "batch_tokens": 8192, "max_input_mb": 20.0}
+    for key, default in plain.items():
+        if key in s and getattr(args, key, default) == default:
+            setattr(args, key, s[key])
+    for key in ("idf", "rescale"):
+        if s.get(key):
+            setattr(args, key, True)
+    if s.get("bertscore") is False:
+        args.no_bertscore = True
+    if s.get("bundled_reference_set") is False:
+        args.no_bundled_reference_set = True
+    args.reference_set = list(s.get("reference_sets", [])) + list(args.reference_set)
+    args.glossary = list(s.get("glossaries", [])) + list(args.glossary)
+    if "checks" in s and not args.checks:
+        args.checks = ",".join(s["checks"])
 
 
 def options_from_args(args: Any) -> Options:
+    _apply_settings(args)
     if args.lang != "en":
         from ..errors import InputError
 

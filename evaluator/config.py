@@ -1,0 +1,94 @@
+"""Run settings from a config file: ``[settings]`` in ``evaluator.toml`` or ``[tool.evaluator.settings]``
+in ``pyproject.toml`` (the same file may hold the ``[gate]``).
+
+    [settings]
+    model = "all-MiniLM-L6-v2"          # a Hugging Face name or a local path
+    layer = 3
+    idf = false
+    rescale = false
+    bertscore = true
+    reference_sets = ["people.toml"]      # paths relative to this file; added to the bundled set
+    bundled_reference_set = true
+    glossaries = ["glossary.csv"]
+    checks = ["titles", "quotes"]         # default: every check
+    max_input_mb = 20
+
+Command-line flags win over the file; list settings (reference sets, glossaries) add up.
+Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+# key -> (python types accepted, description for the error message)
+_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "model": ((str,), "a model name or path"),
+    "layer": ((int,), "a positive integer"),
+    "idf": ((bool,), "true or false"),
+    "rescale": ((bool,), "true or false"),
+    "baseline": ((str,), "a path"),
+    "bertscore": ((bool,), "true or false"),
+    "device": ((str,), "cpu, cuda or cuda:N"),
+    "batch_tokens": ((int,), "a positive integer"),
+    "reference_sets": ((list,), "a list of paths"),
+    "bundled_reference_set": ((bool,), "true or false"),
+    "glossaries": ((list,), "a list of paths"),
+    "checks": ((list,), "a list of check names"),
+    "max_input_mb": ((int, float), "a number of megabytes"),
+}
+_PATH_KEYS = ("baseline",)
+_PATH_LIST_KEYS = ("reference_sets", "glossaries")
+
+
+def _line_of(raw: str, key: str) -> int | None:
+    for i, line in enumerate(raw.splitlines(), 1):
+        if line.split("#", 1)[0].strip().startswith(key):
+            return i
+    return None
+
+
+def load_settings(path: str | Path) -> dict[str, Any]:
+    """The validated ``settings`` table of ``path`` (empty when the file has none)."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "config not found") from None
+    except IsADirectoryError:
+        raise ConfigError(path, "is a directory, not a config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot read config: {exc}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        from .gate import _decode_line
+
+        raise ConfigError(path, f"invalid TOML: {exc}", _decode_line(exc)) from None
+    table = data.get("tool", {}).get("evaluator", {}) if p.name == "pyproject.toml" else data
+    settings = table.get("settings", {}) if isinstance(table, dict) else {}
+    if not isinstance(settings, dict):
+        raise ConfigError(path, "'settings' must be a table", _line_of(raw, "settings"))
+    base = p.parent
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in _KEYS:
+            raise ConfigError(path, f"unknown setting {key!r} (known: {', '.join(sorted(_KEYS))})",
+                              _line_of(raw, key))
+        types, what = _KEYS[key]
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        if ok and key in ("layer", "batch_tokens"):
+            ok = value > 0
+        if ok and isinstance(value, list):
+            ok = all(isinstance(v, str) for v in value)
+        if not ok:
+            raise ConfigError(path, f"settings.{key} must be {what}, not {value!r}", _line_of(raw, key))
+        if key in _PATH_KEYS:
+            value = str(base / value)
+        elif key in _PATH_LIST_KEYS:
+            value = [str(base / v) for v in value]
+        out[key] = value
+    return out

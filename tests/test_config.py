@@ -1,0 +1,83 @@
+"""[settings] in evaluator.toml / pyproject.toml: applied, overridden by flags, validated with a line."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from evaluator.cli import build_parser, main
+from evaluator.cli.common import options_from_args
+from evaluator.errors import ConfigError
+
+
+def _options(argv):
+    args = build_parser().parse_args(argv)
+    args.argv = argv
+    return options_from_args(args)
+
+
+def _write(tmp_path, name, body):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(body), encoding="utf-8")
+    return p
+
+
+def test_settings_apply_and_paths_resolve_against_the_file(tmp_path):
+    cfg = _write(tmp_path, "evaluator.toml", """
+        [settings]
+        layer = 5
+        idf = true
+        reference_sets = ["people.toml"]
+        glossaries = ["terms.csv"]
+        checks = ["titles", "quotes"]
+        max_input_mb = 2
+        """)
+    o = _options(["compare", "a.txt", "b.txt", "--config", str(cfg), "--glossary", "cli.csv"])
+    assert o.layer == 5 and o.idf is True
+    assert o.reference_sets == (str(tmp_path / "people.toml"),)
+    assert o.glossaries == (str(tmp_path / "terms.csv"), "cli.csv")  # lists add up
+    assert o.checks == ("titles", "quotes")
+    assert o.max_input_bytes == 2 * 1024 * 1024
+
+
+def test_flags_win_over_the_file(tmp_path):
+    cfg = _write(tmp_path, "evaluator.toml", "[settings]\nlayer = 5\nchecks = [\"titles\"]\n")
+    o = _options(["compare", "a.txt", "b.txt", "--config", str(cfg), "--layer", "2", "--checks", "quotes"])
+    assert o.layer == 2 and o.checks == ("quotes",)
+
+
+def test_gate_file_settings_are_read_from_pyproject(tmp_path):
+    cfg = _write(tmp_path, "pyproject.toml", """
+        [tool.evaluator.settings]
+        bertscore = false
+        bundled_reference_set = false
+
+        [tool.evaluator.gate.min]
+        chrf = 10
+        """)
+    o = _options(["compare", "a.txt", "b.txt", "--gate", str(cfg)])
+    assert o.bertscore is False and o.use_bundled_reference_set is False
+
+
+@pytest.mark.parametrize("body, needle, line", [
+    ("[settings]\nlayer = \"three\"\n", "settings.layer must be a positive integer", 2),
+    ("[settings]\nidf = 1\n", "settings.idf must be true or false", 2),
+    ("[settings]\n\nmodle = \"x\"\n", "unknown setting 'modle'", 3),
+    ("[settings]\nlayer = 0\n", "settings.layer", 2),
+    ("[settings\nlayer = 3\n", "invalid TOML", 1),
+])
+def test_bad_settings_name_the_file_and_line(tmp_path, body, needle, line):
+    cfg = _write(tmp_path, "evaluator.toml", body)
+    with pytest.raises(ConfigError) as e:
+        _options(["compare", "a.txt", "b.txt", "--config", str(cfg)])
+    assert needle in str(e.value) and e.value.line == line
+
+
+def test_bad_config_on_the_command_line_is_one_line_and_exit_2(tmp_path, capsys):
+    cfg = _write(tmp_path, "evaluator.toml", "[settings]\nlayer = \"three\"\n")
+    a = _write(tmp_path, "a.txt", "One sentence.\n")
+    code = main(["compare", str(a), str(a), "--config", str(cfg), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1 and f"{cfg}:2" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
