@@ -21,7 +21,7 @@ from tests.checkkit import make_doc
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-EXAMPLE = Path("/work/shared/examples/korea-diplomacy")
+EXAMPLE = Path(__file__).resolve().parents[1] / "reference_sets" / "examples" / "korea-diplomacy"
 KINDS = {"1-1", "1-2", "2-1", "1-3", "3-1", "1-0", "0-1"}
 
 S = [

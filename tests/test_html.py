@@ -14,7 +14,7 @@ from evaluator.options import Options
 from evaluator.render import html as render
 from evaluator.render.notebook import render_notebook
 
-EXAMPLE = Path("/work/shared/examples/korea-diplomacy")
+EXAMPLE = Path(__file__).resolve().parents[1] / "reference_sets" / "examples" / "korea-diplomacy"
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 _SENT = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<! [A-Z]\.)(?<!U\.S\.)(?<!,”)(?<=[.!?”\"])\s+(?=[A-Z“\"])")
 

@@ -14,7 +14,7 @@ from evaluator.io import read_document, read_text
 from evaluator.segment import GUARD_NAME, guard_sentence_starts, load_nlp, segment, segment_lines
 from evaluator.types import Document
 
-EXAMPLES = Path("/work/shared/examples/korea-diplomacy")
+EXAMPLES = Path(__file__).resolve().parents[1] / "reference_sets" / "examples" / "korea-diplomacy"
 DATA = Path(__file__).parent / "data" / "io"
 MARKUP = set("#-*+>=_`~.0123456789)")
 
