@@ -42,6 +42,16 @@ def check_invariants(doc: Document, spans: list[Any], *, markdown: bool = False)
         assert para.start <= s.start and s.end <= para.end
         for k in range(s.start, s.end):
             covered[k] = True
+    if markdown:  # fenced code blocks (from a ``` / ~~~ line to the closing fence) are not prose
+        pos, fenced = 0, False
+        for line in text.splitlines(keepends=True):
+            is_fence = line.lstrip(" ").startswith(("```", "~~~")) and len(line) - len(line.lstrip(" ")) <= 3
+            if fenced or is_fence:
+                for k in range(pos, pos + len(line)):
+                    covered[k] = True
+            if is_fence:
+                fenced = not fenced
+            pos += len(line)
     uncovered = "".join(ch for ch, c in zip(text, covered, strict=True) if not c and not ch.isspace())
     if markdown:
         assert set(uncovered) <= MARKUP, uncovered
