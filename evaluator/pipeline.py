@@ -293,9 +293,9 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
 
 
 def _meta(options: Options, res: Resources, bert: BertScoreResult | None) -> dict[str, Any]:
-    from . import __version__
-
     from importlib import metadata
+
+    from . import __version__
 
     versions: dict[str, str | None] = {"evaluator": __version__}
     # Read versions from the installed distributions, never by importing (bert_score costs ~4 s).
