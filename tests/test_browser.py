@@ -13,6 +13,7 @@ from evaluator.render.screenshot import screenshot
 from tests.test_html import example_report, hostile_report
 
 CHROMIUM = "/usr/bin/chromium"
+expect: Any = None  # playwright's retrying assertions, bound when the browser fixture imports playwright
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -26,6 +27,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
+    global expect
+    expect = sync_api.expect
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -151,12 +154,13 @@ def test_finding_marks_are_visible_and_explain_on_focus(example: Session) -> Non
     mark.scroll_into_view_if_needed()
     box = mark.bounding_box()
     assert box and box["width"] > 10 and box["height"] > 5
-    assert mark.inner_text() == "political views"
+    # content-visibility:auto renders a scrolled-to pair on the next frame: let expect() wait for it.
+    expect(mark).to_have_text("political views", use_inner_text=True)
     tip = page.locator("#tip-finding-4-rewritten")
     assert tip.bounding_box()["width"] <= 1  # visually hidden until focused
     mark.focus()
     assert tip.bounding_box()["width"] > 50
-    assert "political views" in tip.inner_text()
+    expect(tip).to_contain_text("political views", use_inner_text=True)
 
 
 def test_n_and_p_move_between_visible_findings(example: Session) -> None:
