@@ -8,12 +8,13 @@ from .options import Options
 from .types import AlignedPair, Document, Finding, Report, Sentence, Severity, Span
 
 __all__ = [
-    "compare", "Report", "Finding", "Severity", "Span", "Sentence", "Document", "AlignedPair",
+    "compare", "load_results", "Report", "Finding", "Severity", "Span", "Sentence", "Document", "AlignedPair",
     "Options", "EvaluatorError", "InputError", "DocumentError", "ConfigError", "ModelError",
 ]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .frames import load_results as load_results
     from .pipeline import compare as compare
 
 
@@ -23,4 +24,8 @@ def __getattr__(name: str) -> Any:
         from .pipeline import compare
 
         return compare
+    if name == "load_results":  # pandas: only when asked for
+        from .frames import load_results
+
+        return load_results
     raise AttributeError(name)

@@ -7,7 +7,7 @@ import sys
 import threading
 from typing import Any
 
-from .common import add_model_options, options_from_args
+from .common import add_export_options, add_model_options, check_exports, options_from_args, write_exports
 
 DESCRIPTION = """\
 Score every pair of a manifest.  Each finished pair is appended to DIR/results.jsonl at once, so
@@ -52,6 +52,7 @@ def add_parser(sub: Any) -> None:
                    help="progress display on stderr (auto: a bar on a terminal, lines in CI logs)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no console summary")
     add_model_options(p)
+    add_export_options(p)
     p.set_defaults(run=run)
 
 
@@ -68,6 +69,7 @@ def run(args: Any) -> int:
         raise InputError("--timeout-per-pair must be a positive number of seconds")
     options = options_from_args(args)
     _validate_checks(options.checks)
+    check_exports(args)
     specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
     progress = make_progress(sys.stderr, "none" if args.quiet else args.progress)
 
@@ -89,11 +91,13 @@ def run(args: Any) -> int:
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+    exports = [] if result.stopped else write_exports(args.out, args, {"batch": args.out})
     if not args.quiet:
         sys.stdout.write(summary_text(result.summary) + "\n")
         written = [f"{args.out}/results.jsonl", f"{args.out}/summary.json"]
         if args.html:
             written.append(f"{args.out}/index.html")
+        written += exports
         sys.stdout.write(f"  {result.scored} scored now, {result.resumed} from an earlier run, "
                          f"{result.seconds:.1f} s; wrote {', '.join(written)}\n")
     if result.stopped:

@@ -73,6 +73,10 @@ def options_from_args(args: Any) -> Options:
         from ..errors import InputError
 
         raise InputError(f"--layer {args.layer}: must be a positive layer number")
+    if not args.max_input_mb > 0:
+        from ..errors import InputError
+
+        raise InputError(f"--max-input-mb {args.max_input_mb:g}: must be a positive number of megabytes")
     return Options(
         model=args.model,
         layer=args.layer,
@@ -90,6 +94,41 @@ def options_from_args(args: Any) -> Options:
         max_input_bytes=int(args.max_input_mb * 1024 * 1024),
         cache_dir=getattr(args, "cache_dir", None),
     )
+
+
+def add_export_options(p: argparse.ArgumentParser) -> None:
+    """--csv / --xlsx / --parquet: the analyst tables (findings, pairs, documents or systems)."""
+    g = p.add_argument_group("analyst exports (see README: Python, evaluator.frames)")
+    g.add_argument("--csv", metavar="DIR", help="write findings.csv, pairs.csv and documents.csv "
+                                                "(systems.csv for score) into DIR")
+    g.add_argument("--xlsx", metavar="FILE", help="write a workbook: findings (with a \"reviewer verdict\" "
+                                                  "column for `evaluator triage`), pairs, documents/systems")
+    g.add_argument("--parquet", metavar="DIR", help="write the same tables as Parquet files into DIR")
+
+
+def check_exports(args: Any) -> None:
+    """Refuse an unwritable export path before any model work (exit 2)."""
+    if getattr(args, "csv", None) or getattr(args, "xlsx", None) or getattr(args, "parquet", None):
+        from ..render.exports import check_export_paths
+
+        check_export_paths(csv=args.csv, xlsx=args.xlsx, parquet=args.parquet)
+
+
+def write_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> list[str]:
+    """Write the requested exports of a report dict, or of a batch folder's results; the paths written."""
+    if not (getattr(args, "csv", None) or getattr(args, "xlsx", None) or getattr(args, "parquet", None)):
+        return []
+    from ..render.exports import write_exports as write
+
+    def tables() -> Any:
+        from .. import frames
+
+        if isinstance(source, dict):
+            return frames.tables(source)
+        return frames.load_results(source).tables
+
+    info = {"command": command_line(args), **(about or {})}
+    return write(tables, csv=args.csv, xlsx=args.xlsx, parquet=args.parquet, about=info)
 
 
 def command_line(args: Any) -> str:

@@ -6,7 +6,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import add_model_options, command_line, options_from_args
+from .common import (
+    add_export_options,
+    add_model_options,
+    check_exports,
+    command_line,
+    options_from_args,
+    write_exports,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -24,6 +31,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
     add_model_options(p)
     add_gate_options(p)
+    add_export_options(p)
     p.set_defaults(run=run)
 
 
@@ -43,7 +51,8 @@ def default_name(original: str, rewritten: str) -> str:
 
 
 def run(args: Any) -> int:
-    from ..pipeline import compare_files, load_resources
+    from ..io import read_document
+    from ..pipeline import compare_loaded, load_resources
 
     options = options_from_args(args)
     _validate_checks(options.checks)
@@ -52,13 +61,21 @@ def run(args: Any) -> int:
         from ..gate import load_gate_config
 
         gate_config = load_gate_config(args.gate)  # a bad config fails before any work
+    if args.waivers:
+        from ..waivers import load_waivers
+
+        load_waivers(args.waivers)  # likewise a bad waiver file
+    check_exports(args)
     name = args.name or default_name(args.original, args.rewritten)
     out = Path(args.out)
     json_path = Path(args.json) if args.json else out / f"{name}.json"
     html_path = None if args.no_html else (Path(args.html) if args.html else out / f"{name}.html")
 
+    # Both documents are read and validated before any model loads: a bad file fails at once.
+    original = read_document(args.original, max_bytes=options.max_input_bytes)
+    rewritten = read_document(args.rewritten, max_bytes=options.max_input_bytes)
     resources = load_resources(options)
-    report = compare_files(args.original, args.rewritten, options=options, resources=resources)
+    report = compare_loaded(original, rewritten, options=options, resources=resources)
     data = report.to_dict()
     data["meta"]["command"] = command_line(args)
     data["original"]["path"] = args.original
@@ -87,6 +104,7 @@ def run(args: Any) -> int:
                 written.append(str(png))
             else:
                 sys.stderr.write("evaluator: warning: no screenshot (Chromium/Playwright unavailable)\n")
+    written += write_exports(data, args, {"report": name, "original": args.original, "rewritten": args.rewritten})
     if not args.quiet:
         print_summary(data, name, written)
     for err in data["meta"].get("check_errors", []):

@@ -5,7 +5,14 @@ import argparse
 import sys
 from typing import Any
 
-from .common import add_model_options, command_line, options_from_args
+from .common import (
+    add_export_options,
+    add_model_options,
+    check_exports,
+    command_line,
+    options_from_args,
+    write_exports,
+)
 
 DESCRIPTION = """\
 Score one or more systems on a line-aligned test set (one segment a line, as sacrebleu takes them):
@@ -50,6 +57,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
     add_model_options(p)
     add_gate_options(p)
+    add_export_options(p)
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None, help=argparse.SUPPRESS)
     p.set_defaults(run=run)
 
@@ -84,6 +92,7 @@ def run(args: Any) -> int:
         from ..waivers import load_waivers
 
         load_waivers(args.waivers)  # likewise a bad waiver file
+    check_exports(args)
 
     reader = StreamReader(max_bytes=options.max_input_bytes)
     refs = [reader.read(s) for s in args.ref]
@@ -143,6 +152,7 @@ def run(args: Any) -> int:
             raise InputError(f"--html: the HTML renderer is not available ({exc})") from None
         write_html(merged, args.html)
         written.append(args.html)
+    written += write_exports(data, args, {"systems": ", ".join(data["systems"])})
     if not args.quiet and args.json != "-":
         print_summary(data, written)
     return exit_code
