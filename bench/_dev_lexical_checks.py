@@ -24,7 +24,7 @@ from evaluator.checks import REGISTRY, load_all
 from evaluator.checks.base import CheckContext
 from evaluator.types import AlignedPair, Document, PairScores, Paragraph, Sentence, Severity
 
-DATA = Path("/work/shared/datasets/demetr-dev")
+DATA = Path(os.environ.get("DEMETR_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "demetr-dev")
 TARGETS = {
     "numbers": ["critical_id10_numbers_replaced"],
     "negation": ["critical_id8_negation", "critical_id7_antonym"],

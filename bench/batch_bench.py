@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMETR = Path(os.environ.get("DEMETR_DIR", "/work/shared/datasets/demetr-dev"))
+DEMETR = Path(os.environ.get("DEMETR_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "demetr-dev")
 EVALUATOR = str(Path(sys.executable).parent / "evaluator")
 
 

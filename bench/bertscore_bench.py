@@ -24,7 +24,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-DEMETR = Path("/work/shared/datasets/demetr-dev")
+DEMETR = Path(os.environ.get("DEMETR_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "demetr-dev")
 
 
 def demetr_pairs(n: int, seed: int = 7) -> tuple[list[str], list[str]]:

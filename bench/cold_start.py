@@ -45,7 +45,7 @@ def run(repeats: int = 3) -> str:
         ours_cmd = [str(bindir / "evaluator"), "compare", str(EXAMPLE / "original.txt"),
                     str(EXAMPLE / "rewritten.txt"), "--out", tmp, "--quiet"]
         theirs_cmd = [str(bindir / "bert-score"), "-r", str(refs), "-c", str(cands),
-                      "--model_type", model, "--num_layers", "3", "--lang", "en"]
+                      "-m", model, "-l", "3", "--lang", "en"]
         ours, theirs = [], []
         for _ in range(repeats):
             ours.append(_time(ours_cmd, env))

@@ -1,8 +1,8 @@
 """Compute the BERTScore rescaling baseline of the default model the way bert_score computed theirs.
 
 bert_score's baselines are the mean P/R/F of random unrelated sentence pairs, per layer. Here the
-sentences are every DEMETR dev ``eng_sent`` and ``mt_sent`` (/work/shared/datasets/demetr-dev,
-pert_check records, deduplicated), put into ``--rounds`` random pairings (seeded) with pairs of the
+sentences are every DEMETR dev ``eng_sent`` and ``mt_sent`` (``../shared/datasets/demetr-dev``
+beside the repository, or ``$DEMETR_DIR``; pert_check records, deduplicated), put into ``--rounds`` random pairings (seeded) with pairs of the
 same sentence id left out, scored by ``bert_score.score(..., all_layers=True, idf=False)``.
 The output is bert_score's TSV format (``LAYER,P,R,F``, one row per layer from 0), so the file also
 works as ``bert_score.score(baseline_path=...)``.
@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-DEMETR = Path("/work/shared/datasets/demetr-dev")
+DEMETR = Path(os.environ.get("DEMETR_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "demetr-dev")
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "evaluator" / "data" / "baseline_all-MiniLM-L6-v2.tsv"
 
 

@@ -32,7 +32,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-DEMETR = Path("/work/shared/datasets/demetr-dev")
+DEMETR = Path(os.environ.get("DEMETR_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "demetr-dev")
 RANK = {"minor": 1, "major": 2, "critical": 3}
 INSERTING = ("numbers_replaced", "ne_replaced", "antonym", "gender", "addition")
 

@@ -2,8 +2,9 @@
 
 The driver (``run_batch``) reads the manifest, skips the ids already in ``results.jsonl``, hands the
 rest to an engine (``evaluator.engines``: in-process / worker processes, or Ray) and appends each
-result line as it arrives, flushed and fsynced, so Ctrl-C, SIGTERM or a crash loses at most the pairs
-in flight.  A torn last line (a crash mid-write) is detected and cut off on the next run.  At the end
+result line as it arrives, flushed at once (fsynced at least once a second and at the end), so Ctrl-C,
+SIGTERM or a crash loses at most the pairs in flight, a power loss at most the last second's lines.  A
+torn last line (a crash mid-write) is detected and cut off on the next run.  At the end
 ``summary.json`` (and, with ``html=True``, ``index.html`` + ``pairs/<id>.html``) is rebuilt from all
 results.
 
@@ -19,6 +20,8 @@ but Python cannot kill a thread, so the abandoned pair keeps a core busy until i
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 import math
@@ -197,6 +200,10 @@ class ChunkScorer:
         self.resources = replace(res, nlp=nlp)
         self.options = options
         self.timeout = timeout
+        cache = res.extras.get("cache")
+        self._reports = cache if cache is not None and os.environ.get("EVALUATOR_REPORT_CACHE", "1") != "0" else None
+        self._fingerprint: str | None = None
+        self.report_hits = 0
 
     def score_specs(self, specs: Sequence[PairSpec]) -> list[PairResult]:
         return list(self.iter_specs(specs))
@@ -210,18 +217,69 @@ class ChunkScorer:
 
     def iter_inputs(self, items: Sequence[PairInput]) -> Generator[PairResult, None, None]:
         """One result per input, in order; a failing pair becomes an error result."""
-        good = [it for it in items if it.error is None]
+        keys, cached = self._cached_reports(items)
+        good = [it for k, it in enumerate(items) if it.error is None and k not in cached]
+        fresh: dict[str, bytes] = {}
         try:
-            self._prepare(good)
+            # Under --timeout-per-pair the pre-pass gets the chunk's pairs' time, no more: a pathological
+            # pair cannot stall the chunk here, where no pair's own timeout runs yet.  Only where the
+            # alarm can stop it (the main thread): an abandoned pre-pass thread would share the models.
+            in_main = threading.current_thread() is threading.main_thread()
+            budget = self.timeout * len(good) if self.timeout and in_main else None
+            call_with_timeout(lambda: self._prepare(good), budget)
         except Exception:  # noqa: BLE001 - the pairs are still scored one by one below
             log.warning("batched pre-pass failed; scoring the chunk pair by pair", exc_info=True)
         try:
-            for it in items:
-                yield self._score_one(it)
+            for k, it in enumerate(items):
+                hit = cached.get(k)
+                if hit is not None:
+                    yield hit
+                    continue
+                res = self._score_one(it)
+                if res.status == "ok" and k in keys:
+                    fresh[keys[k]] = _report_of_line(res.line)
+                yield res
         finally:
             # Bounded memory: parses and encodings are kept for one chunk (the disk cache keeps the rest).
             self.nlp.clear()
             self.resources.encoder.clear_memory()
+            if fresh and self._reports is not None:
+                try:
+                    self._reports.put_many(fresh, table="reports")
+                except Exception:  # noqa: BLE001 - a cache that cannot be written costs speed, not results
+                    log.warning("could not store %d reports in the cache", len(fresh), exc_info=True)
+
+    def _cached_reports(self, items: Sequence[PairInput]) -> tuple[dict[int, str], dict[int, PairResult]]:
+        """With a cache: each pair's report key, and the results of pairs whose report is stored.
+
+        A stored report is served only for the same two documents (text, path, encoding, format)
+        under the same fingerprint: options, every file of the evaluator package, reference-set and
+        glossary files, model and spaCy pipeline, library versions. Its ``meta.report_cache`` says
+        "hit"; its ``meta.timings`` are those of the run that computed it.
+        """
+        if self._reports is None:
+            return {}, {}
+        if self._fingerprint is None:
+            self._fingerprint = report_fingerprint(self.options, self.resources)
+        keys = {k: _report_key(self._fingerprint, it) for k, it in enumerate(items) if it.error is None}
+        try:
+            found = self._reports.get_many(list(keys.values()), table="reports")
+        except Exception:  # noqa: BLE001 - an unreadable cache: score the pairs
+            log.warning("could not read stored reports from the cache", exc_info=True)
+            return keys, {}
+        cached: dict[int, PairResult] = {}
+        for k, key in keys.items():
+            blob = found.get(key)
+            if blob is None:
+                continue
+            try:
+                report = json.loads(blob)
+                report["meta"]["report_cache"] = "hit"
+            except (ValueError, TypeError, KeyError):
+                continue
+            cached[k] = ok_result(items[k].id, report)
+            self.report_hits += 1
+        return keys, cached
 
     def _prepare(self, items: Sequence[PairInput]) -> None:
         """Parse every paragraph of the chunk in one ``nlp.pipe`` call and encode every sentence in one call."""
@@ -267,6 +325,43 @@ class ChunkScorer:
             return error_result(it.id, f"{type(exc).__name__}: {exc}")
 
 
+def _report_of_line(line: str) -> bytes:
+    """The ``report`` object of an ok result line, as the JSON text the line holds."""
+    head = line.index(',"report":') + len(',"report":')
+    return line[head:-1].encode("utf-8")
+
+
+def _report_key(fingerprint: str, it: PairInput) -> str:
+    sides = [dataclasses.asdict(d) if d is not None else None for d in (it.original, it.rewritten)]
+    blob = json.dumps([fingerprint, sides], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def report_fingerprint(options: Options, resources: Resources) -> str:
+    """A hash of everything besides the two documents that a pair's report depends on (see ``_cached_reports``)."""
+    from .cache import nlp_signature
+    from .pipeline import _library_versions
+
+    h = hashlib.sha256()
+    h.update(json.dumps(options.to_dict(), sort_keys=True, default=str).encode("utf-8"))
+    package = Path(__file__).resolve().parent
+    for f in sorted(package.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".pyo"):
+            h.update(str(f.relative_to(package)).encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    for name in (*options.reference_sets, *options.glossaries):
+        path = Path(name)
+        files = sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]
+        for f in files:
+            h.update(str(f).encode("utf-8") + b"\0")
+            h.update(f.read_bytes() if f.is_file() else b"<missing>")
+    encoder = resources.encoder
+    h.update(encoder.cache_key("").encode("utf-8"))  # model name, weights revision, layer, lengths
+    nlp = resources.nlp.wrapped if hasattr(resources.nlp, "wrapped") else resources.nlp
+    h.update(nlp_signature(nlp).encode("utf-8"))
+    h.update(json.dumps(_library_versions()).encode("utf-8"))
+    return h.hexdigest()
+
+
 def options_from_dict(data: dict[str, Any]) -> Options:
     """Rebuild ``Options`` from ``Options.to_dict()`` (lists back to tuples)."""
     fields = dict(data)
@@ -281,9 +376,11 @@ def options_from_dict(data: dict[str, Any]) -> Options:
 class ResultsFile:
     """``results.jsonl``: recovered on open (a torn last line is cut off), then appended line by line."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], fsync_interval: float = 1.0) -> None:
         self.path = Path(path)
         self._fh: Any = None
+        self.fsync_interval = fsync_interval
+        self._synced = 0.0
 
     def recover(self) -> dict[str, str]:
         """Ids already finished -> their status; cuts a partial last line left by a crash."""
@@ -337,14 +434,25 @@ class ResultsFile:
         return dropped
 
     def append(self, line: str) -> None:
+        """Write one result line. Flushed at once: a crash or kill of this process loses nothing written.
+
+        fsync (what survives a power loss) is grouped: at most once per ``fsync_interval`` seconds and
+        at ``close``, since one fsync per line costs milliseconds, about as much as scoring a short pair.
+        """
         if self._fh is None:
             self._fh = self.path.open("ab")
+            self._synced = time.monotonic()
         self._fh.write(line.encode("utf-8") + b"\n")
         self._fh.flush()
-        os.fsync(self._fh.fileno())  # a finished pair survives a crash or power loss
+        now = time.monotonic()
+        if now - self._synced >= self.fsync_interval:
+            os.fsync(self._fh.fileno())
+            self._synced = now
 
     def close(self) -> None:
         if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
 

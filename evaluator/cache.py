@@ -11,6 +11,12 @@ One SQLite file (``DIR/cache.sqlite3``) in WAL mode holds two tables of blobs:
 
 Two runs may share a cache: every write is one short ``INSERT OR IGNORE`` transaction, readers never
 block writers (WAL) and a busy database is waited for (``busy_timeout``) instead of failing.
+* ``reports``: a batch pair's finished report (JSON) keyed by a hash of its two documents and a
+  fingerprint of everything else it depends on (``evaluator.batch.report_fingerprint``: options,
+  the evaluator's own files, reference sets and glossaries, model, spaCy pipeline, library
+  versions), so the same batch run again serves unchanged pairs without scoring them.
+  ``EVALUATOR_REPORT_CACHE=0`` turns that off (encodings and parses are still cached).
+
 ``CachingNlp`` wraps a spaCy pipeline so that ``segment()`` uses the cache with no change to it.
 """
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 DB_NAME = "cache.sqlite3"
-TABLES = ("encodings", "parses")
+TABLES = ("encodings", "parses", "reports")
 BUSY_TIMEOUT_MS = 60_000
 _CHUNK = 500  # keys per SELECT ... IN (...): below SQLite's bound-parameter limit
 

@@ -38,7 +38,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "bundled_reference_set": ((bool,), "true or false"),
     "glossaries": ((list,), "a list of paths"),
     "checks": ((list,), "a list of check names"),
-    "max_input_mb": ((int, float), "a number of megabytes"),
+    "max_input_mb": ((int, float), "a positive number of megabytes"),
 }
 _PATH_KEYS = ("baseline",)
 _PATH_LIST_KEYS = ("reference_sets", "glossaries")
@@ -80,7 +80,7 @@ def load_settings(path: str | Path) -> dict[str, Any]:
                               _line_of(raw, key))
         types, what = _KEYS[key]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-        if ok and key in ("layer", "batch_tokens"):
+        if ok and key in ("layer", "batch_tokens", "max_input_mb"):
             ok = value > 0
         if ok and isinstance(value, list):
             ok = all(isinstance(v, str) for v in value)

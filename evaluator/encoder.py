@@ -27,6 +27,7 @@ Nothing here imports torch or transformers at import time; ``load_encoder`` does
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import logging
@@ -48,14 +49,16 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL_ALIASES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "default"})
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 WINDOW_OVERLAP = 128  # tokens shared by consecutive windows of an over-long text
+PAD_SLACK = 1.15  # a forward batch holds at most 15% more positions than real tokens ...
+PAD_ALLOWANCE = 64  # ... plus this many, so that short texts still share a batch
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack")
 _REVISIONS: dict[tuple[str, int, int], str] = {}  # (weights file, size, mtime_ns) -> sha256
 
 
 def _set_offline() -> None:
     # Must happen before transformers / huggingface_hub read their configuration.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 
 def _default_model_path() -> str:
@@ -69,7 +72,11 @@ def resolve_model(name_or_path: str) -> tuple[str, str]:
     if name_or_path in DEFAULT_MODEL_ALIASES:
         return DEFAULT_MODEL_NAME, _default_model_path()
     if Path(name_or_path).expanduser().is_dir():
-        return name_or_path, str(Path(name_or_path).expanduser().resolve())
+        folder = Path(name_or_path).expanduser().resolve()
+        if not (folder / "config.json").is_file():
+            raise ModelError(f"model '{name_or_path}': the folder has no config.json, so it is not a "
+                             "Hugging Face model folder")
+        return name_or_path, str(folder)
     _set_offline()
     try:
         from huggingface_hub import snapshot_download
@@ -254,14 +261,13 @@ class Encoder:
     def signature_fields(self) -> dict[str, Any]:
         """Every setting and version that changes an embedding."""
         import torch
-        import transformers
 
         return {
             "model": self._name,
             "path": self._path,
             "layer": self._layer,
             "revision": self.revision,
-            "transformers": transformers.__version__,
+            "transformers": _transformers_version(),
             "torch": torch.__version__.split("+")[0],
             "device": self._device,
             "dtype": "float32",
@@ -343,36 +349,44 @@ class Encoder:
         pieces: list[_Piece] = []
         width = max_len - 2
         stride = max(width - min(WINDOW_OVERLAP, width // 4), 1)
+        long_lengths: list[int] = []
         for i, (ids, _) in enumerate(tokenized):
             if len(ids) <= max_len:
                 pieces.append(_Piece(i, ids, 0))
                 continue
             head, body, tail = ids[:1], ids[1:-1], ids[-1:]
             if max_len == self._max_length:
-                self.stats.windowed_texts += 1
-                log.warning(
-                    "text of %d tokens is longer than the model's %d: encoding it in overlapping windows",
-                    len(ids), self._max_length,
-                )
+                long_lengths.append(len(ids))
             start = 0
             while True:
                 pieces.append(_Piece(i, head + body[start:start + width] + tail, start))
                 if start + width >= len(body):
                     break
                 start += stride
+        if long_lengths:
+            # One line per call, however many texts: not truncated, and the user is told once.
+            self.stats.windowed_texts += len(long_lengths)
+            what = (f"a text of {long_lengths[0]} tokens is" if len(long_lengths) == 1 else
+                    f"{len(long_lengths)} texts (up to {max(long_lengths)} tokens) are")
+            log.warning("%s longer than the model's %d: encoded in overlapping windows, not truncated",
+                        what, self._max_length)
         return pieces
 
     def _batches(self, pieces: list[_Piece]) -> list[list[int]]:
-        # Sorted by length, filled up to the token budget: little padding, few forward calls.
+        # Sorted by length, filled up to the token budget, and cut where padding would pass
+        # PAD_SLACK of the real tokens (plus PAD_ALLOWANCE): pads cost as much as tokens.
         order = sorted(range(len(pieces)), key=lambda k: len(pieces[k].ids))
         batches: list[list[int]] = []
         cur: list[int] = []
+        real = 0
         for k in order:
             n = len(pieces[k].ids)
-            if cur and n * (len(cur) + 1) > self.batch_tokens:
+            padded = n * (len(cur) + 1)
+            if cur and (padded > self.batch_tokens or padded > PAD_SLACK * (real + n) + PAD_ALLOWANCE):
                 batches.append(cur)
-                cur = []
+                cur, real = [], 0
             cur.append(k)
+            real += n
         if cur:
             batches.append(cur)
         return batches
@@ -507,6 +521,17 @@ class Encoder:
         return out
 
 
+@functools.lru_cache(maxsize=1)
+def _transformers_version() -> str:
+    """transformers' version without importing it (the bundled model runs without it)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("transformers")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
 def _sentence_max_length(path: str) -> int | None:
     """sentence-transformers' ``max_seq_length`` for the model folder, when it has one."""
     import json
@@ -528,11 +553,7 @@ def _default_layer(name: str, num_layers: int) -> int:
     return int(model2layers.get(name, num_layers))
 
 
-def load_encoder(options: Options, cache: EncodingCache | None = None) -> Encoder:
-    """Resolve ``options.model`` offline and load it once, ready to encode."""
-    name, path = resolve_model(options.model)
-    _set_offline()
-    import torch
+def _load_with_transformers(options: Options, path: str) -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer, GPT2Tokenizer, RobertaTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -549,6 +570,29 @@ def load_encoder(options: Options, cache: EncodingCache | None = None) -> Encode
     finally:
         if bar_was_on:
             hf_logging.enable_progress_bar()
+    return model, tokenizer
+
+
+def load_encoder(options: Options, cache: EncodingCache | None = None) -> Encoder:
+    """Resolve ``options.model`` offline and load it once, ready to encode."""
+    name, path = resolve_model(options.model)
+    _set_offline()
+    import torch
+
+    # A plain BERT folder (the bundled model) loads without transformers, whose import costs ~3 s;
+    # same modules and ops, same numbers (evaluator/native_bert.py). EVALUATOR_NATIVE_BERT=0 opts out.
+    native = None
+    if os.environ.get("EVALUATOR_NATIVE_BERT", "1") != "0":
+        from .native_bert import load as load_native
+
+        try:
+            native = load_native(path)
+        except Exception:  # noqa: BLE001 - anything odd in the folder: let transformers load it
+            log.info("native BERT loading failed for %s; using transformers", path, exc_info=True)
+    if native is not None:
+        model, tokenizer = native
+    else:
+        model, tokenizer = _load_with_transformers(options, path)
     if not getattr(tokenizer, "is_fast", False):
         raise ModelError(f"model '{options.model}' has no fast tokenizer (needed for character offsets)")
     if hasattr(model, "decoder") and hasattr(model, "encoder"):

@@ -3,7 +3,8 @@
 Accepted encodings are UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM.  Text that is not
 valid UTF-8 and carries no BOM is rejected with a clear message rather than guessed: a Latin-1 or
 cp1252 file decodes "successfully" as either, so any guess would silently change quotes and dashes
-(which the checks compare).  Newlines are normalised to ``"\\n"``; every offset downstream refers to
+(which the checks compare).  The one exception is UTF-16 without a BOM, which cannot be mistaken for
+anything else (a NUL in one half of most code units): it is read, with a warning.  Newlines are normalised to ``"\\n"``; every offset downstream refers to
 the normalised text held in ``LoadedText.text``.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import codecs
 import logging
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,16 +66,27 @@ def read_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
     p = Path(path)
     data = _read_bytes(p, max_bytes)
     text, encoding = _decode(p, data)
+    del data  # memory: the bytes, the text and one newline-normalised copy at most, never more
     _validate_text(p, text)
     markdown = p.suffix.lower() in MARKDOWN_SUFFIXES
     log.debug("read %s (%d chars, %s, markdown=%s)", p, len(text), encoding, markdown)
     return LoadedText(text=text, path=str(p), encoding=encoding, markdown=markdown)
 
 
-def read_text(text: str, *, name: str = "<text>", markdown: bool = False) -> LoadedText:
-    """Wrap a string given through the Python API, with the same validation as a file."""
+def read_text(text: str, *, name: str = "<text>", markdown: bool = False,
+              max_bytes: int | None = None) -> LoadedText:
+    """Wrap a string given through the Python API, with the same validation as a file.
+
+    ``max_bytes``: the same size limit as for a file, on the text's UTF-8 size (None: no limit).
+    """
     if not isinstance(text, str):
         raise DocumentError(name, f"expected a str, got {type(text).__name__}")
+    if max_bytes is not None and len(text) > max_bytes // 4:  # shorter texts fit whatever they hold
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise DocumentError(
+                name, f"{_mb(size)} MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb"
+            )
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text:
@@ -119,8 +132,11 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
         )
     try:
         with p.open("rb") as fh:
-            # Read one byte past the limit so a file that grew after stat() is still caught.
-            data = fh.read(max_bytes + 1)
+            # As much as stat() said plus one byte (read(n) allocates n bytes up front, so not the
+            # limit); a file that grew since is read on, one byte past the limit at most.
+            data = fh.read(min(st.st_size, max_bytes) + 1)
+            if len(data) > st.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise DocumentError(p, "permission denied (cannot read the file)") from None
     except IsADirectoryError:
@@ -150,6 +166,11 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise DocumentError(p, f"looks like {what}, not plain text; convert it to .txt or .md first")
+    guessed = _utf16_without_bom(data)
+    if guessed is not None:
+        log.warning("%s: no byte-order mark, but the bytes are %s text: read as %s (re-save as UTF-8 "
+                    "to silence this)", p, guessed[1].upper(), guessed[1].upper())
+        return normalise_newlines(guessed[0]), guessed[1]
     nul = data.find(b"\x00")
     if nul >= 0:
         raise DocumentError(
@@ -165,10 +186,40 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
     return normalise_newlines(text), "utf-8"
 
 
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``(text, codec)`` when ``data`` (which has NUL bytes) is UTF-16 without a byte-order mark.
+
+    UTF-16 puts a NUL byte in every code unit below U+0100 (spaces, digits, Latin letters), so
+    such files are caught by the NUL check; binary data has NULs too.  A guess is accepted only
+    when it decodes strictly (random bytes hit a lone surrogate within a few hundred bytes) to at
+    least 16 characters of text: no U+0000, some whitespace, at most 1% unassigned, private-use or
+    control characters.  Of the two byte orders, the one whose high bytes hold the NULs goes first.
+    """
+    if len(data) < 32 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    order = ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")
+    for codec in order:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or not any(ch.isspace() for ch in text):
+            continue
+        odd_chars = 0
+        for ch in text:
+            cat = unicodedata.category(ch)
+            if cat in ("Cn", "Co", "Cs") or (cat == "Cc" and not ch.isspace()):
+                odd_chars += 1
+        if odd_chars <= len(text) / 100:
+            return text, codec
+    return None
+
+
 def _validate_text(where: object, text: str) -> None:
     if not text:
         raise DocumentError(where, "file is empty" if isinstance(where, Path) else "text is empty")
-    if not text.strip():
+    if text.isspace():  # not text.strip(): no copy of a large text
         raise DocumentError(where, "contains only whitespace")
     if "\x00" in text:
         raise DocumentError(where, "contains NUL characters; it looks like binary data, not plain text")

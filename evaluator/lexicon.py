@@ -22,6 +22,14 @@ DEFAULT_WORDNET = "/usr/share/wordnet"
 ENV_VAR = "EVALUATOR_WORDNET"
 
 _POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
+# WordNet's morphy detachment rules: (suffix, replacement) per part of speech.
+_MORPHY: dict[str, tuple[tuple[str, str], ...]] = {
+    "n": (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+          ("ies", "y")),
+    "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")),
+    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
+    "r": (),
+}
 # spaCy coarse POS -> WordNet POS
 UPOS_TO_WN = {"NOUN": "n", "PROPN": "n", "VERB": "v", "AUX": "v", "ADJ": "a", "ADV": "r"}
 
@@ -107,6 +115,50 @@ class WordNet:
             p = "a" if p == "s" else p
             ptrs.append((sym, (p, int(off)), int(st[:2], 16), int(st[2:], 16)))
         return words, tuple(ptrs), ss_type
+
+    @functools.lru_cache(maxsize=4)  # noqa: B019
+    def _exceptions(self, pos: str) -> dict[str, tuple[str, ...]]:
+        """Irregular inflections of ``pos`` ("millennia" -> "millennium") from WordNet's ``.exc`` file."""
+        path = self.root / f"{_POS_FILES[pos]}.exc"
+        out: dict[str, tuple[str, ...]] = {}
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                parts = line.split()
+                if len(parts) >= 2:
+                    out[parts[0]] = tuple(parts[1:])
+        return out
+
+    def base_forms(self, word: str, pos: str) -> tuple[str, ...]:
+        """Lemmas ``word`` may be an inflection of, in ``pos`` (WordNet's morphy: exceptions, then suffixes)."""
+        word = word.strip().lower().replace(" ", "_")
+        out = [word, *self._exceptions(pos).get(word, ())]
+        for suffix, repl in _MORPHY.get(pos, ()):
+            if word.endswith(suffix) and len(word) > len(suffix) + 1:
+                out.append(word[: len(word) - len(suffix)] + repl)
+        return tuple(dict.fromkeys(w for w in out if self._index_line(pos, w) is not None))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def is_common_word(self, word: str) -> bool:
+        """``word`` (any inflection) is an ordinary dictionary word: some synset lists it in lower case.
+
+        WordNet writes proper nouns capitalised ("Naples", "Moscow"), common words in lower case
+        ("millennium", "urban"), so a capitalised word that is also a common word may be no name.
+        """
+        for pos in _POS_FILES:
+            for lemma in self.base_forms(word, pos):
+                for syn in self.synsets(lemma, pos):
+                    if lemma in self._raw_words(syn):
+                        return True
+        return False
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def _raw_words(self, syn: Synset) -> tuple[str, ...]:
+        """A synset's words as WordNet spells them (case kept, adjective markers dropped)."""
+        pos, offset = syn
+        m = self._map(f"data.{_POS_FILES[pos]}")
+        end = m.find(b"\n", offset)
+        parts = m[offset: end if end >= 0 else len(m)].split(b" | ", 1)[0].decode("utf-8").split()
+        return tuple(parts[4 + 2 * i].split("(")[0] for i in range(int(parts[3], 16)))
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019
     def synonyms(self, lemma: str, pos: str | None = None) -> frozenset[str]:

@@ -50,7 +50,7 @@ class PairSpec:
         path = getattr(self, f"{side}_path")
         if path is not None:
             return read_document(path, max_bytes=max_bytes)
-        return read_text(getattr(self, side), name=f"{self.id}:{side}")
+        return read_text(getattr(self, side), name=f"{self.id}:{side}", max_bytes=max_bytes)
 
 
 def safe_id(pair_id: str) -> str:

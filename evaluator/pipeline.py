@@ -6,6 +6,7 @@ are loaded once by ``load_resources`` and passed in; nothing here loads a model 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -59,6 +60,10 @@ def load_resources(options: Options | None = None) -> Resources:
 
         res.glossary = load_glossary(options.glossaries)
     res.nlp = load_nlp(options.spacy_model)
+    if cache is not None:
+        from .cache import CachingNlp
+
+        res.nlp = CachingNlp(res.nlp, cache)  # parses come from and go to the cache, like encodings
     res.encoder = load_encoder(options, cache=cache) if cache is not None else load_encoder(options)
     res.extras["cache"] = cache
     _RESOURCES[key] = res
@@ -212,7 +217,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
                      options: Options, res: Resources, timings: dict[str, float],
                      extra_refs: Sequence[Sequence[str]] = ()) -> Report:
     from .checks import CheckContext, run_checks
-    from .metrics.lexical import corpus_scores, sentence_scores
+    from .metrics.lexical import document_and_pair_scores
 
     t = time.perf_counter()
     matched = [(i, a) for i, a in enumerate(alignment) if a.is_match]
@@ -221,8 +226,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
     refs = [u.text for u in o_units]
     hyps = [u.text for u in r_units]
     streams = [refs] + [list(r) for r in extra_refs]
-    metrics = corpus_scores(hyps, streams)
-    lex = sentence_scores(hyps, refs)
+    metrics, lex = document_and_pair_scores(hyps, streams)
     timings["lexical"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -292,20 +296,28 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
     return doc, list(scored)
 
 
-def _meta(options: Options, res: Resources, bert: BertScoreResult | None) -> dict[str, Any]:
+@functools.lru_cache(maxsize=1)
+def _library_versions() -> tuple[tuple[str, str | None], ...]:
+    """Versions of the libraries behind a report, read once per process from their distributions."""
     from importlib import metadata
 
     from . import __version__
 
-    versions: dict[str, str | None] = {"evaluator": __version__}
-    # Read versions from the installed distributions, never by importing (bert_score costs ~4 s).
+    versions: list[tuple[str, str | None]] = [("evaluator", __version__)]
+    # Read versions from the installed distributions, never by importing (bert_score costs ~4 s);
+    # each lookup parses a METADATA file, so this runs once, not once per pair of a batch.
     for mod, dist in (("sacrebleu", "sacrebleu"), ("bert_score", "bert-score"),
                       ("transformers", "transformers"), ("torch", "torch"), ("spacy", "spacy"),
                       ("numpy", "numpy")):
         try:
-            versions[mod] = metadata.version(dist)
+            versions.append((mod, metadata.version(dist)))
         except metadata.PackageNotFoundError:
-            versions[mod] = None
+            versions.append((mod, None))
+    return tuple(versions)
+
+
+def _meta(options: Options, res: Resources, bert: BertScoreResult | None) -> dict[str, Any]:
+    versions: dict[str, str | None] = dict(_library_versions())
     nlp_meta = getattr(res.nlp, "meta", {}) or {}
     versions["spacy_model"] = f"{nlp_meta.get('name', '?')}-{nlp_meta.get('version', '?')}"
     meta: dict[str, Any] = {

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,12 @@ for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ[_var] = "1"
 
 
-class _NetworkBlocked(RuntimeError):
-    pass
+# The suite runs offline: any connection to another host (or name lookup of one) fails at once with
+# an OSError and is recorded in tests.netguard.ATTEMPTS; loopback (Ray, Playwright's driver) and Unix
+# sockets stay open.  tests/test_offline.py checks the guard itself.
+from tests import netguard  # noqa: E402
 
-
-_real_connect = socket.socket.connect
-
-
-def _guarded_connect(self: socket.socket, address: object) -> object:
-    # The suite runs offline: loopback (Ray, Playwright's driver) is allowed, nothing else.
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1", "0.0.0.0")
-                                  or host.startswith("/")):
-        return _real_connect(self, address)
-    if self.family == socket.AF_UNIX:
-        return _real_connect(self, address)
-    raise _NetworkBlocked(f"network access blocked in tests: {address!r}")
-
-
-socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+netguard.install()
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +34,11 @@ def example_report(resources):
     from evaluator.pipeline import compare_files
 
     return compare_files(str(EXAMPLE / "original.txt"), str(EXAMPLE / "rewritten.txt"), resources=resources)
+
+
+@pytest.fixture
+def no_network_attempts():
+    """Fails the test if anything in it tried to reach another host (even if the error was swallowed)."""
+    before = len(netguard.ATTEMPTS)
+    yield
+    assert netguard.ATTEMPTS[before:] == [], f"network attempts: {netguard.ATTEMPTS[before:]}"

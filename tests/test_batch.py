@@ -15,6 +15,7 @@ import pytest
 from evaluator.batch import ChunkScorer, PairInput, PairTimeout, ResultsFile, call_with_timeout, run_batch
 from evaluator.errors import ConfigError
 from evaluator.io import read_text
+from evaluator.manifest import read_manifest
 from evaluator.options import Options
 from evaluator.progress import LineProgress
 
@@ -297,3 +298,70 @@ def test_sigterm_mid_batch_keeps_finished_pairs(tmp_path: Path, options) -> None
     assert sorted(ids) == sorted(p[0] for p in many)
 
 
+
+
+def test_result_lines_are_flushed_at_once_and_fsynced_in_groups(tmp_path: Path, monkeypatch) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    rf = ResultsFile(tmp_path / "results.jsonl", fsync_interval=3600)
+    for i in range(50):
+        rf.append(json.dumps({"id": f"p{i}", "status": "ok", "report": {}}))
+        # readable by another process at once: a crash of this one loses nothing written
+        assert (tmp_path / "results.jsonl").read_text(encoding="utf-8").count("\n") == i + 1
+    assert synced == []  # no fsync per line ...
+    rf.close()
+    assert len(synced) == 1  # ... one when the file is closed
+    rf = ResultsFile(tmp_path / "results.jsonl", fsync_interval=0)
+    rf.append(json.dumps({"id": "last", "status": "ok", "report": {}}))
+    assert len(synced) == 2  # an interval of 0 syncs every line
+    rf.close()
+    assert list(ResultsFile(tmp_path / "results.jsonl").recover()) == [f"p{i}" for i in range(50)] + ["last"]
+
+
+def test_same_batch_again_serves_stored_reports(tmp_path: Path, options, monkeypatch) -> None:
+    """With a cache, an unchanged pair's report is stored and served again; any change misses."""
+    from dataclasses import replace
+
+    from evaluator.pipeline import load_resources
+
+    cached = replace(options, cache_dir=str(tmp_path / "cache"))
+    res = load_resources(cached)
+    m = manifest(tmp_path)
+    first = ChunkScorer(cached, res)
+    a = [json.loads(r.line) for r in first.score_specs(read_manifest(m))]
+    assert first.report_hits == 0 and all(r["status"] == "ok" for r in a)
+    second = ChunkScorer(cached, res)
+    b = [json.loads(r.line) for r in second.score_specs(read_manifest(m))]
+    assert second.report_hits == len(PAIRS)
+    for x, y in zip(a, b, strict=True):
+        assert y["report"]["meta"].pop("report_cache") == "hit"
+        assert x == y  # the stored report, timings included
+    # One rewrite changed: only that pair is scored again.
+    changed = [(i, o, r + " Extra." if i == "num" else r) for i, o, r in PAIRS]
+    third = ChunkScorer(cached, res)
+    c = [json.loads(r.line) for r in third.score_specs(read_manifest(manifest(tmp_path, changed)))]
+    assert third.report_hits == len(PAIRS) - 1
+    assert [("report_cache" in r["report"]["meta"]) for r in c] == [i != "num" for i, _, _ in PAIRS]
+    # Other options: another fingerprint, nothing served.
+    other = ChunkScorer(replace(cached, idf=not cached.idf), res)
+    other.score_specs(read_manifest(m))
+    assert other.report_hits == 0
+    monkeypatch.setenv("EVALUATOR_REPORT_CACHE", "0")
+    off = ChunkScorer(cached, res)
+    off.score_specs(read_manifest(m))
+    assert off.report_hits == 0
+
+
+def test_fingerprint_follows_reference_set_files(tmp_path: Path, resources) -> None:
+    from dataclasses import replace
+
+    from evaluator.batch import report_fingerprint
+
+    people = tmp_path / "people.csv"
+    people.write_text("name,role\nAda Lovelace,mathematician\n", encoding="utf-8")
+    opts = replace(resources.options, reference_sets=(str(people),))
+    before = report_fingerprint(opts, resources)
+    assert report_fingerprint(opts, resources) == before
+    people.write_text("name,role\nAda Lovelace,analyst\n", encoding="utf-8")
+    assert report_fingerprint(opts, resources) != before

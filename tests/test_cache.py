@@ -137,3 +137,29 @@ def test_encoder_cache_hits_skip_the_model_and_layer_change_misses(tmp_path: Pat
     other.encode(texts)
     assert other.stats.forward_calls >= 1 and other.stats.cache_hits == 0
     assert cache.count() == 4
+
+
+@pytest.mark.slow
+def test_load_resources_with_a_cache_reads_parses_and_encodings_from_it(tmp_path: Path) -> None:
+    """--cache DIR: a second process-like run (fresh wrappers) neither parses nor encodes again."""
+    from evaluator.io import read_text
+    from evaluator.pipeline import _RESOURCES, compare_loaded, load_resources
+
+    opts = Options(cache_dir=str(tmp_path))
+    res = load_resources(opts)
+    assert isinstance(res.nlp, CachingNlp) and res.extras["cache"] is not None
+    original = read_text("The minister resigned on Tuesday.\n\nPrices rose by 3 percent in May.")
+    rewritten = read_text("The minister quit on Tuesday.\n\nPrices rose by 4 percent in May.")
+    first = compare_loaded(original, rewritten, resources=res).to_dict()
+    assert res.nlp.parsed == 4 and res.extras["cache"].count("parses") == 4
+    # A later run: new wrappers over the same models and the same cache folder.
+    _RESOURCES.pop(next(k for k, v in _RESOURCES.items() if v is res))
+    again = load_resources(opts)
+    assert again is not res and again.nlp is not res.nlp
+    again.encoder.clear_memory()
+    forward_calls = again.encoder.stats.forward_calls
+    second = compare_loaded(original, rewritten, resources=again).to_dict()
+    assert again.nlp.parsed == 0 and again.encoder.stats.forward_calls == forward_calls
+    for report in (first, second):
+        report["meta"].pop("timings")
+    assert first == second

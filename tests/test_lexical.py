@@ -36,3 +36,22 @@ def test_identical_text_scores_perfectly():
 
 def test_empty_corpus_is_zero_not_crash():
     assert corpus_scores([], [[]])["bleu"].score == 0.0
+
+
+@pytest.mark.parametrize("refs", [[REFS], [REFS, REFS2]])
+def test_shared_statistics_equal_separate_sacrebleu_calls(refs):
+    """document_and_pair_scores computes each pair's statistics once; both results must not change."""
+    from evaluator.metrics.lexical import document_and_pair_scores
+
+    doc, pairs = document_and_pair_scores(HYPS, refs)
+    alone = corpus_scores(HYPS, refs)
+    for name in ("bleu", "chrf", "chrf++", "ter"):
+        assert doc[name].score == alone[name].score
+        assert doc[name].signature == alone[name].signature
+        assert doc[name].extra == alone[name].extra
+    assert doc["bleu"].score == pytest.approx(sacrebleu.corpus_bleu(HYPS, refs).score, abs=1e-9)
+    for s, h, r in zip(pairs, HYPS, refs[0], strict=True):
+        assert s.bleu == sacrebleu.sentence_bleu(h, [r]).score
+        assert s.chrf == sacrebleu.sentence_chrf(h, [r]).score
+        assert s.chrf_pp == sacrebleu.sentence_chrf(h, [r], word_order=2).score
+        assert s.ter == sacrebleu.sentence_ter(h, [r]).score

@@ -4,9 +4,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from ._dedupe import dedupe_findings
 from .base import REGISTRY, Check, CheckContext, register, run_checks
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "register", "run_checks", "load_all"]
+__all__ = ["REGISTRY", "Check", "CheckContext", "register", "run_checks", "load_all", "dedupe_findings"]
 
 _loaded = False
 

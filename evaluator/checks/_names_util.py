@@ -182,7 +182,7 @@ class Mention:
     @property
     def text(self) -> str:
         doc = self.first.doc
-        return doc.text[self.first.idx:self.last.idx + len(self.last.text)]
+        return str(doc[self.first.i:self.last.i + 1].text)  # Doc.text would rebuild the whole text
 
     @property
     def norm(self) -> str:

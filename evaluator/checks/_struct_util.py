@@ -67,6 +67,7 @@ _CLOSED_CLASS = frozenset({
 })
 
 
+@functools.lru_cache(maxsize=262144)
 def norm_text(s: str) -> str:
     """Lower-case, strip punctuation and fold common British/American spelling differences."""
     s = re.sub(r"[^\w]", "", s.lower())

@@ -81,9 +81,15 @@ class CheckContext:
 
 
 def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
-               on_error: Callable[[str, BaseException], None] | None = None) -> list[Finding]:
-    """Run the named (default: all) registered checks and return findings sorted by severity."""
+               on_error: Callable[[str, BaseException], None] | None = None,
+               merge: bool = True) -> list[Finding]:
+    """Run the named (default: all) registered checks and return findings sorted by severity.
+
+    With ``merge`` (the default), findings that describe the same edit are merged into one
+    (``_dedupe.dedupe_findings``).
+    """
     from . import load_all
+    from ._dedupe import dedupe_findings
 
     load_all()
     findings: list[Finding] = []
@@ -95,5 +101,7 @@ def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
             if on_error is None:
                 raise
             on_error(name, exc)
+    if merge:
+        return dedupe_findings(findings, ctx)
     findings.sort(key=Finding.sort_key)
     return findings

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..lexicon import load_wordnet
 from ..reference_sets import Organisation, ReferenceSets
 from ..types import Finding, Severity, Span
 from ._names_util import (
@@ -40,6 +41,36 @@ _PLACE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _STOP = frozenset({"the", "of", "for", "and", "a", "an", "in", "on", "at", "to", "s"})
 
 
+def _common_word_mention(m: Mention) -> bool:
+    """A lone capitalised dictionary word the tagger called a proper noun but NER did not call a name
+    ("Millennia ago", "Urban MLA"): too uncertain to report as a name."""
+    if m.from_ner or len(m.tokens) != 1:
+        return False
+    wn = load_wordnet()
+    return wn is not None and wn.is_common_word(m.tokens[0].text)
+
+
+def _abbreviated(m: Mention, own: _Side, other: _Side) -> bool:
+    """A one-word name shortened to its first letters on the other side ("Rzeczpospolita" -> "Rz")."""
+    content = _content(m.words)
+    if len(content) != 1 or len(content[0]) < 6:
+        return False
+    name = content[0]
+    return any(t.pos_ == "PROPN" and t.text[:1].isupper() and 2 <= len(w) <= 4 and name.startswith(w)
+               and w not in own.wordset for w, t in zip(other.words.words, other.words.tokens, strict=True))
+
+
+def _synonym_present(m: Mention, other: _Side) -> bool:
+    """Another name of the same thing (WordNet lists exonyms and alternative names) is on the other side."""
+    wn = load_wordnet()
+    if wn is None:
+        return False
+    key = "_".join(_content(m.words))
+    if not key:
+        return False
+    return any(other.words.has(syn.split("_")) for syn in wn.synonyms(key, "n") if syn != key)
+
+
 def _kind(label: str) -> str:
     if label == "PERSON":
         return "person"
@@ -63,7 +94,8 @@ class _Side:
         self.words: Words = cache.get(side, indices)
         self.wordset = self.words.wordset()
         self.families = fams.present(self.words)
-        self.mentions: list[Mention] = [m for p, i in zip(parses, indices, strict=True) for m in mentions_in(p, i)]
+        self.mentions: list[Mention] = [m for p, i in zip(parses, indices, strict=True) for m in mentions_in(p, i)
+                                        if not _common_word_mention(m)]
         self.content = [w for w in self.words.words if w not in _STOP]
         self.counts = Counter(self.words.words)
         # Token positions relative to the pair (the sentences may be spans of one or several docs).
@@ -99,6 +131,10 @@ def _present(m: Mention, own: _Side, other: _Side, fams: Families, budget: dict[
         return True
     if fam and fam.startswith("place:"):  # a known place: only its own family counts ("North Korea" != "South Korea")
         return False
+    if _synonym_present(m, other):  # "Napoli" = "Naples", "Northern Lights" = "Aurora borealis"
+        return True
+    if _abbreviated(m, own, other):  # "Rzeczpospolita" -> "Rz"
+        return True
     need = m.propn_words or _content(m.words)
     need = [w for w in need if w not in TITLE_ONLY_WORDS] or need
     found = [w for w in need if other.has_word(w, fams)]

@@ -39,6 +39,7 @@ class Cue:
     tok: Located
     pred: Located
     word: str
+    weak: bool = False  # "without" + noun: counts against a negation elsewhere, is no finding alone
 
     @property
     def pred_lemma(self) -> str:
@@ -61,6 +62,41 @@ def _clause_head(tok: Any) -> Any:
     return cur
 
 
+# Verbs that let a negation sit on them or on their complement with one meaning.
+_NEG_RAISING = frozenset({"think", "believe", "expect", "suppose", "seem", "appear", "want", "imagine",
+                          "anticipate", "reckon", "feel", "guess", "intend", "plan", "mean", "advise", "suggest",
+                          "likely", "want", "wish", "would", "be"})
+_EXCEPTIONS = frozenset({"except", "but", "besides", "save", "excepting", "bar"})
+_ABLE = frozenset({"able", "unable", "possible", "impossible", "likely", "unlikely", "allowed", "willing"})
+
+
+def _exclusive(toks: list[Located], k: int) -> bool:
+    """A negative quantifier with an exception after it ("nothing except X", "no one but Y") says "only"."""
+    for s, t in toks[k + 1: k + 5]:
+        if t.lower_ in _EXCEPTIONS and t.pos_ in ("ADP", "SCONJ", "CCONJ"):
+            return True
+        if t.lower_ in ("other", "apart") and k + 1 < len(toks):
+            return True
+        if t.pos_ in ("VERB", "AUX") or t.text in (";", ":", "."):
+            break
+    return False
+
+
+def _predicate(tok: Any) -> Any:
+    """The word a cue's head stands for: an auxiliary's verb, a copula's complement, "able to X"'s X."""
+    if tok.dep_ in ("aux", "auxpass") and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.pos_ == "AUX":
+        comp = [c for c in tok.children if c.dep_ in ("acomp", "attr")]
+        if comp:
+            tok = comp[0]
+    if tok.lower_ in _ABLE:
+        xcomp = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS]
+        if xcomp:
+            tok = xcomp[0]
+    return tok
+
+
 def find_cues(toks: list[Located]) -> list[Cue]:
     """Negation cues of one side of a pair, each with the predicate it attaches to."""
     cues: list[Cue] = []
@@ -74,6 +110,8 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         if low in ("not", "n't", "n’t") or t.dep_ == "neg":
             if nxt in _NOT_NEGATING_NEXT or prev == "or":  # "not only", "whether or not"
                 continue
+            pred = _predicate(t.head)
+        elif low == "ill" and nxt in ("-", "‑"):  # "ill-prepared": not (well) prepared
             pred = t.head
         elif low == "no":
             if nxt == "." or t.dep_ == "intj" or (t.pos_ == "PROPN"):
@@ -82,6 +120,8 @@ def find_cues(toks: list[Located]) -> list[Cue]:
                 pred = _clause_head(t.head.head if t.head.lower_ in ("longer", "more") else t.head)
             elif t.dep_ in ("advmod", "neg"):
                 pred = t.head
+            elif _exclusive(toks, k):
+                continue  # "no one but him"
             else:
                 pred = _clause_head(t.head if t.dep_ == "det" else t)
         elif low in ("never", "hardly", "barely", "scarcely", "seldom"):
@@ -89,6 +129,8 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         elif low in ("none", "nobody", "nothing", "nowhere", "noone", "no-one", "neither"):
             if low == "neither":
                 seen_neither = True
+            if _exclusive(toks, k):
+                continue
             pred = _clause_head(t)
         elif low == "nor":
             if seen_neither or any(c.tok[0] == s for c in cues):
@@ -97,8 +139,15 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         elif low == "cannot":
             pred = t.head
         elif low == "without":
+            # "without saying": a negated verb; "without due care" is a noun phrase, not a negated clause
+            # (a with/without swap is an antonym)
             objs = [c for c in t.children if c.dep_ in ("pcomp", "pobj")]
-            pred = objs[0] if objs else t.head
+            verbs = [c for c in objs if c.pos_ in _CLAUSE_POS]
+            if not verbs:
+                if objs:
+                    cues.append(Cue((s, t), where.get((s, objs[0].i), (s, objs[0])), low, weak=True))
+                continue
+            pred = verbs[0]
         elif low == "unable":
             xcomp = [c for c in t.children if c.dep_ == "xcomp"]
             pred = xcomp[0] if xcomp else _clause_head(t)
@@ -165,6 +214,9 @@ def _content(toks: list[Located]) -> list[tuple[str, str, Located]]:
         out.append((lemma, pos, (s, t)))
         if low != lemma:
             out.append((low, pos, (s, t)))
+        if t.pos_ == "ADV" and low.endswith("ly") and len(low) > 5:  # "closely" -> "close", "heavily" -> "heavy"
+            base = low[:-2]
+            out.append((base[:-1] + "y" if base.endswith("i") else base, "a", (s, t)))
         if t.pos_ == "VERB":
             if t.tag_ in ("VBN", "VBG"):
                 out.append((low, "a", (s, t)))  # participles read as adjectives ("injured")
@@ -176,15 +228,16 @@ def _content(toks: list[Located]) -> list[tuple[str, str, Located]]:
     return out
 
 
-def _squash(toks: list[Located]) -> set[str]:
+def _squash(toks: list[Located]) -> Counter[str]:
     """Whitespace-delimited words with hyphens and punctuation dropped ("non-violently" -> "nonviolently")."""
-    out, cur = set(), ""
+    out: Counter[str] = Counter()
+    cur = ""
     for _, t in toks:
         cur += "".join(ch for ch in t.lower_ if ch.isalnum())
         if t.whitespace_:
-            out.add(cur)
+            out[cur] += 1
             cur = ""
-    out.add(cur)
+    out[cur] += 1
     return out
 
 
@@ -213,10 +266,13 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
     o_sq, r_sq = _squash(o_toks), _squash(r_toks)
     o_count = Counter(lem for lem, _, _ in oc)
     r_count = Counter(lem for lem, _, _ in rc)
+    # a word still there as often, only spelled as one token with hyphens or spaces, was not removed
     removed = [(lem, p, t) for lem, p, t in oc if o_count[lem] > r_count.get(lem, 0)
-               and o_text[t[1].lower_] > r_text[t[1].lower_] and not (len(t[1].text) > 5 and t[1].lower_ in r_sq)]
+               and o_text[t[1].lower_] > r_text[t[1].lower_]
+               and not (len(t[1].text) > 5 and r_sq[t[1].lower_] >= o_sq[t[1].lower_] > 0)]
     added = [(lem, p, t) for lem, p, t in rc if r_count[lem] > o_count.get(lem, 0)
-             and r_text[t[1].lower_] > o_text[t[1].lower_] and not (len(t[1].text) > 5 and t[1].lower_ in o_sq)]
+             and r_text[t[1].lower_] > o_text[t[1].lower_]
+             and not (len(t[1].text) > 5 and o_sq[t[1].lower_] >= r_sq[t[1].lower_] > 0)]
     if not removed or not added:
         return []
     used_o: set[int] = set()
@@ -284,6 +340,19 @@ class NegationCheck:
         swaps = find_swaps(wn, o_toks, r_toks)
         if not oc and not rc and not swaps:
             return
+        # A negated word replaced by its antonym says the same ("not possible" -> "impossible").
+        # A swapped word that is itself a cue ("unable" -> "able") is the negation change: report it once.
+        for sw in list(swaps):
+            if any(c.tok[0] == tok[0] and c.tok[1].i == tok[1].i for cues, tok in ((oc, sw.orig), (rc, sw.rew))
+                   for c in cues):
+                swaps.remove(sw)
+                continue
+            for cues, tok in ((oc, sw.orig), (rc, sw.rew)):
+                hit = next((c for c in cues if c.pred[0] == tok[0] and c.pred[1].i == tok[1].i), None)
+                if hit is not None:
+                    cues.remove(hit)
+                    swaps.remove(sw)
+                    break
         flips = self._flips(oc, rc, o_toks, r_toks)
         # A negation and an antonym swap on the same clause cancel ("not aware" -> "unaware").
         while flips and swaps:
@@ -314,8 +383,8 @@ class NegationCheck:
         """(added|removed, cue, predicate on the other side) for each polarity change."""
         o_preds = _predicates(o_toks)
         r_preds = _predicates(r_toks)
-        o_neg = Counter(c.pred_lemma for c in oc)
-        r_neg = Counter(c.pred_lemma for c in rc)
+        o_neg = Counter(c.pred_lemma for c in oc if not c.weak)
+        r_neg = Counter(c.pred_lemma for c in rc if not c.weak)
         out: list[tuple[str, Cue, Located | None]] = []
         rest_o: list[Cue] = []
         rest_r: list[Cue] = []
@@ -325,6 +394,9 @@ class NegationCheck:
             budget = {lem: n - theirs.get(lem, 0) for lem, n in mine.items()}
             for c in cues:
                 lem = c.pred_lemma
+                if c.weak:
+                    rest.append(c)
+                    continue
                 if budget.get(lem, 0) <= 0:
                     continue
                 budget[lem] -= 1
@@ -343,18 +415,31 @@ class NegationCheck:
         elif extra < 0 and _morph_negatives(r_toks, o_words):
             extra += 1
         if extra > 0:
-            for c in rest_r[:extra]:
+            for c in [c for c in rest_r if not c.weak or _with_counterpart(c, o_toks)][:extra]:
                 if not _stem_matches(c.pred[1].lower_, o_words):
                     out.append(("added", c, None))
         elif extra < 0:
-            for c in rest_o[:-extra]:
+            for c in [c for c in rest_o if not c.weak or _with_counterpart(c, r_toks)][:-extra]:
                 if not _stem_matches(c.pred[1].lower_, r_words):
                     out.append(("removed", c, None))
         # As many negations on both sides, some on predicates without a counterpart: the sentence was
-        # restructured and the negation moved with it ("not many" -> "few" aside), not added.
+        # restructured and the negation moved with it ("not many" -> "few" aside), not added.  A negation
+        # that moved between two predicates both sides share ("was not present but was represented" ->
+        # "was present but was not represented") changes what is denied, unless one of them is a verb
+        # that raises negation ("I don't think he will" = "I think he won't").
         if extra == 0:
+            moved = [f for f in out if f[2] is not None]
+            kinds = {k for k, _, _ in moved}
+            if kinds == {"added", "removed"} and not any(c.pred_lemma in _NEG_RAISING for _, c, _ in moved):
+                return moved
             return []
         return out
+
+
+def _with_counterpart(cue: Cue, other: list[Located]) -> bool:
+    """The other side says "with" the same thing a weak "without" cue is about ("with sugar" / "without sugar")."""
+    return any(t.lower_ == "with" and any(c.dep_ == "pobj" and c.lemma_.lower() == cue.pred_lemma for c in t.children)
+               for _, t in other)
 
 
 def _morph_negatives(toks: list[Located], other_words: set[str]) -> bool:
@@ -371,6 +456,7 @@ def _predicates(toks: list[Located]) -> dict[str, Located]:
     for s, t in toks:
         if t.pos_ == "AUX" and t.dep_ in ("aux", "auxpass"):
             continue  # "was" in "was reported" is not a predicate of its own
-        if t.pos_ in _CLAUSE_POS or (t.pos_ in ("ADJ", "NOUN") and any(c.dep_ == "cop" for c in t.children)):
+        if t.pos_ in _CLAUSE_POS or (t.pos_ in ("ADJ", "NOUN") and (
+                any(c.dep_ == "cop" for c in t.children) or (t.dep_ in ("acomp", "attr") and t.head.pos_ == "AUX"))):
             out.setdefault(_pred_lemma(t), (s, t))
     return out

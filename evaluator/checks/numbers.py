@@ -32,6 +32,10 @@ _ORD_WORDS = {
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
            "mln": 1e6, "mn": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12, "lakh": 1e5, "crore": 1e7}
 _SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12}
+_DECADE_WORDS = {"twenties": "20s", "thirties": "30s", "forties": "40s", "fifties": "50s", "sixties": "60s",
+                 "seventies": "70s", "eighties": "80s", "nineties": "90s"}
+# An identifier that names something ("COVID-19", "MH17", "F-16"): letters, then digits.
+_NAME_CODE = re.compile(r"^[a-z]{2,}[-‑]?\d{1,4}[a-z]?$")
 _FRACTIONS = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25}
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -132,9 +136,10 @@ class _Scanner:
     def __init__(self, toks: list[Located]) -> None:
         self.toks = toks
         self.n = len(toks)
+        self._low = [t.text.lower().strip(_STRIP) for _, t in toks]
 
     def low(self, i: int) -> str:
-        return self.toks[i][1].text.lower().strip(_STRIP) if 0 <= i < self.n else ""
+        return self._low[i] if 0 <= i < self.n else ""
 
     def word_value(self, i: int) -> tuple[str, float] | None:
         w = self.low(i)
@@ -244,6 +249,8 @@ class _Scanner:
             return self._time(i, int(hh), int(mm))
         if re.fullmatch(r"\d{1,2}", w) and self.low(i + 1).replace(".", "") in ("am", "pm"):
             return self._time(i, int(w), 0)
+        if w in _DECADE_WORDS:  # "in his fifties" = "in his 50s"
+            return Mention(self.toks[i], self.toks[i], tok.text, "code", _DECADE_WORDS[w], head="decade"), i + 1
         if w in _ORD_WORDS:
             if w == "second" and self.low(i + 1) in ("", ".", ",") or self.low(i - 1) in _SMALL:
                 return None  # the unit of time, or "two seconds"
@@ -397,7 +404,7 @@ class _Scanner:
         if ta[0] != tb[0]:
             return ta[1].text
         doc = ta[1].doc
-        return doc.text[ta[1].idx: tb[1].idx + len(tb[1].text)]
+        return str(doc[ta[1].i: tb[1].i + 1].text)
 
     def _head(self, a: int, b: int) -> str:
         """Lemma of the noun the number counts (following noun or syntactic head)."""
@@ -431,6 +438,8 @@ def _keys(m: Mention) -> set[Any]:
         return {(m.kind, str(m.value).replace("–", "-"))}
     v = float(m.value)
     keys = {("num", round(v, 6))}
+    if m.kind == "ordinal" and m.head == "century" and v == int(v) and 1 <= v <= 21:
+        keys.add(("code", f"{int(v) - 1}00s"))  # "the 19th century" = "the 1800s"
     if m.unit and m.unit[0] == "percent":
         keys.add(("num", round(v / 100, 6)))
     if m.kind == "fraction":
@@ -486,9 +495,32 @@ def _context_score(a: Mention, b: Mention, lone: bool) -> float:
     if a.kind in ("date", "code", "time"):
         score += 1.0
     score += 0.5 * (1.0 - min(1.0, abs(a.position - b.position) * 2))
-    if (a.weak or b.weak) and not (a.head and a.head == b.head):
+    shares = _percent_of(a) is not None and _percent_of(b) is not None  # "a third" and "60 percent"
+    if (a.weak or b.weak) and not (a.head and a.head == b.head) and not shares:
         return -1.0 if not lone else score - 1.0
     return score if score >= 1.0 or lone else -1.0
+
+
+def _is_name_code(m: Mention) -> bool:
+    """An identifier that names a thing ("COVID-19", "MH17"): that it is there or not is the entities check's
+    business, and its digits are no quantity."""
+    return m.kind == "code" and bool(_NAME_CODE.match(str(m.value)))
+
+
+def _percent_of(m: Mention) -> float | None:
+    if m.kind == "fraction":
+        return float(m.value) * 100
+    if m.unit is not None and m.unit[0] == "percent":
+        return float(m.value)
+    return None
+
+
+def _approximates(a: Mention, b: Mention) -> bool:
+    """One side a fraction word or ratio, the other a percentage within four points of it."""
+    if (a.kind == "fraction") == (b.kind == "fraction"):
+        return False
+    pa, pb = _percent_of(a), _percent_of(b)
+    return pa is not None and pb is not None and abs(pa - pb) <= 4.0
 
 
 def _year_like(m: Mention) -> bool:
@@ -519,12 +551,23 @@ class NumbersCheck:
                                     f"Unit changed: “{a.text}” → “{b.text}”", a, b,
                                     {"original_unit": a.unit[1], "rewritten_unit": b.unit[1],
                                      "value": _fmt(a.value)})
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        # A fraction rounded to a percentage ("a third" -> "30 percent") is an approximation, not a new figure.
+        for i, a in enumerate(lo):
+            for j, b in enumerate(lr):
+                if i in used_a or j in used_b or not _approximates(a, b):
+                    continue
+                used_a.add(i)
+                used_b.add(j)
+                yield self._finding(ctx, ai, "number-approximated", Severity.MINOR,
+                                    f"Number approximated: “{a.text}” → “{b.text}”", a, b,
+                                    {"original_value": _fmt(a.value), "rewritten_value": _fmt(b.value),
+                                     "original_text": a.text, "rewritten_text": b.text, "kind": a.kind})
         # Pair the left-overs by context: best-scoring compatible pairs first.
         lone = len(lo) == 1 and len(lr) == 1
         scored = sorted(((_context_score(a, b, lone), i, j) for i, a in enumerate(lo) for j, b in enumerate(lr)),
                         reverse=True)
-        used_a: set[int] = set()
-        used_b: set[int] = set()
         for s, i, j in scored:
             if s < 0 or i in used_a or j in used_b:
                 continue
@@ -550,14 +593,14 @@ class NumbersCheck:
         for i, a in enumerate(lo):
             if i in used_a or a.keys & near_r:
                 continue
-            sev = Severity.MINOR if a.weak else Severity.MAJOR
+            sev = Severity.MINOR if a.weak or _is_name_code(a) else Severity.MAJOR
             yield self._finding(ctx, ai, "number-missing", sev, f"Number missing in the rewrite: “{a.text}”",
                                 a, None, {"original_value": _fmt(a.value), "original_text": a.text,
                                           "kind": a.kind}, r_idx)
         for j, b in enumerate(lr):
             if j in used_b or b.keys & near_o:
                 continue
-            sev = Severity.MINOR if b.weak else Severity.MAJOR
+            sev = Severity.MINOR if b.weak or _is_name_code(b) else Severity.MAJOR
             yield self._finding(ctx, ai, "number-added", sev, f"Number added in the rewrite: “{b.text}”",
                                 None, b, {"rewritten_value": _fmt(b.value), "rewritten_text": b.text,
                                           "kind": b.kind}, o_idx)

@@ -15,7 +15,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..types import AlignedPair, Finding, Severity, Span
+from ._names_util import GENERIC_NAME_WORDS
 from ._struct_util import (
+    LIGHT_VERBS,
     RELATIVE_PRONOUNS,
     ContentAlignment,
     SideTokens,
@@ -108,6 +110,24 @@ def _constituent(tokens: Sequence[Any], lost: set[int], sent: Any) -> tuple[list
         elif top.pos_ in ("ADJ", "ADV"):
             kind = "modifier"
     return (words or list(tokens)), kind
+
+
+def _glossed(toks: Sequence[Any], lost: set[int]) -> bool:
+    """The lost words stand right before a parenthesis of kept words ("basic (alkaline)"), or inside a
+    parenthesis right after kept words ("alkaline (basic)"): one thing named twice."""
+    first, last = min(toks, key=lambda t: t.i), max(toks, key=lambda t: t.i)
+    doc = first.doc
+    nxt = last.i + 1
+    if nxt < len(doc) and doc[nxt].text == "(":
+        inner = []
+        for t in doc[nxt + 1: nxt + 8]:
+            if t.text == ")":
+                return any(is_content(x) and x.i not in lost for x in inner)
+            inner.append(t)
+    prev, after = first.i - 1, last.i + 1
+    if prev >= 1 and after < len(doc) and doc[prev].text == "(" and doc[after].text == ")":
+        return is_content(doc[prev - 1]) and doc[prev - 1].i not in lost
+    return False
 
 
 def _severity(content: Sequence[Any], added: bool) -> Severity:
@@ -213,6 +233,18 @@ class OmissionCheck:
                         self._preposition_stand_in(ctx, other, there, left, right):
                     # "policies involving torture" -> "policies with torture": a participle for a preposition
                     sev = min(sev, Severity.MINOR)
+                if len(heavy) == 1 and heavy[0].pos_ == "VERB" and self._light_verb_stand_in(
+                        ctx, side, other, there, left, right, [here.sents[i] for i in run]):
+                    # "Montevideo lies south" -> "Montevideo is south": a light verb took the verb's place
+                    sev = min(sev, Severity.MINOR)
+                if heavy and all(t.pos_ == "PROPN" and t.lower_ in GENERIC_NAME_WORDS and any(
+                        c.i not in lost_ids and c.pos_ == "PROPN" for c in [*t.children, t.head] if c.i != t.i)
+                        for t in heavy):
+                    # "Deception Island" -> "Deception": the generic word of a name whose own part stays
+                    sev = min(sev, Severity.MINOR)
+                if _glossed(toks, lost_ids):
+                    # "acidic or basic (alkaline)": a second name for the same thing, in parentheses
+                    sev = min(sev, Severity.MINOR)
                 if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
                     continue  # "the trials are" -> "they are": a pronoun took the words' place
                 span = ctx.token_span(side, si, words[0], words[-1])
@@ -233,6 +265,21 @@ class OmissionCheck:
             return False
         lo, hi = sorted((toks.tokens[left].i, toks.tokens[right].i))
         return any(t.pos_ == "ADP" and lo < t.i < hi for t in ctx.parses[side][toks.sents[left]])
+
+    @staticmethod
+    def _light_verb_stand_in(ctx: CheckContext, here_side: str, side: str, toks: SideTokens, left: int | None,
+                             right: int | None, here_sents: Sequence[int]) -> bool:
+        """Whether the other side has one more "be"/"have"/"do"/"get" than this one, between the anchors."""
+        if left is None or right is None or toks.sents[left] != toks.sents[right]:
+            return False
+        lo, hi = sorted((toks.tokens[left].i, toks.tokens[right].i))
+        sent = ctx.parses[side][toks.sents[left]]
+        between = [t for t in sent if lo < t.i < hi and t.lemma_.lower() in LIGHT_VERBS and t.dep_ not in ("aux", "auxpass")]
+        if not between:
+            return False
+        there = Counter(t.lemma_.lower() for si in set(toks.sents) for t in ctx.parses[side][si])
+        here = Counter(t.lemma_.lower() for si in set(here_sents) for t in ctx.parses[here_side][si])
+        return any(there[t.lemma_.lower()] > here[t.lemma_.lower()] for t in between)
 
     @staticmethod
     def _pronoun_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
@@ -280,6 +327,8 @@ class OmissionCheck:
                 seen[t.lower_] += 1
                 if seen[t.lower_] <= r_prons[t.lower_]:
                     continue
+                if self._shared_subject(ctx, pair.rewritten, t.head):
+                    continue  # "and he became" -> "and became": the coordinated verb shares the subject
                 span = ctx.token_span("original", si, t)
                 anchor = ctx.sentence_span("rewritten", pair.rewritten)
                 head = t.head.text
@@ -289,6 +338,21 @@ class OmissionCheck:
                     original=span, rewritten=anchor, alignment=index,
                     data={"kind": "subject", "words": [t.text], "side": "original"},
                 )
+
+    @staticmethod
+    def _shared_subject(ctx: CheckContext, r_indices: Sequence[int], verb: Any) -> bool:
+        """The rewrite has ``verb`` (by lemma) coordinated with a verb that has a subject."""
+        lemma = verb.lemma_.lower()
+        for si in r_indices:
+            for t in ctx.parses["rewritten"][si]:
+                if t.lemma_.lower() != lemma or t.dep_ != "conj" or any(c.dep_.startswith("nsubj") for c in t.children):
+                    continue
+                head = t.head
+                while head.dep_ == "conj" and head.head.i != head.i:
+                    head = head.head
+                if any(c.dep_.startswith("nsubj") for c in head.children):
+                    return True
+        return False
 
     @staticmethod
     def _anchor_span(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,

@@ -27,6 +27,49 @@ _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president"
                "spokeswoman", "spokesperson"}
 _MIN_WORDS_MAJOR = 3  # shorter quotations (scare quotes) that vanish are a minor note
 
+# Differences of form that leave a quotation's words and meaning alone: contractions, the case of a
+# pronoun ("I" / "me" / "my": same person and number), British and American spellings.
+_CONTRACTIONS = {"n't": ("not",), "'re": ("are",), "'ve": ("have",), "'ll": ("will",), "'m": ("am",),
+                 "'d": ("would",), "'s": ("is",)}
+_IRREGULAR = {"can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
+              "shan't": ("shall", "not"), "ain't": ("is", "not"), "let's": ("let", "us")}
+_S_IS = frozenset({"it", "that", "there", "here", "what", "who", "he", "she", "where", "how", "when", "why",
+                   "this", "everything", "everyone", "nobody", "nothing", "someone", "something"})
+_PRONOUN_PERSON = {w: key for key, words in (
+    ("1s", "i me my mine myself"), ("1p", "we us our ours ourselves ourself"),
+    ("2", "you your yours yourself yourselves"), ("3m", "he him his himself"),
+    ("3f", "she her hers herself"), ("3n", "it its itself"), ("3p", "they them their theirs themselves"))
+    for w in words.split()}
+_SPELLING_RULES = tuple((re.compile(a), b) for a, b in (
+    (r"(?<=\w{3})is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1"), (r"(?<=\w{2})ys(e|ed|es|ing)$", r"yz\1"),
+    (r"(?<=\w{2})our(s|ed|ing|ite|ites|able|er)?$", r"or\1"), (r"(?<=\w{3})tre(s)?$", r"ter\1"),
+    (r"(?<=\w{2})ogue(s)?$", r"og\1"), (r"(?<=[aeiou])ll(ed|ing|er|ers)$", r"l\1"), (r"ae", "e"), (r"oe", "e"),
+    (r"(?<=\w{3})ence$", "ense")))
+
+
+def _spelling(word: str) -> str:
+    for pat, rep in _SPELLING_RULES:
+        word = pat.sub(rep, word)
+    return word
+
+
+def form_key(words: Sequence[str]) -> tuple[str, ...]:
+    """Words with contractions expanded, pronouns reduced to person and number, spellings folded."""
+    out: list[str] = []
+    for w in words:
+        w = w.replace("’", "'")
+        parts: tuple[str, ...] = (w,)
+        if w in _IRREGULAR:
+            parts = _IRREGULAR[w]
+        else:
+            for tail, full in _CONTRACTIONS.items():
+                if w.endswith(tail) and len(w) > len(tail) and (tail != "'s" or w[:-2] in _S_IS):
+                    parts = (w[: -len(tail)], *full)
+                    break
+        for p in parts:
+            out.append(_PRONOUN_PERSON.get(p) or _spelling(p))
+    return tuple(out)
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -231,7 +274,12 @@ class QuotesCheck:
         if a.words != b.words and _squash(a.text) != _squash(b.text):  # "didn't" = "did n't"
             base = {"original_quote": a.text, "rewritten_quote": b.text, "ops": _ops(a, b)}
             k = _contiguous(b.words, a.words)
-            if k >= 0:
+            if form_key(a.words) == form_key(b.words):
+                yield Finding(check=self.name, code="quote-form-changed", severity=Severity.MINOR,
+                              message=f"Quotation changed in form only (contraction, pronoun case or spelling): "
+                                      f"“{a.text}” → “{b.text}”",
+                              original=o, rewritten=r, alignment=ai, data=base)
+            elif k >= 0:
                 dropped = [w for w in (" ".join(a.raw_words[:k]), " ".join(a.raw_words[k + len(b.words):])) if w]
                 yield Finding(check=self.name, code="quote-truncated", severity=Severity.MAJOR,
                               message=f"Quotation truncated: “{a.text}” → “{b.text}” (dropped: "

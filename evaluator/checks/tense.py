@@ -22,6 +22,10 @@ _MODAL_CLASS = {"must": "necessity", "should": "necessity", "ought": "necessity"
                 "could": "possibility", "need": "necessity"}
 _SPEECH = {"say", "tell", "report", "announce", "state", "claim", "add", "write", "explain", "note", "insist",
            "believe", "think", "expect", "warn", "argue", "suggest", "predict", "declare", "promise"}
+# Verbs whose past tense is spelled like their present: without an auxiliary the tagger can only guess.
+_SAME_PAST = frozenset({"spread", "put", "set", "cut", "hit", "let", "cost", "shut", "hurt", "quit", "read", "cast",
+                        "burst", "bet", "split", "thrust", "broadcast", "forecast", "upset", "shed", "bid", "rid",
+                        "beat", "fit", "slit", "spit", "wed", "wet", "knit"})
 _INVERTIBLE = {"do", "does", "did", "is", "are", "was", "were", "am", "have", "has", "had", "will", "would",
                "can", "could", "shall", "should", "may", "might", "must"}
 _NO_INVERSION_BEFORE = {"so", "neither", "nor", "only", "not", "never", "rarely", "seldom", "hardly", "had",
@@ -75,6 +79,8 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
         if fin.tag_ == "MD":
             tense = {"will": "future", "shall": "future", "'ll": "future", "would": "conditional",
                      "'d": "conditional"}.get(fin.lower_, "")
+        elif fin.tag_ in ("VBD", "VBP") and fin is v and fin.lower_ in _SAME_PAST and not _singular_subject(v):
+            tense = "past or present"  # "floods that spread sediment"
         elif fin.tag_ == "VBD":
             tense = "past"
         elif fin.tag_ in ("VBZ", "VBP"):
@@ -96,6 +102,16 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
         out.append(VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), lemma, tense,
                              perfect, progressive, modal, reported))
     return out
+
+
+def _singular_subject(v: Any) -> bool:
+    """The verb's subject is third person singular (so a bare "spread" can only be past)."""
+    subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and subj.lower_ in ("that", "which", "who") and v.dep_ == "relcl":
+        subj = v.head
+    if subj is None:
+        return False
+    return subj.tag_ in ("NN", "NNP") or subj.lower_ in ("he", "she", "it", "this", "that")
 
 
 def _is_question(toks: list[Located]) -> Located | None:
@@ -164,10 +180,17 @@ class TenseCheck:
             code, what = "modality-changed", "Modality changed"
         elif (a.perfect, a.progressive) != (b.perfect, b.progressive):
             code, what = "aspect-changed", "Aspect changed"
+            if a.perfect == b.perfect and a.tense == b.tense and a.tense in ("future", "conditional"):
+                severity = Severity.MINOR  # "will be fighting" / "will fight": the same event either way
         elif a.tense != b.tense:
             shift = {a.tense, b.tense}
             if (a.reported or b.reported) and shift in ({"past", "present"}, {"future", "conditional"}):
                 return  # sequence of tenses in reported speech
+            if "past or present" in shift:
+                if shift & {"past", "present"}:
+                    return  # the form cannot tell past from present
+                if "conditional" in shift:
+                    severity = Severity.MINOR  # a habitual "would" may well be past
             code, what = "tense-changed", "Tense changed"
         if code is None:
             return

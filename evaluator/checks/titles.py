@@ -61,7 +61,7 @@ class PersonMention:
 
 def _text(tokens: Sequence[Any]) -> str:
     doc = tokens[0].doc
-    return doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)]
+    return str(doc[tokens[0].i:tokens[-1].i + 1].text)
 
 
 def _honorific_key(tok: Any) -> str:

@@ -9,8 +9,10 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -47,6 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every way out is an exit code and at most one line on stderr."""
+    from ..pipeline import set_offline
+
+    set_offline()  # before anything can import huggingface_hub / transformers: never reach a hub
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(saved[0]), TerminalSafe(saved[1])  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from ..errors import EvaluatorError
 
     parser = build_parser()
@@ -55,9 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_INPUT
     level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="evaluator: %(levelname)s: %(message)s")
-    for noisy in ("transformers", "huggingface_hub", "urllib3", "filelock", "matplotlib"):
-        logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
+    configure_logging(level, sys.stderr)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
     try:
         return int(args.run(args))
@@ -69,6 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if args.debug or os.environ.get("EVALUATOR_DEBUG"):
+            raise
+        # An output that cannot be written (no permission, no space, a file where a folder should be).
+        where = exc.filename if exc.filename is not None else None
+        problem = exc.strerror or str(exc) or type(exc).__name__
+        line = f"{where}: {problem}" if where is not None else f"{type(exc).__name__}: {problem}"
+        sys.stderr.write(f"evaluator: error: {_one_line(line)}\n")
+        return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - a bug must still end in one line, not a traceback
         if args.debug or os.environ.get("EVALUATOR_DEBUG"):
             raise
@@ -79,3 +106,91 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# ------------------------------------------------------------------------------ terminal safety
+
+# What must not reach a terminal raw: C0 controls but tab and newline (ESC starts ANSI sequences),
+# DEL, C1 controls (U+009B is a one-character CSI), the bidi embeddings, overrides and isolates
+# (they reorder what is shown) and the Unicode line / paragraph separators.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+def terminal_safe(text: str, *, leading_cr: bool = False) -> str:
+    """``text`` with every control character written as ``\\uXXXX``.
+
+    The escape is JSON's own, so JSON printed to stdout stays valid and decodes to the same data;
+    on a terminal it shows what was there instead of acting on it.  ``leading_cr`` keeps one
+    carriage return at the very start (a progress line redrawing itself).
+    """
+    if leading_cr and text.startswith("\r"):
+        return "\r" + _UNSAFE.sub(_escape, text[1:])
+    return _UNSAFE.sub(_escape, text)
+
+
+class TerminalSafe:
+    """A text stream that escapes control characters (``terminal_safe``) on their way out.
+
+    The command line writes stdout and stderr through it, so article text, file names, pair ids
+    and glossary entries cannot drive the terminal or a CI log viewer, whichever code prints them.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        self._stream.write(terminal_safe(s, leading_cr=True))
+        return len(s)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._stream, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+    def writable(self) -> bool:
+        return True
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._stream, "encoding", None) or "utf-8")
+
+    @property
+    def wrapped(self) -> Any:
+        return self._stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _Formatter(logging.Formatter):
+    """``evaluator: warning: message``: one line; a traceback only at -vv (debug)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"evaluator: {record.levelname.lower()}: {_one_line(record.getMessage())}"
+        if record.exc_info and record.exc_info[1] is not None:
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                return text + "\n" + self.formatException(record.exc_info)
+            exc = record.exc_info[1]
+            text += f" ({type(exc).__name__}: {_one_line(str(exc))})"
+        return text
+
+
+def configure_logging(level: int, stream: Any) -> None:
+    """Log to ``stream`` in the command line's one-line format (only where nothing else logs yet)."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_Formatter())
+    logging.basicConfig(level=level, handlers=[handler])
+    for noisy in ("transformers", "huggingface_hub", "urllib3", "filelock", "matplotlib"):
+        logging.getLogger(noisy).setLevel(max(level, logging.ERROR))

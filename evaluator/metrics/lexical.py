@@ -2,9 +2,16 @@
 
 Document scores are sacrebleu's corpus scores over the aligned pairs' texts (summed sufficient
 statistics, not averaged sentence scores), so they equal ``sacrebleu.corpus_*`` on the same texts.
+
+``document_and_pair_scores`` computes each pair's sufficient statistics once and derives both the
+pair scores and the document score from them, exactly as sacrebleu's ``sentence_score`` and
+``corpus_score`` do (each is ``_aggregate_and_compute`` over the same per-segment statistics); TER's
+shift search, the costliest part, then runs once per pair instead of twice.  Metric objects and
+their signatures are built once per thread.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +44,38 @@ class LexicalPairScores:
     ter: float
 
 
+class _Metrics(threading.local):
+    """Per thread: one corpus and one sentence object per metric, and the signatures already formatted."""
+
+    def __init__(self) -> None:
+        self.corpus: dict[str, Any] = {}
+        self.sentence: dict[str, Any] = {}
+        self.signatures: dict[tuple[str, bool, int], str] = {}
+
+    def get(self, name: str, sentence: bool) -> Any:
+        table = self.sentence if sentence else self.corpus
+        m = table.get(name)
+        if m is None:
+            m = table[name] = _metric(name, sentence=sentence)
+        return m
+
+    def signature(self, name: str, sentence: bool, nrefs: int) -> str:
+        key = (name, sentence, nrefs)
+        sig = self.signatures.get(key)
+        if sig is None:
+            # A fresh object: sacrebleu fixes nrefs in the signature on first use; score nothing to set it.
+            m = _metric(name, sentence=sentence)
+            if sentence:
+                m.sentence_score("", [""] * nrefs)
+            else:
+                m.corpus_score([""], [[""] for _ in range(nrefs)])
+            sig = self.signatures[key] = m.get_signature().format()
+        return sig
+
+
+_METRICS = _Metrics()
+
+
 def corpus_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[str]) -> dict[str, MetricScore]:
     """Corpus BLEU/chrF/chrF++/TER of ``hyps`` against one or more reference streams.
 
@@ -45,29 +84,61 @@ def corpus_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[
     streams = _streams(refs)
     out: dict[str, MetricScore] = {}
     for name in LEXICAL_METRICS:
-        metric = _metric(name)
         if hyps:
-            res = metric.corpus_score(list(hyps), streams)
-            score, extra = float(res.score), _extra(name, res)
+            res = _METRICS.get(name, False).corpus_score(list(hyps), streams)
+            out[name] = _document_score(name, res, len(streams))
         else:
-            # sacrebleu fixes nrefs in the signature on first use; score nothing to get one.
-            metric.corpus_score([""], [[""] for _ in streams])
-            score, extra = 0.0, {"empty": True}
-        pair_metric = _metric(name, sentence=True)
-        pair_metric.sentence_score("", [""])
-        extra["pair_signature"] = pair_metric.get_signature().format()
-        out[name] = MetricScore(name, score, metric.get_signature().format(), extra)
+            out[name] = _document_score(name, None, len(streams))
     return out
 
 
 def sentence_scores(hyps: Sequence[str], refs: Sequence[str]) -> list[LexicalPairScores]:
     """Per-pair sentence scores (BLEU with effective order)."""
-    metrics = {name: _metric(name, sentence=True) for name in LEXICAL_METRICS}
-    out = []
-    for hyp, ref in zip(hyps, refs, strict=True):
-        vals = {name: float(m.sentence_score(hyp, [ref]).score) for name, m in metrics.items()}
-        out.append(LexicalPairScores(vals["bleu"], vals["chrf"], vals["chrf++"], vals["ter"]))
-    return out
+    if len(hyps) != len(refs):
+        raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
+    return document_and_pair_scores(hyps, [list(refs)], corpus=False)[1]
+
+
+def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[str], *,
+                             corpus: bool = True) -> tuple[dict[str, MetricScore], list[LexicalPairScores]]:
+    """``corpus_scores(hyps, refs)`` and ``sentence_scores(hyps, first stream)``, statistics computed once.
+
+    With one reference stream each pair's statistics feed both its sentence score and the corpus
+    score; with more, the corpus statistics (best match over every stream) are computed apart.
+    """
+    streams = _streams(refs)
+    hyps = list(hyps)
+    per_pair: dict[str, list[float]] = {}
+    out: dict[str, MetricScore] = {}
+    for name in LEXICAL_METRICS:
+        sent = _METRICS.get(name, True)
+        stats = sent._extract_corpus_statistics(hyps, streams[:1]) if hyps else []
+        per_pair[name] = [float(sent._aggregate_and_compute([st]).score) for st in stats]
+        if not corpus:
+            continue
+        if not hyps:
+            out[name] = _document_score(name, None, len(streams))
+            continue
+        whole = _METRICS.get(name, False)
+        if len(streams) == 1:
+            whole.num_refs = 1  # what _extract_corpus_statistics would have recorded
+            res = whole._aggregate_and_compute(stats)
+        else:
+            res = whole.corpus_score(hyps, streams)
+        out[name] = _document_score(name, res, len(streams))
+    pairs = [LexicalPairScores(b, c, cp, t) for b, c, cp, t in
+             zip(per_pair["bleu"], per_pair["chrf"], per_pair["chrf++"], per_pair["ter"], strict=True)]
+    return out, pairs
+
+
+def _document_score(name: str, res: Any, nrefs: int) -> MetricScore:
+    extra: dict[str, Any]
+    if res is None:
+        score, extra = 0.0, {"empty": True}
+    else:
+        score, extra = float(res.score), _extra(name, res)
+    extra["pair_signature"] = _METRICS.signature(name, True, 1)
+    return MetricScore(name, score, _METRICS.signature(name, False, nrefs), extra)
 
 
 def chrf_similarity(a: str, b: str) -> float:

@@ -3,9 +3,11 @@
 The numbers equal ``bert_score.score(cands, refs, model_type=<path>, num_layers=<layer>, idf=...)``
 (tested to 1e-5): the token embeddings are bert_score's (``hidden_states[layer]``), the weights are
 bert_score's (without idf every token weighs 1 but [CLS]/[SEP] 0; with idf, ``get_idf_dict`` over
-the references) and the matching is ``bert_score.utils.greedy_cos_idf``. Candidates are the
-rewritten side, references the original side. The encoder runs once per unique text, so
-alignment and BERTScore share one forward pass.
+the references) and the matching is ``bert_score.utils.greedy_cos_idf``'s, op for op (``_greedy``;
+importing bert_score costs seconds, so the hot path does not). Candidates are the rewritten side,
+references the original side. The encoder runs once per unique text, so alignment and BERTScore
+share one forward pass. The matching runs on one torch thread: its tensors are tiny, and waking a
+second thread for each of them costs more than the work (a scheduler time slice on a busy machine).
 
 Baseline rescaling, ``(x - b) / (1 - b)``, uses bert_score's TSV files (``LAYER,P,R,F``). For the
 default model we ship ``evaluator/data/baseline_all-MiniLM-L6-v2.tsv``: the mean P/R/F of
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
+import importlib.util
 import logging
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +47,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # antonym, gender and addition perturbations put in. Other models: pass your own ``threshold``.
 DEFAULT_UNMATCHED_THRESHOLD = 0.45
 SCORE_BATCH = 64  # pairs per greedy-matching batch (the matching is cheap next to the encoder)
+# Similarity-matrix cells per matching batch (16 MB of float32): bounds memory whatever the lengths.
+# A pair longer than that alone (two 20,000-token texts would need 1.6 GB) is matched in row blocks.
+MATCH_CELLS = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -79,11 +86,30 @@ def _weights(enc: Encoding, idf: Mapping[int, float] | None, encoder: Encoder) -
 
 
 def idf_dict(encoder: Encoder, ref_texts: Iterable[str]) -> dict[int, float]:
-    """bert_score's idf over the reference texts (a defaultdict: unseen ids get log(N + 1))."""
-    from bert_score.utils import get_idf_dict
+    """bert_score's idf over the reference texts (a defaultdict: unseen ids get log(N + 1)).
 
-    # nthreads=0 maps in-process: same result as a pool of one, without forking a torch process.
-    return get_idf_dict(list(ref_texts), encoder.tokenizer, nthreads=0)  # type: ignore[no-any-return]
+    ``bert_score.utils.get_idf_dict`` without importing bert_score: each reference is encoded as its
+    ``sent_encode`` does (stripped, special tokens, truncated to the model's maximum length; an empty
+    text is [CLS] [SEP]); an id's document frequency counts the references that hold it.
+    """
+    refs = list(ref_texts)
+    tok = encoder.tokenizer
+    counts: Counter[int] = Counter()
+    stripped = [t.strip() for t in refs]
+    texts = [t for t in stripped if t]
+    if texts:
+        ids = tok(texts, add_special_tokens=True, max_length=tok.model_max_length, truncation=True,
+                  return_attention_mask=False, return_token_type_ids=False, verbose=False)["input_ids"]
+        for row in ids:
+            counts.update(set(row))
+    empty = len(stripped) - len(texts)
+    if empty:
+        counts.update({i: empty for i in set(tok.build_inputs_with_special_tokens([]))})
+    n = len(refs)
+    unseen = math.log(n + 1)
+    out: defaultdict[int, float] = defaultdict(lambda: unseen)
+    out.update({i: math.log((n + 1) / (c + 1)) for i, c in counts.items()})
+    return out
 
 
 def baseline_path_for(encoder: Encoder, lang: str = "en") -> Path | None:
@@ -91,9 +117,10 @@ def baseline_path_for(encoder: Encoder, lang: str = "en") -> Path | None:
     ours = DATA_DIR / f"baseline_{encoder.name.split('/')[-1]}.tsv"
     if ours.is_file():
         return ours
-    import bert_score
-
-    theirs = Path(bert_score.__file__).parent / "rescale_baseline" / lang / f"{encoder.name}.tsv"
+    spec = importlib.util.find_spec("bert_score")  # locates the package without importing it
+    if spec is None or spec.origin is None:
+        return None
+    theirs = Path(spec.origin).parent / "rescale_baseline" / lang / f"{encoder.name}.tsv"
     return theirs if theirs.is_file() else None
 
 
@@ -139,6 +166,111 @@ def _pad(arrays: list[np.ndarray], value: float) -> Any:
     return out
 
 
+@contextlib.contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Run the enclosed torch ops on one thread, then restore the thread count."""
+    import torch
+
+    before = torch.get_num_threads()
+    if before == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _greedy(r_emb: Any, r_mask: Any, r_idf: Any, c_emb: Any, c_mask: Any, c_idf: Any) -> tuple[Any, Any, Any]:
+    """``bert_score.utils.greedy_cos_idf`` (0.3.13, one layer), op for op, in place as it is.
+
+    References first, as bert_score orders them; normalises ``r_emb``/``c_emb`` and the idf rows in place.
+    """
+    import torch
+
+    r_emb.div_(torch.norm(r_emb, dim=-1).unsqueeze(-1))
+    c_emb.div_(torch.norm(c_emb, dim=-1).unsqueeze(-1))
+    sim = torch.bmm(c_emb, r_emb.transpose(1, 2))
+    masks = torch.bmm(c_mask.unsqueeze(2).float(), r_mask.unsqueeze(1).float())
+    sim = sim * masks
+    word_precision = sim.max(dim=2)[0]
+    word_recall = sim.max(dim=1)[0]
+    c_idf.div_(c_idf.sum(dim=1, keepdim=True))
+    r_idf.div_(r_idf.sum(dim=1, keepdim=True))
+    P = (word_precision * c_idf).sum(dim=1)
+    R = (word_recall * r_idf).sum(dim=1)
+    F = 2 * P * R / (P + R)
+    c_zero = c_mask.sum(dim=1).eq(2)
+    r_zero = r_mask.sum(dim=1).eq(2)
+    if torch.any(c_zero):
+        log.warning("bert_score: Warning: Empty candidate sentence detected; setting raw BERTscores to 0.")
+        P = P.masked_fill(c_zero, 0.0)
+        R = R.masked_fill(c_zero, 0.0)
+    if torch.any(r_zero):
+        log.warning("bert_score: Warning: Empty reference sentence detected; setting raw BERTscores to 0.")
+        P = P.masked_fill(r_zero, 0.0)
+        R = R.masked_fill(r_zero, 0.0)
+    F = F.masked_fill(torch.isnan(F), 0.0)
+    return P, R, F
+
+
+def _match_batches(order: Sequence[int], cands: Sequence[Encoding], refs: Sequence[Encoding]) -> Iterator[list[int]]:
+    """``order`` cut into batches of at most SCORE_BATCH pairs whose padded similarity matrices
+    (pairs x (longest candidate + 1) x (longest reference + 1)) fit in MATCH_CELLS; a pair too long
+    for that on its own is a batch of one.  Results do not depend on the batching (see ``_pad``)."""
+    batch: list[int] = []
+    wc = wr = 0
+    for i in order:
+        c, r = len(cands[i].input_ids) + 1, len(refs[i].input_ids) + 1
+        nc, nr = max(wc, c), max(wr, r)
+        if batch and (len(batch) == SCORE_BATCH or (len(batch) + 1) * nc * nr > MATCH_CELLS):
+            yield batch
+            batch, nc, nr = [], c, r
+        batch.append(i)
+        wc, wr = nc, nr
+    if batch:
+        yield batch
+
+
+def _score_long_pair(encoder: Encoder, c_enc: Encoding, r_enc: Encoding, idf: Mapping[int, float] | None,
+                     baseline: tuple[float, float, float] | None, threshold: float) -> PairBertScore:
+    """``_greedy`` and the evidence of ``score_pairs`` for one pair over MATCH_CELLS, in row blocks.
+
+    The same numbers: in ``_greedy`` the padding adds a masked column and row of similarity 0, so
+    every best match is at least 0; the evidence (each token's best match) has no such floor.
+    """
+    import torch
+
+    c = torch.from_numpy(np.ascontiguousarray(c_enc.layer_embeddings, dtype=np.float32))
+    r = torch.from_numpy(np.ascontiguousarray(r_enc.layer_embeddings, dtype=np.float32))
+    c = c / torch.norm(c, dim=-1).unsqueeze(-1)
+    r = r / torch.norm(r, dim=-1).unsqueeze(-1)
+    rt = r.transpose(0, 1)
+    rows = max(1, MATCH_CELLS // max(len(r), 1))
+    c_best = torch.empty(len(c))
+    r_best = torch.full((len(r),), -2.0)
+    for start in range(0, len(c), rows):
+        block = c[start:start + rows] @ rt
+        c_best[start:start + rows] = block.max(dim=1).values
+        r_best = torch.maximum(r_best, block.max(dim=0).values)
+    c_w = torch.from_numpy(np.asarray(_weights(c_enc, idf, encoder), dtype=np.float32))
+    r_w = torch.from_numpy(np.asarray(_weights(r_enc, idf, encoder), dtype=np.float32))
+    p = float((c_best.clamp(min=0) * (c_w / c_w.sum())).sum())
+    r_ = float((r_best.clamp(min=0) * (r_w / r_w.sum())).sum())
+    if len(c_enc.input_ids) <= 2 or len(r_enc.input_ids) <= 2:  # bert_score's empty-text rule
+        p = r_ = 0.0
+    p, r_ = (0.0 if math.isnan(x) else x for x in (p, r_))
+    f = 2 * p * r_ / (p + r_) if p + r_ else 0.0
+    if baseline is not None:
+        p, r_, f = ((x - bx) / (1.0 - bx) for x, bx in zip((p, r_, f), baseline, strict=True))
+    special = encoder.special_ids
+    c_low = (c_best.numpy() < threshold) & _content_mask(c_enc, special)
+    r_low = (r_best.numpy() < threshold) & _content_mask(r_enc, special)
+    return PairBertScore(precision=p, recall=r_, f1=f, cand_unmatched=np.flatnonzero(c_low).tolist(),
+                         ref_unmatched=np.flatnonzero(r_low).tolist())
+
+
 def score_pairs(
     encoder: Encoder,
     cands: Sequence[Encoding],
@@ -154,7 +286,6 @@ def score_pairs(
     ``load_baseline`` to rescale; ``threshold``: best-match cosine under which a token is unmatched.
     """
     import torch
-    from bert_score.utils import greedy_cos_idf
 
     if len(cands) != len(refs):
         raise ValueError(f"{len(cands)} candidates but {len(refs)} references")
@@ -162,9 +293,13 @@ def score_pairs(
     results: list[PairBertScore | None] = [None] * len(cands)
     # Similar lengths together: less padding in the similarity matrices.
     order = sorted(range(len(cands)), key=lambda i: (len(cands[i].input_ids), len(refs[i].input_ids)))
-    with torch.inference_mode():
-        for b in range(0, len(order), SCORE_BATCH):
-            idx = order[b:b + SCORE_BATCH]
+    with torch.inference_mode(), one_torch_thread():
+        long_pairs: list[int] = []
+        for idx in _match_batches(order, cands, refs):
+            first = idx[0]
+            if len(idx) == 1 and (len(cands[first].input_ids) + 1) * (len(refs[first].input_ids) + 1) > MATCH_CELLS:
+                long_pairs.append(first)  # matched below, in row blocks, on all of torch's threads
+                continue
             c_enc = [cands[i] for i in idx]
             r_enc = [refs[i] for i in idx]
             # bert_score pads embeddings with 2.0 and idf with 0, with boolean length masks.
@@ -176,12 +311,8 @@ def score_pairs(
             r_len = torch.tensor([len(e.input_ids) for e in r_enc])
             c_mask = torch.arange(c_emb.shape[1])[None, :] < c_len[:, None]
             r_mask = torch.arange(r_emb.shape[1])[None, :] < r_len[:, None]
-            captured = io.StringIO()
-            with contextlib.redirect_stderr(captured):  # bert_score prints its empty-text warnings
-                P, R, F = greedy_cos_idf(r_emb, r_mask, r_idf, c_emb, c_mask, c_idf)
-            for line in captured.getvalue().splitlines():
-                log.warning("bert_score: %s", line)
-            # greedy_cos_idf normalised c_emb / r_emb in place: reuse them for per-token evidence.
+            P, R, F = _greedy(r_emb, r_mask, r_idf, c_emb, c_mask, c_idf)
+            # _greedy normalised c_emb / r_emb in place: reuse them for per-token evidence.
             sim = torch.bmm(c_emb, r_emb.transpose(1, 2))
             sim = sim.masked_fill(~(c_mask[:, :, None] & r_mask[:, None, :]), -2.0)
             c_best = sim.max(dim=2).values.numpy()
@@ -202,6 +333,9 @@ def score_pairs(
                     cand_unmatched=np.flatnonzero(c_low).tolist(),
                     ref_unmatched=np.flatnonzero(r_low).tolist(),
                 )
+    with torch.inference_mode():
+        for i in long_pairs:
+            results[i] = _score_long_pair(encoder, cands[i], refs[i], idf, baseline, threshold)
     return [r for r in results if r is not None]
 
 
@@ -231,10 +365,32 @@ def mean_scores(scores: Sequence[PairBertScore]) -> tuple[float, float, float]:
     return float(p), float(r), float(f)
 
 
+@lru_cache(maxsize=1)
+def bert_score_version() -> str:
+    """``bert_score.__version__``, read from its ``__init__.py`` without importing it (that costs seconds).
+
+    The package's own string, not the distribution's: bert-score 0.3.13 still says 0.3.12, and the
+    signature has always carried what ``bert_score.__version__`` says.
+    """
+    import re
+
+    spec = importlib.util.find_spec("bert_score")
+    if spec is None or spec.origin is None:
+        return "none"
+    try:
+        src = Path(spec.origin).read_text(encoding="utf-8")
+    except OSError:
+        src = ""
+    m = re.search(r"^__version__\s*=\s*[\"']([^\"']+)[\"']", src, flags=re.M)
+    if m:
+        return m.group(1)
+    import bert_score  # an unusual install: ask the module itself
+
+    return str(bert_score.__version__)
+
+
 def signature(encoder: Encoder, idf: bool, rescaled: bool) -> str:
     """A sacrebleu-style signature that pins every setting and version behind a BERTScore."""
-    import bert_score
-
     fields = encoder.signature_fields()
     parts = [
         "bertscore",
@@ -244,7 +400,7 @@ def signature(encoder: Encoder, idf: bool, rescaled: bool) -> str:
         f"idf:{'yes' if idf else 'no'}",
         f"rescale:{'yes' if rescaled else 'no'}",
         "tok:fast",
-        f"bert_score:{bert_score.__version__}",
+        f"bert_score:{bert_score_version()}",
         f"transformers:{fields['transformers']}",
         f"torch:{fields['torch']}",
     ]

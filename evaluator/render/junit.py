@@ -25,13 +25,18 @@ from typing import Any
 
 from .._atomic import atomic_write_text
 
-# XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF; of
+# what it allows, DEL and the C1 controls (U+009B is a one-character CSI) are dropped too, as CI
+# tools print failure messages to terminals.  Bidi embeddings, overrides and isolates, which reorder
+# what a reader sees, are shown as their code point.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def xml_text(value: Any) -> str:
     """A string safe to put into XML 1.0 (ElementTree escapes the markup characters)."""
-    return _INVALID_XML.sub("", "" if value is None else str(value))
+    text = _INVALID_XML.sub("", "" if value is None else str(value))
+    return _BIDI.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
 def _finding_lines(report: Mapping[str, Any], result: Mapping[str, Any], limit: int = 10) -> list[str]:

@@ -3,7 +3,8 @@
 Verdict first, then the thresholds, the scores and the worst findings.  Every user-provided string
 (article text, finding messages, system names, paths) goes through ``md_escape``: HTML is
 entity-escaped and Markdown syntax is backslash-escaped, so a ``|`` cannot break a table, a ``<``
-cannot open a tag and a backtick cannot open code.
+cannot open a tag and a backtick cannot open code; control characters are dropped and bidi
+overrides shown as ``U+202E``.
 """
 from __future__ import annotations
 
@@ -19,12 +20,19 @@ _ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "🛑"}
 _SEVERITIES = ("critical", "major", "minor", "info")
 # Characters that start emphasis, links, images, strikethrough, headings / issue links, or cells.
 _MD_CHARS = re.compile(r"([\\*_\[\]~|#!])")
+# Control characters (ANSI escape sequences start with ESC; U+009B is a one-character CSI) are
+# dropped; the bidi embeddings, overrides and isolates, which reorder what a reader sees, are shown
+# as their code point.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def md_escape(value: Any, limit: int | None = 200) -> str:
-    """Text safe inside a Markdown table cell: one line, no HTML, no Markdown syntax."""
+    """Text safe inside a Markdown table cell: one line, no HTML, no Markdown syntax, no controls."""
     text = "" if value is None else str(value)
-    text = " ".join(text.split())  # newlines and tabs would end a table row
+    text = _CONTROLS.sub("", text)
+    text = _BIDI.sub(lambda m: f"U+{ord(m.group()):04X}", text)
+    text = " ".join(text.split())  # newlines, tabs and the other whitespace controls would end a table row
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     # Markdown escapes first: the entities below contain "#", which must stay unescaped.

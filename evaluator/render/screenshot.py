@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+from .._atomic import atomic_write_bytes
+
 log = logging.getLogger(__name__)
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -50,8 +52,8 @@ def screenshot(html_path: str | os.PathLike[str], png_path: str | os.PathLike[st
                 page = browser.new_page(viewport={"width": width, "height": height},
                                         color_scheme=color_scheme)  # type: ignore[arg-type]
                 page.goto(src.as_uri(), wait_until="load")
-                out.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(out), full_page=full_page)
+                png = page.screenshot(full_page=full_page)
+                atomic_write_bytes(out, png)  # never a half-written PNG
             finally:
                 browser.close()
 

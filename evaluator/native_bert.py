@@ -1,0 +1,303 @@
+"""BERT in plain torch, loaded without transformers: the bundled all-MiniLM-L6-v2 starts seconds sooner.
+
+Importing transformers and its BERT module costs about 3 s, more than half of a cold ``evaluator
+compare``.  For a model folder that holds a plain BERT (``config.json`` with ``model_type`` "bert",
+absolute positions, an erf ``gelu``), a ``tokenizer.json`` and ``model.safetensors``, ``load`` builds
+the same modules under the same parameter names and runs the same torch ops in the same order as
+transformers' ``BertModel`` in eval mode (embeddings word + token type + position, LayerNorm; per
+layer q/k/v projections, ``scaled_dot_product_attention`` with the padding mask, output projection
++ residual + LayerNorm, intermediate ``gelu``, output projection + residual + LayerNorm), so the
+hidden states equal transformers' to float rounding (``tests/test_native_bert.py`` checks them, and
+the tokenizer's ids and offsets, against transformers).  The pooler is not built: nothing here uses it.
+
+The tokenizer is the folder's ``tokenizer.json`` through the ``tokenizers`` library (what
+transformers' fast tokenizer wraps), with the slice of the transformers tokenizer API the evaluator
+uses.  Any other folder returns None and the caller loads it through transformers.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+VERY_LARGE_INTEGER = int(1e30)  # transformers' model_max_length when a tokenizer states none
+_SPECIAL_NAMES = ("unk_token", "sep_token", "pad_token", "cls_token", "mask_token")
+
+
+class BertConfigLite:
+    """The fields of a BERT ``config.json`` the model needs (attribute access, as transformers' config)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = dict(data)
+        self.model_type = str(data.get("model_type", ""))
+        self.hidden_size = int(data["hidden_size"])
+        self.num_hidden_layers = int(data["num_hidden_layers"])
+        self.num_attention_heads = int(data["num_attention_heads"])
+        self.intermediate_size = int(data["intermediate_size"])
+        self.hidden_act = data.get("hidden_act", "gelu")
+        self.layer_norm_eps = float(data.get("layer_norm_eps", 1e-12))
+        self.max_position_embeddings = int(data.get("max_position_embeddings", 512))
+        self.type_vocab_size = int(data.get("type_vocab_size", 2))
+        self.vocab_size = int(data["vocab_size"])
+        self.pad_token_id = data.get("pad_token_id", 0)
+        self.position_embedding_type = data.get("position_embedding_type", "absolute")
+
+    def __repr__(self) -> str:
+        return f"BertConfigLite({self.data!r})"
+
+
+def supported(path: str | Path) -> bool:
+    """Whether ``path`` holds a model this module can load exactly as transformers would."""
+    folder = Path(path)
+    if not all((folder / f).is_file() for f in ("config.json", "tokenizer.json", "model.safetensors")):
+        return False
+    try:
+        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        tok_cfg = _tokenizer_config(folder)
+    except (OSError, ValueError):
+        return False
+    archs = cfg.get("architectures") or ["BertModel"]
+    return (cfg.get("model_type") == "bert" and archs == ["BertModel"]
+            and cfg.get("position_embedding_type", "absolute") == "absolute"
+            and cfg.get("hidden_act", "gelu") == "gelu" and not cfg.get("is_decoder", False)
+            and not cfg.get("add_cross_attention", False)
+            and tok_cfg.get("tokenizer_class", "BertTokenizer") in ("BertTokenizer", "BertTokenizerFast"))
+
+
+def _tokenizer_config(folder: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("special_tokens_map.json", "tokenizer_config.json"):
+        f = folder / name
+        if f.is_file():
+            data = json.loads(f.read_text(encoding="utf-8"))
+            out.update({k: (v["content"] if isinstance(v, dict) and "content" in v else v) for k, v in data.items()})
+    return out
+
+
+class BertTokenizerLite:
+    """``tokenizer.json`` through ``tokenizers``, with the transformers tokenizer calls the evaluator makes."""
+
+    is_fast = True
+
+    def __init__(self, folder: str | Path) -> None:
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        self.name_or_path = str(folder)
+        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # The file may carry sentence-transformers' truncation/padding: transformers ignores them per call.
+        self._tok.no_truncation()
+        self._tok.no_padding()
+        cfg = _tokenizer_config(folder)
+        self.model_max_length = int(cfg.get("model_max_length") or VERY_LARGE_INTEGER)
+        for name in _SPECIAL_NAMES:
+            token = cfg.get(name)
+            setattr(self, name, token)
+            setattr(self, f"{name}_id", self._tok.token_to_id(token) if isinstance(token, str) else None)
+        self.all_special_ids = sorted({i for i in (getattr(self, f"{n}_id") for n in _SPECIAL_NAMES) if i is not None})
+
+    def __len__(self) -> int:
+        return int(self._tok.get_vocab_size(with_added_tokens=True))
+
+    def __call__(self, texts: str | Sequence[str], *, add_special_tokens: bool = True,
+                 return_offsets_mapping: bool = False, truncation: bool = False, max_length: int | None = None,
+                 **_: Any) -> dict[str, Any]:
+        single = isinstance(texts, str)
+        batch = [texts] if single else list(texts)
+        encs = self._tok.encode_batch(batch, add_special_tokens=add_special_tokens) if batch else []
+        limit = (max_length or self.model_max_length) if truncation else None
+        ids_out: list[list[int]] = []
+        offs_out: list[list[tuple[int, int]]] = []
+        for e in encs:
+            ids, offs = list(e.ids), list(e.offsets)
+            if limit is not None and len(ids) > limit:
+                # One sequence, longest-first: drop content tokens from the end, keep the closing special.
+                keep_tail = 1 if add_special_tokens else 0
+                ids = ids[:limit - keep_tail] + ids[len(ids) - keep_tail:]
+                offs = offs[:limit - keep_tail] + offs[len(offs) - keep_tail:]
+            ids_out.append(ids)
+            offs_out.append(offs)
+        out: dict[str, Any] = {"input_ids": ids_out[0] if single else ids_out}
+        if return_offsets_mapping:
+            out["offset_mapping"] = offs_out[0] if single else offs_out
+        return out
+
+    def encode(self, text: str, add_special_tokens: bool = True, truncation: bool = False,
+               max_length: int | None = None, **_: Any) -> list[int]:
+        return list(self(text, add_special_tokens=add_special_tokens, truncation=truncation,
+                         max_length=max_length)["input_ids"])
+
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = False, **_: Any) -> str:
+        text = self._tok.decode([int(i) for i in ids], skip_special_tokens=skip_special_tokens)
+        return str(text)
+
+    def build_inputs_with_special_tokens(self, ids: Sequence[int], ids2: Sequence[int] | None = None) -> list[int]:
+        cls, sep = [self.cls_token_id], [self.sep_token_id]  # type: ignore[attr-defined]
+        out = cls + list(ids) + sep
+        return out + list(ids2) + sep if ids2 is not None else out
+
+    def convert_ids_to_tokens(self, ids: int | Sequence[int]) -> Any:
+        if isinstance(ids, int):
+            return self._tok.id_to_token(ids)
+        return [self._tok.id_to_token(int(i)) for i in ids]
+
+    def convert_tokens_to_ids(self, tokens: str | Sequence[str]) -> Any:
+        unk = self.unk_token_id  # type: ignore[attr-defined]
+        if isinstance(tokens, str):
+            i = self._tok.token_to_id(tokens)
+            return unk if i is None else i
+        return [self.convert_tokens_to_ids(t) for t in tokens]
+
+
+@dataclass
+class NativeOutput:
+    """What the encoder reads from transformers' ``BaseModelOutput``."""
+
+    last_hidden_state: Any
+    hidden_states: tuple[Any, ...] | None = None
+
+    def __getitem__(self, i: int) -> Any:
+        return (self.last_hidden_state, self.hidden_states)[i]
+
+
+def _build_model_class() -> Any:
+    """The module classes, defined on first use so that importing this file does not import torch."""
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    class Embeddings(nn.Module):
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=c.pad_token_id)
+            self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size)
+            self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size)
+            self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+
+        def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+            n = input_ids.shape[1]
+            positions = torch.arange(n, device=input_ids.device)[None, :]
+            emb = self.word_embeddings(input_ids) + self.token_type_embeddings(torch.zeros_like(input_ids))
+            emb = emb + self.position_embeddings(positions)
+            return self.LayerNorm(emb)  # type: ignore[no-any-return]
+
+    class SelfAttention(nn.Module):
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.heads = c.num_attention_heads
+            self.head_size = c.hidden_size // c.num_attention_heads
+            self.query = nn.Linear(c.hidden_size, c.hidden_size)
+            self.key = nn.Linear(c.hidden_size, c.hidden_size)
+            self.value = nn.Linear(c.hidden_size, c.hidden_size)
+
+        def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+            shape = (*h.shape[:-1], -1, self.head_size)
+            q = self.query(h).view(shape).transpose(1, 2)
+            k = self.key(h).view(shape).transpose(1, 2)
+            v = self.value(h).view(shape).transpose(1, 2)
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.0,
+                                                 scale=self.head_size ** -0.5, is_causal=False)
+            out = out.transpose(1, 2).contiguous()
+            return out.reshape(*h.shape[:-1], -1).contiguous()
+
+    class DenseNorm(nn.Module):
+        def __init__(self, n_in: int, c: BertConfigLite) -> None:
+            super().__init__()
+            self.dense = nn.Linear(n_in, c.hidden_size)
+            self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+
+        def forward(self, h: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
+            return self.LayerNorm(self.dense(h) + residual)  # type: ignore[no-any-return]
+
+    class Attention(nn.Module):
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.add_module("self", SelfAttention(c))
+            self.output = DenseNorm(c.hidden_size, c)
+
+        def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+            attend: Any = self._modules["self"]
+            return self.output(attend(h, mask), h)  # type: ignore[no-any-return]
+
+    class Intermediate(nn.Module):
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.dense = nn.Linear(c.hidden_size, c.intermediate_size)
+
+        def forward(self, h: torch.Tensor) -> torch.Tensor:
+            return F.gelu(self.dense(h))
+
+    class Layer(nn.Module):
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.attention = Attention(c)
+            self.intermediate = Intermediate(c)
+            self.output = DenseNorm(c.intermediate_size, c)
+
+        def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+            a = self.attention(h, mask)
+            return self.output(self.intermediate(a), a)  # type: ignore[no-any-return]
+
+    class Encoder(nn.Module):
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.layer = nn.ModuleList([Layer(c) for _ in range(c.num_hidden_layers)])
+
+    class NativeBertModel(nn.Module):
+        """transformers' ``BertModel`` forward (eval, no pooler) under the same parameter names."""
+
+        def __init__(self, c: BertConfigLite) -> None:
+            super().__init__()
+            self.config = c
+            self.embeddings = Embeddings(c)
+            self.encoder = Encoder(c)
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+                    output_hidden_states: bool = False, **_: Any) -> NativeOutput:
+            h = self.embeddings(input_ids)
+            mask = None
+            if attention_mask is not None and not bool(attention_mask.all()):
+                mask = attention_mask.bool()[:, None, None, :]  # padding: keys only, every query row
+            states = [h] if output_hidden_states else None
+            for layer in self.encoder.layer:
+                h = layer(h, mask)
+                if states is not None:
+                    states.append(h)
+            return NativeOutput(h, tuple(states) if states is not None else None)
+
+    return NativeBertModel
+
+
+_MODEL_CLASS: Any = None
+
+
+def load(path: str | Path) -> tuple[Any, BertTokenizerLite] | None:
+    """``(model, tokenizer)`` for a supported folder (model in eval mode, on the CPU); None otherwise."""
+    global _MODEL_CLASS
+    folder = Path(path)
+    if not supported(folder):
+        return None
+    import torch
+    from safetensors.torch import load_file
+
+    if _MODEL_CLASS is None:
+        _MODEL_CLASS = _build_model_class()
+    cfg = BertConfigLite(json.loads((folder / "config.json").read_text(encoding="utf-8")))
+    with torch.device("meta"):  # no random initialisation of weights that are replaced at once
+        model = _MODEL_CLASS(cfg)
+    state = load_file(str(folder / "model.safetensors"))
+    state = {(k[5:] if k.startswith("bert.") else k): v for k, v in state.items()}
+    wanted = set(model.state_dict())
+    missing = wanted - set(state)
+    if missing:
+        log.info("%s: weights missing for %s; loading through transformers", folder, sorted(missing)[:3])
+        return None
+    # assign: the loaded tensors become the parameters (no second copy of the weights).
+    model.load_state_dict({k: v.float() for k, v in state.items() if k in wanted}, strict=True, assign=True)
+    model.eval()
+    return model, BertTokenizerLite(folder)

