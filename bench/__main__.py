@@ -1,9 +1,14 @@
-"""`python -m bench`: every benchmark in one run; prints the tables and writes BENCHMARKS.md.
+"""`python -m bench`: every benchmark of the issue in one run; prints the tables and writes BENCHMARKS.md.
 
-Modules with ``run(...) -> str`` are called in-process (with the sizes of the chosen mode); the
-others run as a subprocess whose stdout is the section.  A benchmark that fails or is missing
-becomes a note in its section, never the end of the run.  ``--quick`` uses small sizes (about three
-minutes on an idle 2-core machine) for development; the full run uses the sizes of the issue.
+Sections, in order: BERTScore against bert_score (throughput ratio, max |delta F1|, share of the
+matmul rate, fast paths), cold start against the bert-score CLI (and the drift checks' time on the
+example pair), batch (throughput, peak memory, warm cache), growth (batch pairs, score segments,
+alignment document length), and the drift benchmark (recall, false flags, checks throughput).
+Each figure is measured side by side with its comparison inside this one run.  A benchmark that
+fails becomes a note in its section, never the end of the run.  ``--quick`` uses small sizes (about
+ten minutes on an idle 2-core machine) for development; the full run uses the sizes of the issue.
+
+    .venv/bin/python -m bench [--quick] [--only batch_bench growth] [--out BENCHMARKS.md]
 """
 from __future__ import annotations
 
@@ -12,73 +17,77 @@ import datetime as dt
 import importlib
 import inspect
 import os
-import platform
+import re
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-# name -> (run() keyword arguments, subprocess arguments), for quick and full mode.
-PLANS: dict[str, dict[str, tuple[dict[str, Any], list[str]]]] = {
-    "bertscore_bench": {"quick": ({"pairs": 500, "n": 500, "n_pairs": 500}, ["--pairs", "500"]),
-                        "full": ({"pairs": 5000, "n": 5000, "n_pairs": 5000}, ["--pairs", "5000"])},
-    "cold_start": {"quick": ({"repeats": 1}, ["--repeats", "1"]), "full": ({"repeats": 3}, ["--repeats", "3"])},
-    "batch_bench": {"quick": ({"pairs": 200}, ["--pairs", "200"]),
-                    "full": ({"pairs": 2000, "extra_workers": True}, ["--pairs", "2000", "--extra-workers"])},
-    "growth": {"quick": ({"pairs": (25, 100, 400), "segments": (200, 800, 3200)}, []),
-               "full": ({"pairs": (100, 400, 1600), "segments": (1000, 4000, 16000)}, [])},
-    "align_growth": {"quick": ({}, ["--sizes", "250", "1000", "4000"]),
-                     "full": ({}, ["--sizes", "500", "2000", "8000"])},
-    "drift_bench": {"quick": ({}, ["--limit", "10"]), "full": ({}, ["--limit", "200"])},
+from bench._common import Figure, Section, machine, met  # noqa: E402
+
+# name -> mode -> run() keyword arguments (in-process) or, for "drift_bench", command-line arguments.
+PLANS: dict[str, dict[str, Any]] = {
+    "bertscore_bench": {"quick": {"pairs": 500, "rounds": 1}, "full": {"pairs": 5000, "rounds": 3}},
+    "cold_start": {"quick": {"repeats": 1}, "full": {"repeats": 3}},
+    "batch_bench": {"quick": {"pairs": 200}, "full": {"pairs": 2000}},
+    "growth": {"quick": {"pairs": (25, 100, 400), "segments": (200, 800, 3200)},
+               "full": {"pairs": (100, 400, 1600), "segments": (1000, 4000, 16000)}},
+    "align_growth": {"quick": {"sizes": (250, 1000, 4000)}, "full": {"sizes": (500, 2000, 8000)}},
+    "drift_bench": {"quick": ["--limit", "20", "--throughput-pairs", "300"],
+                    "full": ["--limit", "200", "--throughput-pairs", "2000"]},
 }
+_THROUGHPUT_ROW = re.compile(r"^\| throughput \(sentence pairs/s[^|]*\| *([0-9.]+)/s *\|.*\| *(>=[^|]*?) *\| *(\S[^|]*?) *\|$",
+                             re.M)
 
 
-def _str_run(mod: Any) -> Any:
-    """The module's ``run`` if it is annotated to return ``str``, else None (run it as a script)."""
-    fn = getattr(mod, "run", None)
-    if fn is None:
-        return None
-    ret = inspect.signature(fn).return_annotation
-    return fn if ret in (str, "str") else None
+def run_drift(argv: list[str], timeout: float) -> Section:
+    """The drift benchmark (bench/drift_bench.py) as a subprocess; its checks-throughput row is a figure."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "drift.md")
+        cmd = [sys.executable, "-m", "bench.drift_bench", *argv, "--out", str(out)]
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                                  env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"))
+        except subprocess.TimeoutExpired:
+            return Section(f"## Drift benchmark\n\n_timed out after {timeout:.0f} s: `{' '.join(cmd[1:])}`_\n")
+        body = out.read_text(encoding="utf-8") if out.exists() else proc.stdout
+    body = body.strip()
+    if not body.lstrip().startswith("#"):
+        body = "## Drift benchmark\n\n" + body
+    body = re.sub(r"^# ", "## ", body, count=1, flags=re.M)
+    if proc.returncode != 0:
+        body += f"\n\n_`{' '.join(cmd[1:-2])}` exited {proc.returncode}: {' '.join(proc.stderr.split())[-500:]}_"
+    figures = []
+    m = _THROUGHPUT_ROW.search(body)
+    if m:
+        figures.append(Figure("Drift checks throughput (sentence pairs/s, spaCy parse included, one process)",
+                              f"{float(m.group(1)):.0f}/s", m.group(2).strip(), m.group(3).strip() == "met"))
+    return Section(body + "\n", figures)
 
 
-def run_one(name: str, mode: str, timeout: float) -> str:
-    kwargs, argv = PLANS[name][mode]
-    path = ROOT / "bench" / f"{name}.py"
-    if not path.exists():
-        return f"## {name}\n\n_not run: bench/{name}.py does not exist yet._\n"
+def run_one(name: str, mode: str, timeout: float) -> Section:
+    plan = PLANS[name][mode]
+    if name == "drift_bench":
+        return run_drift(list(plan), timeout)
     try:
         mod = importlib.import_module(f"bench.{name}")
-    except Exception as exc:  # noqa: BLE001 - a broken benchmark is reported, not fatal
-        return f"## {name}\n\n_failed to import: {type(exc).__name__}: {exc}_\n"
-    fn = _str_run(mod)
-    if fn is not None:
+        fn = mod.run
         params = inspect.signature(fn).parameters
-        accepted = {k: v for k, v in kwargs.items() if k in params}
-        try:
-            return str(fn(**accepted))
-        except Exception:  # noqa: BLE001
-            return f"## {name}\n\n_failed:_\n\n```\n{traceback.format_exc()[-1500:]}\n```\n"
-    cmd = [sys.executable, "-m", f"bench.{name}", *argv]
-    try:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                              env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"))
-    except subprocess.TimeoutExpired:
-        return f"## {name}\n\n_timed out after {timeout:.0f} s: `{' '.join(cmd[1:])}`_\n"
-    body = proc.stdout.strip()
-    if not body.lstrip().startswith("#"):
-        body = f"## {name}\n\n{body}"
-    if proc.returncode != 0:
-        body += f"\n\n_exited {proc.returncode}: {' '.join(proc.stderr.split())[-500:]}_"
-    return body + "\n"
+        result = fn(**{k: v for k, v in plan.items() if k in params})
+    except Exception:  # noqa: BLE001 - a broken benchmark is reported, not fatal
+        return Section(f"## {name}\n\n_failed:_\n\n```\n{traceback.format_exc()[-2000:]}\n```\n")
+    return result if isinstance(result, Section) else Section(str(result))
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m bench", description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes, for development")
     ap.add_argument("--only", nargs="*", choices=list(PLANS), help="run only these benchmarks")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"), help="where to write the tables")
@@ -87,26 +96,51 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick" if a.quick else "full"
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    sections = []
+    started = dt.datetime.now().astimezone()
+    load_start = os.getloadavg()
+    t0 = time.perf_counter()
+    sections: list[tuple[str, Section, float]] = []
     for name in a.only or list(PLANS):
         t = time.perf_counter()
         sys.stderr.write(f"bench: {name} ({mode}) ...\n")
-        text = run_one(name, mode, a.timeout)
+        sys.stderr.flush()
+        sec = run_one(name, mode, a.timeout)
         took = time.perf_counter() - t
-        text = text.rstrip() + f"\n\n_{name}: {took:.0f} s._\n"
-        sys.stdout.write(text + "\n")
+        sec.markdown = sec.markdown.rstrip() + f"\n\n_{name}: {took:.0f} s, load average {os.getloadavg()[0]:.1f} " \
+                                                 "at its end._\n"
+        sys.stdout.write(sec.markdown + "\n")
         sys.stdout.flush()
-        sections.append(text)
+        sections.append((name, sec, took))
+    load_end = os.getloadavg()
+    command = f".venv/bin/python -m bench{' --quick' if a.quick else ''}" + \
+              (f" --only {' '.join(a.only)}" if a.only else "")
     head = [
         "# Benchmarks",
         "",
-        f"`python -m bench{' --quick' if a.quick else ''}` on {dt.date.today().isoformat()}: "
-        f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f} at the end. Every figure in a table was measured side by side "
-        "in this one run.",
+        f"Command: `{command}` (from the repository root). Run {started:%Y-%m-%d %H:%M %Z}, "
+        f"{(time.perf_counter() - t0) / 60:.0f} min, {mode} sizes.",
         "",
+        f"Machine: {machine()}.",
+        "",
+        f"Load average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in load_start)} at the start, "
+        f"{', '.join(f'{x:.1f}' for x in load_end)} at the end. A load above the CPU count means other processes "
+        "were competing for the cores: wall-clock figures are then pessimistic and noisy (CPU-time columns are "
+        "less affected). Rerun on a quiet machine for the figures of record.",
+        "",
+        "Every figure is measured side by side with its comparison in this one run (alternated where both run "
+        "in one process). Details, all runs and method notes are in the sections below.",
+        "",
+        "## Summary",
+        "",
+        "| figure | measured | target | status |",
+        "|---|---:|---|---|",
     ]
-    Path(a.out).write_text("\n".join(head) + "\n" + "\n".join(sections), encoding="utf-8")
+    for _, sec, _ in sections:
+        head += [f"| {f.name} | {f.value} | {f.target} | {met(f.met)} |" for f in sec.figures]
+    text = "\n".join(head) + "\n\n" + "\n".join(sec.markdown for _, sec, _ in sections)
+    from evaluator._atomic import atomic_write_text
+
+    atomic_write_text(Path(a.out), text)
     sys.stderr.write(f"bench: wrote {a.out}\n")
     return 0
 

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bench._common import Figure, Section, met
+
 CHILD = r"""
 import json, resource, sys, time, tracemalloc
 import numpy as np
@@ -57,11 +59,53 @@ json.dump({"n": n, "m": len(r), "mode": mode, "seconds": seconds,
 """
 
 
-def run(n: int, mode: str, trace: bool) -> dict[str, Any]:
+def run_one(n: int, mode: str, trace: bool) -> dict[str, Any]:
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", CHILD, str(n), mode, "1" if trace else "0"], cwd=root,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
+
+
+TIME_SLACK = 1.5  # "linear": seconds per sentence at 16x within 1.5x of 1x
+MEMORY_SLACK = 1.5  # extra RSS per sentence at 16x within 1.5x of 1x
+
+
+def run(sizes: tuple[int, ...] = (500, 2000, 8000), tracemalloc: bool = False) -> Section:
+    lines = ["## Growth: alignment against document length (1x, 4x, 16x sentences)", "",
+             "`evaluator.align.align` on synthetic documents (see the module docstring), each size in a fresh "
+             "process. *banded*: the coarse-to-fine band that long documents get; *auto*: what the pipeline "
+             "chooses (the full matrix below `FULL_MATRIX_CELLS` cells). *+RSS*: peak RSS above the process's "
+             "baseline before aligning.", "",
+             "| mode | sentences | x | seconds | s / s(1x) | DP cells | cells / cells(1x) | +RSS MB | traced MB | "
+             "recall |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    figures: list[Figure] = []
+    for mode in ("banded", "auto"):
+        results = []
+        for n in sizes:
+            res = run_one(n, mode, False)
+            if tracemalloc:
+                res["traced_mb"] = run_one(n, mode, True)["traced_mb"]
+            results.append(res)
+        first = results[0]
+        for n, res in zip(sizes, results, strict=True):
+            label = mode if mode == "banded" else ("auto: full" if res["full"] else "auto: band")
+            traced = "–" if res["traced_mb"] is None else f"{res['traced_mb']:.1f}"
+            lines.append(f"| {label} | {res['n']} | {n / sizes[0]:g} | {res['seconds']:.2f} | "
+                         f"{res['seconds'] / max(first['seconds'], 1e-9):.1f} | {res['cells']} | "
+                         f"{res['cells'] / first['cells']:.1f} | {res['rss_mb'] - res['base_rss_mb']:.0f} | "
+                         f"{traced} | {res['recall']:.3f} |")
+        if mode == "banded":
+            last = results[-1]
+            k = sizes[-1] / sizes[0]
+            t_ratio = (last["seconds"] / sizes[-1]) / max(first["seconds"] / sizes[0], 1e-12)
+            extra0 = max(first["rss_mb"] - first["base_rss_mb"], 1.0)
+            m_ratio = ((last["rss_mb"] - last["base_rss_mb"]) / sizes[-1]) / (extra0 / sizes[0])
+            figures.append(Figure(f"Growth, alignment (banded): per-sentence time and memory at {k:g}x vs 1x length",
+                                  f"{t_ratio:.2f}x time, {m_ratio:.2f}x memory per sentence",
+                                  f"linear: <= {TIME_SLACK}x each", t_ratio <= TIME_SLACK and m_ratio <= MEMORY_SLACK))
+    lines += ["", "| figure | measured | target | |", "|---|---:|---|---|"]
+    lines += [f"| {f.name} | {f.value} | {f.target} | {met(f.met)} |" for f in figures]
+    return Section("\n".join(lines) + "\n", figures)
 
 
 def main() -> None:
@@ -69,23 +113,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000])
     ap.add_argument("--tracemalloc", action="store_true", help="also measure numpy/Python peak (slower run)")
     args = ap.parse_args()
-    head = (f"{'mode':7} {'n':>6} {'m':>6} {'x':>4} {'seconds':>8} {'t/t1':>6} {'DP cells':>10} "
-            f"{'cells/c1':>8} {'RSS MB':>7} {'+RSS MB':>7} {'traced MB':>9} {'recall':>7}")
-    for mode in ("banded", "auto"):
-        print(head)
-        first: dict[str, Any] | None = None
-        for n in args.sizes:
-            res = run(n, mode, False)
-            if args.tracemalloc:
-                res["traced_mb"] = run(n, mode, True)["traced_mb"]
-            first = first or res
-            traced = "-" if res["traced_mb"] is None else f"{res['traced_mb']:.1f}"
-            label = mode if mode == "banded" else ("full" if res["full"] else "band")
-            print(f"{label:7} {res['n']:>6} {res['m']:>6} {n / args.sizes[0]:>4.0f} {res['seconds']:>8.2f} "
-                  f"{res['seconds'] / first['seconds']:>6.1f} {res['cells']:>10} "
-                  f"{res['cells'] / first['cells']:>8.1f} {res['rss_mb']:>7.0f} "
-                  f"{res['rss_mb'] - res['base_rss_mb']:>7.0f} {traced:>9} {res['recall']:>7.3f}")
-        print()
+    print(run(tuple(args.sizes), args.tracemalloc))
 
 
 if __name__ == "__main__":

@@ -119,7 +119,10 @@ def _demetr_name(stem: str) -> str:
     return re.sub(r"^(base|minor|major|critical)_id\d+_", "", stem)
 
 
-_QUOTE_SPANS = re.compile(r"“[^“”]+”|\"[^\"\n]+\"|«[^«»]+»|‘[^‘’]+’|(?<!\w)'[^'\n]+'(?!\w)")
+# curly and guillemet pairs; a straight double quote opens only after a space or bracket (so the closing
+# mark of a quotation whose opener is missing does not start one) and closes after a non-space
+_QUOTE_SPANS = re.compile(r"“[^“”]+”|(?:^|(?<=[\s(\[—–-]))\"(?=\S)[^\"\n]+?(?<=\S)\"|«[^«»]+»|‘[^‘’]+’"
+                          r"|(?<!\w)'[^'\n]+'(?!\w)")
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -278,21 +281,22 @@ def rate(flags: Sequence[bool]) -> float | None:
 
 # -- throughput --------------------------------------------------------------------------------------
 
-def throughput(cats: Sequence[Category], n: int) -> tuple[int, float]:
-    """Pairs per second for ``n`` pairs taken round-robin from the categories: fresh parse, checks, merge."""
+def throughput(cats: Sequence[Category], n: int) -> tuple[int, float, float]:
+    """Pairs per second (wall clock, and per second of this process's CPU time) for ``n`` pairs taken
+    round-robin from the categories: fresh parse, every check, the duplicate merge."""
     from itertools import zip_longest
 
     rows = [(o, r) for group in zip_longest(*[list(zip(c.originals, c.rewrites, strict=True)) for c in cats])
             for pair in group if pair is not None for o, r in [pair]][:n]
     if not rows:
-        return 0, 0.0
+        return 0, 0.0, 0.0
     nlp = _nlp()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     texts = [t for o, r in rows for t in (o, r)]
     docs = list(nlp.pipe(texts, batch_size=256))
     for k, (o, r) in enumerate(rows):
         run_checks(_context(o, r, docs[2 * k], docs[2 * k + 1]))
-    return len(rows), len(rows) / (time.perf_counter() - t0)
+    return len(rows), len(rows) / (time.perf_counter() - t0), len(rows) / max(1e-9, time.process_time() - c0)
 
 
 # -- tables ------------------------------------------------------------------------------------------
@@ -344,7 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if dump:
         dump.close()
     elapsed = time.perf_counter() - t_start
-    by_name = {c.name: c for c in cats}
 
     def hits(name: str, kinds: frozenset[str] | None) -> list[bool]:
         return [any(kinds is None or finding_kinds(f) & kinds for f in serious(fs)) for fs in found.get(name, [])]
@@ -373,13 +376,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = ", ".join(f"{s} {_pct(v)} (n={len(found[s])})" for s, v in per.items()) if len(per) > 1 else ""
         lines.append(f"| {t.label} | {_pct(recall)} | {_pct(ff)} | {len(flags)} | {t.target} | "
                      f"{'met' if ok else '**missed**'} | {_md(rows)} |")
-    n_tp, tp = throughput([c for c in cats if c.source != "hans-dev"] or cats, args.throughput_pairs) \
-        if args.throughput_pairs else (0, 0.0)
+    n_tp, tp, tp_cpu = throughput([c for c in cats if c.source != "hans-dev"] or cats, args.throughput_pairs) \
+        if args.throughput_pairs else (0, 0.0, 0.0)
     if n_tp:
         ok = tp >= THROUGHPUT_TARGET
         missed += not ok
         lines.append(f"| throughput (sentence pairs/s, parse included, 2 cores) | {tp:.0f}/s | – | {n_tp} | "
-                     f">= {THROUGHPUT_TARGET:.0f}/s | {'met' if ok else '**missed**'} | |")
+                     f">= {THROUGHPUT_TARGET:.0f}/s | {'met' if ok else '**missed**'} | "
+                     f"{tp_cpu:.0f} per CPU-second of this process |")
     lines += ["", "Recall: share of the category's pairs with a major or critical finding of the right kind. "
               "False-flag rate: for a meaning-changing category, share of the control pairs (surface-only edits "
               "and base_id35 paraphrases; le_passive for role reversal) with a major or critical finding of "
@@ -410,8 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"Checks alone, pairs/s (slowest first): {per_check}."]
     if n_tp:
         lines.append(f"Throughput sample: {n_tp} DEMETR pairs, both sides parsed fresh with the pipeline's spaCy "
-                     f"model, then every check and the duplicate merge; {os.cpu_count()} CPUs visible, load "
-                     f"average at the end {os.getloadavg()[0]:.1f}.")
+                     f"model (one process), then every check and the duplicate merge; wall clock decides met/missed; "
+                     f"{os.cpu_count()} CPUs visible, load average at the end {os.getloadavg()[0]:.1f} (other "
+                     f"work on the machine lowers the wall-clock figure, not the per-CPU-second one).")
     for msg, count in errors.most_common(10):
         lines.append(f"check error x{count}: {msg}")
     text = "\n".join(lines) + "\n"

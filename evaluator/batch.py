@@ -191,19 +191,44 @@ class ChunkScorer:
 
     def __init__(self, options: Options, resources: Resources | None = None, *,
                  timeout: float | None = None) -> None:
+        self.options = options
+        self.timeout = timeout
+        self._fingerprint: str | None = None
+        self.report_hits = 0
+        self._nlp: Any = None
+        self._resources: Resources | None = None
+        reuse = os.environ.get("EVALUATOR_REPORT_CACHE", "1") != "0"
+        if resources is None and options.cache_dir and reuse:
+            # Stored reports may serve the whole batch: models load on the first pair that needs them.
+            from .cache import open_cache
+
+            self._reports: Any = open_cache(options.cache_dir)
+            return
+        self._load(resources)
+        cache = self.resources.extras.get("cache")
+        self._reports = cache if cache is not None and reuse else None
+
+    def _load(self, resources: Resources | None = None) -> None:
         from .cache import CachingNlp
         from .pipeline import load_resources
 
-        res = resources or load_resources(options)
+        res = resources or load_resources(self.options)
         nlp = res.nlp if isinstance(res.nlp, CachingNlp) else CachingNlp(res.nlp, res.extras.get("cache"))
-        self.nlp = nlp
-        self.resources = replace(res, nlp=nlp)
-        self.options = options
-        self.timeout = timeout
-        cache = res.extras.get("cache")
-        self._reports = cache if cache is not None and os.environ.get("EVALUATOR_REPORT_CACHE", "1") != "0" else None
-        self._fingerprint: str | None = None
-        self.report_hits = 0
+        self._nlp = nlp
+        self._resources = replace(res, nlp=nlp)
+
+    @property
+    def resources(self) -> Resources:
+        if self._resources is None:
+            self._load()
+        assert self._resources is not None
+        return self._resources
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._load()
+        return self._nlp
 
     def score_specs(self, specs: Sequence[PairSpec]) -> list[PairResult]:
         return list(self.iter_specs(specs))
@@ -220,6 +245,8 @@ class ChunkScorer:
         keys, cached = self._cached_reports(items)
         good = [it for k, it in enumerate(items) if it.error is None and k not in cached]
         fresh: dict[str, bytes] = {}
+        if good or len(cached) < len(items):
+            self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
         try:
             # Under --timeout-per-pair the pre-pass gets the chunk's pairs' time, no more: a pathological
             # pair cannot stall the chunk here, where no pair's own timeout runs yet.  Only where the
@@ -241,8 +268,9 @@ class ChunkScorer:
                 yield res
         finally:
             # Bounded memory: parses and encodings are kept for one chunk (the disk cache keeps the rest).
-            self.nlp.clear()
-            self.resources.encoder.clear_memory()
+            if self._resources is not None:
+                self._nlp.clear()
+                self._resources.encoder.clear_memory()
             if fresh and self._reports is not None:
                 try:
                     self._reports.put_many(fresh, table="reports")
@@ -260,7 +288,7 @@ class ChunkScorer:
         if self._reports is None:
             return {}, {}
         if self._fingerprint is None:
-            self._fingerprint = report_fingerprint(self.options, self.resources)
+            self._fingerprint = report_fingerprint(self.options)
         keys = {k: _report_key(self._fingerprint, it) for k, it in enumerate(items) if it.error is None}
         try:
             found = self._reports.get_many(list(keys.values()), table="reports")
@@ -337,12 +365,24 @@ def _report_key(fingerprint: str, it: PairInput) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def report_fingerprint(options: Options, resources: Resources) -> str:
-    """A hash of everything besides the two documents that a pair's report depends on (see ``_cached_reports``)."""
-    from .cache import nlp_signature
+def report_fingerprint(options: Options) -> str:
+    """A hash of everything besides the two documents that a pair's report depends on (see ``_cached_reports``).
+
+    Read from files and distribution metadata, without loading a model: the options; every file of
+    the evaluator package; reference-set and glossary files; the transformer's folder (config and
+    tokenizer files, a hash of the weights); the spaCy model's meta.json / config.cfg files; the
+    versions of the libraries behind a report; how the transformer is run.
+    """
+    from .encoder import resolve_model, weights_revision
     from .pipeline import _library_versions
 
     h = hashlib.sha256()
+
+    def add_file(f: Path) -> None:
+        h.update(str(f).encode("utf-8") + b"\0")
+        h.update(f.read_bytes() if f.is_file() else b"<missing>")
+        h.update(b"\0")
+
     h.update(json.dumps(options.to_dict(), sort_keys=True, default=str).encode("utf-8"))
     package = Path(__file__).resolve().parent
     for f in sorted(package.rglob("*")):
@@ -350,14 +390,30 @@ def report_fingerprint(options: Options, resources: Resources) -> str:
             h.update(str(f.relative_to(package)).encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
     for name in (*options.reference_sets, *options.glossaries):
         path = Path(name)
-        files = sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]
-        for f in files:
-            h.update(str(f).encode("utf-8") + b"\0")
-            h.update(f.read_bytes() if f.is_file() else b"<missing>")
-    encoder = resources.encoder
-    h.update(encoder.cache_key("").encode("utf-8"))  # model name, weights revision, layer, lengths
-    nlp = resources.nlp.wrapped if hasattr(resources.nlp, "wrapped") else resources.nlp
-    h.update(nlp_signature(nlp).encode("utf-8"))
+        for f in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]):
+            add_file(f)
+    try:
+        model_name, folder = resolve_model(options.model)
+    except EvaluatorError:
+        model_name, folder = options.model, ""
+    h.update(f"{model_name}|{folder}|{weights_revision(folder) if folder else ''}".encode())
+    if folder:
+        for f in sorted(Path(folder).glob("*.json")) + sorted(Path(folder).glob("*.txt")):
+            add_file(f)
+    h.update(os.environ.get("EVALUATOR_NATIVE_BERT", "1").encode("utf-8"))
+    spacy_dir = Path(options.spacy_model)
+    if not spacy_dir.is_dir():
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec(options.spacy_model)
+        except (ImportError, ValueError):
+            spec = None
+        spacy_dir = Path(spec.origin).parent if spec is not None and spec.origin else Path()
+    h.update(options.spacy_model.encode("utf-8"))
+    if spacy_dir != Path():
+        for f in sorted(q for q in spacy_dir.rglob("*") if q.name in ("meta.json", "config.cfg")):
+            add_file(f)
     h.update(json.dumps(_library_versions()).encode("utf-8"))
     return h.hexdigest()
 

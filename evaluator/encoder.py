@@ -72,11 +72,11 @@ def resolve_model(name_or_path: str) -> tuple[str, str]:
     if name_or_path in DEFAULT_MODEL_ALIASES:
         return DEFAULT_MODEL_NAME, _default_model_path()
     if Path(name_or_path).expanduser().is_dir():
-        folder = Path(name_or_path).expanduser().resolve()
-        if not (folder / "config.json").is_file():
+        local = Path(name_or_path).expanduser().resolve()
+        if not (local / "config.json").is_file():
             raise ModelError(f"model '{name_or_path}': the folder has no config.json, so it is not a "
                              "Hugging Face model folder")
-        return name_or_path, str(folder)
+        return name_or_path, str(local)
     _set_offline()
     try:
         from huggingface_hub import snapshot_download

@@ -528,6 +528,8 @@ def test_interrupt_and_internal_error_leave_earlier_outputs_whole(tmp_path: Path
         assert (out / "x.html").read_bytes() == before["x.html"]
         assert json.loads((out / "x.json").read_text(encoding="utf-8"))["original"]["text"].count("Paris") == 1
         assert sorted(p.name for p in out.iterdir()) == ["x.html", "x.json"]  # no temporary files left
+    with pytest.raises(RuntimeError, match="boom"):  # --debug: the traceback, for a bug report
+        main(["--debug", "compare", str(o), str(r), "--out", str(out), "--name", "x", "-q"])
 
 
 def test_write_failure_keeps_the_old_file_for_every_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -337,6 +337,11 @@ def test_same_batch_again_serves_stored_reports(tmp_path: Path, options, monkeyp
     for x, y in zip(a, b, strict=True):
         assert y["report"]["meta"].pop("report_cache") == "hit"
         assert x == y  # the stored report, timings included
+    # A worker that finds every report stored never loads a model.
+    lazy = ChunkScorer(cached)
+    assert [json.loads(r.line)["report"]["meta"]["report_cache"] for r in lazy.score_specs(read_manifest(m))] \
+        == ["hit"] * len(PAIRS)
+    assert lazy._resources is None
     # One rewrite changed: only that pair is scored again.
     changed = [(i, o, r + " Extra." if i == "num" else r) for i, o, r in PAIRS]
     third = ChunkScorer(cached, res)
@@ -361,7 +366,7 @@ def test_fingerprint_follows_reference_set_files(tmp_path: Path, resources) -> N
     people = tmp_path / "people.csv"
     people.write_text("name,role\nAda Lovelace,mathematician\n", encoding="utf-8")
     opts = replace(resources.options, reference_sets=(str(people),))
-    before = report_fingerprint(opts, resources)
-    assert report_fingerprint(opts, resources) == before
+    before = report_fingerprint(opts)
+    assert report_fingerprint(opts) == before
     people.write_text("name,role\nAda Lovelace,analyst\n", encoding="utf-8")
-    assert report_fingerprint(opts, resources) != before
+    assert report_fingerprint(opts) != before

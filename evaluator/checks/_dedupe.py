@@ -98,9 +98,20 @@ def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int
     merged = list((keep.data or {}).get("merged", ())) + [_summary(f) for f in others]
     for f in others:  # a finding that had already absorbed others passes them on
         merged.extend((f.data or {}).get("merged", ()))
-    message = keep.message + " Same edit: " + "; ".join(
-        _short(f"{f.check}/{f.code}: {f.message}") for f in others) + "."
+    head = keep.message.rstrip()
+    if head and head[-1] not in ".!?…:;”\"'’)":
+        head += "."
+    detail = "; ".join(_short(f"{f.check}/{f.code}: {f.message}") for f in others).rstrip()
+    message = f"{head} Same edit: {detail}" + ("" if detail.endswith((".", "…")) else ".")
     return replace(keep, message=message, data={**(keep.data or {}), "merged": merged})
+
+
+def _root(parent: list[int], i: int) -> int:
+    """Union-find root of ``i`` (with path halving)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def dedupe_findings(findings: Sequence[Finding], ctx: CheckContext | None = None) -> list[Finding]:
@@ -119,20 +130,13 @@ def dedupe_findings(findings: Sequence[Finding], ctx: CheckContext | None = None
         context = _context_spans(ctx, ai)
         ev = [_evidence(f, context) for f in fs]
         parent = list(range(len(fs)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
         for i in range(len(fs)):
             for j in range(i + 1, len(fs)):
                 if same_edit(ev[i], ev[j]):
-                    parent[find(i)] = find(j)
+                    parent[_root(parent, i)] = _root(parent, j)
         groups: dict[int, list[int]] = {}
         for i in range(len(fs)):
-            groups.setdefault(find(i), []).append(i)
+            groups.setdefault(_root(parent, i), []).append(i)
         for members in groups.values():
             if len(members) == 1:
                 out.append(fs[members[0]])

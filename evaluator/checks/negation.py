@@ -65,14 +65,14 @@ def _clause_head(tok: Any) -> Any:
 # Verbs that let a negation sit on them or on their complement with one meaning.
 _NEG_RAISING = frozenset({"think", "believe", "expect", "suppose", "seem", "appear", "want", "imagine",
                           "anticipate", "reckon", "feel", "guess", "intend", "plan", "mean", "advise", "suggest",
-                          "likely", "want", "wish", "would", "be"})
+                          "likely", "wish", "would", "be"})
 _EXCEPTIONS = frozenset({"except", "but", "besides", "save", "excepting", "bar"})
 _ABLE = frozenset({"able", "unable", "possible", "impossible", "likely", "unlikely", "allowed", "willing"})
 
 
 def _exclusive(toks: list[Located], k: int) -> bool:
     """A negative quantifier with an exception after it ("nothing except X", "no one but Y") says "only"."""
-    for s, t in toks[k + 1: k + 5]:
+    for _s, t in toks[k + 1: k + 5]:
         if t.lower_ in _EXCEPTIONS and t.pos_ in ("ADP", "SCONJ", "CCONJ"):
             return True
         if t.lower_ in ("other", "apart") and k + 1 < len(toks):
@@ -353,7 +353,8 @@ class NegationCheck:
                     cues.remove(hit)
                     swaps.remove(sw)
                     break
-        flips = self._flips(oc, rc, o_toks, r_toks)
+        flips = [f for f in self._flips(oc, rc, o_toks, r_toks)
+                 if not _contrast_kept(f[1], r_toks if f[0] == "removed" else o_toks)]
         # A negation and an antonym swap on the same clause cancel ("not aware" -> "unaware").
         while flips and swaps:
             flips.pop()
@@ -434,6 +435,20 @@ class NegationCheck:
                 return moved
             return []
         return out
+
+
+_CONTRAST = frozenset({"than", "instead", "rather", "unlike", "opposed"})
+
+
+def _contrast_kept(cue: Cue, other: list[Located]) -> bool:
+    """A negated conjunct ("Arabic, and not African") whose word the other side sets off with a
+    comparison instead ("more Arabic than African", "Arabic rather than African"): the contrast stays."""
+    pred = cue.pred[1]
+    if pred.pos_ in _CLAUSE_POS or pred.dep_ not in ("conj", "appos"):
+        return False
+    words = [t.lower_ for _, t in other]
+    return any(w == pred.lower_ and any(x in _CONTRAST for x in words[max(0, k - 3): k])
+               for k, w in enumerate(words))
 
 
 def _with_counterpart(cue: Cue, other: list[Located]) -> bool:

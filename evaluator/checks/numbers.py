@@ -437,7 +437,7 @@ def _keys(m: Mention) -> set[Any]:
     if m.kind in ("code", "time"):
         return {(m.kind, str(m.value).replace("–", "-"))}
     v = float(m.value)
-    keys = {("num", round(v, 6))}
+    keys: set[Any] = {("num", round(v, 6))}
     if m.kind == "ordinal" and m.head == "century" and v == int(v) and 1 <= v <= 21:
         keys.add(("code", f"{int(v) - 1}00s"))  # "the 19th century" = "the 1800s"
     if m.unit and m.unit[0] == "percent":

@@ -119,7 +119,7 @@ def _glossed(toks: Sequence[Any], lost: set[int]) -> bool:
     doc = first.doc
     nxt = last.i + 1
     if nxt < len(doc) and doc[nxt].text == "(":
-        inner = []
+        inner: list[Any] = []
         for t in doc[nxt + 1: nxt + 8]:
             if t.text == ")":
                 return any(is_content(x) and x.i not in lost for x in inner)

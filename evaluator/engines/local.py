@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,6 +21,7 @@ from ..options import Options
 log = logging.getLogger(__name__)
 
 _WORKER: ChunkScorer | None = None
+_THREADS = 1
 
 
 def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, timeout: float | None = None,
@@ -77,16 +79,28 @@ def _run_pool(chunks: list[list[PairSpec]], options: Options, workers: int, time
 
 
 def _init_worker(options: Options, timeout: float | None, threads: int) -> None:
-    global _WORKER
+    global _WORKER, _THREADS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import torch
-
-    torch.set_num_threads(threads)
+    # torch is imported only when a pair needs the models (a warm cache may serve them all):
+    # the thread count it reads on import, and is set again once it is loaded (_score_chunk).
+    _THREADS = threads
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
     _WORKER = ChunkScorer(options, timeout=timeout)
+    _set_torch_threads()
+
+
+def _set_torch_threads() -> None:
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != _THREADS:
+        torch.set_num_threads(_THREADS)
 
 
 def _score_chunk(chunk: list[PairSpec]) -> list[PairResult]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.score_specs(chunk)
+    _set_torch_threads()
+    results = _WORKER.score_specs(chunk)
+    _set_torch_threads()
+    return results
 
 

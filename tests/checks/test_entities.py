@@ -34,6 +34,15 @@ CASES = [
     ("She is in custody, the police said.", "He is in custody, the police said.", {"pronoun-gender-changed"}),
     ("His research shows that hormones help.", "Her research shows that hormones help.", {"pronoun-gender-changed"}),
     ("North Korea fired a missile on Sunday.", "South Korea fired a missile on Sunday.", {"entity-substituted"}),
+    # Other names of the same thing (WordNet), an abbreviation, a capitalised common word is no name.
+    ("Allan made it 2-0 for Napoli in added time.", "Allan made it 2-0 for Naples in extra time.", set()),
+    ("It is a chance to admire the Northern Lights tonight.", "It is a chance to see the Aurora borealis tonight.",
+     set()),
+    ("In an interview for Rzeczpospolita, Schetyna said he would run.", "In his interview for Rz Schetyna said he would run.",
+     set()),
+    ("Millennia ago, a man named Aristarchus said the Earth moved.",
+     "Thousands of years ago, a man called Aristarchus said the Earth moved.", set()),
+    ("He flew to Paris on Monday.", "He flew to Naples on Monday.", {"entity-substituted"}),
     # Must not flag: the same names written differently.
     ("Mr. Blinken said the U.S. would act.", "Antony J. Blinken said the United States would act.", set()),
     ("Mr Blinken met American officials.", "Blinken met US officials.", set()),

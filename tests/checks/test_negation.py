@@ -24,6 +24,23 @@ CASES = [
     ("This is not only a farewell but a beginning.", "This is a farewell and a beginning.", set()),
     ("It is not possible to travel.", "It is impossible to travel.", set()),
     ("The minister spoke at length.", "The minister talked at length.", set()),
+    # the same polarity said another way
+    ("China was initially ill-prepared, since the pathogen could not be identified.",
+     "China wasn’t prepared at first, since it wasn’t able to identify the pathogen.", set()),
+    ("He only feared other predators.", "He feared nothing, except other predators.", set()),
+    ("Howie pleaded guilty to negligent driving.", "Howie admitted driving without due care and attention.", set()),
+    ("About 9,400 homes have no water.", "Some 9,400 homes are without water.", set()),
+    ("I don't think he will come.", "I think he won't come.", set()),
+    ("The city is dominated by Arabic flavor, and not African.",
+     "The city has more of an Arabic flair than African.", set()),
+    ("The city is dominated by Arabic flavor, and not African.", "The city is dominated by Arabic and African flavor.",
+     {"negation-removed"}),
+    # a negation that moved between two predicates, a negative prefix removed, "without" against "with"
+    ("Glitter was not present at the hearing but was represented by lawyers.",
+     "Glitter was present at the hearing but was not represented by lawyers.", {"negation-added", "negation-removed"}),
+    ("John Paul II was unable to eliminate the activities of the radio.",
+     "John Paul II was able to eliminate the activities of the radio.", {"negation-removed"}),
+    ("He drank the tea with sugar.", "He drank the tea without sugar.", {"negation-added"}),
 ]
 
 ANTONYM_CASES = [
@@ -36,6 +53,9 @@ ANTONYM_CASES = [
      {"antonym-swap"}),
     ("The town is big.", "The town is large.", set()),
     ("He was not aware of it.", "He was unaware of it.", set()),
+    ("Many smaller cats feed on much larger numbers of small prey.",
+     "Many smaller cats feed on much smaller numbers of small prey.", {"antonym-swap"}),
+    ("The area was closely watched by the police.", "The area was loosely watched by the police.", {"antonym-swap"}),
 ]
 
 

@@ -27,6 +27,18 @@ CASES = [
     ("One of the officials spoke.", "Among the officials, one spoke.", set()),
     ("Xinjiang has 330 plants with a capacity of 10 million kilowatts.",
      "Xinjiang has 330 plants with a capacity of 10 million kilowatts.", set()),
+    # an identifier that names a thing is no quantity; decades and centuries said two ways
+    ("The death toll has surpassed 100 since the pandemic began.",
+     "The death toll has surpassed 100 since the COVID-19 pandemic began.", set()),
+    ("Haiti had no cholera since the early 19th century.", "Haiti had no cholera since the 1800s.", set()),
+    ("They are office workers in their 50s and 60s.", "They are office workers, one in his fifties, one in his sixties.",
+     set()),
+    ("By 1976, a third of Machu Picchu had been restored.", "By 1976, thirty percent of Machu Picchu had been restored.",
+     set()),
+    ("By 1976, a third of Machu Picchu had been restored.", "By 1976, sixty percent of Machu Picchu had been restored.",
+     {"number-changed"}),
+    ("Haiti had no cholera since the early 19th century.", "Haiti had no cholera since the 1700s.",
+     {"number-missing", "number-added"}),
 ]
 
 

@@ -38,6 +38,17 @@ CASES = [
      "His research showed that administering hormones could speed up the maturation of the lungs.", set()),
     (PETS, PETS.lower(), set()),
     ("The discovery was announced on Tuesday.", "The discovery was announced on Tuesday", set()),
+    # a coordinated verb shares its subject; a light verb stands in; a name keeps its own part; a gloss
+    ("In 1956 he went to Sweden, where he started working at the post office and he became the chief engraver.",
+     "In 1956 he moved to Sweden, where he started to work at the post office and became the chief engraver.", set()),
+    ("Because Montevideo lies south of the equator, it is summer there in January.",
+     "Since Montevideo is south of the equator, it is summer there in January.", set()),
+    ("Others include Livingston Island and Deception Island, where a volcano provides a harbor.",
+     "Others include Livingston Island, and Deception where a volcano provides a harbour.", set()),
+    ("Cabbage juice changes color depending on how acidic or alkaline the chemical is.",
+     "Cabbage juice changes color depending on how acidic or basic (alkaline) the chemical is.", set()),
+    # but a verb removed where an auxiliary stays is still a hole
+    ("The company has sold its shares to the bank.", "The company has its shares to the bank.", {"clause-dropped"}),
 ]
 
 

@@ -28,6 +28,18 @@ CASES = [
      set()),
     ("Korea’s missiles and China’s role were discussed.", "China’s role and Korea’s missiles were discussed.", set()),
     ("It didn't work, \"I didn't realize it,\" she said.", "It didn't work, \"I did n't realize it ,\" she said.", set()),
+    # form only: pronoun case, contractions, spelling (a minor note, not a misquote)
+    ("“It worked and I didn't have to get used to the track,” he said.",
+     "“It worked and mine didn't have to get used to the track,” he said.", set()),
+    ("“We are very cautious about how our story is told,” she said.",
+     "“We're very cautious about how our story is told,” she said.", set()),
+    ("“I didn't realize this was the worst semester,” she said.",
+     "“I did not realise this was the worst semester,” she said.", set()),
+    # but a change of person, gender or word is a misquote
+    ("“His love for drugs dictated his life,” she said.", "“Her love for drugs dictated his life,” she said.",
+     {"quote-altered"}),
+    ("“We are very cautious about how our story is told,” she said.",
+     "“They are very cautious about how our story is told,” she said.", {"quote-altered"}),
 ]
 
 
@@ -73,3 +85,22 @@ def test_quote_straddling_a_sentence_split_matches_neighbour_pair() -> None:
 def test_find_quotes_ignores_apostrophes() -> None:
     doc = make_doc("x", ["North Korea’s missiles, the ‘real threat’, and \"a test\"."])
     assert [q.text for q in find_quotes(doc)] == ["real threat", "a test"]
+
+
+def test_form_only_change_is_a_minor_note_with_both_spans() -> None:
+    ctx = make_context("“We are pleased that we continue to make progress,” he said.",
+                       "“Ourselves are pleased that we continue to make progress,” he said.")
+    (f,) = list(QuotesCheck().run(ctx))
+    assert f.code == "quote-form-changed" and f.severity == Severity.MINOR
+    assert f.original.text.startswith("We are") and f.rewritten.text.startswith("Ourselves are")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("we are", "we're", True), ("i did not", "mine didn't", True), ("colour", "color", True),
+    ("centre", "center", True), ("travelled", "traveled", True), ("his", "her", False), ("four", "for", False),
+    ("we", "they", False), ("it's", "it is", True), ("argentina's", "argentina is", False),
+])
+def test_form_key(a: str, b: str, same: bool) -> None:
+    from evaluator.checks.quotes import form_key
+
+    assert (form_key(a.split()) == form_key(b.split())) is same

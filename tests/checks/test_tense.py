@@ -28,6 +28,16 @@ CASES = [
     ("The minister announced the plan on Monday.", "The minister announced the plan on Monday.", set()),
     ("Both cyanuric acid and melamine were found in urine samples of pets.",
      "Researchers find that urine samples from the pets contained cyanuric acid and melamine.", set()),
+    # the same event: future progressive for future simple; a bare "spread" may be past or present
+    ("On Sunday, Hamilton will be fighting for points in Imola.", "On Sunday, Hamilton will fight for points in Imola.",
+     set()),
+    ("Seasonal floods that spread sediment have stopped.", "The seasonal floods that would spread sediment have stopped.",
+     set()),
+    ("Seasonal floods that spread sediment have stopped.", "Seasonal floods that spreads sediment have stopped.", set()),
+    ("The floods spread sediment across the valley.", "The floods will spread sediment across the valley.",
+     {"tense-changed"}),
+    ("The flood spreads sediment across the valley.", "The flood spread sediment across the valley.",
+     {"tense-changed"}),
 ]
 
 
