@@ -159,10 +159,19 @@ def _segment_finding(f: Any, report: Any) -> dict[str, Any]:
     d = f.to_dict()
     a = f.alignment
     if a is not None:
-        d["original"] = _rebase(d["original"], report.original.sentences[a].start)
-        d["rewritten"] = _rebase(d["rewritten"], report.rewritten.sentences[a].start)
+        o, r = report.original.sentences[a].start, report.rewritten.sentences[a].start
+        d = _move_spans(d, lambda span: _rebase(span, o), lambda span: _rebase(span, r))
     d.pop("alignment", None)
     return d
+
+
+def _move_spans(d: dict[str, Any], on_original: Any, on_rewritten: Any) -> dict[str, Any]:
+    """``d`` with its evidence spans moved, those of the findings merged into it (``data.merged``) too."""
+    out = {**d, "original": on_original(d.get("original")), "rewritten": on_rewritten(d.get("rewritten"))}
+    data = d.get("data")
+    if isinstance(data, dict) and data.get("merged"):
+        out["data"] = {**data, "merged": [_move_spans(m, on_original, on_rewritten) for m in data["merged"]]}
+    return out
 
 
 def _r(x: float | None) -> float | None:
@@ -340,9 +349,9 @@ class _ReportMerger:
                               "unmatched_rewritten": [_shift(s, shift["rewritten"])
                                                       for s in p["unmatched_rewritten"]]})
             for f in part["findings"]:
-                findings.append({**f, "alignment": None if f["alignment"] is None else f["alignment"] + a_base,
-                                 "original": _shift(f["original"], shift["original"]),
-                                 "rewritten": _shift(f["rewritten"], shift["rewritten"])})
+                so, sr = shift["original"], shift["rewritten"]
+                moved = _move_spans(f, lambda span, by=so: _shift(span, by), lambda span, by=sr: _shift(span, by))
+                findings.append({**moved, "alignment": None if f["alignment"] is None else f["alignment"] + a_base})
             n_sent["original"] += len(part["original"]["sentences"])
             n_sent["rewritten"] += len(part["rewritten"]["sentences"])
         out.update(docs)
