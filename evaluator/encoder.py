@@ -49,8 +49,6 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL_ALIASES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "default"})
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 WINDOW_OVERLAP = 128  # tokens shared by consecutive windows of an over-long text
-PAD_SLACK = 1.15  # a forward batch holds at most 15% more positions than real tokens ...
-PAD_ALLOWANCE = 64  # ... plus this many, so that short texts still share a batch
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack")
 _REVISIONS: dict[tuple[str, int, int], str] = {}  # (weights file, size, mtime_ns) -> sha256
 
@@ -373,20 +371,16 @@ class Encoder:
         return pieces
 
     def _batches(self, pieces: list[_Piece]) -> list[list[int]]:
-        # Sorted by length, filled up to the token budget, and cut where padding would pass
-        # PAD_SLACK of the real tokens (plus PAD_ALLOWANCE): pads cost as much as tokens.
+        # Sorted by length, filled up to the token budget: little padding, few forward calls.
         order = sorted(range(len(pieces)), key=lambda k: len(pieces[k].ids))
         batches: list[list[int]] = []
         cur: list[int] = []
-        real = 0
         for k in order:
             n = len(pieces[k].ids)
-            padded = n * (len(cur) + 1)
-            if cur and (padded > self.batch_tokens or padded > PAD_SLACK * (real + n) + PAD_ALLOWANCE):
+            if cur and n * (len(cur) + 1) > self.batch_tokens:
                 batches.append(cur)
-                cur, real = [], 0
+                cur = []
             cur.append(k)
-            real += n
         if cur:
             batches.append(cur)
         return batches

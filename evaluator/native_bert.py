@@ -174,9 +174,13 @@ def _build_model_class() -> Any:
     class Embeddings(nn.Module):
         def __init__(self, c: BertConfigLite) -> None:
             super().__init__()
-            self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=c.pad_token_id)
-            self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size)
-            self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size)
+            # _weight: no random initialisation (on the meta device it would import torch._dynamo, ~1 s).
+            self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=c.pad_token_id,
+                                                _weight=torch.empty(c.vocab_size, c.hidden_size))
+            self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size,
+                                                    _weight=torch.empty(c.max_position_embeddings, c.hidden_size))
+            self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size,
+                                                      _weight=torch.empty(c.type_vocab_size, c.hidden_size))
             self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
 
         def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
