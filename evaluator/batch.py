@@ -20,7 +20,6 @@ but Python cannot kill a thread, so the abandoned pair keeps a core busy until i
 """
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import hashlib
 import json
@@ -30,7 +29,6 @@ import os
 import re
 import signal
 import statistics
-import sys
 import threading
 import time
 from collections import Counter
@@ -272,8 +270,7 @@ class ChunkScorer:
             # Bounded memory: parses and encodings are kept for one chunk (the disk cache keeps the rest).
             if self._resources is not None:
                 self._nlp.clear()
-                self._resources.encoder.clear_memory()
-                release_freed_memory()
+                self._resources.encoder.clear_memory()  # also hands freed heap pages back to the OS
             if fresh and self._reports is not None:
                 try:
                     self._reports.put_many(fresh, table="reports")
@@ -354,30 +351,6 @@ class ChunkScorer:
         except Exception as exc:  # noqa: BLE001 - one failing pair must not stop the batch
             log.warning("pair %s failed: %s: %s", it.id, type(exc).__name__, exc, exc_info=log.isEnabledFor(10))
             return error_result(it.id, f"{type(exc).__name__}: {exc}")
-
-
-_LIBC: Any = None
-
-
-def release_freed_memory() -> None:
-    """Give freed heap pages back to the OS (glibc's ``malloc_trim``; elsewhere nothing).
-
-    The encoder's tensors change size from chunk to chunk and fragment the heap: without this a
-    long batch's RSS creeps up by ~10 MB a chunk although nothing is kept (measured: 530 -> 920 MB
-    over 2,300 DEMETR pairs; with it, ~510 -> 560 MB between chunks).
-    """
-    global _LIBC
-    if _LIBC is None:
-        _LIBC = False
-        if sys.platform.startswith("linux"):
-            try:
-                libc = ctypes.CDLL("libc.so.6")
-                libc.malloc_trim.argtypes = [ctypes.c_size_t]
-                _LIBC = libc
-            except (OSError, AttributeError):
-                pass
-    if _LIBC:
-        _LIBC.malloc_trim(0)
 
 
 def _report_of_line(line: str) -> bytes:

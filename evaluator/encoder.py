@@ -277,8 +277,11 @@ class Encoder:
         return f"{digest}|{self._name}|{self.revision}|L{self._layer}|max{self._max_length}|w{WINDOW_OVERLAP}"
 
     def clear_memory(self) -> None:
-        """Forget the in-process encodings (benchmarks use this to measure cold runs)."""
+        """Forget the in-process encodings, and give the freed heap back to the OS (see ``_memory``)."""
+        from ._memory import release_freed_memory
+
         self._memory.clear()
+        release_freed_memory()
 
     # -- tokenisation -------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str]) -> list[tuple[list[int], np.ndarray]]:
