@@ -99,7 +99,7 @@ def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int
     for f in others:  # a finding that had already absorbed others passes them on
         merged.extend((f.data or {}).get("merged", ()))
     head = keep.message.rstrip()
-    if head and head[-1] not in ".!?…:;”\"'’)":
+    if head and head[-1] not in ".!?…:;":
         head += "."
     detail = "; ".join(_short(f"{f.check}/{f.code}: {f.message}") for f in others).rstrip()
     message = f"{head} Same edit: {detail}" + ("" if detail.endswith((".", "…")) else ".")
