@@ -635,14 +635,16 @@ def test_prepass_is_timed_only_where_the_alarm_can_stop_it(resources: Any, monke
     from evaluator.batch import ChunkScorer, PairInput
     from evaluator.io import read_text
 
-    scorer = ChunkScorer(resources.options, resources, timeout=0.5)
-    monkeypatch.setattr(scorer, "_prepare", lambda items: time.sleep(2.5))
+    scorer = ChunkScorer(resources.options, resources, timeout=1.5)
     items = [PairInput("p", read_text("The council met on Tuesday."), read_text("The council met on Monday."))]
+    # Warm up once (lazy lexicons, first encoder call) so the timed runs measure only the pre-pass cut.
+    assert scorer.score_inputs(items)[0].status == "ok"
+    monkeypatch.setattr(scorer, "_prepare", lambda items: time.sleep(4.0))
     with caplog.at_level(logging.WARNING, logger="evaluator.batch"):
         t = time.perf_counter()
         (res,) = scorer.score_inputs(items)
         elapsed = time.perf_counter() - t
-    assert res.status == "ok" and elapsed < 2.0
+    assert res.status == "ok" and elapsed < 3.5
     assert any("pre-pass failed" in r.getMessage() for r in caplog.records)
 
     box: dict[str, Any] = {}
@@ -655,4 +657,4 @@ def test_prepass_is_timed_only_where_the_alarm_can_stop_it(resources: Any, monke
     th = threading.Thread(target=in_thread)
     th.start()
     th.join(30)
-    assert box["res"][0].status == "ok" and box["elapsed"] >= 2.5
+    assert box["res"][0].status == "ok" and box["elapsed"] >= 4.0
