@@ -285,18 +285,25 @@ def _document_row(report: Mapping[str, Any]) -> dict[str, Any]:
         row[f"coverage_{side}"] = _get(report, "coverage", side)
         partial = _get(report, "coverage", f"partial_{side}")
         row[f"partial_{side}"] = partial if isinstance(partial, bool) else None
-    for m in _DOC_METRICS:
-        row[m] = _get(metrics, m, "score")
-        row[f"{m}_signature"] = _signature(metrics.get(m))
-    for part in ("precision", "recall", "f1"):
-        row[f"bertscore_{part}"] = _get(metrics, "bertscore", part)
-    row["bertscore_signature"] = _signature(metrics.get("bertscore"))
+    row.update(_score_columns(metrics))
     row["aligned_pairs"] = sum(1 for a in report.get("alignment") or [] if a.get("original") and a.get("rewritten"))
     findings = [f for f in report.get("findings") or [] if isinstance(f, Mapping)]
     row["findings"] = len(findings)
     for s in SEVERITIES:
         row[s] = sum(1 for f in findings if f.get("severity") == s)
     row["gate"] = _str(_get(report, "gate", "status"))
+    return row
+
+
+def _score_columns(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Corpus scores with their signatures: the sacrebleu metrics, then BERTScore P/R/F1."""
+    row: dict[str, Any] = {}
+    for m in _DOC_METRICS:
+        row[m] = _get(metrics, m, "score")
+        row[f"{m}_signature"] = _signature(metrics.get(m))
+    for part in ("precision", "recall", "f1"):
+        row[f"bertscore_{part}"] = _get(metrics, "bertscore", part)
+    row["bertscore_signature"] = _signature(metrics.get("bertscore"))
     return row
 
 
@@ -330,12 +337,7 @@ def _system_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for name, s in (report.get("systems") or {}).items():
         row: dict[str, Any] = {"system": name, "coverage": s.get("coverage")}
-        for m in _DOC_METRICS:
-            row[m] = _get(s, m, "score")
-            row[f"{m}_signature"] = _signature(s.get(m))
-        for part in ("precision", "recall", "f1"):
-            row[f"bertscore_{part}"] = _get(s, "bertscore", part)
-        row["bertscore_signature"] = _signature(s.get("bertscore"))
+        row.update(_score_columns(s))
         by_sev = _get(s, "findings", "by_severity") or {}
         for sev in SEVERITIES:
             row[sev] = _int(by_sev.get(sev))
