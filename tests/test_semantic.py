@@ -228,3 +228,26 @@ def test_mean_scores() -> None:
     scores = [S.PairBertScore(0.5, 0.7, 0.6), S.PairBertScore(0.7, 0.9, 0.8)]
     assert S.mean_scores(scores) == pytest.approx((0.6, 0.8, 0.7))
     assert all(math.isnan(x) for x in S.mean_scores([]))
+
+
+def test_vendored_greedy_matching_equals_bert_score_greedy_cos_idf() -> None:
+    """The hot path runs a copy of ``bert_score.utils.greedy_cos_idf`` (importing bert_score costs
+    seconds): on random padded batches, with idf weights and an empty candidate, both agree exactly,
+    so an upgrade of bert-score that changes the matching fails here."""
+    import torch
+    from bert_score.utils import greedy_cos_idf
+
+    from evaluator.metrics.semantic import _greedy
+
+    g = torch.Generator().manual_seed(7)
+    n, lc, lr, dim = 5, 9, 12, 16
+    c_emb, r_emb = torch.randn(n, lc, dim, generator=g), torch.randn(n, lr, dim, generator=g)
+    c_mask, r_mask = torch.zeros(n, lc, dtype=torch.long), torch.zeros(n, lr, dtype=torch.long)
+    for i, (a, b) in enumerate([(9, 12), (4, 7), (2, 5), (6, 3), (9, 2)]):  # row 2: [CLS][SEP] only
+        c_mask[i, :a], r_mask[i, :b] = 1, 1
+    c_idf = torch.rand(n, lc, generator=g) * c_mask
+    r_idf = torch.rand(n, lr, generator=g) * r_mask
+    theirs = greedy_cos_idf(r_emb.clone(), r_mask, r_idf.clone(), c_emb.clone(), c_mask, c_idf.clone())
+    ours = _greedy(r_emb.clone(), r_mask, r_idf.clone(), c_emb.clone(), c_mask, c_idf.clone())
+    for a, b in zip(ours, theirs, strict=True):
+        assert torch.equal(a, b), (a, b)
