@@ -91,6 +91,10 @@ def run(args: Any) -> int:
 
     write_json(data, json_path)
     written = [str(json_path)]
+    if gate_config is not None:
+        from .gate import gate_outputs
+
+        written += gate_outputs(args)
     if html_path is not None:
         from ..render.html import write_html
 

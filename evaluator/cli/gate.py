@@ -107,3 +107,8 @@ def print_gate(gate: dict[str, Any]) -> None:
 
 def _safe(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
+def gate_outputs(args: Any) -> list[str]:
+    """The --junit / --markdown files ``apply_gate_to_report`` wrote, for the "wrote …" line."""
+    return [str(p) for p in (getattr(args, "junit", None), getattr(args, "markdown", None)) if p]

@@ -152,6 +152,10 @@ def run(args: Any) -> int:
             raise InputError(f"--html: the HTML renderer is not available ({exc})") from None
         write_html(merged, args.html)
         written.append(args.html)
+    if gate_config is not None:
+        from .gate import gate_outputs
+
+        written += gate_outputs(args)
     written += write_exports(data, args, {"systems": ", ".join(data["systems"])})
     if not args.quiet and args.json != "-":
         print_summary(data, written)
