@@ -97,13 +97,17 @@ class WordNet:
             out.extend((p, int(o)) for o in offsets)
         return tuple(out)
 
-    @functools.lru_cache(maxsize=65536)  # noqa: B019
-    def _record(self, syn: Synset) -> tuple[tuple[str, ...], tuple[tuple[str, Synset, int, int], ...], str]:
-        """(words, pointers (symbol, target, source word no, target word no), synset type)."""
+    def _fields(self, syn: Synset) -> list[str]:
+        """The fields of a synset's line in ``data.<pos>`` (before the gloss)."""
         pos, offset = syn
         m = self._map(f"data.{_POS_FILES[pos]}")
         end = m.find(b"\n", offset)
-        parts = m[offset: end if end >= 0 else len(m)].split(b" | ", 1)[0].decode("utf-8").split()
+        return m[offset: end if end >= 0 else len(m)].split(b" | ", 1)[0].decode("utf-8").split()
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def _record(self, syn: Synset) -> tuple[tuple[str, ...], tuple[tuple[str, Synset, int, int], ...], str]:
+        """(words, pointers (symbol, target, source word no, target word no), synset type)."""
+        parts = self._fields(syn)
         ss_type = parts[2]
         n_words = int(parts[3], 16)
         words = tuple(parts[4 + 2 * i].lower().split("(")[0] for i in range(n_words))
@@ -154,10 +158,7 @@ class WordNet:
     @functools.lru_cache(maxsize=65536)  # noqa: B019
     def _raw_words(self, syn: Synset) -> tuple[str, ...]:
         """A synset's words as WordNet spells them (case kept, adjective markers dropped)."""
-        pos, offset = syn
-        m = self._map(f"data.{_POS_FILES[pos]}")
-        end = m.find(b"\n", offset)
-        parts = m[offset: end if end >= 0 else len(m)].split(b" | ", 1)[0].decode("utf-8").split()
+        parts = self._fields(syn)
         return tuple(parts[4 + 2 * i].split("(")[0] for i in range(int(parts[3], 16)))
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019

@@ -95,9 +95,7 @@ def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int
                                                     _rank(group[k].check)))
     keep = group[order[0]]
     others = [group[k] for k in order[1:]]
-    merged = list((keep.data or {}).get("merged", ())) + [_summary(f) for f in others]
-    for f in others:  # a finding that had already absorbed others passes them on
-        merged.extend((f.data or {}).get("merged", ()))
+    merged = [_summary(f) for f in others]  # dedupe runs once, on findings straight from the checks
     head = keep.message.rstrip()
     if head and head[-1] not in ".!?…:;":
         head += "."

@@ -60,6 +60,12 @@ class CheckContext:
             if a.is_match:
                 yield i, a
 
+    def wordnet(self) -> Any:
+        """The WordNet database of this run (``options.wordnet_path``; opened once per path), or None."""
+        from ..lexicon import load_wordnet
+
+        return load_wordnet(getattr(self.options, "wordnet_path", None))
+
     def unit_parses(self, side: str, indices: Sequence[int]) -> list[Any]:
         return [self.parses[side][i] for i in indices]
 

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..lexicon import load_wordnet
 from ..reference_sets import Organisation, ReferenceSets
 from ..types import Finding, Severity, Span
 from ._names_util import (
@@ -41,12 +40,11 @@ _PLACE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _STOP = frozenset({"the", "of", "for", "and", "a", "an", "in", "on", "at", "to", "s"})
 
 
-def _common_word_mention(m: Mention) -> bool:
+def _common_word_mention(m: Mention, wn: Any) -> bool:
     """A lone capitalised dictionary word the tagger called a proper noun but NER did not call a name
     ("Millennia ago", "Urban MLA"): too uncertain to report as a name."""
     if m.from_ner or len(m.tokens) != 1:
         return False
-    wn = load_wordnet()
     return wn is not None and wn.is_common_word(m.tokens[0].text)
 
 
@@ -62,7 +60,7 @@ def _abbreviated(m: Mention, own: _Side, other: _Side) -> bool:
 
 def _synonym_present(m: Mention, other: _Side) -> bool:
     """Another name of the same thing (WordNet lists exonyms and alternative names) is on the other side."""
-    wn = load_wordnet()
+    wn = other.wn
     if wn is None:
         return False
     key = "_".join(_content(m.words))
@@ -91,11 +89,12 @@ class _Side:
     def __init__(self, ctx: CheckContext, side: str, indices: Sequence[int], fams: Families,
                  cache: SentenceWords) -> None:
         parses = ctx.unit_parses(side, indices)
+        self.wn = ctx.wordnet()
         self.words: Words = cache.get(side, indices)
         self.wordset = self.words.wordset()
         self.families = fams.present(self.words)
         self.mentions: list[Mention] = [m for p, i in zip(parses, indices, strict=True) for m in mentions_in(p, i)
-                                        if not _common_word_mention(m)]
+                                        if not _common_word_mention(m, self.wn)]
         self.content = [w for w in self.words.words if w not in _STOP]
         self.counts = Counter(self.words.words)
         # Token positions relative to the pair (the sentences may be spans of one or several docs).

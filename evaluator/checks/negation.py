@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..lexicon import UPOS_TO_WN, WordNet, load_wordnet
+from ..lexicon import UPOS_TO_WN, WordNet
 from ..types import Finding, Severity
 from ._lex_util import Located, side_tokens, span_of
 from .base import CheckContext, register
@@ -75,7 +75,7 @@ def _exclusive(toks: list[Located], k: int) -> bool:
     for _s, t in toks[k + 1: k + 5]:
         if t.lower_ in _EXCEPTIONS and t.pos_ in ("ADP", "SCONJ", "CCONJ"):
             return True
-        if t.lower_ in ("other", "apart") and k + 1 < len(toks):
+        if t.lower_ in ("other", "apart"):
             return True
         if t.pos_ in ("VERB", "AUX") or t.text in (";", ":", "."):
             break
@@ -317,18 +317,8 @@ class NegationCheck:
 
     name = "negation"
 
-    def __init__(self) -> None:
-        self._wn: WordNet | None = None
-        self._wn_loaded = False
-
-    def _wordnet(self, ctx: CheckContext) -> WordNet | None:
-        if not self._wn_loaded:
-            path = getattr(ctx.options, "wordnet_path", None) if ctx.options is not None else None
-            self._wn, self._wn_loaded = load_wordnet(path), True
-        return self._wn
-
     def run(self, ctx: CheckContext) -> Iterator[Finding]:
-        wn = self._wordnet(ctx)
+        wn = ctx.wordnet()
         for ai, pair in ctx.matched():
             yield from self._pair(ctx, ai, pair.original, pair.rewritten, wn)
 

@@ -91,7 +91,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.debug or os.environ.get("EVALUATOR_DEBUG"):
             raise
         # An output that cannot be written (no permission, no space, a file where a folder should be).
-        where = exc.filename if exc.filename is not None else None
+        where = exc.filename
         problem = exc.strerror or str(exc) or type(exc).__name__
         line = f"{where}: {problem}" if where is not None else f"{type(exc).__name__}: {problem}"
         sys.stderr.write(f"evaluator: error: {_one_line(line)}\n")
