@@ -195,7 +195,6 @@ class ChunkScorer:
         self.timeout = timeout
         self._fingerprint: str | None = None
         self.report_hits = 0
-        self._nlp: Any = None
         self._resources: Resources | None = None
         reuse = os.environ.get("EVALUATOR_REPORT_CACHE", "1") != "0"
         if resources is None and options.cache_dir and reuse:
@@ -214,7 +213,6 @@ class ChunkScorer:
 
         res = resources or load_resources(self.options)
         nlp = res.nlp if isinstance(res.nlp, CachingNlp) else CachingNlp(res.nlp, res.extras.get("cache"))
-        self._nlp = nlp
         self._resources = replace(res, nlp=nlp)
 
     @property
@@ -226,9 +224,7 @@ class ChunkScorer:
 
     @property
     def nlp(self) -> Any:
-        if self._nlp is None:
-            self._load()
-        return self._nlp
+        return self.resources.nlp
 
     def score_specs(self, specs: Sequence[PairSpec]) -> list[PairResult]:
         return list(self.iter_specs(specs))
@@ -245,7 +241,7 @@ class ChunkScorer:
         keys, cached = self._cached_reports(items)
         good = [it for k, it in enumerate(items) if it.error is None and k not in cached]
         fresh: dict[str, bytes] = {}
-        if good or len(cached) < len(items):
+        if good:
             self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
         try:
             # Under --timeout-per-pair the pre-pass gets the chunk's pairs' time, no more: a pathological
@@ -269,7 +265,7 @@ class ChunkScorer:
         finally:
             # Bounded memory: parses and encodings are kept for one chunk (the disk cache keeps the rest).
             if self._resources is not None:
-                self._nlp.clear()
+                self._resources.nlp.clear()
                 self._resources.encoder.clear_memory()  # also hands freed heap pages back to the OS
             if fresh and self._reports is not None:
                 try:

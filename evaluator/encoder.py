@@ -27,7 +27,6 @@ Nothing here imports torch or transformers at import time; ``load_encoder`` does
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import io
 import logging
@@ -260,12 +259,14 @@ class Encoder:
         """Every setting and version that changes an embedding."""
         import torch
 
+        from .pipeline import _library_versions
+
         return {
             "model": self._name,
             "path": self._path,
             "layer": self._layer,
             "revision": self.revision,
-            "transformers": _transformers_version(),
+            "transformers": dict(_library_versions())["transformers"] or "none",
             "torch": torch.__version__.split("+")[0],
             "device": self._device,
             "dtype": "float32",
@@ -516,17 +517,6 @@ class Encoder:
             best[idx[better]] = centrality[better]
             out[1 + idx[better]] = e[1 + pos[better]]
         return out
-
-
-@functools.lru_cache(maxsize=1)
-def _transformers_version() -> str:
-    """transformers' version without importing it (the bundled model runs without it)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("transformers")
-    except metadata.PackageNotFoundError:
-        return "none"
 
 
 def _sentence_max_length(path: str) -> int | None:

@@ -84,9 +84,7 @@ def read_text(text: str, *, name: str = "<text>", markdown: bool = False,
     if max_bytes is not None and len(text) > max_bytes // 4:  # shorter texts fit whatever they hold
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > max_bytes:
-            raise DocumentError(
-                name, f"{_mb(size)} MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb"
-            )
+            raise _too_big(name, _mb(size), max_bytes)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text:
@@ -127,9 +125,7 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
     if p.is_dir():
         raise DocumentError(p, "is a directory, not a text file")
     if st.st_size > max_bytes:
-        raise DocumentError(
-            p, f"{_mb(st.st_size)} MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb"
-        )
+        raise _too_big(p, _mb(st.st_size), max_bytes)
     try:
         with p.open("rb") as fh:
             # As much as stat() said plus one byte (read(n) allocates n bytes up front, so not the
@@ -144,9 +140,7 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
     except OSError as exc:
         raise DocumentError(p, f"cannot read the file ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
-        raise DocumentError(
-            p, f"{_mb(len(data))}+ MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb"
-        )
+        raise _too_big(p, f"{_mb(len(data))}+", max_bytes)
     if not data:
         raise DocumentError(p, "file is empty")
     return data
@@ -166,13 +160,13 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise DocumentError(p, f"looks like {what}, not plain text; convert it to .txt or .md first")
-    guessed = _utf16_without_bom(data)
-    if guessed is not None:
-        log.warning("%s: no byte-order mark, but the bytes are %s text: read as %s (re-save as UTF-8 "
-                    "to silence this)", p, guessed[1].upper(), guessed[1].upper())
-        return normalise_newlines(guessed[0]), guessed[1]
     nul = data.find(b"\x00")
-    if nul >= 0:
+    if nul >= 0:  # UTF-16 without a byte-order mark, or binary
+        guessed = _utf16_without_bom(data)
+        if guessed is not None:
+            log.warning("%s: no byte-order mark, but the bytes are %s text: read as %s (re-save as UTF-8 "
+                        "to silence this)", p, guessed[1].upper(), guessed[1].upper())
+            return normalise_newlines(guessed[0]), guessed[1]
         raise DocumentError(
             p, f"contains NUL bytes (first at offset {nul}); it looks like a binary file, not plain text"
         )
@@ -184,6 +178,10 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
             p, f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); re-save as UTF-8"
         ) from None
     return normalise_newlines(text), "utf-8"
+
+
+def _too_big(where: str | os.PathLike[str], size_mb: str, max_bytes: int) -> DocumentError:
+    return DocumentError(where, f"{size_mb} MB exceeds the limit of {_mb(max_bytes)} MB; raise it with --max-input-mb")
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -33,22 +33,15 @@ class BertConfigLite:
     """The fields of a BERT ``config.json`` the model needs (attribute access, as transformers' config)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
-        self.data = dict(data)
-        self.model_type = str(data.get("model_type", ""))
         self.hidden_size = int(data["hidden_size"])
         self.num_hidden_layers = int(data["num_hidden_layers"])
         self.num_attention_heads = int(data["num_attention_heads"])
         self.intermediate_size = int(data["intermediate_size"])
-        self.hidden_act = data.get("hidden_act", "gelu")
         self.layer_norm_eps = float(data.get("layer_norm_eps", 1e-12))
         self.max_position_embeddings = int(data.get("max_position_embeddings", 512))
         self.type_vocab_size = int(data.get("type_vocab_size", 2))
         self.vocab_size = int(data["vocab_size"])
         self.pad_token_id = data.get("pad_token_id", 0)
-        self.position_embedding_type = data.get("position_embedding_type", "absolute")
-
-    def __repr__(self) -> str:
-        return f"BertConfigLite({self.data!r})"
 
 
 def supported(path: str | Path) -> bool:
@@ -101,9 +94,6 @@ class BertTokenizerLite:
             setattr(self, f"{name}_id", self._tok.token_to_id(token) if isinstance(token, str) else None)
         self.all_special_ids = sorted({i for i in (getattr(self, f"{n}_id") for n in _SPECIAL_NAMES) if i is not None})
 
-    def __len__(self) -> int:
-        return int(self._tok.get_vocab_size(with_added_tokens=True))
-
     def __call__(self, texts: str | Sequence[str], *, add_special_tokens: bool = True,
                  return_offsets_mapping: bool = False, truncation: bool = False, max_length: int | None = None,
                  **_: Any) -> dict[str, Any]:
@@ -126,11 +116,6 @@ class BertTokenizerLite:
         if return_offsets_mapping:
             out["offset_mapping"] = offs_out[0] if single else offs_out
         return out
-
-    def encode(self, text: str, add_special_tokens: bool = True, truncation: bool = False,
-               max_length: int | None = None, **_: Any) -> list[int]:
-        return list(self(text, add_special_tokens=add_special_tokens, truncation=truncation,
-                         max_length=max_length)["input_ids"])
 
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False, **_: Any) -> str:
         text = self._tok.decode([int(i) for i in ids], skip_special_tokens=skip_special_tokens)

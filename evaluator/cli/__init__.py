@@ -152,9 +152,6 @@ class TerminalSafe:
     def isatty(self) -> bool:
         return bool(getattr(self._stream, "isatty", lambda: False)())
 
-    def fileno(self) -> int:
-        return int(self._stream.fileno())
-
     def writable(self) -> bool:
         return True
 
@@ -165,10 +162,6 @@ class TerminalSafe:
     @property
     def encoding(self) -> str:
         return str(getattr(self._stream, "encoding", None) or "utf-8")
-
-    @property
-    def wrapped(self) -> Any:
-        return self._stream
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

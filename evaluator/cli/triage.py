@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..waivers import _norm as waiver_text
+
 DESCRIPTION = """\
 Turn a reviewed findings spreadsheet (the findings sheet of `--xlsx`) into a waiver file for
 `evaluator gate --waivers`: one waiver per finding whose "reviewer verdict" is accepted, with the
@@ -85,11 +87,16 @@ class Row:
 
     @property
     def key(self) -> tuple[str, str, str | None, str | None]:
-        return self.check, self.code, _norm(self.original), _norm(self.rewritten)
+        return _key(self.check, self.code, self.original, self.rewritten)
 
 
 def _norm(text: str | None) -> str | None:
-    return None if text is None else " ".join(text.split())
+    return None if text is None else waiver_text(text)
+
+
+def _key(check: str, code: str, original: str | None, rewritten: str | None) -> tuple[str, str, str | None, str | None]:
+    """What a waiver matches on (``waivers.Waiver.matches``): check, code and both evidence texts."""
+    return check, code, _norm(original), _norm(rewritten)
 
 
 def read_rows(path: str, sheet: str | None = None) -> tuple[str, list[Row]]:
@@ -251,10 +258,10 @@ def run(args: Any) -> int:
     kept: list[Any] = []
     dropped = 0
     if out.exists() and not args.replace:
-        new_keys = {(w.check, w.code, _norm(w.original), _norm(w.rewritten)) for w in new}
+        new_keys = {_key(w.check, w.code, w.original, w.rewritten) for w in new}
         rejected = [r for r in rows if r.verdict == "rejected"]
         for w in load_waivers(out):
-            if (w.check, w.code, _norm(w.original), _norm(w.rewritten)) in new_keys:
+            if _key(w.check, w.code, w.original, w.rewritten) in new_keys:
                 continue  # this review restates it: the new one (reason, expiry) replaces it
             if any(w.matches(r.as_finding()) for r in rejected):
                 dropped += 1

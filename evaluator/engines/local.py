@@ -99,8 +99,6 @@ def _set_torch_threads() -> None:
 def _score_chunk(chunk: list[PairSpec]) -> list[PairResult]:
     assert _WORKER is not None, "worker not initialised"
     _set_torch_threads()
-    results = _WORKER.score_specs(chunk)
-    _set_torch_threads()
-    return results
+    return _WORKER.score_specs(chunk)
 
 

@@ -35,7 +35,11 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def xml_text(value: Any) -> str:
     """A string safe to put into XML 1.0 (ElementTree escapes the markup characters)."""
-    text = _INVALID_XML.sub("", "" if value is None else str(value))
+    return show_bidi(_INVALID_XML.sub("", "" if value is None else str(value)))
+
+
+def show_bidi(text: str) -> str:
+    """Bidi embeddings, overrides and isolates written as their code point ("U+202E")."""
     return _BIDI.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 

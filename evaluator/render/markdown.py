@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write_text
+from .junit import show_bidi
 
 _ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "🛑"}
 _SEVERITIES = ("critical", "major", "minor", "info")
@@ -24,14 +25,13 @@ _MD_CHARS = re.compile(r"([\\*_\[\]~|#!])")
 # dropped; the bidi embeddings, overrides and isolates, which reorder what a reader sees, are shown
 # as their code point.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def md_escape(value: Any, limit: int | None = 200) -> str:
     """Text safe inside a Markdown table cell: one line, no HTML, no Markdown syntax, no controls."""
     text = "" if value is None else str(value)
     text = _CONTROLS.sub("", text)
-    text = _BIDI.sub(lambda m: f"U+{ord(m.group()):04X}", text)
+    text = show_bidi(text)
     text = " ".join(text.split())  # newlines, tabs and the other whitespace controls would end a table row
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
