@@ -1,6 +1,8 @@
 """The entities check on real spaCy parses: missing, added, swapped and renamed names; pronoun gender."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evaluator.checks.entities import EntitiesCheck
@@ -107,3 +109,18 @@ def test_missing_entity_moved_to_neighbouring_sentence_is_minor(refsets):
 def test_works_without_reference_sets_on_context():
     ctx = make_context("The envoy flew to Beijing.", "The envoy flew to Moscow.")
     assert codes(list(EntitiesCheck().run(ctx)), MAJOR) == {"entity-substituted"}
+
+
+def test_wordnet_comes_from_the_run_options(tmp_path: Path) -> None:
+    """The alternative-name lookup ("Napoli" = "Naples") reads the WordNet of ``options.wordnet_path``:
+    pointed at an empty folder, no WordNet, so the renamed city is reported."""
+    from evaluator.lexicon import load_wordnet
+    from evaluator.options import Options
+
+    if load_wordnet() is None:
+        pytest.skip("WordNet (wordnet-base) not installed")
+    o, r = "Allan made it 2-0 for Napoli in added time.", "Allan made it 2-0 for Naples in extra time."
+    with_wn = codes(EntitiesCheck().run(make_context(o, r, options=Options())))
+    without = codes(EntitiesCheck().run(make_context(o, r, options=Options(wordnet_path=str(tmp_path)))))
+    assert not with_wn & {"entity-substituted", "entity-missing"}
+    assert without & {"entity-substituted", "entity-missing"}, without
