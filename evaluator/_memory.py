@@ -1,11 +1,38 @@
-"""Give freed heap memory back to the operating system between chunks of work."""
+"""The C heap under the encoder: keep big tensor buffers for reuse, give freed memory back between chunks."""
 from __future__ import annotations
 
 import ctypes
+import logging
+import os
 import sys
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 _LIBC: Any = None
+_TUNED = False
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+# Allocations up to this size come from the heap, not from a fresh mmap (1 GiB: every activation
+# tensor of an encoder batch), and the top of the heap is not trimmed on every free (2 GiB).
+MMAP_THRESHOLD = 1 << 30
+TRIM_THRESHOLD = 1 << 31
+
+
+def _libc() -> Any:
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL("libc.so.6")
+                libc.malloc_trim.argtypes = [ctypes.c_size_t]
+                libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+                _LIBC = libc
+            except (OSError, AttributeError):
+                pass
+    return _LIBC
 
 
 def release_freed_memory() -> None:
@@ -16,15 +43,34 @@ def release_freed_memory() -> None:
     2,300 pairs without it, 510 -> 560 MB between chunks with it; `evaluator score` on 3,000
     segments peaks at 1.1 GB without it, 0.56 GB with it.  Costs a few milliseconds a call.
     """
-    global _LIBC
-    if _LIBC is None:
-        _LIBC = False
-        if sys.platform.startswith("linux"):
-            try:
-                libc = ctypes.CDLL("libc.so.6")
-                libc.malloc_trim.argtypes = [ctypes.c_size_t]
-                _LIBC = libc
-            except (OSError, AttributeError):
-                pass
-    if _LIBC:
-        _LIBC.malloc_trim(0)
+    libc = _libc()
+    if libc:
+        libc.malloc_trim(0)
+
+
+def tune_allocator() -> bool:
+    """Let glibc keep the encoder's large buffers on the heap for reuse (once per process).
+
+    By default glibc serves every allocation above 32 MB (and, until a first free, above 128 kB)
+    with a fresh ``mmap`` and unmaps it on free, so each forward pass of the encoder touches its
+    activation tensors (a batch of 8,192 tokens makes 50 MB intermediate tensors) as new pages: a
+    page fault and a zeroed page per 4 kB, about a sixth of the encoder's time on 2 cores
+    (measured: 18.0k -> 21.2k tokens/s for all-MiniLM-L6-v2, layer 3). Raising the mmap threshold
+    makes freed buffers reusable; raising the trim threshold stops glibc giving the top of the heap
+    back after every batch, which ``release_freed_memory`` does instead between chunks.  The numbers
+    do not change: only where the memory comes from.  ``EVALUATOR_MALLOC_TUNING=0`` leaves glibc as it is.
+    Returns whether the settings were applied.
+    """
+    global _TUNED
+    if _TUNED:
+        return True
+    if os.environ.get("EVALUATOR_MALLOC_TUNING", "1") == "0":
+        return False
+    libc = _libc()
+    if not libc:
+        return False
+    ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    if not ok:
+        log.info("mallopt refused the encoder's heap settings; glibc's defaults stay")
+    _TUNED = ok
+    return ok

@@ -374,8 +374,9 @@ def report_fingerprint(options: Options) -> str:
 
     h = hashlib.sha256()
 
-    def add_file(f: Path) -> None:
-        h.update(str(f).encode("utf-8") + b"\0")
+    def add_file(f: Path, name: Path | None = None) -> None:
+        """The file's name (``name``, else its path) and bytes."""
+        h.update(str(f if name is None else name).encode("utf-8") + b"\0")
         h.update(f.read_bytes() if f.is_file() else b"<missing>")
         h.update(b"\0")
 
@@ -383,7 +384,7 @@ def report_fingerprint(options: Options) -> str:
     package = Path(__file__).resolve().parent
     for f in sorted(package.rglob("*")):
         if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".pyo"):
-            h.update(str(f.relative_to(package)).encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+            add_file(f, f.relative_to(package))  # named inside the package: the same wherever it is installed
     for name in (*options.reference_sets, *options.glossaries):
         path = Path(name)
         for f in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]):
@@ -758,8 +759,7 @@ def _html_writer() -> Callable[[dict[str, Any], Path], None] | None:
         return None
 
     def write(report: dict[str, Any], path: Path) -> None:
-        # No matplotlib charts per pair: they cost more than the rest of the page in a large batch.
-        write_html(report, path, charts=False)
+        write_html(report, path)  # the same page as `evaluator compare` writes, charts included (~1 ms)
 
     return write
 

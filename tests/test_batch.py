@@ -370,3 +370,21 @@ def test_fingerprint_follows_reference_set_files(tmp_path: Path, resources) -> N
     assert report_fingerprint(opts) == before
     people.write_text("name,role\nAda Lovelace,analyst\n", encoding="utf-8")
     assert report_fingerprint(opts) != before
+
+
+def test_fingerprint_names_package_files_inside_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package's files count by their path inside the package, so a copy installed elsewhere (another
+    checkout, another virtual environment) keeps the report cache; a changed file does not."""
+    import shutil
+
+    import evaluator.batch as batch
+
+    package = Path(batch.__file__).resolve().parent
+    opts = Options()
+    here = batch.report_fingerprint(opts)
+    copy = tmp_path / "elsewhere" / "evaluator"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(batch, "__file__", str(copy / "batch.py"))
+    assert batch.report_fingerprint(opts) == here
+    (copy / "checks" / "quotes.py").write_text("# changed\n", encoding="utf-8")
+    assert batch.report_fingerprint(opts) != here

@@ -287,6 +287,21 @@ def test_bad_export_paths_are_input_errors(tmp_path: Path) -> None:
             exports.check_export_paths(**kwargs)
 
 
+def test_cli_exports_build_tables_only_when_asked(tmp_path: Path) -> None:
+    """No export flag: the source is never read (a batch's results are not loaded for nothing)."""
+    import argparse
+
+    from evaluator.cli.common import write_exports as cli_write_exports
+
+    missing = tmp_path / "no-such-batch"
+    args = argparse.Namespace(csv=None, xlsx=None, parquet=None, argv=["batch"])
+    assert cli_write_exports(missing, args) == []
+    args.csv = str(tmp_path / "csv")
+    with pytest.raises(InputError, match="not found"):
+        cli_write_exports(missing, args)
+    assert not (tmp_path / "csv").exists()
+
+
 @pytest.mark.parametrize("flag,where,words", [
     ("--xlsx", ".", "is a folder"),
     ("--xlsx", "out.csv", "must end in .xlsx"),

@@ -452,6 +452,78 @@ def test_gate_command_today_and_outputs(tmp_path: Path) -> None:
     assert dt.date.fromisoformat(gate["date"]) == dt.date(2030, 1, 2)
 
 
+WAIVER_300 = ('[[waiver]]\ncheck = "numbers"\ncode = "number-changed"\noriginal = "300"\n'
+              'reason = "known"\nexpires = 2099-01-01\n')
+
+
+@pytest.fixture
+def waiver_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths ``load_waivers`` reads in this test; the model work is stubbed out (no model loads)."""
+    import evaluator.pipeline
+    import evaluator.waivers
+
+    monkeypatch.setattr(evaluator.pipeline, "load_resources", lambda options: None)
+    reads: list[str] = []
+    real = evaluator.waivers.load_waivers
+
+    def counting(path: Any) -> Any:
+        reads.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(evaluator.waivers, "load_waivers", counting)
+    return reads
+
+
+def test_score_parses_its_waiver_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           waiver_reads: list[str]) -> None:
+    """``score --gate --waivers``: the file is read once, before any model work, and the gate uses those
+    waivers (the scoring is stubbed: its report is the known score report)."""
+    import evaluator.testsets
+
+    monkeypatch.setattr(evaluator.testsets, "score_systems", lambda *a, **k: (score_report(), None))
+    (tmp_path / "ref.txt").write_text("\n".join(REFS) + "\n", encoding="utf-8")
+    for name, lines in (("good", GOOD), ("bad", BAD)):
+        (tmp_path / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text('[gate]\nsystems = ["bad"]\n[gate.max_findings]\ncritical = 0\n', encoding="utf-8")
+    waivers = tmp_path / "w.toml"
+    waivers.write_text(WAIVER_300, encoding="utf-8")
+    out = tmp_path / "s.json"
+    code = main(["score", "--ref", str(tmp_path / "ref.txt"), "--hyp", f"good={tmp_path / 'good.txt'}",
+                 "--hyp", f"bad={tmp_path / 'bad.txt'}", "--gate", str(cfg), "--waivers", str(waivers),
+                 "--json", str(out), "--quiet"])
+    assert code == 0
+    assert waiver_reads == [str(waivers)]
+    gate = json.loads(out.read_text(encoding="utf-8"))["gate"]
+    assert gate["waivers"]["applied"] == 1 and gate["waivers"]["path"] == str(waivers)
+
+
+def test_compare_parses_its_waiver_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             waiver_reads: list[str]) -> None:
+    """``compare --gate --waivers``: likewise (the comparison is stubbed: a known compare report)."""
+    import types
+
+    import evaluator.pipeline
+
+    report = make_compare_report(["He paid 300 dollars."], ["He paid 500 dollars."],
+                                 findings=[{**finding(), "alignment": 0}])
+    monkeypatch.setattr(evaluator.pipeline, "compare_loaded",
+                        lambda *a, **k: types.SimpleNamespace(to_dict=lambda: copy.deepcopy(report)))
+    (tmp_path / "o.txt").write_text("He paid 300 dollars.\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text("He paid 500 dollars.\n", encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text("[gate.max_findings]\ncritical = 0\n", encoding="utf-8")
+    waivers = tmp_path / "w.toml"
+    waivers.write_text(WAIVER_300, encoding="utf-8")
+    out = tmp_path / "c.json"
+    code = main(["compare", str(tmp_path / "o.txt"), str(tmp_path / "r.txt"), "--gate", str(cfg),
+                 "--waivers", str(waivers), "--json", str(out), "--no-html", "--quiet"])
+    assert code == 0
+    assert waiver_reads == [str(waivers)]
+    gate = json.loads(out.read_text(encoding="utf-8"))["gate"]
+    assert gate["waivers"]["applied"] == 1 and gate["waivers"]["path"] == str(waivers)
+
+
 def test_parse_gate_config_programmatic() -> None:
     cfg = parse_gate_config({"gate": {"min": {"chrf": 10}, "max_findings": {"critical": 0}}})
     assert [t.name for t in cfg.thresholds] == ["min.chrf", "max_findings.critical"]

@@ -2,23 +2,21 @@
 
 The core is a cheap content-word alignment between the two sides of an aligned pair: content tokens
 are matched by lemma, surface form, spelling variant (British/American), shared stem and, when the
-optional ``evaluator.lexicon`` module is present, WordNet synonyms.  Checks use the alignment to
+run has a WordNet database (``CheckContext.wordnet()``), WordNet synonyms.  Checks use the alignment to
 tell a pure deletion/insertion (a hole with nothing in its place) from a paraphrase substitution.
 """
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lexicon import UPOS_TO_WN, WordNet
 from ..types import Span
 from .base import CheckContext
-
-log = logging.getLogger(__name__)
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 # Negators belong to the negation check; reporting them here would double-count.
@@ -120,31 +118,17 @@ def is_light(tok: Any, added: bool = False) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=1)
-def _synonym_fn() -> Callable[[str, str], frozenset[str]] | None:
-    """Synonym lookup from ``evaluator.lexicon`` when that optional module exists, else None."""
-    try:
-        from .. import lexicon  # type: ignore[attr-defined]
-    except Exception:  # the lexicon is optional; matching falls back to lemma and stem
-        return None
-    try:
-        wn = lexicon.load_wordnet()
-    except Exception as exc:
-        log.debug("no WordNet available: %s", exc)
-        return None
+@functools.lru_cache(maxsize=8)
+def _synonym_fn(wn: WordNet | None) -> Callable[[str, str], frozenset[str]] | None:
+    """Synonym lookup (normalised words) in ``wn``, the run's WordNet (``CheckContext.wordnet()``); None without."""
     if wn is None:
         return None
-    upos_map: dict[str, str] = getattr(lexicon, "UPOS_TO_WN", {})
-    for attr in ("synonyms", "synonyms_of"):
-        fn = getattr(wn, attr, None) or getattr(lexicon, attr, None)
-        if callable(fn):
-            def lookup(lemma: str, pos: str, _fn: Any = fn) -> frozenset[str]:
-                try:
-                    return frozenset(norm_text(s) for s in _fn(lemma, upos_map.get(pos, pos)))
-                except TypeError:
-                    return frozenset(norm_text(s) for s in _fn(lemma))
-            return functools.lru_cache(maxsize=50000)(lookup)
-    return None
+
+    @functools.lru_cache(maxsize=50000)
+    def lookup(lemma: str, pos: str) -> frozenset[str]:
+        return frozenset(norm_text(s) for s in wn.synonyms(lemma, UPOS_TO_WN.get(pos, pos)))
+
+    return lookup
 
 
 def stem_match(a: str, b: str) -> bool:
@@ -159,8 +143,8 @@ def stem_match(a: str, b: str) -> bool:
     return n >= 5 and n >= 0.7 * min(len(a), len(b))
 
 
-def tokens_match(a: Any, b: Any, fuzzy: bool = True) -> bool:
-    """Whether two content tokens say the same thing (lemma, surface, stem or synonym)."""
+def tokens_match(a: Any, b: Any, syn: Callable[[str, str], frozenset[str]] | None, fuzzy: bool = True) -> bool:
+    """Whether two content tokens say the same thing (lemma, surface, stem or, with ``syn``, synonym)."""
     ka, kb = lemma_key(a), lemma_key(b)
     if ka == kb or a.lower_ == b.lower_ or norm_text(a.text) == norm_text(b.text):
         return True
@@ -168,7 +152,6 @@ def tokens_match(a: Any, b: Any, fuzzy: bool = True) -> bool:
         return False
     if stem_match(norm_text(a.text), norm_text(b.text)) or stem_match(ka, kb):
         return True
-    syn = _synonym_fn()
     if syn is not None and a.pos_ not in ("NUM", "PROPN") and b.pos_ not in ("NUM", "PROPN"):
         return kb in syn(ka, a.pos_) or ka in syn(kb, b.pos_)
     return False
@@ -216,8 +199,9 @@ class ContentAlignment:
         return [j for j in range(len(self.r.tokens)) if j not in self.r2o and j not in self.r_present]
 
 
-def align_content(o: SideTokens, r: SideTokens) -> ContentAlignment:
-    """Match content tokens: exact keys first (nearest relative position wins), then fuzzy keys."""
+def align_content(o: SideTokens, r: SideTokens, wn: WordNet | None) -> ContentAlignment:
+    """Match content tokens: exact keys first (nearest relative position wins), then fuzzy keys
+    (stem, and synonyms in ``wn`` when given)."""
     o2r: dict[int, int] = {}
     r2o: dict[int, int] = {}
     no, nr = max(len(o.tokens), 1), max(len(r.tokens), 1)
@@ -248,10 +232,11 @@ def align_content(o: SideTokens, r: SideTokens) -> ContentAlignment:
     exact = len(o2r)
     rest_r = [j for j in range(len(r.tokens)) if j not in r2o]
     if rest_r:
+        syn = _synonym_fn(wn)
         for i, t in enumerate(o.tokens):
             if i in o2r:
                 continue
-            cands = [j for j in rest_r if j not in r2o and tokens_match(t, r.tokens[j])]
+            cands = [j for j in rest_r if j not in r2o and tokens_match(t, r.tokens[j], syn)]
             if cands:
                 j = min(cands, key=lambda j: abs(j / nr - i / no))
                 o2r[i], r2o[j] = j, i
@@ -282,7 +267,7 @@ def pair_alignment(ctx: CheckContext, index: int) -> ContentAlignment:
     if al is None:
         pair = ctx.alignment[index]
         al = cache[index] = align_content(SideTokens.of(ctx, "original", pair.original),
-                                          SideTokens.of(ctx, "rewritten", pair.rewritten))
+                                          SideTokens.of(ctx, "rewritten", pair.rewritten), ctx.wordnet())
     return al
 
 

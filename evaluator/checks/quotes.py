@@ -40,6 +40,7 @@ _PRONOUN_PERSON = {w: key for key, words in (
     ("2", "you your yours yourself yourselves"), ("3m", "he him his himself"),
     ("3f", "she her hers herself"), ("3n", "it its itself"), ("3p", "they them their theirs themselves"))
     for w in words.split()}
+# Unlike the looser _struct_util.norm_text ("hour"->"hor"): stem-length guards, more suffixes (-ogue, -ence).
 _SPELLING_RULES = tuple((re.compile(a), b) for a, b in (
     (r"(?<=\w{3})is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1"), (r"(?<=\w{2})ys(e|ed|es|ing)$", r"yz\1"),
     (r"(?<=\w{2})our(s|ed|ing|ite|ites|able|er)?$", r"or\1"), (r"(?<=\w{3})tre(s)?$", r"ter\1"),

@@ -185,5 +185,5 @@ def configure_logging(level: int, stream: Any) -> None:
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_Formatter())
     logging.basicConfig(level=level, handlers=[handler])
-    for noisy in ("transformers", "huggingface_hub", "urllib3", "filelock", "matplotlib"):
+    for noisy in ("transformers", "huggingface_hub", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.ERROR))

@@ -115,18 +115,16 @@ def check_exports(args: Any) -> None:
 
 
 def write_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> list[str]:
-    """Write the requested exports of a report dict, or of a batch folder's results; the paths written."""
+    """Write the requested exports of a report dict, or of a batch folder's results; the paths written.
+
+    The tables are built only when an export is requested.
+    """
     if not (getattr(args, "csv", None) or getattr(args, "xlsx", None) or getattr(args, "parquet", None)):
         return []
+    from .. import frames
     from ..render.exports import write_exports as write
 
-    def tables() -> Any:
-        from .. import frames
-
-        if isinstance(source, dict):
-            return frames.tables(source)
-        return frames.load_results(source).tables
-
+    tables = frames.tables(source) if isinstance(source, dict) else frames.load_results(source).tables
     info = {"command": command_line(args), **(about or {})}
     return write(tables, csv=args.csv, xlsx=args.xlsx, parquet=args.parquet, about=info)
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..waivers import Waiver
 
 EPILOG = """\
 exit codes: 0 pass or warn, 1 fail, 2 usage or input error (a malformed config included).
@@ -44,16 +47,21 @@ def _date(text: str) -> _dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
 
 
-def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any) -> int:
+def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
+                         waivers: list[Waiver] | None = None) -> int:
     """Evaluate the gate on a report dict, put it in ``data["gate"]``, write --junit / --markdown.
 
+    ``waivers``: those of ``args.waivers`` when the caller has parsed the file already; otherwise
+    they are read from ``args.waivers`` or the config's ``waivers`` path.
     Returns the exit code: 0 pass or warn, 1 fail, 2 error.
     """
     from ..gate import evaluate_gate, exit_code
-    from ..waivers import load_waivers
 
     waivers_path = getattr(args, "waivers", None) or gate_config.waivers
-    waivers = load_waivers(waivers_path) if waivers_path else []
+    if waivers is None:
+        from ..waivers import load_waivers
+
+        waivers = load_waivers(waivers_path) if waivers_path else []
     gate = evaluate_gate(data, gate_config, waivers=waivers, today=getattr(args, "today", None))
     if waivers_path:
         gate["waivers"]["path"] = str(waivers_path)

@@ -88,10 +88,11 @@ def run(args: Any) -> int:
         from ..gate import load_gate_config
 
         gate_config = load_gate_config(args.gate)  # a bad config fails before any model work
+    waivers = None
     if args.waivers:
         from ..waivers import load_waivers
 
-        load_waivers(args.waivers)  # likewise a bad waiver file
+        waivers = load_waivers(args.waivers)  # likewise a bad waiver file; the gate uses these
     check_exports(args)
 
     reader = StreamReader(max_bytes=options.max_input_bytes)
@@ -128,7 +129,7 @@ def run(args: Any) -> int:
     if gate_config is not None:
         from .gate import apply_gate_to_report
 
-        exit_code = apply_gate_to_report(data, gate_config, args)
+        exit_code = apply_gate_to_report(data, gate_config, args, waivers)
 
     written = []
     if args.json == "-":

@@ -63,22 +63,26 @@ class PairBertScore:
     ref_unmatched: list[int] = field(default_factory=list)  # token indices into the reference Encoding
 
 
-def _content_mask(enc: Encoding, special_ids: frozenset[int]) -> np.ndarray:
-    """True for tokens that may be reported unmatched: not special, not pure punctuation."""
-    keep = np.ones(len(enc.input_ids), dtype=bool)
-    for i, (tid, (s, e)) in enumerate(zip(enc.input_ids.tolist(), enc.offsets.tolist(), strict=True)):
-        piece = enc.text[s:e]
-        if tid in special_ids or e <= s or all(unicodedata.category(c).startswith("P") for c in piece):
-            keep[i] = False
-    return keep
+def _unmatched(enc: Encoding, best: np.ndarray, threshold: float, special_ids: frozenset[int]) -> list[int]:
+    """Indices of the tokens whose best match is under ``threshold`` and that may be reported
+    unmatched: not special, not pure punctuation (checked only for the few tokens under it)."""
+    out = []
+    ids, offs = enc.input_ids, enc.offsets
+    for i in np.flatnonzero(best < threshold).tolist():
+        s, e = int(offs[i][0]), int(offs[i][1])
+        if int(ids[i]) in special_ids or e <= s:
+            continue
+        if all(unicodedata.category(c).startswith("P") for c in enc.text[s:e]):
+            continue
+        out.append(i)
+    return out
 
 
 def _weights(enc: Encoding, idf: Mapping[int, float] | None, encoder: Encoder) -> np.ndarray:
     tok = encoder.tokenizer
     if idf is None:
-        w = np.ones(len(enc.input_ids), dtype=np.float32)
-        w[np.isin(enc.input_ids, [tok.sep_token_id, tok.cls_token_id])] = 0.0
-        return w
+        ids = enc.input_ids
+        return ((ids != tok.sep_token_id) & (ids != tok.cls_token_id)).astype(np.float32)
     # A defaultdict (from idf_dict) knows the weight of unseen ids; a plain dict gets its largest value.
     fallback = None if hasattr(idf, "default_factory") else max(idf.values(), default=0.0)
     vals = [idf[i] if fallback is None else idf.get(i, fallback) for i in enc.input_ids.tolist()]
@@ -262,13 +266,25 @@ def _score_long_pair(encoder: Encoder, c_enc: Encoding, r_enc: Encoding, idf: Ma
         p = r_ = 0.0
     p, r_ = (0.0 if math.isnan(x) else x for x in (p, r_))
     f = 2 * p * r_ / (p + r_) if p + r_ else 0.0
+    return _result((p, r_, f), c_enc, r_enc, c_best.numpy(), r_best.numpy(), baseline, threshold, encoder.special_ids)
+
+
+def _result(prf: tuple[float, float, float], c_enc: Encoding, r_enc: Encoding, c_best: np.ndarray,
+            r_best: np.ndarray, baseline: tuple[float, float, float] | None, threshold: float,
+            special: frozenset[int]) -> PairBertScore:
+    """One pair's result: NaN scores as 0 (as bert_score reports 0/0 weights), rescaled when asked,
+    with the tokens whose best match (``c_best``/``r_best``, one value per token) is under ``threshold``."""
+    p, r, f = (0.0 if math.isnan(x) else x for x in prf)
     if baseline is not None:
-        p, r_, f = ((x - bx) / (1.0 - bx) for x, bx in zip((p, r_, f), baseline, strict=True))
-    special = encoder.special_ids
-    c_low = (c_best.numpy() < threshold) & _content_mask(c_enc, special)
-    r_low = (r_best.numpy() < threshold) & _content_mask(r_enc, special)
-    return PairBertScore(precision=p, recall=r_, f1=f, cand_unmatched=np.flatnonzero(c_low).tolist(),
-                         ref_unmatched=np.flatnonzero(r_low).tolist())
+        p, r, f = ((x - bx) / (1.0 - bx) for x, bx in zip((p, r, f), baseline, strict=True))
+    return PairBertScore(precision=p, recall=r, f1=f,
+                         cand_unmatched=_unmatched(c_enc, c_best, threshold, special),
+                         ref_unmatched=_unmatched(r_enc, r_best, threshold, special))
+
+
+def _cells(c_enc: Encoding, r_enc: Encoding) -> int:
+    """Similarity cells of one pair in a matching batch (each side padded by one position)."""
+    return (len(c_enc.input_ids) + 1) * (len(r_enc.input_ids) + 1)
 
 
 def score_pairs(
@@ -297,7 +313,7 @@ def score_pairs(
         long_pairs: list[int] = []
         for idx in _match_batches(order, cands, refs):
             first = idx[0]
-            if len(idx) == 1 and (len(cands[first].input_ids) + 1) * (len(refs[first].input_ids) + 1) > MATCH_CELLS:
+            if len(idx) == 1 and _cells(cands[first], refs[first]) > MATCH_CELLS:
                 long_pairs.append(first)  # matched below, in row blocks, on all of torch's threads
                 continue
             c_enc = [cands[i] for i in idx]
@@ -320,19 +336,10 @@ def score_pairs(
             p_np, r_np, f_np = P.numpy(), R.numpy(), F.numpy()
             for row, i in enumerate(idx):
                 # All-zero idf weights (e.g. a candidate that is only "." when every reference has
-                # one) make bert_score's P or R 0/0 = NaN; report 0 as it does for empty texts.
-                p, r, f = (0.0 if math.isnan(x) else x for x in (float(p_np[row]), float(r_np[row]),
-                                                                 float(f_np[row])))
-                if baseline is not None:
-                    p, r, f = ((x - bx) / (1.0 - bx) for x, bx in zip((p, r, f), baseline, strict=True))
+                # one) make bert_score's P or R 0/0 = NaN; _result reports 0 as it does for empty texts.
                 cn, rn = len(c_enc[row].input_ids), len(r_enc[row].input_ids)
-                c_low = (c_best[row, :cn] < threshold) & _content_mask(c_enc[row], special)
-                r_low = (r_best[row, :rn] < threshold) & _content_mask(r_enc[row], special)
-                results[i] = PairBertScore(
-                    precision=p, recall=r, f1=f,
-                    cand_unmatched=np.flatnonzero(c_low).tolist(),
-                    ref_unmatched=np.flatnonzero(r_low).tolist(),
-                )
+                results[i] = _result((float(p_np[row]), float(r_np[row]), float(f_np[row])), c_enc[row],
+                                     r_enc[row], c_best[row, :cn], r_best[row, :rn], baseline, threshold, special)
     with torch.inference_mode():
         for i in long_pairs:
             results[i] = _score_long_pair(encoder, cands[i], refs[i], idf, baseline, threshold)

@@ -24,7 +24,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from copy import copy
 from pathlib import Path
 from typing import Any
@@ -380,19 +380,17 @@ def write_xlsx(tables: Mapping[str, Any], path: str | os.PathLike[str], *,
 
 # ----------------------------------------------------------------------------------------- all
 
-def write_exports(tables: Mapping[str, Any] | Callable[[], Mapping[str, Any]], *, csv: str | None = None,
-                  xlsx: str | None = None, parquet: str | None = None,
-                  about: Mapping[str, Any] | None = None) -> list[str]:
-    """Write the requested exports of ``tables`` (or of what the callable returns); the paths written."""
+def write_exports(tables: Mapping[str, Any], *, csv: str | None = None, xlsx: str | None = None,
+                  parquet: str | None = None, about: Mapping[str, Any] | None = None) -> list[str]:
+    """Write the requested exports of ``tables``; the paths written."""
     if not (csv or xlsx or parquet):
         return []
     check_export_paths(csv=csv, xlsx=xlsx, parquet=parquet)
-    t = tables() if callable(tables) else tables
     written: list[str] = []
     if csv:
-        written += write_csv(t, csv)
+        written += write_csv(tables, csv)
     if xlsx:
-        written.append(write_xlsx(t, xlsx, about=about))
+        written.append(write_xlsx(tables, xlsx, about=about))
     if parquet:
-        written += write_parquet(t, parquet)
+        written += write_parquet(tables, parquet)
     return written

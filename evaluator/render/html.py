@@ -3,7 +3,7 @@
 Everything here reads only ``Report.to_dict()`` (plus an optional ``"gate"`` key), so the HTML and
 the JSON can never disagree.  ``build_view`` turns that dict into plain data for the templates;
 jinja2's autoescape does the escaping, and the only ``Markup`` we create ourselves is the
-script-safe JSON block, the CSS/JS we ship and matplotlib's SVG.
+script-safe JSON block, the CSS/JS we ship and the charts' SVG (render/charts.py).
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,20 @@ def test_bertscore_match_vetoes_a_drop() -> None:
     ctx.pairs = {0: PairScores(0, 0, 0, 0, 0, 0.9, 0.8, 0.85,
                                unmatched_original=(Span.of(original, start, len(original) - 1),))}
     assert codes(list(OmissionCheck().run(ctx)), Severity.MAJOR) == {"clause-dropped"}
+
+
+def test_wordnet_comes_from_the_run_options(tmp_path: Path) -> None:
+    """The content alignment's synonym matching ("car" = "automobile") reads the WordNet of
+    ``options.wordnet_path``: with it the swap is matched and the lost phrase is a hole; pointed at an
+    empty folder, no WordNet, so the unmatched "automobile" stands in the gap and nothing is reported."""
+    from evaluator.lexicon import load_wordnet
+    from evaluator.options import Options
+
+    if load_wordnet() is None:
+        pytest.skip("WordNet (wordnet-base) not installed")
+    o, r = "Police found the car near the old bridge on Monday.", "Police found the automobile on Monday."
+    with_wn = list(OmissionCheck().run(make_context(o, r, options=Options())))
+    without = list(OmissionCheck().run(make_context(o, r, options=Options(wordnet_path=str(tmp_path)))))
+    assert [(f.code, f.original.text if f.original else None) for f in with_wn] == [
+        ("clause-dropped", "near the old bridge")]
+    assert without == []

@@ -86,3 +86,20 @@ def test_term_inconsistent(rewritten: list[str], expected: int) -> None:
         assert f.original is not None and f.original.text == "administration"
         assert f.rewritten is not None and f.rewritten.text == "government"
         assert f.alignment == 0 and f.data["kept"] == 2
+
+
+def test_wordnet_comes_from_the_run_options(tmp_path: Path) -> None:
+    """A synonym rendering found through the content alignment ("car" -> "automobile" next to a dropped
+    phrase) needs the WordNet of ``options.wordnet_path``; pointed at an empty folder there is none."""
+    from evaluator.lexicon import load_wordnet
+    from evaluator.options import Options
+
+    if load_wordnet() is None:
+        pytest.skip("WordNet (wordnet-base) not installed")
+    o = ["Police found the car near the old bridge on Monday.", "The car was red."]
+    r = ["Police found the automobile on Monday.", "The car was red."]
+    with_wn = list(TerminologyCheck().run(make_context(o, r, options=Options())))
+    without = list(TerminologyCheck().run(make_context(o, r, options=Options(wordnet_path=str(tmp_path)))))
+    assert [(f.code, f.original.text if f.original else None, f.rewritten.text if f.rewritten else None)
+            for f in with_wn] == [("term-inconsistent", "car", "automobile")]
+    assert without == []
