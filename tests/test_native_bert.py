@@ -106,6 +106,31 @@ def test_hidden_states_equal_transformers_on_a_padded_batch() -> None:
     assert float(diff.abs().max()) < 1e-5
 
 
+def test_fused_steps_give_the_unfused_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stacked q/k/v projection and oneDNN's linear+GELU change no number that matters, and
+    they are really taken on this CPU (the stacked weights exist after a forward pass)."""
+    import torch
+
+    from evaluator import native_bert
+
+    model, tok = _ours()
+    ids = [row[:128] for row in tok(_texts()[:16], add_special_tokens=True)["input_ids"]]
+    width = max(len(r) for r in ids)
+    x = torch.zeros(len(ids), width, dtype=torch.long)
+    mask = torch.zeros_like(x)
+    for i, row in enumerate(ids):
+        x[i, : len(row)] = torch.tensor(row)
+        mask[i, : len(row)] = 1
+    with torch.inference_mode():
+        fused = model(input_ids=x, attention_mask=mask, output_hidden_states=True)
+        monkeypatch.setattr(native_bert, "FUSED", False)
+        plain = model(input_ids=x, attention_mask=mask, output_hidden_states=True)
+    assert model.encoder.layer[0].attention._modules["self"].qkv is not None
+    real = mask.bool()
+    for hf_, hp in zip(fused.hidden_states, plain.hidden_states, strict=True):
+        assert float((hf_ - hp).abs()[real].max()) < 1e-6
+
+
 def test_other_folders_are_left_to_transformers(tmp_path: Path) -> None:
     folder = tmp_path / "roberta"
     shutil.copytree(_path(), folder)

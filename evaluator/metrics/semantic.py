@@ -164,10 +164,10 @@ def _pad(arrays: list[np.ndarray], value: float) -> Any:
     import torch
 
     width = max(len(a) for a in arrays) + 1
-    out = torch.full((len(arrays), width, *arrays[0].shape[1:]), value, dtype=torch.float32)
+    out = np.full((len(arrays), width, *arrays[0].shape[1:]), value, dtype=np.float32)
     for i, a in enumerate(arrays):
-        out[i, : len(a)] = torch.from_numpy(a)
-    return out
+        out[i, : len(a)] = a
+    return torch.from_numpy(out)
 
 
 @contextlib.contextmanager
@@ -186,10 +186,12 @@ def one_torch_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def _greedy(r_emb: Any, r_mask: Any, r_idf: Any, c_emb: Any, c_mask: Any, c_idf: Any) -> tuple[Any, Any, Any]:
+def _greedy(r_emb: Any, r_mask: Any, r_idf: Any, c_emb: Any, c_mask: Any, c_idf: Any,
+            best: list[Any] | None = None) -> tuple[Any, Any, Any]:
     """``bert_score.utils.greedy_cos_idf`` (0.3.13, one layer), op for op, in place as it is.
 
     References first, as bert_score orders them; normalises ``r_emb``/``c_emb`` and the idf rows in place.
+    ``best``, when given, receives each candidate and reference token's best (masked) similarity.
     """
     import torch
 
@@ -200,6 +202,8 @@ def _greedy(r_emb: Any, r_mask: Any, r_idf: Any, c_emb: Any, c_mask: Any, c_idf:
     sim = sim * masks
     word_precision = sim.max(dim=2)[0]
     word_recall = sim.max(dim=1)[0]
+    if best is not None:
+        best += [word_precision, word_recall]
     c_idf.div_(c_idf.sum(dim=1, keepdim=True))
     r_idf.div_(r_idf.sum(dim=1, keepdim=True))
     P = (word_precision * c_idf).sum(dim=1)
@@ -327,12 +331,17 @@ def score_pairs(
             r_len = torch.tensor([len(e.input_ids) for e in r_enc])
             c_mask = torch.arange(c_emb.shape[1])[None, :] < c_len[:, None]
             r_mask = torch.arange(r_emb.shape[1])[None, :] < r_len[:, None]
-            P, R, F = _greedy(r_emb, r_mask, r_idf, c_emb, c_mask, c_idf)
-            # _greedy normalised c_emb / r_emb in place: reuse them for per-token evidence.
-            sim = torch.bmm(c_emb, r_emb.transpose(1, 2))
-            sim = sim.masked_fill(~(c_mask[:, :, None] & r_mask[:, None, :]), -2.0)
-            c_best = sim.max(dim=2).values.numpy()
-            r_best = sim.max(dim=1).values.numpy()
+            maxima: list[Any] = []
+            P, R, F = _greedy(r_emb, r_mask, r_idf, c_emb, c_mask, c_idf, maxima)
+            if threshold > 0:
+                # The matching's best similarities are max(best real match, 0) (see _pad): for a
+                # positive threshold, "under it" is the same test on them as on the real best match.
+                c_best, r_best = maxima[0].numpy(), maxima[1].numpy()
+            else:  # _greedy normalised c_emb / r_emb in place: reuse them
+                sim = torch.bmm(c_emb, r_emb.transpose(1, 2))
+                sim = sim.masked_fill(~(c_mask[:, :, None] & r_mask[:, None, :]), -2.0)
+                c_best = sim.max(dim=2).values.numpy()
+                r_best = sim.max(dim=1).values.numpy()
             p_np, r_np, f_np = P.numpy(), R.numpy(), F.numpy()
             for row, i in enumerate(idx):
                 # All-zero idf weights (e.g. a candidate that is only "." when every reference has
