@@ -80,18 +80,25 @@ def test_tokenizer_equals_transformers_fast_tokenizer() -> None:
         theirs.convert_tokens_to_ids(["the", "zebra", "no-such-token"])
 
 
+def _padded_batch(tok, n: int, limit: int):
+    """The first ``n`` test texts as a right-padded id batch (each cut to ``limit`` ids) and its mask."""
+    import torch
+
+    ids = [row[:limit] for row in tok(_texts()[:n], add_special_tokens=True)["input_ids"]]
+    x = torch.zeros(len(ids), max(len(r) for r in ids), dtype=torch.long)
+    mask = torch.zeros_like(x)
+    for i, row in enumerate(ids):
+        x[i, : len(row)] = torch.tensor(row)
+        mask[i, : len(row)] = 1
+    return ids, x, mask
+
+
 def test_hidden_states_equal_transformers_on_a_padded_batch() -> None:
     import torch
 
     model, tok = _ours()
     hf, _ = _theirs()
-    ids = [row[:512] for row in tok(_texts()[:48], add_special_tokens=True)["input_ids"]]
-    width = max(len(r) for r in ids)
-    x = torch.zeros(len(ids), width, dtype=torch.long)
-    mask = torch.zeros_like(x)
-    for i, row in enumerate(ids):
-        x[i, : len(row)] = torch.tensor(row)
-        mask[i, : len(row)] = 1
+    ids, x, mask = _padded_batch(tok, 48, 512)
     with torch.inference_mode():
         a = hf(input_ids=x, attention_mask=mask, output_hidden_states=True)
         b = model(input_ids=x, attention_mask=mask, output_hidden_states=True)
@@ -114,13 +121,7 @@ def test_fused_steps_give_the_unfused_numbers(monkeypatch: pytest.MonkeyPatch) -
     from evaluator import native_bert
 
     model, tok = _ours()
-    ids = [row[:128] for row in tok(_texts()[:16], add_special_tokens=True)["input_ids"]]
-    width = max(len(r) for r in ids)
-    x = torch.zeros(len(ids), width, dtype=torch.long)
-    mask = torch.zeros_like(x)
-    for i, row in enumerate(ids):
-        x[i, : len(row)] = torch.tensor(row)
-        mask[i, : len(row)] = 1
+    _, x, mask = _padded_batch(tok, 16, 128)
     with torch.inference_mode():
         fused = model(input_ids=x, attention_mask=mask, output_hidden_states=True)
         monkeypatch.setattr(native_bert, "FUSED", False)

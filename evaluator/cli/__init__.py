@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = TerminalSafe(saved[0]), TerminalSafe(saved[1])  # type: ignore[assignment]
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
@@ -64,6 +64,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             except (OSError, ValueError):
                 pass
         sys.stdout, sys.stderr = saved
+    if argv is None and _fast_exit_allowed():  # a normal return only: exceptions (argparse's exit) unwind as usual
+        _fast_exit(code)
+    return code
+
+
+# Commands whose process has nothing left to do once ``main`` returns: every output is written and
+# closed (atomically) by then, and they start no services (batch, with its Ray engine and SQLite
+# cache, is not one of them).
+_FAST_EXIT_COMMANDS = frozenset({"compare", "score", "gate", "triage"})
+
+
+def _fast_exit_allowed() -> bool:
+    return (len(sys.argv) > 1 and sys.argv[1] in _FAST_EXIT_COMMANDS
+            and os.environ.get("EVALUATOR_FAST_EXIT", "1") != "0")
+
+
+def _fast_exit(code: int) -> None:
+    """End the process without tearing the interpreter down.
+
+    Garbage-collecting torch's and spaCy's module graphs at interpreter exit takes ~0.6 s on 2 cores
+    (measured after `evaluator compare` on the example: 0.66 s from the end of ``main`` to the end of
+    the process) and frees nothing the OS would not.  Logging is flushed first; a command-line
+    invocation only (``main()`` from the console script, never ``main(argv)`` from Python);
+    ``EVALUATOR_FAST_EXIT=0`` exits the usual way (e.g. for coverage tools).
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _main(argv: Sequence[str] | None) -> int:
