@@ -646,6 +646,10 @@ def _check_settings(out: Path, options: Options, manifest: Any) -> None:
             old = json.loads(path.read_text(encoding="utf-8")).get("options", {})
         except (OSError, ValueError):
             old = None
+        if old is not None:
+            # A setting added after the folder was made was at its default then.
+            defaults = json.loads(json.dumps(Options().to_dict()))
+            old = {**{k: defaults[k] for k in wanted if k in defaults and k not in old}, **old}
         if old is not None and old != json.loads(json.dumps(wanted)):
             changed = sorted(k for k in set(old) | set(wanted) if old.get(k) != wanted.get(k))
             raise ConfigError(out, f"holds results made with other settings ({', '.join(changed)}); "

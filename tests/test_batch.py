@@ -197,6 +197,20 @@ def test_other_settings_in_the_same_out_dir_are_refused(tmp_path: Path, options)
         run_batch(m, tmp_path / "out", options.with_(idf=True))
 
 
+def test_folder_from_before_a_new_setting_resumes(tmp_path: Path, options) -> None:
+    """A batch folder written before a setting existed (here: precision) was made at its default."""
+    m = manifest(tmp_path, PAIRS[:2])
+    out = tmp_path / "out"
+    run_batch(m, out, options)
+    meta = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    del meta["options"]["precision"]
+    (out / "batch.json").write_text(json.dumps(meta), encoding="utf-8")
+    res = run_batch(m, out, options)
+    assert (res.resumed, res.scored) == (2, 0)
+    with pytest.raises(ConfigError, match="other settings .*precision"):
+        run_batch(m, out, options.with_(precision="bf16"))
+
+
 def test_timeout_per_pair_gives_error_records(tmp_path: Path, options) -> None:
     m = manifest(tmp_path, PAIRS[:2])
     res = run_batch(m, tmp_path / "out", options, timeout_per_pair=1e-4)

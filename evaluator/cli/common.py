@@ -6,7 +6,7 @@ import shlex
 import sys
 from typing import Any
 
-from ..options import DEFAULT_MODEL, Options
+from ..options import DEFAULT_MODEL, PRECISIONS, Options
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
@@ -22,6 +22,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--lang", default="en", help="language of both texts (default: en)")
     g.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
     g.add_argument("--batch-tokens", type=int, default=8192, metavar="N", help="tokens per encoder batch")
+    g.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                   help="encoder pass in fp32 (default: BERTScore equals bert_score's) or bf16 (autocast; "
+                        "~1.9x faster with AMX/avx512_bf16, F1 within ~5e-4; named in the signature)")
     c = p.add_argument_group("checks")
     c.add_argument("--reference-set", action="append", default=[], metavar="PATH",
                    help="extra reference set (people, offices, organisations); repeatable")
@@ -46,7 +49,7 @@ def _apply_settings(args: Any) -> None:
 
     s = load_settings(path)
     plain = {"model": DEFAULT_MODEL, "layer": None, "baseline": None, "device": "cpu",
-             "batch_tokens": 8192, "max_input_mb": 20.0}
+             "batch_tokens": 8192, "precision": "fp32", "max_input_mb": 20.0}
     for key, default in plain.items():
         if key in s and getattr(args, key, default) == default:
             setattr(args, key, s[key])
@@ -87,6 +90,7 @@ def options_from_args(args: Any) -> Options:
         lang=args.lang,
         device=args.device,
         batch_tokens=args.batch_tokens,
+        precision=args.precision,
         reference_sets=tuple(args.reference_set),
         glossaries=tuple(args.glossary),
         use_bundled_reference_set=not args.no_bundled_reference_set,

@@ -420,4 +420,6 @@ def signature(encoder: Encoder, idf: bool, rescaled: bool) -> str:
         f"transformers:{fields['transformers']}",
         f"torch:{fields['torch']}",
     ]
+    if encoder.precision != "fp32":  # fp32 signatures stay as they were: gate baselines compare them
+        parts.append(f"dtype:{encoder.precision}")
     return "|".join(parts)
