@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from .errors import ModelError
+from .options import PRECISIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .options import Options
@@ -197,8 +198,8 @@ class Encoder:
         self._device = device
         self.batch_tokens = max(int(batch_tokens), 1)
         self._cache = cache
-        if precision not in ("fp32", "bf16"):
-            raise ModelError(f"precision {precision!r}: must be fp32 or bf16")
+        if precision not in PRECISIONS:
+            raise ModelError(f"precision {precision!r}: must be one of {', '.join(PRECISIONS)}")
         self._precision = precision
         if precision == "bf16" and device.split(":")[0] == "cpu":
             import torch
