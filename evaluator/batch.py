@@ -12,11 +12,12 @@ Speed: a chunk of pairs is parsed in one ``nlp.pipe`` call and its sentences enc
 call; each pair then goes through the ordinary ``compare_loaded``, which finds every paragraph parsed
 and every sentence encoded, so its Report is the one ``compare_loaded`` alone would give.
 
-Per-pair timeout: in a process's main thread (the local engine, its worker processes) a pair runs
-under ``signal.setitimer``; the alarm raises inside the pair, which unwinds cleanly, but a long C
-call (one forward pass) finishes before the alarm is seen.  Elsewhere (Ray actors run batches off
-the main thread) the pair runs in a helper thread joined with a timeout: the caller moves on at once,
-but Python cannot kill a thread, so the abandoned pair keeps a core busy until it ends.
+Per-pair timeout: in a process's main thread (the local engine, its worker processes, Ray actors,
+which the Ray engine has run their batches there) a pair runs under ``signal.setitimer``; the alarm
+raises inside the pair, which unwinds cleanly, but a long C call (one forward pass) finishes before
+the alarm is seen.  Elsewhere (a caller's own thread) the pair runs in a helper thread joined with a
+timeout: the caller moves on at once, but Python cannot kill a thread, so the abandoned pair keeps a
+core busy until it ends, and the chunk pre-pass is not timed.
 """
 from __future__ import annotations
 

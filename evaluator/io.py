@@ -70,7 +70,13 @@ def read_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
     _validate_text(p, text)
     markdown = p.suffix.lower() in MARKDOWN_SUFFIXES
     log.debug("read %s (%d chars, %s, markdown=%s)", p, len(text), encoding, markdown)
-    return LoadedText(text=text, path=str(p), encoding=encoding, markdown=markdown)
+    return LoadedText(text=text, path=display_path(p), encoding=encoding, markdown=markdown)
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as reports show it: a byte the file system's name holds that is not UTF-8 (Python hands
+    it over as a lone surrogate, which no UTF-8 output can hold) is shown as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def read_text(text: str, *, name: str = "<text>", markdown: bool = False,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .io import DEFAULT_MAX_BYTES, LoadedText, read_document, read_text
+from .io import DEFAULT_MAX_BYTES, LoadedText, display_path, read_document, read_text
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +181,9 @@ def _read_folder(d: Path) -> list[PairSpec]:
             if len(present) == 1:
                 missing = next(s for s in SIDES if s not in present)
                 raise ConfigError(entry, f"pair folder has no {missing}.txt / {missing}.md")
-            _add(found, d, entry.name, present)
+            _add(found, d, display_path(entry.name), present)
         elif entry.suffix.lower() in DOC_SUFFIXES:
-            stem = entry.name[: -len(entry.suffix)]
+            stem = display_path(entry.name[: -len(entry.suffix)])
             for side in SIDES:
                 if stem.endswith(f".{side}"):
                     pair_id = stem[: -len(side) - 1]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DocumentError, InputError
+from .io import display_path
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +82,14 @@ class StreamReader:
             if column is not None:
                 raise InputError(f"{spec}: a column ({column!r}) needs a .tsv or .jsonl file")
             lines = read_lines(path, max_bytes=self.max_bytes)
-            return Stream(name or Path(path).stem, path, None, lines)
+            return Stream(name or display_path(Path(path).stem), display_path(path), None, lines)
         columns, rows = self._table(path, kind)
         if column is None:
             raise InputError(f"{spec}: name the column to use, e.g. {path}:{columns[0] if columns else 'ref'} "
                              f"(columns: {', '.join(columns) or 'none'})")
         if column not in columns:
             raise InputError(f"{path}: no column {column!r} (columns: {', '.join(columns) or 'none'})")
-        return Stream(name or column, path, column, [r.get(column, "") for r in rows])
+        return Stream(name or column, display_path(path), column, [r.get(column, "") for r in rows])
 
     def _table(self, path: str, kind: str) -> tuple[list[str], list[dict[str, str]]]:
         if path not in self._tables:

@@ -193,6 +193,37 @@ def test_emoji_rtl_and_cjk_are_compared_with_exact_spans(tmp_path: Path, capsys:
         assert piece in html
 
 
+def test_file_names_that_are_not_utf8_reach_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        resources: Any) -> None:
+    """A file name byte that is not UTF-8 (Python hands it over as a lone surrogate, which no UTF-8
+    output can hold) shows as U+FFFD in every report, export and batch id; it never ends the run."""
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/caf\xe9"  # Latin-1 "café"
+    Path(os.fsdecode(raw + b".original.txt")).write_text(ORIGINAL, encoding="utf-8")
+    Path(os.fsdecode(raw + b".rewritten.txt")).write_text(REWRITTEN, encoding="utf-8")
+    o, r = os.fsdecode(raw + b".original.txt"), os.fsdecode(raw + b".rewritten.txt")
+    out = tmp_path / "out"
+    rc, _, err = run(capsys, ["compare", o, r, "--out", str(out), "--name", "n", "-q", "--csv", str(out / "csv"),
+                              "--xlsx", str(out / "n.xlsx")])
+    assert rc == 0, err
+    data = json.loads((out / "n.json").read_text(encoding="utf-8"))
+    assert data["original"]["path"].endswith("caf\ufffd.original.txt") and "caf\ufffd" in data["meta"]["command"]
+    assert "caf\ufffd" in (out / "csv" / "documents.csv").read_text(encoding="utf-8")
+    rc, _, err = run(capsys, ["score", "--ref", o, "--hyp", r, "--json", str(out / "s.json"), "-q"])
+    assert rc in (0, 1), err
+    assert "caf\ufffd.rewritten" in json.loads((out / "s.json").read_text(encoding="utf-8"))["meta"]["inputs"]["systems"]
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    for side in ("original", "rewritten"):
+        Path(os.fsdecode(os.fsencode(pairs) + b"/caf\xe9." + side.encode() + b".txt")).write_text(
+            ORIGINAL if side == "original" else REWRITTEN, encoding="utf-8")
+    rc, _, err = run(capsys, ["batch", str(pairs), "--out", str(tmp_path / "b"), "-q"])
+    assert rc == 0, err
+    (rec,) = [json.loads(line) for line in (tmp_path / "b" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rec["id"] == "caf\ufffd" and rec["status"] == "ok"
+
+
 # --- longer than the model --------------------------------------------------------------------------
 
 def _words(n: int, seed: int) -> list[str]:
@@ -627,9 +658,9 @@ def test_timeout_per_pair_stops_the_slow_pair_and_scores_the_rest(tmp_path: Path
 
 def test_prepass_is_timed_only_where_the_alarm_can_stop_it(resources: Any, monkeypatch: pytest.MonkeyPatch,
                                                            caplog: pytest.LogCaptureFixture) -> None:
-    """In a main thread (local engine, its workers) an overrunning pre-pass is cut after the chunk's
-    budget and the pairs are scored one by one; elsewhere (Ray actors) it is not timed, so no
-    abandoned thread keeps using the models beside the pairs."""
+    """In a main thread (local engine, its workers, Ray actors: tests/test_ray_engine.py) an
+    overrunning pre-pass is cut after the chunk's budget and the pairs are scored one by one; off the
+    main thread it is not timed, so no abandoned thread keeps using the models beside the pairs."""
     import threading
 
     from evaluator.batch import ChunkScorer, PairInput

@@ -90,6 +90,28 @@ def test_xlsx_text_replaces_illegal_characters_and_truncates() -> None:
     assert len(cut) == 32767 and cut.endswith(exports.TRUNCATED)
 
 
+def test_xlsx_cells_stay_within_excels_limit_in_utf16_units(tmp_path: Path) -> None:
+    """Excel counts a cell's 32,767 characters in UTF-16 code units: an emoji is two (found opening the
+    exports in LibreOffice, which has no such limit; Excel asks to repair such a workbook)."""
+    cut_at = 32767 - len(exports.TRUNCATED)
+    emoji = "\U0001F600" * 20000  # 20,000 characters, 40,000 units
+    assert exports.utf16_length(emoji) == 40000
+    assert xlsx_text(emoji) == "\U0001F600" * (cut_at // 2) + exports.TRUNCATED
+    edge = "A" * 32765 + "\U0001F600\U00029E3D"  # 32,767 characters, 32,769 units
+    assert xlsx_text(edge) == "A" * cut_at + exports.TRUNCATED
+    odd = "A" * (cut_at - 1) + "\U0001F600" * 100  # the cut falls inside a pair: never half of one
+    assert xlsx_text(odd) == "A" * (cut_at - 1) + exports.TRUNCATED
+    fits = "\U0001F600" * 16383  # 32,766 units: kept whole
+    assert xlsx_text(fits) == fits
+    df = pd.DataFrame({"message": pd.Series([emoji, edge, odd, fits], dtype="string")})
+    write_exports({"documents": df}, xlsx=str(tmp_path / "x.xlsx"), csv=str(tmp_path / "c"))
+    ws = load_workbook(tmp_path / "x.xlsx")["documents"]
+    cells = [ws.cell(r, 1).value for r in range(2, 6)]
+    assert all(exports.utf16_length(v) <= 32767 for v in cells)
+    assert [v.endswith(exports.TRUNCATED) for v in cells] == [True, True, True, False] and cells[3] == fits
+    assert [r[0] for r in _read_csv(tmp_path / "c" / "documents.csv")[1:]] == [emoji, edge, odd, fits]  # whole
+
+
 # ------------------------------------------------------------------------------ report exports
 
 @pytest.fixture(scope="module")
@@ -418,3 +440,71 @@ def test_batch_cli_exports_with_hostile_pair_ids(resources: Any, tmp_path: Path,
     pq = pd.read_parquet(out / "pq" / "pairs.parquet")
     assert set(pq["pair_id"]) == {hostile, "@second"}
     pd.testing.assert_frame_equal(pq, evaluator.load_results(out).pairs_frame())
+
+
+# --------------------------------------------------------------------------- a real spreadsheet
+
+# LibreOffice's CSV filter: comma, double quote, UTF-8, from line 1, values not as shown, every sheet (-1).
+LO_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def _soffice(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(shutil.which("soffice")), f"-env:UserInstallation={profile.as_uri()}",
+                           "--headless", "--norestore", *args], capture_output=True, text=True, timeout=120)
+
+
+def _lo_number(text: str) -> float:
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="needs LibreOffice: apt-get install libreoffice-calc-nogui")
+def test_libreoffice_reads_the_xlsx_as_text_numbers_and_booleans(tmp_path: Path) -> None:
+    """LibreOffice Calc opens every sheet, evaluates nothing and agrees with our CSV cell for cell."""
+    hostile = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "  =1+1", "'quoted",
+               "<script>alert(1)</script>", "\u202eevil\u202c", "Fans \U0001F389\U0001F1F0\U0001F1F7",
+               "x" * 40000, "\U0001F600" * 20000, "0012", "TRUE", "2023-01-05", "3,4", ""]
+    n = len(hostile)
+    findings = pd.DataFrame({
+        "finding": pd.Series(range(n), dtype="int64"),
+        "severity": pd.Categorical([("critical", "major", "minor", "info")[i % 4] for i in range(n)],
+                                   categories=["info", "minor", "major", "critical"], ordered=True),
+        "message": pd.Series(hostile, dtype="string"),
+        "original_text": pd.Series([None, *hostile[:-1]], dtype="string"),
+        "original_start": pd.array([i if i % 3 else None for i in range(n)], dtype="Int64"),
+        "similarity": [float("nan") if i == 2 else i / 7 for i in range(n)],
+        "waived": [i % 2 == 0 for i in range(n)],
+    })
+    documents = pd.DataFrame({
+        "original_path": pd.Series(["=cmd|' /C calc'!A0.txt"], dtype="string"),
+        "bleu": [47.587331], "coverage_original": [0.265306],
+        "partial_original": pd.array([True], dtype="boolean"), "findings": pd.array([n], dtype="Int64")})
+    tables = {"findings": findings, "documents": documents}
+    write_exports(tables, csv=str(tmp_path / "csv"), xlsx=str(tmp_path / "r.xlsx"), about={"command": "=1+1"})
+    profile = tmp_path / "profile"
+    proc = _soffice(profile, "--convert-to", LO_CSV, "--outdir", str(tmp_path / "lo"), str(tmp_path / "r.xlsx"))
+    assert proc.returncode == 0 and "error" not in proc.stderr.lower(), proc.stderr
+    for name, df in tables.items():
+        lo = list(csv.reader(io.StringIO((tmp_path / "lo" / f"r-{name}.csv").read_text("utf-8"), newline="")))
+        ours = _read_csv(tmp_path / "csv" / f"{name}.csv")
+        assert lo[0] == exports.sheet_columns(name, list(df.columns)) and len(lo) == len(ours) == len(df) + 1
+        text_cols = set(_text_columns(df))
+        for r in range(1, len(lo)):
+            for c, mine in zip(ours[0], ours[r], strict=True):
+                cell = lo[r][lo[0].index(c)]
+                if c in text_cols:  # text comes back as text: nothing evaluated, no quote shown
+                    assert cell == xlsx_text(unneutralise(mine)), (name, c, r, cell[:40])
+                elif df[c].dtype in ("bool", "boolean"):
+                    assert cell == mine.upper(), (name, c, r)
+                elif mine == "":
+                    assert cell == "", (name, c, r)
+                else:  # a number, to LibreOffice's 15 digits
+                    assert _lo_number(cell) == pytest.approx(float(mine), rel=1e-14), (name, c, r)
+            assert all(lo[r][lo[0].index(c)] == "" for c in TRIAGE_COLUMNS if c in lo[0])
+    about = list(csv.reader(io.StringIO((tmp_path / "lo" / "r-about.csv").read_text("utf-8"), newline="")))
+    assert ["command", "=1+1"] in about
+    # The only formulas LibreOffice holds are its own TRUE() / FALSE() for the boolean cells.
+    proc = _soffice(profile, "--convert-to", "fods", "--outdir", str(tmp_path / "lo"), str(tmp_path / "r.xlsx"))
+    assert proc.returncode == 0, proc.stderr
+    formulas = re.findall(r'table:formula="([^"]*)"', (tmp_path / "lo" / "r.fods").read_text("utf-8"))
+    assert sorted(formulas) == sorted(["of:=TRUE()"] * ((n + 1) // 2 + 1) + ["of:=FALSE()"] * (n // 2))

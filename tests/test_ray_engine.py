@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +47,64 @@ def test_ray_equals_local_and_resumes(tmp_path: Path, resources, local_ray) -> N
     summary = json.loads((out / "summary.json").read_text())
     assert summary["settings"]["engine"] == "ray"
     assert summary["pairs"] == json.loads((tmp_path / "local" / "summary.json").read_text())["pairs"]
+
+
+def _slow_prepass(record: Path) -> Any:
+    """A chunk pre-pass that would take 30 s; it notes in ``record`` how long it really ran."""
+    def prepare(items: Any) -> None:
+        if not items:  # as the real pre-pass: nothing to parse, nothing to time
+            return
+        t = time.monotonic()
+        try:
+            time.sleep(30)
+        finally:
+            with open(record, "a", encoding="utf-8") as fh:
+                fh.write(f"{time.monotonic() - t:.3f}\n")
+    return prepare
+
+
+def test_overrunning_prepass_is_cut_as_in_the_local_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           local_ray) -> None:
+    """``--timeout-per-pair`` cuts a chunk's pre-pass on Ray as in the local engine: same error records,
+    same exit status, and the batch goes on.  (Ray Data calls a class in a helper thread of the actor by
+    default, where no alarm can stop the pre-pass: it would run its full 30 s per chunk.)"""
+    from evaluator.batch import ChunkScorer
+    from evaluator.cli import main
+    from evaluator.engines import ray as ray_engine
+
+    m = manifest(tmp_path, PAIRS[:4], extra=[{"id": "missing", "original": "A.", "rewritten_path": "none.txt"}])
+    args = ["batch", str(m), "--timeout-per-pair", "1e-4", "--chunk-size", "2", "-q"]
+
+    with monkeypatch.context() as mp:
+        mp.setattr(ChunkScorer, "_prepare", staticmethod(_slow_prepass(tmp_path / "local.prepass")))
+        t = time.perf_counter()
+        local_rc = main([*args, "--out", str(tmp_path / "local")])
+        local_s = time.perf_counter() - t
+
+    ray_record = tmp_path / "ray.prepass"
+    ray_prepare = _slow_prepass(ray_record)
+
+    class SlowPrepass(ray_engine.PairScorer):  # local class and closure: Ray ships them to the actor by value
+        def __init__(self, *a: Any, **kw: Any) -> None:
+            super().__init__(*a, **kw)
+            self._scorer._prepare = ray_prepare  # type: ignore[method-assign]
+
+    monkeypatch.setattr(ray_engine, "PairScorer", SlowPrepass)
+    t = time.perf_counter()
+    ray_rc = main([*args, "--out", str(tmp_path / "ray"), "--engine", "ray", "--workers", "1"])
+    ray_s = time.perf_counter() - t
+
+    # Chunks [neg, num] and [same, para] each ran a pre-pass, cut at 2 x 1e-4 s, not after its 30 s.
+    for record in (tmp_path / "local.prepass", ray_record):
+        took = [float(x) for x in record.read_text().split()]
+        assert len(took) == 2 and max(took) < 5, (record.name, took)
+    assert local_rc == ray_rc == 1
+    local, on_ray = records(tmp_path / "local"), records(tmp_path / "ray")
+    assert sorted(on_ray, key=lambda r: r["id"]) == sorted(local, key=lambda r: r["id"])
+    assert {r["id"] for r in on_ray} == {p[0] for p in PAIRS[:4]} | {"missing"}
+    assert all(r["status"] == "error" for r in on_ray)
+    assert {r["error"] for r in on_ray if r["id"] != "missing"} == {"PairTimeout: timed out after 0.0001 s"}
+    summary = json.loads((tmp_path / "ray" / "summary.json").read_text())
+    assert summary["pairs"] == json.loads((tmp_path / "local" / "summary.json").read_text())["pairs"]
+    assert summary["pairs"]["failed"] == 5
+    print(f"local {local_s:.1f} s, ray {ray_s:.1f} s")

@@ -134,7 +134,10 @@ def write_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -
 
 
 def command_line(args: Any) -> str:
-    return "evaluator " + " ".join(shlex.quote(a) for a in args.argv)
+    """The command as typed, for reports; an argument's bytes that are not UTF-8 show as U+FFFD."""
+    from ..io import display_path
+
+    return "evaluator " + " ".join(shlex.quote(display_path(a)) for a in args.argv)
 
 
 def err(msg: str) -> None:

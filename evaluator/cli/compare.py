@@ -51,7 +51,7 @@ def default_name(original: str, rewritten: str) -> str:
 
 
 def run(args: Any) -> int:
-    from ..io import read_document
+    from ..io import display_path, read_document
     from ..pipeline import compare_loaded, load_resources
 
     options = options_from_args(args)
@@ -79,8 +79,8 @@ def run(args: Any) -> int:
     report = compare_loaded(original, rewritten, options=options, resources=resources)
     data = report.to_dict()
     data["meta"]["command"] = command_line(args)
-    data["original"]["path"] = args.original
-    data["rewritten"]["path"] = args.rewritten
+    data["original"]["path"] = display_path(args.original)
+    data["rewritten"]["path"] = display_path(args.rewritten)
 
     exit_code = 0
     if gate_config is not None:
@@ -109,7 +109,8 @@ def run(args: Any) -> int:
                 written.append(str(png))
             else:
                 sys.stderr.write("evaluator: warning: no screenshot (Chromium/Playwright unavailable)\n")
-    written += write_exports(data, args, {"report": name, "original": args.original, "rewritten": args.rewritten})
+    written += write_exports(data, args, {"report": name, "original": display_path(args.original),
+                                          "rewritten": display_path(args.rewritten)})
     if not args.quiet:
         print_summary(data, name, written)
     for err in data["meta"].get("check_errors", []):

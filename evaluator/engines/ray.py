@@ -1,8 +1,9 @@
 """The Ray engine: the same batch on a Ray cluster with Ray Data, results streamed back to the driver.
 
-``ray.data.from_items(rows).map_batches(PairScorer, concurrency=N, batch_size=chunk)`` runs a pool of
-N actors, each holding the models (loaded once in ``PairScorer.__init__``) and scoring one chunk of
-pairs per call with the same ``ChunkScorer`` as the local engine, so the reports are the same.  The
+``ray.data.from_items(rows).map_batches(PairScorer, compute=ActorPoolStrategy(size=N), batch_size=chunk)``
+runs a pool of N actors, each holding the models (loaded once in ``PairScorer.__init__``) and scoring
+one chunk of pairs per call with the same ``ChunkScorer`` as the local engine, on the actor's main
+thread, so the reports, and the error records of ``--timeout-per-pair``, are the same.  The
 driver reads the documents (workers need not see its files) and iterates the output as it is
 produced, writing each result line at once: a stopped or crashed run resumes as with the local engine.
 """
@@ -40,6 +41,35 @@ class PairScorer:
         return {"id": np.array([r.id for r in results], dtype=object),
                 "status": np.array([r.status for r in results], dtype=object),
                 "line": np.array([r.line for r in results], dtype=object)}
+
+
+def _actor_pool(workers: int, timeout: float | None) -> tuple[Any, dict[str, Any]]:
+    """The actor pool for ``map_batches``: ``workers`` actors, each running its batches on its main thread.
+
+    By default Ray Data runs a class's ``__call__`` in a helper thread of the actor, where
+    ``--timeout-per-pair`` has no alarm: the chunk pre-pass would go untimed and a timed-out pair would
+    be abandoned in a thread.  With ``enable_true_multi_threading`` and one call at a time per actor the
+    call runs on the actor's main thread, so a chunk is timed exactly as in the local engine.
+    """
+    import inspect
+
+    import ray
+
+    params = inspect.signature(ray.data.ActorPoolStrategy).parameters
+    kwargs: dict[str, Any] = {"size": workers}
+    remote_args: dict[str, Any] = {}
+    if "enable_true_multi_threading" in params:
+        kwargs["enable_true_multi_threading"] = True
+        if "max_concurrent_calls_per_actor" in params:
+            kwargs["max_concurrent_calls_per_actor"] = 1
+        else:
+            remote_args["max_concurrency"] = 1
+    elif timeout:
+        log.warning("Ray %s runs batches off the actors' main thread: --timeout-per-pair does not cover the "
+                    "chunk pre-pass and a timed-out pair keeps running in the background; a newer Ray "
+                    "(with ActorPoolStrategy(enable_true_multi_threading=...)) times them as the local engine",
+                    ray.__version__)
+    return ray.data.ActorPoolStrategy(**kwargs), remote_args
 
 
 def _input_to_row(it: PairInput) -> dict[str, Any]:
@@ -80,12 +110,14 @@ def run_ray(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, 
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # the driver draws its own progress
         rows = [_input_to_row(load_input(s, options.max_input_bytes)) for s in pending]
+        compute, remote_args = _actor_pool(workers, timeout)
         ds = ray.data.from_items(rows).map_batches(
             PairScorer,
             fn_constructor_kwargs={"options": options.to_dict(), "timeout": timeout},
-            concurrency=workers,
+            compute=compute,
             batch_size=chunk_size,
             batch_format="numpy",
+            **remote_args,
         )
         for row in ds.iter_rows():
             yield PairResult(str(row["id"]), str(row["status"]), str(row["line"]))

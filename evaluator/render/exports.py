@@ -14,8 +14,10 @@ Excel and LibreOffice show it as text (``unneutralise`` undoes it exactly).  In 
 is written as a string cell (never a formula), and a risky-looking one also gets Excel's "quote
 prefix" style, so editing it keeps it text; its text is kept exactly, which triage relies on.
 An XLSX cell cannot hold XML control characters (they become U+FFFD, or a space for \v and \f) nor
-more than 32,767 characters (longer text is cut with a marker triage refuses), and an empty text
-reads back as an empty cell.  Every file is written atomically.
+more than 32,767 characters as Excel counts them, in UTF-16 code units, so that an emoji or another
+character outside the Basic Multilingual Plane counts twice (Excel asks to "repair" a file with a
+longer cell; longer text is cut with a marker triage refuses), and an empty text reads back as an
+empty cell.  Every file is written atomically.
 """
 from __future__ import annotations
 
@@ -85,11 +87,25 @@ def unneutralise(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+def utf16_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it: UTF-16 code units (a character above U+FFFF is two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def xlsx_text(text: str) -> str:
-    """Text an XLSX cell can hold: XML-illegal control characters replaced, at most 32,767 characters."""
+    """Text an XLSX cell can hold: XML-illegal control characters replaced, at most 32,767 UTF-16 units.
+
+    Excel's limit counts UTF-16 code units, not characters: 20,000 emoji are 40,000 units, and a
+    cell that long makes Excel report the workbook as damaged.  Longer text is cut at a character
+    boundary (never inside a surrogate pair) and ends with ``TRUNCATED``.
+    """
     text = _ILLEGAL_XLSX.sub(lambda m: " " if m.group() in "\x0b\x0c" else "\ufffd", text)
-    if len(text) > XLSX_CELL_LIMIT:
-        text = text[:XLSX_CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
+    # At most two units a character: only a text longer than half the limit can be over it.
+    if len(text) > XLSX_CELL_LIMIT // 2 and utf16_length(text) > XLSX_CELL_LIMIT:
+        units = text.encode("utf-16-le", "surrogatepass")[:2 * (XLSX_CELL_LIMIT - utf16_length(TRUNCATED))]
+        if 0xD800 <= int.from_bytes(units[-2:], "little") <= 0xDBFF:  # half a pair: drop it
+            units = units[:-2]
+        text = units.decode("utf-16-le", "surrogatepass") + TRUNCATED
     return text
 
 
