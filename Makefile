@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := reference_sets/examples/korea-diplomacy
 
-.PHONY: setup system-deps demo test lint typecheck pytest bench clean
+.PHONY: setup system-deps test-deps demo test lint typecheck pytest bench clean
 
 # System packages: Chromium (browser tests, report screenshots) and WordNet 3.0 (antonym check).
 system-deps:
@@ -15,6 +15,14 @@ system-deps:
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
 	  else echo "please install:$$need (apt-get install -y$$need)"; fi; \
+	fi
+
+# For the tests only: LibreOffice Calc opens the XLSX exports (tests/test_exports.py; skipped without it).
+test-deps:
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-calc-nogui >/dev/null || echo "libreoffice-calc-nogui not installed: its test is skipped"; \
+	  else echo "optional: apt-get install -y --no-install-recommends libreoffice-calc-nogui (XLSX round trip test)"; fi; \
 	fi
 
 $(BIN)/evaluator: pyproject.toml
@@ -39,7 +47,7 @@ typecheck:
 pytest:
 	$(BIN)/pytest -q
 
-test: setup lint typecheck pytest
+test: setup test-deps lint typecheck pytest
 
 bench: setup
 	$(BIN)/python -m bench
