@@ -36,7 +36,7 @@ from bench._common import Figure, Section, machine, met  # noqa: E402
 
 # name -> mode -> run() keyword arguments (in-process) or, for "drift_bench", command-line arguments.
 PLANS: dict[str, dict[str, Any]] = {
-    "bertscore_bench": {"quick": {"pairs": 500, "rounds": 1}, "full": {"pairs": 5000, "rounds": 3}},
+    "bertscore_bench": {"quick": {"pairs": 500, "rounds": 1}, "full": {"pairs": 5000, "rounds": 5}},
     "cold_start": {"quick": {"repeats": 1}, "full": {"repeats": 3}},
     "batch_bench": {"quick": {"pairs": 200}, "full": {"pairs": 2000}},
     "growth": {"quick": {"pairs": (25, 100, 400), "segments": (200, 800, 3200)},

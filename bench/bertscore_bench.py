@@ -20,7 +20,7 @@ Fast paths (not the default; measured here with their deviation from the fp32 sc
 bf16`` (the encoder under bf16 autocast: AMX/AVX-512 bf16 matmuls where the CPU has them) and int8
 dynamic quantisation of the Linear layers (measured, not offered).
 
-    .venv/bin/python -m bench.bertscore_bench [--pairs 5000] [--rounds 3] [--idf]
+    .venv/bin/python -m bench.bertscore_bench [--pairs 5000] [--rounds 5] [--idf]
 """
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def _spawn(kind: str, pairs: int, idf: bool, fast_paths: bool) -> dict[str, Any]
         return dict(json.loads(out.read_text(encoding="utf-8")))
 
 
-def run(pairs: int = 5000, rounds: int = 3, idf: bool = False, fast_paths: bool = True) -> Section:
+def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool = True) -> Section:
     """Each scorer in its own fresh process per round (alternated), so neither inherits the other's
     heap: our encoder tunes glibc's allocator for itself, bert_score runs as its users run it."""
     import numpy as np
@@ -280,7 +280,7 @@ def run(pairs: int = 5000, rounds: int = 3, idf: bool = False, fast_paths: bool 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=5000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--idf", action="store_true")
     ap.add_argument("--no-fast-paths", action="store_true")
     ap.add_argument("--worker", choices=("ours", "bert_score", "bert_score_tuned"), help=argparse.SUPPRESS)
