@@ -89,9 +89,8 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def _worker(kind: str, pairs: int, idf: bool, fast_paths: bool, out: str) -> None:
     """One scorer in this fresh process: warm up, time one full run, write seconds and F1 to ``out``.
 
-    ``ours``: ``score_texts`` (loads the encoder, as every evaluator process does, which also tunes
-    glibc's heap for the encoder: ``evaluator/_memory.py``), plus the matmul rate and, when asked, the
-    fast paths.  ``bert_score``: ``bert_score.score`` (loads the model in the call, as its users call
+    ``ours``: ``score_texts`` after the heap settings the command line applies (``evaluator/_memory.py``),
+    plus the matmul rate and, when asked, the fast paths.  ``bert_score``: ``bert_score.score`` (loads the model in the call, as its users call
     it) and ``BERTScorer`` with the model loaded beforehand, in a process left as bert_score leaves it.
     ``bert_score_tuned``: the same after ``tune_allocator()``, to show what our heap settings alone
     would give bert_score.
@@ -104,10 +103,12 @@ def _worker(kind: str, pairs: int, idf: bool, fast_paths: bool, out: str) -> Non
     cands, refs = demetr_pairs(pairs)
     res: dict[str, Any] = {"kind": kind, "threads": torch.get_num_threads()}
     if kind == "ours":
+        from evaluator._memory import tune_allocator
         from evaluator.encoder import load_encoder
         from evaluator.metrics.semantic import score_texts
         from evaluator.options import Options
 
+        tune_allocator()  # as `evaluator score` / `batch` do (evaluator/cli, engines)
         enc = load_encoder(Options())
         score_texts(enc, cands[:64], refs[:64], idf=idf)  # torch's first call costs extra, once per process
         enc.clear_memory()
@@ -233,7 +234,7 @@ def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool 
         f"(2048x2048 `torch.mm`, median of {', '.join(f'{p / 1e9:.0f}' for p in peaks)}); load average "
         f"{load0:.1f} at the start.",
         "",
-        "Our encoder sets glibc's mmap and trim thresholds when it loads (`evaluator/_memory.py`: big "
+        "The command line sets glibc's mmap and trim thresholds for the encoder (`evaluator/_memory.py`: big "
         "activation buffers are reused instead of being mapped and faulted in anew on every batch); the "
         "rows marked *our heap settings* give bert_score the same settings, to show how much of the "
         "difference is that alone.",

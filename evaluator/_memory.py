@@ -15,9 +15,10 @@ _TUNED = False
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 # Allocations up to this size come from the heap, not from a fresh mmap (1 GiB: every activation
-# tensor of an encoder batch), and the top of the heap is not trimmed on every free (2 GiB).
+# tensor of an encoder batch), and the top of the heap is trimmed only when 1 GiB of it is free.
+# mallopt takes a C int: both stay at most INT_MAX.
 MMAP_THRESHOLD = 1 << 30
-TRIM_THRESHOLD = 1 << 31
+TRIM_THRESHOLD = 1 << 30
 
 
 def _libc() -> Any:
@@ -60,6 +61,10 @@ def tune_allocator() -> bool:
     back after every batch, which ``release_freed_memory`` does instead between chunks.  The numbers
     do not change: only where the memory comes from.  ``EVALUATOR_MALLOC_TUNING=0`` leaves glibc as it is.
     Returns whether the settings were applied.
+
+    Process-wide and for good, so only the command line and its worker processes (local and Ray) call
+    it, where chunks end in ``release_freed_memory``; a Python program that imports evaluator keeps
+    glibc's defaults unless it calls this itself.
     """
     global _TUNED
     if _TUNED:
@@ -69,7 +74,9 @@ def tune_allocator() -> bool:
     libc = _libc()
     if not libc:
         return False
-    ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    assert max(MMAP_THRESHOLD, TRIM_THRESHOLD) <= 2**31 - 1  # a C int
+    ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    ok = bool(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)) and ok
     if not ok:
         log.info("mallopt refused the encoder's heap settings; glibc's defaults stay")
     _TUNED = ok

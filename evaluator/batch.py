@@ -377,7 +377,7 @@ def report_fingerprint(options: Options) -> str:
 
     def add_file(f: Path, name: Path | None = None) -> None:
         """The file's name (``name``, else its path) and bytes."""
-        h.update(str(f if name is None else name).encode("utf-8") + b"\0")
+        h.update(os.fsencode(f if name is None else name) + b"\0")
         h.update(f.read_bytes() if f.is_file() else b"<missing>")
         h.update(b"\0")
 

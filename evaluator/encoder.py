@@ -599,10 +599,6 @@ def load_encoder(options: Options, cache: EncodingCache | None = None) -> Encode
     _set_offline()
     import torch
 
-    from ._memory import tune_allocator
-
-    tune_allocator()
-
     # A plain BERT folder (the bundled model) loads without transformers, whose import costs ~3 s;
     # same modules and ops, same numbers (evaluator/native_bert.py). EVALUATOR_NATIVE_BERT=0 opts out.
     native = None

@@ -167,6 +167,15 @@ def _doc_file(folder: Path, stem: str) -> Path | None:
 def _read_folder(d: Path) -> list[PairSpec]:
     """``DIR/<id>/original.*`` + ``rewritten.*`` or ``DIR/<id>.original.*`` + ``DIR/<id>.rewritten.*``."""
     found: dict[str, dict[str, Path]] = {}
+    raw_names: dict[str, str] = {}  # pair id as shown -> the name on disk it came from
+
+    def pair_id_of(raw: str) -> str:
+        shown = display_path(raw)
+        if raw_names.setdefault(shown, raw) != raw:
+            raise ConfigError(d, f"pair names {raw_names[shown]!r} and {raw!r} differ only in bytes that are not "
+                                 "UTF-8; rename one of them")
+        return shown
+
     for entry in sorted(d.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -181,12 +190,12 @@ def _read_folder(d: Path) -> list[PairSpec]:
             if len(present) == 1:
                 missing = next(s for s in SIDES if s not in present)
                 raise ConfigError(entry, f"pair folder has no {missing}.txt / {missing}.md")
-            _add(found, d, display_path(entry.name), present)
+            _add(found, d, pair_id_of(entry.name), present)
         elif entry.suffix.lower() in DOC_SUFFIXES:
-            stem = display_path(entry.name[: -len(entry.suffix)])
+            stem = entry.name[: -len(entry.suffix)]
             for side in SIDES:
                 if stem.endswith(f".{side}"):
-                    pair_id = stem[: -len(side) - 1]
+                    pair_id = pair_id_of(stem[: -len(side) - 1])
                     if side in found.get(pair_id, {}):
                         raise ConfigError(entry, f"pair {pair_id!r} has two {side} files")
                     found.setdefault(pair_id, {})[side] = entry

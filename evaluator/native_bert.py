@@ -8,10 +8,12 @@ the same modules under the same parameter names and runs the computation of tran
 projections, ``scaled_dot_product_attention`` with the padding mask, output projection + residual +
 LayerNorm, intermediate ``gelu``, output projection + residual + LayerNorm), so the hidden states
 equal transformers' to float rounding (``tests/test_native_bert.py`` checks them, and the
-tokenizer's ids and offsets, against transformers).  Two steps are fused on the CPU, with the same
-numbers: q, k and v come from one stacked projection, and the intermediate projection runs through
-oneDNN with the erf GELU as a post-op (measured: 3% of a 5,000-pair BERTScore run, max |delta F1|
-0.0).  The pooler is not built: nothing here uses it.
+tokenizer's ids and offsets, against transformers).  For inference two steps are fused, with the
+same numbers to float rounding: q, k and v come from one stacked projection (made again whenever a
+weight changes), and on the CPU in fp32 the intermediate projection runs through oneDNN with the erf
+GELU as a post-op (measured: 3% of a 5,000-pair BERTScore run, max |delta F1| 0.0; hidden states
+within 1e-6 of the plain ops on a batch, a few 1e-6 for a handful of tokens).  With gradients on,
+under autocast or for quantised layers the plain ops run.  The pooler is not built.
 
 The tokenizer is the folder's ``tokenizer.json`` through the ``tokenizers`` library (what
 transformers' fast tokenizer wraps), with the slice of the transformers tokenizer API the evaluator
@@ -189,18 +191,27 @@ def _build_model_class() -> Any:
             self.key = nn.Linear(c.hidden_size, c.hidden_size)
             self.value = nn.Linear(c.hidden_size, c.hidden_size)
             self.qkv: tuple[torch.Tensor, torch.Tensor] | None = None  # see fuse(); made on first use
+            self._qkv_key: tuple[Any, ...] | None = None
+
+        def _weights_key(self) -> tuple[Any, ...]:
+            """What the stacked copy was made from: storage, in-place version, dtype and device of each."""
+            return tuple((p.data_ptr(), p._version, p.dtype, p.device)
+                         for m in (self.query, self.key, self.value) for p in (m.weight, m.bias))
 
         def fuse(self) -> None:
             """One [3h, h] projection for q, k and v: one matrix product instead of three (the same
             numbers: each output column is the same dot product). Plain attributes, not parameters:
-            the state dict keeps transformers' names."""
-            self.qkv = (torch.cat([self.query.weight, self.key.weight, self.value.weight]).contiguous(),
-                        torch.cat([self.query.bias, self.key.bias, self.value.bias]).contiguous())
+            the state dict keeps transformers' names; made again whenever a weight changes."""
+            with torch.inference_mode(False), torch.no_grad():
+                self.qkv = (torch.cat([self.query.weight, self.key.weight, self.value.weight]).contiguous(),
+                            torch.cat([self.query.bias, self.key.bias, self.value.bias]).contiguous())
+            self._qkv_key = self._weights_key()
 
         def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
             shape = (*h.shape[:-1], -1, self.head_size)
-            if FUSED and type(self.query) is nn.Linear and not torch.is_autocast_enabled(h.device.type):
-                if self.qkv is None or self.qkv[0].device != h.device:
+            if (FUSED and type(self.query) is nn.Linear and not torch.is_grad_enabled()
+                    and not torch.is_autocast_enabled(h.device.type)):
+                if self.qkv is None or self._qkv_key != self._weights_key():
                     self.fuse()
                 assert self.qkv is not None
                 qkv = F.linear(h, *self.qkv).view(*h.shape[:-1], 3, self.heads, self.head_size)
@@ -240,9 +251,10 @@ def _build_model_class() -> Any:
 
         def forward(self, h: torch.Tensor) -> torch.Tensor:
             if (FUSED and _DNNL_GELU and h.device.type == "cpu" and h.dtype == torch.float32 and type(self.dense) is nn.Linear
+                    and self.dense.weight.dtype == torch.float32 and not torch.is_grad_enabled()
                     and not torch.is_autocast_enabled("cpu")):
-                # oneDNN's matrix product with the erf GELU as a post-op: the same numbers as
-                # gelu(linear(h)) (tests/test_native_bert.py), one pass less over the largest tensor.
+                # oneDNN's matrix product with the erf GELU as a post-op: gelu(linear(h)) to float
+                # rounding (tests/test_native_bert.py), one pass less over the largest tensor.
                 flat = torch.ops.mkldnn._linear_pointwise(h.reshape(-1, h.shape[-1]), self.dense.weight,
                                                           self.dense.bias, "gelu", [], "none")
                 return flat.view(*h.shape[:-1], -1)

@@ -224,6 +224,29 @@ def test_file_names_that_are_not_utf8_reach_every_output(tmp_path: Path, capsys:
     assert rec["id"] == "caf\ufffd" and rec["status"] == "ok"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_console_run_whose_output_cannot_be_written_does_not_exit_0(tmp_path: Path) -> None:
+    """The console run ends without interpreter teardown (evaluator/cli/__init__.py: _fast_exit);
+    a final flush that fails (stdout on a full disk) must still turn success into exit 2, while a run
+    whose stdout can be written exits 0 with its report whole."""
+    import os
+    import subprocess
+    import sys
+
+    o, r = write_pair(tmp_path)
+    cmd = [sys.executable, "-m", "evaluator", "compare", str(o), str(r), "--out", str(tmp_path / "out"),
+           "--name", "r"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    ok = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert "wrote" in ok.stdout
+    assert json.loads((tmp_path / "out" / "r.json").read_text(encoding="utf-8"))["findings"]
+
+
 # --- longer than the model --------------------------------------------------------------------------
 
 def _words(n: int, seed: int) -> list[str]:

@@ -112,6 +112,20 @@ def test_folder_errors(tmp_path: Path) -> None:
         read_manifest(tmp_path / "missing.jsonl")
 
 
+def test_pair_names_that_differ_only_in_non_utf8_bytes_are_refused(tmp_path: Path) -> None:
+    """Names shown with U+FFFD must not pair two different files silently."""
+    import os
+
+    base = os.fsencode(tmp_path)
+    Path(os.fsdecode(base + b"/a\xe9.original.txt")).write_text("x", encoding="utf-8")
+    Path(os.fsdecode(base + b"/a\xe8.rewritten.txt")).write_text("y", encoding="utf-8")
+    with pytest.raises(ConfigError, match="differ only in bytes that are not UTF-8"):
+        read_manifest(tmp_path)
+    Path(os.fsdecode(base + b"/a\xe8.rewritten.txt")).rename(os.fsdecode(base + b"/a\xe9.rewritten.txt"))
+    (spec,) = read_manifest(tmp_path)
+    assert spec.id == "a\ufffd"
+
+
 def test_missing_document_is_a_pair_error_not_a_manifest_error(tmp_path: Path) -> None:
     m = write(tmp_path / "m.jsonl", jsonl({"id": "a", "original_path": "none.txt", "rewritten": "y"}))
     (spec,) = read_manifest(m)

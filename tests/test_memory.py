@@ -20,11 +20,14 @@ from evaluator.encoder import load_encoder
 from evaluator.options import Options
 
 enc = load_encoder(Options())
+library_default = _memory._TUNED  # loading a model from Python leaves glibc alone
+tuned = _memory.tune_allocator()  # what the command line and its workers call
 texts = ["The minister did not sign the treaty on Tuesday.", "Prices rose 4.5% in 2023, the bank said.",
          " ".join(["word"] * 900)]  # a windowed text: a large batch and large buffers
 encs = enc.encode(texts)
 print(json.dumps({
-    "tuned": _memory._TUNED,
+    "library_default": library_default,
+    "tuned": tuned,
     "again": _memory.tune_allocator(),
     "layer": [e.layer_embeddings.tobytes().hex()[:20000] for e in encs],
     "sent": [e.sentence_embedding.tobytes().hex() for e in encs],
@@ -43,6 +46,7 @@ def _run(tuning: str) -> dict:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_heap_settings_apply_once_and_change_no_number() -> None:
     on, off = _run("1"), _run("0")
+    assert on["library_default"] is False and off["library_default"] is False
     assert on["tuned"] is True and on["again"] is True
     assert off["tuned"] is False and off["again"] is False  # the opt-out holds for later calls too
     assert on["layer"] == off["layer"]  # bit for bit: only where the buffers live differs

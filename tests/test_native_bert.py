@@ -132,6 +132,28 @@ def test_fused_steps_give_the_unfused_numbers(monkeypatch: pytest.MonkeyPatch) -
         assert float((hf_ - hp).abs()[real].max()) < 1e-6
 
 
+def test_stacked_projection_follows_changed_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stacked q/k/v copy is made again when a weight changes in place or is replaced."""
+    import copy
+
+    import torch
+
+    model, tok = _ours()
+    model = copy.deepcopy(model)  # the shared model stays as loaded
+    _, x, mask = _padded_batch(tok, 4, 64)
+    attn = model.encoder.layer[0].attention._modules["self"]
+    with torch.inference_mode():
+        model(input_ids=x, attention_mask=mask)  # the stacked copy now exists
+    with torch.no_grad():
+        attn.query.weight.mul_(1.5)  # in place
+        attn.value.bias = torch.nn.Parameter(attn.value.bias + 0.25)  # replaced
+    with torch.inference_mode():
+        fused = model(input_ids=x, attention_mask=mask)[0]
+        monkeypatch.setattr(native_bert, "FUSED", False)
+        plain = model(input_ids=x, attention_mask=mask)[0]
+    assert float((fused - plain).abs()[mask.bool()].max()) < 1e-5
+
+
 def test_other_folders_are_left_to_transformers(tmp_path: Path) -> None:
     folder = tmp_path / "roberta"
     shutil.copytree(_path(), folder)

@@ -55,15 +55,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_offline()  # before anything can import huggingface_hub / transformers: never reach a hub
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = TerminalSafe(saved[0]), TerminalSafe(saved[1])  # type: ignore[assignment]
+    flushed = True
     try:
         code = _main(argv)
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
+            except BrokenPipeError:
+                pass  # the reader left: what it read is all it wanted
             except (OSError, ValueError):
-                pass
+                flushed = False
         sys.stdout, sys.stderr = saved
+    if not flushed and code == EXIT_OK:
+        code = EXIT_INPUT  # the output did not reach its file (a full disk): not a success
     if argv is None and _fast_exit_allowed():  # a normal return only: exceptions (argparse's exit) unwind as usual
         _fast_exit(code)
     return code
@@ -73,11 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 # closed (atomically) by then, and they start no services (batch, with its Ray engine and SQLite
 # cache, is not one of them).
 _FAST_EXIT_COMMANDS = frozenset({"compare", "score", "gate", "triage"})
+_COMMAND: str | None = None  # the command ``_main`` parsed last
 
 
 def _fast_exit_allowed() -> bool:
-    return (len(sys.argv) > 1 and sys.argv[1] in _FAST_EXIT_COMMANDS
-            and os.environ.get("EVALUATOR_FAST_EXIT", "1") != "0")
+    return (_COMMAND in _FAST_EXIT_COMMANDS and os.environ.get("EVALUATOR_FAST_EXIT", "1") != "0"
+            and sys.gettrace() is None and sys.getprofile() is None)  # no debugger, profiler or coverage
 
 
 def _fast_exit(code: int) -> None:
@@ -86,16 +92,20 @@ def _fast_exit(code: int) -> None:
     Garbage-collecting torch's and spaCy's module graphs at interpreter exit takes ~0.6 s on 2 cores
     (measured after `evaluator compare` on the example: 0.66 s from the end of ``main`` to the end of
     the process) and frees nothing the OS would not.  Logging is flushed first; a command-line
-    invocation only (``main()`` from the console script, never ``main(argv)`` from Python);
-    ``EVALUATOR_FAST_EXIT=0`` exits the usual way (e.g. for coverage tools).
+    invocation only (``main()`` from the console script or ``python -m evaluator``, never
+    ``main(argv)`` from Python, never under a tracer or profiler); ``EVALUATOR_FAST_EXIT=0`` exits the
+    usual way.  A final flush that fails (a full disk) turns a success into exit 2, as it must.
     """
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:
                 stream.flush()
-        except (OSError, ValueError):
+        except BrokenPipeError:
             pass
+        except (OSError, ValueError):
+            if code == EXIT_OK:
+                code = EXIT_INPUT
     os._exit(code)
 
 
@@ -107,8 +117,14 @@ def _main(argv: Sequence[str] | None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_INPUT
+    global _COMMAND
+    _COMMAND = args.command
     level = logging.WARNING - 10 * min(args.verbose, 2)
     configure_logging(level, sys.stderr)
+    if args.command in ("compare", "score", "batch"):
+        from .._memory import tune_allocator
+
+        tune_allocator()  # the encoder's heap settings: this process is ours (see evaluator/_memory.py)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
     try:
         return int(args.run(args))

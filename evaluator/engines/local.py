@@ -86,6 +86,9 @@ def _init_worker(options: Options, timeout: float | None, threads: int) -> None:
     _THREADS = threads
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
+    from .._memory import tune_allocator
+
+    tune_allocator()  # as the command line does: each chunk ends by trimming the heap
     _WORKER = ChunkScorer(options, timeout=timeout)
     _set_torch_threads()
 

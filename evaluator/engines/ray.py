@@ -28,9 +28,11 @@ class PairScorer:
     """A Ray Data callable class: one model-holding actor scoring a batch of pairs per call."""
 
     def __init__(self, options: dict[str, Any], timeout: float | None = None) -> None:
+        from .._memory import tune_allocator
         from ..pipeline import set_offline
 
         set_offline()
+        tune_allocator()  # as the command line does: each chunk ends by trimming the heap
         self._scorer = ChunkScorer(options_from_dict(options), timeout=timeout)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
