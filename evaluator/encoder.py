@@ -440,14 +440,11 @@ class Encoder:
         With precision bf16 only the model call runs under autocast; its outputs are made float32
         before pooling, normalising and everything downstream (the BERTScore matching included).
         """
-        import contextlib
-
         import torch
 
-        def precision_scope() -> contextlib.AbstractContextManager[Any]:
-            if self._precision == "bf16":
-                return torch.autocast(device_type=torch.device(self._device).type, dtype=torch.bfloat16)
-            return contextlib.nullcontext()
+        def precision_scope() -> Any:
+            return torch.autocast(device_type=torch.device(self._device).type, dtype=torch.bfloat16,
+                                  enabled=self._precision == "bf16")
 
         pad_id = self._tokenizer.pad_token_id or 0
         layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)

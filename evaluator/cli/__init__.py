@@ -55,17 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_offline()  # before anything can import huggingface_hub / transformers: never reach a hub
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = TerminalSafe(saved[0]), TerminalSafe(saved[1])  # type: ignore[assignment]
-    flushed = True
     try:
         code = _main(argv)
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except BrokenPipeError:
-                pass  # the reader left: what it read is all it wanted
-            except (OSError, ValueError):
-                flushed = False
+        flushed = _flush(sys.stdout, sys.stderr)
         sys.stdout, sys.stderr = saved
     if not flushed and code == EXIT_OK:
         code = EXIT_INPUT  # the output did not reach its file (a full disk): not a success
@@ -97,16 +90,24 @@ def _fast_exit(code: int) -> None:
     usual way.  A final flush that fails (a full disk) turns a success into exit 2, as it must.
     """
     logging.shutdown()
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+    if not _flush(sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__) and code == EXIT_OK:
+        code = EXIT_INPUT
+    os._exit(code)
+
+
+def _flush(*streams: Any) -> bool:
+    """Flush each stream; False if one could not be written (a closed pipe is not a failure: the
+    reader left, and what it read is all it wanted)."""
+    ok = True
+    for stream in streams:
         try:
             if stream is not None:
                 stream.flush()
         except BrokenPipeError:
             pass
         except (OSError, ValueError):
-            if code == EXIT_OK:
-                code = EXIT_INPUT
-    os._exit(code)
+            ok = False
+    return ok
 
 
 def _main(argv: Sequence[str] | None) -> int:

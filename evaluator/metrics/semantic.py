@@ -268,8 +268,7 @@ def _score_long_pair(encoder: Encoder, c_enc: Encoding, r_enc: Encoding, idf: Ma
     r_ = float((r_best.clamp(min=0) * (r_w / r_w.sum())).sum())
     if len(c_enc.input_ids) <= 2 or len(r_enc.input_ids) <= 2:  # bert_score's empty-text rule
         p = r_ = 0.0
-    p, r_ = (0.0 if math.isnan(x) else x for x in (p, r_))
-    f = 2 * p * r_ / (p + r_) if p + r_ else 0.0
+    f = 2 * p * r_ / (p + r_) if p + r_ else 0.0  # NaN (0/0 weights) stays NaN: _result reports it as 0
     return _result((p, r_, f), c_enc, r_enc, c_best.numpy(), r_best.numpy(), baseline, threshold, encoder.special_ids)
 
 
