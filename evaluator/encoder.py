@@ -310,23 +310,28 @@ class Encoder:
         if not texts:
             return []
         stripped = [t.strip() for t in texts]
-        enc = self._tokenizer(
-            stripped,
-            add_special_tokens=True,
-            return_offsets_mapping=True,
-            return_attention_mask=False,
-            return_token_type_ids=False,
-            truncation=False,
-            verbose=False,
-        )
+        fast = getattr(self._tokenizer, "ids_and_offsets", None)  # native_bert's tokenizer: no tuple lists
+        if fast is not None:
+            rows = fast(stripped)
+        else:
+            enc = self._tokenizer(
+                stripped,
+                add_special_tokens=True,
+                return_offsets_mapping=True,
+                return_attention_mask=False,
+                return_token_type_ids=False,
+                truncation=False,
+                verbose=False,
+            )
+            rows = [(ids, np.asarray(offs, dtype=np.int32).reshape(-1, 2))
+                    for ids, offs in zip(enc["input_ids"], enc["offset_mapping"], strict=True)]
         out = []
-        for text, s, ids, offs in zip(texts, stripped, enc["input_ids"], enc["offset_mapping"], strict=True):
-            off = np.asarray(offs, dtype=np.int32).reshape(-1, 2)
+        for text, s, (ids, off) in zip(texts, stripped, rows, strict=True):
             lead = len(text) - len(text.lstrip()) if s else 0
             if lead:
                 nonzero = (off[:, 1] > off[:, 0])
                 off[nonzero] += lead
-            out.append((list(ids), off))
+            out.append((ids if type(ids) is list else list(ids), off))
         return out
 
     # -- encoding -----------------------------------------------------------------------------
@@ -449,8 +454,12 @@ class Encoder:
         pad_id = self._tokenizer.pad_token_id or 0
         layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)
         sent_out: list[np.ndarray | None] = [None] * len(pieces)
+        packed = getattr(model, "accepts_packed", False) is True
         with torch.inference_mode():
             for batch in self._batches(pieces):
+                if packed:
+                    self._forward_packed(model, pieces, batch, full, layer_out, sent_out, precision_scope)
+                    continue
                 width = max(len(pieces[k].ids) for k in batch)
                 ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
@@ -479,6 +488,36 @@ class Encoder:
                     if pooled is not None:
                         sent_out[k] = pooled[row]
         return layer_out, sent_out
+
+    def _forward_packed(self, model: Any, pieces: list[_Piece], batch: list[int], full: bool,
+                        layer_out: list[np.ndarray], sent_out: list[np.ndarray | None],
+                        precision_scope: Any) -> None:
+        """One batch through a model that takes sequences packed without padding (``native_bert``)."""
+        import torch
+
+        lengths = [len(pieces[k].ids) for k in batch]
+        flat = np.fromiter((i for k in batch for i in pieces[k].ids), dtype=np.int64, count=sum(lengths))
+        ids = torch.from_numpy(flat).to(self._device)
+        self.stats.forward_calls += 1
+        self.stats.sequences += len(batch)
+        with precision_scope():
+            out = model(input_ids=ids, lengths=lengths, output_hidden_states=full)
+        hidden = out.hidden_states[self._layer] if full else out.last_hidden_state
+        hidden_np = hidden.float().cpu().numpy()
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        for k, start, n in zip(batch, starts, lengths, strict=True):
+            layer_out[k] = hidden_np[start:start + n]
+        if full:
+            # Mean over each sequence's tokens, then L2-normalised: the padded path's masked mean.
+            last = out.last_hidden_state.float()
+            owner = torch.repeat_interleave(torch.arange(len(batch), device=last.device),
+                                            torch.tensor(lengths, device=last.device))
+            sums = torch.zeros((len(batch), last.shape[-1]), dtype=last.dtype, device=last.device)
+            sums.index_add_(0, owner, last)
+            pooled = sums / torch.tensor(lengths, dtype=last.dtype, device=last.device)[:, None]
+            pooled_np = torch.nn.functional.normalize(pooled, p=2, dim=1).cpu().numpy()
+            for row, k in enumerate(batch):
+                sent_out[k] = pooled_np[row]
 
     def _long_sentence_embeddings(self, tokenized: list[tuple[list[int], np.ndarray]]) -> dict[int, np.ndarray]:
         """Sentence embeddings of texts longer than the sentence model's limit, from windows of that size.

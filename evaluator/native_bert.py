@@ -15,6 +15,12 @@ GELU as a post-op (measured: 3% of a 5,000-pair BERTScore run, max |delta F1| 0.
 within 1e-6 of the plain ops on a batch, a few 1e-6 for a handful of tokens).  With gradients on,
 under autocast or for quantised layers the plain ops run.  The pooler is not built.
 
+The encoder passes its batches packed (``forward(ids, lengths=...)``): the sequences end to end with
+no padding, every token-wise step on the packed rows and attention once per run of equal lengths,
+with no mask.  Measured on 5,000 DEMETR pairs (5,254 unique texts, 3.6% padding when padded): the
+layer-3 pass 5% faster end to end (6.25-6.74 s vs 6.67-7.15 s, alternated processes), hidden states
+within 1e-5 of transformers' on the padded batch (``tests/test_native_bert.py``).
+
 The tokenizer is the folder's ``tokenizer.json`` through the ``tokenizers`` library (what
 transformers' fast tokenizer wraps), with the slice of the transformers tokenizer API the evaluator
 uses.  Any other folder returns None and the caller loads it through transformers.
@@ -122,6 +128,14 @@ class BertTokenizerLite:
             out["offset_mapping"] = offs_out[0] if single else offs_out
         return out
 
+    def ids_and_offsets(self, texts: Sequence[str]) -> list[tuple[list[int], Any]]:
+        """Each text's ids (special tokens added, untruncated) and offsets as an ``[n, 2]`` int32 array:
+        ``__call__(..., return_offsets_mapping=True)`` without its lists of tuples (the encoder's hot path)."""
+        import numpy as np
+
+        return [(e.ids, np.array(e.offsets, dtype=np.int32).reshape(-1, 2))
+                for e in self._tok.encode_batch(list(texts), add_special_tokens=True)] if texts else []
+
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False, **_: Any) -> str:
         text = self._tok.decode([int(i) for i in ids], skip_special_tokens=skip_special_tokens)
         return str(text)
@@ -175,9 +189,9 @@ def _build_model_class() -> Any:
                                                       _weight=torch.empty(c.type_vocab_size, c.hidden_size))
             self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
 
-        def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
-            n = input_ids.shape[1]
-            positions = torch.arange(n, device=input_ids.device)[None, :]
+        def forward(self, input_ids: torch.Tensor, positions: torch.Tensor | None = None) -> torch.Tensor:
+            if positions is None:
+                positions = torch.arange(input_ids.shape[1], device=input_ids.device)[None, :]
             emb = self.word_embeddings(input_ids) + self.token_type_embeddings(torch.zeros_like(input_ids))
             emb = emb + self.position_embeddings(positions)
             return self.LayerNorm(emb)  # type: ignore[no-any-return]
@@ -207,23 +221,37 @@ def _build_model_class() -> Any:
                             torch.cat([self.query.bias, self.key.bias, self.value.bias]).contiguous())
             self._qkv_key = self._weights_key()
 
-        def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-            shape = (*h.shape[:-1], -1, self.head_size)
+        def _qkv(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+            """q, k and v of ``h`` (``[..., hidden]``), each ``[..., heads, head_size]``."""
+            shape = (*h.shape[:-1], self.heads, self.head_size)
             if (FUSED and type(self.query) is nn.Linear and not torch.is_grad_enabled()
                     and not torch.is_autocast_enabled(h.device.type)):
                 if self.qkv is None or self._qkv_key != self._weights_key():
                     self.fuse()
                 assert self.qkv is not None
                 qkv = F.linear(h, *self.qkv).view(*h.shape[:-1], 3, self.heads, self.head_size)
-                q, k, v = (qkv.select(-3, i).transpose(1, 2) for i in range(3))
-            else:
-                q = self.query(h).view(shape).transpose(1, 2)
-                k = self.key(h).view(shape).transpose(1, 2)
-                v = self.value(h).view(shape).transpose(1, 2)
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.0,
-                                                 scale=self.head_size ** -0.5, is_causal=False)
-            out = out.transpose(1, 2).contiguous()
-            return out.reshape(*h.shape[:-1], -1).contiguous()
+                return qkv.select(-3, 0), qkv.select(-3, 1), qkv.select(-3, 2)
+            return self.query(h).view(shape), self.key(h).view(shape), self.value(h).view(shape)
+
+        def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+            """Attention over ``[batch, length, heads, head_size]`` inputs, output ``[batch, heads, length, head_size]``."""
+            return F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
+                                                  attn_mask=mask, dropout_p=0.0, scale=self.head_size ** -0.5,
+                                                  is_causal=False)
+
+        def forward(self, h: torch.Tensor, mask: torch.Tensor | None, groups: Groups | None = None) -> torch.Tensor:
+            q, k, v = self._qkv(h)
+            if groups is None:
+                out = self._attend(q, k, v, mask).transpose(1, 2).contiguous()
+                return out.reshape(*h.shape[:-1], -1).contiguous()
+            # Packed rows [tokens, hidden]: each run of same-length sequences is one batch without padding.
+            packed = h.new_empty((h.shape[0], self.heads, self.head_size))
+            for start, count, length in groups:
+                rows = slice(start, start + count * length)
+                shape = (count, length, self.heads, self.head_size)
+                o = self._attend(q[rows].view(shape), k[rows].view(shape), v[rows].view(shape), None)
+                packed[rows].view(shape).copy_(o.transpose(1, 2))
+            return packed.view(h.shape[0], -1)
 
     class DenseNorm(nn.Module):
         def __init__(self, n_in: int, c: BertConfigLite) -> None:
@@ -240,9 +268,9 @@ def _build_model_class() -> Any:
             self.add_module("self", SelfAttention(c))
             self.output = DenseNorm(c.hidden_size, c)
 
-        def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        def forward(self, h: torch.Tensor, mask: torch.Tensor | None, groups: Groups | None = None) -> torch.Tensor:
             attend: Any = self._modules["self"]
-            return self.output(attend(h, mask), h)  # type: ignore[no-any-return]
+            return self.output(attend(h, mask, groups), h)  # type: ignore[no-any-return]
 
     class Intermediate(nn.Module):
         def __init__(self, c: BertConfigLite) -> None:
@@ -267,8 +295,8 @@ def _build_model_class() -> Any:
             self.intermediate = Intermediate(c)
             self.output = DenseNorm(c.intermediate_size, c)
 
-        def forward(self, h: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-            a = self.attention(h, mask)
+        def forward(self, h: torch.Tensor, mask: torch.Tensor | None, groups: Groups | None = None) -> torch.Tensor:
+            a = self.attention(h, mask, groups)
             return self.output(self.intermediate(a), a)  # type: ignore[no-any-return]
 
     class Encoder(nn.Module):
@@ -285,8 +313,14 @@ def _build_model_class() -> Any:
             self.embeddings = Embeddings(c)
             self.encoder = Encoder(c)
 
+        # The encoder may pass sequences packed without padding (``lengths``): see ``_forward_packed``.
+        accepts_packed = True
+
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
-                    output_hidden_states: bool = False, **_: Any) -> NativeOutput:
+                    output_hidden_states: bool = False, lengths: Sequence[int] | None = None,
+                    **_: Any) -> NativeOutput:
+            if lengths is not None:
+                return self._forward_packed(input_ids, lengths, output_hidden_states)
             h = self.embeddings(input_ids)
             mask = None
             if attention_mask is not None and not bool(attention_mask.all()):
@@ -298,7 +332,49 @@ def _build_model_class() -> Any:
                     states.append(h)
             return NativeOutput(h, tuple(states) if states is not None else None)
 
+        def _forward_packed(self, input_ids: torch.Tensor, lengths: Sequence[int],
+                            output_hidden_states: bool) -> NativeOutput:
+            """``forward(input_ids, lengths=...)``: the same over sequences packed end to end, no padding.
+
+            ``input_ids`` is ``[tokens]``: the sequences one after the other, lengths ``lengths``.  Every
+            step but attention works token by token, so it runs on the packed rows as they are;
+            attention runs once per run of consecutive sequences of one length, with no mask (sort the
+            sequences by length for few runs).  Outputs are ``[tokens, hidden]``, in the same order.  The
+            numbers are those of ``forward`` on the padded batch to float rounding
+            (``tests/test_native_bert.py``); the padded tokens' work and the mask are saved.
+            """
+            groups = _groups(lengths)
+            positions = torch.cat([torch.arange(length, device=input_ids.device).repeat(count)
+                                   for _, count, length in groups]) if groups else input_ids.new_empty(0)
+            h = self.embeddings(input_ids, positions)
+            states = [h] if output_hidden_states else None
+            for layer in self.encoder.layer:
+                h = layer(h, None, groups)
+                if states is not None:
+                    states.append(h)
+            return NativeOutput(h, tuple(states) if states is not None else None)
+
     return NativeBertModel
+
+
+Groups = list[tuple[int, int, int]]  # (first row, sequences, length) per run of same-length sequences
+
+
+def _groups(lengths: Sequence[int]) -> Groups:
+    """Runs of consecutive equal lengths as ``(first row, count, length)``."""
+    out: Groups = []
+    row = 0
+    for n in lengths:
+        n = int(n)
+        if n <= 0:
+            raise ValueError("packed sequences must not be empty")
+        if out and out[-1][2] == n:
+            start, count, _ = out[-1]
+            out[-1] = (start, count + 1, n)
+        else:
+            out.append((row, 1, n))
+        row += n
+    return out
 
 
 _MODEL_CLASS: Any = None

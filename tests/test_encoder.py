@@ -179,7 +179,9 @@ def test_each_text_goes_through_the_model_once(encoder: Encoder) -> None:
     fresh = Encoder(encoder.model, encoder.tokenizer, name=encoder.name, path=encoder.path, layer=3)
     rows: list[int] = []
     handle = encoder.model.register_forward_hook(
-        lambda mod, args, kwargs, out: rows.append(int(kwargs["input_ids"].shape[0])), with_kwargs=True
+        lambda mod, args, kwargs, out: rows.append(  # sequences: packed (native BERT) or padded rows
+            len(kwargs["lengths"]) if kwargs.get("lengths") is not None else int(kwargs["input_ids"].shape[0])),
+        with_kwargs=True
     )
     try:
         a = fresh.encode(["alpha sentence one.", "beta sentence two.", "alpha sentence one."])

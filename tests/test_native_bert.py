@@ -69,6 +69,10 @@ def test_tokenizer_equals_transformers_fast_tokenizer() -> None:
     assert b["input_ids"] == a["input_ids"]
     assert [[tuple(o) for o in row] for row in b["offset_mapping"]] == \
         [[tuple(o) for o in row] for row in a["offset_mapping"]]
+    fast = ours.ids_and_offsets(texts)  # the encoder's path: the same ids and offsets, as arrays
+    assert [ids for ids, _ in fast] == a["input_ids"]
+    assert [o.tolist() for _, o in fast] == [[list(o) for o in row] for row in a["offset_mapping"]]
+    assert ours.ids_and_offsets([]) == []
     a = theirs(texts, add_special_tokens=True, truncation=True, max_length=512, verbose=False)["input_ids"]
     b = ours(texts, add_special_tokens=True, truncation=True, max_length=512)["input_ids"]
     assert b == a and max(len(x) for x in b) == 512
@@ -111,6 +115,55 @@ def test_hidden_states_equal_transformers_on_a_padded_batch() -> None:
         one = x[:1, : len(ids[0])]
         diff = hf(input_ids=one).last_hidden_state - model(input_ids=one, attention_mask=torch.ones_like(one))[0]
     assert float(diff.abs().max()) < 1e-5
+
+
+def test_packed_sequences_give_the_padded_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``forward(..., lengths=...)`` (packed, no padding; attention per run of equal lengths) gives transformers' hidden
+    states on the padded batch, fused and unfused, for lengths in any order (runs of one and of many)."""
+    import torch
+
+    model, tok = _ours()
+    hf, _ = _theirs()
+    ids, x, mask = _padded_batch(tok, 48, 512)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # runs of equal lengths, as the encoder sorts
+    order = order[1::2] + order[::2]  # plus unsorted stretches: many runs of one
+    lengths = [len(ids[i]) for i in order]
+    flat = torch.tensor([t for i in order for t in ids[i]])
+    with torch.inference_mode():
+        ref = hf(input_ids=x, attention_mask=mask, output_hidden_states=True).hidden_states
+        outs = [model(input_ids=flat, lengths=lengths, output_hidden_states=True)]
+        monkeypatch.setattr(native_bert, "FUSED", False)
+        outs.append(model(input_ids=flat, lengths=lengths, output_hidden_states=True))
+    starts = [0, *np.cumsum(lengths)[:-1].tolist()]
+    for out in outs:
+        assert len(out.hidden_states) == 7 and out.last_hidden_state.shape == (sum(lengths), 384)
+        for layer, (hr, hp) in enumerate(zip(ref, out.hidden_states, strict=True)):
+            for i, start, n in zip(order, starts, lengths, strict=True):
+                diff = float((hr[i, :n] - hp[start:start + n]).abs().max())
+                assert diff < 1e-5, (layer, i, diff)
+    assert len(native_bert._groups(lengths)) < len(lengths)  # some runs hold several sequences
+    with pytest.raises(ValueError):
+        native_bert._groups([3, 0, 2])
+
+
+def test_encoder_packed_path_equals_padded_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoder's packed path (native BERT) and its padded path (any other model) give the same
+    token and sentence embeddings, windows of over-long texts included."""
+    from evaluator.encoder import load_encoder
+    from evaluator.options import Options
+
+    texts = _texts()[:60]
+    packed_enc = load_encoder(Options())
+    assert packed_enc.model.accepts_packed is True
+    packed = packed_enc.encode(texts)
+    padded_enc = load_encoder(Options())
+    monkeypatch.setattr(type(padded_enc.model), "accepts_packed", False)
+    padded = padded_enc.encode(texts)
+    assert padded_enc.stats.windowed_texts == packed_enc.stats.windowed_texts > 0
+    for a, b in zip(packed, padded, strict=True):
+        assert a.layer_embeddings.shape == b.layer_embeddings.shape
+        assert float(np.abs(a.layer_embeddings - b.layer_embeddings).max()) < 1e-5
+        assert float(np.abs(a.sentence_embedding - b.sentence_embedding).max()) < 1e-6
 
 
 def test_fused_steps_give_the_unfused_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
