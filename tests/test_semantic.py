@@ -251,3 +251,31 @@ def test_vendored_greedy_matching_equals_bert_score_greedy_cos_idf() -> None:
     ours = _greedy(r_emb.clone(), r_mask, r_idf.clone(), c_emb.clone(), c_mask, c_idf.clone())
     for a, b in zip(ours, theirs, strict=True):
         assert torch.equal(a, b), (a, b)
+
+
+def test_matching_threads_give_the_same_results(encoder: Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matching batches shared among Python threads give exactly the one-thread results, in order."""
+    import torch
+
+    pairs = [(f"{c} Item {i}.", f"{r} Item {i % 7}.") for i, (c, r) in enumerate(PAIRS * 12)]
+    cands, refs = [c for c, _ in pairs], [r for _, r in pairs]
+    assert len(pairs) > 2 * S.SCORE_BATCH and torch.get_num_threads() >= 2
+    texts = list(dict.fromkeys([*cands, *refs]))
+    encs = dict(zip(texts, encoder.encode(texts), strict=True))
+    c_enc, r_enc = [encs[c] for c in cands], [encs[r] for r in refs]
+    import threading
+
+    seen: set[str] = set()
+    real = S._match_batch
+
+    def spy(*args, **kwargs):
+        seen.add(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(S, "_match_batch", spy)
+    threaded = S.score_pairs(encoder, c_enc, r_enc)
+    assert len(seen) == 2 and all(n.startswith("bertscore-match") for n in seen)
+    monkeypatch.setattr(S, "MATCH_THREADS", 1)
+    single = S.score_pairs(encoder, c_enc, r_enc)
+    assert threaded == single
+    assert torch.get_num_threads() >= 2  # restored after the one-thread matching
