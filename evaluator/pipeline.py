@@ -125,8 +125,13 @@ def compare_loaded(original: Any, rewritten: Any, *, options: Options | None = N
 def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
                     extra_refs: Sequence[Sequence[str]] = (), options: Options | None = None,
                     resources: Resources | None = None, ids: tuple[str, str] = ("reference", "hypothesis"),
-                    paths: tuple[str | None, str | None] = (None, None)) -> Report:
-    """Line-aligned test set: line i of the hypothesis is paired with line i of the reference(s)."""
+                    paths: tuple[str | None, str | None] = (None, None), totals: Any = None) -> Report:
+    """Line-aligned test set: line i of the hypothesis is paired with line i of the reference(s).
+
+    ``totals`` (a ``metrics.lexical.CorpusTotals``), when given, receives the lines' BLEU, chrF and TER
+    statistics, so that a caller scoring a set chunk by chunk gets its corpus scores without
+    computing them again.
+    """
     from .coverage import compute_coverage
     from .errors import InputError
     from .segment import segment_lines
@@ -152,7 +157,7 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     coverage = compute_coverage(o_doc, r_doc, alignment)
     return _score_and_check(o_doc, r_doc, alignment, {"original": o_parses, "rewritten": r_parses},
                             {"original": o_emb, "rewritten": r_emb}, coverage, options, res, timings,
-                            extra_refs=extra_refs)
+                            extra_refs=extra_refs, totals=totals)
 
 
 evaluate_pairs = compare_aligned
@@ -215,7 +220,7 @@ def _token_spans(doc: Document, unit: _Unit, encoding: Any, token_indices: Seque
 def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedPair, ...],
                      parses: dict[str, Any], embeddings: dict[str, Any], coverage: Any,
                      options: Options, res: Resources, timings: dict[str, float],
-                     extra_refs: Sequence[Sequence[str]] = ()) -> Report:
+                     extra_refs: Sequence[Sequence[str]] = (), totals: Any = None) -> Report:
     from .checks import CheckContext, run_checks
     from .metrics.lexical import document_and_pair_scores
 
@@ -226,7 +231,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
     refs = [u.text for u in o_units]
     hyps = [u.text for u in r_units]
     streams = [refs] + [list(r) for r in extra_refs]
-    metrics, lex = document_and_pair_scores(hyps, streams)
+    metrics, lex = document_and_pair_scores(hyps, streams, totals=totals)
     timings["lexical"] = time.perf_counter() - t
 
     t = time.perf_counter()

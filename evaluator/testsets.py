@@ -189,7 +189,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     chrF++ and TER.  ``keep_report`` (one system only) also returns the whole set as one compare
     report dict, for the HTML renderer; that one grows with the set.
     """
-    from .metrics.lexical import corpus_scores
+    from .metrics.lexical import CorpusTotals
     from .pipeline import compare_aligned, load_resources
     from .types import Severity
 
@@ -221,6 +221,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         row["systems"] = {}
         segments.append(row)
     sums = {name: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0} for name in systems}
+    # Corpus BLEU/chrF/TER from the statistics the chunks computed anyway (not a second pass at the end).
+    totals = {name: CorpusTotals(len(references)) for name in systems}
     bert_sig: str | None = None
     meta: dict[str, Any] = {}
     merger = _ReportMerger() if keep_report else None
@@ -232,7 +234,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         extra = [list(r[start:end]) for r in references[1:]]
         for name, hyps in systems.items():
             report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
-                                     resources=res, ids=("reference", name))
+                                     resources=res, ids=("reference", name), totals=totals[name])
             acc = sums[name]
             for p in report.pairs:
                 i = start + p.alignment
@@ -266,10 +268,11 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
             progress(end, n)
         log.info("scored lines %d-%d of %d", start + 1, end, n)
 
-    streams = [list(r) for r in references]
     out_systems: dict[str, Any] = {}
     for name, hyps in systems.items():
-        corpus = corpus_scores(list(hyps), streams)
+        if totals[name].segments != n:  # every line is one aligned pair: a broken promise is a bug
+            raise RuntimeError(f"corpus statistics cover {totals[name].segments} of {n} lines")
+        corpus = totals[name].scores()
         summary: dict[str, Any] = {name_: m.to_dict() for name_, m in corpus.items()}
         acc = sums[name]
         if acc["n"]:

@@ -263,3 +263,21 @@ def test_real_subprocess_run(tmp_path: Path) -> None:
     assert data["meta"]["inputs"]["systems"] == {"good": str(SET / "good.txt")}
     page = html.read_text(encoding="utf-8")
     assert "gate: pass" in page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chunk", [1, 3, 50])
+def test_corpus_scores_from_chunk_statistics_equal_one_pass(resources: Any, chunk: int) -> None:
+    """The set's BLEU/chrF/chrF++/TER come from the statistics each chunk computed: exactly (to the
+    last bit, signatures and BLEU's details included) the corpus scores of one pass over the raw lines,
+    with one and with two references, whatever the chunking, for awkward lines too."""
+    from evaluator.metrics.lexical import corpus_scores
+
+    refs = lines("ref.txt")[:11] + ["  Padded reference line .  ", "Une référence — accentuée ?", "Short."]
+    hyps = lines("worse.txt")[:11] + ["Padded hypothesis line .", "", "   "]
+    ref2 = lines("good.txt")[:11] + ["Another padded line .", "Une autre.", "Tiny."]
+    for streams in ([refs], [refs, ref2]):
+        got, _ = score_systems(streams, {"s": hyps}, resources=resources, chunk_size=chunk)
+        want = corpus_scores(hyps, streams)
+        for name, score in want.items():
+            assert got["systems"]["s"][name] == score.to_dict(), name

@@ -99,12 +99,53 @@ def sentence_scores(hyps: Sequence[str], refs: Sequence[str]) -> list[LexicalPai
     return document_and_pair_scores(hyps, [list(refs)], corpus=False)[1]
 
 
+class CorpusTotals:
+    """Running sums of sacrebleu's sufficient statistics per metric, part after part of a corpus.
+
+    ``scores()`` gives the corpus scores of everything added so far: the numbers of ``corpus_scores``
+    on the whole corpus (sacrebleu sums the per-segment statistics left to right before computing,
+    and so do these sums, so even TER's float statistics add up in the same order), without keeping
+    each segment's statistics or computing them a second time (``evaluator score`` adds each chunk's).
+    """
+
+    def __init__(self, nrefs: int = 1) -> None:
+        self.nrefs = nrefs
+        self.segments = 0
+        self._sums: dict[str, list[Any]] = {}
+
+    def add(self, name: str, stats: Sequence[Sequence[Any]]) -> None:
+        """Add one part's per-segment statistics of metric ``name`` (in corpus order)."""
+        from sacrebleu.utils import sum_of_lists
+
+        if not stats:
+            return
+        prev = self._sums.get(name)
+        total = sum_of_lists(([prev] if prev is not None else []) + [list(st) for st in stats])
+        self._sums[name] = list(total)
+        if name == LEXICAL_METRICS[0]:
+            self.segments += len(stats)
+
+    def scores(self) -> dict[str, MetricScore]:
+        out: dict[str, MetricScore] = {}
+        for name in LEXICAL_METRICS:
+            total = self._sums.get(name)
+            if total is None:
+                out[name] = _document_score(name, None, self.nrefs)
+                continue
+            whole = _METRICS.get(name, False)
+            whole.num_refs = self.nrefs  # what _extract_corpus_statistics would have recorded
+            out[name] = _document_score(name, whole._compute_score_from_stats(list(total)), self.nrefs)
+        return out
+
+
 def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[str], *,
-                             corpus: bool = True) -> tuple[dict[str, MetricScore], list[LexicalPairScores]]:
+                             corpus: bool = True, totals: CorpusTotals | None = None,
+                             ) -> tuple[dict[str, MetricScore], list[LexicalPairScores]]:
     """``corpus_scores(hyps, refs)`` and ``sentence_scores(hyps, first stream)``, statistics computed once.
 
     With one reference stream each pair's statistics feed both its sentence score and the corpus
     score; with more, the corpus statistics (best match over every stream) are computed apart.
+    ``totals``, when given, receives the corpus statistics (see ``CorpusTotals``).
     """
     streams = _streams(refs)
     hyps = list(hyps)
@@ -114,7 +155,7 @@ def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] 
         sent = _METRICS.get(name, True)
         stats = sent._extract_corpus_statistics(hyps, streams[:1]) if hyps else []
         per_pair[name] = [float(sent._aggregate_and_compute([st]).score) for st in stats]
-        if not corpus:
+        if not corpus and totals is None:
             continue
         if not hyps:
             out[name] = _document_score(name, None, len(streams))
@@ -122,10 +163,13 @@ def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] 
         whole = _METRICS.get(name, False)
         if len(streams) == 1:
             whole.num_refs = 1  # what _extract_corpus_statistics would have recorded
-            res = whole._aggregate_and_compute(stats)
+            corpus_stats = stats
         else:
-            res = whole.corpus_score(hyps, streams)
-        out[name] = _document_score(name, res, len(streams))
+            corpus_stats = whole._extract_corpus_statistics(hyps, streams)
+        if totals is not None:
+            totals.add(name, corpus_stats)
+        if corpus:
+            out[name] = _document_score(name, whole._aggregate_and_compute(corpus_stats), len(streams))
     pairs = [LexicalPairScores(b, c, cp, t) for b, c, cp, t in
              zip(per_pair["bleu"], per_pair["chrf"], per_pair["chrf++"], per_pair["ter"], strict=True)]
     return out, pairs
