@@ -52,3 +52,28 @@ def test_heap_settings_apply_once_and_change_no_number() -> None:
     assert on["layer"] == off["layer"]  # bit for bit: only where the buffers live differs
     assert on["sent"] == off["sent"]
 
+
+
+_CLI = r"""
+import json, sys
+from evaluator import _memory
+from evaluator.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "tuned": _memory._TUNED}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+@pytest.mark.parametrize(("argv", "tuned"), [
+    (["compare", "missing-a.txt", "missing-b.txt"], True),
+    (["batch", "missing.jsonl", "--out", "nowhere"], True),
+    (["score", "--ref", "missing-r.txt", "--hyp", "missing-h.txt"], False),  # streaming: flat memory first
+])
+def test_which_commands_tune_the_heap(tmp_path: Path, argv: list[str], tuned: bool) -> None:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.pop("EVALUATOR_MALLOC_TUNING", None)
+    proc = subprocess.run([sys.executable, "-c", _CLI, *argv], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=300)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["code"] == 2, proc.stderr[-500:]  # the missing input: one line, exit 2
+    assert out["tuned"] is tuned
