@@ -207,7 +207,7 @@ class Encoder:
         path: str,
         layer: int,
         device: str = "cpu",
-        batch_tokens: int = 8192,
+        batch_tokens: int = 4096,
         cache: EncodingCache | None = None,
         precision: str = "fp32",
     ) -> None:
