@@ -173,28 +173,6 @@ class _Piece:
     start: int  # first content token of the text covered by this window
 
 
-class _Store:
-    """One float32 ``[rows, hidden]`` array filled front to back; ``put`` copies rows in, returns their view."""
-
-    def __init__(self, rows: int, hidden: int) -> None:
-        self._rows = rows
-        self._data = np.empty((rows, hidden), dtype=np.float32) if hidden > 0 else None
-        self._used = 0
-
-    def put(self, rows: np.ndarray) -> np.ndarray:
-        n = len(rows)
-        if self._data is None or self._data.shape[1] != rows.shape[1]:  # a config without hidden_size
-            if self._used:
-                raise RuntimeError("encoder outputs changed width")
-            self._data = np.empty((self._rows, rows.shape[1]), dtype=np.float32)
-        if self._used + n > len(self._data):
-            raise RuntimeError("encoder output store overflow")  # a bug: rows are counted up front
-        view = self._data[self._used:self._used + n]
-        view[...] = rows
-        self._used += n
-        return view
-
-
 class Encoder:
     """A loaded transformer with a tokenizer; use ``load_encoder`` to build one."""
 
@@ -477,14 +455,10 @@ class Encoder:
         layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)
         sent_out: list[np.ndarray | None] = [None] * len(pieces)
         packed = getattr(model, "accepts_packed", False) is True
-        # Every piece's token embeddings go into one array allocated before the first batch, so each
-        # batch's buffers are all freed when it ends: kept outputs scattered between freed buffers
-        # would fragment the heap and grow it batch after batch.  Pieces are stored in batch order.
-        store = _Store(sum(len(p.ids) for p in pieces), self._hidden)
         with torch.inference_mode():
             for batch in self._batches(pieces):
                 if packed:
-                    self._forward_packed(model, pieces, batch, full, layer_out, sent_out, precision_scope, store)
+                    self._forward_packed(model, pieces, batch, full, layer_out, sent_out, precision_scope)
                     continue
                 width = max(len(pieces[k].ids) for k in batch)
                 ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
@@ -510,15 +484,14 @@ class Encoder:
                     pooled = None
                 hidden_np = hidden.float().cpu().numpy()
                 for row, k in enumerate(batch):
-                    layer_out[k] = store.put(hidden_np[row, : len(pieces[k].ids)])
+                    layer_out[k] = hidden_np[row, : len(pieces[k].ids)]
                     if pooled is not None:
                         sent_out[k] = pooled[row]
-                del hidden, hidden_np
         return layer_out, sent_out
 
     def _forward_packed(self, model: Any, pieces: list[_Piece], batch: list[int], full: bool,
                         layer_out: list[np.ndarray], sent_out: list[np.ndarray | None],
-                        precision_scope: Any, store: _Store) -> None:
+                        precision_scope: Any) -> None:
         """One batch through a model that takes sequences packed without padding (``native_bert``)."""
         import torch
 
@@ -530,17 +503,19 @@ class Encoder:
         with precision_scope():
             out = model(input_ids=ids, lengths=lengths, output_hidden_states=full)
         hidden = out.hidden_states[self._layer] if full else out.last_hidden_state
-        block = store.put(hidden.float().cpu().numpy())  # the batch's rows, in one copy
+        hidden_np = hidden.float().cpu().numpy()
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         for k, start, n in zip(batch, starts, lengths, strict=True):
-            layer_out[k] = block[start:start + n]
+            layer_out[k] = hidden_np[start:start + n]
         if full:
             # Mean over each sequence's tokens, then L2-normalised: the padded path's masked mean.
+            # Summed per run of equal lengths (a view, no scatter: deterministic on every device, where
+            # index_add_ is not on CUDA).
+            from .native_bert import run_lengths
+
             last = out.last_hidden_state.float()
-            owner = torch.repeat_interleave(torch.arange(len(batch), device=last.device),
-                                            torch.tensor(lengths, device=last.device))
-            sums = torch.zeros((len(batch), last.shape[-1]), dtype=last.dtype, device=last.device)
-            sums.index_add_(0, owner, last)
+            sums = torch.cat([last[start:start + count * length].view(count, length, -1).sum(1)
+                              for start, count, length in run_lengths(lengths)])
             pooled = sums / torch.tensor(lengths, dtype=last.dtype, device=last.device)[:, None]
             pooled_np = torch.nn.functional.normalize(pooled, p=2, dim=1).cpu().numpy()
             for row, k in enumerate(batch):
@@ -574,8 +549,8 @@ class Encoder:
         layer_out, sent_out = self._forward(model, pieces, full)
         long_sent = self._long_sentence_embeddings(tokenized) if full else {}
         if sum(len(p.ids) for p in pieces) > self.batch_tokens:
-            # More than one batch: the freed activation buffers (hundreds of MB, kept on the heap when
-            # the command line tuned it) go back to the OS now, not after whatever runs next.
+            # More than one batch: the freed activation buffers (kept on the heap where the command
+            # line tuned it) go back to the OS now, not after whatever runs next.
             from ._memory import release_freed_memory
 
             release_freed_memory()

@@ -251,7 +251,7 @@ def _build_model_class() -> Any:
                 shape = (count, length, self.heads, self.head_size)
                 o = self._attend(q[rows].view(shape), k[rows].view(shape), v[rows].view(shape), None)
                 packed[rows].view(shape).copy_(o.transpose(1, 2))
-            return packed.view(h.shape[0], -1)
+            return packed.view(h.shape[0], self.heads * self.head_size)
 
     class DenseNorm(nn.Module):
         def __init__(self, n_in: int, c: BertConfigLite) -> None:
@@ -341,9 +341,10 @@ def _build_model_class() -> Any:
             attention runs once per run of consecutive sequences of one length, with no mask (sort the
             sequences by length for few runs).  Outputs are ``[tokens, hidden]``, in the same order.  The
             numbers are those of ``forward`` on the padded batch to float rounding
-            (``tests/test_native_bert.py``); the padded tokens' work and the mask are saved.
+            (``tests/test_native_bert.py``); the padded tokens' work and the mask are saved.  Forward
+            hooks on the model see this call as ``lengths=...`` with ``[tokens]`` ids.
             """
-            groups = _groups(lengths)
+            groups = run_lengths(lengths)
             positions = torch.cat([torch.arange(length, device=input_ids.device).repeat(count)
                                    for _, count, length in groups]) if groups else input_ids.new_empty(0)
             h = self.embeddings(input_ids, positions)
@@ -360,7 +361,7 @@ def _build_model_class() -> Any:
 Groups = list[tuple[int, int, int]]  # (first row, sequences, length) per run of same-length sequences
 
 
-def _groups(lengths: Sequence[int]) -> Groups:
+def run_lengths(lengths: Sequence[int]) -> Groups:
     """Runs of consecutive equal lengths as ``(first row, count, length)``."""
     out: Groups = []
     row = 0

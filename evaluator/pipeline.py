@@ -12,10 +12,13 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .options import Options, Resources
 from .types import AlignedPair, BertScoreResult, Document, Finding, PairScores, Report, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .metrics.lexical import CorpusTotals
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,8 @@ def compare_loaded(original: Any, rewritten: Any, *, options: Options | None = N
 def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
                     extra_refs: Sequence[Sequence[str]] = (), options: Options | None = None,
                     resources: Resources | None = None, ids: tuple[str, str] = ("reference", "hypothesis"),
-                    paths: tuple[str | None, str | None] = (None, None), totals: Any = None) -> Report:
+                    paths: tuple[str | None, str | None] = (None, None),
+                    totals: CorpusTotals | None = None) -> Report:
     """Line-aligned test set: line i of the hypothesis is paired with line i of the reference(s).
 
     ``totals`` (a ``metrics.lexical.CorpusTotals``), when given, receives the lines' BLEU, chrF and TER
@@ -220,7 +224,7 @@ def _token_spans(doc: Document, unit: _Unit, encoding: Any, token_indices: Seque
 def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedPair, ...],
                      parses: dict[str, Any], embeddings: dict[str, Any], coverage: Any,
                      options: Options, res: Resources, timings: dict[str, float],
-                     extra_refs: Sequence[Sequence[str]] = (), totals: Any = None) -> Report:
+                     extra_refs: Sequence[Sequence[str]] = (), totals: CorpusTotals | None = None) -> Report:
     from .checks import CheckContext, run_checks
     from .metrics.lexical import document_and_pair_scores
 

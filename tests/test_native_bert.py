@@ -141,9 +141,12 @@ def test_packed_sequences_give_the_padded_numbers(monkeypatch: pytest.MonkeyPatc
             for i, start, n in zip(order, starts, lengths, strict=True):
                 diff = float((hr[i, :n] - hp[start:start + n]).abs().max())
                 assert diff < 1e-5, (layer, i, diff)
-    assert len(native_bert._groups(lengths)) < len(lengths)  # some runs hold several sequences
+    assert len(native_bert.run_lengths(lengths)) < len(lengths)  # some runs hold several sequences
     with pytest.raises(ValueError):
-        native_bert._groups([3, 0, 2])
+        native_bert.run_lengths([3, 0, 2])
+    with torch.inference_mode():  # an empty call is an empty answer, not a reshape error
+        empty = model(input_ids=torch.zeros(0, dtype=torch.long), lengths=[], output_hidden_states=True)
+    assert empty.last_hidden_state.shape == (0, 384) and len(empty.hidden_states) == 7
 
 
 def test_encoder_packed_path_equals_padded_path(monkeypatch: pytest.MonkeyPatch) -> None:
