@@ -10,9 +10,11 @@ A stream is named on the command line as ``[NAME=]PATH[:COLUMN]``:
 
 Scoring runs in chunks: each chunk of lines goes through ``compare_aligned`` once with the same
 loaded models, its per-segment scores and findings are kept as small rows, and the encoder's memory
-is cleared before the next chunk, so memory stays bounded however long the set is.  Corpus BLEU,
-chrF, chrF++ and TER are computed once over all lines (sacrebleu's ``corpus_score``), so they equal
-sacrebleu's numbers exactly; BERTScore is the mean of the per-segment F1 (and P, R) over all lines.
+is cleared before the next chunk, so memory stays bounded however long the set is (but for those
+rows, a few kB a segment, which the JSON output needs).  Corpus BLEU, chrF, chrF++ and TER come from
+sacrebleu's per-segment statistics, computed once in each chunk and summed in order over the chunks
+(``metrics.lexical.CorpusTotals``), so they equal sacrebleu's ``corpus_score`` over all lines to the
+bit; BERTScore is the mean of the per-segment F1 (and P, R) over all lines.
 BERTScore and the drift checks compare each hypothesis with the first reference only.
 """
 from __future__ import annotations
@@ -270,6 +272,11 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
 
     out_systems: dict[str, Any] = {}
     for name, hyps in systems.items():
+        # sacrebleu's own hint, which its one pass over the set gave and per-chunk passes may not reach.
+        tokenized = sum(1 for h in hyps if h.strip().endswith(" ."))
+        if tokenized >= 100:
+            log.warning("system %s: %d lines end in a tokenized period (' .'); if the text is not meant to "
+                        "be tokenized, detokenize it: BLEU, chrF and TER expect detokenized text", name, tokenized)
         if totals[name].segments != n:  # every line is one aligned pair: a broken promise is a bug
             raise RuntimeError(f"corpus statistics cover {totals[name].segments} of {n} lines")
         corpus = totals[name].scores()

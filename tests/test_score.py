@@ -281,3 +281,22 @@ def test_corpus_scores_from_chunk_statistics_equal_one_pass(resources: Any, chun
         want = corpus_scores(hyps, streams)
         for name, score in want.items():
             assert got["systems"]["s"][name] == score.to_dict(), name
+
+
+@pytest.mark.slow
+def test_tokenized_period_hint_covers_the_whole_set(resources: Any, caplog: Any) -> None:
+    """sacrebleu warned once its one pass saw 100 lines ending in " ."; per-chunk statistics never
+    see 100 in a chunk of 40, so the set-level hint is ours (and not given below 100)."""
+    import logging
+
+    refs = [f"Line number {i} is here ." for i in range(120)]
+    hyps = [f"Line number {i} was here ." if i < 100 else f"Line number {i} was here." for i in range(120)]
+    with caplog.at_level(logging.WARNING, logger="evaluator.testsets"):
+        score_systems([refs], {"s": hyps}, resources=resources, chunk_size=40)
+    assert [r.getMessage() for r in caplog.records if "tokenized period" in r.getMessage()] == [
+        "system s: 100 lines end in a tokenized period (' .'); if the text is not meant to be tokenized, "
+        "detokenize it: BLEU, chrF and TER expect detokenized text"]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="evaluator.testsets"):
+        score_systems([refs[:99]], {"s": hyps[:99]}, resources=resources, chunk_size=40)
+    assert not [r for r in caplog.records if "tokenized period" in r.getMessage()]
