@@ -191,7 +191,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     chrF++ and TER.  ``keep_report`` (one system only) also returns the whole set as one compare
     report dict, for the HTML renderer; that one grows with the set.
     """
-    from .metrics.lexical import CorpusTotals
+    from .metrics.lexical import CorpusTotals, release_tokenizer_caches
     from .pipeline import compare_aligned, load_resources
     from .types import Severity
 
@@ -263,7 +263,9 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
             if merger is not None:
                 merger.add(report.to_dict())
             del report
-        # The encoder remembers every text it saw; forget this chunk's so memory stays bounded.
+        # The encoder remembers every text it saw, sacrebleu's tokenizers every line: forget this
+        # chunk's so memory stays bounded.
+        release_tokenizer_caches()
         if hasattr(res.encoder, "clear_memory"):
             res.encoder.clear_memory()
         if progress is not None:

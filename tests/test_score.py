@@ -300,3 +300,30 @@ def test_tokenized_period_hint_covers_the_whole_set(resources: Any, caplog: Any)
     with caplog.at_level(logging.WARNING, logger="evaluator.testsets"):
         score_systems([refs[:99]], {"s": hyps[:99]}, resources=resources, chunk_size=40)
     assert not [r for r in caplog.records if "tokenized period" in r.getMessage()]
+
+
+@pytest.mark.slow
+def test_score_empties_sacrebleus_line_caches_per_chunk(resources: Any, monkeypatch: Any) -> None:
+    """sacrebleu's tokenizers cache every line they see (up to 65,536 each): `score` empties them after
+    each chunk, and the numbers do not change for it."""
+    from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
+
+    from evaluator import testsets
+    from evaluator.metrics import lexical
+
+    refs, hyps = lines("ref.txt")[:9], lines("worse.txt")[:9]
+    sizes: list[int] = []
+    real = lexical.release_tokenizer_caches
+
+    def spy() -> int:
+        sizes.append(Tokenizer13a.__call__.cache_info().currsize)
+        return real()
+
+    monkeypatch.setattr(lexical, "release_tokenizer_caches", spy)
+    Tokenizer13a.__call__.cache_clear()
+    got, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4)
+    assert len(sizes) == 3 and all(n > 0 for n in sizes)  # each chunk filled it, and it was emptied
+    assert Tokenizer13a.__call__.cache_info().currsize == 0
+    monkeypatch.setattr(lexical, "release_tokenizer_caches", lambda: 0)
+    kept, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4)
+    assert got["systems"] == kept["systems"] and got["segments"] == kept["segments"]

@@ -185,6 +185,28 @@ def _document_score(name: str, res: Any, nrefs: int) -> MetricScore:
     return MetricScore(name, score, _METRICS.signature(name, False, nrefs), extra)
 
 
+def release_tokenizer_caches() -> int:
+    """Empty sacrebleu's tokenizer caches (``lru_cache(2**16)`` per tokenizer, keyed by whole lines);
+    returns how many entries went.
+
+    A line-aligned set rarely repeats a line, so those caches hit almost never (4,000 DEMETR segments:
+    151 hits in 27,855 calls) while they fill to 65,536 lines each: `evaluator score` empties them
+    after every chunk so that its memory does not grow with them.
+    """
+    import sys
+
+    freed = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("sacrebleu.tokenizers.") or module is None:
+            continue
+        for obj in vars(module).values():
+            call = vars(obj).get("__call__") if isinstance(obj, type) else None  # defined on the class itself
+            if call is not None and hasattr(call, "cache_clear") and hasattr(call, "cache_info"):
+                freed += call.cache_info().currsize
+                call.cache_clear()
+    return freed
+
+
 def chrf_similarity(a: str, b: str) -> float:
     """chrF of ``a`` against ``b`` scaled to [0, 1]: the alignment's lexical tie-breaker."""
     return float(_CHRF.sentence_score(a, [b]).score) / 100.0
