@@ -331,7 +331,7 @@ class Encoder:
             if lead:
                 nonzero = (off[:, 1] > off[:, 0])
                 off[nonzero] += lead
-            out.append((ids if type(ids) is list else list(ids), off))
+            out.append((list(ids), off))
         return out
 
     # -- encoding -----------------------------------------------------------------------------
@@ -455,8 +455,9 @@ class Encoder:
         layer_out: list[np.ndarray] = [np.empty(0)] * len(pieces)
         sent_out: list[np.ndarray | None] = [None] * len(pieces)
         packed = getattr(model, "accepts_packed", False) is True
+        batches = self._batches(pieces)
         with torch.inference_mode():
-            for batch in self._batches(pieces):
+            for batch in batches:
                 if packed:
                     self._forward_packed(model, pieces, batch, full, layer_out, sent_out, precision_scope)
                     continue
@@ -487,6 +488,12 @@ class Encoder:
                     layer_out[k] = hidden_np[row, : len(pieces[k].ids)]
                     if pooled is not None:
                         sent_out[k] = pooled[row]
+        if len(batches) > 1:
+            # The freed activation buffers (kept on the heap where the command line tuned it) go
+            # back to the OS now, not after whatever runs next.
+            from ._memory import release_freed_memory
+
+            release_freed_memory()
         return layer_out, sent_out
 
     def _forward_packed(self, model: Any, pieces: list[_Piece], batch: list[int], full: bool,
@@ -548,12 +555,6 @@ class Encoder:
         model = self._model if full else self._truncated_model()
         layer_out, sent_out = self._forward(model, pieces, full)
         long_sent = self._long_sentence_embeddings(tokenized) if full else {}
-        if sum(len(p.ids) for p in pieces) > self.batch_tokens:
-            # More than one batch: the freed activation buffers (kept on the heap where the command
-            # line tuned it) go back to the OS now, not after whatever runs next.
-            from ._memory import release_freed_memory
-
-            release_freed_memory()
         by_owner: dict[int, list[int]] = {}
         for k, p in enumerate(pieces):
             by_owner.setdefault(p.owner, []).append(k)

@@ -242,8 +242,7 @@ def _build_model_class() -> Any:
         def forward(self, h: torch.Tensor, mask: torch.Tensor | None, groups: Groups | None = None) -> torch.Tensor:
             q, k, v = self._qkv(h)
             if groups is None:
-                out = self._attend(q, k, v, mask).transpose(1, 2).contiguous()
-                return out.reshape(*h.shape[:-1], -1).contiguous()
+                return self._attend(q, k, v, mask).transpose(1, 2).reshape(*h.shape[:-1], -1)
             # Packed rows [tokens, hidden]: each run of same-length sequences is one batch without padding.
             packed = h.new_empty((h.shape[0], self.heads, self.head_size))
             for start, count, length in groups:

@@ -120,8 +120,7 @@ class CorpusTotals:
         if not stats:
             return
         prev = self._sums.get(name)
-        total = sum_of_lists(([prev] if prev is not None else []) + [list(st) for st in stats])
-        self._sums[name] = list(total)
+        self._sums[name] = sum_of_lists([prev, *stats] if prev is not None else list(stats))
         if name == LEXICAL_METRICS[0]:
             self.segments += len(stats)
 
