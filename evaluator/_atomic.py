@@ -8,6 +8,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,18 @@ def _umask() -> int:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    atomic_write_chunks(path, [data])
+
+
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` one after the other (a file larger than memory, say), atomically."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for data in chunks:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp creates 0600; give the file the mode a plain open() would (0666 & ~umask).
@@ -56,8 +63,63 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 def dumps_json(obj: Any) -> str:
     """The JSON form used everywhere: UTF-8, stable key order as built, no NaN."""
+    if _lazy_inside(obj):
+        return "".join(iter_json(obj)) + "\n"
     return json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
+def _is_lazy(value: Any) -> bool:
+    """A sequence that is not a list or tuple (``testsets.SegmentRows``): streamed row by row."""
+    return isinstance(value, Sequence) and not isinstance(value, list | tuple | str | bytes | bytearray)
+
+
+def _lazy_inside(obj: Any) -> bool:
+    return isinstance(obj, dict) and any(_is_lazy(v) or _lazy_inside(v) for v in obj.values())
+
+
+def iter_json(obj: Any, level: int = 0) -> Iterator[str]:
+    """``dumps_json(obj)`` (without its final newline) in pieces, the same text to the byte; a lazy
+    sequence inside a dict (``_is_lazy``) is read and written one item at a time, never whole."""
+    if isinstance(obj, dict) and _lazy_inside(obj):
+        if not obj:
+            yield "{}"
+            return
+        pad = " " * (level + 1)
+        for n, (key, value) in enumerate(obj.items()):
+            yield ("{" if n == 0 else ",") + "\n" + pad + _dump(str(key), 0) + ": "
+            yield from iter_json(value, level + 1)
+        yield "\n" + " " * level + "}"
+    elif _is_lazy(obj):
+        pad = " " * (level + 1)
+        empty = True
+        for n, item in enumerate(obj):
+            empty = False
+            yield ("[" if n == 0 else ",") + "\n" + pad + _dump(item, level + 1)
+        yield "[]" if empty else "\n" + " " * level + "]"
+    else:
+        yield _dump(obj, level)
+
+
+def _dump(obj: Any, level: int) -> str:
+    # json.dumps escapes newlines inside strings: each raw newline is structure, indented one level per step.
+    text = json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False)
+    return text.replace("\n", "\n" + " " * level) if level else text
+
+
+def write_json_stream(fh: Any, obj: Any) -> None:
+    """``dumps_json(obj)`` written to a text stream piece by piece (standard output, say)."""
+    for piece in iter_json(obj):
+        fh.write(piece)
+    fh.write("\n")
+
+
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
-    atomic_write_text(path, dumps_json(obj))
+    if _lazy_inside(obj):
+        atomic_write_chunks(path, (utf8_text(piece) for piece in _with_newline(iter_json(obj))))
+    else:
+        atomic_write_text(path, dumps_json(obj))
+
+
+def _with_newline(pieces: Iterator[str]) -> Iterator[str]:
+    yield from pieces
+    yield "\n"

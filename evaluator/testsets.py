@@ -9,9 +9,10 @@ A stream is named on the command line as ``[NAME=]PATH[:COLUMN]``:
 * ``sysA=out.txt``               a system named ``sysA`` (default name: the column, else the file stem).
 
 Scoring runs in chunks: each chunk of lines goes through ``compare_aligned`` once with the same
-loaded models, its per-segment scores and findings are kept as small rows, and the encoder's memory
-is cleared before the next chunk, so memory stays bounded however long the set is (but for those
-rows, a few kB a segment, which the JSON output needs).  Corpus BLEU, chrF, chrF++ and TER come from
+loaded models, its per-segment scores and findings become rows (spilled to a temporary file by the
+command line, ``SegmentRows``, and streamed into the JSON output), and the encoder's memory is
+cleared before the next chunk, so memory stays bounded however long the set is (but for the input
+lines themselves, which are read whole).  Corpus BLEU, chrF, chrF++ and TER come from
 sacrebleu's per-segment statistics, computed once in each chunk and summed in order over the chunks
 (``metrics.lexical.CorpusTotals``), so they equal sacrebleu's ``corpus_score`` over all lines to the
 bit; BERTScore is the mean of the per-segment F1 (and P, R) over all lines.
@@ -23,7 +24,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,23 +178,138 @@ def _move_spans(d: dict[str, Any], on_original: Any, on_rewritten: Any) -> dict[
     return out
 
 
+def _segment_row(i: int, references: Sequence[Sequence[str]], sources: Sequence[str] | None) -> dict[str, Any]:
+    row: dict[str, Any] = {"index": i, "ref": references[0][i]}
+    if len(references) > 1:
+        row["extra_refs"] = [r[i] for r in references[1:]]
+    if sources is not None:
+        row["src"] = sources[i]
+    row["systems"] = {}
+    return row
+
+
+class _FindingCounts:
+    """One system's findings counted by severity, check and code as the chunks come."""
+
+    def __init__(self) -> None:
+        from .types import Severity
+
+        self.by_sev = {s.label: 0 for s in Severity}
+        self.by_check: dict[str, int] = {}
+        self.by_code: dict[str, int] = {}
+
+    def add(self, f: Mapping[str, Any]) -> None:
+        self.by_sev[f["severity"]] = self.by_sev.get(f["severity"], 0) + 1
+        self.by_check[f["check"]] = self.by_check.get(f["check"], 0) + 1
+        self.by_code[f["code"]] = self.by_code.get(f["code"], 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"by_severity": dict(self.by_sev), "by_check": dict(sorted(self.by_check.items())),
+                "by_code": dict(sorted(self.by_code.items())), "total": sum(self.by_sev.values())}
+
+
+class SegmentRows(Sequence[dict[str, Any]]):
+    """Rows (JSON objects) kept in an unnamed temporary file, one JSON line each, read back on demand.
+
+    A read-only sequence once written: ``len``, indexing (one seek and one line), and iteration
+    (buffered reads, independent of any other reader).  A row read back is a new dict: changing it
+    changes nothing stored.  The file is deleted when closed, when the object goes, or when the
+    process ends (it has no name in the folder).
+    """
+
+    _BLOCK = 1 << 20
+
+    def __init__(self, directory: str | None = None) -> None:
+        import tempfile
+        from array import array
+
+        self._fh = tempfile.TemporaryFile(prefix="evaluator-segments-", dir=directory)
+        self._offsets = array("q")
+        self._size = 0
+
+    def extend(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        parts = []
+        for row in rows:
+            line = json.dumps(row, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+            self._offsets.append(self._size)
+            self._size += len(line) + 1
+            parts.append(line)
+        if parts:
+            self._fh.seek(0, 2)
+            self._fh.write(b"\n".join(parts) + b"\n")
+            self._fh.flush()
+
+    def append(self, row: Mapping[str, Any]) -> None:
+        self.extend([row])
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes on disk."""
+        return self._size
+
+    def _pread(self, start: int, size: int) -> bytes:
+        import os
+
+        return os.pread(self._fh.fileno(), size, start)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = int(index)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("segment index out of range")
+        start = self._offsets[i]
+        end = self._offsets[i + 1] if i + 1 < len(self) else self._size
+        return json.loads(self._pread(start, end - start))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        pos, rest = 0, b""
+        while pos < self._size:
+            block = self._pread(pos, min(self._BLOCK, self._size - pos))
+            if not block:
+                raise OSError("segment rows: the temporary file was cut short")
+            pos += len(block)
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                yield json.loads(line)
+        if rest:
+            yield json.loads(rest)
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __del__(self) -> None:
+        try:
+            self._fh.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
 
 def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Sequence[str]], *,
                   options: Any = None, resources: Any = None, sources: Sequence[str] | None = None,
-                  chunk_size: int = DEFAULT_CHUNK, keep_report: bool = False,
+                  chunk_size: int = DEFAULT_CHUNK, keep_report: bool = False, spill: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Score each system against the reference streams; return (score dict, merged report dict or None).
 
     ``references[0]`` is the reference that BERTScore and the checks use; all streams feed BLEU, chrF,
     chrF++ and TER.  ``keep_report`` (one system only) also returns the whole set as one compare
-    report dict, for the HTML renderer; that one grows with the set.
+    report dict, for the HTML renderer; that one grows with the set.  ``spill``: the per-segment rows
+    (``data["segments"]``) go to a temporary file chunk by chunk and come back as a ``SegmentRows``
+    (read on demand; ``render.json`` streams it out), so memory does not grow with the set; without
+    it they are a list in memory.
     """
     from .metrics.lexical import CorpusTotals, release_tokenizer_caches
     from .pipeline import compare_aligned, load_resources
-    from .types import Severity
 
     if not references:
         raise InputError("at least one reference is needed")
@@ -213,64 +329,67 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     res = resources or load_resources(options)
     options = options or res.options
 
-    segments: list[dict[str, Any]] = []
-    for i in range(n):
-        row: dict[str, Any] = {"index": i, "ref": references[0][i]}
-        if len(references) > 1:
-            row["extra_refs"] = [r[i] for r in references[1:]]
-        if sources is not None:
-            row["src"] = sources[i]
-        row["systems"] = {}
-        segments.append(row)
+    segments: SegmentRows | list[dict[str, Any]] = SegmentRows() if spill else []
     sums = {name: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0} for name in systems}
+    counts = {name: _FindingCounts() for name in systems}
     # Corpus BLEU/chrF/TER from the statistics the chunks computed anyway (not a second pass at the end).
     totals = {name: CorpusTotals(len(references)) for name in systems}
     bert_sig: str | None = None
     meta: dict[str, Any] = {}
     merger = _ReportMerger() if keep_report else None
     t0 = time.perf_counter()
-    # Chunk-major: each chunk's references are parsed and encoded once for every system.
-    for start in range(0, n, chunk_size):
-        end = min(n, start + chunk_size)
-        ref_chunk = list(references[0][start:end])
-        extra = [list(r[start:end]) for r in references[1:]]
-        for name, hyps in systems.items():
-            report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
-                                     resources=res, ids=("reference", name), totals=totals[name])
-            acc = sums[name]
-            for p in report.pairs:
-                i = start + p.alignment
-                segments[i]["systems"][name] = {
-                    "hyp": hyps[i], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
-                    "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
-                    "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
-                    "findings": [],
-                }
-                if p.bertscore_f1 is not None:
-                    acc["precision"] += p.bertscore_precision or 0.0
-                    acc["recall"] += p.bertscore_recall or 0.0
-                    acc["f1"] += p.bertscore_f1
-                    acc["n"] += 1
-            for f in sorted(report.findings, key=lambda f: f.sort_key()):
-                if f.alignment is None:
-                    continue
-                entry = segments[start + f.alignment]["systems"].get(name)
-                if entry is not None:
-                    entry["findings"].append(_segment_finding(f, report))
-            if report.bertscore is not None:
-                bert_sig = report.bertscore.signature
-            meta = dict(report.meta)
-            if merger is not None:
-                merger.add(report.to_dict())
-            del report
-        # The encoder remembers every text it saw, sacrebleu's tokenizers every line: forget this
-        # chunk's so memory stays bounded.
-        release_tokenizer_caches()
-        if hasattr(res.encoder, "clear_memory"):
-            res.encoder.clear_memory()
-        if progress is not None:
-            progress(end, n)
-        log.info("scored lines %d-%d of %d", start + 1, end, n)
+    try:
+        # Chunk-major: each chunk's references are parsed and encoded once for every system.
+        for start in range(0, n, chunk_size):
+            end = min(n, start + chunk_size)
+            ref_chunk = list(references[0][start:end])
+            extra = [list(r[start:end]) for r in references[1:]]
+            rows = [_segment_row(i, references, sources) for i in range(start, end)]
+            for name, hyps in systems.items():
+                report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
+                                         resources=res, ids=("reference", name), totals=totals[name])
+                acc = sums[name]
+                for p in report.pairs:
+                    i = start + p.alignment
+                    rows[p.alignment]["systems"][name] = {
+                        "hyp": hyps[i], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
+                        "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
+                        "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
+                        "findings": [],
+                    }
+                    if p.bertscore_f1 is not None:
+                        acc["precision"] += p.bertscore_precision or 0.0
+                        acc["recall"] += p.bertscore_recall or 0.0
+                        acc["f1"] += p.bertscore_f1
+                        acc["n"] += 1
+                for f in sorted(report.findings, key=lambda f: f.sort_key()):
+                    if f.alignment is None:
+                        continue
+                    entry = rows[f.alignment]["systems"].get(name)
+                    if entry is not None:
+                        d = _segment_finding(f, report)
+                        entry["findings"].append(d)
+                        counts[name].add(d)
+                if report.bertscore is not None:
+                    bert_sig = report.bertscore.signature
+                meta = dict(report.meta)
+                if merger is not None:
+                    merger.add(report.to_dict())
+                del report
+            segments.extend(rows)  # to disk when spilling: memory holds one chunk's rows at a time
+            del rows
+            # The encoder remembers every text it saw, sacrebleu's tokenizers every line: forget this
+            # chunk's so memory stays bounded.
+            release_tokenizer_caches()
+            if hasattr(res.encoder, "clear_memory"):
+                res.encoder.clear_memory()
+            if progress is not None:
+                progress(end, n)
+            log.info("scored lines %d-%d of %d", start + 1, end, n)
+    except BaseException:
+        if isinstance(segments, SegmentRows):
+            segments.close()
+        raise
 
     out_systems: dict[str, Any] = {}
     for name, hyps in systems.items():
@@ -290,16 +409,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
                                   "signature": bert_sig, "aggregate": "mean over segments (first reference)",
                                   "segments": acc["n"]}
         summary["coverage"] = _r(sum(1 for h in hyps if h.strip()) / n) if n else 0.0
-        by_sev = {s.label: 0 for s in Severity}
-        by_check: dict[str, int] = {}
-        by_code: dict[str, int] = {}
-        for seg in segments:
-            for f in seg["systems"][name]["findings"]:
-                by_sev[f["severity"]] = by_sev.get(f["severity"], 0) + 1
-                by_check[f["check"]] = by_check.get(f["check"], 0) + 1
-                by_code[f["code"]] = by_code.get(f["code"], 0) + 1
-        summary["findings"] = {"by_severity": by_sev, "by_check": dict(sorted(by_check.items())),
-                               "by_code": dict(sorted(by_code.items())), "total": sum(by_sev.values())}
+        summary["findings"] = counts[name].to_dict()
         out_systems[name] = summary
 
     meta.pop("timings", None)

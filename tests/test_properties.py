@@ -270,3 +270,27 @@ def test_batch_chunk_size_and_workers_do_not_change_results(tmp_path: Path, reso
         assert sorted(got) == sorted(reference_reports), name
         for k in reference_reports:
             assert_close(got[k], reference_reports[k], f"{name}:{k}")
+
+
+_json_leaf = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False) \
+    | st.text(max_size=12)
+_json = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=25)
+
+
+@given(head=st.dictionaries(st.text(max_size=6), _json, max_size=4),
+       rows=st.lists(st.dictionaries(st.text(max_size=6), _json, max_size=4), max_size=6),
+       inner=st.booleans())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_streamed_json_is_the_one_piece_json(head: dict, rows: list, inner: bool) -> None:
+    """A score report's rows read from disk (testsets.SegmentRows) and streamed out give, byte for
+    byte, the JSON of the same rows held in a list, wherever the rows sit in the document."""
+    from evaluator._atomic import dumps_json
+    from evaluator.testsets import SegmentRows
+
+    store = SegmentRows()
+    store.extend(rows)
+    lazy = {**head, "segments": {"x": store, "n": 1}} if inner else {**head, "segments": store}
+    plain = {**head, "segments": {"x": rows, "n": 1}} if inner else {**head, "segments": rows}
+    assert dumps_json(lazy) == dumps_json(plain)
+    store.close()

@@ -327,3 +327,69 @@ def test_score_empties_sacrebleus_line_caches_per_chunk(resources: Any, monkeypa
     monkeypatch.setattr(lexical, "release_tokenizer_caches", lambda: 0)
     kept, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4)
     assert got["systems"] == kept["systems"] and got["segments"] == kept["segments"]
+
+
+# --------------------------------------------------------------------------- spilled segment rows
+
+def test_segment_rows_round_trip_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SegmentRows: what goes in comes back (index, negative index, slices, iteration across read
+    blocks, two iterations at once), rows read back are copies, and nothing is kept in memory but
+    the offsets."""
+    from evaluator.testsets import SegmentRows
+
+    monkeypatch.setattr(SegmentRows, "_BLOCK", 37)  # rows straddle the read blocks
+    rows = [{"index": i, "ref": f"Zeile {i} — \"quoted\"\nline", "systems": {"s": {"f1": i / 7, "findings": []}}}
+            for i in range(25)]
+    store = SegmentRows()
+    store.extend(rows[:10])
+    store.extend([])
+    store.append(rows[10])
+    store.extend(rows[11:])
+    assert len(store) == 25 and list(store) == rows
+    assert store[0] == rows[0] and store[-1] == rows[-1] and store[5:9] == rows[5:9] and store[::10] == rows[::10]
+    with pytest.raises(IndexError):
+        store[25]
+    a, b = iter(store), iter(store)
+    assert next(a) == rows[0] and next(b) == rows[0] and store[7] == rows[7] and next(a) == rows[1]
+    got = store[3]
+    got["systems"]["s"]["findings"].append({"changed": True})
+    assert store[3] == rows[3]  # a copy: the stored row is unchanged
+    assert not hasattr(store, "__dict__") or all(not isinstance(v, list) for v in vars(store).values())
+    assert store.nbytes > sum(len(r["ref"]) for r in rows)
+    store.close()
+    assert len(SegmentRows()) == 0 and list(SegmentRows()) == []
+
+
+@pytest.mark.slow
+def test_score_command_streams_rows_and_writes_what_memory_would(tmp_path: Path, resources: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The command spills each chunk's rows to disk (one extend per chunk) and streams them into
+    --json: the file and standard output hold, byte for byte, the JSON of the rows kept in memory."""
+    from evaluator import testsets
+    from evaluator._atomic import dumps_json
+
+    refs, hyps = lines("ref.txt")[:7], lines("worse.txt")[:7]
+    (tmp_path / "r.txt").write_text("\n".join(refs) + "\n", encoding="utf-8")
+    (tmp_path / "h.txt").write_text("\n".join(hyps) + "\n", encoding="utf-8")
+    extends: list[int] = []
+    real = testsets.SegmentRows.extend
+
+    def spy(self: Any, rows: Any) -> None:
+        rows = list(rows)
+        extends.append(len(rows))
+        real(self, rows)
+
+    monkeypatch.setattr(testsets.SegmentRows, "extend", spy)
+    out = tmp_path / "s.json"
+    argv = ["score", "--ref", str(tmp_path / "r.txt"), "--hyp", f"s={tmp_path / 'h.txt'}", "--chunk-size", "3"]
+    assert main([*argv, "--json", str(out), "--quiet"]) == 0
+    assert extends == [3, 3, 1]
+    assert main([*argv, "--json", "-"]) == 0
+    printed = capsys.readouterr().out
+    got = json.loads(out.read_text(encoding="utf-8"))
+    kept, _ = score_systems([refs], {"s": hyps}, resources=resources, chunk_size=3)
+    assert got["segments"] == kept["segments"] and got["systems"] == kept["systems"]
+    # The streamed text is exactly the one-piece JSON of the same dict (meta differs only in seconds).
+    assert out.read_text(encoding="utf-8") == dumps_json(got)
+    assert json.loads(printed)["segments"] == kept["segments"]
