@@ -712,3 +712,42 @@ def test_prepass_is_timed_only_where_the_alarm_can_stop_it(resources: Any, monke
     th.start()
     th.join(30)
     assert box["res"][0].status == "ok" and box["elapsed"] >= 4.0
+
+
+def test_an_alarm_swallowed_in_a_gc_callback_still_stops_the_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signal handler's PairTimeout goes to whatever Python code runs when SIGALRM is seen; in a
+    ``gc.callbacks`` hook (hypothesis leaves one installed after any ``@given`` test, e.g. in
+    test_exports.py) it is printed as "ignored" and lost.  The alarm repeats, so the pair still stops."""
+    import gc
+
+    from evaluator.batch import PairTimeout, call_with_timeout
+
+    lost: list[BaseException | None] = []
+    monkeypatch.setattr("sys.unraisablehook", lambda u: lost.append(u.exc_value))
+    state = {"spun": False}
+
+    def hook(phase: str, info: dict[str, int]) -> None:  # the alarm (0.3 s) lands in here, once
+        if phase == "start" and not state["spun"]:
+            state["spun"] = True
+            t = time.perf_counter()
+            while time.perf_counter() - t < 0.6:
+                pass
+
+    def pair() -> str:
+        time.sleep(0.1)
+        gc.collect()  # 0.1 s to 0.7 s in the hook
+        t = time.perf_counter()
+        while time.perf_counter() - t < 4.0:  # the slow pair, in Python: any alarm seen here stops it
+            pass
+        return "finished"
+
+    gc.callbacks.append(hook)
+    try:
+        t = time.perf_counter()
+        with pytest.raises(PairTimeout, match="timed out after 0.3 s"):
+            call_with_timeout(pair, 0.3)
+        elapsed = time.perf_counter() - t
+    finally:
+        gc.callbacks.remove(hook)
+    assert any(isinstance(e, PairTimeout) for e in lost)  # the first alarm was lost in the hook
+    assert elapsed < 2.0, f"{elapsed:.1f} s"
