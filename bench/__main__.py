@@ -3,7 +3,8 @@
 Sections, in order: BERTScore against bert_score (throughput ratio, max |delta F1|, share of the
 matmul rate, fast paths), cold start against the bert-score CLI (and the drift checks' time on the
 example pair), batch (throughput, peak memory, warm cache), growth (batch pairs, score segments,
-alignment document length), and the drift benchmark (recall, false flags, checks throughput).
+alignment document length), score on 10,000 and 100,000 segments (memory per tenth of the set: about
+an hour of the full run), and the drift benchmark (recall, false flags, checks throughput).
 Each figure is measured side by side with its comparison inside this one run.  A benchmark that
 fails becomes a note in its section, never the end of the run.  ``--quick`` uses small sizes (about
 ten minutes on an idle 2-core machine) for development; the full run uses the sizes of the issue.
@@ -42,6 +43,7 @@ PLANS: dict[str, dict[str, Any]] = {
     "growth": {"quick": {"pairs": (25, 100, 400), "segments": (200, 800, 3200)},
                "full": {"pairs": (100, 400, 1600), "segments": (1000, 4000, 16000)}},
     "align_growth": {"quick": {"sizes": (250, 1000, 4000)}, "full": {"sizes": (500, 2000, 8000)}},
+    "score_stream": {"quick": {"segments": (300, 3000)}, "full": {"segments": (10000, 100000)}},
     "drift_bench": {"quick": ["--limit", "20", "--throughput-pairs", "300"],
                     "full": ["--limit", "200", "--throughput-pairs", "2000"]},
 }
