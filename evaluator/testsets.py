@@ -223,7 +223,8 @@ class SegmentRows(Sequence[dict[str, Any]]):
         import tempfile
         from array import array
 
-        self._fh = tempfile.TemporaryFile(prefix="evaluator-segments-", dir=directory)
+        self._dir = directory or tempfile.gettempdir()
+        self._fh = tempfile.TemporaryFile(prefix="evaluator-segments-", dir=self._dir)
         self._offsets = array("q")
         self._size = 0
 
@@ -235,9 +236,13 @@ class SegmentRows(Sequence[dict[str, Any]]):
             self._size += len(line) + 1
             parts.append(line)
         if parts:
-            self._fh.seek(0, 2)
-            self._fh.write(b"\n".join(parts) + b"\n")
-            self._fh.flush()
+            try:
+                self._fh.seek(0, 2)
+                self._fh.write(b"\n".join(parts) + b"\n")
+                self._fh.flush()
+            except OSError as exc:  # a full temporary folder says which folder (TMPDIR chooses it)
+                raise OSError(exc.errno, f"{exc.strerror or exc} (spilling segment rows; TMPDIR chooses "
+                                         "the folder)", self._dir) from None
 
     def append(self, row: Mapping[str, Any]) -> None:
         self.extend([row])

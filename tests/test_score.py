@@ -393,3 +393,22 @@ def test_score_command_streams_rows_and_writes_what_memory_would(tmp_path: Path,
     # The streamed text is exactly the one-piece JSON of the same dict (meta differs only in seconds).
     assert out.read_text(encoding="utf-8") == dumps_json(got)
     assert json.loads(printed)["segments"] == kept["segments"]
+
+
+def test_segment_rows_on_a_full_disk_name_the_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A temporary folder that is full ends in an OSError naming the folder (the command line makes
+    that one line and exit code 2)."""
+    import errno
+
+    from evaluator.testsets import SegmentRows
+
+    store = SegmentRows(str(tmp_path))
+
+    def full(data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_fh", type("F", (), {"seek": lambda *a: 0, "write": staticmethod(full),
+                                                     "flush": lambda self: None, "close": lambda self: None})())
+    with pytest.raises(OSError, match="No space left on device") as info:
+        store.extend([{"index": 0}])
+    assert info.value.filename == str(tmp_path) and info.value.errno == errno.ENOSPC
