@@ -69,8 +69,8 @@ def dumps_json(obj: Any) -> str:
 
 
 def _is_lazy(value: Any) -> bool:
-    """A sequence that is not a list or tuple (``testsets.SegmentRows``): streamed row by row."""
-    return isinstance(value, Sequence) and not isinstance(value, list | tuple | str | bytes | bytearray)
+    """A sequence that says it is read item by item (``json_stream``: ``testsets.SegmentRows``)."""
+    return getattr(value, "json_stream", False) is True and isinstance(value, Sequence)
 
 
 def _lazy_inside(obj: Any) -> bool:
@@ -86,7 +86,7 @@ def iter_json(obj: Any, level: int = 0) -> Iterator[str]:
             return
         pad = " " * (level + 1)
         for n, (key, value) in enumerate(obj.items()):
-            yield ("{" if n == 0 else ",") + "\n" + pad + _dump(str(key), 0) + ": "
+            yield ("{" if n == 0 else ",") + "\n" + pad + _key(key) + ": "
             yield from iter_json(value, level + 1)
         yield "\n" + " " * level + "}"
     elif _is_lazy(obj):
@@ -98,6 +98,14 @@ def iter_json(obj: Any, level: int = 0) -> Iterator[str]:
         yield "[]" if empty else "\n" + " " * level + "]"
     else:
         yield _dump(obj, level)
+
+
+def _key(key: Any) -> str:
+    """A dict key as json.dumps writes it (true, null and numbers become strings; others are refused)."""
+    if isinstance(key, str):
+        return _dump(key, 0)
+    text = json.dumps({key: 0}, ensure_ascii=False, allow_nan=False)  # its TypeError for a tuple key
+    return text[1:text.rindex(":")]
 
 
 def _dump(obj: Any, level: int) -> str:

@@ -15,9 +15,10 @@ and every sentence encoded, so its Report is the one ``compare_loaded`` alone wo
 Per-pair timeout: in a process's main thread (the local engine, its worker processes, Ray actors,
 which the Ray engine has run their batches there) a pair runs under ``signal.setitimer``; the alarm
 raises inside the pair, which unwinds cleanly, but a long C call (one forward pass) finishes before
-the alarm is seen.  The alarm repeats until the pair has stopped: Python code that runs inside the
-pair but cannot raise to it (a ``gc.callbacks`` hook, which hypothesis installs for the whole
-process; a ``__del__``; a weakref finalizer) or a library's ``except Exception`` drops the first
+the alarm is seen.  The alarm raises a BaseException inside the pair (no ``except Exception`` takes
+it for an error of its own), made a ``PairTimeout`` outside it, and repeats until the pair has
+stopped: Python code that runs inside the pair but cannot raise to it (a ``gc.callbacks`` hook, which
+hypothesis installs for the whole process; a ``__del__``; a weakref finalizer) drops the first
 exception, and the next one stops the pair.  Elsewhere (a caller's own thread) the pair runs in a
 helper thread joined with a timeout: the caller moves on at once, but Python cannot kill a thread,
 so the abandoned pair keeps a core busy until it ends, and the chunk pre-pass is not timed.
@@ -142,31 +143,44 @@ def call_with_timeout(fn: Callable[[], Any], seconds: float | None) -> Any:
 ALARM_REPEAT = 0.25
 
 
+class _Alarm(BaseException):
+    """What the timer raises inside the pair: a BaseException, so that no ``except Exception`` on the
+    way (a check's own error record, a library's fallback) takes the timeout for an ordinary error;
+    ``_call_with_alarm`` turns it into ``PairTimeout`` once it is out of the pair."""
+
+
 def _call_with_alarm(fn: Callable[[], Any], seconds: float) -> Any:
     """``fn()`` under ``setitimer``.  The exception raised by a signal handler goes to whatever Python code
     runs when the signal is seen, and some code swallows it: a gc callback (hypothesis's
     ``gc_cumulative_time`` hook, left in ``gc.callbacks`` by any ``@given`` test, runs at every
     collection and prints the exception as "ignored"), ``__del__`` methods and weakref callbacks, a
-    library's ``except Exception``.  So the timer repeats every ``ALARM_REPEAT`` s until ``fn`` is left;
-    a repeat that finds this call's PairTimeout already being handled (the pair unwinding through its
-    ``finally`` blocks and ``__exit__`` methods) does nothing, so that cleanup is not cut short."""
+    bare ``except:``.  So the timer repeats every ``ALARM_REPEAT`` s until ``fn`` is left; a repeat
+    that finds this call's alarm already being handled (the pair unwinding through its ``finally``
+    blocks and ``__exit__`` methods) does nothing, so that cleanup is not cut short, and one that
+    arrives as the call ends (before the timer is stopped) does nothing either."""
     token = object()
+    over = [False]
 
     def on_alarm(signum: int, frame: Any) -> None:
+        if over[0]:
+            return  # the call has ended: a signal that came just before the timer was stopped
         handled: BaseException | None = sys.exc_info()[1]
         while handled is not None:  # also from an exception handled inside that cleanup
-            if getattr(handled, "_alarm", None) is token:
-                return  # this call's PairTimeout is on its way out: let the cleanup run
+            if isinstance(handled, _Alarm) and handled.args[0] is token:
+                return  # this call's alarm is on its way out: let the cleanup run
             handled = handled.__context__
-        exc = PairTimeout(f"timed out after {seconds:g} s")
-        exc._alarm = token  # type: ignore[attr-defined]
-        raise exc
+        raise _Alarm(token)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
     try:
         return fn()
+    except _Alarm as exc:
+        if exc.args[0] is not token:
+            raise  # an enclosing call's alarm
+        raise PairTimeout(f"timed out after {seconds:g} s") from None
     finally:
+        over[0] = True  # first: a plain store, where no signal handler runs
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 

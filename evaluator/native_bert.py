@@ -277,8 +277,8 @@ def _build_model_class() -> Any:
 
         def forward(self, h: torch.Tensor) -> torch.Tensor:
             if (FUSED and h.device.type == "cpu" and h.dtype == torch.float32 and type(self.dense) is nn.Linear
-                    and self.dense.weight.dtype == torch.float32 and _gelu_postop() and not torch.is_grad_enabled()
-                    and not torch.is_autocast_enabled("cpu")):
+                    and self.dense.weight.dtype == torch.float32 and not torch.is_grad_enabled()
+                    and not torch.is_autocast_enabled("cpu") and _gelu_postop()):
                 # oneDNN's matrix product with the erf GELU as a post-op: gelu(linear(h)) to float
                 # rounding (tests/test_native_bert.py), one pass less over the largest tensor.
                 flat = torch.ops.mkldnn._linear_pointwise(h.reshape(-1, h.shape[-1]), self.dense.weight,
@@ -394,15 +394,17 @@ def _gelu_postop() -> bool:
 
 
 def _dnnl_gelu_ok() -> bool:
-    """Whether this torch build has oneDNN's linear with a GELU post-op and it gives gelu(linear(x))."""
+    """Whether this torch build has oneDNN's linear with a GELU post-op and it gives gelu(linear(x))
+    (probed in fp32 without gradients, whatever autocast or grad mode the caller is in)."""
     import torch
     from torch.nn import functional as F
 
     try:
-        g = torch.Generator().manual_seed(0)
-        x, w, b = torch.randn(8, 16, generator=g), torch.randn(32, 16, generator=g), torch.randn(32, generator=g)
-        got = torch.ops.mkldnn._linear_pointwise(x, w, b, "gelu", [], "none")
-        return bool(torch.allclose(got, F.gelu(F.linear(x, w, b)), rtol=1e-5, atol=1e-6))
+        with torch.autocast("cpu", enabled=False), torch.no_grad():
+            g = torch.Generator().manual_seed(0)
+            x, w, b = torch.randn(8, 16, generator=g), torch.randn(32, 16, generator=g), torch.randn(32, generator=g)
+            got = torch.ops.mkldnn._linear_pointwise(x, w, b, "gelu", [], "none")
+            return bool(torch.allclose(got, F.gelu(F.linear(x, w, b)), rtol=1e-5, atol=1e-6))
     except Exception:  # noqa: BLE001 - a build without oneDNN, or an op that changed: plain torch
         return False
 

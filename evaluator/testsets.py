@@ -20,9 +20,11 @@ BERTScore and the drift checks compare each hypothesis with the first reference 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -218,6 +220,7 @@ class SegmentRows(Sequence[dict[str, Any]]):
     """
 
     _BLOCK = 1 << 20
+    json_stream = True  # _atomic.iter_json writes it row by row, never whole
 
     def __init__(self, directory: str | None = None) -> None:
         import tempfile
@@ -227,22 +230,25 @@ class SegmentRows(Sequence[dict[str, Any]]):
         self._fh = tempfile.TemporaryFile(prefix="evaluator-segments-", dir=self._dir)
         self._offsets = array("q")
         self._size = 0
+        self._lock = threading.Lock()
 
     def extend(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        parts = []
-        for row in rows:
-            line = json.dumps(row, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        # ASCII JSON: a lone surrogate (from a JSONL input's "\\ud800") is kept as its escape here and
+        # becomes U+FFFD where the output is written, as for rows held in memory.
+        parts = [json.dumps(row, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+                 for row in rows]
+        if not parts:
+            return
+        try:
+            self._fh.seek(0, 2)
+            self._fh.write(b"\n".join(parts) + b"\n")
+            self._fh.flush()
+        except OSError as exc:  # a full temporary folder says which folder (TMPDIR chooses it)
+            raise OSError(exc.errno, f"{exc.strerror or exc} (spilling segment rows; TMPDIR chooses "
+                                     "the folder)", self._dir) from None
+        for line in parts:  # only rows that are on disk are counted
             self._offsets.append(self._size)
             self._size += len(line) + 1
-            parts.append(line)
-        if parts:
-            try:
-                self._fh.seek(0, 2)
-                self._fh.write(b"\n".join(parts) + b"\n")
-                self._fh.flush()
-            except OSError as exc:  # a full temporary folder says which folder (TMPDIR chooses it)
-                raise OSError(exc.errno, f"{exc.strerror or exc} (spilling segment rows; TMPDIR chooses "
-                                         "the folder)", self._dir) from None
 
     def append(self, row: Mapping[str, Any]) -> None:
         self.extend([row])
@@ -258,7 +264,11 @@ class SegmentRows(Sequence[dict[str, Any]]):
     def _pread(self, start: int, size: int) -> bytes:
         import os
 
-        return os.pread(self._fh.fileno(), size, start)
+        if hasattr(os, "pread"):
+            return os.pread(self._fh.fileno(), size, start)
+        with self._lock:  # no pread (Windows): one reader at a time moves the shared position
+            self._fh.seek(start)
+            return bytes(self._fh.read(size))
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
@@ -287,7 +297,8 @@ class SegmentRows(Sequence[dict[str, Any]]):
             yield json.loads(rest)
 
     def close(self) -> None:
-        self._fh.close()
+        with contextlib.suppress(OSError):  # nothing is left to flush that anyone will read
+            self._fh.close()
 
     def __del__(self) -> None:
         try:
@@ -310,8 +321,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     chrF++ and TER.  ``keep_report`` (one system only) also returns the whole set as one compare
     report dict, for the HTML renderer; that one grows with the set.  ``spill``: the per-segment rows
     (``data["segments"]``) go to a temporary file chunk by chunk and come back as a ``SegmentRows``
-    (read on demand; ``render.json`` streams it out), so memory does not grow with the set; without
-    it they are a list in memory.
+    (read on demand; ``render.json.write_json`` and ``_atomic.write_json_stream`` stream it out), so memory does not grow with the set; without
+    it they are a list in memory (``frames`` and the gate take a list: ``list(data["segments"])``).
     """
     from .metrics.lexical import CorpusTotals, release_tokenizer_caches
     from .pipeline import compare_aligned, load_resources

@@ -715,12 +715,12 @@ def test_prepass_is_timed_only_where_the_alarm_can_stop_it(resources: Any, monke
 
 
 def test_an_alarm_swallowed_in_a_gc_callback_still_stops_the_pair(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The signal handler's PairTimeout goes to whatever Python code runs when SIGALRM is seen; in a
+    """The signal handler's exception goes to whatever Python code runs when SIGALRM is seen; in a
     ``gc.callbacks`` hook (hypothesis leaves one installed after any ``@given`` test, e.g. in
     test_exports.py) it is printed as "ignored" and lost.  The alarm repeats, so the pair still stops."""
     import gc
 
-    from evaluator.batch import PairTimeout, call_with_timeout
+    from evaluator.batch import PairTimeout, _Alarm, call_with_timeout
 
     lost: list[BaseException | None] = []
     monkeypatch.setattr("sys.unraisablehook", lambda u: lost.append(u.exc_value))
@@ -749,5 +749,32 @@ def test_an_alarm_swallowed_in_a_gc_callback_still_stops_the_pair(monkeypatch: p
         elapsed = time.perf_counter() - t
     finally:
         gc.callbacks.remove(hook)
-    assert any(isinstance(e, PairTimeout) for e in lost)  # the first alarm was lost in the hook
+    assert any(isinstance(e, _Alarm) for e in lost)  # the first alarm was lost in the hook
     assert elapsed < 2.0, f"{elapsed:.1f} s"
+
+
+def test_an_alarm_is_not_taken_for_an_ordinary_error_inside_the_pair() -> None:
+    """Code in the pair that catches ``Exception`` (a check recording its own error, a library's
+    fallback) does not catch the timeout: the pair stops at once and the caller gets PairTimeout."""
+    from evaluator.batch import PairTimeout, call_with_timeout
+
+    caught: list[BaseException] = []
+
+    def pair() -> str:
+        try:
+            t = time.perf_counter()
+            while time.perf_counter() - t < 3.0:
+                pass
+        except Exception as exc:  # noqa: BLE001 - what a check's error handling does
+            caught.append(exc)
+            t = time.perf_counter()
+            while time.perf_counter() - t < 3.0:  # a slow fallback
+                pass
+        return "finished"
+
+    t = time.perf_counter()
+    with pytest.raises(PairTimeout, match="timed out after 0.2 s"):
+        call_with_timeout(pair, 0.2)
+    assert caught == [] and time.perf_counter() - t < 1.0
+    assert call_with_timeout(lambda: "quick", 0.2) == "quick"
+    time.sleep(0.5)  # no alarm is left behind to fire after the call

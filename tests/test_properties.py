@@ -281,10 +281,12 @@ _json = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=4)
 @given(head=st.dictionaries(st.text(max_size=6), _json, max_size=4),
        rows=st.lists(st.dictionaries(st.text(max_size=6), _json, max_size=4), max_size=6),
        inner=st.booleans())
+@example(head={"k": "a\ud800b"}, rows=[{"ref": "lone \udfff surrogate", "n": None}], inner=False)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_streamed_json_is_the_one_piece_json(head: dict, rows: list, inner: bool) -> None:
     """A score report's rows read from disk (testsets.SegmentRows) and streamed out give, byte for
-    byte, the JSON of the same rows held in a list, wherever the rows sit in the document."""
+    byte, the JSON of the same rows held in a list, wherever the rows sit in the document (lone
+    surrogates, which a JSONL input can carry as escapes, included)."""
     from evaluator._atomic import dumps_json
     from evaluator.testsets import SegmentRows
 

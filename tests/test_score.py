@@ -340,6 +340,7 @@ def test_segment_rows_round_trip_on_disk(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(SegmentRows, "_BLOCK", 37)  # rows straddle the read blocks
     rows = [{"index": i, "ref": f"Zeile {i} — \"quoted\"\nline", "systems": {"s": {"f1": i / 7, "findings": []}}}
             for i in range(25)]
+    rows[4]["ref"] = "a lone \ud800 surrogate, as a JSONL input's escape gives it"
     store = SegmentRows()
     store.extend(rows[:10])
     store.extend([])

@@ -30,7 +30,7 @@ streams: each --ref/--hyp/--src is [NAME=]PATH[:COLUMN]
 All streams must have the same number of lines.  With several --ref, BLEU/chrF/TER use them all;
 BERTScore and the drift checks use the first.  The set is scored in chunks of --chunk-size lines
 with the models loaded once; each chunk's per-segment rows go to a temporary file (in TMPDIR, about
-1.5 kB a segment) and are streamed into --json, so memory stays bounded on large sets.  --gate,
+0.8 kB a segment) and are streamed into --json, so memory stays bounded on large sets.  --gate,
 --html and the table exports (--csv, --xlsx, --parquet) hold the whole set in memory.
 
 examples:
@@ -120,14 +120,14 @@ def run(args: Any) -> int:
             if done == total:
                 sys.stderr.write("\n")
 
+    # The rows go to disk only where they are streamed out again: the JSON.  The gate marks waived
+    # findings in place and pairs segments with the baseline's, and the tables are built whole: those
+    # take the rows in memory.
+    spill = bool(args.json) and gate_config is None and not (args.csv or args.xlsx or args.parquet)
     data, merged = score_systems([r.lines for r in refs], {h.name: h.lines for h in hyps},
                                  options=options, resources=resources, sources=src.lines if src else None,
-                                 chunk_size=args.chunk_size, keep_report=bool(args.html), spill=True,
+                                 chunk_size=args.chunk_size, keep_report=bool(args.html), spill=spill,
                                  progress=progress)
-    if gate_config is not None or args.csv or args.xlsx or args.parquet:
-        # The gate marks waived findings in place and pairs segments with the baseline's; the tables
-        # are built whole: both take the rows in memory (the JSON alone streams them from disk).
-        data["segments"] = list(data["segments"])
     data["meta"]["command"] = command_line(args)
     data["meta"]["inputs"] = {"references": [r.label for r in refs], "systems": {h.name: h.label for h in hyps},
                               "source": src.label if src else None}
