@@ -51,7 +51,7 @@ def _done(err_path: Path) -> int:
     return int(hits[-1][0]) if hits else 0
 
 
-def run_score(n: int, folder: Path, sents: list[tuple[str, str]], timeout: float = 7200) -> dict[str, Any]:
+def run_score(n: int, folder: Path, sents: list[tuple[str, str]], timeout: float = 3 * 3600) -> dict[str, Any]:
     ref, hyp, out = folder / f"ref{n}.txt", folder / f"hyp{n}.txt", folder / f"s{n}.json"
     with ref.open("w", encoding="utf-8") as r, hyp.open("w", encoding="utf-8") as h:
         for i in range(n):
