@@ -4,6 +4,7 @@ A crash or Ctrl-C never leaves a half-written report behind.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -123,11 +124,6 @@ def write_json_stream(fh: Any, obj: Any) -> None:
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     if _lazy_inside(obj):
-        atomic_write_chunks(path, (utf8_text(piece) for piece in _with_newline(iter_json(obj))))
+        atomic_write_chunks(path, (utf8_text(piece) for piece in itertools.chain(iter_json(obj), ["\n"])))
     else:
         atomic_write_text(path, dumps_json(obj))
-
-
-def _with_newline(pieces: Iterator[str]) -> Iterator[str]:
-    yield from pieces
-    yield "\n"

@@ -250,9 +250,6 @@ class SegmentRows(Sequence[dict[str, Any]]):
             self._offsets.append(self._size)
             self._size += len(line) + 1
 
-    def append(self, row: Mapping[str, Any]) -> None:
-        self.extend([row])
-
     def __len__(self) -> int:
         return len(self._offsets)
 

@@ -344,7 +344,7 @@ def test_segment_rows_round_trip_on_disk(monkeypatch: pytest.MonkeyPatch) -> Non
     store = SegmentRows()
     store.extend(rows[:10])
     store.extend([])
-    store.append(rows[10])
+    store.extend(rows[10:11])
     store.extend(rows[11:])
     assert len(store) == 25 and list(store) == rows
     assert store[0] == rows[0] and store[-1] == rows[-1] and store[5:9] == rows[5:9] and store[::10] == rows[::10]
