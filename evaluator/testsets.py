@@ -321,8 +321,10 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     (read on demand; ``render.json.write_json`` and ``_atomic.write_json_stream`` stream it out), so memory does not grow with the set; without
     it they are a list in memory (``frames`` and the gate take a list: ``list(data["segments"])``).
     """
+    from .checks import release_word_caches
     from .metrics.lexical import CorpusTotals, release_tokenizer_caches
     from .pipeline import compare_aligned, load_resources
+    from .segment import memory_zone
 
     if not references:
         raise InputError("at least one reference is needed")
@@ -357,43 +359,45 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
             end = min(n, start + chunk_size)
             ref_chunk = list(references[0][start:end])
             extra = [list(r[start:end]) for r in references[1:]]
-            rows = [_segment_row(i, references, sources) for i in range(start, end)]
-            for name, hyps in systems.items():
-                report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
-                                         resources=res, ids=("reference", name), totals=totals[name])
-                acc = sums[name]
-                for p in report.pairs:
-                    i = start + p.alignment
-                    rows[p.alignment]["systems"][name] = {
-                        "hyp": hyps[i], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
-                        "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
-                        "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
-                        "findings": [],
-                    }
-                    if p.bertscore_f1 is not None:
-                        acc["precision"] += p.bertscore_precision or 0.0
-                        acc["recall"] += p.bertscore_recall or 0.0
-                        acc["f1"] += p.bertscore_f1
-                        acc["n"] += 1
-                for f in sorted(report.findings, key=lambda f: f.sort_key()):
-                    if f.alignment is None:
-                        continue
-                    entry = rows[f.alignment]["systems"].get(name)
-                    if entry is not None:
-                        d = _segment_finding(f, report)
-                        entry["findings"].append(d)
-                        counts[name].add(d)
-                if report.bertscore is not None:
-                    bert_sig = report.bertscore.signature
-                meta = dict(report.meta)
-                if merger is not None:
-                    merger.add(report.to_dict())
-                del report
-            segments.extend(rows)  # to disk when spilling: memory holds one chunk's rows at a time
-            del rows
-            # The encoder remembers every text it saw, sacrebleu's tokenizers every line: forget this
-            # chunk's so memory stays bounded.
+            with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
+                rows = [_segment_row(i, references, sources) for i in range(start, end)]
+                for name, hyps in systems.items():
+                    report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
+                                             resources=res, ids=("reference", name), totals=totals[name])
+                    acc = sums[name]
+                    for p in report.pairs:
+                        i = start + p.alignment
+                        rows[p.alignment]["systems"][name] = {
+                            "hyp": hyps[i], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
+                            "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
+                            "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
+                            "findings": [],
+                        }
+                        if p.bertscore_f1 is not None:
+                            acc["precision"] += p.bertscore_precision or 0.0
+                            acc["recall"] += p.bertscore_recall or 0.0
+                            acc["f1"] += p.bertscore_f1
+                            acc["n"] += 1
+                    for f in sorted(report.findings, key=lambda f: f.sort_key()):
+                        if f.alignment is None:
+                            continue
+                        entry = rows[f.alignment]["systems"].get(name)
+                        if entry is not None:
+                            d = _segment_finding(f, report)
+                            entry["findings"].append(d)
+                            counts[name].add(d)
+                    if report.bertscore is not None:
+                        bert_sig = report.bertscore.signature
+                    meta = dict(report.meta)
+                    if merger is not None:
+                        merger.add(report.to_dict())
+                    del report
+                segments.extend(rows)  # to disk when spilling: memory holds one chunk's rows at a time
+                del rows
+            # The encoder remembers every text it saw, sacrebleu's tokenizers every line and the checks
+            # every word: forget this chunk's so memory stays bounded.
             release_tokenizer_caches()
+            release_word_caches()
             if hasattr(res.encoder, "clear_memory"):
                 res.encoder.clear_memory()
             if progress is not None:

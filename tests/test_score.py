@@ -329,6 +329,34 @@ def test_score_empties_sacrebleus_line_caches_per_chunk(resources: Any, monkeypa
     assert got["systems"] == kept["systems"] and got["segments"] == kept["segments"]
 
 
+@pytest.mark.slow
+def test_score_frees_spacys_new_words_and_the_word_caches_per_chunk(resources: Any, monkeypatch: Any) -> None:
+    """Each chunk runs in spaCy's memory zone and the checks' word caches are emptied after it: a set
+    full of words spaCy never saw leaves its StringStore as it was, and the numbers and findings are
+    those of a run that keeps everything."""
+    from contextlib import nullcontext
+
+    from evaluator import segment, testsets
+    from evaluator.checks import _names_util, _struct_util
+
+    refs = [f"Minister Quorvath{i} met Zelbrin{i} in Ostrava{i} on {i} May and signed {i + 3} deals." for i in range(7)]
+    hyps = [f"Deputy Minister Quorvat{i} met Zelbrin{i} in Ostrava{i} on {i + 1} May and did not sign {i + 3} deals."
+            for i in range(7)]
+    nlp = getattr(resources.nlp, "wrapped", resources.nlp)
+    strings = len(nlp.vocab.strings)
+    got, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=3)
+    assert len(nlp.vocab.strings) == strings
+    assert "Quorvath5" not in nlp.vocab.strings and not nlp.vocab.in_memory_zone
+    assert _struct_util.norm_text.cache_info().currsize == 0 and _names_util.fuzzy_equal.cache_info().currsize == 0
+    assert got["systems"]["s"]["findings"]["total"] > 0
+
+    monkeypatch.setattr(segment, "memory_zone", lambda nlp: nullcontext())
+    monkeypatch.setattr("evaluator.checks.release_word_caches", lambda: 0)
+    kept, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=3)
+    assert len(nlp.vocab.strings) > strings and "Quorvath5" in nlp.vocab.strings  # the spy run kept them
+    assert got["systems"] == kept["systems"] and got["segments"] == kept["segments"]
+
+
 # --------------------------------------------------------------------------- spilled segment rows
 
 def test_segment_rows_round_trip_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:

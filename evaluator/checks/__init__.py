@@ -7,7 +7,8 @@ import pkgutil
 from ._dedupe import dedupe_findings
 from .base import REGISTRY, Check, CheckContext, register, run_checks
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "register", "run_checks", "load_all", "dedupe_findings"]
+__all__ = ["REGISTRY", "Check", "CheckContext", "register", "run_checks", "load_all", "dedupe_findings",
+           "release_word_caches"]
 
 _loaded = False
 
@@ -21,3 +22,23 @@ def load_all() -> None:
         if info.name not in {"base"} and not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
     _loaded = True
+
+
+def release_word_caches() -> int:
+    """Empty the checks' word-level caches; returns how many entries went.
+
+    They are keyed by words and names (``norm_text``, ``_token_words``, ``fuzzy_equal``, the synonym and
+    WordNet lookups): bounded, but together about a million entries once full, which a long
+    line-aligned set fills slowly.  `evaluator score` empties them after every chunk, as it does
+    sacrebleu's, so that its memory stays flat; within a chunk they still serve every repeat.
+    """
+    from ..lexicon import WordNet
+    from . import _names_util, _struct_util
+
+    cached = [_struct_util.norm_text, _struct_util._synonym_fn, _names_util._token_words, _names_util.fuzzy_equal]
+    cached += [f for f in vars(WordNet).values() if hasattr(f, "cache_clear") and hasattr(f, "cache_info")]
+    freed = 0
+    for fn in cached:
+        freed += fn.cache_info().currsize
+        fn.cache_clear()
+    return freed
