@@ -297,6 +297,11 @@ class Encoder:
         key = f"{digest}|{self._name}|{self.revision}|L{self._layer}|max{self._max_length}|w{WINDOW_OVERLAP}"
         return key + "|bf16" if self._precision == "bf16" else key  # fp32 keys as before: caches stay valid
 
+    @property
+    def has_cache(self) -> bool:
+        """Whether encodings go to and come from an on-disk cache (``--cache-dir``)."""
+        return self._cache is not None
+
     def clear_memory(self) -> None:
         """Forget the in-process encodings, and give the freed heap back to the OS (see ``_memory``)."""
         from ._memory import release_freed_memory

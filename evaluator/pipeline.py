@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import time
 from collections.abc import Sequence
@@ -129,12 +130,16 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
                     extra_refs: Sequence[Sequence[str]] = (), options: Options | None = None,
                     resources: Resources | None = None, ids: tuple[str, str] = ("reference", "hypothesis"),
                     paths: tuple[str | None, str | None] = (None, None),
-                    totals: CorpusTotals | None = None) -> Report:
+                    totals: CorpusTotals | None = None, similarity: bool = True) -> Report:
     """Line-aligned test set: line i of the hypothesis is paired with line i of the reference(s).
 
     ``totals`` (a ``metrics.lexical.CorpusTotals``), when given, receives the lines' BLEU, chrF and TER
     statistics, so that a caller scoring a set chunk by chunk gets its corpus scores without
-    computing them again.
+    computing them again.  ``similarity=False``: the caller does not use the alignment's sentence
+    similarities (``evaluator score`` without ``--html``), so the lines go through the model's first
+    ``layer`` layers only, all that BERTScore reads (the same numbers, about half the model's work),
+    and each pair's ``similarity`` is NaN (``None`` in its dict).  With an encoding cache the lines
+    still run whole, so that the cache keeps their full encodings for the next run.
     """
     from .coverage import compute_coverage
     from .errors import InputError
@@ -153,15 +158,21 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     r_doc = _with_path(r_doc, paths[1])
     timings["segment"] = time.perf_counter() - t
     t = time.perf_counter()
-    res.encoder.encode(list(ref_lines) + list(hyp_lines))
-    o_emb = _sentence_matrix(res.encoder, o_doc)
-    r_emb = _sentence_matrix(res.encoder, r_doc)
+    embeddings: dict[str, Any] = {}
+    if similarity or getattr(res.encoder, "has_cache", False):
+        res.encoder.encode(list(ref_lines) + list(hyp_lines))
+        o_emb = _sentence_matrix(res.encoder, o_doc)
+        r_emb = _sentence_matrix(res.encoder, r_doc)
+        sims = [float(o_emb[i] @ r_emb[i]) for i in range(len(ref_lines))]
+        embeddings = {"original": o_emb, "rewritten": r_emb}
+    else:
+        res.encoder.encode_layer_only(list(ref_lines) + list(hyp_lines))
+        sims = [math.nan] * len(ref_lines)
     timings["encode"] = time.perf_counter() - t
-    alignment = tuple(AlignedPair((i,), (i,), float(o_emb[i] @ r_emb[i])) for i in range(len(ref_lines)))
+    alignment = tuple(AlignedPair((i,), (i,), sims[i]) for i in range(len(ref_lines)))
     coverage = compute_coverage(o_doc, r_doc, alignment)
     return _score_and_check(o_doc, r_doc, alignment, {"original": o_parses, "rewritten": r_parses},
-                            {"original": o_emb, "rewritten": r_emb}, coverage, options, res, timings,
-                            extra_refs=extra_refs, totals=totals)
+                            embeddings, coverage, options, res, timings, extra_refs=extra_refs, totals=totals)
 
 
 evaluate_pairs = compare_aligned
@@ -249,7 +260,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
     for k, ((ai, _), ls) in enumerate(zip(matched, lex, strict=True)):
         bp = bert_pairs[k]
         if bp is not None:
-            r_enc, o_enc = res.encoder.encode([r_units[k].text, o_units[k].text])
+            r_enc, o_enc = res.encoder.encode_layer_only([r_units[k].text, o_units[k].text])  # offsets only
             pairs.append(PairScores(
                 ai, ls.bleu, ls.chrf, ls.chrf_pp, ls.ter, bp.precision, bp.recall, bp.f1,
                 _token_spans(o_doc, o_units[k], o_enc, bp.ref_unmatched),
@@ -287,7 +298,9 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
     enc = res.encoder
     refs = [u.text for u in o_units]
     hyps = [u.text for u in r_units]
-    encs = enc.encode(refs + hyps)  # 1-1 units are cache hits: each sentence was encoded once
+    # Layer L is all BERTScore reads: 1-1 units are hits (each sentence was encoded once), and a merged
+    # unit (1-2, 2-1) runs only the first L layers, not the whole model.
+    encs = enc.encode_layer_only(refs + hyps)
     ref_encs, hyp_encs = encs[: len(refs)], encs[len(refs):]
     idf = semantic.idf_dict(enc, refs) if options.idf else None
     baseline = semantic.load_baseline(enc, options.baseline_path) if options.rescale else None

@@ -363,7 +363,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
                 rows = [_segment_row(i, references, sources) for i in range(start, end)]
                 for name, hyps in systems.items():
                     report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
-                                             resources=res, ids=("reference", name), totals=totals[name])
+                                             resources=res, ids=("reference", name), totals=totals[name],
+                                             similarity=merger is not None)  # only the HTML shows them
                     acc = sums[name]
                     for p in report.pairs:
                         i = start + p.alignment

@@ -6,6 +6,7 @@ source from which the JSON and the HTML report are both rendered.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -149,7 +150,8 @@ class AlignedPair:
         return {
             "original": list(self.original),
             "rewritten": list(self.rewritten),
-            "similarity": round(float(self.similarity), 6),
+            # NaN where the caller skipped the sentence model (``compare_aligned(similarity=False)``)
+            "similarity": None if math.isnan(self.similarity) else round(float(self.similarity), 6),
             "kind": self.kind,
         }
 

@@ -357,6 +357,41 @@ def test_score_frees_spacys_new_words_and_the_word_caches_per_chunk(resources: A
     assert got["systems"] == kept["systems"] and got["segments"] == kept["segments"]
 
 
+@pytest.mark.slow
+def test_score_runs_only_the_layers_bertscore_reads_and_changes_no_number(resources: Any, monkeypatch: Any) -> None:
+    """Without --html nothing shows the lines' sentence similarities, so `score` runs the model's first
+    `layer` layers only: the rows are those of the whole-model pass to the last bit, with fewer layers run."""
+    from evaluator import pipeline, testsets
+
+    if resources.encoder.has_cache:
+        pytest.skip("with an encoding cache the lines run whole, for the cache")
+    refs, hyps = lines("ref.txt")[:7], lines("worse.txt")[:7]
+    real = pipeline.compare_aligned
+    seen: list[bool] = []
+
+    def spy(*args: Any, similarity: bool = True, **kwargs: Any) -> Any:
+        seen.append(similarity)
+        report = real(*args, similarity=similarity, **kwargs)
+        assert all((a.to_dict()["similarity"] is None) != similarity for a in report.alignment)
+        return report
+
+    enc = resources.encoder
+    runs: list[bool] = []
+    real_run = enc._run
+    monkeypatch.setattr(enc, "_run", lambda texts, full: runs.append(full) or real_run(texts, full))
+    monkeypatch.setattr(pipeline, "compare_aligned", spy)
+    enc.clear_memory()
+    lean, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4)
+    lean_runs, runs[:] = list(runs), []
+    monkeypatch.setattr(pipeline, "compare_aligned", lambda *a, similarity=True, **k: spy(*a, similarity=True, **k))
+    enc.clear_memory()
+    whole, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4)
+    assert seen == [False, False, True, True]
+    assert lean_runs and not any(lean_runs) and any(runs)  # layer-only passes, then whole-model ones
+    assert lean["segments"] == whole["segments"] and lean["systems"] == whole["systems"]
+    assert lean["systems"]["s"]["bertscore"]["f1"] is not None
+
+
 # --------------------------------------------------------------------------- spilled segment rows
 
 def test_segment_rows_round_trip_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
