@@ -103,6 +103,7 @@ def memory_zone(nlp: Language | object) -> Iterator[None]:
     of the process (a 100,000-line set adds a few hundred thousand).  No Doc, Span or Token of the block
     may be used after it (spaCy's rule), so the block must finish with its parses: `evaluator score`
     wraps each chunk, whose rows are plain data.  Zones do not nest: inside one this does nothing.
+    The lemmatizer's memo of the words it lemmatised is emptied with it.
     """
     inner = getattr(nlp, "wrapped", nlp)  # a CachingNlp passes its pipeline
     zone = getattr(inner, "memory_zone", None)
@@ -110,8 +111,16 @@ def memory_zone(nlp: Language | object) -> Iterator[None]:
     if zone is None or vocab is None or getattr(vocab, "in_memory_zone", True):
         yield
         return
-    with zone():
-        yield
+    try:
+        with zone():
+            yield
+    finally:
+        # The lemmatizer memoises every (word, tag, morphology) it saw in a plain dict that no zone empties.
+        from spacy.pipeline import Lemmatizer
+
+        for _, pipe in getattr(inner, "pipeline", ()):
+            if isinstance(pipe, Lemmatizer) and isinstance(getattr(pipe, "cache", None), dict):
+                pipe.cache.clear()
 
 
 def _register_guard() -> None:

@@ -347,6 +347,7 @@ def test_score_frees_spacys_new_words_and_the_word_caches_per_chunk(resources: A
     got, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=3)
     assert len(nlp.vocab.strings) == strings
     assert "Quorvath5" not in nlp.vocab.strings and not nlp.vocab.in_memory_zone
+    assert not nlp.get_pipe("lemmatizer").cache
     assert _struct_util.norm_text.cache_info().currsize == 0 and _names_util.fuzzy_equal.cache_info().currsize == 0
     assert got["systems"]["s"]["findings"]["total"] > 0
 
