@@ -370,6 +370,8 @@ class Encoder:
             self.stats.cache_hits += len(found)
             todo = [t for t in todo if self.cache_key(t) not in found]
         if todo:
+            if not full and self._truncated_model() is None:
+                full = True  # layer L comes from the whole model's pass
             fresh = self._run(todo, full)
             for t, e in zip(todo, fresh, strict=True):
                 self._memory[t] = e
@@ -420,15 +422,22 @@ class Encoder:
         return batches
 
     def _truncated_model(self) -> Any:
-        """A shallow copy of the model that keeps only the first ``layer`` layers (weights shared)."""
+        """A shallow copy of the model that keeps only the first ``layer`` layers (weights shared), or
+        None where that cannot give layer ``layer``'s output: then layer-only encodings run whole.
+
+        The copy is used only once it has shown, on a probe sentence, the very hidden states of the
+        whole model at layer ``layer`` (a model whose layers sit elsewhere, or that adds a final norm
+        after them, fails that and runs whole: slower, never wrong).
+        """
         if self._layer_model is not None:
-            return self._layer_model
+            return self._layer_model or None
         import torch
 
+        self._layer_model = False
         model = copy.copy(self._model)
         model._modules = dict(model._modules)  # the copy must not write into the original's modules
         for owner_name, attr in (("encoder", "layer"), ("transformer", "layer"), ("", "layers"), ("", "layer")):
-            owner = getattr(model, owner_name) if owner_name else model
+            owner = getattr(model, owner_name, None) if owner_name else model
             if owner is None or not isinstance(getattr(owner, attr, None), torch.nn.ModuleList):
                 continue
             if owner_name:
@@ -436,11 +445,28 @@ class Encoder:
                 owner._modules = dict(owner._modules)
                 model._modules[owner_name] = owner
             owner._modules[attr] = torch.nn.ModuleList(list(getattr(owner, attr))[: self._layer])
-            self._layer_model = model
-            return model
-        log.info("cannot truncate %s: the layer-only path runs the whole model", type(self._model).__name__)
-        self._layer_model = self._model
-        return self._model
+            if self._same_layer_output(model):
+                self._layer_model = model
+                return model
+            break
+        log.info("cannot run %s's first %d layers alone: layer-only encodings run the whole model",
+                 type(self._model).__name__, self._layer)
+        return None
+
+    def _same_layer_output(self, truncated: Any) -> bool:
+        """Whether ``truncated`` gives the whole model's layer-``layer`` states on a probe sentence."""
+        probe = self._pieces(self.tokenize(["A short probe, of 2 clauses: does the cut model agree?"]),
+                             self._max_length)
+        saved = dict(vars(self.stats))
+        try:
+            whole, _ = self._forward(self._model, probe, True)
+            cut, _ = self._forward(truncated, probe, False)
+        except Exception:  # noqa: BLE001 - a copy that cannot even run is not used
+            log.debug("the truncated model failed on the probe", exc_info=True)
+            return False
+        finally:
+            vars(self.stats).update(saved)  # the probe is not the caller's work
+        return bool(whole[0].shape == cut[0].shape and np.abs(whole[0] - cut[0]).max() <= 1e-5)
 
     def _forward(
         self, model: Any, pieces: list[_Piece], full: bool

@@ -180,16 +180,6 @@ def _move_spans(d: dict[str, Any], on_original: Any, on_rewritten: Any) -> dict[
     return out
 
 
-def _segment_row(i: int, references: Sequence[Sequence[str]], sources: Sequence[str] | None) -> dict[str, Any]:
-    row: dict[str, Any] = {"index": i, "ref": references[0][i]}
-    if len(references) > 1:
-        row["extra_refs"] = [r[i] for r in references[1:]]
-    if sources is not None:
-        row["src"] = sources[i]
-    row["systems"] = {}
-    return row
-
-
 class _FindingCounts:
     """One system's findings counted by severity, check and code as the chunks come."""
 
@@ -311,7 +301,8 @@ def _r(x: float | None) -> float | None:
 def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Sequence[str]], *,
                   options: Any = None, resources: Any = None, sources: Sequence[str] | None = None,
                   chunk_size: int = DEFAULT_CHUNK, keep_report: bool = False, spill: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+                  progress: Callable[[int, int], None] | None = None,
+                  workers: int = 1) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Score each system against the reference streams; return (score dict, merged report dict or None).
 
     ``references[0]`` is the reference that BERTScore and the checks use; all streams feed BLEU, chrF,
@@ -320,11 +311,13 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     (``data["segments"]``) go to a temporary file chunk by chunk and come back as a ``SegmentRows``
     (read on demand; ``render.json.write_json`` and ``_atomic.write_json_stream`` stream it out), so memory does not grow with the set; without
     it they are a list in memory (``frames`` and the gate take a list: ``list(data["segments"])``).
+    ``workers`` > 1: the chunks are scored in that many worker processes (each loads the models once and
+    takes its share of the cores), at most two chunks each in flight, and their results are taken in
+    order: the same rows and scores as one process.
     """
-    from .checks import release_word_caches
-    from .metrics.lexical import CorpusTotals, release_tokenizer_caches
-    from .pipeline import compare_aligned, load_resources
-    from .segment import memory_zone
+    from .metrics.lexical import CorpusTotals
+    from .options import Options
+    from .pipeline import load_resources
 
     if not references:
         raise InputError("at least one reference is needed")
@@ -341,8 +334,10 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         raise InputError("a single report (HTML) needs exactly one system")
     if chunk_size < 1:
         raise InputError("chunk size must be at least 1")
-    res = resources or load_resources(options)
-    options = options or res.options
+    if workers > 1 and resources is not None:
+        raise InputError("worker processes load their own models: give workers or resources, not both")
+    res = resources if workers > 1 else resources or load_resources(options)
+    options = options or (res.options if res is not None else Options())
 
     segments: SegmentRows | list[dict[str, Any]] = SegmentRows() if spill else []
     sums = {name: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0} for name in systems}
@@ -352,58 +347,40 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     bert_sig: str | None = None
     meta: dict[str, Any] = {}
     merger = _ReportMerger() if keep_report else None
+    jobs = (_ChunkJob(start, [list(r[start:start + chunk_size]) for r in references],
+                      {name: list(h[start:start + chunk_size]) for name, h in systems.items()},
+                      list(sources[start:start + chunk_size]) if sources is not None else None, keep_report)
+            for start in range(0, n, chunk_size))
     t0 = time.perf_counter()
     try:
-        # Chunk-major: each chunk's references are parsed and encoded once for every system.
-        for start in range(0, n, chunk_size):
-            end = min(n, start + chunk_size)
-            ref_chunk = list(references[0][start:end])
-            extra = [list(r[start:end]) for r in references[1:]]
-            with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
-                rows = [_segment_row(i, references, sources) for i in range(start, end)]
-                for name, hyps in systems.items():
-                    report = compare_aligned(ref_chunk, list(hyps[start:end]), extra_refs=extra, options=options,
-                                             resources=res, ids=("reference", name), totals=totals[name],
-                                             similarity=merger is not None)  # only the HTML shows them
-                    acc = sums[name]
-                    for p in report.pairs:
-                        i = start + p.alignment
-                        rows[p.alignment]["systems"][name] = {
-                            "hyp": hyps[i], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
-                            "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
-                            "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
-                            "findings": [],
-                        }
-                        if p.bertscore_f1 is not None:
-                            acc["precision"] += p.bertscore_precision or 0.0
-                            acc["recall"] += p.bertscore_recall or 0.0
-                            acc["f1"] += p.bertscore_f1
-                            acc["n"] += 1
-                    for f in sorted(report.findings, key=lambda f: f.sort_key()):
-                        if f.alignment is None:
-                            continue
-                        entry = rows[f.alignment]["systems"].get(name)
-                        if entry is not None:
-                            d = _segment_finding(f, report)
-                            entry["findings"].append(d)
-                            counts[name].add(d)
-                    if report.bertscore is not None:
-                        bert_sig = report.bertscore.signature
-                    meta = dict(report.meta)
-                    if merger is not None:
-                        merger.add(report.to_dict())
-                    del report
-                segments.extend(rows)  # to disk when spilling: memory holds one chunk's rows at a time
-                del rows
-            # The encoder remembers every text it saw, sacrebleu's tokenizers every line and the checks
-            # every word: forget this chunk's so memory stays bounded.
-            release_tokenizer_caches()
-            release_word_caches()
-            if hasattr(res.encoder, "clear_memory"):
-                res.encoder.clear_memory()
+        # Chunk-major: each chunk's references are parsed and encoded once for every system.  The chunks
+        # come back in order from the worker processes too, so every sum runs in the one-process order.
+        done = _score_in_workers(jobs, options, workers) if workers > 1 else (_score_chunk(res, options, j) for j in jobs)
+        for chunk in done:
+            for name in systems:
+                for metric, stats in chunk.stats[name]:
+                    totals[name].add(metric, stats)
+                acc = sums[name]
+                for p_, r_, f_ in chunk.bert[name]:
+                    acc["precision"] += p_
+                    acc["recall"] += r_
+                    acc["f1"] += f_
+                    acc["n"] += 1
+                for row in chunk.rows:
+                    for d in row["systems"][name]["findings"]:
+                        counts[name].add(d)
+            if chunk.bert_sig is not None:
+                bert_sig = chunk.bert_sig
+            meta = chunk.meta
+            if merger is not None:
+                for report_dict in chunk.reports:
+                    merger.add(report_dict)
+            first, end = chunk.start, chunk.start + len(chunk.rows)
+            segments.extend(chunk.rows)  # to disk when spilling: memory holds a few chunks' rows at a time
+            del chunk
             if progress is not None:
                 progress(end, n)
-            log.info("scored lines %d-%d of %d", start + 1, end, n)
+            log.info("scored lines %d-%d of %d", first + 1, end, n)
     except BaseException:
         if isinstance(segments, SegmentRows):
             segments.close()
@@ -434,6 +411,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     meta["segments"] = n
     meta["references"] = len(references)
     meta["chunk_size"] = chunk_size
+    meta["workers"] = workers
     meta["seconds"] = round(time.perf_counter() - t0, 3)
     meta["notes"] = ["BLEU, chrF, chrF++ and TER: sacrebleu corpus scores over all lines and references",
                      "BERTScore and drift checks: each hypothesis against the first reference",
@@ -445,6 +423,169 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         name = next(iter(systems))
         merged = merger.result(out_systems[name])
     return data, merged
+
+
+@dataclass(frozen=True)
+class _ChunkJob:
+    """One chunk of the set: its lines in every stream, from line ``start`` on."""
+
+    start: int
+    references: list[list[str]]
+    systems: dict[str, list[str]]
+    sources: list[str] | None
+    keep_report: bool
+
+
+@dataclass
+class _ChunkResult:
+    """What a chunk gives the set: its rows, and per system its corpus statistics and BERTScore triples
+    in line order (summed by the caller in the one-process order), plus its report dicts for the HTML."""
+
+    start: int
+    rows: list[dict[str, Any]]
+    stats: dict[str, list[tuple[str, list[Any]]]]
+    bert: dict[str, list[tuple[float, float, float]]]
+    bert_sig: str | None
+    meta: dict[str, Any]
+    reports: list[dict[str, Any]]
+
+
+def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
+    """Score one chunk for every system with loaded models; nothing of it stays behind in them."""
+    from .checks import release_word_caches
+    from .metrics.lexical import StatsLog, release_tokenizer_caches
+    from .pipeline import compare_aligned
+    from .segment import memory_zone
+
+    refs = job.references
+    out = _ChunkResult(job.start, [], {}, {}, None, {}, [])
+    with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
+        for k in range(len(refs[0])):
+            row: dict[str, Any] = {"index": job.start + k, "ref": refs[0][k]}
+            if len(refs) > 1:
+                row["extra_refs"] = [r[k] for r in refs[1:]]
+            if job.sources is not None:
+                row["src"] = job.sources[k]
+            row["systems"] = {}
+            out.rows.append(row)
+        for name, hyps in job.systems.items():
+            log_ = StatsLog(len(refs))
+            report = compare_aligned(refs[0], hyps, extra_refs=refs[1:], options=options, resources=res,
+                                     ids=("reference", name), totals=log_,
+                                     similarity=job.keep_report)  # only the HTML shows them
+            out.stats[name] = log_.calls
+            triples = out.bert[name] = []
+            for p in report.pairs:
+                out.rows[p.alignment]["systems"][name] = {
+                    "hyp": hyps[p.alignment], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
+                    "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
+                    "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
+                    "findings": [],
+                }
+                if p.bertscore_f1 is not None:
+                    triples.append((p.bertscore_precision or 0.0, p.bertscore_recall or 0.0, p.bertscore_f1))
+            for f in sorted(report.findings, key=lambda f: f.sort_key()):
+                if f.alignment is None:
+                    continue
+                entry = out.rows[f.alignment]["systems"].get(name)
+                if entry is not None:
+                    entry["findings"].append(_segment_finding(f, report))
+            if report.bertscore is not None:
+                out.bert_sig = report.bertscore.signature
+            out.meta = dict(report.meta)
+            if job.keep_report:
+                out.reports.append(report.to_dict())
+            del report
+    # The encoder remembers every text it saw, sacrebleu's tokenizers every line and the checks
+    # every word: forget this chunk's so memory stays bounded.
+    release_tokenizer_caches()
+    release_word_caches()
+    if hasattr(res.encoder, "clear_memory"):
+        res.encoder.clear_memory()
+    return out
+
+
+_WORKER_RES: Any = None
+
+
+def _score_in_workers(jobs: Iterable[_ChunkJob], options: Any, workers: int) -> Iterator[_ChunkResult]:
+    """The chunks' results in order, scored in ``workers`` processes (spawned: torch's thread pools do
+    not survive fork) that share the cores; at most two chunks per worker are in flight or waiting."""
+    import multiprocessing
+    import os
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_score_worker,
+                               initargs=(threads, os.getpid()))
+    todo = iter(jobs)
+    running: list[Future[_ChunkResult]] = []
+    try:
+        while True:
+            while len(running) < 2 * workers:
+                job = next(todo, None)
+                if job is None:
+                    break
+                running.append(pool.submit(_score_chunk_in_worker, options, job))
+            if not running:
+                return
+            yield running.pop(0).result()  # in order: a later chunk done first waits in its future
+    except BaseException:
+        # Ctrl-C, SIGTERM or a failed chunk: nothing of the set is kept, so the workers stop now, not
+        # after the chunks in their hands.
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        raise
+    finally:
+        for fut in running:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_score_worker(threads: int, parent: int) -> None:
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _die_with_parent(parent)
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
+    # No heap tuning here: `score` runs without it (see cli/__init__.py), its workers likewise.
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: this worker gets SIGKILL when the process that started it ends, however it ends (SIGTERM
+    from a CI runner, SIGKILL), so no worker goes on scoring for nobody."""
+    import ctypes
+    import os
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the line above took effect
+        os._exit(1)
+
+
+def _score_chunk_in_worker(options: Any, job: _ChunkJob) -> _ChunkResult:
+    """A worker's chunk; its models load on its first chunk (an error there reaches the parent as itself)."""
+    global _WORKER_RES
+    if _WORKER_RES is None:
+        import os
+
+        from .pipeline import load_resources
+
+        _WORKER_RES = load_resources(options)
+        import torch
+
+        torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    return _score_chunk(_WORKER_RES, options, job)
 
 
 class _ReportMerger:

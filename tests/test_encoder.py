@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -160,6 +161,64 @@ def test_layer_only_path_equals_full_path(encoder: Encoder) -> None:
     assert np.abs(lo.layer_embeddings - full.layer_embeddings).max() < 1e-5
     # the truncated copy must not have cut the shared model
     assert len(encoder.model.encoder.layer) == 6
+
+
+@pytest.mark.parametrize("arch", ["bert", "distilbert", "albert", "t5", "final_norm"])
+def test_layer_only_is_layer_l_for_any_architecture(encoder: Encoder, arch: str) -> None:
+    """Layer-only encodings are the whole model's layer-L states whatever the model looks like: models
+    cut where their layers sit (BERT's encoder.layer, DistilBERT's transformer.layer), and models the
+    cut cannot reach (ALBERT's shared layer group, T5's encoder.block) or where it would be wrong (a norm
+    after the layers: the cut copy disagrees on the probe), which run whole instead.  Tiny random
+    models, the bundled tokenizer."""
+    import torch
+    from transformers import (
+        AlbertConfig,
+        AlbertModel,
+        BertConfig,
+        BertModel,
+        DistilBertConfig,
+        DistilBertModel,
+        T5Config,
+        T5EncoderModel,
+    )
+
+    torch.manual_seed(0)
+    v = int(encoder.model.config.vocab_size)
+    bert = {"vocab_size": v, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 2,
+            "intermediate_size": 64}
+    model: Any
+    if arch in ("bert", "final_norm"):
+        model = BertModel(BertConfig(**bert))
+    elif arch == "distilbert":
+        model = DistilBertModel(DistilBertConfig(vocab_size=v, dim=32, n_layers=3, n_heads=2, hidden_dim=64))
+    elif arch == "albert":
+        model = AlbertModel(AlbertConfig(**bert, embedding_size=16))
+    else:
+        model = T5EncoderModel(T5Config(vocab_size=v, d_model=32, d_kv=8, d_ff=64, num_layers=3, num_heads=2))
+    if arch == "final_norm":  # a model that normalises its last layer's output (as ModernBERT does)
+        class Normed(torch.nn.Module):
+            def __init__(self, inner: Any) -> None:
+                super().__init__()
+                self.encoder, self.inner, self.norm = inner.encoder, inner, torch.nn.LayerNorm(32)
+                self.config = inner.config
+
+            def forward(self, **kw: Any) -> Any:
+                out = self.inner(**kw)
+                out.last_hidden_state = self.norm(out.last_hidden_state * 3 + 1)
+                return out
+
+        model = Normed(model)
+    model.eval()
+    texts = ["The minister met the delegation on Monday.", "A short line."]
+    whole = Encoder(model, encoder.tokenizer, name=arch, path=encoder.path, layer=1).encode(texts)
+    lean_enc = Encoder(model, encoder.tokenizer, name=arch, path=encoder.path, layer=1)
+    lean = lean_enc.encode_layer_only(texts)
+    for a, b in zip(whole, lean, strict=True):
+        assert a.layer_embeddings.shape == b.layer_embeddings.shape
+        assert np.abs(a.layer_embeddings - b.layer_embeddings).max() <= 1e-6
+    cut = lean_enc._layer_model is not False
+    assert cut == (arch in ("bert", "distilbert"))  # their layers sit where the cut finds them, nothing after
+    assert lean_enc.stats.texts_encoded == 2  # the probe is not counted as the caller's work
 
 
 def test_other_layer_is_that_hidden_state(encoder: Encoder) -> None:

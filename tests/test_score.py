@@ -101,6 +101,7 @@ def test_mismatched_line_counts_exit_2(tmp_path: Path, capsys: Any) -> None:
     (["--hyp", f"x={SET / 'good.txt'}", "--hyp", f"x={SET / 'worse.txt'}"], "two systems are named 'x'"),
     (["--hyp", str(SET / "good.txt"), "--hyp", str(SET / "worse.txt"), "--html", "r.html"], "--html renders one"),
     (["--hyp", str(SET / "good.txt"), "--chunk-size", "0"], "--chunk-size must be at least 1"),
+    (["--hyp", str(SET / "good.txt"), "--workers", "0"], "--workers must be at least 1"),
     (["--hyp", str(SET / "good.txt"), "--gate", str(SET / "ref.txt")], "invalid TOML"),
     (["--hyp", str(SET / "missing.txt")], "missing.txt"),
 ])
@@ -391,6 +392,24 @@ def test_score_runs_only_the_layers_bertscore_reads_and_changes_no_number(resour
     assert lean_runs and not any(lean_runs) and any(runs)  # layer-only passes, then whole-model ones
     assert lean["segments"] == whole["segments"] and lean["systems"] == whole["systems"]
     assert lean["systems"]["s"]["bertscore"]["f1"] is not None
+
+
+@pytest.mark.slow
+def test_workers_give_the_rows_and_scores_of_one_process(resources: Any) -> None:
+    """`score --workers 2`: chunks scored in two spawned processes (real models in each), taken back in
+    order, give the one-process rows, corpus scores (summed in the same order), BERTScore means,
+    finding counts and the HTML report's merged chunks (two references, four chunks)."""
+    refs, hyps, good = lines("ref.txt")[:11], lines("worse.txt")[:11], lines("good.txt")[:11]
+    one, merged1 = score_systems([refs, good], {"s": hyps}, resources=resources, chunk_size=3, keep_report=True)
+    two, merged2 = score_systems([refs, good], {"s": hyps}, options=resources.options, chunk_size=3,
+                                 keep_report=True, workers=2)
+    assert two["segments"] == one["segments"] and two["systems"] == one["systems"]
+    assert two["meta"]["workers"] == 2 and one["meta"]["workers"] == 1
+    assert merged1 is not None and merged2 is not None
+    assert merged2["alignment"] == merged1["alignment"] and merged2["findings"] == merged1["findings"]
+    assert all(a["similarity"] is not None for a in merged2["alignment"])  # the HTML gets real similarities
+    with pytest.raises(InputError, match="workers or resources"):
+        score_systems([refs], {"s": hyps}, resources=resources, workers=2)
 
 
 # --------------------------------------------------------------------------- spilled segment rows

@@ -29,7 +29,7 @@ streams: each --ref/--hyp/--src is [NAME=]PATH[:COLUMN]
 
 All streams must have the same number of lines.  With several --ref, BLEU/chrF/TER use them all;
 BERTScore and the drift checks use the first.  The set is scored in chunks of --chunk-size lines
-with the models loaded once; each chunk's per-segment rows go to a temporary file (in TMPDIR, about
+with the models loaded once (--workers N: in N processes); each chunk's per-segment rows go to a temporary file (in TMPDIR, about
 0.8 kB a segment) and are streamed into --json, so memory stays bounded on large sets.  --gate,
 --html and the table exports (--csv, --xlsx, --parquet) hold the whole set in memory.
 
@@ -56,6 +56,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--html", metavar="FILE", help="write the HTML report (one system only)")
     p.add_argument("--chunk-size", type=int, default=1000, metavar="N",
                    help="lines per model pass (default: 1000)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="score chunks in N worker processes that share the cores (default: 1); "
+                        "the same numbers, each worker holds its own models")
     p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
     add_model_options(p)
     add_gate_options(p)
@@ -83,6 +86,8 @@ def run(args: Any) -> int:
     _validate_checks(options.checks)
     if args.chunk_size < 1:
         raise InputError("--chunk-size must be at least 1")
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
     if args.html and len(args.hyp) != 1:
         raise InputError("--html renders one system: give a single --hyp (or drop --html)")
     gate_config = None
@@ -112,7 +117,7 @@ def run(args: Any) -> int:
     from ..pipeline import load_resources
     from ..testsets import score_systems
 
-    resources = load_resources(options)
+    resources = load_resources(options) if args.workers == 1 else None  # workers load their own
     progress = None
     if not args.quiet and sys.stderr.isatty():
         def progress(done: int, total: int) -> None:
@@ -127,7 +132,7 @@ def run(args: Any) -> int:
     data, merged = score_systems([r.lines for r in refs], {h.name: h.lines for h in hyps},
                                  options=options, resources=resources, sources=src.lines if src else None,
                                  chunk_size=args.chunk_size, keep_report=bool(args.html), spill=spill,
-                                 progress=progress)
+                                 progress=progress, workers=args.workers)
     data["meta"]["command"] = command_line(args)
     data["meta"]["inputs"] = {"references": [r.label for r in refs], "systems": {h.name: h.label for h in hyps},
                               "source": src.label if src else None}

@@ -137,6 +137,22 @@ class CorpusTotals:
         return out
 
 
+class StatsLog(CorpusTotals):
+    """A ``CorpusTotals`` that records each ``add`` (metric, per-segment statistics) instead of summing:
+    ``evaluator score`` replays a chunk's record into the set's totals, in chunk order, whichever
+    process scored the chunk."""
+
+    def __init__(self, nrefs: int = 1) -> None:
+        super().__init__(nrefs)
+        self.calls: list[tuple[str, list[Any]]] = []
+
+    def add(self, name: str, stats: Sequence[Sequence[Any]]) -> None:
+        if stats:
+            self.calls.append((name, list(stats)))
+        if name == LEXICAL_METRICS[0]:
+            self.segments += len(stats)
+
+
 def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[str], *,
                              corpus: bool = True, totals: CorpusTotals | None = None,
                              ) -> tuple[dict[str, MetricScore], list[LexicalPairScores]]:
