@@ -44,6 +44,8 @@ PLANS: dict[str, dict[str, Any]] = {
                "full": {"pairs": (100, 400, 1600), "segments": (1000, 4000, 16000)}},
     "align_growth": {"quick": {"sizes": (250, 1000, 4000)}, "full": {"sizes": (500, 2000, 8000)}},
     "score_stream": {"quick": {"segments": (300, 3000)}, "full": {"segments": (10000, 100000)}},
+    "score_workers": {"quick": {"lines": 200, "rounds": 1, "chunk": 50},
+                      "full": {"lines": 2000, "rounds": 2, "chunk": 500}},
     "drift_bench": {"quick": ["--limit", "20", "--throughput-pairs", "300"],
                     "full": ["--limit", "200", "--throughput-pairs", "2000"]},
 }

@@ -313,7 +313,9 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     it they are a list in memory (``frames`` and the gate take a list: ``list(data["segments"])``).
     ``workers`` > 1: the chunks are scored in that many worker processes (each loads the models once and
     takes its share of the cores), at most two chunks each in flight, and their results are taken in
-    order: the same rows and scores as one process.
+    order: the same rows and scores as one process with the same chunks (findings that compare lines
+    with each other, such as inconsistent renderings, look within a chunk).  In one process, each chunk runs in spaCy's memory
+    zone (``segment.memory_zone``): no other thread may parse with the same pipeline meanwhile.
     """
     from .metrics.lexical import CorpusTotals
     from .options import Options
@@ -336,6 +338,10 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         raise InputError("chunk size must be at least 1")
     if workers > 1 and resources is not None:
         raise InputError("worker processes load their own models: give workers or resources, not both")
+    if workers > 1 and n <= chunk_size * (workers - 1):
+        log.warning("%d workers for %d chunk(s) of %d lines: give a smaller --chunk-size to keep them all busy "
+                    "(chunks are the unit of work; findings that compare lines, such as inconsistent "
+                    "renderings, look within a chunk)", workers, -(-n // chunk_size), chunk_size)
     res = resources if workers > 1 else resources or load_resources(options)
     options = options or (res.options if res is not None else Options())
 

@@ -55,7 +55,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", metavar="FILE", help="write the scores JSON here ('-' for stdout)")
     p.add_argument("--html", metavar="FILE", help="write the HTML report (one system only)")
     p.add_argument("--chunk-size", type=int, default=1000, metavar="N",
-                   help="lines per model pass (default: 1000)")
+                   help="lines per model pass (default: 1000); checks that compare lines with each other "
+                        "look within a chunk")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="score chunks in N worker processes that share the cores (default: 1); "
                         "the same numbers, each worker holds its own models")
