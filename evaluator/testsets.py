@@ -521,10 +521,12 @@ def _score_in_workers(jobs: Iterable[_ChunkJob], options: Any, workers: int) -> 
     import os
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from .cli import cli_log_level
+
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_score_worker,
-                               initargs=(threads, os.getpid()))
+                               initargs=(threads, os.getpid(), cli_log_level()))
     todo = iter(jobs)
     running: list[Future[_ChunkResult]] = []
     try:
@@ -549,12 +551,15 @@ def _score_in_workers(jobs: Iterable[_ChunkJob], options: Any, workers: int) -> 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_score_worker(threads: int, parent: int) -> None:
+def _init_score_worker(threads: int, parent: int, log_level: int | None) -> None:
     import os
     import signal
 
+    from .cli import configure_worker_logging
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _die_with_parent(parent)
+    configure_worker_logging(log_level)  # warnings in the command line's one-line format
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
     # No heap tuning here: `score` runs without it (see cli/__init__.py), its workers likewise.

@@ -412,6 +412,24 @@ def test_workers_give_the_rows_and_scores_of_one_process(resources: Any) -> None
         score_systems([refs], {"s": hyps}, resources=resources, workers=2)
 
 
+@pytest.mark.slow
+def test_workers_on_the_command_line_log_as_it_does(tmp_path: Path) -> None:
+    """The real command with --workers 2: the workers load the models (the parent does not), their log
+    lines come in the command line's one-line format, and the JSON records the workers."""
+    out = tmp_path / "s.json"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    exe = Path(sys.executable).parent / "evaluator"
+    proc = subprocess.run([str(exe), "-v", "score", "--ref", str(SET / "ref.txt"), "--hyp", str(SET / "good.txt"),
+                           "--workers", "2", "--chunk-size", "10", "--json", str(out), "-q"],
+                          capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    loaded = [line for line in proc.stderr.splitlines() if "loaded spaCy model" in line]
+    assert len(loaded) == 2 and all(line.startswith("evaluator: info: ") for line in loaded)
+    assert "scored lines 31-40 of 40" in proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["meta"]["workers"] == 2 and len(data["segments"]) == 40
+
+
 # --------------------------------------------------------------------------- spilled segment rows
 
 def test_segment_rows_round_trip_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:

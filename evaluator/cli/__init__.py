@@ -234,6 +234,22 @@ class _Formatter(logging.Formatter):
         return text
 
 
+def cli_log_level() -> int | None:
+    """The command line's log level where it configured logging (``configure_logging``), else None:
+    what a worker process needs to log as its parent does."""
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, _Formatter) for h in root.handlers):
+        return root.level
+    return None
+
+
+def configure_worker_logging(level: int | None) -> None:
+    """In a spawned worker: log like the command line that started it (``level`` from ``cli_log_level``);
+    nothing where the parent was not the command line."""
+    if level is not None:
+        configure_logging(level, TerminalSafe(sys.stderr))
+
+
 def configure_logging(level: int, stream: Any) -> None:
     """Log to ``stream`` in the command line's one-line format (only where nothing else logs yet)."""
     handler = logging.StreamHandler(stream)

@@ -56,8 +56,10 @@ def _run_pool(chunks: list[list[PairSpec]], options: Options, workers: int, time
     threads = max(1, (os.cpu_count() or 1) // workers)
     # spawn, not fork: torch and tokenizers thread pools do not survive fork.
     ctx = multiprocessing.get_context("spawn")
+    from ..cli import cli_log_level
+
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(options, timeout, threads))
+                               initargs=(options, timeout, threads, cli_log_level()))
     todo = iter(chunks)
     running: set[Future[list[PairResult]]] = set()
     try:
@@ -78,9 +80,12 @@ def _run_pool(chunks: list[list[PairSpec]], options: Options, workers: int, time
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(options: Options, timeout: float | None, threads: int) -> None:
+def _init_worker(options: Options, timeout: float | None, threads: int, log_level: int | None = None) -> None:
     global _WORKER, _THREADS
+    from ..cli import configure_worker_logging
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_worker_logging(log_level)  # a failing pair's warning in the command line's one-line format
     # torch is imported only when a pair needs the models (a warm cache may serve them all):
     # the thread count it reads on import, and is set again once it is loaded (_score_chunk).
     _THREADS = threads
