@@ -430,7 +430,7 @@ class Encoder:
         after them, fails that and runs whole: slower, never wrong).
         """
         if self._layer_model is not None:
-            return self._layer_model or None
+            return None if self._layer_model is False else self._layer_model
         import torch
 
         self._layer_model = False
