@@ -252,15 +252,16 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
     t = time.perf_counter()
     bert = None
     bert_pairs: list[Any] = [None] * len(matched)
+    encs: list[tuple[Any, Any]] = []
     if options.bertscore and matched:
-        bert, bert_pairs = _bertscore(res, o_units, r_units, options)
+        bert, bert_pairs, encs = _bertscore(res, o_units, r_units, options)
     timings["bertscore"] = time.perf_counter() - t
 
     pairs: list[PairScores] = []
     for k, ((ai, _), ls) in enumerate(zip(matched, lex, strict=True)):
         bp = bert_pairs[k]
         if bp is not None:
-            r_enc, o_enc = res.encoder.encode_layer_only([r_units[k].text, o_units[k].text])  # offsets only
+            o_enc, r_enc = encs[k]  # their offsets map the unmatched tokens back to the text
             pairs.append(PairScores(
                 ai, ls.bleu, ls.chrf, ls.chrf_pp, ls.ter, bp.precision, bp.recall, bp.f1,
                 _token_spans(o_doc, o_units[k], o_enc, bp.ref_unmatched),
@@ -292,7 +293,8 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
 
 
 def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
-               options: Options) -> tuple[BertScoreResult, list[Any]]:
+               options: Options) -> tuple[BertScoreResult, list[Any], list[tuple[Any, Any]]]:
+    """The document's BERTScore, each unit pair's scores, and each pair's (original, rewritten) encodings."""
     from .metrics import semantic
 
     enc = res.encoder
@@ -315,7 +317,7 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
                "rescaled": baseline is not None,
                **({"rescale_unavailable": True} if options.rescale and baseline is None else {})},
     )
-    return doc, list(scored)
+    return doc, list(scored), list(zip(ref_encs, hyp_encs, strict=True))
 
 
 @functools.lru_cache(maxsize=1)

@@ -515,18 +515,14 @@ _WORKER_RES: Any = None
 
 
 def _score_in_workers(jobs: Iterable[_ChunkJob], options: Any, workers: int) -> Iterator[_ChunkResult]:
-    """The chunks' results in order, scored in ``workers`` processes (spawned: torch's thread pools do
-    not survive fork) that share the cores; at most two chunks per worker are in flight or waiting."""
-    import multiprocessing
-    import os
-    from concurrent.futures import Future, ProcessPoolExecutor
+    """The chunks' results in order, scored in ``workers`` spawned processes that share the cores
+    (``_workers``); at most two chunks per worker are in flight or waiting."""
+    from concurrent.futures import Future
 
-    from .cli import cli_log_level
+    from ._workers import spawn_pool, terminate
 
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_score_worker,
-                               initargs=(threads, os.getpid(), cli_log_level()))
+    # No heap tuning in the workers: `score` runs without it (see cli/__init__.py), its workers likewise.
+    pool = spawn_pool(workers, _no_setup)
     todo = iter(jobs)
     running: list[Future[_ChunkResult]] = []
     try:
@@ -540,10 +536,7 @@ def _score_in_workers(jobs: Iterable[_ChunkJob], options: Any, workers: int) -> 
                 return
             yield running.pop(0).result()  # in order: a later chunk done first waits in its future
     except BaseException:
-        # Ctrl-C, SIGTERM or a failed chunk: nothing of the set is kept, so the workers stop now, not
-        # after the chunks in their hands.
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.terminate()
+        terminate(pool)  # Ctrl-C, SIGTERM or a failed chunk: nothing of the set is kept
         raise
     finally:
         for fut in running:
@@ -551,51 +544,20 @@ def _score_in_workers(jobs: Iterable[_ChunkJob], options: Any, workers: int) -> 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_score_worker(threads: int, parent: int, log_level: int | None) -> None:
-    import os
-    import signal
-
-    from .cli import configure_worker_logging
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _die_with_parent(parent)
-    configure_worker_logging(log_level)  # warnings in the command line's one-line format
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)
-    # No heap tuning here: `score` runs without it (see cli/__init__.py), its workers likewise.
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: this worker gets SIGKILL when the process that started it ends, however it ends (SIGTERM
-    from a CI runner, SIGKILL), so no worker goes on scoring for nobody."""
-    import ctypes
-    import os
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it ended before the line above took effect
-        os._exit(1)
+def _no_setup() -> None:
+    """A score worker needs nothing beyond ``_workers.init_worker_process``; its models load with its
+    first chunk."""
 
 
 def _score_chunk_in_worker(options: Any, job: _ChunkJob) -> _ChunkResult:
     """A worker's chunk; its models load on its first chunk (an error there reaches the parent as itself)."""
     global _WORKER_RES
     if _WORKER_RES is None:
-        import os
-
+        from ._workers import set_torch_threads
         from .pipeline import load_resources
 
         _WORKER_RES = load_resources(options)
-        import torch
-
-        torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+        set_torch_threads()
     return _score_chunk(_WORKER_RES, options, job)
 
 

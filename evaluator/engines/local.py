@@ -7,12 +7,9 @@ stop request takes effect within a chunk.  Workers ignore SIGINT: the driver dec
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import sys
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 
 from ..batch import ChunkScorer, PairResult
 from ..manifest import PairSpec
@@ -21,7 +18,6 @@ from ..options import Options
 log = logging.getLogger(__name__)
 
 _WORKER: ChunkScorer | None = None
-_THREADS = 1
 
 
 def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, timeout: float | None = None,
@@ -51,15 +47,9 @@ def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1
 
 def _run_pool(chunks: list[list[PairSpec]], options: Options, workers: int, timeout: float | None,
               stop: threading.Event) -> Iterator[PairResult]:
-    import multiprocessing
+    from .._workers import spawn_pool
 
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    # spawn, not fork: torch and tokenizers thread pools do not survive fork.
-    ctx = multiprocessing.get_context("spawn")
-    from ..cli import cli_log_level
-
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(options, timeout, threads, cli_log_level()))
+    pool = spawn_pool(workers, _init_worker, (options, timeout))
     todo = iter(chunks)
     running: set[Future[list[PairResult]]] = set()
     try:
@@ -80,33 +70,18 @@ def _run_pool(chunks: list[list[PairSpec]], options: Options, workers: int, time
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(options: Options, timeout: float | None, threads: int, log_level: int | None = None) -> None:
-    global _WORKER, _THREADS
-    from ..cli import configure_worker_logging
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    configure_worker_logging(log_level)  # a failing pair's warning in the command line's one-line format
-    # torch is imported only when a pair needs the models (a warm cache may serve them all):
-    # the thread count it reads on import, and is set again once it is loaded (_score_chunk).
-    _THREADS = threads
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)
+def _init_worker(options: Options, timeout: float | None) -> None:
+    """After ``_workers.init_worker_process`` (threads, signals, logging): the heap settings and the scorer."""
+    global _WORKER
     from .._memory import tune_allocator
 
     tune_allocator()  # as the command line does: each chunk ends by trimming the heap
     _WORKER = ChunkScorer(options, timeout=timeout)
-    _set_torch_threads()
-
-
-def _set_torch_threads() -> None:
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.get_num_threads() != _THREADS:
-        torch.set_num_threads(_THREADS)
 
 
 def _score_chunk(chunk: list[PairSpec]) -> list[PairResult]:
+    from .._workers import set_torch_threads
+
     assert _WORKER is not None, "worker not initialised"
-    _set_torch_threads()
+    set_torch_threads()
     return _WORKER.score_specs(chunk)
-
-
