@@ -10,11 +10,12 @@ LayerNorm, intermediate ``gelu``, output projection + residual + LayerNorm), so 
 equal transformers' to float rounding (``tests/test_native_bert.py`` checks them, and the
 tokenizer's ids and offsets, against transformers).  For inference two steps are fused, with the
 same numbers to float rounding: q, k and v come from one stacked projection (made again whenever a
-weight changes), and on an AVX-512 CPU in fp32 the intermediate projection runs through oneDNN with
-the erf GELU as a post-op (measured: 3% of a 5,000-pair BERTScore run, max |delta F1| 0.0; hidden
-states within 1e-6 of the plain ops on a batch, a few 1e-6 for a handful of tokens; on an AVX2 CPU
-it was slower, see ``GELU_POSTOP``).  With gradients on,
-under autocast or for quantised layers the plain ops run.  The pooler is not built.
+weight changes), and the intermediate GELU runs in place on the projection's output (one buffer of
+the largest tensor less).  oneDNN's linear with the GELU as a post-op was used on AVX-512 CPUs until
+it showed no gain in a whole run (profiled on 5,000 pairs: 1.55-1.84 s for linear + in-place GELU
+against 1.62-1.73 s fused) and its numbers, unlike MKL's in strict mode (``evaluator/__init__.py``),
+depend on the batch (a text alone came out 1.7e-6 apart from the same text among others).  With gradients on, under autocast or for quantised layers the plain ops run.
+The pooler is not built.
 
 The encoder passes its batches packed (``forward(ids, lengths=...)``): the sequences end to end with
 no padding, every token-wise step on the packed rows and attention once per run of equal lengths,
@@ -276,15 +277,10 @@ def _build_model_class() -> Any:
             self.dense = nn.Linear(c.hidden_size, c.intermediate_size)
 
         def forward(self, h: torch.Tensor) -> torch.Tensor:
-            if (FUSED and h.device.type == "cpu" and h.dtype == torch.float32 and type(self.dense) is nn.Linear
-                    and self.dense.weight.dtype == torch.float32 and not torch.is_grad_enabled()
-                    and not torch.is_autocast_enabled("cpu") and _gelu_postop()):
-                # oneDNN's matrix product with the erf GELU as a post-op: gelu(linear(h)) to float
-                # rounding (tests/test_native_bert.py), one pass less over the largest tensor.
-                flat = torch.ops.mkldnn._linear_pointwise(h.reshape(-1, h.shape[-1]), self.dense.weight,
-                                                          self.dense.bias, "gelu", [], "none")
-                return flat.view(*h.shape[:-1], -1)
-            return F.gelu(self.dense(h))
+            x = self.dense(h)
+            if FUSED and not torch.is_grad_enabled() and not torch.is_autocast_enabled(h.device.type):
+                return torch.ops.aten.gelu_(x)  # x is this call's own buffer: no second one
+            return F.gelu(x)
 
     class Layer(nn.Module):
         def __init__(self, c: BertConfigLite) -> None:
@@ -378,37 +374,6 @@ def run_lengths(lengths: Sequence[int]) -> Groups:
 
 _MODEL_CLASS: Any = None
 FUSED = True  # the fused CPU steps (see the module's docstring); False runs the unfused ops
-# oneDNN's linear with the GELU post-op: None decides on first use (the op works, and the CPU has
-# AVX-512, where it measured 3% faster end to end; on an AVX2 CPU, an AMD EPYC, the fused product ran
-# at 95 GFLOP/s against 148 for linear then gelu, and a 5,000-pair run took 7% longer: plain ops there).
-GELU_POSTOP: bool | None = None
-
-
-def _gelu_postop() -> bool:
-    global GELU_POSTOP
-    if GELU_POSTOP is None:
-        import torch
-
-        GELU_POSTOP = torch.backends.cpu.get_cpu_capability() == "AVX512" and _dnnl_gelu_ok()
-    return GELU_POSTOP
-
-
-def _dnnl_gelu_ok() -> bool:
-    """Whether this torch build has oneDNN's linear with a GELU post-op and it gives gelu(linear(x))
-    (probed in fp32 without gradients, whatever autocast or grad mode the caller is in)."""
-    import torch
-    from torch.nn import functional as F
-
-    try:
-        with torch.autocast("cpu", enabled=False), torch.no_grad():
-            g = torch.Generator().manual_seed(0)
-            x, w, b = torch.randn(8, 16, generator=g), torch.randn(32, 16, generator=g), torch.randn(32, generator=g)
-            got = torch.ops.mkldnn._linear_pointwise(x, w, b, "gelu", [], "none")
-            return bool(torch.allclose(got, F.gelu(F.linear(x, w, b)), rtol=1e-5, atol=1e-6))
-    except Exception:  # noqa: BLE001 - a build without oneDNN, or an op that changed: plain torch
-        return False
-
-
 def load(path: str | Path) -> tuple[Any, BertTokenizerLite] | None:
     """``(model, tokenizer)`` for a supported folder (model in eval mode, on the CPU); None otherwise."""
     global _MODEL_CLASS

@@ -11,7 +11,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from .types import AlignedPair, BertScoreResult, Document, Finding, PairScores, 
 
 if TYPE_CHECKING:  # pragma: no cover
     from .metrics.lexical import CorpusTotals
+    from .segment import ParseMemo
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,8 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
                     extra_refs: Sequence[Sequence[str]] = (), options: Options | None = None,
                     resources: Resources | None = None, ids: tuple[str, str] = ("reference", "hypothesis"),
                     paths: tuple[str | None, str | None] = (None, None),
-                    totals: CorpusTotals | None = None, similarity: bool = True) -> Report:
+                    totals: CorpusTotals | None = None, similarity: bool = True,
+                    parses: ParseMemo | None = None, idf: Mapping[int, float] | None = None) -> Report:
     """Line-aligned test set: line i of the hypothesis is paired with line i of the reference(s).
 
     ``totals`` (a ``metrics.lexical.CorpusTotals``), when given, receives the lines' BLEU, chrF and TER
@@ -140,6 +142,10 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     ``layer`` layers only, all that BERTScore reads (the same numbers, about half the model's work),
     and each pair's ``similarity`` is NaN (``None`` in its dict).  With an encoding cache the lines
     still run whole, so that the cache keeps their full encodings for the next run.
+
+    ``parses`` (``segment.parse_lines``): lines parsed beforehand, not parsed again.  ``idf``: the
+    BERTScore idf weights to use (``semantic.idf_dict`` over a whole test set, for a caller that scores
+    it part by part) instead of idf over these lines' references (with ``idf`` on in the options).
     """
     from .coverage import compute_coverage
     from .errors import InputError
@@ -152,8 +158,8 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     res = resources or load_resources(options)
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    o_doc, o_parses = segment_lines(ref_lines, res.nlp, doc_id="original")
-    r_doc, r_parses = segment_lines(hyp_lines, res.nlp, doc_id="rewritten")
+    o_doc, o_parses = segment_lines(ref_lines, res.nlp, doc_id="original", memo=parses)
+    r_doc, r_parses = segment_lines(hyp_lines, res.nlp, doc_id="rewritten", memo=parses)
     o_doc = _with_path(o_doc, paths[0])
     r_doc = _with_path(r_doc, paths[1])
     timings["segment"] = time.perf_counter() - t
@@ -172,7 +178,8 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     alignment = tuple(AlignedPair((i,), (i,), sims[i]) for i in range(len(ref_lines)))
     coverage = compute_coverage(o_doc, r_doc, alignment)
     return _score_and_check(o_doc, r_doc, alignment, {"original": o_parses, "rewritten": r_parses},
-                            embeddings, coverage, options, res, timings, extra_refs=extra_refs, totals=totals)
+                            embeddings, coverage, options, res, timings, extra_refs=extra_refs, totals=totals,
+                            idf=idf)
 
 
 evaluate_pairs = compare_aligned
@@ -235,7 +242,8 @@ def _token_spans(doc: Document, unit: _Unit, encoding: Any, token_indices: Seque
 def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedPair, ...],
                      parses: dict[str, Any], embeddings: dict[str, Any], coverage: Any,
                      options: Options, res: Resources, timings: dict[str, float],
-                     extra_refs: Sequence[Sequence[str]] = (), totals: CorpusTotals | None = None) -> Report:
+                     extra_refs: Sequence[Sequence[str]] = (), totals: CorpusTotals | None = None,
+                     idf: Mapping[int, float] | None = None) -> Report:
     from .checks import CheckContext, run_checks
     from .metrics.lexical import document_and_pair_scores
 
@@ -254,7 +262,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
     bert_pairs: list[Any] = [None] * len(matched)
     encs: list[tuple[Any, Any]] = []
     if options.bertscore and matched:
-        bert, bert_pairs, encs = _bertscore(res, o_units, r_units, options)
+        bert, bert_pairs, encs = _bertscore(res, o_units, r_units, options, idf)
     timings["bertscore"] = time.perf_counter() - t
 
     pairs: list[PairScores] = []
@@ -293,8 +301,11 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
 
 
 def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
-               options: Options) -> tuple[BertScoreResult, list[Any], list[tuple[Any, Any]]]:
-    """The document's BERTScore, each unit pair's scores, and each pair's (original, rewritten) encodings."""
+               options: Options, idf_weights: Mapping[int, float] | None = None,
+               ) -> tuple[BertScoreResult, list[Any], list[tuple[Any, Any]]]:
+    """The document's BERTScore, each unit pair's scores, and each pair's (original, rewritten) encodings.
+
+    With idf on, the weights are ``idf_weights`` where given, else idf over the original units."""
     from .metrics import semantic
 
     enc = res.encoder
@@ -304,7 +315,7 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
     # unit (1-2, 2-1) runs only the first L layers, not the whole model.
     encs = enc.encode_layer_only(refs + hyps)
     ref_encs, hyp_encs = encs[: len(refs)], encs[len(refs):]
-    idf = semantic.idf_dict(enc, refs) if options.idf else None
+    idf = (idf_weights if idf_weights is not None else semantic.idf_dict(enc, refs)) if options.idf else None
     baseline = semantic.load_baseline(enc, options.baseline_path) if options.rescale else None
     scored = semantic.score_pairs(enc, hyp_encs, ref_encs, idf=idf, baseline=baseline)
     n = len(scored)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -482,10 +482,28 @@ def segment(loaded: LoadedText | str, nlp: Language, *, doc_id: str = "original"
     return document, spans
 
 
+ParseMemo = dict[str, list[tuple[int, "Doc"]]]  # a line's parse text -> its parse (see ``parse_lines``)
+
+
+def _line_unit(line: str) -> str:
+    """What ``segment_lines`` parses of a line: without surrounding whitespace."""
+    s, e = _trim(line, 0, len(line))
+    return line[s:e].replace("\n", " ")
+
+
+def parse_lines(lines: Iterable[str], nlp: Language) -> ParseMemo:
+    """Each distinct line parsed once, in batches, for ``segment_lines(..., memo=)`` calls on parts of
+    them (``evaluator score`` parses a chunk's lines together and segments each document of it alone)."""
+    texts = list(dict.fromkeys(_line_unit(line) for line in lines))
+    return dict(zip(texts, _parse(nlp, texts), strict=True))
+
+
 def segment_lines(
-    lines: Sequence[str], nlp: Language, *, doc_id: str, path: str | None = None, encoding: str | None = None
+    lines: Sequence[str], nlp: Language, *, doc_id: str, path: str | None = None, encoding: str | None = None,
+    memo: ParseMemo | None = None,
 ) -> tuple[Document, list[Span]]:
-    """One sentence (and paragraph) per line of a line-aligned test set, parsed in batches."""
+    """One sentence (and paragraph) per line of a line-aligned test set, parsed in batches (a line
+    found in ``memo``, from ``parse_lines``, is not parsed again)."""
     from spacy.tokens import Doc as SpacyDoc
 
     text = "\n".join(lines)
@@ -494,7 +512,13 @@ def segment_lines(
     for line in lines:
         bounds.append(_trim(text, pos, pos + len(line)))
         pos += len(line) + 1
-    parsed = _parse(nlp, [text[s:e].replace("\n", " ") for s, e in bounds])
+    units = [text[s:e].replace("\n", " ") for s, e in bounds]
+    if memo is None:
+        parsed = _parse(nlp, units)
+    else:
+        missing = [u for u in dict.fromkeys(units) if u not in memo]
+        fresh = dict(zip(missing, _parse(nlp, missing), strict=True)) if missing else {}
+        parsed = [memo[u] if u in memo else fresh[u] for u in units]
 
     sentences: list[Sentence] = []
     paragraphs: list[Paragraph] = []

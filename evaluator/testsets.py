@@ -302,7 +302,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
                   options: Any = None, resources: Any = None, sources: Sequence[str] | None = None,
                   chunk_size: int = DEFAULT_CHUNK, keep_report: bool = False, spill: bool = False,
                   progress: Callable[[int, int], None] | None = None,
-                  workers: int = 1) -> tuple[dict[str, Any], dict[str, Any] | None]:
+                  workers: int = 1, doc_ids: Sequence[str] | None = None,
+                  ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Score each system against the reference streams; return (score dict, merged report dict or None).
 
     ``references[0]`` is the reference that BERTScore and the checks use; all streams feed BLEU, chrF,
@@ -313,9 +314,16 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     it they are a list in memory (``frames`` and the gate take a list: ``list(data["segments"])``).
     ``workers`` > 1: the chunks are scored in that many worker processes (each loads the models once and
     takes its share of the cores), at most two chunks each in flight, and their results are taken in
-    order: the same rows and scores as one process with the same chunks (findings that compare lines
-    with each other, such as inconsistent renderings, look within a chunk).  In one process, each chunk runs in spaCy's memory
+    order: the same rows and scores as one process.  In one process, each chunk runs in spaCy's memory
     zone (``segment.memory_zone``): no other thread may parse with the same pipeline meanwhile.
+
+    Documents: ``doc_ids`` (one per line, as WMT test sets give them) groups each run of consecutive
+    lines with the same id into one document; without them every line is a document of its own.  The
+    checks that compare lines with each other (a term rendered two ways, a title that changes, a name
+    found in a neighbouring sentence) look within a document and never across, and a chunk holds whole
+    documents (a document longer than ``chunk_size`` lines is a chunk of its own), so rows, scores and
+    findings do not depend on ``chunk_size`` or ``workers``.  With idf on, BERTScore's idf comes from
+    the whole first reference stream, as ``bert_score.score`` computes it over all its references.
     """
     from .metrics.lexical import CorpusTotals
     from .options import Options
@@ -342,8 +350,10 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         log.warning("%d workers for %d chunk(s) of %d lines: give a smaller --chunk-size to keep them all busy "
                     "(chunks are the unit of work; findings that compare lines, such as inconsistent "
                     "renderings, look within a chunk)", workers, -(-n // chunk_size), chunk_size)
+    docs = document_runs(doc_ids, n)
     res = resources if workers > 1 else resources or load_resources(options)
     options = options or (res.options if res is not None else Options())
+    idf = _set_idf(references[0], res, options) if options.idf and options.bertscore else None
 
     segments: SegmentRows | list[dict[str, Any]] = SegmentRows() if spill else []
     sums = {name: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0} for name in systems}
@@ -353,10 +363,11 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     bert_sig: str | None = None
     meta: dict[str, Any] = {}
     merger = _ReportMerger() if keep_report else None
-    jobs = (_ChunkJob(start, [list(r[start:start + chunk_size]) for r in references],
-                      {name: list(h[start:start + chunk_size]) for name, h in systems.items()},
-                      list(sources[start:start + chunk_size]) if sources is not None else None, keep_report)
-            for start in range(0, n, chunk_size))
+    jobs = (_ChunkJob(start, [list(r[start:end]) for r in references],
+                      {name: list(h[start:end]) for name, h in systems.items()},
+                      list(sources[start:end]) if sources is not None else None, keep_report,
+                      [(a - start, b - start) for a, b in part], idf)
+            for start, end, part in chunk_ranges(docs, chunk_size))
     t0 = time.perf_counter()
     try:
         # Chunk-major: each chunk's references are parsed and encoded once for every system.  The chunks
@@ -418,6 +429,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     meta["references"] = len(references)
     meta["chunk_size"] = chunk_size
     meta["workers"] = workers
+    meta["documents"] = len(docs)
     meta["seconds"] = round(time.perf_counter() - t0, 3)
     meta["notes"] = ["BLEU, chrF, chrF++ and TER: sacrebleu corpus scores over all lines and references",
                      "BERTScore and drift checks: each hypothesis against the first reference",
@@ -431,15 +443,72 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     return data, merged
 
 
+def document_runs(doc_ids: Sequence[str] | None, n: int) -> list[tuple[int, int]]:
+    """The set's documents as ``(first line, end)`` ranges: each run of consecutive lines with one id,
+    or every line alone without ids.  An id that comes back after another document is a new document
+    (WMT sets keep each document's lines together), and the user is told once."""
+    if doc_ids is None:
+        return [(i, i + 1) for i in range(n)]
+    if len(doc_ids) != n:
+        raise InputError(f"document ids: {len(doc_ids)} lines for a set of {n}")
+    runs: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    again: list[str] = []
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or doc_ids[i] != doc_ids[start]:
+            if doc_ids[start] in seen:
+                again.append(doc_ids[start])
+            seen.add(doc_ids[start])
+            runs.append((start, i))
+            start = i
+    if again:
+        log.warning("document id %r (and %d more) comes back after other documents: each run of its lines "
+                    "counts as a document of its own", again[0], len(again) - 1)
+    return runs
+
+
+def chunk_ranges(docs: Sequence[tuple[int, int]], chunk_size: int) -> Iterator[tuple[int, int, list[tuple[int, int]]]]:
+    """Chunks of whole documents: ``(start, end, documents)``, each at most ``chunk_size`` lines but for
+    a document longer than that, which is a chunk of its own."""
+    part: list[tuple[int, int]] = []
+    for a, b in docs:
+        if part and b - part[0][0] > chunk_size:
+            yield part[0][0], part[-1][1], part
+            part = []
+        part.append((a, b))
+    if part:
+        yield part[0][0], part[-1][1], part
+
+
+def _set_idf(refs: Sequence[str], res: Any, options: Any) -> Mapping[int, float]:
+    """BERTScore idf over the whole first reference stream (``bert_score.score``'s, over all references);
+    with worker processes the parent loads the encoder for its tokenizer, then lets it go."""
+    from .metrics.semantic import idf_dict
+
+    if res is not None:
+        return idf_dict(res.encoder, refs)
+    from .encoder import load_encoder
+
+    encoder = load_encoder(options)
+    try:
+        return idf_dict(encoder, refs)
+    finally:
+        del encoder
+
+
 @dataclass(frozen=True)
 class _ChunkJob:
-    """One chunk of the set: its lines in every stream, from line ``start`` on."""
+    """One chunk of the set: its lines in every stream, from line ``start`` on, its documents (line
+    ranges within the chunk) and the set's idf weights (None: idf off)."""
 
     start: int
     references: list[list[str]]
     systems: dict[str, list[str]]
     sources: list[str] | None
     keep_report: bool
+    docs: list[tuple[int, int]]
+    idf: Mapping[int, float] | None = None
 
 
 @dataclass
@@ -461,11 +530,18 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
     from .checks import release_word_caches
     from .metrics.lexical import StatsLog, release_tokenizer_caches
     from .pipeline import compare_aligned
-    from .segment import memory_zone
+    from .segment import memory_zone, parse_lines
 
     refs = job.references
     out = _ChunkResult(job.start, [], {}, {}, None, {}, [])
     with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
+        # The whole chunk is parsed and encoded in batches here; each document is then compared alone
+        # (its lines are memory hits), so no check looks across documents.
+        lines = [*refs[0], *(h for hyps in job.systems.values() for h in hyps)]
+        parses = parse_lines(lines, res.nlp)
+        full = job.keep_report or getattr(res.encoder, "has_cache", False)  # as compare_aligned encodes
+        texts = list(dict.fromkeys(lines))
+        res.encoder.encode(texts) if full else res.encoder.encode_layer_only(texts)
         for k in range(len(refs[0])):
             row: dict[str, Any] = {"index": job.start + k, "ref": refs[0][k]}
             if len(refs) > 1:
@@ -476,32 +552,35 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
             out.rows.append(row)
         for name, hyps in job.systems.items():
             log_ = StatsLog(len(refs))
-            report = compare_aligned(refs[0], hyps, extra_refs=refs[1:], options=options, resources=res,
-                                     ids=("reference", name), totals=log_,
-                                     similarity=job.keep_report)  # only the HTML shows them
-            out.stats[name] = log_.calls
             triples = out.bert[name] = []
-            for p in report.pairs:
-                out.rows[p.alignment]["systems"][name] = {
-                    "hyp": hyps[p.alignment], "bleu": _r(p.bleu), "chrf": _r(p.chrf), "chrf++": _r(p.chrf_pp),
-                    "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
-                    "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
-                    "findings": [],
-                }
-                if p.bertscore_f1 is not None:
-                    triples.append((p.bertscore_precision or 0.0, p.bertscore_recall or 0.0, p.bertscore_f1))
-            for f in sorted(report.findings, key=lambda f: f.sort_key()):
-                if f.alignment is None:
-                    continue
-                entry = out.rows[f.alignment]["systems"].get(name)
-                if entry is not None:
-                    entry["findings"].append(_segment_finding(f, report))
-            if report.bertscore is not None:
-                out.bert_sig = report.bertscore.signature
-            out.meta = dict(report.meta)
-            if job.keep_report:
-                out.reports.append(report.to_dict())
-            del report
+            for a, b in job.docs:
+                report = compare_aligned(refs[0][a:b], hyps[a:b], extra_refs=[r[a:b] for r in refs[1:]],
+                                         options=options, resources=res, ids=("reference", name), totals=log_,
+                                         similarity=job.keep_report,  # only the HTML shows them
+                                         parses=parses, idf=job.idf)
+                for p in report.pairs:
+                    out.rows[a + p.alignment]["systems"][name] = {
+                        "hyp": hyps[a + p.alignment], "bleu": _r(p.bleu), "chrf": _r(p.chrf),
+                        "chrf++": _r(p.chrf_pp), "ter": _r(p.ter), "bertscore_precision": _r(p.bertscore_precision),
+                        "bertscore_recall": _r(p.bertscore_recall), "bertscore_f1": _r(p.bertscore_f1),
+                        "findings": [],
+                    }
+                    if p.bertscore_f1 is not None:
+                        triples.append((p.bertscore_precision or 0.0, p.bertscore_recall or 0.0, p.bertscore_f1))
+                for f in sorted(report.findings, key=lambda f: f.sort_key()):
+                    if f.alignment is None:
+                        continue
+                    entry = out.rows[a + f.alignment]["systems"].get(name)
+                    if entry is not None:
+                        entry["findings"].append(_segment_finding(f, report))
+                if report.bertscore is not None:
+                    out.bert_sig = report.bertscore.signature
+                out.meta = dict(report.meta)
+                if job.keep_report:
+                    out.reports.append(report.to_dict())
+                del report
+            out.stats[name] = log_.calls
+        del parses
     # The encoder remembers every text it saw, sacrebleu's tokenizers every line and the checks
     # every word: forget this chunk's so memory stays bounded.
     release_tokenizer_caches()

@@ -348,3 +348,32 @@ def test_external_cache_is_honoured(encoder: Encoder) -> None:
 def test_layer_out_of_range_is_model_error(encoder: Encoder) -> None:
     with pytest.raises(ModelError):
         Encoder(encoder.model, encoder.tokenizer, name=encoder.name, path=encoder.path, layer=7)
+
+
+def test_an_encoding_does_not_depend_on_its_batch_or_the_thread_count(encoder: Encoder) -> None:
+    """MKL in strict reproducibility mode (set by ``import evaluator``) and the ops that follow give each
+    text the same bits alone, among other texts of any lengths, with a small batch budget and on one
+    thread: what lets `score --chunk-size`, `--workers` and the cache leave every number as it is."""
+    import os
+
+    import torch
+
+    assert os.environ.get("MKL_CBWR") == "AUTO,STRICT"
+    texts = [t for t in SENTENCES if t.strip()] + [f"Sentence number {i} of a longer batch, with words." for i in range(40)]
+    fresh = Encoder(encoder.model, encoder.tokenizer, name=encoder.name, path=encoder.path, layer=encoder.layer)
+    together = fresh.encode(texts)
+    runs = []
+    threads = torch.get_num_threads()
+    try:
+        for budget, nthreads in ((64, threads), (4096, 1)):
+            other = Encoder(encoder.model, encoder.tokenizer, name=encoder.name, path=encoder.path,
+                            layer=encoder.layer, batch_tokens=budget)
+            torch.set_num_threads(nthreads)
+            runs.append([other.encode([t])[0] for t in texts[::-1]][::-1])  # one at a time
+    finally:
+        torch.set_num_threads(threads)
+    for run in runs:
+        for a, b in zip(together, run, strict=True):
+            assert np.array_equal(a.layer_embeddings, b.layer_embeddings)
+            assert a.sentence_embedding is not None and b.sentence_embedding is not None
+            assert np.array_equal(a.sentence_embedding, b.sentence_embedding)

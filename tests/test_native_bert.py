@@ -170,15 +170,10 @@ def test_encoder_packed_path_equals_padded_path(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_fused_steps_give_the_unfused_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stacked q/k/v projection and oneDNN's linear+GELU change no number that matters, and
-    they are really taken (the stacked weights exist after a forward pass; the GELU post-op is forced
-    on where this build has it, whatever this CPU would choose)."""
+    """The stacked q/k/v projection and the in-place GELU change no number that matters, and they are
+    really taken (the stacked weights exist after a forward pass)."""
     import torch
 
-    from evaluator import native_bert
-
-    if native_bert._dnnl_gelu_ok():
-        monkeypatch.setattr(native_bert, "GELU_POSTOP", True)
     model, tok = _ours()
     _, x, mask = _padded_batch(tok, 16, 128)
     with torch.inference_mode():
@@ -243,18 +238,3 @@ def test_load_encoder_uses_it_unless_opted_out(monkeypatch: pytest.MonkeyPatch) 
         assert a.sentence_embedding is not None and b.sentence_embedding is not None
         assert np.abs(a.sentence_embedding - b.sentence_embedding).max() < 1e-6
     assert native.signature_fields() == hf.signature_fields()
-
-
-def test_gelu_post_op_is_chosen_by_cpu_capability(monkeypatch: pytest.MonkeyPatch) -> None:
-    """oneDNN's fused linear+GELU is taken only on AVX-512 CPUs (slower on AVX2: see ``GELU_POSTOP``);
-    the choice is made once and the same on every call."""
-    import torch
-
-    from evaluator import native_bert
-
-    for capability, expected in (("AVX2", False), ("AVX512", native_bert._dnnl_gelu_ok()), ("DEFAULT", False)):
-        monkeypatch.setattr(native_bert, "GELU_POSTOP", None)
-        monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda c=capability: c)
-        assert native_bert._gelu_postop() is expected
-        monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX512")
-        assert native_bert._gelu_postop() is expected  # decided once

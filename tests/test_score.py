@@ -247,6 +247,107 @@ def test_chunking_does_not_change_results(resources: Any) -> None:
     assert len(merged["findings"]) == pieces["systems"]["s"]["findings"]["total"]
 
 
+DOC_REFS = ["The administration announced the plan on Monday.",
+            "Critics said the administration had acted too slowly.",
+            "The administration rejected that view on Tuesday.",
+            "A spokesman for the administration declined to comment."]
+DOC_HYPS = ["The administration announced the plan on Monday.",
+            "Critics said the government had acted too slowly.",
+            "The administration rejected that view on Tuesday.",
+            "A spokesman for the administration declined to comment."]
+
+
+def _findings(seg: dict[str, Any]) -> list[dict[str, Any]]:
+    """A segment's findings and those merged into them as the same edit."""
+    out = []
+    for f in seg["systems"]["s"]["findings"]:
+        out += [f, *((f.get("data") or {}).get("merged") or [])]
+    return out
+
+
+def _codes(data: dict[str, Any]) -> list[list[str]]:
+    return [[f["code"] for f in _findings(seg)] for seg in data["segments"]]
+
+
+@pytest.mark.slow
+def test_lines_are_documents_of_their_own_unless_doc_ids_group_them(resources: Any) -> None:
+    """A term kept in three lines and replaced in one is an inconsistent rendering within a document;
+    lines without document ids are independent segments (as in an MT test set) and never compared.
+    Neither depends on the chunk size: a document is never split, a longer one is a chunk of its own."""
+    alone = [score_systems([DOC_REFS], {"s": DOC_HYPS}, resources=resources, chunk_size=c)[0] for c in (1, 3, 10)]
+    assert all("term-inconsistent" not in codes for codes in _codes(alone[0]))
+    assert alone[1]["segments"] == alone[0]["segments"] == alone[2]["segments"]
+    assert alone[0]["meta"]["documents"] == 4
+
+    one_doc = ["d1"] * 4
+    grouped = [score_systems([DOC_REFS], {"s": DOC_HYPS}, resources=resources, chunk_size=c, doc_ids=one_doc)[0]
+               for c in (1, 3, 10)]
+    codes = _codes(grouped[0])
+    assert "term-inconsistent" in codes[1] and not any("term-inconsistent" in c for i, c in enumerate(codes) if i != 1)
+    f = next(f for f in _findings(grouped[0]["segments"][1]) if f["code"] == "term-inconsistent")
+    assert f["rewritten"]["text"] == "government" and "kept as" in f["message"] and "(3 times)" in f["message"]
+    assert grouped[1]["segments"] == grouped[0]["segments"] == grouped[2]["segments"]
+    no_findings = [{k: v for k, v in d["systems"]["s"].items() if k != "findings"} for d in (grouped[0], alone[0])]
+    assert no_findings[0] == no_findings[1]  # documents change which lines the checks compare, not a score
+    assert grouped[0]["meta"]["documents"] == 1
+
+    # Two documents: the replaced line's document keeps the term once, the other document's lines do not count.
+    two = score_systems([DOC_REFS], {"s": DOC_HYPS}, resources=resources, chunk_size=10,
+                        doc_ids=["a", "a", "b", "b"])[0]
+    g = next(f for f in _findings(two["segments"][1]) if f["code"] == "term-inconsistent")
+    assert "(1 time)" in g["message"]
+    for seg, seg1 in zip(two["segments"], grouped[0]["segments"], strict=True):
+        assert {k: v for k, v in seg["systems"]["s"].items() if k != "findings"} == \
+            {k: v for k, v in seg1["systems"]["s"].items() if k != "findings"}
+
+
+def test_document_runs_and_chunks_of_whole_documents(caplog: Any) -> None:
+    from evaluator.testsets import chunk_ranges, document_runs
+
+    assert document_runs(None, 3) == [(0, 1), (1, 2), (2, 3)]
+    assert document_runs(["a", "a", "b", "c", "c", "c"], 6) == [(0, 2), (2, 3), (3, 6)]
+    with caplog.at_level("WARNING", logger="evaluator.testsets"):
+        assert document_runs(["a", "b", "a"], 3) == [(0, 1), (1, 2), (2, 3)]
+    assert "'a'" in caplog.text and "comes back" in caplog.text
+    with pytest.raises(InputError, match="2 lines for a set of 3"):
+        document_runs(["a", "b"], 3)
+    docs = [(0, 2), (2, 3), (3, 8), (8, 9), (9, 10)]
+    assert [(a, b) for a, b, _ in chunk_ranges(docs, 3)] == [(0, 3), (3, 8), (8, 10)]
+    assert [(a, b) for a, b, _ in chunk_ranges(docs, 100)] == [(0, 10)]
+    assert [len(p) for _, _, p in chunk_ranges(docs, 1)] == [1, 1, 1, 1, 1]
+    assert list(chunk_ranges([], 5)) == []
+
+
+@pytest.mark.slow
+def test_idf_comes_from_the_whole_reference_whatever_the_chunks(resources: Any) -> None:
+    """`score --idf`: idf over every reference line, as ``bert_score.score(..., idf=True)`` computes it
+    over all its references, so chunks of 3 lines give the numbers of one chunk and of bert_score."""
+    import dataclasses
+
+    import bert_score
+
+    refs, hyps = lines("ref.txt")[:10], lines("worse.txt")[:10]
+    options = dataclasses.replace(resources.options, idf=True)
+    small = score_systems([refs], {"s": hyps}, resources=resources, options=options, chunk_size=3)[0]
+    whole = score_systems([refs], {"s": hyps}, resources=resources, options=options, chunk_size=10)[0]
+    assert small["segments"] == whole["segments"] and small["systems"] == whole["systems"]
+    enc = resources.encoder
+    _, _, f1 = bert_score.score(hyps, refs, model_type=enc.path, num_layers=enc.layer, idf=True, lang="en",
+                                device="cpu")
+    ours = [seg["systems"]["s"]["bertscore_f1"] for seg in small["segments"]]
+    assert max(abs(a - float(b)) for a, b in zip(ours, f1.tolist(), strict=True)) < 2e-6
+    plain = score_systems([refs], {"s": hyps}, resources=resources, chunk_size=10)[0]
+    assert [seg["systems"]["s"]["bertscore_f1"] for seg in plain["segments"]] != ours  # idf really weighs
+
+
+def test_doc_ids_of_another_length_exit_2(tmp_path: Path, capsys: Any) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("a\nb\n", encoding="utf-8")
+    code = main(["score", "--ref", str(SET / "ref.txt"), "--hyp", str(SET / "good.txt"), "--doc-ids", str(ids)])
+    err = capsys.readouterr().err
+    assert code == 2 and "line counts differ" in err and str(ids) in err and len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.slow
 def test_real_subprocess_run(tmp_path: Path) -> None:
     out = tmp_path / "scores.json"
@@ -388,7 +489,7 @@ def test_score_runs_only_the_layers_bertscore_reads_and_changes_no_number(resour
     monkeypatch.setattr(pipeline, "compare_aligned", lambda *a, similarity=True, **k: spy(*a, similarity=True, **k))
     enc.clear_memory()
     whole, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=4)
-    assert seen == [False, False, True, True]
+    assert seen == [False] * 7 + [True] * 7  # one call per document: each line is one
     assert lean_runs and not any(lean_runs) and any(runs)  # layer-only passes, then whole-model ones
     assert lean["segments"] == whole["segments"] and lean["systems"] == whole["systems"]
     assert lean["systems"]["s"]["bertscore"]["f1"] is not None

@@ -28,7 +28,9 @@ streams: each --ref/--hyp/--src is [NAME=]PATH[:COLUMN]
   sysA=out.txt          a system named sysA (default name: the column, else the file stem)
 
 All streams must have the same number of lines.  With several --ref, BLEU/chrF/TER use them all;
-BERTScore and the drift checks use the first.  The set is scored in chunks of --chunk-size lines
+BERTScore and the drift checks use the first.  Every line is a document of its own unless --doc-ids
+groups consecutive lines into documents (checks that compare lines look within a document; with
+--idf, idf comes from the whole first reference).  The set is scored in chunks of --chunk-size lines
 with the models loaded once (--workers N: in N processes); each chunk's per-segment rows go to a temporary file (in TMPDIR, about
 0.8 kB a segment) and are streamed into --json, so memory stays bounded on large sets.  --gate,
 --html and the table exports (--csv, --xlsx, --parquet) hold the whole set in memory.
@@ -54,9 +56,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--src", metavar="SRC", help="source stream (kept in the segments for reading)")
     p.add_argument("--json", metavar="FILE", help="write the scores JSON here ('-' for stdout)")
     p.add_argument("--html", metavar="FILE", help="write the HTML report (one system only)")
+    p.add_argument("--doc-ids", metavar="DOCIDS",
+                   help="document id of each line (a stream as --ref, e.g. a WMT .docids file): checks that "
+                        "compare lines (a term rendered two ways, a changed title) look within each "
+                        "document; without it every line is a document of its own")
     p.add_argument("--chunk-size", type=int, default=1000, metavar="N",
-                   help="lines per model pass (default: 1000); checks that compare lines with each other "
-                        "look within a chunk")
+                   help="lines per model pass (default: 1000; whole documents: a longer document is a "
+                        "chunk of its own); results do not depend on it")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="score chunks in N worker processes that share the cores (default: 1); "
                         "the same numbers, each worker holds its own models")
@@ -107,7 +113,8 @@ def run(args: Any) -> int:
     refs = [reader.read(s) for s in args.ref]
     hyps = [reader.read(s, named=True) for s in args.hyp]
     src = reader.read(args.src) if args.src else None
-    check_line_counts(refs[0], [*refs[1:], *hyps, *([src] if src else [])])
+    doc_ids = reader.read(args.doc_ids) if args.doc_ids else None
+    check_line_counts(refs[0], [*refs[1:], *hyps, *([src] if src else []), *([doc_ids] if doc_ids else [])])
     names = [h.name for h in hyps]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -133,10 +140,12 @@ def run(args: Any) -> int:
     data, merged = score_systems([r.lines for r in refs], {h.name: h.lines for h in hyps},
                                  options=options, resources=resources, sources=src.lines if src else None,
                                  chunk_size=args.chunk_size, keep_report=bool(args.html), spill=spill,
-                                 progress=progress, workers=args.workers)
+                                 progress=progress, workers=args.workers,
+                                 doc_ids=doc_ids.lines if doc_ids else None)
     data["meta"]["command"] = command_line(args)
     data["meta"]["inputs"] = {"references": [r.label for r in refs], "systems": {h.name: h.label for h in hyps},
-                              "source": src.label if src else None}
+                              "source": src.label if src else None,
+                              "doc_ids": doc_ids.label if doc_ids else None}
 
     exit_code = 0
     if gate_config is not None:

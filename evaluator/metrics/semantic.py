@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +115,8 @@ def idf_dict(encoder: Encoder, ref_texts: Iterable[str]) -> dict[int, float]:
         counts.update({i: empty for i in set(tok.build_inputs_with_special_tokens([]))})
     n = len(refs)
     unseen = math.log(n + 1)
-    out: defaultdict[int, float] = defaultdict(lambda: unseen)
+    # float(unseen) as the factory, not a lambda: the weights pickle (to `score --workers` processes).
+    out: defaultdict[int, float] = defaultdict(partial(float, unseen))
     out.update({i: math.log((n + 1) / (c + 1)) for i, c in counts.items()})
     return out
 
