@@ -77,7 +77,7 @@ def run(lines: int = 2000, workers: int = 2, rounds: int = 2, chunk: int = 500) 
     speedup = med[1] / med[workers]
     out = ["## `evaluator score --workers`: one process vs several", "",
            f"{lines} numbered DEMETR sentence pairs, every check and BERTScore, chunks of {chunk} lines in "
-           f"both (chunks are the unit of work: findings that compare lines look within one), "
+           f"both (chunks are the unit of work; results do not depend on them), "
            f"{os.cpu_count()} CPUs, {rounds} rounds alternated, each run a fresh process (models loaded in "
            f"each); load average {load:.1f} at the start.  Peak memory: PSS of the process tree.", "",
            "| workers | runs (s) | median s | lines/s | peak PSS MB |", "|---:|---|---:|---:|---:|"]

@@ -516,9 +516,16 @@ def segment_lines(
     if memo is None:
         parsed = _parse(nlp, units)
     else:
-        missing = [u for u in dict.fromkeys(units) if u not in memo]
-        fresh = dict(zip(missing, _parse(nlp, missing), strict=True)) if missing else {}
-        parsed = [memo[u] if u in memo else fresh[u] for u in units]
+        # A line that comes twice here gets its own parse the second time: within a document each
+        # sentence has a Doc of its own, as without the memo (checks find a token's sentence by its Doc).
+        seen: set[str] = set()
+        first = []
+        for u in units:
+            first.append(u in memo and u not in seen)
+            seen.add(u)
+        missing = [u for u, hit in zip(units, first, strict=True) if not hit]
+        fresh = iter(_parse(nlp, missing)) if missing else iter(())
+        parsed = [memo[u] if hit else next(fresh) for u, hit in zip(units, first, strict=True)]
 
     sentences: list[Sentence] = []
     paragraphs: list[Paragraph] = []

@@ -483,18 +483,12 @@ def chunk_ranges(docs: Sequence[tuple[int, int]], chunk_size: int) -> Iterator[t
 
 def _set_idf(refs: Sequence[str], res: Any, options: Any) -> Mapping[int, float]:
     """BERTScore idf over the whole first reference stream (``bert_score.score``'s, over all references);
-    with worker processes the parent loads the encoder for its tokenizer, then lets it go."""
+    with worker processes the parent loads the encoder for its tokenizer (the same one, whatever the
+    model), then lets it go."""
+    from .encoder import load_encoder
     from .metrics.semantic import idf_dict
 
-    if res is not None:
-        return idf_dict(res.encoder, refs)
-    from .encoder import load_encoder
-
-    encoder = load_encoder(options)
-    try:
-        return idf_dict(encoder, refs)
-    finally:
-        del encoder
+    return idf_dict(res.encoder if res is not None else load_encoder(options), refs)
 
 
 @dataclass(frozen=True)

@@ -499,11 +499,17 @@ def test_score_runs_only_the_layers_bertscore_reads_and_changes_no_number(resour
 def test_workers_give_the_rows_and_scores_of_one_process(resources: Any) -> None:
     """`score --workers 2`: chunks scored in two spawned processes (real models in each), taken back in
     order, give the one-process rows, corpus scores (summed in the same order), BERTScore means,
-    finding counts and the HTML report's merged chunks (two references, four chunks)."""
+    finding counts and the HTML report's merged chunks (two references, four chunks), with idf on (the
+    parent computes it over the whole reference and hands it to the workers)."""
+    import dataclasses
+
     refs, hyps, good = lines("ref.txt")[:11], lines("worse.txt")[:11], lines("good.txt")[:11]
-    one, merged1 = score_systems([refs, good], {"s": hyps}, resources=resources, chunk_size=3, keep_report=True)
-    two, merged2 = score_systems([refs, good], {"s": hyps}, options=resources.options, chunk_size=3,
+    options = dataclasses.replace(resources.options, idf=True)
+    one, merged1 = score_systems([refs, good], {"s": hyps}, resources=resources, options=options, chunk_size=3,
+                                 keep_report=True)
+    two, merged2 = score_systems([refs, good], {"s": hyps}, options=options, chunk_size=3,
                                  keep_report=True, workers=2)
+    assert "idf:yes" in one["systems"]["s"]["bertscore"]["signature"]
     assert two["segments"] == one["segments"] and two["systems"] == one["systems"]
     assert two["meta"]["workers"] == 2 and one["meta"]["workers"] == 1
     assert merged1 is not None and merged2 is not None

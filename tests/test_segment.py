@@ -379,3 +379,23 @@ def test_invariants_hold_for_any_text(nlp: Any, words: list[tuple[str, str]], ma
     doc, spans = segment(read_text(text, markdown=markdown), nlp)
     check_invariants(doc, spans, markdown=markdown)
     assert [p.index for p in doc.paragraphs] == list(range(len(doc.paragraphs)))
+
+
+def test_segment_lines_with_a_parse_memo_is_segment_lines_without(nlp: Any) -> None:
+    """`score` parses a chunk's lines once (``parse_lines``) and segments each document from the memo:
+    the same documents and parses as parsing them there, a line not in the memo is parsed, and a line
+    that comes twice in one document gets a Doc of its own the second time."""
+    from evaluator.segment import parse_lines
+
+    chunk = ["  The minister resigned on Monday.  ", "Reuters", "Prices rose 3% in May.", "Reuters"]
+    memo = parse_lines(chunk, nlp)
+    assert set(memo) == {"The minister resigned on Monday.", "Reuters", "Prices rose 3% in May."}
+    part = [*chunk, "A line the memo has not seen."]
+    plain_doc, plain_spans = segment_lines(part, nlp, doc_id="original")
+    memo_doc, memo_spans = segment_lines(part, nlp, doc_id="original", memo=memo)
+    assert memo_doc == plain_doc
+    for a, b in zip(plain_spans, memo_spans, strict=True):
+        assert [(t.text, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in a] == \
+            [(t.text, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in b]
+    assert memo_spans[0].doc is memo["The minister resigned on Monday."][0][1]  # from the memo
+    assert memo_spans[1].doc is not memo_spans[3].doc  # "Reuters" twice: two Docs
