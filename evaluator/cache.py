@@ -249,7 +249,15 @@ class CachingNlp:
         texts = list(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in self._memory))
         parsed = dict(zip(missing, self._parse(missing, batch_size), strict=True)) if missing else {}
-        return [self._memory[t] if t in self._memory else parsed[t] for t in texts]
+        # A text given twice gets a copy the second time: each sentence of a document keeps a Doc of
+        # its own, as spaCy's own pipe gives (checks find a token's sentence by its Doc).
+        out: list[Any] = []
+        seen: set[str] = set()
+        for t in texts:
+            doc = self._memory[t] if t in self._memory else parsed[t]
+            out.append(doc.copy() if t in seen else doc)
+            seen.add(t)
+        return out
 
     def _parse(self, texts: list[str], batch_size: int = 64) -> list[Any]:
         if not texts:

@@ -491,11 +491,13 @@ def _line_unit(line: str) -> str:
     return line[s:e].replace("\n", " ")
 
 
-def parse_lines(lines: Iterable[str], nlp: Language) -> ParseMemo:
+def parse_lines(lines: Iterable[str], nlp: Language, known: ParseMemo | None = None) -> ParseMemo:
     """Each distinct line parsed once, in batches, for ``segment_lines(..., memo=)`` calls on parts of
-    them (``evaluator score`` parses a chunk's lines together and segments each document of it alone)."""
-    texts = list(dict.fromkeys(_line_unit(line) for line in lines))
-    return dict(zip(texts, _parse(nlp, texts), strict=True))
+    them (``evaluator score`` parses a chunk's lines together and segments each document of it alone);
+    the lines of ``known`` are not parsed again, and the memo returned holds them too."""
+    known = known or {}
+    texts = [u for u in dict.fromkeys(_line_unit(line) for line in lines) if u not in known]
+    return {**known, **dict(zip(texts, _parse(nlp, texts), strict=True))}
 
 
 def segment_lines(
@@ -516,16 +518,16 @@ def segment_lines(
     if memo is None:
         parsed = _parse(nlp, units)
     else:
-        # A line that comes twice here gets its own parse the second time: within a document each
-        # sentence has a Doc of its own, as without the memo (checks find a token's sentence by its Doc).
+        missing = [u for u in dict.fromkeys(units) if u not in memo]
+        fresh = dict(zip(missing, _parse(nlp, missing), strict=True)) if missing else {}
+        # A line that comes twice here gets a copy of its parse the second time: within a document
+        # each sentence has a Doc of its own, as without the memo (checks find a token's sentence by its Doc).
         seen: set[str] = set()
-        first = []
+        parsed = []
         for u in units:
-            first.append(u in memo and u not in seen)
+            docs = memo[u] if u in memo else fresh[u]
+            parsed.append([(off, d.copy()) for off, d in docs] if u in seen else docs)
             seen.add(u)
-        missing = [u for u, hit in zip(units, first, strict=True) if not hit]
-        fresh = iter(_parse(nlp, missing)) if missing else iter(())
-        parsed = [memo[u] if hit else next(fresh) for u, hit in zip(units, first, strict=True)]
 
     sentences: list[Sentence] = []
     paragraphs: list[Paragraph] = []

@@ -8,8 +8,10 @@ A stream is named on the command line as ``[NAME=]PATH[:COLUMN]``:
 * ``data.jsonl:hyp``             key ``hyp`` of each JSON object, one object a line;
 * ``sysA=out.txt``               a system named ``sysA`` (default name: the column, else the file stem).
 
-Scoring runs in chunks: each chunk of lines goes through ``compare_aligned`` once with the same
-loaded models, its per-segment scores and findings become rows (spilled to a temporary file by the
+Scoring runs in chunks of whole documents (every line is a document unless document ids group
+lines): each chunk's lines are parsed and encoded in batches with the same loaded models, then each
+document goes through ``compare_aligned`` alone, so the checks that compare lines never look across
+documents; its per-segment scores and findings become rows (spilled to a temporary file by the
 command line, ``SegmentRows``, and streamed into the JSON output), and the encoder's memory is
 cleared before the next chunk, so memory stays bounded however long the set is (but for the input
 lines themselves, which are read whole).  Corpus BLEU, chrF, chrF++ and TER come from
@@ -346,11 +348,11 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         raise InputError("chunk size must be at least 1")
     if workers > 1 and resources is not None:
         raise InputError("worker processes load their own models: give workers or resources, not both")
-    if workers > 1 and n <= chunk_size * (workers - 1):
-        log.warning("%d workers for %d chunk(s) of %d lines: give a smaller --chunk-size to keep them all busy "
-                    "(chunks are the unit of work; findings that compare lines, such as inconsistent "
-                    "renderings, look within a chunk)", workers, -(-n // chunk_size), chunk_size)
     docs = document_runs(doc_ids, n)
+    n_chunks = sum(1 for _ in chunk_ranges(docs, chunk_size))
+    if workers > 1 and n_chunks < workers:
+        log.warning("%d workers for %d chunk(s): give a smaller --chunk-size to keep them all busy (chunks of "
+                    "whole documents are the unit of work)", workers, n_chunks)
     res = resources if workers > 1 else resources or load_resources(options)
     options = options or (res.options if res is not None else Options())
     idf = _set_idf(references[0], res, options) if options.idf and options.bertscore else None
@@ -362,6 +364,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     totals = {name: CorpusTotals(len(references)) for name in systems}
     bert_sig: str | None = None
     meta: dict[str, Any] = {}
+    check_errors: list[str] = []
     merger = _ReportMerger() if keep_report else None
     jobs = (_ChunkJob(start, [list(r[start:end]) for r in references],
                       {name: list(h[start:end]) for name, h in systems.items()},
@@ -389,6 +392,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
             if chunk.bert_sig is not None:
                 bert_sig = chunk.bert_sig
             meta = chunk.meta
+            check_errors += [e for e in meta.pop("check_errors", []) if e not in check_errors]
             if merger is not None:
                 for report_dict in chunk.reports:
                     merger.add(report_dict)
@@ -425,6 +429,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         out_systems[name] = summary
 
     meta.pop("timings", None)
+    if check_errors:  # a check that failed on any line of any chunk (each also logged where it failed)
+        meta["check_errors"] = check_errors
     meta["segments"] = n
     meta["references"] = len(references)
     meta["chunk_size"] = chunk_size
@@ -440,6 +446,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     if merger is not None:
         name = next(iter(systems))
         merged = merger.result(out_systems[name])
+        if check_errors:
+            merged["meta"]["check_errors"] = check_errors
     return data, merged
 
 
@@ -483,12 +491,15 @@ def chunk_ranges(docs: Sequence[tuple[int, int]], chunk_size: int) -> Iterator[t
 
 def _set_idf(refs: Sequence[str], res: Any, options: Any) -> Mapping[int, float]:
     """BERTScore idf over the whole first reference stream (``bert_score.score``'s, over all references);
-    with worker processes the parent loads the encoder for its tokenizer (the same one, whatever the
-    model), then lets it go."""
+    with worker processes the parent loads the encoder on the CPU for its tokenizer (the same one,
+    whatever the model), then lets it go."""
+    import dataclasses
+
     from .encoder import load_encoder
     from .metrics.semantic import idf_dict
 
-    return idf_dict(res.encoder if res is not None else load_encoder(options), refs)
+    return idf_dict(res.encoder if res is not None else load_encoder(dataclasses.replace(options, device="cpu")),
+                    refs)
 
 
 @dataclass(frozen=True)
@@ -531,11 +542,11 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
     with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
         # The whole chunk is parsed and encoded in batches here; each document is then compared alone
         # (its lines are memory hits), so no check looks across documents.
-        lines = [*refs[0], *(h for hyps in job.systems.values() for h in hyps)]
-        parses = parse_lines(lines, res.nlp)
+        ref_parses = parse_lines(refs[0], res.nlp)
         full = job.keep_report or getattr(res.encoder, "has_cache", False)  # as compare_aligned encodes
-        texts = list(dict.fromkeys(lines))
+        texts = list(dict.fromkeys([*refs[0], *(h for hyps in job.systems.values() for h in hyps)]))
         res.encoder.encode(texts) if full else res.encoder.encode_layer_only(texts)
+        check_errors: list[str] = []
         for k in range(len(refs[0])):
             row: dict[str, Any] = {"index": job.start + k, "ref": refs[0][k]}
             if len(refs) > 1:
@@ -545,6 +556,8 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
             row["systems"] = {}
             out.rows.append(row)
         for name, hyps in job.systems.items():
+            # One system's parses at a time (with the references'): memory does not grow with systems.
+            parses = parse_lines(hyps, res.nlp, known=ref_parses)
             log_ = StatsLog(len(refs))
             triples = out.bert[name] = []
             for a, b in job.docs:
@@ -570,11 +583,15 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
                 if report.bertscore is not None:
                     out.bert_sig = report.bertscore.signature
                 out.meta = dict(report.meta)
+                check_errors += [e for e in out.meta.pop("check_errors", []) if e not in check_errors]
                 if job.keep_report:
-                    out.reports.append(report.to_dict())
+                    out.reports.append(_report_part(report.to_dict(), first=job.start + a == 0))
                 del report
             out.stats[name] = log_.calls
-        del parses
+            del parses
+        del ref_parses
+    if check_errors:
+        out.meta["check_errors"] = check_errors
     # The encoder remembers every text it saw, sacrebleu's tokenizers every line and the checks
     # every word: forget this chunk's so memory stays bounded.
     release_tokenizer_caches()
@@ -634,8 +651,18 @@ def _score_chunk_in_worker(options: Any, job: _ChunkJob) -> _ChunkResult:
     return _score_chunk(_WORKER_RES, options, job)
 
 
+_PART_KEYS = ("original", "rewritten", "alignment", "pairs", "findings")
+
+
+def _report_part(d: dict[str, Any], *, first: bool) -> dict[str, Any]:
+    """What ``_ReportMerger`` reads of a document's report dict: all of the set's first, the rest only
+    their documents, alignment, pairs and findings (not each one's meta, metrics and coverage)."""
+    return d if first else {k: d[k] for k in _PART_KEYS}
+
+
 class _ReportMerger:
-    """Joins chunk report dicts into one compare report dict (for the single-system HTML report)."""
+    """Joins per-document report dicts into one compare report dict (for the single-system HTML report):
+    the documents' texts joined by newlines, as the set's lines."""
 
     def __init__(self) -> None:
         self.parts: list[dict[str, Any]] = []
@@ -652,15 +679,18 @@ class _ReportMerger:
         pairs: list[dict[str, Any]] = []
         findings: list[dict[str, Any]] = []
         n_sent = {"original": 0, "rewritten": 0}
-        for part in self.parts:
+        texts: dict[str, list[str]] = {"original": [], "rewritten": []}
+        length = {"original": 0, "rewritten": 0}
+        for k, part in enumerate(self.parts):
             a_base = len(alignment)
             shift = {}
             for side in ("original", "rewritten"):
                 doc = docs[side]
-                if doc["text"]:
-                    doc["text"] += "\n"  # lines are joined by newlines, as segment_lines joins them
-                shift[side] = len(doc["text"])
-                doc["text"] += part[side]["text"]
+                if k:
+                    length[side] += 1  # the newline before this document (after an empty one too)
+                shift[side] = length[side]
+                texts[side].append(part[side]["text"])
+                length[side] += len(part[side]["text"])
                 for s in part[side]["sentences"]:
                     doc["sentences"].append({**s, "index": s["index"] + n_sent[side], "start": s["start"] + shift[side],
                                              "end": s["end"] + shift[side],
@@ -682,6 +712,8 @@ class _ReportMerger:
                 findings.append({**moved, "alignment": None if f["alignment"] is None else f["alignment"] + a_base})
             n_sent["original"] += len(part["original"]["sentences"])
             n_sent["rewritten"] += len(part["rewritten"]["sentences"])
+        for side in ("original", "rewritten"):
+            docs[side]["text"] = "\n".join(texts[side])
         out.update(docs)
         out["alignment"], out["pairs"], out["findings"] = alignment, pairs, findings
         out["metrics"] = {k: v for k, v in system.items() if k in ("bleu", "chrf", "chrf++", "ter", "bertscore")}

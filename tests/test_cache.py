@@ -115,6 +115,16 @@ def test_segment_through_caching_nlp_is_unchanged(tmp_path: Path, nlp) -> None:
     assert segment(read_text(text), primed)[0] == plain and primed.parsed == 3
 
 
+def test_caching_nlp_gives_a_repeated_text_a_doc_of_its_own(tmp_path: Path, nlp) -> None:
+    """A paragraph that comes twice in one document parses once but gets a copy the second time, as
+    spaCy's own pipe gives two Docs: checks find a token's sentence by its Doc."""
+    wrapped = CachingNlp(nlp, open_cache(tmp_path))
+    docs = wrapped.pipe([TEXTS[0], TEXTS[1], TEXTS[0], TEXTS[0]])
+    assert wrapped.parsed == 2
+    assert len({id(d) for d in docs}) == 4
+    assert [(t.text, t.tag_, t.dep_, t.head.i) for t in docs[2]] == [(t.text, t.tag_, t.dep_, t.head.i) for t in docs[0]]
+
+
 @pytest.mark.slow
 def test_encoder_cache_hits_skip_the_model_and_layer_change_misses(tmp_path: Path) -> None:
     from evaluator.encoder import load_encoder

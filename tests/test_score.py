@@ -621,3 +621,31 @@ def test_segment_rows_on_a_full_disk_name_the_folder(monkeypatch: pytest.MonkeyP
     with pytest.raises(OSError, match="No space left on device") as info:
         store.extend([{"index": 0}])
     assert info.value.filename == str(tmp_path) and info.value.errno == errno.ENOSPC
+
+
+@pytest.mark.slow
+def test_merged_report_keeps_every_line_and_every_check_error(resources: Any, monkeypatch: Any) -> None:
+    """The HTML report of a set joins its documents' texts by newlines, empty first lines included; a
+    check that fails on a line that is not the last one still shows in `meta.check_errors`."""
+    from evaluator.checks.negation import NegationCheck
+
+    refs = ["", "", "The minister resigned on Monday.", "boom: prices rose 3% in May.", "Talks resume today."]
+    hyps = ["", "", "The minister quit on Monday.", "boom: prices rose 4% in May.", "Talks resume today."]
+    negation = NegationCheck
+    real_run = negation.run
+
+    def failing(self: Any, ctx: Any) -> Any:
+        if "boom" in ctx.original.text:
+            raise RuntimeError("boom line")
+        return real_run(self, ctx)
+
+    monkeypatch.setattr(negation, "run", failing)
+    data, merged = score_systems([refs], {"s": hyps}, resources=resources, chunk_size=2, keep_report=True)
+    assert merged is not None
+    assert merged["original"]["text"] == "\n".join(refs) and merged["rewritten"]["text"] == "\n".join(hyps)
+    for side, lines_ in (("original", refs), ("rewritten", hyps)):
+        for sent in merged[side]["sentences"]:
+            assert merged[side]["text"][sent["start"]:sent["end"]] == lines_[sent["index"]].strip()
+    assert data["meta"]["check_errors"] == ["negation: RuntimeError: boom line"]
+    assert merged["meta"]["check_errors"] == data["meta"]["check_errors"]
+    assert any(f["code"] == "number-changed" for f in data["segments"][3]["systems"]["s"]["findings"])
