@@ -324,7 +324,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     checks that compare lines with each other (a term rendered two ways, a title that changes, a name
     found in a neighbouring sentence) look within a document and never across, and a chunk holds whole
     documents (a document longer than ``chunk_size`` lines is a chunk of its own), so rows, scores and
-    findings do not depend on ``chunk_size`` or ``workers``.  With idf on, BERTScore's idf comes from
+    findings do not depend on ``chunk_size`` or ``workers`` (to the bit in fp32 on the CPU, where MKL runs in
+    strict reproducibility mode: see ``evaluator/__init__.py``; on CUDA or in bf16 to float rounding).  With idf on, BERTScore's idf comes from
     the whole first reference stream, as ``bert_score.score`` computes it over all its references.
     """
     from .metrics.lexical import CorpusTotals

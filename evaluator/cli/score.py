@@ -62,7 +62,7 @@ def add_parser(sub: Any) -> None:
                         "document; without it every line is a document of its own")
     p.add_argument("--chunk-size", type=int, default=1000, metavar="N",
                    help="lines per model pass (default: 1000; whole documents: a longer document is a "
-                        "chunk of its own); results do not depend on it")
+                        "chunk of its own); results do not depend on it (on CUDA or in bf16: to float rounding)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="score chunks in N worker processes that share the cores (default: 1); "
                         "the same numbers, each worker holds its own models")
