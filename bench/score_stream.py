@@ -117,7 +117,7 @@ def run(segments: tuple[int, ...] = (10000, 100000)) -> Section:
     drift = large["tenths"][-1] / max(first, 1e-9)
     ok = not bad and ratio <= MEMORY_SLACK and drift <= MEMORY_SLACK
     figure = Figure(f"score: peak RSS at {large['n']:,} segments vs {small['n']:,}; last tenth vs first",
-                    f"{ratio:.2f}x ({large['rss_mb']:.0f} vs {small['rss_mb']:.0f} MB); {drift:.2f}x",
+                    f"{ratio:.3f}x ({large['rss_mb']:.0f} vs {small['rss_mb']:.0f} MB); {drift:.3f}x",
                     f"bounded: <= {MEMORY_SLACK}x each", ok)
     lines += ["", "| figure | measured | target | |", "|---|---:|---|---|",
               f"| {figure.name} | {figure.value} | {figure.target} | {met(figure.met)} |"]

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 # AVX-512 CPU the default gave up to 4e-6 apart for a batch of 8 rows on 1 vs 2 threads).  So an
 # encoding does not depend on how texts were batched, chunked or shared among worker processes, and
 # `score --workers`, `--chunk-size` and the encoding cache cannot move a number.  Its cost, 5,000
-# BERTScore pairs on an AVX-512 Xeon, alternated fresh processes: 6.19-6.36 s strict against
-# 5.71-6.20 s without (about 4%; another series of 3 showed no difference).  A value the user set is
-# kept; a process that ran MKL before importing evaluator keeps its mode.
+# BERTScore pairs on an AVX-512 Xeon, alternated fresh processes: none measurable on a quiet machine
+# (medians 5.504 s strict, 5.496 s without, 5 each); in two noisier series 1% and 4%.  A value the
+# user set is kept; a process that ran MKL before importing evaluator keeps its mode.
 os.environ.setdefault("MKL_CBWR", "AUTO,STRICT")
 
 from .errors import ConfigError, DocumentError, EvaluatorError, InputError, ModelError
