@@ -350,6 +350,10 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     if workers > 1 and resources is not None:
         raise InputError("worker processes load their own models: give workers or resources, not both")
     docs = document_runs(doc_ids, n)
+    longest = max((b - a for a, b in docs), default=0)
+    if longest > chunk_size:
+        log.warning("a document of %d lines is longer than the chunk size (%d): it is scored as one chunk, "
+                    "and memory grows with it", longest, chunk_size)
     n_chunks = sum(1 for _ in chunk_ranges(docs, chunk_size))
     if workers > 1 and n_chunks < workers:
         log.warning("%d workers for %d chunk(s): give a smaller --chunk-size to keep them all busy (chunks of "

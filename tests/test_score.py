@@ -649,3 +649,17 @@ def test_merged_report_keeps_every_line_and_every_check_error(resources: Any, mo
     assert data["meta"]["check_errors"] == ["negation: RuntimeError: boom line"]
     assert merged["meta"]["check_errors"] == data["meta"]["check_errors"]
     assert any(f["code"] == "number-changed" for f in data["segments"][3]["systems"]["s"]["findings"])
+
+
+@pytest.mark.slow
+def test_doc_ids_on_the_command_line(tmp_path: Path, resources: Any) -> None:
+    """`--doc-ids` takes a stream like `--ref` (here a JSONL key); the JSON says which and how many documents."""
+    data = tmp_path / "set.jsonl"
+    data.write_text("".join(json.dumps({"ref": r, "mt": h, "doc": "news-1"}) + "\n"
+                            for r, h in zip(DOC_REFS, DOC_HYPS, strict=True)), encoding="utf-8")
+    out = tmp_path / "scores.json"
+    assert main(["score", "--ref", f"{data}:ref", "--hyp", f"s={data}:mt", "--doc-ids", f"{data}:doc",
+                 "--json", str(out), "--quiet", "--chunk-size", "2"]) == 0
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["meta"]["documents"] == 1 and got["meta"]["inputs"]["doc_ids"] == f"{data}:doc"
+    assert "term-inconsistent" in _codes(got)[1]
