@@ -279,15 +279,38 @@ class ChunkScorer:
         """One result per input, in order; a failing pair becomes an error result."""
         keys, cached = self._cached_reports(items)
         good = [it for k, it in enumerate(items) if it.error is None and k not in cached]
+        if not good:
+            yield from self._score_chunk(items, keys, cached, good)
+            return
+        self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
+        # The chunk runs in spaCy's memory zone (the strings and lexemes of its new words are freed at its
+        # end), and the checks' word caches are emptied after it, as `score` does per chunk: memory does
+        # not grow with the batch.  Only in the main thread, where a timed-out pair is stopped by the
+        # alarm: a pair abandoned in a helper thread could still be parsing when the zone ends.
+        from contextlib import nullcontext
+
+        from .checks import release_word_caches
+        from .metrics.lexical import release_tokenizer_caches
+        from .segment import memory_zone
+
+        in_main = threading.current_thread() is threading.main_thread()
+        try:
+            with memory_zone(self.resources.nlp) if in_main else nullcontext():
+                yield from self._score_chunk(items, keys, cached, good)
+        finally:
+            if in_main:
+                release_word_caches()
+                release_tokenizer_caches()
+
+    def _score_chunk(self, items: Sequence[PairInput], keys: dict[int, str], cached: dict[int, PairResult],
+                     good: list[PairInput]) -> Generator[PairResult, None, None]:
         fresh: dict[str, bytes] = {}
-        if good:
-            self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
         try:
             # Under --timeout-per-pair the pre-pass gets the chunk's pairs' time, no more: a pathological
             # pair cannot stall the chunk here, where no pair's own timeout runs yet.  Only where the
             # alarm can stop it (the main thread): an abandoned pre-pass thread would share the models.
             in_main = threading.current_thread() is threading.main_thread()
-            budget = self.timeout * len(good) if self.timeout and in_main else None
+            budget = self.timeout * len(good) if self.timeout and in_main and good else None
             call_with_timeout(lambda: self._prepare(good), budget)
         except Exception:  # noqa: BLE001 - the pairs are still scored one by one below
             log.warning("batched pre-pass failed; scoring the chunk pair by pair", exc_info=True)

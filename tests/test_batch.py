@@ -93,6 +93,34 @@ def test_chunked_reports_equal_compare_loaded(resources) -> None:
         assert_close(without_timings(got["report"]), without_timings(expected))
 
 
+def test_a_chunk_frees_spacys_new_words_and_the_word_caches(resources, monkeypatch) -> None:
+    """Each chunk of a batch runs in spaCy's memory zone and the checks' word caches are emptied after
+    it (as `score` does per chunk): pairs full of words spaCy never saw leave its StringStore as it was,
+    and the reports are those of a run that keeps everything."""
+    from contextlib import nullcontext
+
+    from evaluator import segment
+    from evaluator.checks import _names_util, _struct_util
+
+    pairs = [(f"p{i}", f"Minister Quorvath{i} met Zelbrin{i} in Ostrava{i} on {i + 1} May and signed {i + 3} deals.",
+              f"Deputy Minister Quorvat{i} met Zelbrin{i} in Ostrava{i} on {i + 2} May and did not sign {i + 3} deals.")
+             for i in range(4)]
+    items = [PairInput(i, read_text(o), read_text(r)) for i, o, r in pairs]
+    nlp = getattr(resources.nlp, "wrapped", resources.nlp)
+    strings = len(nlp.vocab.strings)
+    got = [json.loads(r.line)["report"] for r in ChunkScorer(resources.options, resources).score_inputs(items)]
+    assert len(nlp.vocab.strings) == strings and "Quorvath3" not in nlp.vocab.strings
+    assert not nlp.vocab.in_memory_zone and not nlp.get_pipe("lemmatizer").cache
+    assert _struct_util.norm_text.cache_info().currsize == 0 and _names_util.fuzzy_equal.cache_info().currsize == 0
+    assert all(r["findings"] for r in got)
+
+    monkeypatch.setattr(segment, "memory_zone", lambda nlp: nullcontext())
+    monkeypatch.setattr("evaluator.checks.release_word_caches", lambda: 0)
+    kept = [json.loads(r.line)["report"] for r in ChunkScorer(resources.options, resources).score_inputs(items)]
+    assert "Quorvath3" in nlp.vocab.strings  # the spy run kept them
+    assert [without_timings(r) for r in got] == [without_timings(r) for r in kept]
+
+
 def test_batch_writes_results_summary_and_error_records(tmp_path: Path, options) -> None:
     m = manifest(tmp_path, extra=[{"id": "missing", "original": "A text.", "rewritten_path": "nowhere.txt"},
                                   {"id": "blank", "original": "A text.", "rewritten": "   "}])
