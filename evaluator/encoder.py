@@ -31,6 +31,7 @@ import hashlib
 import io
 import logging
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +160,8 @@ class EncoderStats:
     texts_encoded: int = 0  # unique texts that went through the model
     sequences: int = 0  # model input rows (windows count separately)
     forward_calls: int = 0  # batches
+    tokens: int = 0  # model input tokens, padding excluded (windows count separately)
+    forward_seconds: float = 0.0  # wall-clock seconds in the model's forward calls, output copied to the host
     memory_hits: int = 0
     cache_hits: int = 0
     windowed_texts: int = 0
@@ -502,6 +505,8 @@ class Encoder:
                 ids, mask = ids.to(self._device), mask.to(self._device)
                 self.stats.forward_calls += 1
                 self.stats.sequences += len(batch)
+                self.stats.tokens += sum(len(pieces[k].ids) for k in batch)
+                started = time.perf_counter()
                 if full:
                     with precision_scope():
                         out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
@@ -515,6 +520,7 @@ class Encoder:
                         hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
                     pooled = None
                 hidden_np = hidden.float().cpu().numpy()
+                self.stats.forward_seconds += time.perf_counter() - started
                 for row, k in enumerate(batch):
                     layer_out[k] = hidden_np[row, : len(pieces[k].ids)]
                     if pooled is not None:
@@ -538,10 +544,13 @@ class Encoder:
         ids = torch.from_numpy(flat).to(self._device)
         self.stats.forward_calls += 1
         self.stats.sequences += len(batch)
+        self.stats.tokens += len(flat)
+        started = time.perf_counter()
         with precision_scope():
             out = model(input_ids=ids, lengths=lengths, output_hidden_states=full)
         hidden = out.hidden_states[self._layer] if full else out.last_hidden_state
         hidden_np = hidden.float().cpu().numpy()
+        self.stats.forward_seconds += time.perf_counter() - started
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         for k, start, n in zip(batch, starts, lengths, strict=True):
             layer_out[k] = hidden_np[start:start + n]

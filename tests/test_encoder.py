@@ -253,6 +253,9 @@ def test_each_text_goes_through_the_model_once(encoder: Encoder) -> None:
         assert sum(rows) == 3
     finally:
         handle.remove()
+    # The stats count the model's input tokens (each text's once) and the time spent in its calls.
+    assert fresh.stats.tokens == sum(len(e.input_ids) for e in (a[0], a[1], fresh.encode(["gamma sentence three."])[0]))
+    assert fresh.stats.forward_calls >= 2 and 0 < fresh.stats.forward_seconds < 60
 
 
 def test_sentence_embedding_equals_sentence_transformers(encoder: Encoder) -> None:
