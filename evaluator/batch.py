@@ -134,9 +134,15 @@ def call_with_timeout(fn: Callable[[], Any], seconds: float | None) -> Any:
     """``fn()``, raising ``PairTimeout`` after ``seconds`` (see the module docstring for the two ways)."""
     if not seconds or seconds <= 0:
         return fn()
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+    if alarm_stops_pairs():
         return _call_with_alarm(fn, seconds)
     return _call_in_thread(fn, seconds)
+
+
+def alarm_stops_pairs() -> bool:
+    """Whether a timed-out call here is stopped by the alarm (the main thread, where ``setitimer``
+    exists), not abandoned in a helper thread that may go on using the models."""
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
 
 # Seconds between repeats of an alarm whose exception did not stop the pair (see _call_with_alarm).
@@ -285,20 +291,21 @@ class ChunkScorer:
         self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
         # The chunk runs in spaCy's memory zone (the strings and lexemes of its new words are freed at its
         # end), and the checks' word caches are emptied after it, as `score` does per chunk: memory does
-        # not grow with the batch.  Only in the main thread, where a timed-out pair is stopped by the
-        # alarm: a pair abandoned in a helper thread could still be parsing when the zone ends.
+        # not grow with the batch.  Only where a timed-out pair is stopped by the alarm (the main thread,
+        # on a system with setitimer): a pair abandoned in a helper thread could still be parsing when
+        # the zone ends.
         from contextlib import nullcontext
 
         from .checks import release_word_caches
         from .metrics.lexical import release_tokenizer_caches
         from .segment import memory_zone
 
-        in_main = threading.current_thread() is threading.main_thread()
+        stoppable = alarm_stops_pairs()
         try:
-            with memory_zone(self.resources.nlp) if in_main else nullcontext():
+            with memory_zone(self.resources.nlp) if stoppable else nullcontext():
                 yield from self._score_chunk(items, keys, cached, good)
         finally:
-            if in_main:
+            if stoppable:
                 release_word_caches()
                 release_tokenizer_caches()
 
@@ -308,9 +315,8 @@ class ChunkScorer:
         try:
             # Under --timeout-per-pair the pre-pass gets the chunk's pairs' time, no more: a pathological
             # pair cannot stall the chunk here, where no pair's own timeout runs yet.  Only where the
-            # alarm can stop it (the main thread): an abandoned pre-pass thread would share the models.
-            in_main = threading.current_thread() is threading.main_thread()
-            budget = self.timeout * len(good) if self.timeout and in_main and good else None
+            # alarm can stop it (alarm_stops_pairs): an abandoned pre-pass thread would share the models.
+            budget = self.timeout * len(good) if self.timeout and good and alarm_stops_pairs() else None
             call_with_timeout(lambda: self._prepare(good), budget)
         except Exception:  # noqa: BLE001 - the pairs are still scored one by one below
             log.warning("batched pre-pass failed; scoring the chunk pair by pair", exc_info=True)

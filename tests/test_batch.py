@@ -7,6 +7,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +103,15 @@ def test_a_chunk_frees_spacys_new_words_and_the_word_caches(resources, monkeypat
     from evaluator import segment
     from evaluator.checks import _names_util, _struct_util
 
-    pairs = [(f"p{i}", f"Minister Quorvath{i} met Zelbrin{i} in Ostrava{i} on {i + 1} May and signed {i + 3} deals.",
-              f"Deputy Minister Quorvat{i} met Zelbrin{i} in Ostrava{i} on {i + 2} May and did not sign {i + 3} deals.")
+    tag = uuid.uuid4().hex[:8]  # words no other test put in the shared pipeline's vocabulary
+    pairs = [(f"p{i}", f"Minister Quorvath{tag}{i} met Zelbrin{i} in Ostrava{i} on {i + 1} May and signed {i + 3} deals.",
+              f"Deputy Minister Quorvat{tag}{i} met Zelbrin{i} in Ostrava{i} on {i + 2} May and did not sign {i + 3} deals.")
              for i in range(4)]
     items = [PairInput(i, read_text(o), read_text(r)) for i, o, r in pairs]
     nlp = getattr(resources.nlp, "wrapped", resources.nlp)
     strings = len(nlp.vocab.strings)
     got = [json.loads(r.line)["report"] for r in ChunkScorer(resources.options, resources).score_inputs(items)]
-    assert len(nlp.vocab.strings) == strings and "Quorvath3" not in nlp.vocab.strings
+    assert len(nlp.vocab.strings) == strings and f"Quorvath{tag}3" not in nlp.vocab.strings
     assert not nlp.vocab.in_memory_zone and not nlp.get_pipe("lemmatizer").cache
     assert _struct_util.norm_text.cache_info().currsize == 0 and _names_util.fuzzy_equal.cache_info().currsize == 0
     assert all(r["findings"] for r in got)
@@ -117,8 +119,32 @@ def test_a_chunk_frees_spacys_new_words_and_the_word_caches(resources, monkeypat
     monkeypatch.setattr(segment, "memory_zone", lambda nlp: nullcontext())
     monkeypatch.setattr("evaluator.checks.release_word_caches", lambda: 0)
     kept = [json.loads(r.line)["report"] for r in ChunkScorer(resources.options, resources).score_inputs(items)]
-    assert "Quorvath3" in nlp.vocab.strings  # the spy run kept them
+    assert f"Quorvath{tag}3" in nlp.vocab.strings  # the spy run kept them
     assert [without_timings(r) for r in got] == [without_timings(r) for r in kept]
+
+
+def test_no_memory_zone_where_a_timed_out_pair_would_be_left_running(resources, monkeypatch) -> None:
+    """Without setitimer (Windows) a timed-out pair is abandoned in a helper thread that may still be
+    parsing: no chunk may free spaCy's strings under it, so the zone is not opened there."""
+    from evaluator import batch as batch_mod
+    from evaluator import segment
+
+    entered: list[bool] = []
+    real_zone = segment.memory_zone
+
+    def spy(nlp: Any) -> Any:
+        entered.append(True)
+        return real_zone(nlp)
+
+    monkeypatch.setattr(segment, "memory_zone", spy)
+    items = [PairInput("a", read_text("The minister met them."), read_text("The minister met him."))]
+    list(ChunkScorer(resources.options, resources).score_inputs(items))
+    assert entered and batch_mod.alarm_stops_pairs()
+    entered.clear()
+    monkeypatch.delattr(signal, "setitimer")
+    assert not batch_mod.alarm_stops_pairs()
+    list(ChunkScorer(resources.options, resources).score_inputs(items))
+    assert not entered
 
 
 def test_batch_writes_results_summary_and_error_records(tmp_path: Path, options) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -441,14 +442,15 @@ def test_score_frees_spacys_new_words_and_the_word_caches_per_chunk(resources: A
     from evaluator import segment, testsets
     from evaluator.checks import _names_util, _struct_util
 
-    refs = [f"Minister Quorvath{i} met Zelbrin{i} in Ostrava{i} on {i} May and signed {i + 3} deals." for i in range(7)]
-    hyps = [f"Deputy Minister Quorvat{i} met Zelbrin{i} in Ostrava{i} on {i + 1} May and did not sign {i + 3} deals."
+    tag = uuid.uuid4().hex[:8]  # words no other test put in the shared pipeline's vocabulary
+    refs = [f"Minister Quorvath{tag}{i} met Zelbrin{i} in Ostrava{i} on {i} May and signed {i + 3} deals." for i in range(7)]
+    hyps = [f"Deputy Minister Quorvat{tag}{i} met Zelbrin{i} in Ostrava{i} on {i + 1} May and did not sign {i + 3} deals."
             for i in range(7)]
     nlp = getattr(resources.nlp, "wrapped", resources.nlp)
     strings = len(nlp.vocab.strings)
     got, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=3)
     assert len(nlp.vocab.strings) == strings
-    assert "Quorvath5" not in nlp.vocab.strings and not nlp.vocab.in_memory_zone
+    assert f"Quorvath{tag}5" not in nlp.vocab.strings and not nlp.vocab.in_memory_zone
     assert not nlp.get_pipe("lemmatizer").cache
     assert _struct_util.norm_text.cache_info().currsize == 0 and _names_util.fuzzy_equal.cache_info().currsize == 0
     assert got["systems"]["s"]["findings"]["total"] > 0
@@ -456,7 +458,7 @@ def test_score_frees_spacys_new_words_and_the_word_caches_per_chunk(resources: A
     monkeypatch.setattr(segment, "memory_zone", lambda nlp: nullcontext())
     monkeypatch.setattr("evaluator.checks.release_word_caches", lambda: 0)
     kept, _ = testsets.score_systems([refs], {"s": hyps}, resources=resources, chunk_size=3)
-    assert len(nlp.vocab.strings) > strings and "Quorvath5" in nlp.vocab.strings  # the spy run kept them
+    assert len(nlp.vocab.strings) > strings and f"Quorvath{tag}5" in nlp.vocab.strings  # the spy run kept them
     assert got["systems"] == kept["systems"] and got["segments"] == kept["segments"]
 
 
