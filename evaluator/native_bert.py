@@ -99,6 +99,7 @@ class BertTokenizerLite:
         # The file may carry sentence-transformers' truncation/padding: transformers ignores them per call.
         self._tok.no_truncation()
         self._tok.no_padding()
+        self._id_tokens: list[str | None] | None = None  # convert_ids_to_tokens' table, made on first use
         cfg = _tokenizer_config(folder)
         self.model_max_length = int(cfg.get("model_max_length") or VERY_LARGE_INTEGER)
         for name in _SPECIAL_NAMES:
@@ -150,7 +151,10 @@ class BertTokenizerLite:
     def convert_ids_to_tokens(self, ids: int | Sequence[int]) -> Any:
         if isinstance(ids, int):
             return self._tok.id_to_token(ids)
-        return [self._tok.id_to_token(int(i)) for i in ids]
+        if self._id_tokens is None:  # the vocabulary as a list: an index per token, not a call into Rust
+            self._id_tokens = [self._tok.id_to_token(i) for i in range(self._tok.get_vocab_size(with_added_tokens=True))]
+        table, n = self._id_tokens, len(self._id_tokens)
+        return [table[i] if 0 <= i < n else self._tok.id_to_token(i) for i in map(int, ids)]
 
     def convert_tokens_to_ids(self, tokens: str | Sequence[str]) -> Any:
         unk = self.unk_token_id  # type: ignore[attr-defined]

@@ -79,6 +79,8 @@ def test_tokenizer_equals_transformers_fast_tokenizer() -> None:
     assert set(ours.all_special_ids) == set(theirs.all_special_ids)
     ids = a[len(SENTENCES)]
     assert ours.convert_ids_to_tokens(ids) == theirs.convert_ids_to_tokens(ids)
+    every = list(range(len(theirs))) + [len(theirs) + 5]  # the whole vocabulary, and an id beyond it
+    assert ours.convert_ids_to_tokens(every) == [theirs._tokenizer.id_to_token(i) for i in every]
     assert ours.decode(ids) == theirs.decode(ids)
     assert ours.convert_tokens_to_ids(["the", "zebra", "no-such-token"]) == \
         theirs.convert_tokens_to_ids(["the", "zebra", "no-such-token"])
