@@ -291,23 +291,22 @@ class ChunkScorer:
         self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
         # The chunk runs in spaCy's memory zone (the strings and lexemes of its new words are freed at its
         # end), and the checks' word caches are emptied after it, as `score` does per chunk: memory does
-        # not grow with the batch.  Only where a timed-out pair is stopped by the alarm (the main thread,
-        # on a system with setitimer): a pair abandoned in a helper thread could still be parsing when
-        # the zone ends.
+        # not grow with the batch.  The zone only where a timed-out pair is stopped by the alarm (the main
+        # thread, on a system with setitimer): a pair abandoned in a helper thread could still be parsing
+        # when the zone ends.
         from contextlib import nullcontext
 
         from .checks import release_word_caches
         from .metrics.lexical import release_tokenizer_caches
         from .segment import memory_zone
 
-        stoppable = alarm_stops_pairs()
         try:
-            with memory_zone(self.resources.nlp) if stoppable else nullcontext():
+            with memory_zone(self.resources.nlp) if alarm_stops_pairs() else nullcontext():
                 yield from self._score_chunk(items, keys, cached, good)
         finally:
-            if stoppable:
-                release_word_caches()
-                release_tokenizer_caches()
+            # lru caches: emptied safely in any thread, even with an abandoned pair still using them.
+            release_word_caches()
+            release_tokenizer_caches()
 
     def _score_chunk(self, items: Sequence[PairInput], keys: dict[int, str], cached: dict[int, PairResult],
                      good: list[PairInput]) -> Generator[PairResult, None, None]:

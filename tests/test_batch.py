@@ -145,6 +145,8 @@ def test_no_memory_zone_where_a_timed_out_pair_would_be_left_running(resources, 
     assert not batch_mod.alarm_stops_pairs()
     list(ChunkScorer(resources.options, resources).score_inputs(items))
     assert not entered
+    from evaluator.checks import _struct_util
+    assert _struct_util.norm_text.cache_info().currsize == 0  # the word caches are emptied all the same
 
 
 def test_batch_writes_results_summary_and_error_records(tmp_path: Path, options) -> None:
