@@ -491,6 +491,15 @@ def _malformed(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
         ("waivers", ["--gate", str(Path(__file__).parents[1] / "reference_sets" / "evaluator.toml"),
                      "--waivers", f"{t}/waivers.toml"], [f"{t}/waivers.toml"]),
         ("unknown check", ["--checks", "titles,nonsense"], ["--checks", "nonsense"]),
+        ("device", ["--device", "tpu"], ["--device tpu", "cpu, cuda or cuda:N"]),
+        ("batch tokens", ["--batch-tokens", "0"], ["--batch-tokens 0"]),
+        ("batch tokens negative", ["--batch-tokens", "-5"], ["--batch-tokens -5"]),
+        ("name with folders", ["--name", "../escaped", "--out", f"{t}/o1"], ["--name", "without folders"]),
+        ("junit without gate", ["--junit", f"{t}/o2/j.xml", "--markdown", f"{t}/o2/m.md"],
+         ["--junit and --markdown", "--gate"]),
+        ("html under a file", ["--out", f"{t}/o3", "--html", f"{t}/outfile/x.html"], ["--html", f"{t}/outfile is not a folder"]),
+        ("json is a folder", ["--out", f"{t}/o4", "--json", f"{t}/notamodel"], ["--json", "is a folder"]),
+        ("out is a file", ["--out", f"{t}/outfile"], ["--out", "not a folder"]),
         ("layer", ["--layer", "0"], ["--layer 0"]),
         ("language", ["--lang", "fr"], ["--lang fr"]),
         ("manifest json", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b1"], [f"{t}/pairs.jsonl:2: not valid JSON"]),
@@ -519,7 +528,7 @@ def test_malformed_files_and_options_are_one_line_and_exit_2(tmp_path: Path, cap
         for w in words:
             assert w in err, (case, w, err)
         assert time.perf_counter() - t < 5, case
-    assert not any((tmp_path / d).exists() for d in ("b1", "b2", "b3", "b4"))
+    assert not any((tmp_path / d).exists() for d in ("b1", "b2", "b3", "b4", "o1", "o2", "o3", "o4", "escaped.json"))
 
 
 def test_model_and_output_problems_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -533,7 +542,9 @@ def test_model_and_output_problems_are_one_line_and_exit_2(tmp_path: Path, capsy
         (["--model", "default", "--layer", "99"], ["layer 99 out of range"]),
         (["--out", str(tmp_path / "outfile" / "reports")], [str(tmp_path / "outfile")]),
         (["--baseline", str(tmp_path / "none.tsv")], [str(tmp_path / "none.tsv")]),
+        (["--baseline", str(tmp_path / "binary.tsv")], [str(tmp_path / "binary.tsv"), "not UTF-8"]),
     ]
+    (tmp_path / "binary.tsv").write_bytes(bytes(range(256)) * 8)
     for argv, words in cases:
         rc, out, err = run(capsys, ["compare", str(o), str(r), "-q", *argv])
         assert rc == 2, (argv, err)

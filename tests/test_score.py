@@ -206,6 +206,18 @@ def test_gate_on_the_example_set(scored: dict[str, Any]) -> None:
     assert scored["md"].read_text(encoding="utf-8").startswith("## ❌ Evaluator gate: **FAIL**")
 
 
+def test_gate_html_on_a_score_report_is_refused_before_anything_is_written(
+        scored: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "gate.toml"
+    cfg.write_text('[gate]\nsystems = ["worse"]\n[gate.max_findings]\ncritical = 1000\n', encoding="utf-8")
+    outs = {flag: tmp_path / name for flag, name in (("--json", "g.json"), ("--junit", "j.xml"), ("--markdown", "m.md"))}
+    argv = ["gate", str(cfg), str(scored["json"]), "--html", str(tmp_path / "g.html"), "--quiet"]
+    assert main([*argv, *(x for flag, path in outs.items() for x in (flag, str(path)))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--html renders compare reports" in err
+    assert not any(p.exists() for p in (*outs.values(), tmp_path / "g.html"))
+
+
 @pytest.mark.slow
 def test_waiving_a_real_finding_through_the_gate_command(scored: dict[str, Any], tmp_path: Path) -> None:
     """Waive a critical finding the model really produced; the gate no longer counts what it covers."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 from typing import Any
@@ -80,6 +81,14 @@ def options_from_args(args: Any) -> Options:
         from ..errors import InputError
 
         raise InputError(f"--max-input-mb {args.max_input_mb:g}: must be a positive number of megabytes")
+    if not isinstance(args.batch_tokens, int) or args.batch_tokens < 1:
+        from ..errors import InputError
+
+        raise InputError(f"--batch-tokens {args.batch_tokens}: must be a positive number of tokens")
+    if not isinstance(args.device, str) or not re.fullmatch(r"cpu|cuda(:\d+)?", args.device):
+        from ..errors import InputError
+
+        raise InputError(f"--device {args.device}: expected cpu, cuda or cuda:N")
     return Options(
         model=args.model,
         layer=args.layer,
@@ -116,6 +125,43 @@ def check_exports(args: Any) -> None:
         from ..render.exports import check_export_paths
 
         check_export_paths(csv=args.csv, xlsx=args.xlsx, parquet=args.parquet)
+
+
+def check_output_files(*outputs: tuple[str, Any]) -> None:
+    """Refuse, before any work, an output file (``(flag, path)``; None skipped) that cannot be written:
+    an empty path, a folder, or a path under a file or an unwritable folder (exit 2).  Missing folders
+    above it are made when it is written."""
+    import os
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    for flag, value in outputs:
+        if value is None:
+            continue
+        if not str(value).strip():
+            raise InputError(f"{flag}: empty path")
+        path = Path(value)
+        if path.is_dir():
+            raise InputError(f"{flag} {value}: is a folder; give a file name")
+        anchor = path.absolute().parent
+        while not anchor.exists() and anchor != anchor.parent:
+            anchor = anchor.parent
+        if not anchor.is_dir():
+            raise InputError(f"{flag} {value}: {anchor} is not a folder")
+        if not os.access(anchor, os.W_OK | os.X_OK):
+            raise InputError(f"{flag} {value}: {anchor} is not writable")
+
+
+def check_gate_files(args: Any) -> None:
+    """--junit and --markdown report a gate: refused without --gate (exit 2) rather than ignored."""
+    if not getattr(args, "gate", None):
+        given = [f for f, v in (("--junit", getattr(args, "junit", None)), ("--markdown", getattr(args, "markdown", None)))
+                 if v]
+        if given:
+            from ..errors import InputError
+
+            raise InputError(f"{' and '.join(given)} report the gate's result: give --gate CONFIG too")
 
 
 def write_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> list[str]:

@@ -10,6 +10,8 @@ from .common import (
     add_export_options,
     add_model_options,
     check_exports,
+    check_gate_files,
+    check_output_files,
     command_line,
     options_from_args,
     write_exports,
@@ -67,10 +69,26 @@ def run(args: Any) -> int:
 
         waivers = load_waivers(args.waivers)  # likewise a bad waiver file; the gate uses these
     check_exports(args)
+    check_gate_files(args)
+    if args.name is not None and (not args.name.strip() or args.name in (".", "..")
+                                  or any(sep in args.name for sep in ("/", "\\", "\0"))):
+        from ..errors import InputError
+
+        raise InputError(f"--name {args.name!r}: a file name without folders is needed")
     name = args.name or default_name(args.original, args.rewritten)
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        from ..errors import InputError
+
+        raise InputError(f"--out {args.out}: exists and is not a folder")
     json_path = Path(args.json) if args.json else out / f"{name}.json"
     html_path = None if args.no_html else (Path(args.html) if args.html else out / f"{name}.html")
+    # Every output path is checked before any work: a run that cannot write one writes none.
+    png = None if html_path is None or args.screenshot is None else (
+        Path(args.screenshot) if args.screenshot else html_path.with_suffix(".png"))
+    check_output_files(("--json", json_path), ("--html", html_path), ("--screenshot", png),
+                       ("--junit", args.junit if args.gate else None),
+                       ("--markdown", args.markdown if args.gate else None))
 
     # Both documents are read and validated before any model loads: a bad file fails at once.
     original = read_document(args.original, max_bytes=options.max_input_bytes)
@@ -104,7 +122,7 @@ def run(args: Any) -> int:
         if args.screenshot is not None:
             from ..render.screenshot import screenshot
 
-            png = Path(args.screenshot) if args.screenshot else html_path.with_suffix(".png")
+            assert png is not None
             if screenshot(html_path, png):
                 written.append(str(png))
             else:

@@ -82,19 +82,23 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
 
 def run(args: Any) -> int:
     from ..gate import load_gate_config, load_report
+    from .common import check_output_files
 
     config = load_gate_config(args.config)
     data = load_report(args.report)
+    if args.html and "systems" in data:
+        from ..errors import InputError
+
+        raise InputError("--html renders compare reports; a score report's HTML comes from `score --html`")
+    # Every output path is checked before any is written: a run that cannot write one writes none.
+    check_output_files(("--json", args.json), ("--html", args.html), ("--junit", args.junit),
+                       ("--markdown", args.markdown))
     code = apply_gate_to_report(data, config, args)
     if args.json:
         from ..render.json import write_json
 
         write_json(data, args.json)
     if args.html:
-        if "systems" in data:
-            from ..errors import InputError
-
-            raise InputError("--html renders compare reports; a score report's HTML comes from `score --html`")
         from ..render.html import write_html
 
         write_html(data, args.html)

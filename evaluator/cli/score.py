@@ -9,6 +9,8 @@ from .common import (
     add_export_options,
     add_model_options,
     check_exports,
+    check_gate_files,
+    check_output_files,
     command_line,
     options_from_args,
     write_exports,
@@ -108,6 +110,11 @@ def run(args: Any) -> int:
 
         waivers = load_waivers(args.waivers)  # likewise a bad waiver file; the gate uses these
     check_exports(args)
+    check_gate_files(args)
+    # Every output path is checked before any work: a run that cannot write one writes none.
+    check_output_files(("--json", None if args.json == "-" else args.json), ("--html", args.html),
+                       ("--junit", args.junit if args.gate else None),
+                       ("--markdown", args.markdown if args.gate else None))
 
     reader = StreamReader(max_bytes=options.max_input_bytes)
     refs = [reader.read(s) for s in args.ref]

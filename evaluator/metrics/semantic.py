@@ -143,8 +143,13 @@ def load_baseline(
         return None
     if not file.is_file():
         raise ConfigError(file, "baseline file not found")
-    with file.open(encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+    try:
+        with file.open(encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except UnicodeDecodeError:
+        raise ConfigError(file, "not UTF-8 text: not a bert_score baseline") from None
+    except OSError as exc:
+        raise ConfigError(file, f"cannot read ({exc.strerror or exc})") from None
     if not rows or [c.strip().upper() for c in rows[0]] != ["LAYER", "P", "R", "F"]:
         raise ConfigError(file, "not a bert_score baseline (expected the header LAYER,P,R,F)")
     for lineno, row in enumerate(rows[1:], start=2):
