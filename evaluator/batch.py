@@ -25,6 +25,7 @@ so the abandoned pair keeps a core busy until it ends, and the chunk pre-pass is
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -71,7 +72,7 @@ METRICS: dict[str, tuple[str, ...]] = {
 }
 # Settings that do not change a report: a resumed run may differ in them.
 _NEUTRAL_OPTIONS = frozenset({"cache_dir", "device", "batch_tokens"})
-_HEAD_RE = re.compile(r'^\{"id":("(?:[^"\\]|\\.)*"),"status":"(ok|error)"')
+_HEAD_RE = re.compile(r'^\{"id":("(?:[^"\\]|\\.)*"),"status":"(ok|error)"(?:,"input":"([0-9a-f]+)")?')
 
 
 class PairTimeout(EvaluatorError):
@@ -120,9 +121,25 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-def ok_result(pair_id: str, report: dict[str, Any]) -> PairResult:
+def input_fingerprint(it: PairInput) -> str | None:
+    """A hash of what a pair's report is made from (both texts as read, and how each was read); None when
+    they could not be read.  Stored in the result line, so a rerun sees a pair whose text changed."""
+    if it.original is None or it.rewritten is None:
+        return None
+    h = hashlib.sha256()
+    for doc in (it.original, it.rewritten):
+        h.update(b"md\0" if doc.markdown else b"txt\0")
+        h.update(doc.text.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()[:32]
+
+
+def ok_result(pair_id: str, report: dict[str, Any], fingerprint: str | None = None) -> PairResult:
+    rec: dict[str, Any] = {"id": pair_id, "status": "ok"}
+    if fingerprint:
+        rec["input"] = fingerprint
+    rec["report"] = report
     try:
-        line = _dumps({"id": pair_id, "status": "ok", "report": report})
+        line = _dumps(rec)
     except ValueError as exc:  # NaN or infinity in a report: no valid JSON for it
         return error_result(pair_id, f"report not serialisable: {exc}")
     return PairResult(pair_id, "ok", line)
@@ -368,7 +385,7 @@ class ChunkScorer:
                 report["meta"]["report_cache"] = "hit"
             except (ValueError, TypeError, KeyError):
                 continue
-            cached[k] = ok_result(items[k].id, report)
+            cached[k] = ok_result(items[k].id, report, input_fingerprint(items[k]))
             self.report_hits += 1
         return keys, cached
 
@@ -407,7 +424,7 @@ class ChunkScorer:
             return report.to_dict()
 
         try:
-            return ok_result(it.id, call_with_timeout(work, self.timeout))
+            return ok_result(it.id, call_with_timeout(work, self.timeout), input_fingerprint(it))
         except PairTimeout as exc:
             log.warning("pair %s: %s", it.id, exc)
             return error_result(it.id, f"PairTimeout: {exc}")
@@ -500,6 +517,7 @@ class ResultsFile:
         self.path = Path(path)
         self._fh: Any = None
         self.fsync_interval = fsync_interval
+        self.fingerprints: dict[str, str] = {}  # id -> input fingerprint of its kept line, where it has one
         self._synced = 0.0
 
     def recover(self) -> dict[str, str]:
@@ -522,11 +540,13 @@ class ResultsFile:
                         raise ConfigError(self.path, "corrupt result line; fix or remove it", line=n)
                     log.warning("%s: dropping an unreadable last line (line %d)", self.path, n)
                     break
-                pair_id, status = head
+                pair_id, status, fingerprint = head
                 if pair_id in done:
                     log.warning("%s: id %r appears twice; keeping the first", self.path, pair_id)
                 else:
                     done[pair_id] = status
+                    if fingerprint:
+                        self.fingerprints[pair_id] = fingerprint
                 good_end += len(raw)
         if good_end != self.path.stat().st_size:
             with self.path.open("r+b") as fh:
@@ -537,6 +557,13 @@ class ResultsFile:
 
     def drop_errors(self) -> int:
         """Rewrite the file without its error records (so those pairs run again); returns how many."""
+        return self._drop(lambda pair_id, status: status == "error")
+
+    def drop_ids(self, ids: set[str]) -> int:
+        """Rewrite the file without the records of ``ids`` (so those pairs run again); returns how many."""
+        return self._drop(lambda pair_id, status: pair_id in ids)
+
+    def _drop(self, drop: Callable[[str, str], bool]) -> int:
         if not self.path.exists():
             return 0
         tmp = self.path.with_suffix(".jsonl.tmp")
@@ -544,8 +571,9 @@ class ResultsFile:
         with self.path.open("rb") as src, tmp.open("wb") as dst:
             for raw in src:
                 head = _record_head(raw, full=False)
-                if head is not None and head[1] == "error":
+                if head is not None and drop(head[0], head[1]):
                     dropped += 1
+                    self.fingerprints.pop(head[0], None)
                     continue
                 dst.write(raw)
             dst.flush()
@@ -577,27 +605,44 @@ class ResultsFile:
             self._fh = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Each result once (the first line of an id), in file order; a line that is not a result is
+        skipped with a warning (``recover`` checks lines cheaply and lets a hand-cut one through)."""
         if not self.path.exists():
             return
+        seen: set[str] = set()
         with self.path.open("rb") as fh:
-            for raw in fh:
-                if raw.endswith(b"\n"):
-                    yield json.loads(raw)
+            for n, raw in enumerate(fh, start=1):
+                if not raw.endswith(b"\n"):
+                    continue
+                try:
+                    rec = json.loads(raw)
+                except (ValueError, UnicodeDecodeError):
+                    rec = None
+                if not isinstance(rec, dict) or "id" not in rec or rec.get("status") not in ("ok", "error"):
+                    log.warning("%s: line %d is not a result record; skipped (remove it and rerun to score "
+                                "that pair again)", self.path, n)
+                    continue
+                if str(rec["id"]) in seen:
+                    continue
+                seen.add(str(rec["id"]))
+                yield rec
 
 
-def _record_head(raw: bytes, *, full: bool) -> tuple[str, str] | None:
-    """``(id, status)`` of a result line; cheap for lines we wrote, full JSON parse otherwise."""
+def _record_head(raw: bytes, *, full: bool) -> tuple[str, str, str | None] | None:
+    """``(id, status, input fingerprint or None)`` of a result line; cheap for lines we wrote, full JSON
+    parse otherwise."""
     if not full:
         m = _HEAD_RE.match(raw.decode("utf-8", "replace"))
         if m and raw.rstrip().endswith(b"}"):
-            return json.loads(m.group(1)), m.group(2)
+            return json.loads(m.group(1)), m.group(2), m.group(3)
     try:
         rec = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(rec, dict) or "id" not in rec or rec.get("status") not in ("ok", "error"):
         return None
-    return str(rec["id"]), str(rec["status"])
+    fingerprint = rec.get("input")
+    return str(rec["id"]), str(rec["status"]), fingerprint if isinstance(fingerprint, str) else None
 
 
 # -------------------------------------------------------------------------------------------- driver
@@ -653,6 +698,53 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
     run_engine = get_engine(engine)  # an unknown engine fails before any work
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(out):
+        return _run_batch(specs, out, options, run_engine, engine=engine, address=address, workers=workers,
+                          html=html, timeout_per_pair=timeout_per_pair, chunk_size=chunk_size,
+                          retry_failed=retry_failed, stop=stop, progress=progress, manifest=manifest, t0=t0)
+
+
+def _changed_inputs(specs: Sequence[PairSpec], done: dict[str, str], fingerprints: dict[str, str],
+                    max_bytes: int) -> set[str]:
+    """Ids whose stored result was made from other texts than the manifest gives now (results that
+    carry a fingerprint; a pair that cannot be read now keeps its result)."""
+    changed = set()
+    for spec in specs:
+        stored = fingerprints.get(spec.id)
+        if stored is None or spec.id not in done:
+            continue
+        now = input_fingerprint(load_input(spec, max_bytes))
+        if now is not None and now != stored:
+            changed.add(spec.id)
+    return changed
+
+
+@contextlib.contextmanager
+def _folder_lock(out: Path) -> Iterator[None]:
+    """One run at a time per output folder: a second one is refused (exit 2) rather than appending the
+    same ids again.  An advisory lock on ``DIR/.lock``, released by the OS when the process ends however
+    it ends; where ``fcntl`` is missing (Windows) there is no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with (out / ".lock").open("a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(out, "another `evaluator batch` run is writing this folder; wait for it or "
+                                   "give another --out") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _run_batch(specs: list[PairSpec], out: Path, options: Options, run_engine: Any, *, engine: str,
+               address: str | None, workers: int, html: bool, timeout_per_pair: float | None, chunk_size: int,
+               retry_failed: bool, stop: threading.Event | None, progress: ProgressSink | None, manifest: Any,
+               t0: float) -> BatchResult:
     _check_settings(out, options, manifest)
     results = ResultsFile(out / RESULTS)
     done = results.recover()
@@ -660,6 +752,12 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
         n = results.drop_errors()
         done = {k: v for k, v in done.items() if v != "error"}
         log.info("retrying %d failed pairs", n)
+    changed = _changed_inputs(specs, done, results.fingerprints, options.max_input_bytes)
+    if changed:
+        results.drop_ids(changed)
+        done = {k: v for k, v in done.items() if k not in changed}
+        first = next(s.id for s in specs if s.id in changed)
+        log.warning("%d pair(s) changed since they were scored (first: %r): scored again", len(changed), first)
     resumed = sum(1 for s in specs if s.id in done)
     pending = [s for s in specs if s.id not in done]
     if resumed:
@@ -680,8 +778,8 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
             scored += 1
             if progress is not None:
                 progress.advance(res.status == "ok")
-            if stop.is_set():
-                break
+            # On a stop the engine ends its stream itself, after the pairs in hand (with workers: the
+            # chunks already running); whatever it still yields is finished work and is kept.
     finally:
         close = getattr(stream, "close", None)
         if close is not None:
@@ -757,7 +855,8 @@ def pair_row(rec: dict[str, Any]) -> dict[str, Any]:
 
 def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | None = None
               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Aggregates over every result line (one pass); with ``html_dir``, writes missing pair pages."""
+    """Aggregates over the result of each pair of ``specs`` (one pass; results of ids the manifest no longer
+    has are counted in ``not_in_manifest`` only); with ``html_dir``, writes missing pair pages."""
     write_html = _html_writer() if html_dir is not None else None
     order = {s.id: i for i, s in enumerate(specs)}
     rows: list[dict[str, Any]] = []
@@ -766,7 +865,11 @@ def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | 
     by_severity: Counter[str] = Counter()
     pairs_with: Counter[str] = Counter()
     errors: list[dict[str, str]] = []
+    not_in_manifest = 0
     for rec in results:
+        if str(rec["id"]) not in order:  # kept in results.jsonl, left out of this manifest's summary and index
+            not_in_manifest += 1
+            continue
         row = pair_row(rec)
         if rec["status"] == "ok":
             for f in rec["report"].get("findings", []):
@@ -800,12 +903,10 @@ def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | 
     worst_sev = sorted((r for r in ok_rows if r["critical"] or r["major"]),
                        key=lambda r: (-r["critical"], -r["major"], r.get("chrf") or 0.0))[:WORST_N]
     worst_chrf = sorted((r for r in ok_rows if r.get("chrf") is not None), key=lambda r: r["chrf"])[:WORST_N]
-    known = set(order)
-    n_ok = sum(1 for r in ok_rows if r["id"] in known)
-    n_failed = sum(1 for e in errors if e["id"] in known)
+    n_ok, n_failed = len(ok_rows), len(errors)
     summary: dict[str, Any] = {
         "pairs": {"total": len(specs), "ok": n_ok, "failed": n_failed, "missing": len(specs) - n_ok - n_failed,
-                  "not_in_manifest": sum(1 for r in rows if r["id"] not in known)},
+                  "not_in_manifest": not_in_manifest},
         "metrics": metrics,
         "findings": {
             "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},

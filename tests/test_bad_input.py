@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import os
 import re
+import signal
 import time
 import tracemalloc
 from pathlib import Path
@@ -597,6 +599,33 @@ def test_interrupt_and_internal_error_leave_earlier_outputs_whole(tmp_path: Path
         main(["--debug", "compare", str(o), str(r), "--out", str(out), "--name", "x", "-q"])
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")
+def test_sigterm_mid_write_leaves_no_temporary_file_and_exits_143(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 resources: Any) -> None:
+    """SIGTERM while an output is being written (here: the moment its temporary file is synced) ends the
+    run in one line and exit 143; the temporary file is removed and the earlier output stays whole."""
+    import evaluator._atomic as atomic
+
+    o, r = write_pair(tmp_path)
+    out = tmp_path / "out"
+    assert run(capsys, ["compare", str(o), str(r), "--out", str(out), "--name", "x", "-q", "--no-html"])[0] == 0
+    before = (out / "x.json").read_bytes()
+    handler = signal.getsignal(signal.SIGTERM)
+    real_fsync = os.fsync
+
+    def fsync_then_sigterm(fd: int) -> None:
+        real_fsync(fd)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync_then_sigterm)
+    o.write_text(ORIGINAL.replace("Lyon", "Paris"), encoding="utf-8")
+    rc, _, err = run(capsys, ["compare", str(o), str(r), "--out", str(out), "--name", "x", "-q", "--no-html"])
+    assert rc == 143 and err == "evaluator: terminated\n"
+    assert sorted(p.name for p in out.iterdir()) == ["x.json"] and (out / "x.json").read_bytes() == before
+    assert signal.getsignal(signal.SIGTERM) == handler  # the command's handler is gone again
+
+
 def test_write_failure_keeps_the_old_file_for_every_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           resources: Any) -> None:
     import os
@@ -645,7 +674,7 @@ def test_every_output_goes_through_the_atomic_writer() -> None:
     design: a torn last line is cut off on the next run) opens a file for writing."""
     root = Path(__file__).resolve().parents[1] / "evaluator"
     direct = re.compile(r"""\.write_(text|bytes)\(|open\([^)]*["'](w|a|x)b?\+?["']|\.screenshot\([^)]*path=""")
-    allowed = {("batch.py", "append"), ("batch.py", "drop_errors")}
+    allowed = {("batch.py", "append"), ("batch.py", "_drop")}
     offenders = []
     for path in sorted(root.rglob("*.py")):
         if path.name == "_atomic.py":

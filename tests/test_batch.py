@@ -246,6 +246,84 @@ def test_stop_keeps_finished_pairs_and_rerun_completes(tmp_path: Path, options) 
     assert sorted(r["id"] for r in records(out)) == sorted(p[0] for p in PAIRS)
 
 
+def _fake_engine(monkeypatch: pytest.MonkeyPatch, seen: list[list[str]], stop_after: int | None = None):
+    """An engine that fails every pair it is given (error records need no model); with ``stop_after``
+    it sets the run's stop event after that many results and then yields the rest, as the worker pool
+    does with the chunks already running when a stop comes."""
+    import evaluator.engines
+    from evaluator.batch import PairResult
+
+    def engine(pending, options, *, stop, **_: Any):
+        seen.append([p.id for p in pending])
+        for k, p in enumerate(pending):
+            yield PairResult(p.id, "error", json.dumps({"id": p.id, "status": "error", "error": "fake"}))
+            if stop_after is not None and k + 1 == stop_after:
+                stop.set()
+
+    monkeypatch.setattr(evaluator.engines, "get_engine", lambda name: engine)
+
+
+def test_a_stop_keeps_every_result_the_engine_still_hands_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen, stop_after=1)
+    res = run_batch(manifest(tmp_path), tmp_path / "out", Options(), workers=2)
+    assert res.scored == len(PAIRS) and [r["id"] for r in records(tmp_path / "out")] == [p[0] for p in PAIRS]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the folder lock uses fcntl")
+def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".lock").open("a+b") as held:  # another run holds the folder
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ConfigError, match="another `evaluator batch` run is writing this folder"):
+            run_batch(manifest(tmp_path), out, Options())
+        fcntl.flock(held.fileno(), fcntl.LOCK_UN)
+    assert not seen and not (out / "results.jsonl").exists()
+    run_batch(manifest(tmp_path), out, Options())  # the folder is free again
+    assert len(records(out)) == len(PAIRS)
+
+
+def test_summary_counts_each_manifest_pair_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    """A duplicated id counts once (the first, as resuming keeps it), a result of an id the manifest no
+    longer has is left out of the aggregates, and a hand-cut line is skipped with a warning, not a crash."""
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    out = tmp_path / "out"
+    out.mkdir()
+    err = lambda i: json.dumps({"id": i, "status": "error", "error": "earlier"})  # noqa: E731
+    (out / "results.jsonl").write_text("\n".join([err("neg"), err("neg"), '{"id":"num","status":"ok","report":{"meta":{}',
+                                                  err("gone")]) + "\n")
+    res = run_batch(manifest(tmp_path), out, Options())
+    assert seen == [[p[0] for p in PAIRS if p[0] not in ("neg", "num")]]
+    pairs = res.summary["pairs"]
+    assert pairs == {"total": len(PAIRS), "ok": 0, "failed": len(PAIRS) - 1, "missing": 1, "not_in_manifest": 1}
+    assert "line 3 is not a result record" in caplog.text
+
+
+def test_a_pair_whose_text_changed_is_scored_again(tmp_path: Path, options, caplog: pytest.LogCaptureFixture) -> None:
+    """Resuming matches pairs by id and by a fingerprint of their texts: a rerun after a manifest row's
+    text changed scores that pair again (its old line goes); the unchanged ones are kept as they are."""
+    m = manifest(tmp_path, PAIRS[:3])
+    out = tmp_path / "out"
+    run_batch(m, out, options)
+    first = {r["id"]: r for r in records(out)}
+    assert all(len(r["input"]) == 32 for r in first.values())
+    assert run_batch(m, out, options).scored == 0  # nothing changed: nothing to do
+    changed = [(i, o, r.replace("2,100", "2,400") if i == "num" else r) for i, o, r in PAIRS[:3]]
+    res = run_batch(manifest(tmp_path, changed), out, options)
+    assert (res.resumed, res.scored) == (2, 1) and "1 pair(s) changed since they were scored (first: 'num')" in caplog.text
+    after = {r["id"]: r for r in records(out)}
+    assert sorted(after) == sorted(first) and len(records(out)) == 3
+    assert "2,400" in after["num"]["report"]["rewritten"]["text"] and after["num"]["input"] != first["num"]["input"]
+    assert after["neg"] == first["neg"] and after["same"] == first["same"]
+
+
 def test_other_settings_in_the_same_out_dir_are_refused(tmp_path: Path, options) -> None:
     m = manifest(tmp_path, PAIRS[:1])
     run_batch(m, tmp_path / "out", options)

@@ -1,7 +1,7 @@
 """The command line: argument parsing, exit codes, and the only place that prints or exits.
 
 Exit codes: 0 pass (or warn), 1 a gate failed / some batch pairs failed, 2 usage or input error,
-3 internal error (a bug: please report it), 130 interrupted.
+3 internal error (a bug: please report it), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
@@ -15,6 +15,28 @@ from collections.abc import Sequence
 from typing import Any
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM as an exception: it unwinds like Ctrl-C, so atomic writers remove their temporary files."""
+
+
+def _raise_on_sigterm() -> Any:
+    """Make SIGTERM raise ``_Terminated`` (main thread only); the previous handler, or None."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        return None
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, on_term)
+    except (ValueError, OSError):
+        return None
 
 # Each command lives in evaluator/cli/<name>.py with ``add_parser(subparsers)`` and ``run(args)``.
 COMMANDS = ("compare", "score", "gate", "batch", "triage")
@@ -131,8 +153,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
         tune_allocator()
     args.argv = list(argv) if argv is not None else sys.argv[1:]
+    previous = _raise_on_sigterm() if args.command != "batch" else None  # batch stops cleanly itself
     try:
         return int(args.run(args))
+    except _Terminated:
+        sys.stderr.write("evaluator: terminated\n")
+        return EXIT_TERMINATED
     except EvaluatorError as exc:
         sys.stderr.write(f"evaluator: error: {_one_line(str(exc))}\n")
         return exc.exit_code
@@ -156,6 +182,11 @@ def _main(argv: Sequence[str] | None) -> int:
         sys.stderr.write(f"evaluator: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                          "(rerun with --debug for the traceback)\n")
         return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _one_line(text: str) -> str:

@@ -12,7 +12,8 @@ from .common import add_export_options, add_model_options, check_exports, option
 DESCRIPTION = """\
 Score every pair of a manifest.  Each finished pair is appended to DIR/results.jsonl at once, so
 Ctrl-C, SIGTERM or a crash keeps what is done and rerunning the same command continues where it
-stopped.  At the end DIR/summary.json (and with --html DIR/index.html) is rebuilt from all results.
+stopped (a pair whose text changed since is scored again; one run at a time per DIR).  At the end
+DIR/summary.json (and with --html DIR/index.html) is rebuilt from the results of the manifest's pairs.
 """
 
 EPILOG = """\
