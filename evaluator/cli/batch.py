@@ -80,7 +80,8 @@ def run(args: Any) -> int:
         if stop.is_set():
             raise KeyboardInterrupt  # a second signal: stop now
         stop.set()
-        sys.stderr.write(f"\nevaluator: {signal.Signals(signum).name}: finishing the pair in hand, then stopping"
+        in_hand = "the pair in hand" if args.workers <= 1 else "the chunks the workers hold"
+        sys.stderr.write(f"\nevaluator: {signal.Signals(signum).name}: finishing {in_hand}, then stopping"
                          " (again to stop at once)\n")
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
