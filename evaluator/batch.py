@@ -802,9 +802,19 @@ def _run_batch(specs: list[PairSpec], out: Path, options: Options, run_engine: A
                        time.perf_counter() - t0, summary)
 
 
+def _plain_layer(settings: dict[str, Any]) -> dict[str, Any]:
+    """The bundled model's default layer given explicitly (``--layer 3``) is the default (no layer)."""
+    from .encoder import DEFAULT_MODEL_ALIASES
+    from .options import DEFAULT_LAYER
+
+    if settings.get("layer") == DEFAULT_LAYER and settings.get("model") in DEFAULT_MODEL_ALIASES:
+        return {**settings, "layer": None}
+    return settings
+
+
 def _check_settings(out: Path, options: Options, manifest: Any) -> None:
     """Refuse to mix results made with other settings into one results.jsonl."""
-    wanted = {k: v for k, v in options.to_dict().items() if k not in _NEUTRAL_OPTIONS}
+    wanted = _plain_layer({k: v for k, v in options.to_dict().items() if k not in _NEUTRAL_OPTIONS})
     path = out / SETTINGS
     if path.exists():
         try:
@@ -814,7 +824,7 @@ def _check_settings(out: Path, options: Options, manifest: Any) -> None:
         if old is not None:
             # A setting added after the folder was made was at its default then.
             defaults = json.loads(json.dumps(Options().to_dict()))
-            old = {**{k: defaults[k] for k in wanted if k in defaults and k not in old}, **old}
+            old = _plain_layer({**{k: defaults[k] for k in wanted if k in defaults and k not in old}, **old})
         if old is not None and old != json.loads(json.dumps(wanted)):
             changed = sorted(k for k in set(old) | set(wanted) if old.get(k) != wanted.get(k))
             raise ConfigError(out, f"holds results made with other settings ({', '.join(changed)}); "

@@ -324,6 +324,17 @@ def test_a_pair_whose_text_changed_is_scored_again(tmp_path: Path, options, capl
     assert after["neg"] == first["neg"] and after["same"] == first["same"]
 
 
+def test_the_default_layer_given_explicitly_is_the_same_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    m, out = manifest(tmp_path), tmp_path / "out"
+    run_batch(m, out, Options())
+    run_batch(m, out, Options(layer=3), retry_failed=True)  # the bundled model's default layer, spelled out
+    with pytest.raises(ConfigError, match=r"other settings \(layer\)"):
+        run_batch(m, out, Options(layer=4))
+    assert len(seen) == 2
+
+
 def test_other_settings_in_the_same_out_dir_are_refused(tmp_path: Path, options) -> None:
     m = manifest(tmp_path, PAIRS[:1])
     run_batch(m, tmp_path / "out", options)
