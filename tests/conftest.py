@@ -42,3 +42,20 @@ def no_network_attempts():
     before = len(netguard.ATTEMPTS)
     yield
     assert netguard.ATTEMPTS[before:] == [], f"network attempts: {netguard.ATTEMPTS[before:]}"
+
+
+def bert_score_module():
+    """bert_score, its ``get_idf_dict`` counting in a thread pool instead of a forked process pool.
+
+    bert_score (0.3.13) counts idf in ``multiprocessing.Pool``, which forks this test process; once
+    Ray, torch or the tokenizers have started threads, a forked child can block for ever on a lock
+    one of them held (seen: a child of ``test_semantic`` waiting on the pool's queue lock after the
+    Ray tests).  A thread pool runs the same function over the same references: the same counts.
+    """
+    from multiprocessing.dummy import Pool
+
+    import bert_score
+    import bert_score.utils
+
+    bert_score.utils.Pool = Pool  # type: ignore[attr-defined]
+    return bert_score
