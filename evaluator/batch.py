@@ -802,6 +802,13 @@ def _run_batch(specs: list[PairSpec], out: Path, options: Options, run_engine: A
                        time.perf_counter() - t0, summary)
 
 
+def _file_digest(path: str | os.PathLike[str]) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
+    except OSError:
+        return "<unreadable>"
+
+
 def _plain_layer(settings: dict[str, Any]) -> dict[str, Any]:
     """The bundled model's default layer given explicitly (``--layer 3``) is the default (no layer)."""
     from .encoder import DEFAULT_MODEL_ALIASES
@@ -815,6 +822,9 @@ def _plain_layer(settings: dict[str, Any]) -> dict[str, Any]:
 def _check_settings(out: Path, options: Options, manifest: Any) -> None:
     """Refuse to mix results made with other settings into one results.jsonl."""
     wanted = _plain_layer({k: v for k, v in options.to_dict().items() if k not in _NEUTRAL_OPTIONS})
+    # What the glossaries and reference sets say, not only where they are: an edited glossary is
+    # another setting (its findings would differ from the results already there).
+    wanted["file_digests"] = {str(f): _file_digest(f) for f in (*options.glossaries, *options.reference_sets)}
     path = out / SETTINGS
     if path.exists():
         try:
@@ -825,8 +835,10 @@ def _check_settings(out: Path, options: Options, manifest: Any) -> None:
             # A setting added after the folder was made was at its default then.
             defaults = json.loads(json.dumps(Options().to_dict()))
             old = _plain_layer({**{k: defaults[k] for k in wanted if k in defaults and k not in old}, **old})
+            old.setdefault("file_digests", wanted["file_digests"])  # a folder made before digests were kept
         if old is not None and old != json.loads(json.dumps(wanted)):
-            changed = sorted(k for k in set(old) | set(wanted) if old.get(k) != wanted.get(k))
+            changed = sorted("the content of a glossary or reference set" if k == "file_digests" else k
+                             for k in set(old) | set(wanted) if old.get(k) != wanted.get(k))
             raise ConfigError(out, f"holds results made with other settings ({', '.join(changed)}); "
                                    "use a fresh --out folder")
         if old is not None:

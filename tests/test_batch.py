@@ -335,6 +335,20 @@ def test_the_default_layer_given_explicitly_is_the_same_setting(tmp_path: Path, 
     assert len(seen) == 2
 
 
+def test_an_edited_glossary_is_another_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("source_term,target_term\nphotovoltaic,photovoltaic\n", encoding="utf-8")
+    m, out, opts = manifest(tmp_path), tmp_path / "out", Options(glossaries=(str(tmp_path / "terms.csv"),))
+    run_batch(m, out, opts)
+    run_batch(m, out, opts, retry_failed=True)  # the same file: the same setting
+    glossary.write_text("source_term,target_term\nphotovoltaic,solar\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="other settings \\(the content of a glossary or reference set\\)"):
+        run_batch(m, out, opts)
+    assert len(seen) == 2
+
+
 def test_other_settings_in_the_same_out_dir_are_refused(tmp_path: Path, options) -> None:
     m = manifest(tmp_path, PAIRS[:1])
     run_batch(m, tmp_path / "out", options)
