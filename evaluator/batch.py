@@ -299,7 +299,13 @@ class ChunkScorer:
         return list(self.iter_inputs(items))
 
     def iter_inputs(self, items: Sequence[PairInput]) -> Generator[PairResult, None, None]:
-        """One result per input, in order; a failing pair becomes an error result."""
+        """One result per input, in order; a failing pair becomes an error result.
+
+        The chunk runs inside spaCy's memory zone from the first result to the last (see below): until
+        the generator is exhausted or closed, nothing else may parse with the same pipeline (it is
+        shared process-wide), and no spaCy object made meanwhile may be kept past it.  The results
+        themselves are plain JSON lines.
+        """
         keys, cached = self._cached_reports(items)
         good = [it for k, it in enumerate(items) if it.error is None and k not in cached]
         if not good:
