@@ -665,6 +665,17 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
             source = report
             if report_kind(report) != "score":
                 raise InputError("gate.baseline.system without a path needs a score report with that system")
+        if waivers and source is not report:
+            # The same waivers on both sides: a waived finding the baseline also has must not count there
+            # when it no longer counts here (a new critical finding would hide behind it: 1 vs 1).
+            import copy
+
+            source = copy.deepcopy(source)
+            for subj in subjects_of(source):
+                marked, _ = apply_waivers(subj.findings, waivers, today)
+                for orig, new in zip(subj.findings, marked, strict=True):
+                    orig.clear()
+                    orig.update(new)
 
     names = [s.name for s in subjects]
     if config.systems is not None:

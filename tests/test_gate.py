@@ -366,6 +366,27 @@ def test_findings_increase_significance(tmp_path: Path) -> None:
         assert (r["status"], r["value"], r["baseline"]) == (status, value, 1), r
 
 
+def test_waivers_apply_to_an_external_baseline_too(tmp_path: Path) -> None:
+    """A finding waived here is waived in the baseline file as well: a new critical finding cannot hide
+    behind a waived one that the baseline still counts (it was "1 vs 1: pass")."""
+    from evaluator.waivers import Waiver
+
+    accepted = finding(original="Hui Ching-yu", rewritten="Hui Ching")
+    base = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings={"s": {0: [accepted]}})
+    current = make_score_report(BASE_REFS, {"s": BASE_HYPS},
+                                findings={"s": {0: [copy.deepcopy(accepted)], 5: [finding()]}})
+    waiver = Waiver(check="numbers", code="number-changed", reason="a known name variant",
+                    expires=dt.date(2099, 1, 1), original="Hui Ching-yu", rewritten="Hui Ching")
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = 0 }\n', tmp_path)
+    kept = copy.deepcopy(base)
+    (r,) = evaluate_gate(current, cfg, waivers=[waiver], baseline_report=base)["results"]
+    assert (r["status"], r["value"], r["baseline"]) == ("fail", 1, 0), r
+    assert base == kept  # the caller's baseline is not marked
+    (r,) = evaluate_gate(make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings={"s": {0: [accepted]}}), cfg,
+                         waivers=[waiver], baseline_report=base)["results"]
+    assert (r["status"], r["value"], r["baseline"]) == ("pass", 0, 0), r
+
+
 def test_baseline_system_in_the_same_report(tmp_path: Path) -> None:
     report = make_score_report(BASE_REFS, {"old": BASE_HYPS, "new": regression(), "same": noise()})
     cfg = gate_cfg('[gate.baseline]\nsystem = "old"\nmax_drop = { chrf = 0.01 }\nsignificance = 0.05\n', tmp_path)
