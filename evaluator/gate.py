@@ -176,6 +176,9 @@ def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw:
     systems = gate.get("systems")
     if systems is not None and (not isinstance(systems, list) or not all(isinstance(s, str) for s in systems)):
         raise fail("gate.systems must be a list of system names", "gate", "systems")
+    if systems == []:
+        raise fail("gate.systems is empty: it would gate nothing (leave it out to gate every system)",
+                   "gate", "systems")
     waivers = gate.get("waivers")
     if waivers is not None and not isinstance(waivers, str):
         raise fail("gate.waivers must be a path (string)", "gate", "waivers")

@@ -366,6 +366,11 @@ def test_findings_increase_significance(tmp_path: Path) -> None:
         assert (r["status"], r["value"], r["baseline"]) == (status, value, 1), r
 
 
+def test_an_empty_systems_list_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="gate.systems is empty"):
+        gate_cfg('[gate]\nsystems = []\n[gate.min]\nchrf = 50\n', tmp_path)
+
+
 def test_waivers_apply_to_an_external_baseline_too(tmp_path: Path) -> None:
     """A finding waived here is waived in the baseline file as well: a new critical finding cannot hide
     behind a waived one that the baseline still counts (it was "1 vs 1: pass")."""
