@@ -14,6 +14,28 @@ from pathlib import Path
 from typing import Any
 
 
+def check_writable(flag: str, value: str | os.PathLike[str], *, folder: bool = False) -> None:
+    """Refuse (``InputError``, exit 2) an output path that cannot be written, before any work: an empty
+    path, a file where a folder is wanted or the reverse, or a path under a file or an unwritable
+    folder.  Missing folders are fine: the writers make them."""
+    from .errors import InputError
+
+    if not str(value).strip():
+        raise InputError(f"{flag}: empty path")
+    p = Path(value)
+    if folder and p.exists() and not p.is_dir():
+        raise InputError(f"{flag} {value}: exists and is not a folder")
+    if not folder and p.is_dir():
+        raise InputError(f"{flag} {value}: is a folder; give a file name")
+    anchor = p.absolute() if folder else p.absolute().parent
+    while not anchor.exists() and anchor != anchor.parent:
+        anchor = anchor.parent
+    if not anchor.is_dir():
+        raise InputError(f"{flag} {value}: {anchor} is not a folder")
+    if not os.access(anchor, os.W_OK | os.X_OK):
+        raise InputError(f"{flag} {value}: {anchor} is not writable")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

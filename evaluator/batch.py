@@ -475,10 +475,8 @@ def report_fingerprint(options: Options) -> str:
     for f in sorted(package.rglob("*")):
         if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".pyo"):
             add_file(f, f.relative_to(package))  # named inside the package: the same wherever it is installed
-    for name in (*options.reference_sets, *options.glossaries):
-        path = Path(name)
-        for f in (sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]):
-            add_file(f)
+    for f in _option_files(options):
+        add_file(f)
     try:
         model_name, folder = resolve_model(options.model)
     except EvaluatorError:
@@ -503,6 +501,15 @@ def report_fingerprint(options: Options) -> str:
             add_file(f)
     h.update(json.dumps(_library_versions()).encode("utf-8"))
     return h.hexdigest()
+
+
+def _option_files(options: Options) -> list[Path]:
+    """The files of the reference sets and glossaries (a folder: every file in it, sorted)."""
+    files: list[Path] = []
+    for name in (*options.reference_sets, *options.glossaries):
+        path = Path(name)
+        files += sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]
+    return files
 
 
 def options_from_dict(data: dict[str, Any]) -> Options:
@@ -624,7 +631,7 @@ class ResultsFile:
                     rec = json.loads(raw)
                 except (ValueError, UnicodeDecodeError):
                     rec = None
-                if not isinstance(rec, dict) or "id" not in rec or rec.get("status") not in ("ok", "error"):
+                if not _is_record(rec):
                     log.warning("%s: line %d is not a result record; skipped (remove it and rerun to score "
                                 "that pair again)", self.path, n)
                     continue
@@ -632,6 +639,11 @@ class ResultsFile:
                     continue
                 seen.add(str(rec["id"]))
                 yield rec
+
+
+def _is_record(rec: Any) -> bool:
+    """Whether a parsed line is a result record: an object with an id and an ok/error status."""
+    return isinstance(rec, dict) and "id" in rec and rec.get("status") in ("ok", "error")
 
 
 def _record_head(raw: bytes, *, full: bool) -> tuple[str, str, str | None] | None:
@@ -645,7 +657,7 @@ def _record_head(raw: bytes, *, full: bool) -> tuple[str, str, str | None] | Non
         rec = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(rec, dict) or "id" not in rec or rec.get("status") not in ("ok", "error"):
+    if not _is_record(rec):
         return None
     fingerprint = rec.get("input")
     return str(rec["id"]), str(rec["status"]), fingerprint if isinstance(fingerprint, str) else None
@@ -704,10 +716,62 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
     run_engine = get_engine(engine)  # an unknown engine fails before any work
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with _folder_lock(out):
-        return _run_batch(specs, out, options, run_engine, engine=engine, address=address, workers=workers,
-                          html=html, timeout_per_pair=timeout_per_pair, chunk_size=chunk_size,
-                          retry_failed=retry_failed, stop=stop, progress=progress, manifest=manifest, t0=t0)
+    with _folder_lock(out):  # one run at a time per folder
+        _check_settings(out, options, manifest)
+        results = ResultsFile(out / RESULTS)
+        done = results.recover()
+        if retry_failed:
+            n = results.drop_errors()
+            done = {k: v for k, v in done.items() if v != "error"}
+            log.info("retrying %d failed pairs", n)
+        changed = _changed_inputs(specs, done, results.fingerprints, options.max_input_bytes)
+        if changed:
+            results.drop_ids(changed)
+            done = {k: v for k, v in done.items() if k not in changed}
+            first = next(s.id for s in specs if s.id in changed)
+            log.warning("%d pair(s) changed since they were scored (first: %r): scored again", len(changed), first)
+        resumed = sum(1 for s in specs if s.id in done)
+        pending = [s for s in specs if s.id not in done]
+        if resumed:
+            log.info("resuming: %d of %d pairs already done", resumed, len(specs))
+        stop = stop or threading.Event()
+        if progress is not None:
+            progress.start(len(specs), resumed)
+        scored = 0
+        stream = run_engine(pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size,
+                            address=address, stop=stop)
+        try:
+            for res in stream:
+                if res.id in done:
+                    log.warning("engine returned %r twice; keeping the first", res.id)
+                    continue
+                results.append(res.line)
+                done[res.id] = res.status
+                scored += 1
+                if progress is not None:
+                    progress.advance(res.status == "ok")
+                # On a stop the engine ends its stream itself, after the pairs in hand (with workers: the
+                # chunks already running); whatever it still yields is finished work and is kept.
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+            results.close()
+            if progress is not None:
+                progress.finish()
+        stopped = stop.is_set() and len(done) < len(specs)
+        summary, rows = summarise(results, specs, out if html else None)
+        summary["settings"] = {"engine": engine, "workers": workers, "chunk_size": chunk_size,
+                               "timeout_per_pair": timeout_per_pair, "options": options.to_dict()}
+        atomic_write_json(out / SUMMARY, summary)
+        if html:
+            from .render.batch_index import write_index
+
+            write_index(out / INDEX, summary, rows)
+        ok = summary["pairs"]["ok"]
+        failed = summary["pairs"]["failed"]
+        return BatchResult(out, len(specs), ok, failed, resumed, scored, stopped,
+                           time.perf_counter() - t0, summary)
 
 
 def _changed_inputs(specs: Sequence[PairSpec], done: dict[str, str], fingerprints: dict[str, str],
@@ -747,67 +811,6 @@ def _folder_lock(out: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _run_batch(specs: list[PairSpec], out: Path, options: Options, run_engine: Any, *, engine: str,
-               address: str | None, workers: int, html: bool, timeout_per_pair: float | None, chunk_size: int,
-               retry_failed: bool, stop: threading.Event | None, progress: ProgressSink | None, manifest: Any,
-               t0: float) -> BatchResult:
-    _check_settings(out, options, manifest)
-    results = ResultsFile(out / RESULTS)
-    done = results.recover()
-    if retry_failed:
-        n = results.drop_errors()
-        done = {k: v for k, v in done.items() if v != "error"}
-        log.info("retrying %d failed pairs", n)
-    changed = _changed_inputs(specs, done, results.fingerprints, options.max_input_bytes)
-    if changed:
-        results.drop_ids(changed)
-        done = {k: v for k, v in done.items() if k not in changed}
-        first = next(s.id for s in specs if s.id in changed)
-        log.warning("%d pair(s) changed since they were scored (first: %r): scored again", len(changed), first)
-    resumed = sum(1 for s in specs if s.id in done)
-    pending = [s for s in specs if s.id not in done]
-    if resumed:
-        log.info("resuming: %d of %d pairs already done", resumed, len(specs))
-    stop = stop or threading.Event()
-    if progress is not None:
-        progress.start(len(specs), resumed)
-    scored = 0
-    stream = run_engine(pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size,
-                        address=address, stop=stop)
-    try:
-        for res in stream:
-            if res.id in done:
-                log.warning("engine returned %r twice; keeping the first", res.id)
-                continue
-            results.append(res.line)
-            done[res.id] = res.status
-            scored += 1
-            if progress is not None:
-                progress.advance(res.status == "ok")
-            # On a stop the engine ends its stream itself, after the pairs in hand (with workers: the
-            # chunks already running); whatever it still yields is finished work and is kept.
-    finally:
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()
-        results.close()
-        if progress is not None:
-            progress.finish()
-    stopped = stop.is_set() and len(done) < len(specs)
-    summary, rows = summarise(results, specs, out if html else None)
-    summary["settings"] = {"engine": engine, "workers": workers, "chunk_size": chunk_size,
-                           "timeout_per_pair": timeout_per_pair, "options": options.to_dict()}
-    atomic_write_json(out / SUMMARY, summary)
-    if html:
-        from .render.batch_index import write_index
-
-        write_index(out / INDEX, summary, rows)
-    ok = summary["pairs"]["ok"]
-    failed = summary["pairs"]["failed"]
-    return BatchResult(out, len(specs), ok, failed, resumed, scored, stopped,
-                       time.perf_counter() - t0, summary)
-
-
 def _file_digest(path: str | os.PathLike[str]) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
@@ -830,7 +833,7 @@ def _check_settings(out: Path, options: Options, manifest: Any) -> None:
     wanted = _plain_layer({k: v for k, v in options.to_dict().items() if k not in _NEUTRAL_OPTIONS})
     # What the glossaries and reference sets say, not only where they are: an edited glossary is
     # another setting (its findings would differ from the results already there).
-    wanted["file_digests"] = {str(f): _file_digest(f) for f in (*options.glossaries, *options.reference_sets)}
+    wanted["file_digests"] = {str(f): _file_digest(f) for f in _option_files(options)}
     path = out / SETTINGS
     if path.exists():
         try:

@@ -6,12 +6,13 @@ Exit codes: 0 pass (or warn), 1 a gate failed / some batch pairs failed, 2 usage
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -22,21 +23,25 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM as an exception: it unwinds like Ctrl-C, so atomic writers remove their temporary files."""
 
 
-def _raise_on_sigterm() -> Any:
-    """Make SIGTERM raise ``_Terminated`` (main thread only); the previous handler, or None."""
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Within: SIGTERM raises ``_Terminated`` (main thread only); the previous handler comes back after."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        return None
+        yield
+        return
 
     def on_term(signum: int, frame: Any) -> None:
         raise _Terminated()
 
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, on_term)
     try:
-        return signal.signal(signal.SIGTERM, on_term)
-    except (ValueError, OSError):
-        return None
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 # Each command lives in evaluator/cli/<name>.py with ``add_parser(subparsers)`` and ``run(args)``.
 COMMANDS = ("compare", "score", "gate", "batch", "triage")
@@ -153,9 +158,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
         tune_allocator()
     args.argv = list(argv) if argv is not None else sys.argv[1:]
-    previous = _raise_on_sigterm() if args.command != "batch" else None  # batch stops cleanly itself
     try:
-        return int(args.run(args))
+        with _sigterm_raises() if args.command != "batch" else contextlib.nullcontext():  # batch stops itself
+            return int(args.run(args))
     except _Terminated:
         sys.stderr.write("evaluator: terminated\n")
         return EXIT_TERMINATED
@@ -182,11 +187,6 @@ def _main(argv: Sequence[str] | None) -> int:
         sys.stderr.write(f"evaluator: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                          "(rerun with --debug for the traceback)\n")
         return EXIT_INTERNAL
-    finally:
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _one_line(text: str) -> str:

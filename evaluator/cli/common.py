@@ -128,29 +128,13 @@ def check_exports(args: Any) -> None:
 
 
 def check_output_files(*outputs: tuple[str, Any]) -> None:
-    """Refuse, before any work, an output file (``(flag, path)``; None skipped) that cannot be written:
-    an empty path, a folder, or a path under a file or an unwritable folder (exit 2).  Missing folders
-    above it are made when it is written."""
-    import os
-    from pathlib import Path
-
-    from ..errors import InputError
+    """Refuse, before any work, an output file (``(flag, path)``; None skipped) that cannot be written
+    (``_atomic.check_writable``: exit 2)."""
+    from .._atomic import check_writable
 
     for flag, value in outputs:
-        if value is None:
-            continue
-        if not str(value).strip():
-            raise InputError(f"{flag}: empty path")
-        path = Path(value)
-        if path.is_dir():
-            raise InputError(f"{flag} {value}: is a folder; give a file name")
-        anchor = path.absolute().parent
-        while not anchor.exists() and anchor != anchor.parent:
-            anchor = anchor.parent
-        if not anchor.is_dir():
-            raise InputError(f"{flag} {value}: {anchor} is not a folder")
-        if not os.access(anchor, os.W_OK | os.X_OK):
-            raise InputError(f"{flag} {value}: {anchor} is not writable")
+        if value is not None:
+            check_writable(flag, value)
 
 
 def check_gate_files(args: Any) -> None:

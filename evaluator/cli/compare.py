@@ -87,8 +87,7 @@ def run(args: Any) -> int:
     png = None if html_path is None or args.screenshot is None else (
         Path(args.screenshot) if args.screenshot else html_path.with_suffix(".png"))
     check_output_files(("--json", json_path), ("--html", html_path), ("--screenshot", png),
-                       ("--junit", args.junit if args.gate else None),
-                       ("--markdown", args.markdown if args.gate else None))
+                       ("--junit", args.junit), ("--markdown", args.markdown))  # both need --gate (above)
 
     # Both documents are read and validated before any model loads: a bad file fails at once.
     original = read_document(args.original, max_bytes=options.max_input_bytes)

@@ -113,8 +113,7 @@ def run(args: Any) -> int:
     check_gate_files(args)
     # Every output path is checked before any work: a run that cannot write one writes none.
     check_output_files(("--json", None if args.json == "-" else args.json), ("--html", args.html),
-                       ("--junit", args.junit if args.gate else None),
-                       ("--markdown", args.markdown if args.gate else None))
+                       ("--junit", args.junit), ("--markdown", args.markdown))  # both need --gate (above)
 
     reader = StreamReader(max_bytes=options.max_input_bytes)
     refs = [reader.read(s) for s in args.ref]

@@ -31,7 +31,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
-from .._atomic import atomic_write_bytes
+from .._atomic import atomic_write_bytes, check_writable
 from ..errors import InputError
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -111,33 +111,17 @@ def xlsx_text(text: str) -> str:
 
 # ----------------------------------------------------------------------------------------- paths
 
-def _first_existing(path: Path) -> Path:
-    p = path.absolute()
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    return p
-
-
 def check_export_paths(*, csv: str | None = None, xlsx: str | None = None, parquet: str | None = None) -> None:
     """Fail early (before any model work) on an export path that cannot be written."""
     for flag, value, is_dir in (("--csv", csv, True), ("--parquet", parquet, True), ("--xlsx", xlsx, False)):
         if value is None:
             continue
-        if not str(value).strip():
-            raise InputError(f"{flag}: empty path")
-        p = Path(value)
-        if is_dir and p.exists() and not p.is_dir():
-            raise InputError(f"{flag} {value}: exists and is not a folder")
-        if not is_dir:
-            if p.is_dir():
+        if not is_dir and str(value).strip():
+            if Path(value).is_dir():
                 raise InputError(f"{flag} {value}: is a folder; give a file name ending in .xlsx")
-            if p.suffix.lower() != ".xlsx":
+            if Path(value).suffix.lower() != ".xlsx":
                 raise InputError(f"{flag} {value}: the file name must end in .xlsx")
-        anchor = _first_existing(p if is_dir else p.parent)
-        if not anchor.is_dir():
-            raise InputError(f"{flag} {value}: {anchor} is not a folder")
-        if not os.access(anchor, os.W_OK | os.X_OK):
-            raise InputError(f"{flag} {value}: {anchor} is not writable")
+        check_writable(flag, value, folder=is_dir)
 
 
 def _write(flag: str, path: Path, data: bytes) -> None:
