@@ -320,7 +320,9 @@ class Encoder:
         stripped = [t.strip() for t in texts]
         fast = getattr(self._tokenizer, "ids_and_offsets", None)  # native_bert's tokenizer: no tuple lists
         if fast is not None:
-            rows = fast(stripped)
+            import torch
+
+            rows = fast(stripped, threads=torch.get_num_threads())  # as many threads as the model's ops use
         else:
             enc = self._tokenizer(
                 stripped,

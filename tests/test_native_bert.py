@@ -73,6 +73,10 @@ def test_tokenizer_equals_transformers_fast_tokenizer() -> None:
     assert [ids for ids, _ in fast] == a["input_ids"]
     assert [o.tolist() for _, o in fast] == [[list(o) for o in row] for row in a["offset_mapping"]]
     assert ours.ids_and_offsets([]) == []
+    many = texts * (2 * native_bert.MIN_TEXTS_PER_THREAD // len(texts) + 1)  # enough for two threads
+    threaded = ours.ids_and_offsets(many, threads=3)
+    assert [ids for ids, _ in threaded] == [ids for ids, _ in ours.ids_and_offsets(many)]  # in order
+    assert [o.tolist() for _, o in threaded] == [o.tolist() for _, o in ours.ids_and_offsets(many)]
     a = theirs(texts, add_special_tokens=True, truncation=True, max_length=512, verbose=False)["input_ids"]
     b = ours(texts, add_special_tokens=True, truncation=True, max_length=512)["input_ids"]
     assert b == a and max(len(x) for x in b) == 512
