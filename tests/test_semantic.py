@@ -206,6 +206,24 @@ def test_threshold_controls_unmatched(encoder: Encoder) -> None:
     assert high.cand_unmatched == words
 
 
+@pytest.mark.parametrize("threshold", [S.DEFAULT_UNMATCHED_THRESHOLD, 1.01])
+def test_a_pair_matched_in_a_batch_equals_the_pair_alone(encoder: Encoder, threshold: float) -> None:
+    """Scores and evidence do not depend on the batch: no padded position of a shorter text is ever
+    reported, and each row gets its own tokens (threshold 1.01: every word of every text)."""
+    cands = ["Short one.", "A much longer candidate sentence about the quarterly revenue of the firm in 2023.",
+             "The minister resigned on Friday after a scandal about quantum cryptography.", "Yes."]
+    refs = ["A rather longer reference sentence than the candidate it is paired with here.", "Revenue rose.",
+            "The minister resigned on Friday after a scandal.", "No, it did not happen that way at all."]
+    c_enc, r_enc = encoder.encode(cands), encoder.encode(refs)
+    together = S.score_pairs(encoder, c_enc, r_enc, threshold=threshold)
+    alone = [S.score_pairs(encoder, [c], [r], threshold=threshold)[0] for c, r in zip(c_enc, r_enc, strict=True)]
+    assert together == alone
+    for s, c, r in zip(together, c_enc, r_enc, strict=True):
+        assert all(i < len(c.input_ids) for i in s.cand_unmatched) and all(i < len(r.input_ids) for i in s.ref_unmatched)
+    if threshold > 1:
+        assert all(s.cand_unmatched and s.ref_unmatched for s in together)
+
+
 def test_mismatched_lengths_raise(encoder: Encoder) -> None:
     (c,) = encoder.encode(["One."])
     with pytest.raises(ValueError):

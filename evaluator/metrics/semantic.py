@@ -67,12 +67,20 @@ class PairBertScore:
     ref_unmatched: list[int] = field(default_factory=list)  # token indices into the reference Encoding
 
 
-def _unmatched(enc: Encoding, best: np.ndarray, threshold: float, special_ids: frozenset[int]) -> list[int]:
-    """Indices of the tokens whose best match is under ``threshold`` and that may be reported
-    unmatched: not special, not pure punctuation (checked only for the few tokens under it)."""
+def _below(best: np.ndarray, lengths: Sequence[int], threshold: float) -> list[np.ndarray]:
+    """For each row of ``best`` (``[pairs, width]``), the token indices under its length whose best
+    match is under ``threshold``: one ``nonzero`` for a whole matching batch, not one per text."""
+    valid = np.arange(best.shape[1])[None, :] < np.asarray(lengths)[:, None]
+    rows, cols = np.nonzero((best < threshold) & valid)
+    return np.split(cols, np.searchsorted(rows, np.arange(1, best.shape[0])))
+
+
+def _unmatched(enc: Encoding, below: np.ndarray, special_ids: frozenset[int]) -> list[int]:
+    """Of the token indices ``below`` (best match under the threshold: ``_below``), those that may be
+    reported unmatched: not special, not pure punctuation (checked only for these few tokens)."""
     out = []
     ids, offs = enc.input_ids, enc.offsets
-    for i in np.flatnonzero(best < threshold).tolist():
+    for i in below.tolist():
         s, e = int(offs[i][0]), int(offs[i][1])
         if int(ids[i]) in special_ids or e <= s:
             continue
@@ -91,6 +99,18 @@ def _weights(enc: Encoding, idf: Mapping[int, float] | None, encoder: Encoder) -
     fallback = None if hasattr(idf, "default_factory") else max(idf.values(), default=0.0)
     vals = [idf[i] if fallback is None else idf.get(i, fallback) for i in enc.input_ids.tolist()]
     return np.asarray(vals, dtype=np.float32)
+
+
+def _batch_weights(encs: Sequence[Encoding], idf: Mapping[int, float] | None, encoder: Encoder) -> Any:
+    """``_weights`` of each encoding, padded with 0 as ``_pad`` pads (plain weights: one vectorised
+    comparison over the batch's padded ids, not one call per text)."""
+    if idf is not None:
+        return _pad([_weights(e, idf, encoder) for e in encs], 0.0)
+    import torch
+
+    tok = encoder.tokenizer
+    ids = _pad([e.input_ids for e in encs], -1, np.int64).numpy()
+    return torch.from_numpy(((ids != tok.sep_token_id) & (ids != tok.cls_token_id) & (ids != -1)).astype(np.float32))
 
 
 def idf_dict(encoder: Encoder, ref_texts: Iterable[str]) -> dict[int, float]:
@@ -163,7 +183,7 @@ def load_baseline(
     return None
 
 
-def _pad(arrays: list[np.ndarray], value: float) -> Any:
+def _pad(arrays: list[np.ndarray], value: float, dtype: Any = np.float32) -> Any:
     """Right-pad to the longest plus one position.
 
     greedy_cos_idf zeroes masked similarities before its max, so a token whose cosines are all
@@ -174,7 +194,7 @@ def _pad(arrays: list[np.ndarray], value: float) -> Any:
     import torch
 
     width = max(len(a) for a in arrays) + 1
-    out = np.full((len(arrays), width, *arrays[0].shape[1:]), value, dtype=np.float32)
+    out = np.full((len(arrays), width, *arrays[0].shape[1:]), value, dtype=dtype)
     for i, a in enumerate(arrays):
         out[i, : len(a)] = a
     return torch.from_numpy(out)
@@ -279,20 +299,21 @@ def _score_long_pair(encoder: Encoder, c_enc: Encoding, r_enc: Encoding, idf: Ma
     if len(c_enc.input_ids) <= 2 or len(r_enc.input_ids) <= 2:  # bert_score's empty-text rule
         p = r_ = 0.0
     f = 2 * p * r_ / (p + r_) if p + r_ else 0.0  # NaN (0/0 weights) stays NaN: _result reports it as 0
-    return _result((p, r_, f), c_enc, r_enc, c_best.numpy(), r_best.numpy(), baseline, threshold, encoder.special_ids)
+    return _result((p, r_, f), c_enc, r_enc, np.flatnonzero(c_best.numpy() < threshold),
+                   np.flatnonzero(r_best.numpy() < threshold), baseline, encoder.special_ids)
 
 
-def _result(prf: tuple[float, float, float], c_enc: Encoding, r_enc: Encoding, c_best: np.ndarray,
-            r_best: np.ndarray, baseline: tuple[float, float, float] | None, threshold: float,
+def _result(prf: tuple[float, float, float], c_enc: Encoding, r_enc: Encoding, c_below: np.ndarray,
+            r_below: np.ndarray, baseline: tuple[float, float, float] | None,
             special: frozenset[int]) -> PairBertScore:
     """One pair's result: NaN scores as 0 (as bert_score reports 0/0 weights), rescaled when asked,
-    with the tokens whose best match (``c_best``/``r_best``, one value per token) is under ``threshold``."""
+    with the tokens whose best match is under the threshold (``c_below``/``r_below``: their indices)."""
     p, r, f = (0.0 if math.isnan(x) else x for x in prf)
     if baseline is not None:
         p, r, f = ((x - bx) / (1.0 - bx) for x, bx in zip((p, r, f), baseline, strict=True))
     return PairBertScore(precision=p, recall=r, f1=f,
-                         cand_unmatched=_unmatched(c_enc, c_best, threshold, special),
-                         ref_unmatched=_unmatched(r_enc, r_best, threshold, special))
+                         cand_unmatched=_unmatched(c_enc, c_below, special),
+                         ref_unmatched=_unmatched(r_enc, r_below, special))
 
 
 def _cells(c_enc: Encoding, r_enc: Encoding) -> int:
@@ -311,10 +332,11 @@ def _match_batch(encoder: Encoder, idx: list[int], cands: Sequence[Encoding], re
     # bert_score pads embeddings with 2.0 and idf with 0, with boolean length masks.
     c_emb = _pad([e.layer_embeddings for e in c_enc], 2.0)
     r_emb = _pad([e.layer_embeddings for e in r_enc], 2.0)
-    c_idf = _pad([_weights(e, idf, encoder) for e in c_enc], 0.0)
-    r_idf = _pad([_weights(e, idf, encoder) for e in r_enc], 0.0)
-    c_len = torch.tensor([len(e.input_ids) for e in c_enc])
-    r_len = torch.tensor([len(e.input_ids) for e in r_enc])
+    c_idf = _batch_weights(c_enc, idf, encoder)
+    r_idf = _batch_weights(r_enc, idf, encoder)
+    c_lens = [len(e.input_ids) for e in c_enc]
+    r_lens = [len(e.input_ids) for e in r_enc]
+    c_len, r_len = torch.tensor(c_lens), torch.tensor(r_lens)
     c_mask = torch.arange(c_emb.shape[1])[None, :] < c_len[:, None]
     r_mask = torch.arange(r_emb.shape[1])[None, :] < r_len[:, None]
     maxima: list[Any] = []
@@ -328,13 +350,11 @@ def _match_batch(encoder: Encoder, idx: list[int], cands: Sequence[Encoding], re
         sim = sim.masked_fill(~(c_mask[:, :, None] & r_mask[:, None, :]), -2.0)
         c_best = sim.max(dim=2).values.numpy()
         r_best = sim.max(dim=1).values.numpy()
-    p_np, r_np, f_np = P.numpy(), R.numpy(), F.numpy()
-    for row, i in enumerate(idx):
-        # All-zero idf weights (e.g. a candidate that is only "." when every reference has
-        # one) make bert_score's P or R 0/0 = NaN; _result reports 0 as it does for empty texts.
-        cn, rn = len(c_enc[row].input_ids), len(r_enc[row].input_ids)
-        results[i] = _result((float(p_np[row]), float(r_np[row]), float(f_np[row])), c_enc[row],
-                             r_enc[row], c_best[row, :cn], r_best[row, :rn], baseline, threshold, special)
+    c_below, r_below = _below(c_best, c_lens, threshold), _below(r_best, r_lens, threshold)
+    # All-zero idf weights (e.g. a candidate that is only "." when every reference has
+    # one) make bert_score's P or R 0/0 = NaN; _result reports 0 as it does for empty texts.
+    for row, (i, p, r, f) in enumerate(zip(idx, P.tolist(), R.tolist(), F.tolist(), strict=True)):
+        results[i] = _result((p, r, f), c_enc[row], r_enc[row], c_below[row], r_below[row], baseline, special)
 
 
 def score_pairs(
