@@ -72,8 +72,9 @@ def failure_message(data: Mapping[str, Any], *, worst: int = 5) -> str:
     for r in bad:
         lines.append(f"  {r['status'].upper()} {r['name']}: {r['message']}")
     (name, s), = data["systems"].items()
-    scores = [f"BLEU {s['bleu']['score']:.2f}", f"chrF {s['chrf']['score']:.2f}",
-              f"chrF++ {s['chrf++']['score']:.2f}", f"TER {s['ter']['score']:.2f}"]
+    from .cli.common import LEXICAL_LABELS, metric_text
+
+    scores = [f"{label} {metric_text(s.get(key), '.2f')}" for key, label in LEXICAL_LABELS]
     if s.get("bertscore"):
         scores.append(f"BERTScore F1 {s['bertscore']['f1']:.4f}")
     lines.append("scores: " + "  ".join(scores) + f"  ({len(data['segments'])} segments)")

@@ -161,12 +161,13 @@ class MetricScore:
     """A document-level score with the signature that makes it reproducible."""
 
     name: str
-    score: float
+    score: float | None  # None: nothing to compare (no aligned pair); the JSON says null and "empty": true
     signature: str
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"score": round(float(self.score), 6), "signature": self.signature}
+        score = None if self.score is None else round(float(self.score), 6)
+        out: dict[str, Any] = {"score": score, "signature": self.signature}
         out.update(self.extra)
         return out
 

@@ -575,3 +575,27 @@ def test_gate_on_a_real_compare_report(example_report: Any, tmp_path: Path) -> N
     assert by["max_findings.total"]["value"] == n
     assert by["max_findings.total"]["status"] == ("fail" if n else "pass")
     assert {by[k]["status"] for k in ("max_drop.chrf", "max_drop.bertscore_f1", "max_increase.total")} == {"pass"}
+
+
+@pytest.mark.slow
+def test_nothing_aligned_has_no_lexical_score_and_does_not_pass_a_gate(tmp_path: Path, capsys: Any) -> None:
+    """A rewrite with nothing comparable (only punctuation) has no BLEU/chrF/TER: null, not 0.0, which
+    for TER is the best score and passed ``max.ter``; the console and the HTML say so."""
+    from evaluator.pipeline import compare
+    from evaluator.render.html import render_html
+
+    data = compare("The minister resigned on Friday. Talks resume next week.", "... !!! ???").to_dict()
+    for key in ("bleu", "chrf", "chrf++", "ter"):
+        assert data["metrics"][key]["score"] is None and data["metrics"][key]["empty"] is True
+        assert data["metrics"][key]["signature"]  # still says how it would have been computed
+    gate = evaluate_gate(data, gate_cfg("[gate.max]\nter = 45\n[gate.min]\nchrf = 10\n", tmp_path))
+    by = results_by_name(gate)
+    assert by["max.ter"]["status"] == by["min.chrf"]["status"] == "error" and gate["status"] != "pass"
+    assert "nothing was aligned" in by["max.ter"]["message"]
+    html = render_html(data)
+    assert "nothing aligned to compare" in html and "TER ↓ 0.0" not in html
+    from evaluator.cli.compare import print_summary
+
+    print_summary(data, "x", [])
+    out = capsys.readouterr().out
+    assert "TER —" in out and "BLEU —" in out and "TER 0.0" not in out

@@ -170,5 +170,15 @@ def command_line(args: Any) -> str:
     return "evaluator " + " ".join(shlex.quote(display_path(a)) for a in args.argv)
 
 
+LEXICAL_LABELS = (("bleu", "BLEU"), ("chrf", "chrF"), ("chrf++", "chrF++"), ("ter", "TER"))
+
+
+def metric_text(metric: Any, spec: str = ".1f") -> str:
+    """A corpus metric's score (its JSON ``{"score": ...}``) for the console: ``—`` where it was not
+    computed (``score`` null: nothing aligned to compare, so no TER of 0 reads as a perfect score)."""
+    score = metric.get("score") if isinstance(metric, dict) else None
+    return format(float(score), spec) if isinstance(score, int | float) else format("—", ">" + spec.split(".")[0])
+
+
 def err(msg: str) -> None:
     sys.stderr.write(msg + "\n")

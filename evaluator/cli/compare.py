@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from .common import (
+    LEXICAL_LABELS,
     add_export_options,
     add_model_options,
     check_exports,
     check_gate_files,
     check_output_files,
     command_line,
+    metric_text,
     options_from_args,
     write_exports,
 )
@@ -156,8 +158,7 @@ def print_summary(data: dict[str, Any], name: str, written: list[str]) -> None:
              f"rewritten {cov['rewritten']:.0%}"]
     if cov.get("note"):
         lines.append(f"  note: {cov['note']}")
-    scores = [f"BLEU {m['bleu']['score']:.1f}", f"chrF {m['chrf']['score']:.1f}",
-              f"chrF++ {m['chrf++']['score']:.1f}", f"TER {m['ter']['score']:.1f}"]
+    scores = [f"{label} {metric_text(m.get(key))}" for key, label in LEXICAL_LABELS]
     if "bertscore" in m:
         scores.append(f"BERTScore F1 {m['bertscore']['f1']:.3f}")
     lines.append("  " + "  ".join(scores))

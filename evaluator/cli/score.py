@@ -6,12 +6,14 @@ import sys
 from typing import Any
 
 from .common import (
+    LEXICAL_LABELS,
     add_export_options,
     add_model_options,
     check_exports,
     check_gate_files,
     check_output_files,
     command_line,
+    metric_text,
     options_from_args,
     write_exports,
 )
@@ -200,8 +202,8 @@ def print_summary(data: dict[str, Any], written: list[str]) -> None:
         bert = s.get("bertscore")
         sev = s["findings"]["by_severity"]
         lines.append(
-            f"  {_safe(name):{width}}  BLEU {s['bleu']['score']:5.1f}  chrF {s['chrf']['score']:5.1f}  "
-            f"chrF++ {s['chrf++']['score']:5.1f}  TER {s['ter']['score']:5.1f}"
+            f"  {_safe(name):{width}}  " + "  ".join(f"{label} {metric_text(s.get(key), '5.1f')}"
+                                                      for key, label in LEXICAL_LABELS)
             + (f"  BERTScore F1 {bert['f1']:.4f}" if bert else "")
             + f"  findings: {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor")
     gate = data.get("gate")

@@ -192,8 +192,9 @@ def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] 
 
 def _document_score(name: str, res: Any, nrefs: int) -> MetricScore:
     extra: dict[str, Any]
-    if res is None:
-        score, extra = 0.0, {"empty": True}
+    score: float | None
+    if res is None:  # nothing aligned: no score (0.0 would read as a perfect TER and pass a gate)
+        score, extra = None, {"empty": True}
     else:
         score, extra = float(res.score), _extra(name, res)
     extra["pair_signature"] = _METRICS.signature(name, True, 1)

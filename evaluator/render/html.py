@@ -154,7 +154,8 @@ def _metric_cards(metrics: dict[str, Any]) -> list[dict[str, Any]]:
         m = metrics.get(key)
         cards.append({"key": key, "name": name, "hint": hint,
                       "value": _fmt(m.get("score")) if m else "—",
-                      "detail": "" if m else "not computed",
+                      "detail": ("" if m.get("score") is not None else "nothing aligned to compare") if m
+                      else "not computed",
                       "signature": (m or {}).get("signature") or ""})
     bs = metrics.get("bertscore")
     cards.append({
