@@ -6,6 +6,7 @@ they are data a reviewer can read and extend, not assertions buried in code.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,8 @@ def test_cli_main_job_writes_the_same_report(tmp_path, data):
     out = json.loads((tmp_path / "korea-diplomacy.json").read_text(encoding="utf-8"))
     html = (tmp_path / "korea-diplomacy.html").read_text(encoding="utf-8")
     assert "Foreign Secretary" in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})  # a split mark named once
     # same inputs, same settings: the same numbers and findings
     assert out["metrics"] == data["metrics"]
     assert out["alignment"] == data["alignment"]

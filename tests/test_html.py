@@ -423,6 +423,22 @@ def test_segments_nest_diffs_inside_the_most_severe_mark() -> None:
     assert "".join(t for r in runs for t, _ in r["parts"]) == "one two three four"
 
 
+def test_segments_prefer_the_narrower_of_two_equally_severe_marks_and_name_a_split_mark_once() -> None:
+    sentence = {"severity": "minor", "id": "wide"}  # e.g. an added entity's evidence: the whole sentence
+    word = {"severity": "minor", "id": "narrow"}  # e.g. a dropped honorific: "Mr. Blinken"
+    runs = render.segments("He met Mr. Blinken today.", [], [(0, 25, sentence), (7, 18, word)])
+    assert [(r["mark"]["id"], "".join(t for t, _ in r["parts"]), r["first"]) for r in runs] == [
+        ("wide", "He met ", True), ("narrow", "Mr. Blinken", True), ("wide", " today.", False)]
+    html = render.render_html(example_report())
+    assert len(ids(parse(html))) == len(set(ids(parse(html))))
+
+
+def test_element_ids_are_unique(example_html: str, hostile_html: str) -> None:
+    for page in (example_html, hostile_html):
+        found = ids(parse(page))
+        assert len(found) == len(set(found)), sorted({i for i in found if found.count(i) > 1})
+
+
 @pytest.mark.parametrize(("gate", "findings", "status"), [
     ({"status": "fail", "results": []}, [], "fail"),
     ({"status": "pass", "results": [{"name": "chrf>=40", "status": "pass", "message": "ok", "critical": True}]},

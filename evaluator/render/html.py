@@ -81,8 +81,11 @@ def segments(text: str, diffs: Sequence[tuple[int, int]],
              marks: Sequence[tuple[int, int, dict[str, Any]]]) -> list[dict[str, Any]]:
     """Split ``text`` into runs ``{"mark": finding|None, "parts": [(text, changed)]}`` for the template.
 
-    A character belongs to at most one mark (the most severe finding covering it), so the HTML
-    nests cleanly; word-diff highlighting lives inside marks.
+    A character belongs to at most one mark (the most severe finding covering it; between findings
+    of one severity the narrowest span, so a finding whose evidence is a whole sentence does not hide
+    a word-sized one inside it), so the HTML nests cleanly; word-diff highlighting lives inside
+    marks. A mark split by a more severe one makes several runs: only the first has ``"first"`` True
+    (its tooltip carries the element id the others' ``aria-describedby`` name).
     """
     n = len(text)
     cuts = {0, n}
@@ -91,8 +94,9 @@ def segments(text: str, diffs: Sequence[tuple[int, int]],
     for s, e, _ in marks:
         cuts.update((max(0, min(n, s)), max(0, min(n, e))))
     bounds = sorted(cuts)
-    ordered = sorted(marks, key=lambda m: (-RANK.get(m[2]["severity"], 0), m[0]))
+    ordered = sorted(marks, key=lambda m: (-RANK.get(m[2]["severity"], 0), m[1] - m[0], m[0]))
     runs: list[dict[str, Any]] = []
+    seen: set[int] = set()
     for s, e in zip(bounds, bounds[1:], strict=False):
         if s >= e:
             continue
@@ -105,7 +109,10 @@ def segments(text: str, diffs: Sequence[tuple[int, int]],
             else:
                 parts.append((text[s:e], changed))
         else:
-            runs.append({"mark": mark, "parts": [(text[s:e], changed)]})
+            first = mark is not None and id(mark) not in seen
+            if first:
+                seen.add(id(mark))
+            runs.append({"mark": mark, "parts": [(text[s:e], changed)], "first": first})
     return runs
 
 
@@ -362,6 +369,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
         "findings": findings, "checks": checks, "severities": SEVERITIES,
         "pairs": pairs, "n_pairs": sum(1 for p in pairs if p["kind"] == "match"),
         "n_flagged": sum(1 for p in pairs if p["kind"] == "match" and p["worst"] >= RANK["minor"]),
+        "n_with_findings": sum(1 for p in pairs if p["findings"]),  # what "only pairs with findings" shows
         "n_unaligned": sum(1 for p in pairs if p["kind"] != "match"),
         "suspicious": suspicious, "high_chrf": HIGH_CHRF,
         "f1_median": _fmt(f1_median, 3) if f1_median is not None else None,
