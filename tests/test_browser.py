@@ -222,6 +222,37 @@ def test_example_opens_in_under_a_second(browser: Any, pages: dict[str, Path]) -
         s.close()
 
 
+_TIP_HIDDEN_JS = """() => { const hidden = [];
+  for (const m of document.querySelectorAll('.pair mark.f')) {
+    m.scrollIntoView({block: 'center'}); m.focus();
+    const tip = m.nextElementSibling, t = tip.getBoundingClientRect();
+    for (const [x, y] of [[t.left + 3, t.top + 3], [t.right - 3, t.bottom - 3], [t.left + 3, t.bottom - 3]]) {
+      const e = document.elementFromPoint(x, y);
+      if (!e || !(e === tip || tip.contains(e))) { hidden.push(m.closest('.pair').id); break; } } }
+  return hidden; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_tooltip_shows_whole_and_nothing_overflows_the_width(browser: Any, pages: dict[str, Path],
+                                                                   width: int) -> None:
+    """A focused mark's tooltip is on top and inside the window, corners included (the pair's paint
+    containment once clipped it, and at the right edge it ran off screen), and at phone width the page
+    does not scroll sideways."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = ctx.new_page()
+        for name in ("example", "hostile"):
+            page.goto(pages[name].as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            assert page.evaluate("document.querySelectorAll('.pair mark.f').length") > 0
+            assert page.evaluate(_TIP_HIDDEN_JS) == [], name
+        if width < 900:  # stacked pairs say which side is which
+            page.goto(pages["example"].as_uri())
+            assert page.evaluate("getComputedStyle(document.querySelector('.side.o'), '::before').content") == '"Original"'
+    finally:
+        ctx.close()
+
+
 def test_dark_scheme_and_print_media_apply(browser: Any, pages: dict[str, Path]) -> None:
     ctx = browser.new_context(color_scheme="dark")
     try:

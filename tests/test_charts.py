@@ -211,3 +211,12 @@ def test_numeric_tick_labels_in_the_charts_are_nice_numbers() -> None:
             assert mids == [0.0, 0.5, 1.0] and ends == [0, 1, 2]  # x from -0.35, at most 2 pairs a bin
         if c["id"] == "chart-findings":
             assert mids == [0, 5, 10, 15]  # longest bar: 12 findings
+
+
+@pytest.mark.parametrize("n", [3, 90, 1_500, 25_000])
+def test_histogram_tick_labels_clear_the_rotated_axis_title(n: int) -> None:
+    """The y tick labels (right-aligned, 5 units left of the axis) start right of the rotated "pairs"
+    title at x=12 (about 4-16), however many digits the counts have."""
+    svg = str(charts.histogram([0.5] * n, [0.0, 0.25, 0.5, 0.75, 1.0], "x", "lab", ".2f"))
+    for x, label in re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="end"[^>]*>(\d+)</text>', svg):
+        assert float(x) - len(label) * charts._CHAR >= 16.5, (x, label)

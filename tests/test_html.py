@@ -433,6 +433,21 @@ def test_segments_prefer_the_narrower_of_two_equally_severe_marks_and_name_a_spl
     assert len(ids(parse(html))) == len(set(ids(parse(html))))
 
 
+def test_bidi_overrides_show_as_code_points_everywhere_in_the_page() -> None:
+    """An override in the text or a file name is shown as "U+202E", not obeyed: ``send <RLO>001<PDF>``
+    must not read as "send 100" beside a finding that says 100 is missing."""
+    report = example_report()
+    rlo, pdf = "\u202e", "\u202c"
+    report["rewritten"]["path"] = f"rew{rlo}txt.final.txt"
+    text = report["rewritten"]["text"]
+    at = text.index("the ", report["rewritten"]["sentences"][0]["start"])
+    report["rewritten"]["text"] = text[:at] + f"{rlo}eh{pdf}" + text[at + 4:]  # same length: offsets hold
+    html = render.render_html(report)
+    body = html.split('<script type="application/json"', 1)[0]  # the inline data keeps the text as stored
+    assert rlo not in body and pdf not in body
+    assert "U+202EehU+202C" in body and "rewU+202Etxt.final.txt" in body
+
+
 def test_element_ids_are_unique(example_html: str, hostile_html: str) -> None:
     for page in (example_html, hostile_html):
         found = ids(parse(page))

@@ -7,18 +7,14 @@ Sorting reads each cell's ``data-v`` attribute (numbers sort as numbers, empty c
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from .._atomic import atomic_write_text
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     # key, heading, numeric
@@ -102,18 +98,12 @@ def build_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 def render_index(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
     """The overview page as one HTML string."""
     js_hash = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode()
-    template = _environment().get_template("batch_index.html.j2")
+    from .html import environment
+
+    template = environment().get_template("batch_index.html.j2")
     # The script is our own constant (Markup keeps it byte-identical to what the CSP hash covers).
     return str(template.render(s=summary, columns=COLUMNS, rows=build_rows(rows), js=Markup(SCRIPT),
                                js_hash=js_hash))
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 def write_index(path: str | os.PathLike[str], summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:

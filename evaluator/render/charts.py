@@ -79,11 +79,12 @@ def histogram(values: Sequence[float], edges: Sequence[float], xlabel: str, labe
     counts = [0] * n
     for v in values:
         counts[min(n - 1, max(0, bisect_right(edges, v) - 1))] += 1
-    left, right, top, bottom, height = 40.0, 10.0, 22.0, 40.0, 232.0
-    pw, ph = _W - left - right, height - top - bottom
-    lo, hi = edges[0], edges[-1]
     yticks = nice_ticks(0, max(counts), 4, integer=True)
     ymax = yticks[-1]
+    # The rotated axis title sits at x=12; the tick labels end 5 units left of the axis: room for the widest.
+    left, right, top, bottom, height = 22.0 + _CHAR * max(2, *map(len, _labels(yticks))), 10.0, 22.0, 40.0, 232.0
+    pw, ph = _W - left - right, height - top - bottom
+    lo, hi = edges[0], edges[-1]
 
     def sx(v: float) -> float:
         return left + (v - lo) / (hi - lo) * pw

@@ -401,8 +401,19 @@ def environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             finalize=_show_bidi)
     return env
+
+
+def _show_bidi(value: Any) -> Any:
+    """Every ``{{ }}`` of user text (not our Markup) with its bidi embeddings, overrides and isolates
+    written as their code points ("U+202E"), as the Markdown and JUnit outputs do: a reader sees the
+    characters as stored, not text an override reordered (``send <U+202E>001<U+202C>`` must not read
+    as "send 100"), and no override runs past its label into the rest of the line."""
+    from .junit import show_bidi
+
+    return show_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 @functools.lru_cache(maxsize=4)

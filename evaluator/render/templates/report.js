@@ -40,6 +40,19 @@
     });
   }
 
+  // A finding's tooltip opens under its mark; near the window's right edge it moves left to stay in view.
+  function placeTip(e) {
+    var m = e.target && e.target.closest ? e.target.closest("mark.f") : null;
+    var tip = m ? m.nextElementSibling : null;
+    if (!tip || !tip.classList.contains("tip")) { return; }
+    tip.style.left = "0px";
+    var r = tip.getBoundingClientRect();
+    var over = r.right - (document.documentElement.clientWidth - 8);
+    if (over > 0) { tip.style.left = -Math.max(0, Math.min(over, r.left - 8)) + "px"; }
+  }
+  document.addEventListener("mouseover", placeTip);
+  document.addEventListener("focusin", placeTip);
+
   var current = -1;
   function move(step) {
     var vis = visible();
