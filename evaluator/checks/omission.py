@@ -149,22 +149,35 @@ class OmissionCheck:
 
     def run(self, ctx: CheckContext) -> Iterator[Finding]:
         partial = bool(ctx.coverage is not None and ctx.coverage.partial_original)
+        # A rewrite that looks like an excerpt: the original's sentences before its first matched pair or
+        # after its last lie outside the excerpt (info, as the excerpt-original's additions are); one
+        # missing between matched pairs is still an omission. Coverage says how much is left out.
+        matched = [i for i, a in enumerate(ctx.alignment) if a.is_match]
+        excerpt = (matched[0], matched[-1]) if (matched and ctx.coverage is not None
+                                                and ctx.coverage.partial_rewritten) else None
         for index, pair in enumerate(ctx.alignment):
             if pair.original and not pair.rewritten:
-                yield self._sentence_omitted(ctx, index, pair)
+                outside = excerpt is not None and not excerpt[0] < index < excerpt[1]
+                yield self._sentence_omitted(ctx, index, pair, outside)
             elif pair.rewritten and not pair.original:
                 yield self._sentence_added(ctx, index, pair, partial)
             elif pair.is_match:
                 yield from self._inside_pair(ctx, index, pair)
 
-    def _sentence_omitted(self, ctx: CheckContext, index: int, pair: AlignedPair) -> Finding:
+    def _sentence_omitted(self, ctx: CheckContext, index: int, pair: AlignedPair, outside: bool) -> Finding:
         span = ctx.sentence_span("original", pair.original)
         assert span is not None
+        if outside:
+            sev = Severity.INFO
+            msg = (f'Original sentence is outside the excerpt (the rewrite looks partial: see coverage): '
+                   f'"{quote(span.text)}"')
+        else:
+            sev = Severity.MAJOR
+            msg = f'Original sentence has no counterpart in the rewrite: "{quote(span.text)}"'
         return Finding(
-            check=self.name, code="sentence-omitted", severity=Severity.MAJOR,
-            message=f'Original sentence has no counterpart in the rewrite: "{quote(span.text)}"',
+            check=self.name, code="sentence-omitted", severity=sev, message=msg,
             original=span, rewritten=_nearest_matched(ctx, index, "original"), alignment=index,
-            data={"sentences": list(pair.original)},
+            data={"sentences": list(pair.original), "outside_excerpt": outside},
         )
 
     def _sentence_added(self, ctx: CheckContext, index: int, pair: AlignedPair, partial: bool) -> Finding:

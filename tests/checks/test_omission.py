@@ -98,6 +98,23 @@ def test_sentence_added_depends_on_partial_original(partial: bool, severity: Sev
     assert ("original looks partial" in f.message) is partial
 
 
+@pytest.mark.parametrize("partial", [False, True])
+def test_sentence_omitted_outside_an_excerpt_rewrite_is_info_inside_it_major(partial: bool) -> None:
+    """A rewrite that looks like an excerpt: the original's sentences before its first matched pair and
+    after its last are outside it (info); one missing between two matched pairs is still an omission."""
+    original = ["Intro came first.", "The talks began.", "A key clause was agreed.", "They lasted two days.",
+                "The end came later."]
+    rewritten = ["The talks started.", "They went on for two days."]
+    ctx = make_context(original, rewritten,
+                       alignment=[((0,), ()), ((1,), (0,)), ((2,), ()), ((3,), (1,)), ((4,), ())])
+    ctx.coverage = Coverage(0.4, 1.0, 0.4, 1.0, (2, 5), (2, 2), partial_rewritten=partial)
+    got = {f.original.text: f for f in OmissionCheck().run(ctx) if f.code == "sentence-omitted" and f.original}
+    assert got["A key clause was agreed."].severity == Severity.MAJOR
+    for text in ("Intro came first.", "The end came later."):
+        assert got[text].severity == (Severity.INFO if partial else Severity.MAJOR)
+        assert ("outside the excerpt" in got[text].message) is partial
+
+
 def test_bertscore_match_vetoes_a_drop() -> None:
     original, rewritten = PETS, "Cyanuric acid and melamine were both found in urine samples of pets who died."
     ctx = make_context(original, rewritten)
