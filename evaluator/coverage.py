@@ -20,10 +20,14 @@ def compute_coverage(original: Document, rewritten: Document, alignment: Sequenc
     o_cov_chars = sum(len(original.sentences[i].text) for i in o_idx) / o_chars if o_chars else 0.0
     r_cov_chars = sum(len(rewritten.sentences[i].text) for i in r_idx) / r_chars if r_chars else 0.0
     n_o, n_r = len(original.sentences), len(rewritten.sentences)
-    partial_o = _looks_partial(original, rewritten)
-    partial_r = _looks_partial(rewritten, original)
+    # An excerpt is part of the other side: something must align (a rewrite of only punctuation, or
+    # an unrelated text, is not "an excerpt", and would otherwise turn its additions into info).
+    partial_o = bool(o_idx) and _looks_partial(original, rewritten)
+    partial_r = bool(r_idx) and _looks_partial(rewritten, original)
     note = None
-    if partial_o:
+    if not o_idx and n_o and n_r:
+        note = "No sentence of the rewrite aligns with one of the original: there is nothing to compare."
+    elif partial_o:
         note = (
             f"The original looks like a partial excerpt ({_why(original, rewritten)}): rewrite text "
             "without a counterpart may simply be outside the excerpt, not an addition."

@@ -517,7 +517,7 @@ def _check_threshold(t: Threshold, subj: _Subject, label: str) -> ThresholdResul
         return result("pass", n, f"{n} {what} (at most {int(t.value)})")
     value = subj.metrics.get(t.key)
     if value is None:
-        why = ("was it computed? e.g. --no-bertscore" if t.key.startswith("bertscore")
+        why = ("not computed: --no-bertscore, or nothing was aligned to compare" if t.key.startswith("bertscore")
                else "not computed: nothing was aligned to compare")
         return result("error", None, f"the report has no {t.key} score ({why})")
     if t.kind == "min":

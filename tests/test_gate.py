@@ -588,6 +588,8 @@ def test_nothing_aligned_has_no_lexical_score_and_does_not_pass_a_gate(tmp_path:
     for key in ("bleu", "chrf", "chrf++", "ter"):
         assert data["metrics"][key]["score"] is None and data["metrics"][key]["empty"] is True
         assert data["metrics"][key]["signature"]  # still says how it would have been computed
+    cov = data["coverage"]
+    assert "nothing to compare" in cov["note"] and not cov["partial_original"] and not cov["partial_rewritten"]
     gate = evaluate_gate(data, gate_cfg("[gate.max]\nter = 45\n[gate.min]\nchrf = 10\n", tmp_path))
     by = results_by_name(gate)
     assert by["max.ter"]["status"] == by["min.chrf"]["status"] == "error" and gate["status"] != "pass"
