@@ -268,7 +268,10 @@ class OmissionCheck:
                         # the encoder found a counterpart for every one of these words
                         sev = min(sev, Severity.MINOR)
                 anchor = self._anchor_span(ctx, other, there, left, right)
-                yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content)
+                # "between" two neighbours in one sentence; with one, the side it is on
+                both = left is not None and right is not None and there.sents[left] == there.sents[right]
+                place = "between" if both else "after" if left is not None else "before" if right is not None else "in"
+                yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content, place)
 
     @staticmethod
     def _preposition_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
@@ -382,7 +385,7 @@ class OmissionCheck:
         return ctx.token_span(side, toks.sents[j], toks.tokens[j])
 
     def _hole_finding(self, ctx: CheckContext, index: int, side: str, span: Span, anchor: Span | None,
-                      kind: str, sev: Severity, content: Sequence[Any]) -> Finding:
+                      kind: str, sev: Severity, content: Sequence[Any], place: str = "between") -> Finding:
         words = [t.text for t in content]
         if side == "original":
             code = "clause-dropped"
@@ -391,7 +394,7 @@ class OmissionCheck:
             return Finding(check=self.name, code=code, severity=sev, message=msg, original=span,
                            rewritten=anchor, alignment=index,
                            data={"kind": kind, "words": words, "side": side})
-        where = f' (between "{quote(anchor.text, 60)}")' if anchor is not None else ""
+        where = f' ({place} "{quote(anchor.text, 60)}")' if anchor is not None else ""
         msg = f'Added in the rewrite with no counterpart in the original ({kind}): "{quote(span.text)}"{where}'
         return Finding(check=self.name, code="content-added", severity=sev, message=msg, original=anchor,
                        rewritten=span, alignment=index, data={"kind": kind, "words": words, "side": side})

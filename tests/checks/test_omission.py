@@ -75,6 +75,15 @@ def test_added_word_evidence() -> None:
     assert (f.code, f.severity) == ("content-added", Severity.MAJOR)
     assert f.rewritten is not None and f.rewritten.text == "famous"
     assert f.original is not None and f.original.text == "Most of the goods"  # between its neighbours
+    assert f.message.endswith('(between "Most of the goods")')
+
+
+def test_added_words_with_one_neighbour_say_which_side_it_is_on() -> None:
+    """Content added at the end of a sentence has one neighbour: "after" it, not "between" it."""
+    ctx = make_context("The committee approved the budget", "The committee approved the budget unanimously yesterday")
+    found = [f for f in OmissionCheck().run(ctx) if f.code == "content-added"]
+    assert found and all(" (after \"" in f.message and "(between" not in f.message for f in found), \
+        [f.message for f in found]
 
 
 def test_sentence_omitted_points_at_neighbour() -> None:
