@@ -61,12 +61,19 @@ class LoadedText:
     markdown: bool
 
 
-def read_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
-    """Read a .txt or .md document, or raise ``DocumentError`` naming the file and the problem."""
+def read_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  lines: bool = False) -> LoadedText:
+    """Read a .txt or .md document, or raise ``DocumentError`` naming the file and the problem.
+
+    Newlines: CRLF and a lone CR become LF; with ``lines`` (a line-aligned test set) only CRLF does,
+    and a lone CR stays inside its line, as sacrebleu reads such files (``newline="\\n"``): a stray CR
+    must not split a segment in two and pair every later line with the wrong reference.
+    """
     p = Path(path)
     data = _read_bytes(p, max_bytes)
     text, encoding = _decode(p, data)
     del data  # memory: the bytes, the text and one newline-normalised copy at most, never more
+    text = text.replace("\r\n", "\n") if lines else normalise_newlines(text)
     _validate_text(p, text)
     markdown = p.suffix.lower() in MARKDOWN_SUFFIXES
     log.debug("read %s (%d chars, %s, markdown=%s)", p, len(text), encoding, markdown)
@@ -104,7 +111,7 @@ def read_text(text: str, *, name: str = "<text>", markdown: bool = False,
 
 def read_lines(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
     """Lines of a line-aligned test set (one segment per line; empty lines kept as "")."""
-    loaded = read_document(path, max_bytes=max_bytes)
+    loaded = read_document(path, max_bytes=max_bytes, lines=True)
     lines = loaded.text.split("\n")
     # A final newline terminates the last line; it does not open another one.
     if lines and lines[-1] == "":
@@ -153,7 +160,7 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
 
 
 def _decode(p: Path, data: bytes) -> tuple[str, str]:
-    """Decode by BOM, else strict UTF-8; reject binary formats before trying."""
+    """Decode by BOM, else strict UTF-8; reject binary formats before trying (newlines as they are)."""
     for bom, name, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -162,7 +169,7 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
                 raise DocumentError(
                     p, f"not valid {name.upper()} despite its byte-order mark (at byte offset {exc.start})"
                 ) from None
-            return normalise_newlines(text.lstrip("\ufeff")), name
+            return text.lstrip("\ufeff"), name
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise DocumentError(p, f"looks like {what}, not plain text; convert it to .txt or .md first")
@@ -172,7 +179,7 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
         if guessed is not None:
             log.warning("%s: no byte-order mark, but the bytes are %s text: read as %s (re-save as UTF-8 "
                         "to silence this)", p, guessed[1].upper(), guessed[1].upper())
-            return normalise_newlines(guessed[0]), guessed[1]
+            return guessed[0], guessed[1]
         raise DocumentError(
             p, f"contains NUL bytes (first at offset {nul}); it looks like a binary file, not plain text"
         )
@@ -183,7 +190,7 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
         raise DocumentError(
             p, f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); re-save as UTF-8"
         ) from None
-    return normalise_newlines(text), "utf-8"
+    return text, "utf-8"
 
 
 def _too_big(where: str | os.PathLike[str], size_mb: str, max_bytes: int) -> DocumentError:

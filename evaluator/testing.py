@@ -66,14 +66,14 @@ def assert_quality(hyp: str | Sequence[str], ref: str | Sequence[str], *, min_bl
 
 def failure_message(data: Mapping[str, Any], *, worst: int = 5) -> str:
     """The text a failed ``assert_quality`` shows: thresholds, scores, the worst findings."""
+    from .cli.common import LEXICAL_LABELS, metric_text, one_line
+
     gate = data["gate"]
     bad = [r for r in gate["results"] if r["status"] != "pass"]
     lines = [f"quality gate {gate['status']}: {len(bad)} of {len(gate['results'])} thresholds not met"]
     for r in bad:
-        lines.append(f"  {r['status'].upper()} {r['name']}: {r['message']}")
+        lines.append(f"  {r['status'].upper()} {one_line(r['name'])}: {one_line(r['message'])}")
     (name, s), = data["systems"].items()
-    from .cli.common import LEXICAL_LABELS, metric_text
-
     scores = [f"{label} {metric_text(s.get(key), '.2f')}" for key, label in LEXICAL_LABELS]
     if s.get("bertscore"):
         scores.append(f"BERTScore F1 {s['bertscore']['f1']:.4f}")

@@ -96,7 +96,10 @@ class StreamReader:
                              f"(columns: {', '.join(columns) or 'none'})")
         if column not in columns:
             raise InputError(f"{path}: no column {column!r} (columns: {', '.join(columns) or 'none'})")
-        return Stream(name or column, display_path(path), column, [r.get(column, "") for r in rows])
+        missing = next((n for n, r in enumerate(rows, start=1) if column not in r), None)
+        if missing is not None:  # a JSONL line without the key (a typo, "hpy") is not an empty segment
+            raise DocumentError(path, f"line {missing}: no {column!r} field (a null value counts as empty text)")
+        return Stream(name or column, display_path(path), column, [r[column] for r in rows])
 
     def _table(self, path: str, kind: str) -> tuple[list[str], list[dict[str, str]]]:
         if path not in self._tables:

@@ -565,6 +565,48 @@ def test_model_and_output_problems_are_one_line_and_exit_2(tmp_path: Path, capsy
         one_error_line(err, f"{tmp_path / 'out'}", problem)
 
 
+def test_an_output_on_an_input_or_on_another_output_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                               ) -> None:
+    """One path for two outputs kept only the last written (--json/--junit/--markdown on one file:
+    JUnit and Markdown silently lost); an output on an input replaced it (--json ref.txt). Both are
+    refused before any work, and nothing is written."""
+    o, r = write_pair(tmp_path)
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("The talks began on Monday.\nThey ended on Friday.\n", encoding="utf-8")
+    hyp.write_text("Talks started Monday.\nThey ended Friday.\n", encoding="utf-8")
+    gate = tmp_path / "gate.toml"
+    gate.write_text("[gate.min]\nchrf = 1\n", encoding="utf-8")
+    same = tmp_path / "same.out"
+    before = {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.is_file()}
+    cases = [
+        (["score", "--ref", str(ref), "--hyp", str(hyp), "--json", str(ref)], [str(ref), "the input"]),
+        (["score", "--ref", str(ref), "--hyp", f"mt={hyp}", "--no-bertscore", "--json", str(hyp)], ["the input"]),
+        (["score", "--ref", str(ref), "--hyp", str(hyp), "--gate", str(gate), "--json", str(same),
+          "--junit", str(same), "--markdown", str(same)], ["--junit", "the same file as --json"]),
+        (["score", "--ref", str(ref), "--hyp", str(hyp), "--gate", str(gate), "--json", str(gate)], ["the input"]),
+        (["compare", str(o), str(r), "--html", str(tmp_path / "." / "original.txt")], ["--html", "the input"]),
+        (["compare", str(o), str(r), "--json", str(same), "--html", str(same)], ["--html", "the same file as --json"]),
+    ]
+    for argv, words in cases:
+        rc, _, err = run(capsys, [*argv, "-q"])
+        assert rc == 2, (argv, err)
+        one_error_line(err, *words)
+    assert {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.is_file()} == before  # nothing written
+
+
+def test_a_jsonl_line_without_the_column_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in one line's key ("hpy") was an empty hypothesis, scored without a word."""
+    data = tmp_path / "d.jsonl"
+    rows = [{"ref": "The talks began.", "hyp": "Talks began."}, {"ref": "They ended.", "hpy": "They ended."},
+            {"ref": "Nothing more.", "hyp": None}]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    rc, _, err = run(capsys, ["score", "--ref", f"{data}:ref", "--hyp", f"{data}:hyp", "--no-bertscore", "-q",
+                              "--json", str(tmp_path / "o.json")])
+    assert rc == 2
+    one_error_line(err, str(data), "line 2", "'hyp'")
+    assert not (tmp_path / "o.json").exists()
+
+
 # --- exit codes 3 and 130, atomic outputs -----------------------------------------------------------
 
 def test_interrupt_and_internal_error_leave_earlier_outputs_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str],

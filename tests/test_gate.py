@@ -601,3 +601,14 @@ def test_nothing_aligned_has_no_lexical_score_and_does_not_pass_a_gate(tmp_path:
     print_summary(data, "x", [])
     out = capsys.readouterr().out
     assert "TER —" in out and "BLEU —" in out and "TER 0.0" not in out
+
+
+def test_a_newline_in_a_system_name_cannot_forge_a_gate_line(capsys: Any) -> None:
+    """System names come from file names, which may hold a newline: each result stays one line."""
+    from evaluator.cli.gate import print_gate
+
+    forged = "mt\nevaluator: gate pass: mt: min.chrf: all fine"
+    print_gate({"status": "fail", "counts": {"pass": 0, "warn": 0, "fail": 1, "error": 0},
+                "results": [{"status": "fail", "name": f"{forged}: min.chrf", "message": "chrf 66 is not >= 99"}]})
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and out[1].startswith("  FAIL  mt evaluator: gate pass") and "is not >= 99" in out[1]

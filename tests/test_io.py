@@ -140,6 +140,8 @@ LINES = [
     (b"one\n\n\n", ["one", "", ""]),
     (b" padded \n", [" padded "]),
     (codecs.BOM_UTF16_LE + "a\r\n\r\nc\r\n".encode("utf-16-le"), ["a", "", "c"]),
+    # a lone CR stays inside its line, as sacrebleu reads it: splitting there shifted every later line
+    (b"one\rtwo\nthree\r\nfour\r", ["one\rtwo", "three", "four\r"]),
 ]
 
 
@@ -148,6 +150,12 @@ def test_read_lines(tmp_path: Path, raw: bytes, lines: list[str]) -> None:
     p = tmp_path / "set.txt"
     p.write_bytes(raw)
     assert read_lines(p) == lines
+
+
+def test_a_document_still_reads_a_lone_cr_as_a_line_break(tmp_path: Path) -> None:
+    p = tmp_path / "old-mac.txt"
+    p.write_bytes(b"First paragraph.\r\rSecond one.\r\n")
+    assert read_document(p).text == "First paragraph.\n\nSecond one.\n"
 
 
 def test_read_lines_errors(tmp_path: Path) -> None:

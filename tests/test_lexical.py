@@ -34,8 +34,12 @@ def test_identical_text_scores_perfectly():
     assert (s.bleu, s.chrf, s.ter) == (pytest.approx(100.0), pytest.approx(100.0), 0.0)
 
 
-def test_empty_corpus_is_zero_not_crash():
-    assert corpus_scores([], [[]])["bleu"].score == 0.0
+def test_empty_corpus_has_no_score_not_crash():
+    """Nothing to compare: no score (None, JSON null), flagged empty; 0.0 would be a perfect TER."""
+    scores = corpus_scores([], [[]])
+    for name in ("bleu", "chrf", "chrf++", "ter"):
+        assert scores[name].score is None and scores[name].extra["empty"] is True
+        assert scores[name].to_dict()["score"] is None
 
 
 @pytest.mark.parametrize("refs", [[REFS], [REFS, REFS2]])
@@ -50,8 +54,10 @@ def test_shared_statistics_equal_separate_sacrebleu_calls(refs):
         assert doc[name].signature == alone[name].signature
         assert doc[name].extra == alone[name].extra
     assert doc["bleu"].score == pytest.approx(sacrebleu.corpus_bleu(HYPS, refs).score, abs=1e-9)
-    for s, h, r in zip(pairs, HYPS, refs[0], strict=True):
-        assert s.bleu == sacrebleu.sentence_bleu(h, [r]).score
-        assert s.chrf == sacrebleu.sentence_chrf(h, [r]).score
-        assert s.chrf_pp == sacrebleu.sentence_chrf(h, [r], word_order=2).score
-        assert s.ter == sacrebleu.sentence_ter(h, [r]).score
+    # each pair against every reference stream, as sacrebleu's sentence_score(hyp, [ref1, ref2])
+    for s, h, *r in zip(pairs, HYPS, *refs, strict=True):
+        assert s.bleu == sacrebleu.sentence_bleu(h, r).score
+        assert s.chrf == sacrebleu.sentence_chrf(h, r).score
+        assert s.chrf_pp == sacrebleu.sentence_chrf(h, r, word_order=2).score
+        assert s.ter == sacrebleu.sentence_ter(h, r).score
+    assert f"nrefs:{len(refs)}" in doc["bleu"].extra["pair_signature"]

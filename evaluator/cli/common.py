@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import sys
+from collections.abc import Sequence
 from typing import Any
 
+from ..errors import InputError
 from ..options import DEFAULT_MODEL, PRECISIONS, Options
 
 
@@ -127,14 +130,25 @@ def check_exports(args: Any) -> None:
         check_export_paths(csv=args.csv, xlsx=args.xlsx, parquet=args.parquet)
 
 
-def check_output_files(*outputs: tuple[str, Any]) -> None:
+def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = ()) -> None:
     """Refuse, before any work, an output file (``(flag, path)``; None skipped) that cannot be written
-    (``_atomic.check_writable``: exit 2)."""
+    (``_atomic.check_writable``), two outputs on one path (only the last written would be left), or an
+    output on one of the run's ``inputs`` (it would replace it): exit 2."""
     from .._atomic import check_writable
 
+    def key(path: Any) -> str:
+        return os.path.normcase(os.path.realpath(os.fspath(path)))
+
+    taken = {key(p): f"the input {p}" for p in inputs if p is not None and os.fspath(p) not in ("", "-")}
     for flag, value in outputs:
-        if value is not None:
-            check_writable(flag, value)
+        if value is None:
+            continue
+        check_writable(flag, value)
+        where = key(value)
+        if where in taken:
+            raise InputError(f"{flag} {value}: the same file as {taken[where]} "
+                             "(each output needs a path of its own, and none may replace an input)")
+        taken[where] = f"{flag} {value}"
 
 
 def check_gate_files(args: Any) -> None:
@@ -168,6 +182,12 @@ def command_line(args: Any) -> str:
     from ..io import display_path
 
     return "evaluator " + " ".join(shlex.quote(display_path(a)) for a in args.argv)
+
+
+def one_line(text: Any) -> str:
+    """``text`` for one console line: every unprintable character (newline, ESC, bidi controls...) a
+    space, so a file name, system name or article text can neither drive the terminal nor forge a line."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
 LEXICAL_LABELS = (("bleu", "BLEU"), ("chrf", "chrF"), ("chrf++", "chrF++"), ("ter", "TER"))

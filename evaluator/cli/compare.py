@@ -15,6 +15,7 @@ from .common import (
     check_output_files,
     command_line,
     metric_text,
+    one_line,
     options_from_args,
     write_exports,
 )
@@ -89,7 +90,9 @@ def run(args: Any) -> int:
     png = None if html_path is None or args.screenshot is None else (
         Path(args.screenshot) if args.screenshot else html_path.with_suffix(".png"))
     check_output_files(("--json", json_path), ("--html", html_path), ("--screenshot", png),
-                       ("--junit", args.junit), ("--markdown", args.markdown))  # both need --gate (above)
+                       ("--junit", args.junit), ("--markdown", args.markdown),  # both need --gate (above)
+                       ("--xlsx", args.xlsx),
+                       inputs=[args.original, args.rewritten, *args.glossary, args.gate, args.waivers])
 
     # Both documents are read and validated before any model loads: a bad file fails at once.
     original = read_document(args.original, max_bytes=options.max_input_bytes)
@@ -154,7 +157,7 @@ def print_summary(data: dict[str, Any], name: str, written: list[str]) -> None:
     m = data["metrics"]
     cov = data["coverage"]
     n_pairs = sum(1 for a in data["alignment"] if a["original"] and a["rewritten"])
-    lines = [f"{_safe(name)}: {n_pairs} aligned pairs; coverage original {cov['original']:.0%}, "
+    lines = [f"{one_line(name)}: {n_pairs} aligned pairs; coverage original {cov['original']:.0%}, "
              f"rewritten {cov['rewritten']:.0%}"]
     if cov.get("note"):
         lines.append(f"  note: {cov['note']}")
@@ -166,14 +169,10 @@ def print_summary(data: dict[str, Any], name: str, written: list[str]) -> None:
     lines.append("  findings: " + ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info")))
     for f in data["findings"][:8]:
         if f["severity"] in ("critical", "major"):
-            lines.append(f"    {f['severity'].upper():8} {f['code']}: {_safe(f['message'])[:110]}")
+            lines.append(f"    {f['severity'].upper():8} {f['code']}: {one_line(f['message'])[:110]}")
     gate = data.get("gate")
     if gate:
         lines.append(f"  gate: {gate['status'].upper()}")
     lines.append("  wrote " + ", ".join(written))
     sys.stdout.write("\n".join(lines) + "\n")
 
-
-def _safe(text: str) -> str:
-    """Drop control characters so article text cannot drive the terminal."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)

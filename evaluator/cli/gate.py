@@ -5,6 +5,8 @@ import datetime as _dt
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .common import one_line
+
 if TYPE_CHECKING:
     from ..waivers import Waiver
 
@@ -76,7 +78,7 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
         write_markdown(data, args.markdown)
     for r in gate["results"]:
         if r["status"] != "pass":
-            sys.stderr.write(f"evaluator: gate {r['status']}: {r['name']}: {_safe(r['message'])}\n")
+            sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
     return exit_code(gate["status"])
 
 
@@ -92,7 +94,7 @@ def run(args: Any) -> int:
         raise InputError("--html renders compare reports; a score report's HTML comes from `score --html`")
     # Every output path is checked before any is written: a run that cannot write one writes none.
     check_output_files(("--json", args.json), ("--html", args.html), ("--junit", args.junit),
-                       ("--markdown", args.markdown))
+                       ("--markdown", args.markdown), inputs=[args.config, args.waivers])
     code = apply_gate_to_report(data, config, args)
     if args.json:
         from ..render.json import write_json
@@ -113,12 +115,9 @@ def print_gate(gate: dict[str, Any]) -> None:
     lines = [f"gate: {gate['status'].upper()} ({counts['pass']} passed, {counts['warn']} warned, "
              f"{counts['fail']} failed, {counts['error']} errors)"]
     for r in gate["results"]:
-        lines.append(f"  {r['status'].upper():5} {r['name']}: {_safe(r['message'])}")
+        lines.append(f"  {r['status'].upper():5} {one_line(r['name'])}: {one_line(r['message'])}")
     sys.stdout.write("\n".join(lines) + "\n")
 
-
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
 def gate_outputs(args: Any) -> list[str]:

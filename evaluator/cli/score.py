@@ -14,6 +14,7 @@ from .common import (
     check_output_files,
     command_line,
     metric_text,
+    one_line,
     options_from_args,
     write_exports,
 )
@@ -114,8 +115,13 @@ def run(args: Any) -> int:
     check_exports(args)
     check_gate_files(args)
     # Every output path is checked before any work: a run that cannot write one writes none.
+    from ..testsets import parse_spec
+
+    specs = [*args.ref, *args.hyp, *([args.src] if args.src else []), *([args.doc_ids] if args.doc_ids else [])]
     check_output_files(("--json", None if args.json == "-" else args.json), ("--html", args.html),
-                       ("--junit", args.junit), ("--markdown", args.markdown))  # both need --gate (above)
+                       ("--junit", args.junit), ("--markdown", args.markdown),  # both need --gate (above)
+                       ("--xlsx", args.xlsx),
+                       inputs=[*(parse_spec(s, named=s in args.hyp)[1] for s in specs), args.gate, args.waivers])
 
     reader = StreamReader(max_bytes=options.max_input_bytes)
     refs = [reader.read(s) for s in args.ref]
@@ -197,12 +203,12 @@ def print_summary(data: dict[str, Any], written: list[str]) -> None:
     """One line per system: the corpus scores and the findings by severity."""
     n = data["meta"]["segments"]
     lines = [f"{n} segments, {len(data['systems'])} system(s)"]
-    width = max(len(_safe(name)) for name in data["systems"])
+    width = max(len(one_line(name)) for name in data["systems"])
     for name, s in data["systems"].items():
         bert = s.get("bertscore")
         sev = s["findings"]["by_severity"]
         lines.append(
-            f"  {_safe(name):{width}}  " + "  ".join(f"{label} {metric_text(s.get(key), '5.1f')}"
+            f"  {one_line(name):{width}}  " + "  ".join(f"{label} {metric_text(s.get(key), '5.1f')}"
                                                       for key, label in LEXICAL_LABELS)
             + (f"  BERTScore F1 {bert['f1']:.4f}" if bert else "")
             + f"  findings: {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor")
@@ -213,6 +219,3 @@ def print_summary(data: dict[str, Any], written: list[str]) -> None:
         lines.append("  wrote " + ", ".join(written))
     sys.stdout.write("\n".join(lines) + "\n")
 
-
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))

@@ -156,10 +156,9 @@ class StatsLog(CorpusTotals):
 def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] | Sequence[str], *,
                              corpus: bool = True, totals: CorpusTotals | None = None,
                              ) -> tuple[dict[str, MetricScore], list[LexicalPairScores]]:
-    """``corpus_scores(hyps, refs)`` and ``sentence_scores(hyps, first stream)``, statistics computed once.
-
-    With one reference stream each pair's statistics feed both its sentence score and the corpus
-    score; with more, the corpus statistics (best match over every stream) are computed apart.
+    """``corpus_scores(hyps, refs)`` and each pair's sentence score against every reference stream
+    (sacrebleu's ``sentence_score(hyp, [ref1, ref2, ...])``), statistics computed once: each pair's
+    statistics (best match over the streams) feed both its sentence score and the corpus score.
     ``totals``, when given, receives the corpus statistics (see ``CorpusTotals``).
     """
     streams = _streams(refs)
@@ -168,7 +167,7 @@ def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] 
     out: dict[str, MetricScore] = {}
     for name in LEXICAL_METRICS:
         sent = _METRICS.get(name, True)
-        stats = sent._extract_corpus_statistics(hyps, streams[:1]) if hyps else []
+        stats = sent._extract_corpus_statistics(hyps, streams) if hyps else []
         per_pair[name] = [float(sent._aggregate_and_compute([st]).score) for st in stats]
         if not corpus and totals is None:
             continue
@@ -176,11 +175,8 @@ def document_and_pair_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]] 
             out[name] = _document_score(name, None, len(streams))
             continue
         whole = _METRICS.get(name, False)
-        if len(streams) == 1:
-            whole.num_refs = 1  # what _extract_corpus_statistics would have recorded
-            corpus_stats = stats
-        else:
-            corpus_stats = whole._extract_corpus_statistics(hyps, streams)
+        whole.num_refs = len(streams)  # what _extract_corpus_statistics would have recorded
+        corpus_stats = stats  # the statistics do not depend on sentence or corpus scoring
         if totals is not None:
             totals.add(name, corpus_stats)
         if corpus:
@@ -197,7 +193,7 @@ def _document_score(name: str, res: Any, nrefs: int) -> MetricScore:
         score, extra = None, {"empty": True}
     else:
         score, extra = float(res.score), _extra(name, res)
-    extra["pair_signature"] = _METRICS.signature(name, True, 1)
+    extra["pair_signature"] = _METRICS.signature(name, True, nrefs)
     return MetricScore(name, score, _METRICS.signature(name, False, nrefs), extra)
 
 
