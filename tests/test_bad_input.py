@@ -860,3 +860,24 @@ def test_an_alarm_is_not_taken_for_an_ordinary_error_inside_the_pair() -> None:
     assert caught == [] and time.perf_counter() - t < 1.0
     assert call_with_timeout(lambda: "quick", 0.2) == "quick"
     time.sleep(0.5)  # no alarm is left behind to fire after the call
+
+
+def test_a_sheet_too_long_for_xlsx_is_refused_before_any_output_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XLSX row limit is known only once the tables are built: they are built, and checked, before
+    the gate files, the JSON or the CSV are written (it left them all behind, and exit 2 hid the gate's)."""
+    import evaluator.render.exports as exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("The talks began on Monday.\nThey ended on Friday.\nNobody left.\n", encoding="utf-8")
+    hyp.write_text("Talks started Monday.\nThey ended Friday.\nNo one left.\n", encoding="utf-8")
+    gate = tmp_path / "gate.toml"
+    gate.write_text("[gate.min]\nchrf = 99\n", encoding="utf-8")
+    out = tmp_path / "out"
+    rc, _, err = run(capsys, ["score", "--ref", str(ref), "--hyp", str(hyp), "--no-bertscore", "-q",
+                              "--gate", str(gate), "--json", str(out / "o.json"), "--junit", str(out / "o.xml"),
+                              "--markdown", str(out / "o.md"), "--csv", str(out / "csv"), "--xlsx", str(out / "o.xlsx")])
+    assert rc == 2
+    assert err.splitlines()[-1].startswith("evaluator: error: --xlsx: the ") and "Traceback" not in err
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))

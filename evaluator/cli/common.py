@@ -6,7 +6,7 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import InputError
@@ -162,19 +162,26 @@ def check_gate_files(args: Any) -> None:
             raise InputError(f"{' and '.join(given)} report the gate's result: give --gate CONFIG too")
 
 
-def write_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> list[str]:
-    """Write the requested exports of a report dict, or of a batch folder's results; the paths written.
-
-    The tables are built only when an export is requested.
-    """
+def prepare_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> Callable[[], list[str]]:
+    """The requested exports of a report dict, or of a batch folder's results, built now and checked
+    (a table too long for a worksheet: exit 2) before the caller writes anything; the returned call
+    writes them and gives the paths written. The tables are built only when an export is requested."""
     if not (getattr(args, "csv", None) or getattr(args, "xlsx", None) or getattr(args, "parquet", None)):
-        return []
+        return list
     from .. import frames
+    from ..render.exports import check_xlsx_rows
     from ..render.exports import write_exports as write
 
     tables = frames.tables(source) if isinstance(source, dict) else frames.load_results(source).tables
+    if args.xlsx:
+        check_xlsx_rows(tables)
     info = {"command": command_line(args), **(about or {})}
-    return write(tables, csv=args.csv, xlsx=args.xlsx, parquet=args.parquet, about=info)
+    return lambda: write(tables, csv=args.csv, xlsx=args.xlsx, parquet=args.parquet, about=info)
+
+
+def write_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> list[str]:
+    """Write the requested exports now (``prepare_exports`` then its writer); the paths written."""
+    return prepare_exports(source, args, about)()
 
 
 def command_line(args: Any) -> str:

@@ -17,7 +17,7 @@ from .common import (
     metric_text,
     one_line,
     options_from_args,
-    write_exports,
+    prepare_exports,
 )
 
 
@@ -111,13 +111,14 @@ def run(args: Any) -> int:
         exit_code = apply_gate_to_report(data, gate_config, args, waivers)
 
     from ..render.json import write_json
+    from .gate import write_gate_files
 
+    # Everything is built and checked before the first file is written (see score).
+    exports = prepare_exports(data, args, {"report": name, "original": display_path(args.original),
+                                           "rewritten": display_path(args.rewritten)})
+    gate_files = write_gate_files(data, args) if gate_config is not None else []
     write_json(data, json_path)
-    written = [str(json_path)]
-    if gate_config is not None:
-        from .gate import gate_outputs
-
-        written += gate_outputs(args)
+    written = [str(json_path), *gate_files]
     if html_path is not None:
         from ..render.html import write_html
 
@@ -131,8 +132,7 @@ def run(args: Any) -> int:
                 written.append(str(png))
             else:
                 sys.stderr.write("evaluator: warning: no screenshot (Chromium/Playwright unavailable)\n")
-    written += write_exports(data, args, {"report": name, "original": display_path(args.original),
-                                          "rewritten": display_path(args.rewritten)})
+    written += exports()
     if not args.quiet:
         print_summary(data, name, written)
     for err in data["meta"].get("check_errors", []):

@@ -51,7 +51,8 @@ def _date(text: str) -> _dt.date:
 
 def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
                          waivers: list[Waiver] | None = None) -> int:
-    """Evaluate the gate on a report dict, put it in ``data["gate"]``, write --junit / --markdown.
+    """Evaluate the gate on a report dict, put it in ``data["gate"]`` and report its failures on stderr
+    (``write_gate_files`` writes --junit / --markdown, once every output is known to be writable).
 
     ``waivers``: those of ``args.waivers`` when the caller has parsed the file already; otherwise
     they are read from ``args.waivers`` or the config's ``waivers`` path.
@@ -68,6 +69,14 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
     if waivers_path:
         gate["waivers"]["path"] = str(waivers_path)
     data["gate"] = gate
+    for r in gate["results"]:
+        if r["status"] != "pass":
+            sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
+    return exit_code(gate["status"])
+
+
+def write_gate_files(data: dict[str, Any], args: Any) -> list[str]:
+    """Write --junit / --markdown of the gate ``apply_gate_to_report`` put in ``data``; the paths written."""
     if getattr(args, "junit", None):
         from ..render.junit import write_junit
 
@@ -76,10 +85,7 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
         from ..render.markdown import write_markdown
 
         write_markdown(data, args.markdown)
-    for r in gate["results"]:
-        if r["status"] != "pass":
-            sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
-    return exit_code(gate["status"])
+    return [str(p) for p in (getattr(args, "junit", None), getattr(args, "markdown", None)) if p]
 
 
 def run(args: Any) -> int:
@@ -96,6 +102,7 @@ def run(args: Any) -> int:
     check_output_files(("--json", args.json), ("--html", args.html), ("--junit", args.junit),
                        ("--markdown", args.markdown), inputs=[args.config, args.waivers])
     code = apply_gate_to_report(data, config, args)
+    write_gate_files(data, args)
     if args.json:
         from ..render.json import write_json
 
@@ -120,6 +127,3 @@ def print_gate(gate: dict[str, Any]) -> None:
 
 
 
-def gate_outputs(args: Any) -> list[str]:
-    """The --junit / --markdown files ``apply_gate_to_report`` wrote, for the "wrote …" line."""
-    return [str(p) for p in (getattr(args, "junit", None), getattr(args, "markdown", None)) if p]

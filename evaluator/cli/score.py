@@ -16,7 +16,7 @@ from .common import (
     metric_text,
     one_line,
     options_from_args,
-    write_exports,
+    prepare_exports,
 )
 
 DESCRIPTION = """\
@@ -161,13 +161,18 @@ def run(args: Any) -> int:
                               "source": src.label if src else None,
                               "doc_ids": doc_ids.label if doc_ids else None}
 
+    from .gate import write_gate_files
+
     exit_code = 0
     if gate_config is not None:
         from .gate import apply_gate_to_report
 
         exit_code = apply_gate_to_report(data, gate_config, args, waivers)
 
-    written = []
+    # Everything is built and checked before the first file is written: a run that cannot write one
+    # of its outputs writes none (an XLSX sheet too long is known only now).
+    exports = prepare_exports(data, args, {"systems": ", ".join(data["systems"])})
+    written = write_gate_files(data, args) if gate_config is not None else []
     if args.json == "-":
         from .._atomic import write_json_stream
 
@@ -189,11 +194,7 @@ def run(args: Any) -> int:
             raise InputError(f"--html: the HTML renderer is not available ({exc})") from None
         write_html(merged, args.html)
         written.append(args.html)
-    if gate_config is not None:
-        from .gate import gate_outputs
-
-        written += gate_outputs(args)
-    written += write_exports(data, args, {"systems": ", ".join(data["systems"])})
+    written += exports()
     if not args.quiet and args.json != "-":
         print_summary(data, written)
     return exit_code

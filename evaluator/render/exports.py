@@ -297,6 +297,14 @@ def _col_letter(i: int) -> str:
     return str(get_column_letter(i))
 
 
+def check_xlsx_rows(tables: Mapping[str, Any]) -> None:
+    """Refuse (exit 2) a table longer than a worksheet holds."""
+    for name, df in tables.items():
+        if len(df) + 1 > XLSX_MAX_ROWS:
+            raise InputError(f"--xlsx: the {name} table has {len(df):,} rows, more than a sheet holds "
+                             f"({XLSX_MAX_ROWS - 1:,}); use --parquet or --csv")
+
+
 def xlsx_bytes(tables: Mapping[str, Any], *, about: Mapping[str, Any] | None = None) -> bytes:
     """The workbook: one sheet per table (findings first, with triage columns) and an "about" sheet."""
     from openpyxl import Workbook
@@ -307,10 +315,8 @@ def xlsx_bytes(tables: Mapping[str, Any], *, about: Mapping[str, Any] | None = N
     wb = Workbook(write_only=True)
     wb.properties.creator = "evaluator"
     wb.properties.title = "evaluator findings"
+    check_xlsx_rows(tables)
     for name, df in tables.items():
-        if len(df) + 1 > XLSX_MAX_ROWS:
-            raise InputError(f"--xlsx: the {name} table has {len(df):,} rows, more than a sheet holds "
-                             f"({XLSX_MAX_ROWS - 1:,}); use --parquet or --csv")
         ws = wb.create_sheet(title=name)
         columns = sheet_columns(name, [str(c) for c in df.columns])
         for i, c in enumerate(columns, start=1):
