@@ -28,6 +28,7 @@ GOOD = [
     ("NOTES.MARKDOWN", b"# Title", "# Title", "utf-8", True),
     ("noext", b"Just text.", "Just text.", "utf-8", False),
     ("tabs.txt", b"a\tb\x0cc.", "a\tb\x0cc.", "utf-8", False),
+    ("nel.txt", "one\u0085two".encode("utf-8"), "one\u0085two", "utf-8", False),  # one stray control: text
 ]
 
 
