@@ -69,6 +69,15 @@ def no_models(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evaluator.pipeline, "_RESOURCES", {})  # no models loaded earlier in the session either
 
 
+def write_test_set(tmp: Path, chrf: float) -> tuple[Path, Path, Path]:
+    """A three-line reference and hypothesis, and a gate config asking for chrF >= ``chrf``."""
+    ref, hyp, gate = tmp / "ref.txt", tmp / "hyp.txt", tmp / "gate.toml"
+    ref.write_text("The talks began on Monday.\nThey ended on Friday.\nNobody left.\n", encoding="utf-8")
+    hyp.write_text("Talks started Monday.\nThey ended Friday.\nNo one left.\n", encoding="utf-8")
+    gate.write_text(f"[gate.min]\nchrf = {chrf}\n", encoding="utf-8")
+    return ref, hyp, gate
+
+
 def write_pair(tmp: Path, original: str = ORIGINAL, rewritten: str = REWRITTEN) -> tuple[Path, Path]:
     o, r = tmp / "original.txt", tmp / "rewritten.txt"
     o.write_text(original, encoding="utf-8")
@@ -571,11 +580,7 @@ def test_an_output_on_an_input_or_on_another_output_is_refused(tmp_path: Path, c
     JUnit and Markdown silently lost); an output on an input replaced it (--json ref.txt). Both are
     refused before any work, and nothing is written."""
     o, r = write_pair(tmp_path)
-    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
-    ref.write_text("The talks began on Monday.\nThey ended on Friday.\n", encoding="utf-8")
-    hyp.write_text("Talks started Monday.\nThey ended Friday.\n", encoding="utf-8")
-    gate = tmp_path / "gate.toml"
-    gate.write_text("[gate.min]\nchrf = 1\n", encoding="utf-8")
+    ref, hyp, gate = write_test_set(tmp_path, chrf=1)
     same = tmp_path / "same.out"
     before = {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.is_file()}
     cases = [
@@ -869,11 +874,7 @@ def test_a_sheet_too_long_for_xlsx_is_refused_before_any_output_is_written(
     import evaluator.render.exports as exports
 
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
-    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
-    ref.write_text("The talks began on Monday.\nThey ended on Friday.\nNobody left.\n", encoding="utf-8")
-    hyp.write_text("Talks started Monday.\nThey ended Friday.\nNo one left.\n", encoding="utf-8")
-    gate = tmp_path / "gate.toml"
-    gate.write_text("[gate.min]\nchrf = 99\n", encoding="utf-8")
+    ref, hyp, gate = write_test_set(tmp_path, chrf=99)
     out = tmp_path / "out"
     rc, _, err = run(capsys, ["score", "--ref", str(ref), "--hyp", str(hyp), "--no-bertscore", "-q",
                               "--gate", str(gate), "--json", str(out / "o.json"), "--junit", str(out / "o.xml"),

@@ -158,42 +158,33 @@ class OmissionCheck:
         for index, pair in enumerate(ctx.alignment):
             if pair.original and not pair.rewritten:
                 outside = excerpt is not None and not excerpt[0] < index < excerpt[1]
-                yield self._sentence_omitted(ctx, index, pair, outside)
+                yield self._sentence_alone(ctx, index, pair, "original", outside)
             elif pair.rewritten and not pair.original:
-                yield self._sentence_added(ctx, index, pair, partial)
+                yield self._sentence_alone(ctx, index, pair, "rewritten", partial)
             elif pair.is_match:
                 yield from self._inside_pair(ctx, index, pair)
 
-    def _sentence_omitted(self, ctx: CheckContext, index: int, pair: AlignedPair, outside: bool) -> Finding:
-        span = ctx.sentence_span("original", pair.original)
+    def _sentence_alone(self, ctx: CheckContext, index: int, pair: AlignedPair, side: str,
+                        excerpt: bool) -> Finding:
+        """A sentence with no counterpart: omitted (an original one: major) or added (a rewrite one:
+        minor); info where the other side looks like an excerpt that it lies outside of."""
+        omitted = side == "original"
+        mine, other = ("Original", "rewrite") if omitted else ("Rewrite", "original")
+        span = ctx.sentence_span(side, pair.original if omitted else pair.rewritten)
         assert span is not None
-        if outside:
+        if excerpt:
             sev = Severity.INFO
-            msg = (f'Original sentence is outside the excerpt (the rewrite looks partial: see coverage): '
-                   f'"{quote(span.text)}"')
-        else:
-            sev = Severity.MAJOR
-            msg = f'Original sentence has no counterpart in the rewrite: "{quote(span.text)}"'
-        return Finding(
-            check=self.name, code="sentence-omitted", severity=sev, message=msg,
-            original=span, rewritten=_nearest_matched(ctx, index, "original"), alignment=index,
-            data={"sentences": list(pair.original), "outside_excerpt": outside},
-        )
-
-    def _sentence_added(self, ctx: CheckContext, index: int, pair: AlignedPair, partial: bool) -> Finding:
-        span = ctx.sentence_span("rewritten", pair.rewritten)
-        assert span is not None
-        if partial:
-            sev = Severity.INFO
-            msg = (f'Rewrite sentence has no counterpart in the excerpt (the original looks partial: '
+            msg = (f'{mine} sentence has no counterpart in the excerpt (the {other} looks partial: '
                    f'see coverage): "{quote(span.text)}"')
         else:
-            sev = Severity.MINOR
-            msg = f'Rewrite sentence has no counterpart in the original: "{quote(span.text)}"'
+            sev = Severity.MAJOR if omitted else Severity.MINOR
+            msg = f'{mine} sentence has no counterpart in the {other}: "{quote(span.text)}"'
+        near = _nearest_matched(ctx, index, side)
         return Finding(
-            check=self.name, code="sentence-added", severity=sev, message=msg,
-            original=_nearest_matched(ctx, index, "rewritten"), rewritten=span, alignment=index,
-            data={"sentences": list(pair.rewritten), "partial_original": partial},
+            check=self.name, code="sentence-omitted" if omitted else "sentence-added", severity=sev,
+            message=msg, original=span if omitted else near, rewritten=near if omitted else span,
+            alignment=index, data={"sentences": list(pair.original if omitted else pair.rewritten),
+                                   ("outside_excerpt" if omitted else "partial_original"): excerpt},
         )
 
     def _inside_pair(self, ctx: CheckContext, index: int, pair: AlignedPair) -> Iterator[Finding]:
