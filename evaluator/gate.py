@@ -642,15 +642,19 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
 
     today = today or _dt.date.today()
     subjects = subjects_of(report)
-    expired: list[Any] = []
+    waivers = list(waivers or [])
+    expired = [w for w in waivers if w.is_expired(today)]
+    if expired:
+        log.warning("%d expired waiver(s): %s", len(expired), "; ".join(w.label for w in expired))
     applied = 0
-    if waivers:
-        for subj in subjects:
-            out, expired = apply_waivers(subj.findings, waivers, today)
-            for orig, new in zip(subj.findings, out, strict=True):
-                orig.clear()
-                orig.update(new)
-            applied += sum(1 for f in subj.findings if f.get("waived"))
+    # Always, even with no waivers: this run decides what is waived, not marks an earlier gate left in
+    # the report (re-gating a gated report without its waiver file let a waived critical finding pass).
+    for subj in subjects:
+        out, _ = apply_waivers(subj.findings, waivers, today, warn=False)
+        for orig, new in zip(subj.findings, out, strict=True):
+            orig.clear()
+            orig.update(new)
+        applied += sum(1 for f in subj.findings if f.get("waived"))
 
     results: list[ThresholdResult] = []
     for w in expired:
@@ -670,14 +674,14 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
             source = report
             if report_kind(report) != "score":
                 raise InputError("gate.baseline.system without a path needs a score report with that system")
-        if waivers and source is not report:
+        if source is not report:
             # The same waivers on both sides: a waived finding the baseline also has must not count there
             # when it no longer counts here (a new critical finding would hide behind it: 1 vs 1).
             import copy
 
             source = copy.deepcopy(source)
             for subj in subjects_of(source):
-                marked, _ = apply_waivers(subj.findings, waivers, today)
+                marked, _ = apply_waivers(subj.findings, waivers, today, warn=False)
                 for orig, new in zip(subj.findings, marked, strict=True):
                     orig.clear()
                     orig.update(new)

@@ -188,11 +188,13 @@ def _toml_str(value: str) -> str:
 
 
 def apply_waivers(findings: Sequence[Mapping[str, Any]], waivers: Sequence[Waiver],
-                  today: _dt.date | None = None) -> tuple[list[dict[str, Any]], list[Waiver]]:
+                  today: _dt.date | None = None, *, warn: bool = True) -> tuple[list[dict[str, Any]], list[Waiver]]:
     """Mark findings covered by a live waiver; return (findings, expired waivers).
 
-    Each returned finding is a copy; a waived one carries ``"waived": {"reason", "expires", "waiver"}``.
-    An expired waiver waives nothing (its findings count again) and is returned so the gate fails.
+    Each returned finding is a copy, with any earlier ``"waived"`` mark dropped; a waived one carries
+    ``"waived": {"reason", "expires", "waiver"}``. An expired waiver waives nothing (its findings count
+    again) and is returned so the gate fails; ``warn`` logs them (a caller applying the same waivers to
+    several systems logs them once itself).
     """
     today = today or _dt.date.today()
     live = [w for w in waivers if not w.is_expired(today)]
@@ -206,7 +208,7 @@ def apply_waivers(findings: Sequence[Mapping[str, Any]], waivers: Sequence[Waive
                 g["waived"] = {"reason": w.reason, "expires": w.expires.isoformat(), "waiver": w.label}
                 break
         out.append(g)
-    if expired:
+    if expired and warn:
         log.warning("%d expired waiver(s): %s", len(expired), "; ".join(w.label for w in expired))
     return out, expired
 

@@ -392,6 +392,24 @@ def test_waivers_apply_to_an_external_baseline_too(tmp_path: Path) -> None:
     assert (r["status"], r["value"], r["baseline"]) == ("pass", 0, 0), r
 
 
+def test_a_regate_without_the_waivers_counts_what_an_earlier_gate_waived(tmp_path: Path) -> None:
+    """Waived marks an earlier gate left in a report do not outlive its waiver file: gating the gated
+    report again with no waivers (or an empty file) counts the finding (a waived critical passed)."""
+    from evaluator.waivers import Waiver
+
+    accepted = finding(original="Hui Ching-yu", rewritten="Hui Ching")
+    report = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings={"s": {0: [accepted]}})
+    waiver = Waiver(check="numbers", code="number-changed", reason="a known name variant",
+                    expires=dt.date(2099, 1, 1), original="Hui Ching-yu", rewritten="Hui Ching")
+    cfg = gate_cfg("[gate.max_findings]\ncritical = 0\n", tmp_path)
+    assert evaluate_gate(report, cfg, waivers=[waiver])["status"] == "pass"
+    assert any(f.get("waived") for seg in report["segments"] for f in seg["systems"]["s"]["findings"])
+    for waivers in (None, []):
+        gate = evaluate_gate(report, cfg, waivers=waivers)
+        assert gate["status"] == "fail" and gate["waivers"]["applied"] == 0
+        assert not any(f.get("waived") for seg in report["segments"] for f in seg["systems"]["s"]["findings"])
+
+
 def test_baseline_system_in_the_same_report(tmp_path: Path) -> None:
     report = make_score_report(BASE_REFS, {"old": BASE_HYPS, "new": regression(), "same": noise()})
     cfg = gate_cfg('[gate.baseline]\nsystem = "old"\nmax_drop = { chrf = 0.01 }\nsignificance = 0.05\n', tmp_path)
