@@ -233,6 +233,65 @@ def test_unreadable_workbooks_exit_2(tmp_path: Path, capsys: Any) -> None:
     assert "no 'original_text', 'rewritten_text' column" in one_error_line(capsys)
 
 
+def test_a_damaged_sheet_a_doubled_column_or_out_on_the_workbook_exit_2(tmp_path: Path, capsys: Any) -> None:
+    """A sheet cut in half (read row by row: it failed as an internal error, exit 3), a second "reviewer
+    verdict" column (it silently replaced the first) and --out on the workbook itself (it overwrote the
+    review with TOML) are one line and exit 2, and nothing is written."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    header = ["check", "code", "original_text", "rewritten_text", "reviewer verdict", "reason"]
+    wb = Workbook()
+    wb.active.title = "findings"
+    wb.active.append(header)
+    wb.active.append(["numbers", "number-changed", "12", "13", "accepted", "a known typo"])
+    wb.save(tmp_path / "good.xlsx")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet1.xml" else data)
+    assert triage(damaged, tmp_path / "w.toml") == 2
+    assert "not a readable .xlsx workbook" in one_error_line(capsys)
+    wb.active.cell(1, len(header) + 1).value = "Reviewer verdict"
+    wb.save(tmp_path / "doubled.xlsx")
+    assert triage(tmp_path / "doubled.xlsx", tmp_path / "w.toml") == 2
+    assert "two 'Reviewer verdict' columns" in one_error_line(capsys)
+    before = (tmp_path / "good.xlsx").read_bytes()
+    assert triage(tmp_path / "good.xlsx", tmp_path / "good.xlsx", "--replace") == 2
+    assert "the input" in one_error_line(capsys)
+    assert (tmp_path / "good.xlsx").read_bytes() == before and not (tmp_path / "w.toml").exists()
+
+
+def test_every_accepted_row_is_checked_and_a_differing_repeat_is_said(tmp_path: Path, capsys: Any) -> None:
+    """Two rows accepting one finding (e.g. two systems): the second's past expiry is refused whatever
+    the order, and a second reason is named in a warning, not dropped in silence."""
+    from openpyxl import Workbook
+
+    def sheet(rows: list[list[Any]]) -> Path:
+        wb = Workbook()
+        wb.active.title = "findings"
+        wb.active.append(["check", "code", "original_text", "rewritten_text", "reviewer verdict", "reason",
+                          "expires"])
+        for r in rows:
+            wb.active.append(r)
+        path = tmp_path / f"s{len(list(tmp_path.iterdir()))}.xlsx"
+        wb.save(path)
+        return path
+
+    a = ["numbers", "number-changed", "12", "13", "accepted", "reason A", "2027-01-01"]
+    b = ["numbers", "number-changed", "12", "13", "accepted", "reason B", "2020-01-01"]
+    for rows in ([a, b], [b, a]):
+        assert triage(sheet(rows), tmp_path / "w.toml") == 2
+        assert "expires 2020-01-01, which is before today" in one_error_line(capsys)
+    b[-1] = "2027-06-01"
+    assert triage(sheet([a, b]), tmp_path / "w.toml") == 0
+    assert "row 3 accepts the same finding as row 2 with another reason or expiry" in capsys.readouterr().err
+    (w,) = load_waivers(tmp_path / "w.toml")
+    assert w.reason == "reason A"
+
+
 def test_triage_is_a_command(capsys: Any) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["triage", "--help"])

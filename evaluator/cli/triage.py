@@ -99,6 +99,12 @@ def _key(check: str, code: str, original: str | None, rewritten: str | None) -> 
     return check, code, _norm(original), _norm(rewritten)
 
 
+def _read_columns() -> frozenset[str]:
+    from ..render.exports import EXPIRES, REASON, VERDICT
+
+    return frozenset({"check", "code", "original_text", "rewritten_text", VERDICT, REASON, "comment", EXPIRES})
+
+
 def read_rows(path: str, sheet: str | None = None) -> tuple[str, list[Row]]:
     """The findings sheet's name and its rows (``InputError`` naming the sheet row on a bad one)."""
     from zipfile import BadZipFile
@@ -120,8 +126,14 @@ def read_rows(path: str, sheet: str | None = None) -> tuple[str, list[Row]]:
         ws = _find_sheet(wb, path, sheet)
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
-        cols = {str(h).strip().casefold(): i for i, h in enumerate(header) if h is not None}
         where = f"{path}: sheet {ws.title!r}"
+        cols: dict[str, int] = {}
+        for i, h in enumerate(header):
+            name = str(h).strip().casefold() if h is not None else ""
+            if name in cols and name in _read_columns():  # a second "reviewer verdict" would silently stand in for the first
+                raise InputError(f"{where}: the header row has two {str(h).strip()!r} columns; keep one")
+            if name and name not in cols:
+                cols[name] = i
         missing = [c for c in ("check", "code", "original_text", "rewritten_text", VERDICT) if c not in cols]
         if missing:
             raise InputError(f"{where}: no {', '.join(repr(m) for m in missing)} column in the header row "
@@ -162,6 +174,10 @@ def read_rows(path: str, sheet: str | None = None) -> tuple[str, list[Row]]:
                 row.expires = _expiry(cell(values, expires_col), f"{where} row {n}")
             out.append(row)
         return ws.title, out
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a read-only sheet is parsed row by row: a damaged one fails here
+        raise InputError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     finally:
         wb.close()
 
@@ -219,13 +235,19 @@ def build_waivers(rows: list[Row], *, where: str, today: _dt.date, expires: _dt.
     waivers: list[Any] = []
     seen: dict[tuple[str, str, str | None, str | None], int] = {}
     warnings: list[str] = []
+    first: dict[tuple[str, str, str | None, str | None], Row] = {}
     for r in accepted:
-        if r.key in seen:
-            continue  # the same check, code and evidence twice: one waiver covers both
-        seen[r.key] = r.n
         until = r.expires or expires
-        if until < today:
+        if until < today:  # every accepted row, a repeated one too
             raise InputError(f"{where} row {r.n}: expires {until.isoformat()}, which is before today")
+        if r.key in seen:  # the same check, code and evidence twice: one waiver covers both
+            f = first[r.key]
+            if (f.reason, f.expires or expires) != (r.reason, until):
+                warnings.append(f"row {r.n} accepts the same finding as row {f.n} with another reason or expiry: "
+                                f"the waiver keeps row {f.n}'s")
+            continue
+        seen[r.key] = r.n
+        first[r.key] = r
         reason = r.reason if not reviewer else f"{r.reason} (accepted by {reviewer} on {today.isoformat()})"
         w = Waiver(check=r.check, code=r.code, reason=reason, expires=until, original=r.original,
                    rewritten=r.rewritten)
@@ -251,6 +273,9 @@ def run(args: Any) -> int:
     out = Path(args.out)
     if out.is_dir():
         raise InputError(f"--out {args.out}: is a folder; give the waiver file's name")
+    from .common import check_output_files
+
+    check_output_files(("--out", args.out), inputs=[args.workbook])  # the review itself is never replaced
     sheet, rows = read_rows(args.workbook, args.sheet)
     where = f"{args.workbook}: sheet {sheet!r}"
     new, warnings = build_waivers(rows, where=where, today=today, expires=expires, reviewer=args.reviewer)
