@@ -131,3 +131,26 @@ def test_gate_excludes_waived_findings_and_fails_on_expired_waivers() -> None:
     assert gate["waivers"]["expired"] == ["waiver 'dropped-ok'"]
     # The expired waiver no longer waives its finding: the major count fails again.
     assert {r["name"]: r["status"] for r in gate["results"]}["max_findings.major"] == "fail"
+
+
+def test_html_and_markdown_count_open_findings_as_the_gate_does() -> None:
+    """A waived finding is listed and marked "waived" in the HTML, and neither the HTML's nor the
+    Markdown's severity counts include it (they showed 1 critical where the gate counted 0)."""
+    from evaluator.render.html import render_html
+    from evaluator.render.markdown import render_markdown
+
+    from .test_html import example_report
+
+    report = example_report()
+    minor_before = sum(1 for f in report["findings"] if f["severity"] == "minor")
+    waiver = Waiver(check="titles", code="title-changed", reason="house style <drops> honorifics",
+                    expires=dt.date(2099, 1, 1), original="Mr. Blinken", rewritten="Blinken")
+    report["gate"] = evaluate_gate(report, parse_gate_config({"gate": {"max_findings": {"minor": 0}}}),
+                                   waivers=[waiver], today=dt.date(2026, 12, 3))
+    assert report["gate"]["status"] == "pass" and report["gate"]["waivers"]["applied"] == 1
+    html = render_html(report)
+    assert html.count('class="badge waived"') == 1 and "house style &lt;drops&gt; honorifics" in html
+    assert f'data-severity-count="minor">{minor_before - 1}<' in html and "Not counted: 1 waived finding" in html
+    md = render_markdown(report)
+    row = next(line for line in md.splitlines() if line.startswith("| report |"))
+    assert row.endswith(f"| {minor_before - 1} |"), row

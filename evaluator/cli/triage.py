@@ -27,7 +27,8 @@ EPILOG = """\
 verdicts: accepted, rejected, or blank (not reviewed); anything else is an error naming the row.
 An accepted finding needs a reason.  Its expiry is the row's "expires" cell, else --expires, else one
 year from today.  An existing --out file is kept and extended (its waivers that cover a finding now
-marked rejected are dropped); --replace writes only this sheet's waivers.
+marked rejected are dropped; the file is written anew, so its comments are not kept); --replace writes
+only this sheet's waivers.
 
 A waiver matches by check, code and evidence text, not by position: if an accepted finding and a
 rejected one have the same check, code and evidence, no waiver can tell them apart (exit 2); if an

@@ -286,17 +286,23 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
               for k, a in enumerate(alignment)]
 
     counts = {s: 0 for s in SEVERITIES}
+    n_waived = 0
     findings: list[dict[str, Any]] = []
     by_pair: dict[int, list[dict[str, Any]]] = {}
     for i, f in enumerate(_sort_findings(report.get("findings") or []), start=1):
         sev = str(f.get("severity", "info"))
         sev = sev if sev in RANK else "info"
-        counts[sev] += 1
+        waived = f.get("waived") if isinstance(f.get("waived"), dict) else None
+        if waived is None:  # a waived finding is listed, marked, and not counted (as the gate counts)
+            counts[sev] += 1
+        else:
+            n_waived += 1
         pair = _finding_pair(f, ranges)
         if pair is not None and not 0 <= pair < len(alignment):
             pair = None
         item = {"id": f"finding-{i}", "n": i, "check": str(f.get("check", "")), "code": str(f.get("code", "")),
                 "severity": sev, "message": str(f.get("message", "")), "pair": pair,
+                "waived": None if waived is None else {k: str(v) for k, v in waived.items()},
                 "original": (f.get("original") or {}).get("text"),
                 "rewritten": (f.get("rewritten") or {}).get("text"),
                 "spans": {"original": f.get("original"), "rewritten": f.get("rewritten")}}
@@ -365,7 +371,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
             for r in gate.get("results") or []]} if gate else None,
         "metrics": _metric_cards(report.get("metrics") or {}),
         "coverage": _coverage(report),
-        "counts": counts, "total_findings": len(findings),
+        "counts": counts, "total_findings": len(findings), "n_waived": n_waived,
         "findings": findings, "checks": checks, "severities": SEVERITIES,
         "pairs": pairs, "n_pairs": sum(1 for p in pairs if p["kind"] == "match"),
         "n_flagged": sum(1 for p in pairs if p["kind"] == "match" and p["worst"] >= RANK["minor"]),

@@ -110,8 +110,15 @@ def render_markdown(report: Mapping[str, Any], *, max_findings: int = 10) -> str
 
     lines += ["### Scores", "", "| System | BLEU | chrF | chrF++ | TER | BERTScore F1 | critical | major | minor |",
               "|---|---|---|---|---|---|---|---|---|"]
+    findings = _all_findings(report)
+    # Open findings by severity, as the gate counts them: waived ones are listed below, not counted here.
+    open_counts: dict[str, dict[str, int]] = {}
+    for f in findings:
+        if not f.get("waived"):
+            per = open_counts.setdefault(str(f.get("_system", "report")), {})
+            per[str(f.get("severity"))] = per.get(str(f.get("severity")), 0) + 1
     for name, s in _scores_rows(report):
-        sev = (s.get("findings") or {}).get("by_severity") or {}
+        sev = open_counts.get(name, {})
         bert = s.get("bertscore") or {}
         lines.append(
             f"| {md_escape(name, 60)} | {_num((s.get('bleu') or {}).get('score'))} "
@@ -120,7 +127,6 @@ def render_markdown(report: Mapping[str, Any], *, max_findings: int = 10) -> str
             f"| {sev.get('critical', 0)} | {sev.get('major', 0)} | {sev.get('minor', 0)} |")
     lines.append("")
 
-    findings = _all_findings(report)
     open_ = [f for f in findings if not f.get("waived")]
     waived = len(findings) - len(open_)
     rank = {s: i for i, s in enumerate(_SEVERITIES)}
