@@ -655,11 +655,16 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
             orig.clear()
             orig.update(new)
         applied += sum(1 for f in subj.findings if f.get("waived"))
+    used = {f["waived"]["waiver"] for subj in subjects for f in subj.findings if isinstance(f.get("waived"), dict)}
+    # a live waiver that matched nothing: its finding is gone, or the waiver has a typo (check, code, text)
+    unused = [w for w in waivers if not w.is_expired(today) and w.label not in used]
+    if unused:
+        log.warning("%d waiver(s) matched no finding: %s", len(unused), "; ".join(w.label for w in unused))
 
     results: list[ThresholdResult] = []
     for w in expired:
         results.append(ThresholdResult(
-            f"waiver.{w.id or w.label}", "waiver", w.id or w.label, "fail", True, None, None,
+            f"waiver.{w.id or f'{w.check}/{w.code}'}", "waiver", w.id or w.label, "fail", True, None, None,
             f"{w.label} expired on {w.expires.isoformat()} (reason was: {w.reason}); renew or delete it"))
 
     base_cfg = config.baseline
@@ -718,7 +723,8 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
         "results": [r.to_dict() for r in results],
         "counts": counts,
         "findings": {str(s.name or "report"): findings_summary(s.findings) for s in gated},
-        "waivers": {"applied": applied, "expired": [w.label for w in expired]},
+        "waivers": {"applied": applied, "expired": [w.label for w in expired],
+                    "unused": [w.label for w in unused]},
         "baseline": ({"source": source_name, "system": base_cfg.system, "significance": base_cfg.significance,
                       "method": base_cfg.method, "samples": base_cfg.n_samples, "seed": base_cfg.seed}
                      if base_cfg is not None else None),

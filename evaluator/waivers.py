@@ -95,7 +95,7 @@ def _norm(text: str) -> str:
 def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     """Read a waiver file; a malformed one raises ``ConfigError`` with the line it failed on."""
     try:
-        raw = open(path, encoding="utf-8").read()  # noqa: SIM115 - read whole, small file
+        raw = open(path, encoding="utf-8-sig").read()  # noqa: SIM115 - read whole, small file; a BOM (Notepad) is fine
     except FileNotFoundError:
         raise ConfigError(path, "waiver file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -112,7 +112,7 @@ def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     entries = data.get("waiver", [])
     if not isinstance(entries, list):
         raise ConfigError(path, "'waiver' must be an array of tables: write [[waiver]]", _line_of(raw, "waiver"))
-    headers = [i + 1 for i, line in enumerate(raw.splitlines()) if line.strip().startswith("[[waiver]]")]
+    headers = [i + 1 for i, line in enumerate(raw.splitlines()) if re.match(r"\s*\[\[\s*waiver\s*\]\]", line)]
     out = []
     for n, entry in enumerate(entries):
         line = headers[n] if n < len(headers) else None
@@ -121,7 +121,7 @@ def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
 
 
 def _parse_waiver(path: Any, entry: Any, line: int | None) -> Waiver:
-    where = f"waiver #{line or '?'}"
+    where = f"the waiver at line {line}" if line else "a waiver"
     if not isinstance(entry, dict):
         raise ConfigError(path, "each waiver must be a table", line)
     unknown = set(entry) - _KEYS

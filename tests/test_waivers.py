@@ -154,3 +154,17 @@ def test_html_and_markdown_count_open_findings_as_the_gate_does() -> None:
     md = render_markdown(report)
     row = next(line for line in md.splitlines() if line.startswith("| report |"))
     assert row.endswith(f"| {minor_before - 1} |"), row
+
+
+def test_unused_waivers_are_named_and_a_bom_or_spaced_header_reads(tmp_path: Path) -> None:
+    """A waiver that matches nothing (a typo in its check, or its finding fixed) is listed as unused;
+    a file saved with a byte-order mark, or written `[[ waiver ]]`, reads, with line numbers."""
+    path = tmp_path / "w.toml"
+    path.write_text('\ufeff# by Notepad\n[[ waiver ]]\ncheck = "nubmers"\ncode = "number-changed"\n'
+                    'reason = "typo"\nexpires = 2099-01-01\noriginal = "12"\nrewritten = "13"\n', encoding="utf-8")
+    (w,) = load_waivers(path)
+    assert w.line == 2 and "(line 2)" in w.label
+    report = make_score_report(["a 12 b"], {"s": ["a 13 b"]}, findings={"s": {0: [finding(original="12",
+                                                                                           rewritten="13")]}})
+    gate = evaluate_gate(report, parse_gate_config({"gate": {"max_findings": {"critical": 0}}}), waivers=[w])
+    assert gate["status"] == "fail" and gate["waivers"]["unused"] == [w.label] and gate["waivers"]["applied"] == 0
