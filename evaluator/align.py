@@ -18,7 +18,10 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   leaves the other as an omission plus an addition.  A post-pass pairs an omission with a nearby
   addition (within ``SWAP_RADIUS`` entries of the output) whose similarity reaches
   ``SWAP_MIN_SIMILARITY``; the pair is placed at the original's position, so such pairs are the
-  only ones whose rewritten index can go backwards.
+  only ones whose rewritten index can go backwards.  Two swapped sentences similar enough to match
+  each other (near-duplicates that differ in a number or a day) are aligned in order by the DP, not
+  left over: a second post-pass uncrosses two adjacent 1-1 pairs whose crossed pairing is more
+  similar in sum by ``UNCROSS_MARGIN``.
 * ``lexical(a, b)`` (e.g. chrF/100) only breaks near-ties: it is evaluated for the few rewrite
   candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and adds at most
   ``LEXICAL_WEIGHT`` to that 1-1 cell's gain.
@@ -42,6 +45,8 @@ MERGE_PENALTY = 0.10
 MERGE_MARGIN = 0.02
 SWAP_MIN_SIMILARITY = 0.60
 SWAP_RADIUS = 4
+# Two adjacent 1-1 pairs are uncrossed when the crossed pairing is this much more similar in sum.
+UNCROSS_MARGIN = 0.05
 FULL_MATRIX_CELLS = 4_000_000
 COARSE_FULL_CELLS = 250_000
 COARSEN_FACTOR = 4
@@ -327,6 +332,30 @@ def _pair_swaps(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim:
     return [replace.get(p, q) for p, q in enumerate(pairs) if p not in drop]
 
 
+def _uncross(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float) -> list[AlignedPair]:
+    """Swap two adjacent 1-1 pairs ``i->j, i+1->j+1`` into ``i->j+1, i+1->j`` when the crossed
+    pairing is more similar in sum by ``UNCROSS_MARGIN`` and each crossed pair reaches ``min_sim``.
+
+    Two near-duplicate sentences that trade places ("120 cases on Monday" / "140 on Tuesday") are
+    similar enough to match each other, so the DP pairs them in order and the swap repair, which
+    looks only at omissions and additions, never sees them: the report said both numbers changed.
+    """
+    out = list(pairs)
+    k = 0
+    while k + 1 < len(out):
+        a, b = out[k], out[k + 1]
+        if a.kind == b.kind == "1-1" and b.original[0] == a.original[0] + 1 and b.rewritten[0] == a.rewritten[0] + 1:
+            i, j = a.original[0], a.rewritten[0]
+            ab, ba = float(o[i] @ r[j + 1]), float(o[i + 1] @ r[j])
+            if min(ab, ba) >= min_sim and ab + ba >= float(o[i] @ r[j]) + float(o[i + 1] @ r[j + 1]) + UNCROSS_MARGIN:
+                out[k], out[k + 1] = AlignedPair((i,), (j + 1,), ab), AlignedPair((i + 1,), (j,), ba)
+                log.debug("uncrossed sentences %d and %d", i, i + 1)
+                k += 2
+                continue
+        k += 1
+    return out
+
+
 def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritten: Document, *,
           lexical: Callable[[str, str], float] | None = None, max_merge: int = 3, window: int | None = None,
           min_similarity: float = MIN_SIMILARITY) -> list[AlignedPair]:
@@ -359,7 +388,8 @@ def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritt
         oi, rj = tuple(range(i, i + ko)), tuple(range(j, j + kr))
         pairs.append(AlignedPair(oi, rj, _unit_similarity(o, r, oi, rj)))
         i, j = i + ko, j + kr
-    return _pair_swaps(pairs, o, r, max(SWAP_MIN_SIMILARITY, min_similarity))
+    swap_min = max(SWAP_MIN_SIMILARITY, min_similarity)
+    return _uncross(_pair_swaps(pairs, o, r, swap_min), o, r, swap_min)
 
 
 __all__ = ["align", "MIN_SIMILARITY", "DEFAULT_WINDOW", "FULL_MATRIX_CELLS"]

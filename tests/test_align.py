@@ -49,6 +49,13 @@ COOKING = [
     "Fold in the flour gently with a metal spoon.",
 ]
 
+NEAR_O = ["The ministry reported 120 new cases in the capital on Monday.",
+          "The ministry reported 140 new cases in the capital on Tuesday.",
+          "Officials said the rise was expected.", "Schools will stay open."]
+NEAR_R = ["On Tuesday the ministry reported 140 new infections in the capital.",
+          "On Monday the ministry reported 120 new infections in the capital.",
+          "Officials said the increase had been expected.", "Schools will remain open."]
+
 # (name, original sentences, rewritten sentences, pairs that must appear, kinds that must not appear)
 CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[int, ...]]], set[str]]] = [
     ("identical", S, S, [((i,), (i,)) for i in range(5)], KINDS - {"1-1"}),
@@ -65,6 +72,9 @@ CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[i
      {"1-0", "0-1", "2-1", "1-2"}),
     ("unrelated", S[:3], COOKING, [((i,), ()) for i in range(3)] + [((), (j,)) for j in range(3)],
      {"1-1", "1-2", "2-1", "1-3", "3-1"}),
+    # near-duplicates that trade places: each similar enough to the other to be matched in order
+    ("swapped-near-duplicates", NEAR_O, NEAR_R, [((0,), (1,)), ((1,), (0,)), ((2,), (2,)), ((3,), (3,))],
+     {"1-0", "0-1", "2-1", "1-2"}),
 ]
 
 
@@ -116,7 +126,7 @@ def test_alignment_cases(encoder: Any, name: str, orig: list[str], rew: list[str
                          expected: list[tuple[tuple[int, ...], tuple[int, ...]]], forbidden: set[str],
                          window: int | None) -> None:
     pairs = align(embed(encoder, orig), embed(encoder, rew), make_doc("o", orig), make_doc("r", rew), window=window)
-    check_invariants(pairs, len(orig), len(rew), allow_swaps=name == "swapped")
+    check_invariants(pairs, len(orig), len(rew), allow_swaps=name.startswith("swapped"))
     got = {(p.original, p.rewritten) for p in pairs}
     for pair in expected:
         assert pair in got, f"{name}: {pair} missing from {sorted(got)}"
