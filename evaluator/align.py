@@ -22,6 +22,10 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   each other (near-duplicates that differ in a number or a day) are aligned in order by the DP, not
   left over: a second post-pass uncrosses two adjacent 1-1 pairs whose crossed pairing is more
   similar in sum by ``UNCROSS_MARGIN``.
+* Dominant splits: when one part of a split (or merged) sentence carries most of its meaning, the
+  merged unit scores under that part alone and the merge rule refuses it; a last post-pass joins a
+  sentence left alone to the neighbouring match whose other side holds most of its content words
+  (``FRAGMENT_CONTAINED``) while its own side lacks them (``_absorb_fragments``).
 * ``lexical(a, b)`` (e.g. chrF/100) only breaks near-ties: it is evaluated for the few rewrite
   candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and adds at most
   ``LEXICAL_WEIGHT`` to that 1-1 cell's gain.
@@ -31,6 +35,7 @@ Deterministic: ties go to the first transition in ``_kinds`` order and to the lo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,6 +52,13 @@ SWAP_MIN_SIMILARITY = 0.60
 SWAP_RADIUS = 4
 # Two adjacent 1-1 pairs are uncrossed when the crossed pairing is this much more similar in sum.
 UNCROSS_MARGIN = 0.05
+# A sentence left alone next to a match joins it (a split the merge rule refused) when at least this
+# share of its content words is in the match's other side and most of them are not on its own side.
+FRAGMENT_CONTAINED = 0.7
+_WORD = re.compile(r"[^\W_]{3,}")
+_STOP = frozenset("the and was were for that with from this which have has had are not but its his her their they "
+                  "them she him you our been will would could should also than then into over after before about "
+                  "said says there here when while who whom what where why how all any more most such only".split())
 FULL_MATRIX_CELLS = 4_000_000
 COARSE_FULL_CELLS = 250_000
 COARSEN_FACTOR = 4
@@ -356,6 +368,62 @@ def _uncross(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: fl
     return out
 
 
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if w not in _STOP}
+
+
+def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, original: Document,
+                      rewritten: Document, max_merge: int, min_sim: float) -> list[AlignedPair]:
+    """Join a sentence left alone to the neighbouring match it was split from (or merged into).
+
+    The merge rule asks a merged unit to beat each of its parts, which fails when one part carries
+    most of the meaning: "... approved a budget on Thursday after a long debate that lasted until
+    midnight." -> "... approved a budget on Thursday." + "The debate was long and lasted until
+    midnight." (0.920 for the first part alone, 0.877 for both), and the second part was reported as
+    an addition and its words as a dropped clause. A lone sentence next to a match (adjacent on its
+    side) joins it when at least ``FRAGMENT_CONTAINED`` of its content words (two or more) are in the
+    match's other side, fewer than half are on the match's own side (it adds what that side lacked),
+    and the joined unit stays at ``min_sim`` or above.
+    """
+    out = list(pairs)
+    k = 0
+    while k < len(out):
+        lone = out[k]
+        if lone.is_match:
+            k += 1
+            continue
+        side = "rewritten" if lone.rewritten else "original"
+        idx = (lone.rewritten or lone.original)[0]
+        doc, other = (rewritten, original) if side == "rewritten" else (original, rewritten)
+        words = _content(doc.sentences[idx].text)
+        joined = False
+        for nb in (k - 1, k + 1):
+            if not 0 <= nb < len(out) or not out[nb].is_match or len(words) < 2:
+                continue
+            m = out[nb]
+            mine = m.rewritten if side == "rewritten" else m.original
+            theirs = m.original if side == "rewritten" else m.rewritten
+            if len(mine) >= max_merge or idx not in (mine[0] - 1, mine[-1] + 1):
+                continue
+            there = set().union(*(_content(other.sentences[t].text) for t in theirs))
+            here = set().union(*(_content(doc.sentences[t].text) for t in mine))
+            if len(words & there) < FRAGMENT_CONTAINED * len(words) or 2 * len(words & here) >= len(words):
+                continue
+            unit = tuple(sorted((*mine, idx)))
+            oi, rj = (theirs, unit) if side == "rewritten" else (unit, theirs)
+            sim = _unit_similarity(o, r, oi, rj)
+            if sim < min_sim:
+                continue
+            out[nb] = AlignedPair(oi, rj, sim)
+            del out[k]
+            log.debug("joined %s sentence %d to its neighbouring match", side, idx)
+            joined = True
+            break
+        if not joined:
+            k += 1
+    return out
+
+
 def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritten: Document, *,
           lexical: Callable[[str, str], float] | None = None, max_merge: int = 3, window: int | None = None,
           min_similarity: float = MIN_SIMILARITY) -> list[AlignedPair]:
@@ -389,7 +457,8 @@ def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritt
         pairs.append(AlignedPair(oi, rj, _unit_similarity(o, r, oi, rj)))
         i, j = i + ko, j + kr
     swap_min = max(SWAP_MIN_SIMILARITY, min_similarity)
-    return _uncross(_pair_swaps(pairs, o, r, swap_min), o, r, swap_min)
+    pairs = _uncross(_pair_swaps(pairs, o, r, swap_min), o, r, swap_min)
+    return _absorb_fragments(pairs, o, r, original, rewritten, max_merge, swap_min) if max_merge > 1 else pairs
 
 
 __all__ = ["align", "MIN_SIMILARITY", "DEFAULT_WINDOW", "FULL_MATRIX_CELLS"]

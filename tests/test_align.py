@@ -49,6 +49,8 @@ COOKING = [
     "Fold in the flour gently with a metal spoon.",
 ]
 
+BUDGET_O = "The city council approved a new budget on Thursday after a long debate that lasted until midnight."
+BUDGET_R = ["The city council approved a new budget on Thursday.", "The debate was long and lasted until midnight."]
 NEAR_O = ["The ministry reported 120 new cases in the capital on Monday.",
           "The ministry reported 140 new cases in the capital on Tuesday.",
           "Officials said the rise was expected.", "Schools will stay open."]
@@ -72,6 +74,9 @@ CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[i
      {"1-0", "0-1", "2-1", "1-2"}),
     ("unrelated", S[:3], COOKING, [((i,), ()) for i in range(3)] + [((), (j,)) for j in range(3)],
      {"1-1", "1-2", "2-1", "1-3", "3-1"}),
+    # a split whose first part carries most of the meaning (the merged unit scores under that part)
+    ("split-dominant", [BUDGET_O, *S[1:4]], [*BUDGET_R, *R[1:4]], [((0,), (0, 1)), ((1,), (2,)), ((3,), (4,))],
+     {"1-0", "0-1", "2-1"}),
     # near-duplicates that trade places: each similar enough to the other to be matched in order
     ("swapped-near-duplicates", NEAR_O, NEAR_R, [((0,), (1,)), ((1,), (0,)), ((2,), (2,)), ((3,), (3,))],
      {"1-0", "0-1", "2-1", "1-2"}),
