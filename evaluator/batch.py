@@ -195,8 +195,11 @@ def _call_with_alarm(fn: Callable[[], Any], seconds: float) -> Any:
         raise _Alarm(token)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
     try:
+        # Inside the try: a timer shorter than the step into it (--timeout-per-pair 1e-4) fires as soon
+        # as setitimer returns, and its _Alarm must meet the finally that stops the timer; outside, the
+        # timer went on repeating with this handler and raised into whatever ran next (seen in CI).
+        signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
         return fn()
     except _Alarm as exc:
         if exc.args[0] is not token:

@@ -561,3 +561,29 @@ def test_fingerprint_names_package_files_inside_the_package(tmp_path: Path, monk
     assert batch.report_fingerprint(opts) == here
     (copy / "checks" / "quotes.py").write_text("# changed\n", encoding="utf-8")
     assert batch.report_fingerprint(opts) != here
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="the alarm needs setitimer")
+def test_an_alarm_that_fires_as_the_timer_is_set_still_stops_the_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timer shorter than the step into the guarded call (--timeout-per-pair 1e-4) fires as soon as
+    setitimer returns; its exception must meet the cleanup that stops the timer. It escaped before
+    it once, and the repeating timer raised into pytest's own teardown (INTERNALERROR in CI)."""
+    from evaluator import batch as batch_mod
+
+    real = signal.setitimer
+    previous = signal.getsignal(signal.SIGALRM)
+
+    def set_and_fire(which: int, seconds: float, interval: float = 0.0) -> Any:
+        out = real(which, seconds, interval)
+        if seconds > 0:  # the signal delivered the moment the call returns
+            handler = signal.getsignal(signal.SIGALRM)
+            assert callable(handler)
+            handler(signal.SIGALRM, None)
+        return out
+
+    monkeypatch.setattr(signal, "setitimer", set_and_fire)
+    with pytest.raises(batch_mod.PairTimeout):
+        batch_mod._call_with_alarm(lambda: "done", 5.0)
+    monkeypatch.undo()
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no timer left running
+    assert signal.getsignal(signal.SIGALRM) is previous
