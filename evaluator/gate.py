@@ -504,6 +504,18 @@ def findings_summary(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return {"by_severity": by_sev, "by_check": dict(sorted(by_check.items())), "waived": waived}
 
 
+def _mark_waived(subjects: Sequence[_Subject], waivers: Sequence[Any], today: _dt.date) -> None:
+    """Mark each subject's findings (in place, in the report) as ``apply_waivers`` does: earlier marks
+    dropped, those a live waiver covers marked."""
+    from .waivers import apply_waivers
+
+    for subj in subjects:
+        marked, _ = apply_waivers(subj.findings, waivers, today, warn=False)
+        for orig, new in zip(subj.findings, marked, strict=True):
+            orig.clear()
+            orig.update(new)
+
+
 def _check_threshold(t: Threshold, subj: _Subject, label: str) -> ThresholdResult:
     def result(status: str, value: float | None, message: str) -> ThresholdResult:
         return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, value, t.value, message,
@@ -638,23 +650,16 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
     ``baseline_report`` overrides reading ``config.baseline.path``.  The result is what
     ``report["gate"]`` holds: status, results, findings counts per subject, waivers, baseline.
     """
-    from .waivers import apply_waivers
-
     today = today or _dt.date.today()
     subjects = subjects_of(report)
     waivers = list(waivers or [])
     expired = [w for w in waivers if w.is_expired(today)]
     if expired:
         log.warning("%d expired waiver(s): %s", len(expired), "; ".join(w.label for w in expired))
-    applied = 0
     # Always, even with no waivers: this run decides what is waived, not marks an earlier gate left in
     # the report (re-gating a gated report without its waiver file let a waived critical finding pass).
-    for subj in subjects:
-        out, _ = apply_waivers(subj.findings, waivers, today, warn=False)
-        for orig, new in zip(subj.findings, out, strict=True):
-            orig.clear()
-            orig.update(new)
-        applied += sum(1 for f in subj.findings if f.get("waived"))
+    _mark_waived(subjects, waivers, today)
+    applied = sum(1 for subj in subjects for f in subj.findings if f.get("waived"))
     used = {f["waived"]["waiver"] for subj in subjects for f in subj.findings if isinstance(f.get("waived"), dict)}
     # a live waiver that matched nothing: its finding is gone, or the waiver has a typo (check, code, text)
     unused = [w for w in waivers if not w.is_expired(today) and w.label not in used]
@@ -685,11 +690,7 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
             import copy
 
             source = copy.deepcopy(source)
-            for subj in subjects_of(source):
-                marked, _ = apply_waivers(subj.findings, waivers, today, warn=False)
-                for orig, new in zip(subj.findings, marked, strict=True):
-                    orig.clear()
-                    orig.update(new)
+            _mark_waived(subjects_of(source), waivers, today)
 
     names = [s.name for s in subjects]
     if config.systems is not None:

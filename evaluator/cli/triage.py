@@ -129,9 +129,10 @@ def read_rows(path: str, sheet: str | None = None) -> tuple[str, list[Row]]:
         header = next(rows, None) or ()
         where = f"{path}: sheet {ws.title!r}"
         cols: dict[str, int] = {}
+        read = _read_columns()
         for i, h in enumerate(header):
             name = str(h).strip().casefold() if h is not None else ""
-            if name in cols and name in _read_columns():  # a second "reviewer verdict" would silently stand in for the first
+            if name in cols and name in read:  # a second "reviewer verdict" would silently stand in for the first
                 raise InputError(f"{where}: the header row has two {str(h).strip()!r} columns; keep one")
             if name and name not in cols:
                 cols[name] = i
@@ -234,20 +235,18 @@ def build_waivers(rows: list[Row], *, where: str, today: _dt.date, expires: _dt.
     accepted = [r for r in rows if r.verdict == "accepted"]
     others = [r for r in rows if r.verdict != "accepted"]
     waivers: list[Any] = []
-    seen: dict[tuple[str, str, str | None, str | None], int] = {}
+    first: dict[tuple[str, str, str | None, str | None], Row] = {}  # each finding's first accepted row
     warnings: list[str] = []
-    first: dict[tuple[str, str, str | None, str | None], Row] = {}
     for r in accepted:
         until = r.expires or expires
         if until < today:  # every accepted row, a repeated one too
             raise InputError(f"{where} row {r.n}: expires {until.isoformat()}, which is before today")
-        if r.key in seen:  # the same check, code and evidence twice: one waiver covers both
+        if r.key in first:  # the same check, code and evidence twice: one waiver covers both
             f = first[r.key]
             if (f.reason, f.expires or expires) != (r.reason, until):
                 warnings.append(f"row {r.n} accepts the same finding as row {f.n} with another reason or expiry: "
                                 f"the waiver keeps row {f.n}'s")
             continue
-        seen[r.key] = r.n
         first[r.key] = r
         reason = r.reason if not reviewer else f"{r.reason} (accepted by {reviewer} on {today.isoformat()})"
         w = Waiver(check=r.check, code=r.code, reason=reason, expires=until, original=r.original,
