@@ -22,6 +22,11 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   each other (near-duplicates that differ in a number or a day) are aligned in order by the DP, not
   left over: a second post-pass uncrosses two adjacent 1-1 pairs whose crossed pairing is more
   similar in sum by ``UNCROSS_MARGIN``.
+* Moves: a sentence (or a whole paragraph) moved further than that is left as an omission here and
+  an addition there. A third post-pass pairs what is still alone at any distance when the two are
+  each other's best match among the leftovers and reach ``MOVE_MIN_SIMILARITY`` (paraphrase level);
+  like a swap, the pair stands at the original's position. The omission check reports a move
+  across paragraphs.
 * Dominant splits: when one part of a split (or merged) sentence carries most of its meaning, the
   merged unit scores under that part alone and the merge rule refuses it; a last post-pass joins a
   sentence left alone to the neighbouring match whose other side holds most of its content words
@@ -50,6 +55,7 @@ MERGE_PENALTY = 0.10
 MERGE_MARGIN = 0.02
 SWAP_MIN_SIMILARITY = 0.60
 SWAP_RADIUS = 4
+MOVE_MIN_SIMILARITY = 0.75  # a sentence moved across the article: paraphrase level, and mutual best
 # Two adjacent 1-1 pairs are uncrossed when the crossed pairing is this much more similar in sum.
 UNCROSS_MARGIN = 0.05
 # A sentence left alone next to a match joins it (a split the merge rule refused) when at least this
@@ -344,6 +350,28 @@ def _pair_swaps(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim:
     return [replace.get(p, q) for p, q in enumerate(pairs) if p not in drop]
 
 
+def _pair_moves(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float) -> list[AlignedPair]:
+    """Pair an omission with an addition anywhere in the document when each is the other's most
+    similar leftover and they reach ``min_sim``: a sentence moved beyond the swap radius."""
+    omissions = [(p, q.original[0]) for p, q in enumerate(pairs) if not q.rewritten]
+    additions = [(p, q.rewritten[0]) for p, q in enumerate(pairs) if not q.original]
+    if not omissions or not additions:
+        return pairs
+    sim = o[[i for _, i in omissions]] @ r[[j for _, j in additions]].T
+    best_a = sim.argmax(axis=1)  # ties: the lower index, as everywhere in the alignment
+    best_o = sim.argmax(axis=0)
+    replace: dict[int, AlignedPair] = {}
+    drop: set[int] = set()
+    for a, b in enumerate(best_a):
+        if best_o[b] == a and float(sim[a, b]) >= min_sim:
+            (po, i), (pa, j) = omissions[a], additions[b]
+            replace[po] = AlignedPair((i,), (j,), float(o[i] @ r[j]))
+            drop.add(pa)
+    if replace:
+        log.debug("paired %d moved sentence(s)", len(replace))
+    return [replace.get(p, q) for p, q in enumerate(pairs) if p not in drop]
+
+
 def _uncross(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float) -> list[AlignedPair]:
     """Swap two adjacent 1-1 pairs ``i->j, i+1->j+1`` into ``i->j+1, i+1->j`` when the crossed
     pairing is more similar in sum by ``UNCROSS_MARGIN`` and each crossed pair reaches ``min_sim``.
@@ -457,7 +485,8 @@ def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritt
         pairs.append(AlignedPair(oi, rj, _unit_similarity(o, r, oi, rj)))
         i, j = i + ko, j + kr
     swap_min = max(SWAP_MIN_SIMILARITY, min_similarity)
-    pairs = _uncross(_pair_swaps(pairs, o, r, swap_min), o, r, swap_min)
+    pairs = _pair_moves(_pair_swaps(pairs, o, r, swap_min), o, r, max(MOVE_MIN_SIMILARITY, min_similarity))
+    pairs = _uncross(pairs, o, r, swap_min)
     return _absorb_fragments(pairs, o, r, original, rewritten, max_merge, swap_min) if max_merge > 1 else pairs
 
 

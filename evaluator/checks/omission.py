@@ -62,6 +62,33 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "advmod", "nummod", "npadvmod"})
 _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
 
 
+def _increasing(matched: Sequence[tuple[int, AlignedPair]]) -> set[int]:
+    """Positions in ``matched`` of a longest run of increasing first rewrite indices (the earliest
+    such run where several are longest: deterministic)."""
+    tails: list[int] = []  # tails[k]: position ending the best increasing run of length k + 1
+    prev = [-1] * len(matched)
+    for pos, (_, a) in enumerate(matched):
+        key = a.rewritten[0]
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if matched[tails[mid]][1].rewritten[0] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        prev[pos] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(pos)
+        else:
+            tails[lo] = pos
+    out: set[int] = set()
+    pos = tails[-1] if tails else -1
+    while pos >= 0:
+        out.add(pos)
+        pos = prev[pos]
+    return out
+
+
 def _nearest_matched(ctx: CheckContext, index: int, side: str) -> Span | None:
     """The other side of the nearest aligned pair to alignment entry ``index`` (before first)."""
     other = "rewritten" if side == "original" else "original"
@@ -163,6 +190,52 @@ class OmissionCheck:
                 yield self._sentence_alone(ctx, index, pair, "rewritten", partial)
             elif pair.is_match:
                 yield from self._inside_pair(ctx, index, pair)
+        yield from self._moves(ctx)
+
+    def _moves(self, ctx: CheckContext) -> Iterator[Finding]:
+        """Matched sentences that stand in another paragraph of the rewrite than their neighbours'
+        counterparts (a paragraph moved across the article): minor, one finding per run of them.
+
+        The pairs in order are those on the longest run of increasing rewrite positions; a pair off
+        it whose rewrite paragraph lies outside the paragraphs of the in-order pairs around it moved
+        (a swap inside a paragraph is a reordering, not reported)."""
+        matched = list(ctx.matched())
+        keep = _increasing(matched)
+        para = [ctx.rewritten.sentences[a.rewritten[0]].paragraph for _, a in matched]
+        moved: list[int] = []
+        for pos in range(len(matched)):
+            if pos in keep:
+                continue
+            before = [para[q] for q in range(pos - 1, -1, -1) if q in keep][:1]
+            after = [para[q] for q in range(pos + 1, len(matched)) if q in keep][:1]
+            low, high = (before or [-1])[0], (after or [len(ctx.rewritten.paragraphs)])[0]
+            if not low <= para[pos] <= high:
+                moved.append(pos)
+        runs_: list[list[int]] = []
+        for pos in moved:
+            last = matched[runs_[-1][-1]][1] if runs_ else None
+            a = matched[pos][1]
+            if (last is not None and runs_[-1][-1] == pos - 1 and a.original[0] == last.original[-1] + 1
+                    and a.rewritten[0] == last.rewritten[-1] + 1):
+                runs_[-1].append(pos)
+            else:
+                runs_.append([pos])
+        for run in runs_:
+            o_idx = [i for q in run for i in matched[q][1].original]
+            r_idx = [j for q in run for j in matched[q][1].rewritten]
+            o_span, r_span = ctx.sentence_span("original", o_idx), ctx.sentence_span("rewritten", r_idx)
+            assert o_span is not None and r_span is not None
+            o_par = ctx.original.sentences[o_idx[0]].paragraph + 1
+            r_par = ctx.rewritten.sentences[r_idx[0]].paragraph + 1
+            what = "Sentence" if len(run) == 1 else f"{len(run)} sentences"
+            yield Finding(
+                check=self.name, code="sentence-moved", severity=Severity.MINOR,
+                message=(f'{what} moved: original paragraph {o_par}, rewrite paragraph {r_par} '
+                         f'(the text around it kept its order): "{quote(o_span.text)}"'),
+                original=o_span, rewritten=r_span, alignment=matched[run[0]][0],
+                data={"sentences": o_idx, "rewritten_sentences": r_idx,
+                      "original_paragraph": o_par, "rewritten_paragraph": r_par},
+            )
 
     def _sentence_alone(self, ctx: CheckContext, index: int, pair: AlignedPair, side: str,
                         excerpt: bool) -> Finding:

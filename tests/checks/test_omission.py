@@ -153,3 +153,41 @@ def test_wordnet_comes_from_the_run_options(tmp_path: Path) -> None:
     assert [(f.code, f.original.text if f.original else None) for f in with_wn] == [
         ("clause-dropped", "near the old bridge")]
     assert without == []
+
+
+MOVE_O = """The city council voted on Monday to expand the bus network into three northern suburbs. The first new buses are expected to run by the end of next spring.
+
+The plan will cost about 40 million dollars over five years, according to the transport department. Critics argued that the money should instead be spent on repairing the ageing tram lines.
+
+Construction of the depot will begin in June on a former rail yard. Ticket machines at every stop will accept contactless payment.
+
+A public consultation on the timetable closes at the end of the month. The mayor called the vote a turning point for the region.
+"""
+MOVE_R = """On Monday the city council approved an expansion of the bus network to three suburbs in the north. The first of the new buses should be in service by late next spring.
+
+Work on the depot, on an old rail yard, is due to start in June. Contactless payment will be accepted by ticket machines at all stops.
+
+The public consultation on the timetable ends at the close of the month. The mayor described the vote as a turning point for the region.
+
+According to the transport department, the plan will cost roughly 60 million dollars across five years. Opponents said the funds would be better used to fix the old tram lines.
+"""
+
+
+@pytest.mark.slow
+def test_a_paragraph_moved_across_the_article_is_one_move_not_omissions_and_additions(resources) -> None:
+    """A paragraph moved from second place to last (beyond the swap radius) is paired, named as a
+    move once, and checked like any pair: the number changed inside it is still found."""
+    from evaluator.pipeline import compare
+
+    data = compare(MOVE_O, MOVE_R, resources=resources).to_dict()
+    found = [(f["check"], f["code"], f["severity"]) for f in data["findings"]]
+    assert not [c for c in found if c[1] in ("sentence-omitted", "sentence-added")], found
+    moved = [f for f in data["findings"] if f["code"] == "sentence-moved"]
+    assert len(moved) == 1 and moved[0]["severity"] == "minor", found
+    assert moved[0]["data"]["original_paragraph"] == 2 and moved[0]["data"]["rewritten_paragraph"] == 4
+    assert moved[0]["original"]["text"].startswith("The plan will cost about 40 million")
+    assert moved[0]["rewritten"]["text"].startswith("According to the transport department")
+    assert moved[0]["rewritten"]["text"].endswith("old tram lines.")
+    assert any(f["check"] == "numbers" and "40" in f["original"]["text"] and "60" in f["rewritten"]["text"]
+               for f in data["findings"]), found
+    assert data["coverage"]["original"] == 1.0 and data["coverage"]["rewritten"] == 1.0
