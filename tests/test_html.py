@@ -460,7 +460,8 @@ def test_element_ids_are_unique(example_html: str, hostile_html: str) -> None:
      ["critical"], "pass"),
     (None, ["minor", "critical", "major"], "critical"),
     (None, ["minor", "major"], "major"),
-    (None, ["minor", "info"], "clean"),
+    (None, ["minor", "info"], "minor"),
+    (None, ["info", "info"], "clean"),
     (None, [], "clean"),
 ])
 def test_verdict(gate: dict[str, Any] | None, findings: list[str], status: str) -> None:
