@@ -19,6 +19,7 @@ Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
 """
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "checks": ((list,), "a list of check names"),
     "max_input_mb": ((int, float), "a positive number of megabytes"),
 }
+_TOP_KEYS = {"gate", "settings"}  # the [gate] is read by evaluator.gate
 _PATH_KEYS = ("baseline",)
 _PATH_LIST_KEYS = ("reference_sets", "glossaries")
 
@@ -71,8 +73,21 @@ def load_settings(path: str | Path) -> dict[str, Any]:
         from .gate import _decode_line
 
         raise ConfigError(path, f"invalid TOML: {exc}", _decode_line(exc)) from None
-    table = data.get("tool", {}).get("evaluator", {}) if p.name == "pyproject.toml" else data
-    settings = table.get("settings", {}) if isinstance(table, dict) else {}
+    where = ""
+    table: Any = data
+    if p.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(path, "'tool' must be a table", _line_of(raw, "tool"))
+        table, where = tool.get("evaluator", {}), "tool.evaluator."
+        if not isinstance(table, dict):
+            raise ConfigError(path, "'tool.evaluator' must be a table", _line_of(raw, "evaluator"))
+    # A misspelled table ([setings]) would otherwise be ignored and the run go on without it.
+    unknown = sorted(set(table) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(path, f"unknown table {where}{unknown[0]} (known: {', '.join(sorted(_TOP_KEYS))})",
+                          _line_of(raw, f"[{where}{unknown[0]}") or _line_of(raw, unknown[0]))
+    settings = table.get("settings", {})
     if not isinstance(settings, dict):
         raise ConfigError(path, "'settings' must be a table", _line_of(raw, "settings"))
     base = p.parent
@@ -84,7 +99,7 @@ def load_settings(path: str | Path) -> dict[str, Any]:
         types, what = _KEYS[key]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if ok and key in ("layer", "batch_tokens", "max_input_mb"):
-            ok = value > 0
+            ok = math.isfinite(value) and value > 0
         if ok and key == "precision":
             ok = value in PRECISIONS
         if ok and isinstance(value, list):

@@ -57,6 +57,13 @@ METRICS: dict[str, int] = {
     "bertscore_f1": 1, "bertscore_precision": 1, "bertscore_recall": 1,
     "coverage": 1, "coverage_original": 1, "coverage_rewritten": 1,
 }
+# The values each metric can take (None: unbounded; rescaled BERTScore can go below 0): a threshold
+# outside them can never be met or always is, a slip of scale (bertscore_f1 = 90) or of sign.
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "bleu": (0, 100), "chrf": (0, 100), "chrf++": (0, 100), "ter": (0, None),
+    "bertscore_f1": (None, 1), "bertscore_precision": (None, 1), "bertscore_recall": (None, 1),
+    "coverage": (0, 1), "coverage_original": (0, 1), "coverage_rewritten": (0, 1),
+}
 LEXICAL = ("bleu", "chrf", "chrf++", "ter")
 SEVERITIES = ("info", "minor", "major", "critical")
 STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
@@ -166,7 +173,14 @@ def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw:
         for key, value in _table(gate, kind, fail).items():
             if key not in METRICS:
                 raise fail(f"unknown metric gate.{kind}.{key} (known: {', '.join(METRICS)})", "gate", kind, key)
-            thresholds.append(_threshold(kind, key, value, fail, ("gate", kind, key)))
+            t = _threshold(kind, key, value, fail, ("gate", kind, key))
+            lo, hi = RANGES[key]
+            if (lo is not None and t.value < lo) or (hi is not None and t.value > hi):
+                bounds = f"{lo:g} to {hi:g}" if lo is not None and hi is not None else (
+                    f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+                raise fail(f"gate.{kind}.{key} = {t.value:g} is outside the metric's range ({bounds})",
+                           "gate", kind, key)
+            thresholds.append(t)
     known_checks = _known_checks()
     for key, value in _table(gate, "max_findings", fail).items():
         _check_findings_key(key, known_checks, fail, ("gate", "max_findings", key))

@@ -433,11 +433,53 @@ def _required(item: Mapping[str, Any], key: str, where: str, path: Path, text: s
     return value.strip()
 
 
+# The keys of each section and what each holds: "str" a string, "list" a string or a list of strings,
+# "date" an ISO date (TOML date or string). A misspelt key (nme =) or a list where a string belongs
+# (title = ["Minister"]) is an error, not a silently dropped or stringified value.
+_SCHEMA: dict[str, dict[str, str]] = {
+    "people": {"id": "str", "name": "str", "aliases": "list", "title": "str", "office": "str",
+               "organisation": "str", "country": "str", "valid_from": "date", "valid_to": "date",
+               "gender": "str"},
+    "offices": {"id": "str", "country": "str", "title": "str", "aliases": "list", "wrong": "list", "kind": "str"},
+    "organisations": {"id": "str", "name": "str", "aliases": "list", "wrong": "list", "country": "str"},
+    "places": {"id": "str", "name": "str", "aliases": "list", "demonyms": "list", "capital": "str"},
+}
+
+
+def _check_entry(section: str, where: str, it: Mapping[str, Any], path: Path, text: str) -> None:
+    schema = _SCHEMA[section]
+    for key, value in it.items():
+        kind = schema.get(key)
+        if kind is None:
+            raise ConfigError(path, f"{where}: unknown key {key!r} (known: {', '.join(schema)})",
+                              _line_of(text, f"{key} ="))
+        ok = (isinstance(value, str) if kind == "str"
+              else isinstance(value, str | _dt.date) if kind == "date"
+              else isinstance(value, str | list))  # list: each item checked by _str_list
+        if not ok:
+            what = {"str": "a string", "date": "an ISO date", "list": "a list of strings"}[kind]
+            raise ConfigError(path, f"{where}: '{key}' must be {what}, not {value!r}", _line_of(text, f"{key} ="))
+
+
+def _unique_ids(section: str, ids: Iterable[str], path: Path, text: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(i)}["']""")
+            lines = [n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)]
+            raise ConfigError(path, f"two {section} entries have the id {i!r} (ids name what findings cite)",
+                              lines[1] if len(lines) > 1 else None)
+        seen.add(i)
+
+
 def _from_mapping(data: Mapping[str, Any], path: Path, text: str) -> ReferenceSets:
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
         raise ConfigError(path, f"unknown section(s) {', '.join(unknown)} (expected {', '.join(_SECTIONS)})",
                           _line_of(text, unknown[0]))
+    for section in _SCHEMA:
+        for where, it in _entries(data, section, path, text):
+            _check_entry(section, where, it, path, text)
     src = path.name
     places = []
     for where, it in _entries(data, "places", path, text):
@@ -462,6 +504,8 @@ def _from_mapping(data: Mapping[str, Any], path: Path, text: str) -> ReferenceSe
                                  _str_list(it, "wrong", where, path, text), f"{src}:organisations/{gid}",
                                  (it.get("country") or None) and str(it["country"]).upper()))
     people = [_person(it, where, src, path, text) for where, it in _entries(data, "people", path, text)]
+    for section in _SCHEMA:  # ids given twice (a copied entry); a default id may repeat (one per role)
+        _unique_ids(section, (it["id"] for _, it in _entries(data, section, path, text) if "id" in it), path, text)
     return ReferenceSets(people, offices, orgs, places, (str(path),))
 
 
@@ -493,6 +537,9 @@ def _people_from_csv(path: Path, text: str) -> list[Person]:
     people = []
     for row in reader:
         line = reader.line_num
+        if None in row:  # DictReader keeps the fields beyond the header under None
+            raise ConfigError(path, f"{len(reader.fieldnames) + len(row[None])} fields where the header names "
+                              f"{len(reader.fieldnames)} (a comma inside a value needs quotes)", line)
         item: dict[str, Any] = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
         item["aliases"] = [a.strip() for a in re.split(r"[|;]", item.get("aliases", "")) if a.strip()]
         if not item.get("name"):

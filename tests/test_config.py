@@ -65,12 +65,35 @@ def test_gate_file_settings_are_read_from_pyproject(tmp_path):
     ("[settings]\n\nmodle = \"x\"\n", "unknown setting 'modle'", 3),
     ("[settings]\nlayer = 0\n", "settings.layer", 2),
     ("[settings\nlayer = 3\n", "invalid TOML", 1),
+    ("[settings]\nmax_input_mb = inf\n", "settings.max_input_mb must be a positive number", 2),
+    ("[settings]\nmax_input_mb = nan\n", "settings.max_input_mb must be a positive number", 2),
+    ("# a typo must not be ignored\n[setings]\nmodel = \"x\"\n", "unknown table setings", 2),
 ])
 def test_bad_settings_name_the_file_and_line(tmp_path, body, needle, line):
     cfg = _write(tmp_path, "evaluator.toml", body)
     with pytest.raises(ConfigError) as e:
         _options(["compare", "a.txt", "b.txt", "--config", str(cfg)])
     assert needle in str(e.value) and e.value.line == line
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("tool = \"x\"\n", "'tool' must be a table"),
+    ("[tool]\nevaluator = 1\n", "'tool.evaluator' must be a table"),
+    ("[tool.evaluator.setings]\nlayer = 3\n", "unknown table tool.evaluator.setings"),
+])
+def test_bad_pyproject_tables_are_config_errors(tmp_path, body, needle):
+    cfg = _write(tmp_path, "pyproject.toml", body)
+    with pytest.raises(ConfigError) as e:
+        _options(["compare", "a.txt", "b.txt", "--config", str(cfg)])
+    assert needle in str(e.value)
+
+
+def test_an_infinite_input_limit_on_the_command_line_is_exit_2(tmp_path, capsys):
+    a = _write(tmp_path, "a.txt", "One sentence.\n")
+    code = main(["compare", str(a), str(a), "--max-input-mb", "inf", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "--max-input-mb inf" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_bad_config_on_the_command_line_is_one_line_and_exit_2(tmp_path, capsys):

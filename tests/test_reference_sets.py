@@ -129,6 +129,15 @@ def test_people_csv(tmp_path):
     ('[[people]]\nid = "ab"\nname = "A"\nvalid_from = "2020-13-01"\n', 4, "not an ISO date"),
     ('[people]\nname = "A"\n', None, "array of tables"),
     ('[[persons]]\nname = "A"\n', 1, "unknown section"),
+    # wrong types and misspelt keys are errors, not stringified or dropped values
+    ('[[places]]\nname = "Freedonia"\ncapital = 5\n', 3, "'capital' must be a string, not 5"),
+    ('[[people]]\nname = "A"\ntitle = ["Minister"]\n', 3, "'title' must be a string"),
+    ('[[people]]\nname = "A"\ncountry = 5\n', 3, "'country' must be a string"),
+    ('[[organisations]]\nname = "O"\ncountry = ["US"]\n', 3, "'country' must be a string"),
+    ('[[offices]]\ncountry = "US"\ntitle = "T"\nkind = 7\n', 4, "'kind' must be a string"),
+    ('[[people]]\nname = "A"\nnme = "B"\n', 3, "unknown key 'nme'"),
+    ('[[people]]\nid = 5\nname = "A"\n', 2, "'id' must be a string"),
+    ('[[people]]\nid = "p"\nname = "A"\n\n[[people]]\nid = "p"\nname = "B"\n', 6, "two people entries have the id 'p'"),
 ])
 def test_malformed_files_raise_config_error_with_line(tmp_path, text, line, problem):
     f = tmp_path / "bad.toml"
@@ -139,6 +148,21 @@ def test_malformed_files_raise_config_error_with_line(tmp_path, text, line, prob
     if line is not None:
         assert err.value.line == line
         assert str(err.value).startswith(f"{f}:{line}: ")
+
+
+def test_a_person_with_two_roles_may_share_the_default_id(tmp_path):
+    f = tmp_path / "roles.toml"
+    f.write_text('[[people]]\nname = "Jane Roe"\ntitle = "Mayor"\n\n[[people]]\nname = "Jane Roe"\ntitle = "Senator"\n',
+                 encoding="utf-8")
+    assert len(load_reference_sets([str(f)], include_bundled=False).people_named("Jane Roe")) == 2
+
+
+def test_people_csv_row_with_more_fields_than_the_header(tmp_path):
+    f = tmp_path / "people.csv"
+    f.write_text("name,title\nJane Doe,Minister,x,y\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_reference_sets([str(f)], include_bundled=False)
+    assert err.value.line == 2 and "4 fields where the header names 2" in err.value.problem
 
 
 def test_missing_file(tmp_path):

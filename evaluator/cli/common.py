@@ -73,24 +73,14 @@ def _apply_settings(args: Any) -> None:
 def options_from_args(args: Any) -> Options:
     _apply_settings(args)
     if args.lang != "en":
-        from ..errors import InputError
-
         raise InputError(f"--lang {args.lang}: only English (en) is supported by the bundled parser")
     if args.layer is not None and args.layer < 1:
-        from ..errors import InputError
-
         raise InputError(f"--layer {args.layer}: must be a positive layer number")
-    if not args.max_input_mb > 0:
-        from ..errors import InputError
-
+    if not 0 < args.max_input_mb < float("inf"):
         raise InputError(f"--max-input-mb {args.max_input_mb:g}: must be a positive number of megabytes")
     if not isinstance(args.batch_tokens, int) or args.batch_tokens < 1:
-        from ..errors import InputError
-
         raise InputError(f"--batch-tokens {args.batch_tokens}: must be a positive number of tokens")
     if not isinstance(args.device, str) or not re.fullmatch(r"cpu|cuda(:\d+)?", args.device):
-        from ..errors import InputError
-
         raise InputError(f"--device {args.device}: expected cpu, cuda or cuda:N")
     return Options(
         model=args.model,
