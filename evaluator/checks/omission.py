@@ -60,6 +60,16 @@ _STAND_INS = frozenset({"it", "they", "them", "he", "she", "him", "her", "this",
 _PARTICIPLE_DEPS = frozenset({"acl", "prep", "advcl", "pcomp"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "advmod", "nummod", "npadvmod"})
 _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
+# Words that make a claim an allegation or a guess: dropping one states it as fact ("allegedly stole"
+# -> "stole"), adding one casts doubt on a fact. Major either way, however short.
+_HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly",
+                     "apparently", "possibly", "probably", "perhaps", "maybe", "presumably", "alleged",
+                     "purported", "suspected", "supposed"})
+# Negations and the words a reworded negation trades ("failed to meet" -> "did not meet", "not a single
+# person" -> "nobody", "unable to" -> "could not"): polarity is the negation check's business.
+_NEGATIONS = frozenset({"no", "not", "n't", "never", "nobody", "none", "nothing", "neither", "nor", "nowhere",
+                        "without"})
+_NEGATION_STAND_INS = frozenset({"fail", "unable", "single", "one", "body", "person", "lack", "any"})
 
 
 def _increasing(matched: Sequence[tuple[int, AlignedPair]]) -> set[int]:
@@ -137,6 +147,20 @@ def _constituent(tokens: Sequence[Any], lost: set[int], sent: Any) -> tuple[list
         elif top.pos_ in ("ADJ", "ADV"):
             kind = "modifier"
     return (words or list(tokens)), kind
+
+
+def _name_part_kept(t: Any, lost: set[int]) -> bool:
+    """``t`` is part of a person's name (or a title word compounded onto it) whose other part stays."""
+    if t.pos_ != "PROPN" or t.ent_type_ not in ("", "PERSON"):
+        return False
+    if t.ent_type_ == "PERSON":
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        if ent is not None and any(x.i not in lost and x.pos_ == "PROPN" for x in ent):
+            return True
+    # the parser's name compounds ("Xi Jinping" -> "Xi", "President Joe Biden" -> "Biden"), people only
+    partners = [t.head] if t.dep_ in ("compound", "flat") and t.head.i != t.i else []
+    partners += [c for c in t.children if c.dep_ in ("compound", "flat")]
+    return any(p.i not in lost and p.pos_ == "PROPN" and p.ent_type_ in ("", "PERSON") for p in partners)
 
 
 def _glossed(toks: Sequence[Any], lost: set[int]) -> bool:
@@ -324,6 +348,15 @@ class OmissionCheck:
                     sev = min(sev, Severity.MINOR)
                 if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
                     continue  # "the trials are" -> "they are": a pronoun took the words' place
+                if heavy and all(t.lower_ in _NEGATIONS or t.lemma_.lower() in _NEGATION_STAND_INS for t in heavy) \
+                        and any(there.surface[w] for w in _NEGATIONS):
+                    continue  # a negation reworded ("failed to meet" -> "did not meet"): see the negation check
+                if heavy and all(_name_part_kept(t, lost_ids) for t in heavy):
+                    # "Joe Biden" -> "Biden", "President Joe Biden" -> "Biden": the same person, named shorter
+                    sev = min(sev, Severity.MINOR)
+                if any(t.lower_ in _HEDGES for t in content):
+                    # "allegedly stole" -> "stole": an allegation stated as fact (or a fact put in doubt)
+                    sev, kind = max(sev, Severity.MAJOR), "hedge"
                 span = ctx.token_span(side, si, words[0], words[-1])
                 if evidence is not None:
                     off = base.sentences[si].start - sent.start_char

@@ -48,6 +48,20 @@ CASES = [
      "Others include Livingston Island, and Deception where a volcano provides a harbour.", set()),
     ("Cabbage juice changes color depending on how acidic or alkaline the chemical is.",
      "Cabbage juice changes color depending on how acidic or basic (alkaline) the chemical is.", set()),
+    # a person named shorter: minor at most; a place or an organisation's word is not a name part
+    ("Joe Biden spoke in Ohio on Friday.", "Biden spoke in Ohio on Friday.", set()),
+    ("Xi Jinping spoke with Vladimir Putin.", "Xi spoke with Putin.", set()),
+    ("Officials in Paris said the talks were useful.", "Officials said the talks were useful.", {"clause-dropped"}),
+    # a hedge dropped states an allegation as fact; one added puts a fact in doubt
+    ("The man allegedly stole the car.", "The man stole the car.", {"clause-dropped"}),
+    ("The minister reportedly resigned on Friday.", "The minister resigned on Friday.", {"clause-dropped"}),
+    ("The man stole the car.", "The man allegedly stole the car.", {"content-added"}),
+    # a negation reworded is not a dropped word (polarity is the negation check's)
+    ("The company failed to meet its targets.", "The company did not meet its targets.", set()),
+    ("She was unable to attend the meeting.", "She could not attend the meeting.", set()),
+    ("Not a single person was hurt.", "Nobody was hurt.", set()),
+    ("The party did not win a single seat.", "The party won no seats.", set()),
+    ("The company failed to meet its sales targets.", "The company did not meet its targets.", {"clause-dropped"}),
     # but a verb removed where an auxiliary stays is still a hole
     ("The company has sold its shares to the bank.", "The company has its shares to the bank.", {"clause-dropped"}),
 ]
