@@ -1,7 +1,11 @@
 """Role reversal: the same event with agent and patient swapped ("X encouraged Y" -> "Y encouraged X").
 
 Each side's dependency parse yields (agent, predicate, patient) triples, voice-aware: an active
-clause gives (nsubj, verb, dobj), a passive one (by-agent, verb, nsubjpass).  Relative pronouns are
+clause gives (nsubj, verb, dobj), a passive one (by-agent, verb, nsubjpass); the agent is also paired
+with a recipient (indirect object or "to" phrase: "Ukraine gave Russia an ultimatum") and a source
+("from": "Israel received weapons from the US"), and an event noun's owner with its "of" object
+("China's criticism of Japan"), and a "from" place with a "to" place ("flew from A to B").
+Arguments trade places only within the same pairing.  Relative pronouns are
 resolved to the noun they modify, and "X is one that Y viewed" to X, so "the country is one that
 Biden has viewed as an adversary" gives (Biden, view, country).  Coordinated verbs inherit their
 subject.  A reversal is the same predicate (lemma, or one small class of synonyms such as
@@ -43,16 +47,24 @@ _ARG_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 
 @dataclass(frozen=True)
 class Triple:
-    """Who did what to whom, with the tokens that say so."""
+    """Who did what to whom, with the tokens that say so.
+
+    ``slot`` names the second argument's role: "" the patient (direct object, passive subject), "to"
+    the recipient ("gave Russia an ultimatum", "sold the unit to Siemens"), "from" the source
+    ("received weapons from the US"), "of" the object of an event noun ("China's criticism of Japan"),
+    "route" a destination whose ``agent`` is the origin ("flew from Washington to Tokyo").
+    """
 
     agent: Any
     predicate: Any
     patient: Any
     pred_class: str
+    slot: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return entity_key(self.agent), self.pred_class, entity_key(self.patient)
+        pred = f"{self.pred_class}/{self.slot}" if self.slot else self.pred_class
+        return entity_key(self.agent), pred, entity_key(self.patient)
 
 
 def _child(tok: Any, deps: Sequence[str]) -> Any | None:
@@ -115,11 +127,37 @@ def extract_triples(sent: Any) -> list[Triple]:
                 # "the country that Biden viewed": the relative pronoun may be unattached
                 rel = [c for c in v.children if c.lower_ in RELATIVE_PRONOUNS and c.dep_ != "nsubj"]
                 patient = rel[0] if rel else None
-        agent, patient = _resolve(agent, v), _resolve(patient, v)
-        if agent is None or patient is None or agent is patient:
-            continue
-        out.append(Triple(agent, v, patient, _PREDICATE_CLASSES.get(lemma, lemma)))
+        pred_class = _PREDICATE_CLASSES.get(lemma, lemma)
+        agent = _resolve(agent, v)
+        source, goal = _resolve(_prep_object(v, "from"), v), _resolve(_recipient(v), v)
+        for slot, other in (("", _resolve(patient, v)), ("to", goal), ("from", source)):
+            if agent is not None and other is not None and agent is not other:
+                out.append(Triple(agent, v, other, pred_class, slot))
+        if source is not None and goal is not None and source is not goal:  # "flew from A to B"
+            out.append(Triple(source, v, goal, pred_class, "route"))
+    for n in sent:  # event nouns: "China's criticism of Japan"
+        if n.pos_ == "NOUN":
+            owner, obj = _child(n, ("poss",)), _prep_object(n, "of")
+            if owner is not None and obj is not None and owner.pos_ in ("PROPN", "NOUN") \
+                    and obj.pos_ in ("PROPN", "NOUN"):
+                out.append(Triple(owner, n, obj, n.lemma_.lower(), "of"))
     return out
+
+
+def _prep_object(head: Any, preposition: str) -> Any | None:
+    """The object of ``head``'s prepositional phrase with ``preposition`` ("from" -> "the US")."""
+    for c in head.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ == preposition:
+            return _child(c, ("pobj",))
+    return None
+
+
+def _recipient(verb: Any) -> Any | None:
+    """The indirect object: "gave Russia an ultimatum" or "gave an ultimatum to Russia" -> Russia."""
+    dative = _child(verb, ("dative",))
+    if dative is not None and dative.pos_ != "ADP":
+        return dative
+    return _prep_object(verb, "to")
 
 
 def _phrase(tok: Any) -> list[Any]:
@@ -163,7 +201,7 @@ class RolesCheck:
             r_keys = {t.key for _, t in r}
             for osi, ot in o:
                 a, p, b = ot.key
-                if a == b or p in _SYMMETRIC or (a, p, b) in reported:
+                if a == b or ot.pred_class in _SYMMETRIC or (a, p, b) in reported:
                     continue
                 if (a, p, b) in r_keys:  # the rewrite also says it the right way round
                     continue
@@ -177,12 +215,17 @@ class RolesCheck:
     def _finding(self, ctx: CheckContext, index: int, osi: int, ot: Triple, rsi: int, rt: Triple) -> Finding:
         oa, ob = _phrase_text(ot.agent), _phrase_text(ot.patient)
         ra, rb = _phrase_text(rt.agent), _phrase_text(rt.patient)
-        msg = (f'Roles reversed: in the original "{quote(oa, 50)}" {ot.predicate.lemma_} '
-               f'"{quote(ob, 50)}"; in the rewrite "{quote(ra, 50)}" {rt.predicate.lemma_} "{quote(rb, 50)}"')
+        def says(t: Triple, a: str, b: str) -> str:
+            if t.slot == "route":
+                return f'{t.predicate.lemma_} from "{quote(a, 50)}" to "{quote(b, 50)}"'
+            link = {"": "", "to": " to", "from": " from", "of": " of"}[t.slot]
+            return f'"{quote(a, 50)}" {t.predicate.lemma_}{link} "{quote(b, 50)}"'
+
+        msg = f"Roles reversed: in the original {says(ot, oa, ob)}; in the rewrite {says(rt, ra, rb)}"
         return Finding(
             check=self.name, code="role-reversed", severity=Severity.CRITICAL, message=msg,
             original=_span(ctx, "original", osi, ot), rewritten=_span(ctx, "rewritten", rsi, rt),
             alignment=index,
-            data={"predicate": ot.pred_class, "original_agent": oa, "original_patient": ob,
+            data={"predicate": ot.pred_class, "slot": ot.slot or "patient", "original_agent": oa, "original_patient": ob,
                   "rewritten_agent": ra, "rewritten_patient": rb},
         )

@@ -25,6 +25,17 @@ CASES = [
     ("China and Russia met in Moscow.", "Russia and China met in Moscow.", set()),
     ("The president met the prime minister.", "The prime minister met the president.", set()),
     (BIDEN_O, BIDEN_R, {"role-reversed"}),
+    # recipients, sources, routes and event nouns trade places too; their alternations do not
+    ("Ukraine gave Russia an ultimatum.", "Russia gave Ukraine an ultimatum.", {"role-reversed"}),
+    ("Ukraine gave Russia an ultimatum.", "Russia gave an ultimatum to Ukraine.", {"role-reversed"}),
+    ("Ukraine gave Russia an ultimatum.", "Ukraine gave an ultimatum to Russia.", set()),
+    ("The company sold the unit to Siemens.", "Siemens sold the unit to the company.", {"role-reversed"}),
+    ("The company sold the unit to Siemens.", "Siemens bought the unit from the company.", set()),
+    ("The unit was sold to Siemens by the company.", "The company sold the unit to Siemens.", set()),
+    ("Israel received weapons from the US.", "The US received weapons from Israel.", {"role-reversed"}),
+    ("China's criticism of Japan grew.", "Japan's criticism of China grew.", {"role-reversed"}),
+    ("Biden flew from Washington to Tokyo.", "Biden flew from Tokyo to Washington.", {"role-reversed"}),
+    ("Biden flew from Washington to Tokyo.", "Biden flew to Tokyo from Washington.", set()),
     (BIDEN_O, "But the country perhaps best placed to influence Pyongyang is one that President Biden has "
               "increasingly seen as an adversary: China.", set()),
 ]
