@@ -2,8 +2,12 @@
 
 ``load_glossary(paths)`` reads one or more files (format chosen by extension) into one ``Glossary``.
 
-CSV: a header row with ``source_term`` (required) and any of ``required``, ``forbidden`` (alternatives
-separated by ``|``), ``case_sensitive`` (true/false/yes/no/1/0, default false) and ``note``.
+CSV: a header row with ``source_term`` (or ``source``; required) and any of ``required``,
+``forbidden``, ``aliases`` (alternatives separated by ``|``), ``case_sensitive`` (true/false/yes/no/1/0,
+default false) and ``note``.  The delimiter is a comma, or ``;`` / tab when the header row has no comma
+but one of those (spreadsheet exports in some locales).  A comment row is one whose first cell is ``#``
+alone or ``#`` followed by a non-word character (``# note``, ``## section``, ``#---``); ``#MeToo`` is a
+term, since hashtags are legitimate glossary entries.  Comment and blank rows may precede the header.
 
 TOML: ``[[term]]`` tables with the same keys; ``required``/``forbidden`` may be lists or ``|`` strings;
 an optional ``aliases`` list names other spellings of the source term.
@@ -23,6 +27,28 @@ TBX (TermBase eXchange, v2 ``martif``/``termEntry``/``langSet``/``tig`` or v3
 * ``descrip``/``note`` elements become the note.  DOCTYPE and ENTITY declarations are rejected before
   parsing (no entity expansion, no external resources).
 
+Matching (``GlossaryTerm.find``), the same for source, required and forbidden phrases:
+
+* whole words; case-insensitive unless ``case_sensitive``;
+* text and phrases are compared in Unicode NFC with soft hyphens (U+00AD) ignored, so "cafe" + U+0301
+  (decomposed) is "café"; spans are offsets into the text as given (an offset map undoes the
+  normalisation), so evidence cuts the exact characters of the document;
+* whitespace, ASCII hyphens and the Unicode hyphens/dashes U+2010-U+2015 and U+2212 match each other;
+  a hyphen in the phrase may also be absent ("follow-up" matches "followup");
+* simple English inflections of the phrase's last word: plural -s, -es, consonant+y -> -ies, and the
+  possessive 's (either apostrophe; "allies'" matches as "allies").  An all-capitals last word (an
+  acronym: "UN", "AIDS") is inflected only in its exact capitals ("UNs", "UN's"), so "IT" never
+  matches "its" nor "US" "uses".  Verb forms (-ed/-ing) are not matched: glossary terms are names and
+  nouns, and "sanctioned" is not a rendering of the noun "sanction";
+* a forbidden match that lies inside, or partly overlaps, a required match of the same term is
+  ignored ("Republic of the Congo" inside a required "Democratic Republic of the Congo"); one that
+  contains a whole required match still counts.
+
+Loading: a file that yields no usable term is an error (an empty glossary would silently check
+nothing), as is an entry whose required and forbidden renderings match each other, and, across all the
+loaded files, two entries for the same source term where one requires what the other forbids (the
+message names both places).  The number of terms loaded is logged at INFO level.
+
 Malformed input raises ``evaluator.errors.ConfigError(path, problem, line)``.
 """
 from __future__ import annotations
@@ -32,9 +58,11 @@ import io
 import logging
 import re
 import tomllib
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,21 +81,100 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _KNOWN_KEYS = {"source_term", "source", "required", "forbidden", "case_sensitive", "note", "aliases"}
 
 
-def _phrase_regex(phrase: str, case_sensitive: bool) -> re.Pattern[str]:
-    """Whole-word pattern; whitespace, hyphens and apostrophe styles in the phrase match loosely."""
-    parts: list[str] = []
-    for ch in phrase.strip():
-        if ch.isspace() or ch == "-":
-            if parts and parts[-1] == r"[\s\-]+":
+# Hyphens and dashes that join the parts of a compound: ASCII, U+2010-U+2015, minus sign.
+_DASHES = "\\-\u2010-\u2015\u2212"
+_SEP = rf"[\s{_DASHES}]"
+_APOS = "['\u2019]"
+# Word characters and combining marks left after NFC: neither may continue past a match's edge.
+_WORDLIKE = r"\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SOFT_HYPHEN = "\u00ad"
+_VOWELS = frozenset("aeiou")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).replace(_SOFT_HYPHEN, "")
+
+
+@lru_cache(maxsize=256)
+def _normalise(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
+    """``text`` in NFC without soft hyphens, plus maps from each normalised character to the start
+    and end of the original characters it came from (None, None when nothing changed: the common case).
+
+    NFC is applied per segment (a starter and the combining marks after it, widened while a segment
+    still composes with the next one, e.g. Hangul jamo) so every normalised character can be traced
+    back; cached because every term of a glossary searches the same sentence."""
+    if _SOFT_HYPHEN not in text and unicodedata.is_normalized("NFC", text):
+        return text, None, None
+    segments: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and unicodedata.combining(text[i]):
+            continue
+        if segments and i > start:
+            ps, pe = segments[-1]
+            joined = unicodedata.normalize("NFC", text[ps:i])
+            if joined != unicodedata.normalize("NFC", text[ps:pe]) + unicodedata.normalize("NFC", text[start:i]):
+                segments[-1] = (ps, i)
+                start = i
                 continue
-            parts.append(r"[\s\-]+")
-        elif ch in "'\u2019":
-            parts.append("['\u2019]")
-        else:
-            parts.append(re.escape(ch))
+        if i > start:
+            segments.append((start, i))
+        start = i
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in segments:
+        piece = _nfc(text[a:b])
+        out.append(piece)
+        starts.extend([a] * len(piece))
+        ends.extend([b] * len(piece))
+    return "".join(out), tuple(starts), tuple(ends)
+
+
+def _inflected(word: str) -> list[str]:
+    """Regex alternatives for simple English inflections of ``word`` (already a run of letters)."""
+    low = word.lower()
+    forms = [re.escape(word) + "s"]
+    if low.endswith(("s", "x", "z", "ch", "sh", "o")):
+        forms.append(re.escape(word) + "es")
+    if len(low) > 1 and low.endswith("y") and low[-2] not in _VOWELS:
+        forms.append(re.escape(word[:-1]) + "ies")
+    # "allies'" needs no form of its own: the apostrophe is not a word character, so "allies" matches
+    return [*forms, re.escape(word) + f"{_APOS}s"]
+
+
+def _phrase_regex(phrase: str, case_sensitive: bool) -> re.Pattern[str]:
+    """Whole-word pattern for ``phrase`` (see *Matching* in the module docstring): separators and
+    apostrophe styles match loosely, and the last word may carry a plural or possessive ending."""
+    parts: list[str] = []
+    text = _nfc(phrase).strip()
+    m = re.search(r"[^\W\d_]+$", text)
+    last = m.group(0) if m else ""
+    head = text[: len(text) - len(last)]
+    i = 0
+    while i < len(head):
+        ch = head[i]
+        if ch.isspace() or re.match(f"[{_DASHES}]", ch):
+            j = i
+            while j < len(head) and (head[j].isspace() or re.match(f"[{_DASHES}]", head[j])):
+                j += 1
+            run = head[i:j]
+            # a hyphen may be dropped ("followup"); a space may not (two words stay two words)
+            parts.append(f"{_SEP}*" if any(not c.isspace() for c in run) else f"{_SEP}+")
+            i = j
+            continue
+        parts.append(_APOS if ch in "'\u2019" else re.escape(ch))
+        i += 1
     body = "".join(parts)
+    if not last:
+        core = body
+    elif last.isupper():
+        # an acronym: inflected only in its exact capitals, so "IT" is not "its" nor "US" "uses"
+        core = rf"(?-i:{body}{re.escape(last)}(?:s|{_APOS}s))|{body}{re.escape(last)}"
+    else:
+        core = body + "(?:" + "|".join(_inflected(last)) + "|" + re.escape(last) + ")"
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", flags)
+    return re.compile(rf"(?<![{_WORDLIKE}])(?:{core})(?![{_WORDLIKE}])", flags)
 
 
 @dataclass(frozen=True)
@@ -91,8 +198,17 @@ class GlossaryTerm:
         return pat
 
     def find(self, phrase: str, text: str) -> list[tuple[int, int]]:
-        """Character spans of ``phrase`` in ``text`` (whole words, this term's case rule)."""
-        return [m.span() for m in self._pattern(phrase).finditer(text)]
+        """Character spans of ``phrase`` in ``text`` (whole words, this term's case rule), as offsets
+        into ``text`` itself even where matching saw its NFC form."""
+        norm, starts, ends = _normalise(text)
+        spans = [m.span() for m in self._pattern(phrase).finditer(norm) if m.end() > m.start()]
+        if starts is None or ends is None:
+            return spans
+        return [(starts[a], ends[b - 1]) for a, b in spans]
+
+    def matches_whole(self, phrase: str, text: str) -> bool:
+        """Whether ``phrase`` (by this term's matching rules) covers all of ``text``."""
+        return bool(self._pattern(phrase).fullmatch(_normalise(text.strip())[0]))
 
     def find_source(self, text: str) -> list[tuple[int, int, str]]:
         """Spans of the source term or any alias in ``text``."""
@@ -106,7 +222,11 @@ class GlossaryTerm:
         return _outermost(hits)
 
     def find_forbidden(self, text: str) -> list[tuple[int, int, str]]:
-        hits = [(a, b, p) for p in self.forbidden for a, b in self.find(p, text)]
+        """Forbidden renderings, except those inside or partly over a required one: "Republic of the
+        Congo" within a required "Democratic Republic of the Congo" is the correct rendering."""
+        required = self.find_required(text) if self.required else []
+        hits = [(a, b, p) for p in self.forbidden for a, b in self.find(p, text)
+                if not any(a < rb and ra < b and not (a <= ra and rb <= b) for ra, rb, _ in required)]
         return _outermost(hits)
 
 
@@ -181,39 +301,81 @@ def _make_term(row: dict[str, Any], path: str, line: int | None) -> GlossaryTerm
     aliases = _split_alternatives(row.get("aliases"), path, line, "aliases")
     if not required and not forbidden:
         raise ConfigError(path, f'term "{source.strip()}" has neither required nor forbidden renderings', line)
-    clash = {r.lower() for r in required} & {f.lower() for f in forbidden}
-    if clash:
-        raise ConfigError(path, f'term "{source.strip()}" both requires and forbids {sorted(clash)[0]!r}', line)
     note = row.get("note")
     if note is not None and not isinstance(note, str):
         raise ConfigError(path, "note must be a string", line)
-    return GlossaryTerm(source=source.strip(), required=required, forbidden=forbidden,
+    term = GlossaryTerm(source=_nfc(source).strip(), required=_nfc_all(required), forbidden=_nfc_all(forbidden),
                         case_sensitive=_parse_bool(row.get("case_sensitive"), path, line),
-                        note=(note or "").strip() or None, aliases=aliases,
+                        note=(note or "").strip() or None, aliases=_nfc_all(aliases),
                         origin=f"{path}:{line}" if line else path)
+    # A clash is judged by the matcher itself, so it honours case_sensitive ("AIDS" vs "Aids") and
+    # catches spellings that match each other anyway ("follow-up" vs "follow up").
+    clash = next((f for f in term.forbidden for r in term.required
+                  if term.matches_whole(r, f) or term.matches_whole(f, r)), None)
+    if clash is not None:
+        raise ConfigError(path, f'term "{term.source}" both requires and forbids {clash!r}', line)
+    return term
+
+
+def _nfc_all(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_nfc(p).strip() for p in phrases))
+
+
+def _is_comment(row: list[str]) -> bool:
+    """``#`` alone or followed by a non-word character starts a comment; ``#MeToo`` is a term."""
+    first = row[0].lstrip() if row else ""
+    return first.startswith("#") and not re.match(r"#\w", first)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the first non-comment line has none but a semicolon or tab (locale exports)."""
+    for line in text.splitlines():
+        if not line.strip() or _is_comment([line]):
+            continue
+        if "," not in line:
+            for d in (";", "\t"):
+                if d in line:
+                    return d
+        break
+    return ","
 
 
 def parse_csv(text: str, path: str = "<csv>") -> Glossary:
     """Glossary from CSV text with a header row (see the module docstring)."""
-    reader = csv.reader(io.StringIO(text))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = list(reader)
-    if not rows:
+    # blank and comment rows may come before the header
+    first = next((i for i, row in enumerate(rows)
+                  if any(cell.strip() for cell in row) and not _is_comment(row)), None)
+    if first is None:
         raise ConfigError(path, "empty glossary file", 1)
-    header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
-    if "source_term" not in header:
-        raise ConfigError(path, "the header row must name a source_term column", 1)
+    header_line = first + 1  # rows are lines until a quoted field holds a newline
+    header = [h.strip().lower().lstrip("\ufeff") for h in rows[first]]
+    if "source_term" not in header and "source" not in header:
+        hint = ""
+        if delimiter == "," and any(d in ",".join(rows[first]) for d in (";", "\t")):
+            hint = " (is the file delimited by ';' or tabs? use commas)"
+        raise ConfigError(path, f"the header row must name a source_term column{hint}", header_line)
+    if "source_term" in header and "source" in header:
+        raise ConfigError(path, "the header row names both source_term and source; keep one", header_line)
     unknown = [h for h in header if h and h not in _KNOWN_KEYS]
     if unknown:
-        raise ConfigError(path, f"unknown column {unknown[0]!r} (expected source_term, required, forbidden, "
-                                "case_sensitive, note)", 1)
+        raise ConfigError(path, f"unknown column {unknown[0]!r} (expected source_term or source, required, "
+                                "forbidden, aliases, case_sensitive, note)", header_line)
+    sep = "commas" if delimiter == "," else "the delimiter"
     terms = []
-    for lineno, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+    for lineno, row in enumerate(rows[first + 1:], start=first + 2):
+        if not any(cell.strip() for cell in row) or _is_comment(row):
             continue
+        while len(row) > len(header) and not row[-1].strip():
+            row = row[:-1]  # trailing empty cells, as spreadsheets export them
         if len(row) > len(header):
             raise ConfigError(path, f"{len(row)} fields but the header has {len(header)} "
-                                    "(quote fields that contain commas)", lineno)
+                                    f"(quote fields that contain {sep})", lineno)
         terms.append(_make_term(dict(zip(header, row, strict=False)), path, lineno))
+    if not terms:
+        raise ConfigError(path, "no glossary terms (only a header row)", header_line)
     return Glossary(tuple(terms), (path,))
 
 
@@ -240,6 +402,8 @@ def parse_toml(text: str, path: str = "<toml>") -> Glossary:
         if unknown:
             raise ConfigError(path, f"unknown key {unknown[0]!r} in [[term]]", line)
         terms.append(_make_term(entry, path, line))
+    if not terms:
+        raise ConfigError(path, "no glossary terms (no [[term]] tables)", None)
     return Glossary(tuple(terms), (path,))
 
 
@@ -247,8 +411,15 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _lang(el: ET.Element) -> str:
-    return (el.get(_XML_LANG) or el.get("lang") or "").lower().split("-")[0]
+def _lang(el: ET.Element, parents: dict[ET.Element, ET.Element]) -> str:
+    """The element's language, inherited from the nearest ancestor that sets one (XML's xml:lang rule)."""
+    node: ET.Element | None = el
+    while node is not None:
+        lang = node.get(_XML_LANG) or node.get("lang")
+        if lang:
+            return lang.strip().lower().split("-")[0]
+        node = parents.get(node)
+    return ""
 
 
 def parse_tbx(text: str, path: str = "<tbx>", source_lang: str = "en", target_lang: str | None = None) -> Glossary:
@@ -265,9 +436,11 @@ def parse_tbx(text: str, path: str = "<tbx>", source_lang: str = "en", target_la
     source_lang = source_lang.lower().split("-")[0]
     target_lang = (target_lang or source_lang).lower().split("-")[0]
     terms = []
+    parents = {child: parent for parent in root.iter() for child in parent}
     entries = [el for el in root.iter() if _local(el.tag) in ("termEntry", "conceptEntry")]
     if not entries:
         raise ConfigError(path, "no termEntry/conceptEntry elements", None)
+    seen_langs: set[str] = set()
     for n, entry in enumerate(entries, start=1):
         where = f"entry {entry.get('id') or n}"
         by_lang: dict[str, list[tuple[str, str]]] = {}
@@ -276,7 +449,8 @@ def parse_tbx(text: str, path: str = "<tbx>", source_lang: str = "en", target_la
         for ls in entry:
             if _local(ls.tag) not in ("langSet", "langSec"):
                 continue
-            lang = _lang(ls)
+            lang = _lang(ls, parents)
+            seen_langs.add(lang or "(none)")
             for holder in ls.iter():
                 if _local(holder.tag) not in ("tig", "ntig", "termSec"):
                     continue
@@ -312,6 +486,10 @@ def parse_tbx(text: str, path: str = "<tbx>", source_lang: str = "en", target_la
         row = {"source_term": source, "required": list(required), "forbidden": list(forbidden),
                "aliases": list(aliases), "note": "; ".join(notes) or None}
         terms.append(_make_term(row, path, None))
+    if not terms:
+        found = ", ".join(sorted(seen_langs)) or "none"
+        raise ConfigError(path, f"no glossary terms: no entry has a term in the original's language "
+                                f"{source_lang!r} (languages found: {found})", None)
     return Glossary(tuple(terms), (path,))
 
 
@@ -329,12 +507,15 @@ def load_glossary_file(path: str | Path, source_lang: str = "en", target_lang: s
         raise ConfigError(p, "glossary is not UTF-8 text", line) from None
     ext = p.suffix.lower()
     if ext == ".csv":
-        return parse_csv(text, str(p))
-    if ext == ".toml":
-        return parse_toml(text, str(p))
-    if ext in (".tbx", ".xml"):
-        return parse_tbx(text, str(p), source_lang, target_lang)
-    raise ConfigError(p, f"unknown glossary format {ext or '(no extension)'!r} (use .csv, .toml or .tbx)")
+        g = parse_csv(text, str(p))
+    elif ext == ".toml":
+        g = parse_toml(text, str(p))
+    elif ext in (".tbx", ".xml"):
+        g = parse_tbx(text, str(p), source_lang, target_lang)
+    else:
+        raise ConfigError(p, f"unknown glossary format {ext or '(no extension)'!r} (use .csv, .toml or .tbx)")
+    log.info("glossary %s: %d term%s", p, len(g), "" if len(g) == 1 else "s")
+    return g
 
 
 def load_glossary(paths: str | Path | Iterable[str | Path] | None, source_lang: str = "en",
@@ -347,7 +528,32 @@ def load_glossary(paths: str | Path | Iterable[str | Path] | None, source_lang: 
     out = Glossary()
     for p in paths:
         out = out.merged(load_glossary_file(p, source_lang, target_lang))
+    _check_contradictions(out.terms)
     return out
+
+
+def _source_key(phrase: str) -> str:
+    return re.sub(rf"{_SEP}+", " ", _nfc(phrase).casefold()).strip()
+
+
+def _check_contradictions(terms: Sequence[GlossaryTerm]) -> None:
+    """Two entries for the same source term (or alias) where one requires what the other forbids
+    cannot both be obeyed: every rewrite would be flagged, so refuse them and name both places."""
+    by_key: dict[str, list[GlossaryTerm]] = {}
+    for term in terms:
+        for key in dict.fromkeys(_source_key(s) for s in (term.source, *term.aliases)):
+            by_key.setdefault(key, []).append(term)
+    for group in by_key.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                for x, y in ((a, b), (b, a)):
+                    bad = next((r for r in x.required for f in y.forbidden
+                                if y.matches_whole(f, r) or x.matches_whole(r, f)), None)
+                    if bad is not None:
+                        path, _, line = (x.origin or "<glossary>").rpartition(":")
+                        where, at = (path, int(line)) if line.isdigit() and path else (x.origin, None)
+                        raise ConfigError(where, f'term "{x.source}" requires {bad!r}, which the entry for '
+                                                 f'"{y.source}" at {y.origin} forbids', at)
 
 
 def glossary_terms(glossary: Any) -> Sequence[GlossaryTerm]:

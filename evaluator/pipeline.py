@@ -362,4 +362,6 @@ def _meta(options: Options, res: Resources, bert: BertScoreResult | None) -> dic
     }
     if res.reference_sets is not None and hasattr(res.reference_sets, "sources"):
         meta["reference_sets"] = list(res.reference_sets.sources)
+    if res.glossary is not None:  # which files, and how many terms they gave (a file may match nothing)
+        meta["glossary"] = {"sources": list(res.glossary.sources), "terms": len(res.glossary)}
     return meta

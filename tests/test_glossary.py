@@ -1,6 +1,8 @@
 """Glossary loading from CSV, TOML and TBX, with clear errors for malformed files."""
 from __future__ import annotations
 
+import logging
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,144 @@ def test_file_errors(tmp_path: Path) -> None:
 def test_phrase_matching(phrase: str, text: str, case_sensitive: bool, hits: list[str]) -> None:
     term = GlossaryTerm(source=phrase, required=(phrase,), case_sensitive=case_sensitive)
     assert [text[a:b] for a, b in term.find(phrase, text)] == hits
+
+
+# -- matching: Unicode normalisation, dashes, inflections -------------------------------------------
+
+NFD_CAFE = unicodedata.normalize("NFD", "café")
+
+
+@pytest.mark.parametrize("phrase,text,case_sensitive,hits", [
+    # NFC/NFD: either form finds the other, and the span cuts the text as given
+    ("café", f"the {NFD_CAFE} reopened", False, [NFD_CAFE]),
+    ("cafe", f"the {NFD_CAFE} reopened", False, []),  # the accent is part of the word, not a boundary
+    (NFD_CAFE, "the café reopened", False, ["café"]),
+    ("sanction", "Franco\u00adGerman sanc\u00adtions", False, ["sanc\u00adtions"]),  # soft hyphen ignored
+    # dashes and hyphens
+    ("Franco-German", "the Franco\u2013German plan", False, ["Franco\u2013German"]),
+    ("Franco-German", "the Franco\u2014German plan", False, ["Franco\u2014German"]),
+    ("Franco-German", "the Franco\u2010German plan", False, ["Franco\u2010German"]),
+    ("follow-up", "a followup and a follow up", False, ["followup", "follow up"]),
+    ("Biden administration", "Bidenadministration", False, []),  # a space is not optional
+    # inflections of the last word
+    ("sanction", "imposed new sanctions", False, ["sanctions"]),
+    ("penalty", "new penalties and the penalty's size", False, ["penalties", "penalty's"]),
+    ("tax", "new taxes", False, ["taxes"]),
+    ("Biden administration", "the Biden administration\u2019s plan", False, ["Biden administration\u2019s"]),
+    ("ally", "the allies' plan", False, ["allies"]),
+    ("sanction", "sanctioned", False, []),  # no verb forms
+    # acronyms inflect only in their exact capitals
+    ("UN", "two UNs and the UN's plan", False, ["UNs", "UN's"]),
+    ("IT", "its IT budget", False, ["IT"]),
+    ("US", "he uses US aid", False, ["US"]),
+    ("AIDS", "AIDS's and Aids", True, ["AIDS's"]),
+    ("#MeToo", "the #MeToo movement", False, ["#MeToo"]),
+    ("C++", "C++ code, not C code", False, ["C++"]),
+])
+def test_phrase_matching_normalisation_and_inflection(phrase: str, text: str, case_sensitive: bool,
+                                                      hits: list[str]) -> None:
+    term = GlossaryTerm(source=phrase, required=(phrase,), case_sensitive=case_sensitive)
+    assert [text[a:b] for a, b in term.find(phrase, text)] == hits
+
+
+def test_forbidden_inside_a_required_match_is_ignored() -> None:
+    term = GlossaryTerm(source="Democratic Republic of the Congo", aliases=("DRC",),
+                        required=("Democratic Republic of the Congo", "DRC"),
+                        forbidden=("Republic of the Congo", "Zaire"))
+    assert term.find_forbidden("fighting in the Democratic Republic of the Congo") == []
+    assert [p for _, _, p in term.find_forbidden("fighting in the Republic of the Congo")] == [
+        "Republic of the Congo"]
+    # a forbidden phrase that contains a whole required one still counts
+    wider = GlossaryTerm(source="Congo", required=("Congo",), forbidden=("Republic of the Congo",))
+    assert [p for _, _, p in wider.find_forbidden("the Republic of the Congo")] == ["Republic of the Congo"]
+
+
+# -- loading ----------------------------------------------------------------------------------------
+
+def test_case_sensitive_entry_may_require_and_forbid_other_casings() -> None:
+    (term,) = parse_csv("source_term,required,forbidden,case_sensitive\nAIDS,AIDS,Aids,true\n", "g.csv").terms
+    assert term.required == ("AIDS",) and term.forbidden == ("Aids",)
+    with pytest.raises(ConfigError, match="both requires and forbids 'Aids'"):
+        parse_csv("source_term,required,forbidden,case_sensitive\nAIDS,AIDS,Aids,false\n", "g.csv")
+
+
+def test_clash_uses_the_matcher() -> None:
+    with pytest.raises(ConfigError, match="both requires and forbids"):
+        parse_csv("source_term,required,forbidden\nfollow-up,follow-up,follow up\n", "g.csv")
+
+
+def test_hashtag_terms_are_not_comments() -> None:
+    g = parse_csv("# house glossary, 2024\nsource_term,required,forbidden\n#MeToo,#MeToo,#TimesUp\n"
+                  "# a comment, with cells\n#,x\n## section\n#---,\n", "g.csv")
+    assert [(t.source, t.required, t.forbidden, t.origin) for t in g] == [
+        ("#MeToo", ("#MeToo",), ("#TimesUp",), "g.csv:3")]
+
+
+def test_csv_source_column_aliases_and_trailing_cells() -> None:
+    g = parse_csv("source,required,aliases\nUN,UN|United Nations,U.N.,,\n", "g.csv")
+    assert [(t.source, t.required, t.aliases) for t in g] == [("UN", ("UN", "United Nations"), ("U.N.",))]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_semicolon_or_tab_delimited(delimiter: str) -> None:
+    text = f"source_term{delimiter}required{delimiter}forbidden\nUN{delimiter}UN{delimiter}United Nations, UNO\n"
+    (term,) = parse_csv(text, "g.csv").terms
+    assert (term.source, term.required, term.forbidden) == ("UN", ("UN",), ("United Nations, UNO",))
+
+
+@pytest.mark.parametrize("parser,text,problem,line", [
+    (parse_csv, "source_term,required,forbidden\n", "no glossary terms (only a header row)", 1),
+    (parse_csv, "source_term,required\n# only a comment\n\n", "no glossary terms", 1),
+    (parse_csv, "source_term,colour\nA,B\n", "expected source_term or source, required, forbidden, aliases", 1),
+    (parse_csv, "source_term,source,required\nA,A,B\n", "both source_term and source", 1),
+    (parse_csv, "term;required\nx;y\n", "the header row must name a source_term column", 1),
+    (parse_csv, "source_term,required\nx;y,z\n\"a,b\",\"c;d\"\n", "", None),
+    (parse_csv, "term,required\nx,y\n", "source_term column", 1),
+    (parse_toml, "", "no glossary terms", None),
+    (parse_tbx, '<martif xml:lang="fr"><text><body><termEntry><langSet xml:lang="fr"><tig><term>ONU</term>'
+                "</tig></langSet></termEntry></body></text></martif>", "languages found: fr", None),
+])
+def test_unusable_glossaries(parser, text: str, problem: str, line: int | None) -> None:
+    if not problem:  # a comma file with semicolons inside cells stays a comma file
+        assert [t.source for t in parser(text, "g.file")] == ["x;y", "a,b"]
+        return
+    with pytest.raises(ConfigError) as err:
+        parser(text, "g.file")
+    assert problem in err.value.problem
+    assert err.value.line == line
+
+
+def test_semicolon_header_in_a_comma_file_gets_a_hint() -> None:
+    with pytest.raises(ConfigError, match="delimited by ';'"):
+        parse_csv("term;required,forbidden\nx;y,z\n", "g.csv")
+
+
+TBX_INHERITED_LANG = """<?xml version="1.0"?>
+<martif type="TBX" xml:lang="en-US"><text><body>
+<termEntry id="un"><langSet>
+<tig><term>UN</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+<tig><term>United Nations</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+</langSet></termEntry></body></text></martif>"""
+
+
+def test_tbx_langset_inherits_xml_lang() -> None:
+    (term,) = parse_tbx(TBX_INHERITED_LANG, "t.tbx").terms
+    assert (term.source, term.required, term.forbidden) == ("UN", ("UN",), ("United Nations",))
+
+
+def test_contradictory_entries_across_files(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("source_term,required,forbidden\nUN,UN,United Nations\n", encoding="utf-8")
+    b.write_text("source_term,required,forbidden\nun,United Nations,UN\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_glossary([a, b])
+    assert err.value.line == 2 and str(a) in str(err.value) and f"{b}:2" in str(err.value)
+    # the same rendering from two files, or different renderings neither forbids, is fine
+    b.write_text("source_term,required,forbidden\nUN,UN,U.N.\n", encoding="utf-8")
+    assert len(load_glossary([a, b])) == 2
+
+
+def test_loaded_term_count_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="evaluator.glossary")
+    load_glossary(EXAMPLES[0])
+    assert any("4 terms" in r.getMessage() and "glossary.example.csv" in r.getMessage() for r in caplog.records)

@@ -92,6 +92,7 @@ def test_the_run_found_the_hostile_glossary_breach_and_failed_the_gate(outputs: 
     assert {"numbers", "quotes"} <= {f["check"] for f in findings}
     messages = " ".join(f["message"] for f in findings)
     assert "Glossary" in messages and HTML[:20] in messages  # the glossary's own note reached a finding
+    assert outputs["json"]["meta"]["glossary"] == {"sources": [str(outputs["glossary"])], "terms": 1}
     assert any(ANSI in f["message"] and BIDI in f["message"] and MD in f["message"] for f in findings)
 
 

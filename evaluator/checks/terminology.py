@@ -1,12 +1,18 @@
 """Terminology: the user glossary's required/forbidden renderings, and one term rendered several ways.
 
 * ``glossary-required-missing``: the original side of a pair has a glossary source term and the
-  rewrite side has none of its required renderings.
+  rewrite side has none of its required renderings.  The rewrite evidence is the forbidden rendering
+  it used, named in the message, or else the whole rewrite sentence, which the message does not quote
+  (it is the context, not a wrong term).
 * ``glossary-forbidden-used``: a rewrite sentence (aligned or not) uses a forbidden rendering that
-  the aligned original does not itself use.
+  the aligned original does not itself use.  A forbidden phrase inside a required one ("Republic of
+  the Congo" in "Democratic Republic of the Congo") is not a use of it.
 * ``term-inconsistent``: a noun the original repeats is kept in some pairs and replaced by one
   other noun in others ("administration" -> "government" here, "administration" there).  Only clean
   one-for-one substitutions count, so a paraphrase that restructures a sentence is not evidence.
+
+Matching (case, NFC normalisation, dashes, plural and possessive endings) is ``GlossaryTerm.find``'s:
+see ``evaluator/glossary.py``.
 """
 from __future__ import annotations
 
@@ -66,16 +72,18 @@ class TerminologyCheck:
                     continue
                 oa, ob, _ = o_hits[0]
                 o_span = Span.of(ctx.original.text, o_off + oa, o_off + ob)
-                r_span: Span | None = ctx.sentence_span("rewritten", pair.rewritten)
                 if r_forbidden:
                     fa, fb, _ = r_forbidden[0]
-                    r_span = Span.of(r_doc.text, r_off + fa, r_off + fb)
-                yield self._missing(term, index, o_span, r_span)
+                    yield self._missing(term, index, o_span, Span.of(r_doc.text, r_off + fa, r_off + fb), True)
+                else:  # nothing forbidden to point at: the evidence is the rewrite sentence, unnamed
+                    yield self._missing(term, index, o_span, ctx.sentence_span("rewritten", pair.rewritten), False)
 
-    def _missing(self, term: GlossaryTerm, index: int, o_span: Span, r_span: Span | None) -> Finding:
+    def _missing(self, term: GlossaryTerm, index: int, o_span: Span, r_span: Span | None,
+                 forbidden: bool) -> Finding:
+        """``forbidden``: ``r_span`` is a forbidden rendering (named in the message), not just the
+        rewrite sentence that lacks the required one."""
         req = " | ".join(f'"{r}"' for r in term.required)
-        found = (f'; the rewrite has the forbidden "{r_span.text}"' if r_span is not None and len(r_span.text) < 60
-                 else "")
+        found = f'; the rewrite has the forbidden "{r_span.text}"' if forbidden and r_span is not None else ""
         note = f" ({term.note})" if term.note else ""
         return Finding(
             check=self.name, code="glossary-required-missing", severity=Severity.MAJOR,

@@ -1,12 +1,13 @@
 """Glossary compliance and consistent rendering of repeated terms (real spaCy parses)."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from evaluator.checks.terminology import TerminologyCheck
-from evaluator.glossary import load_glossary
+from evaluator.glossary import load_glossary, parse_csv, parse_toml
 from evaluator.types import Severity
 from tests.checkkit import make_context
 
@@ -103,3 +104,50 @@ def test_wordnet_comes_from_the_run_options(tmp_path: Path) -> None:
     assert [(f.code, f.original.text if f.original else None, f.rewritten.text if f.rewritten else None)
             for f in with_wn] == [("term-inconsistent", "car", "automobile")]
     assert without == []
+
+
+def _codes(original: list[str], rewritten: list[str], glossary) -> list[tuple[str, str | None, str | None]]:
+    ctx = make_context(original, rewritten, glossary=glossary)
+    return [(f.code, f.original.text if f.original else None, f.rewritten.text if f.rewritten else None)
+            for f in TerminologyCheck().run(ctx) if f.code.startswith("glossary")]
+
+
+def test_required_missing_without_forbidden_does_not_claim_one() -> None:
+    g = parse_csv("source_term,required,forbidden,case_sensitive\nC++,C++,,false\n", "g.csv")
+    ctx = make_context(["The U.S. delegation said C++ code was used."],
+                       ["The American delegation said C code was used."], glossary=g)
+    (f,) = [f for f in TerminologyCheck().run(ctx) if f.code.startswith("glossary")]
+    assert f.code == "glossary-required-missing"
+    assert "forbidden" not in f.message and "American" not in f.message
+    assert f.rewritten is not None and f.rewritten.text == "The American delegation said C code was used."
+
+
+DRC = parse_toml('[[term]]\nsource_term = "Democratic Republic of the Congo"\naliases = ["DRC"]\n'
+                 'required = ["Democratic Republic of the Congo", "DRC"]\n'
+                 'forbidden = ["Republic of the Congo", "Zaire"]\n', "drc.toml")
+CAFE = parse_csv("source_term,required,forbidden\ncafé,café,cafe\n", "cafe.csv")
+SANCTION = parse_csv("source_term,required,forbidden\nsanction,sanction,penalty\n", "s.csv")
+DASHES = parse_csv("source_term,required,forbidden\nFranco-German,Franco-German,\n#MeToo,#MeToo,#TimesUp\n",
+                   "d.csv")
+NFD = unicodedata.normalize("NFD", "café")
+
+
+@pytest.mark.parametrize("glossary,original,rewritten,expected", [
+    (DRC, "Fighting continued in the DRC on Monday.",
+     "Fighting continued in the Democratic Republic of the Congo on Monday.", []),
+    (DRC, "Fighting continued in the DRC on Monday.", "Fighting continued in the Republic of the Congo on Monday.",
+     [("glossary-required-missing", "DRC", "Republic of the Congo")]),
+    (CAFE, "The café reopened on Monday.", f"The {NFD} reopened on Monday.", []),
+    (CAFE, f"The {NFD} reopened on Monday.", "The cafe reopened on Monday.",
+     [("glossary-required-missing", NFD, "cafe")]),  # the evidence is the document's own characters
+    (SANCTION, "The council imposed new sanctions on Monday.", "The council imposed new penalties on Monday.",
+     [("glossary-required-missing", "sanctions", "penalties")]),
+    (SANCTION, "The council imposed a new sanction on Monday.", "The council imposed new sanctions on Monday.",
+     []),
+    (DASHES, "The Franco-German plan was approved.", "The Franco\u2013German plan was approved.", []),
+    (DASHES, "The #MeToo movement spread.", "The #TimesUp movement spread.",
+     [("glossary-required-missing", "#MeToo", "#TimesUp")]),
+])
+def test_glossary_matching_in_the_check(glossary, original: str, rewritten: str,
+                                        expected: list[tuple[str, str, str]]) -> None:
+    assert _codes([original], [rewritten], glossary) == expected
