@@ -32,6 +32,28 @@ _ORD_WORDS = {
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
            "mln": 1e6, "mn": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12, "lakh": 1e5, "crore": 1e7}
 _SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12}
+# "Hundreds of people", "tens of thousands": a vague quantity, its order of magnitude is still a figure.
+_PLURAL_SCALES = {"tens": 10.0, "dozens": 12.0, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6,
+                  "billions": 1e9}
+_WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+# Words before a bare month name that make it a date ("in March", "until May"), not a verb or a name.
+_MONTH_CUES = {"in", "since", "until", "till", "during", "through", "early", "late", "mid", "last", "next",
+               "this", "by", "from", "before", "after", "of"}
+# "By May" / "from May" read as often as the politician: a weak month needs a stronger cue.
+_MAY_CUES = {"in", "since", "until", "till", "during", "early", "late", "mid", "last", "next", "this"}
+# Qualifiers that bound a figure from below or above: "nearly 500" and "more than 500" disagree.
+_QUALIFIERS = {
+    ("no", "more", "than"): "below", ("no", "fewer", "than"): "above", ("no", "less", "than"): "above",
+    ("more", "than"): "above", ("fewer", "than"): "below", ("less", "than"): "below",
+    ("at", "least"): "above", ("at", "most"): "below", ("up", "to"): "below", ("upwards", "of"): "above",
+    ("just", "under"): "below", ("just", "over"): "above", ("nearly",): "below", ("almost",): "below",
+    ("over",): "above", ("under",): "below", ("exceeding",): "above",
+}
+# Durations with a fixed conversion, in seconds or in months: "48 hours" = "two days".
+_SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "wk": 604800}
+_MONTHS_IN = {"mo": 1, "yr": 12, "dec": 120, "cent": 1200}
+# Words that make "pound(s)" a weight, not money: "it weighs 5 pounds".
+_WEIGHT_CUES = {"weigh", "weight", "heavy", "heavier", "lighter", "overweight"}
 _DECADE_WORDS = {"twenties": "20s", "thirties": "30s", "forties": "40s", "fifties": "50s", "sixties": "60s",
                  "seventies": "70s", "eighties": "80s", "nineties": "90s"}
 # An identifier that names something ("COVID-19", "MH17", "F-16"): letters, then digits.
@@ -82,9 +104,12 @@ for _dim, _names in {
         for _w in _words:
             _UNITS[_w] = (_dim, _canon)
 
+# Unit letters that only read as units glued to a number: "40C", "104F".
+_SUFFIX_UNITS = {"c": ("temp", "c"), "f": ("temp", "f")}
+
 _NUM_RE = re.compile(
     r"^(?P<cur>us\$|c\$|a\$|hk\$|r\$|[$€£¥₹₩₽₺])?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<suf>st|nd|rd|th|s|%|[a-z°/]+)?$", re.IGNORECASE)
 _RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)[:\-–—/](\d+(?:\.\d+)?)$")
 _TIME_RE = re.compile(r"^\d{1,2}[:.]\d{2}$")
@@ -98,12 +123,15 @@ class Mention:
     first: Located
     last: Located
     text: str
-    kind: str  # num | ordinal | year | date | code | time
+    kind: str  # num | ordinal | year | date | code | time | fraction | vague | weekday
     value: Any  # float, (month, day) or str
     unit: tuple[str, str] | None = None  # (dimension, canonical), dimension "money"/"percent"
     weak: bool = False  # a spelled-out small number or ordinal word: often not a figure at all
     head: str = ""  # lemma of the noun the number counts, for context pairing
     position: float = 0.0  # relative position in the pair side
+    role: str = ""  # lemma of the word before the number ("was 52 to 48"): context when no noun is counted
+    qual: str = ""  # "above" / "below" / "": the figure is a bound ("more than 500", "nearly 500")
+    qual_text: str = ""  # the words of that bound
     keys: set[Any] = field(default_factory=set)
     loose: set[Any] = field(default_factory=set)  # second-pass keys: "July 22" ~ "22", "Russia-1" ~ "1"
 
@@ -115,7 +143,7 @@ def _num(text: str) -> float | None:
     if re.fullmatch(r"\d+,\d{1,2}", text):  # a decimal comma: "3,5 million"
         text = text.replace(",", ".")
     try:
-        return float(text.replace(",", ""))
+        return float(re.sub(r"[,\u00a0\u2009\u202f]", "", text))
     except ValueError:
         return None
 
@@ -169,16 +197,41 @@ class _Scanner:
         total = max(1, self.n - 1)
         where = {(s, t.i): k for k, (s, t) in enumerate(self.toks)}
         for mention in out:
-            mention.position = where.get((mention.first[0], mention.first[1].i), 0) / total
+            k = where.get((mention.first[0], mention.first[1].i), 0)
+            mention.position = k / total
+            mention.role = self._role(k)
+            mention.qual, mention.qual_text = self._qual(k)
         return out
+
+    def _role(self, k: int) -> str:
+        """Lemma of the word just before a mention, unless it only links it ("and", ",", "the")."""
+        if k < 1:
+            return ""
+        tok = self.toks[k - 1][1]
+        if tok.pos_ in ("CCONJ", "PUNCT", "DET", "SYM", "NUM") or not self.low(k - 1):
+            return ""
+        return str(tok.lemma_.lower())
+
+    def _qual(self, k: int) -> tuple[str, str]:
+        """Whether the words before a mention bound it from above or below ("at least", "nearly"), and those words."""
+        for n in (3, 2, 1):
+            words = tuple(self.low(j) for j in range(k - n, k)) if k >= n else ()
+            if words in _QUALIFIERS:
+                return _QUALIFIERS[words], " ".join(words)
+        return "", ""
 
     def _month_at(self, i: int) -> int | None:
         w = self.low(i).rstrip(".")
         if w not in _MONTHS:
             return None
+        if w in _WEAK_MONTHS and len(w) > 3 and self.toks[i][1].text[:1].isupper() and i > 0 \
+                and self.low(i - 1) in (_MAY_CUES if w == "may" else _MONTH_CUES) \
+                and not (i + 1 < self.n and self.toks[i + 1][1].text in ("'s", "’s")):  # not "in May's cabinet"
+            return _MONTHS[w]  # "in March", "until May": a bare month, capitalised after a time word
         if w in _WEAK_MONTHS:
             tok = self.toks[i][1]
-            near = any(self._day(j) is not None or self._year(j) for j in (i - 1, i + 1, i + 2))
+            after = (i + 1, i + 2) if self.low(i + 1) in (".", ":") else (i + 1,)  # "Sept. 16"
+            near = any(self._day(j) is not None or self._year(j) for j in (i - 1, *after))
             # "may" the verb before a number ("may 5 people") is no month; before a year it is
             if w == "may" and tok.pos_ in ("AUX", "VERB") and not self._year(i + 1):
                 return None
@@ -207,12 +260,14 @@ class _Scanner:
         w = self.low(i)
         if not w:
             return None
-        frac = re.fullmatch(r"([1-9])/([2-9]|1[0-6])", w)
-        if frac:
+        frac = re.fullmatch(r"([1-9])/([2-9]|10)", w)
+        if frac and int(frac.group(1)) < int(frac.group(2)):  # "3/4"; "9/11", "24/7", "7/7" are names
             return [Mention(self.toks[i], self.toks[i], tok.text, "fraction", int(frac.group(1)) / int(frac.group(2)),
                             head=self._head(i, i))], i + 1
+        if re.fullmatch(r"\d{1,2}/\d{1,2}", w):  # one code, read as a date where it can be one (_loose_keys)
+            return [self._code(i)[0]], i + 1
         rng = _RANGE_RE.match(w)
-        if rng and not _TIME_RE.match(w):  # "2015–2019", "2:0", "3-4": two numbers in one token
+        if rng and not _TIME_RE.match(w):  # "2015–2019", "2:0", "3-4", "2015/16": two numbers in one token
             return [Mention(self.toks[i], self.toks[i], tok.text, "num", float(rng.group(g)),
                             head=self._head(i, i)) for g in (1, 2)], i + 1
         one = self._one(i)
@@ -244,6 +299,16 @@ class _Scanner:
                 if mj is not None:
                     return Mention(self.toks[i], self.toks[j], self._text(i, j), "date",
                                    (mj, self._day(i)), head="date"), j + 1
+        if w in _WEEKDAYS and tok.text[:1].isupper():
+            return Mention(self.toks[i], self.toks[i], tok.text, "weekday", _WEEKDAYS[w], weak=True,
+                           head="weekday"), i + 1
+        if w in _PLURAL_SCALES and self.word_value(i - 1) is None:
+            return self._vague(i)
+        if re.fullmatch(r"\d\d", w) and (tok.text[:1] in "'’" or i > 0 and self.toks[i - 1][1].text in ("'", "’")
+                                         and not self.toks[i - 1][1].whitespace_):
+            start = i if tok.text[:1] in "'’" else i - 1  # "'61": a year by its last two digits
+            return Mention(self.toks[start], self.toks[i], self._text(start, i), "year", float(w),
+                           head=self._head(i, i)), i + 1
         if _TIME_RE.match(w):
             hh, mm = re.split(r"[:.]", w)
             return self._time(i, int(hh), int(mm))
@@ -252,8 +317,9 @@ class _Scanner:
         if w in _DECADE_WORDS:  # "in his fifties" = "in his 50s"
             return Mention(self.toks[i], self.toks[i], tok.text, "code", _DECADE_WORDS[w], head="decade"), i + 1
         if w in _ORD_WORDS:
-            if w == "second" and self.low(i + 1) in ("", ".", ",") or self.low(i - 1) in _SMALL:
-                return None  # the unit of time, or "two seconds"
+            if w == "second" and (self.low(i - 1) in _SMALL or self.low(i + 1) in ("", ".", ",") and (
+                    tok.pos_ == "NOUN" or self.low(i - 1) in ("a", "per", "every", "each", "split"))):
+                return None  # the unit of time ("wait a second."), or "two seconds"; not "finished second."
             return Mention(self.toks[i], self.toks[i], tok.text, "ordinal", float(_ORD_WORDS[w]), weak=True,
                            head=self._head(i, i)), i + 1
         # A currency symbol as its own token before the number: "$ 5", "US$ 2bn"
@@ -270,7 +336,8 @@ class _Scanner:
             w = self.low(i)
         m = _NUM_RE.match(w)
         if m is None and w in ("a", "an") and self.low(i + 1) in ("hundred", "thousand", "million", "billion",
-                                                                 "dozen", "third", "quarter", "half"):
+                                                                 "dozen", "third", "quarter", "half", "decade",
+                                                                 "century"):
             value: float = 1.0
             kind = "num"
             end = i
@@ -294,6 +361,8 @@ class _Scanner:
                 value *= _SUFFIX_SCALES[suf]
             elif suf in _UNITS:
                 unit = _UNITS[suf]
+            elif suf in _SUFFIX_UNITS or suf.lstrip("°") in _SUFFIX_UNITS:
+                unit = _SUFFIX_UNITS[suf.lstrip("°")]
             elif suf:
                 return self._code(start)
             mention = self._finish(start, end, value, kind, cur, unit, digits=True)
@@ -308,6 +377,16 @@ class _Scanner:
         else:
             return None
         return self._finish(start, end, value, kind, cur, None, digits=False)
+
+    def _vague(self, i: int) -> tuple[Mention, int]:
+        """"Hundreds", "tens of thousands": an order of magnitude, compared only with another such."""
+        value, end = _PLURAL_SCALES[self.low(i)], i
+        while self.low(end + 1) == "of" and self.low(end + 2) in _PLURAL_SCALES:
+            value *= _PLURAL_SCALES[self.low(end + 2)]
+            end += 2
+        head = self._head(end + 1, end + 1) if self.low(end + 1) == "of" else self._head(i, end)
+        return Mention(self.toks[i], self.toks[end], self._text(i, end), "vague", value, weak=True,
+                       head=head), end + 1
 
     def _time(self, i: int, hh: int, mm: int) -> tuple[Mention, int]:
         end = i
@@ -326,6 +405,14 @@ class _Scanner:
     def _finish(self, start: int, end: int, value: float, kind: str, cur: str | None,
                 unit: tuple[str, str] | None, digits: bool) -> tuple[Mention, int]:
         """Extend a number over following number words, scales, fractions and units."""
+        if digits and re.fullmatch(r"\d{1,3}", self.low(end)):
+            while re.fullmatch(r"\d{3}", self.low(end + 1)) and self.toks[end][1].whitespace_:
+                value = value * 1000 + float(self.low(end + 1))  # "20 000": a space between thousands
+                end += 1
+        glued = end + 1 < self.n and not self.toks[end][1].whitespace_
+        if digits and cur is not None and glued and self.low(end + 1).rstrip(".") in _SUFFIX_SCALES:
+            value *= _SUFFIX_SCALES[self.low(end + 1).rstrip(".")]  # "$3m" is tokenised "$ 3 m": a scale
+            end += 1
         total, current = 0.0, value
         j = end + 1
         spelled = not digits
@@ -376,10 +463,18 @@ class _Scanner:
             unit, end = ("percent", "%"), k
         elif w == "per" and self.low(k + 1) == "cent":
             unit, end = ("percent", "%"), k + 1
+        elif w in ("pound", "pounds") and cur is None and self._weight_context(k):
+            unit, end = _UNITS["lb"], k  # "it weighs 5 pounds"
         elif w in _CURRENCY_WORDS and not (w == "won" and self.toks[k][1].pos_ == "VERB"):
             cur, end = _CURRENCY_WORDS[w], k
+        elif unit is None and w in ("degree", "degrees", "°") and (
+                self.low(k + 1) in _SUFFIX_UNITS or _UNITS.get(self.low(k + 1), ("",))[0] == "temp"):
+            unit, end = _SUFFIX_UNITS.get(self.low(k + 1)) or _UNITS[self.low(k + 1)], k + 1  # "40 degrees Celsius"
         elif unit is None and w in _UNITS:
             unit, end = _UNITS[w], k
+        elif unit is None and k < self.n and self.toks[k][1].pos_ == "ADJ" \
+                and _UNITS.get(self.low(k + 1), ("",))[0] == "time":
+            unit, end = _UNITS[self.low(k + 1)], k + 1  # "two full days", "three straight years"
         elif unit is None and w == "square" and self.low(k + 1) in _UNITS:
             unit, end = ("area", _UNITS[self.low(k + 1)][1] + "2"), k + 1
         if cur is not None:
@@ -398,6 +493,11 @@ class _Scanner:
         if m.weak and self.low(start) in ("one", "a", "an") and end == start:
             return None  # type: ignore[return-value]  # "one of", "the one": not a figure
         return m, end + 1
+
+    def _weight_context(self, k: int) -> bool:
+        """Whether the sentence of token ``k`` speaks of weight, so that "pounds" are lb, not money."""
+        sent = self.toks[k][0]
+        return any(s == sent and str(t.lemma_).lower() in _WEIGHT_CUES for s, t in self.toks)
 
     def _text(self, a: int, b: int) -> str:
         ta, tb = self.toks[a], self.toks[b]
@@ -431,13 +531,25 @@ def extract(toks: list[Located]) -> list[Mention]:
     return mentions
 
 
+def _duration(m: Mention) -> tuple[str, float] | None:
+    """A span of time in a base unit (seconds, or months): "48 hours" and "two days" are one duration."""
+    if m.unit is None or m.unit[0] != "time" or m.kind not in ("num", "fraction"):
+        return None
+    if m.unit[1] in _SECONDS:
+        return "s", round(float(m.value) * _SECONDS[m.unit[1]], 3)
+    return "mo", round(float(m.value) * _MONTHS_IN[m.unit[1]], 3)
+
+
 def _keys(m: Mention) -> set[Any]:
-    if m.kind == "date":
-        return {("date", m.value)}
+    if m.kind in ("date", "weekday", "vague"):
+        return {(m.kind, m.value)}
     if m.kind in ("code", "time"):
         return {(m.kind, str(m.value).replace("–", "-"))}
     v = float(m.value)
     keys: set[Any] = {("num", round(v, 6))}
+    duration = _duration(m)
+    if duration is not None:
+        keys.add(("duration", duration))
     if m.kind == "ordinal" and m.head == "century" and v == int(v) and 1 <= v <= 21:
         keys.add(("code", f"{int(v) - 1}00s"))  # "the 19th century" = "the 1800s"
     if m.unit and m.unit[0] == "percent":
@@ -448,14 +560,41 @@ def _keys(m: Mention) -> set[Any]:
 
 
 def _loose_keys(m: Mention) -> set[Any]:
+    """Second-pass keys.  A date's day ("July 22" ~ "the 22nd") is a "day" key that only a mention without
+    a month carries as well: two dates that share the day but not the month are a changed date."""
     out = set(m.keys)
     if m.kind == "date" and m.value[1] is not None:
-        out.add(("num", float(m.value[1])))
+        out.add(("day", float(m.value[1])))
     elif m.kind == "code":
-        groups = re.findall(r"\d+(?:\.\d+)?", str(m.value))
+        value = str(m.value)
+        groups = re.findall(r"\d+(?:\.\d+)?", value)
         if len(groups) == 1:
             out.add(("num", round(float(groups[0]), 6)))
+        slash = re.fullmatch(r"(\d{1,2})/(\d{1,2})", value)
+        if slash:  # "9/11" = "September 11", "3/3" = "March 3": either order, day and month
+            x, y = int(slash.group(1)), int(slash.group(2))
+            out |= {("date", (mo, d)) for mo, d in ((x, y), (y, x)) if 1 <= mo <= 12 and 1 <= d <= 31}
+        decade = re.fullmatch(r"1\d(\d0s)", value)
+        if decade:  # "the 1990s" = "the nineties"
+            out.add(("code", decade.group(1)))
+    elif m.kind == "year":
+        out.add(("yy", round(float(m.value)) % 100))  # "1961" = "'61"
+    if m.kind in ("num", "ordinal") and not m.unit and float(m.value) in range(1, 32):
+        out.add(("day", float(m.value)))
     return out
+
+
+def _shares_key(a: Mention, b: Mention, loose: bool) -> bool:
+    if not loose:
+        return bool(a.keys & b.keys)
+    shared = a.loose & b.loose
+    if a.kind == "date" and b.kind == "date":  # "March 3" ~ "April 3" share only a day: no match
+        shared = {k for k in shared if k[0] != "day"}
+    return bool(shared)
+
+
+def _dimension(m: Mention) -> str:
+    return m.unit[0] if m.unit else ""
 
 
 def _match_exact(a: list[Mention], b: list[Mention], loose: bool = False
@@ -464,11 +603,12 @@ def _match_exact(a: list[Mention], b: list[Mention], loose: bool = False
     rest_b = list(b)
     rest_a = []
     for m in a:
-        cands = [r for r in rest_b if (m.loose & r.loose if loose else m.keys & r.keys)]
+        cands = [r for r in rest_b if _shares_key(m, r, loose)]
         if not cands:
             rest_a.append(m)
             continue
-        best = min(cands, key=lambda r: (r.kind != m.kind, r.head != m.head, abs(r.position - m.position)))
+        best = min(cands, key=lambda r: (r.kind != m.kind, _dimension(r) != _dimension(m), r.head != m.head,
+                                         abs(r.position - m.position)))
         rest_b.remove(best)
         pairs.append((m, best))
     return pairs, rest_a, rest_b
@@ -477,7 +617,7 @@ def _match_exact(a: list[Mention], b: list[Mention], loose: bool = False
 def _compatible(a: Mention, b: Mention) -> bool:
     if a.kind == "date" or b.kind == "date":
         return a.kind == b.kind
-    if a.kind in ("code", "time") or b.kind in ("code", "time"):
+    if a.kind in ("code", "time", "weekday") or b.kind in ("code", "time", "weekday"):
         return a.kind == b.kind
     return True
 
@@ -524,7 +664,7 @@ def _approximates(a: Mention, b: Mention) -> bool:
 
 
 def _year_like(m: Mention) -> bool:
-    return m.kind in ("year", "date")
+    return m.kind in ("year", "date", "weekday")
 
 
 @register
@@ -546,11 +686,18 @@ class NumbersCheck:
         loose, lo, lr = _match_exact(lo, lr, loose=True)
         same += loose
         for a, b in same:
-            if a.unit and b.unit and a.unit != b.unit and a.unit[0] == b.unit[0]:
+            # Same value, another unit: "10 km" -> "10 miles", and across dimensions "5%" -> "$5" too;
+            # not an equal duration said in other units ("48 hours" -> "two days").
+            if a.unit and b.unit and a.unit != b.unit and (_duration(a) is None or _duration(a) != _duration(b)):
                 yield self._finding(ctx, ai, "unit-changed", Severity.MAJOR,
                                     f"Unit changed: “{a.text}” → “{b.text}”", a, b,
                                     {"original_unit": a.unit[1], "rewritten_unit": b.unit[1],
                                      "value": _fmt(a.value)})
+            if a.qual and b.qual and a.qual != b.qual:
+                yield self._finding(ctx, ai, "qualifier-changed", Severity.MAJOR,
+                                    f"Bound changed: “{a.qual_text} {a.text}” → “{b.qual_text} {b.text}”", a, b,
+                                    {"original_bound": a.qual, "rewritten_bound": b.qual, "value": _fmt(a.value)})
+        yield from self._swaps(ctx, ai, same)
         used_a: set[int] = set()
         used_b: set[int] = set()
         # A fraction rounded to a percentage ("a third" -> "30 percent") is an approximation, not a new figure.
@@ -578,8 +725,10 @@ class NumbersCheck:
             code = "date-changed" if date else "number-changed"
             label = "Date changed" if date else "Number changed"
             sev = Severity.CRITICAL
-            if a.weak and b.weak and not date:
-                sev = Severity.MAJOR
+            if a.weak and b.weak and not date or _duration(a) and _duration(b) and a.unit != b.unit:
+                sev = Severity.MAJOR  # spelled-out small numbers; "48 hours" -> "three days" is in other units
+            if (a.kind == "vague") != (b.kind == "vague"):
+                sev = Severity.MINOR  # "hundreds" -> "about 300": made precise, or vaguer
             yield self._finding(ctx, ai, code, sev, f"{label}: “{a.text}” → “{b.text}”", a, b,
                                 {"original_value": _fmt(a.value), "rewritten_value": _fmt(b.value),
                                  "original_text": a.text, "rewritten_text": b.text, "kind": a.kind})
@@ -590,20 +739,53 @@ class NumbersCheck:
         near_o = {k for m in extract(side_tokens(ctx, "original", [x for x in neighbour_indices(
             ctx, ai, "original") if x not in o_idx])) for k in m.keys} if any(
             j not in used_b for j in range(len(lr))) else set()
+        said: set[tuple[str, int, int]] = set()  # "24/7", "2015–2019": one token, two values, one finding
         for i, a in enumerate(lo):
-            if i in used_a or a.keys & near_r:
+            if i in used_a or a.keys & near_r or ("o", a.first[1].i, a.last[1].i) in said:
                 continue
+            said.add(("o", a.first[1].i, a.last[1].i))
             sev = Severity.MINOR if a.weak or _is_name_code(a) else Severity.MAJOR
             yield self._finding(ctx, ai, "number-missing", sev, f"Number missing in the rewrite: “{a.text}”",
                                 a, None, {"original_value": _fmt(a.value), "original_text": a.text,
                                           "kind": a.kind}, r_idx)
         for j, b in enumerate(lr):
-            if j in used_b or b.keys & near_o:
+            if j in used_b or b.keys & near_o or ("r", b.first[1].i, b.last[1].i) in said:
                 continue
+            said.add(("r", b.first[1].i, b.last[1].i))
             sev = Severity.MINOR if b.weak or _is_name_code(b) else Severity.MAJOR
             yield self._finding(ctx, ai, "number-added", sev, f"Number added in the rewrite: “{b.text}”",
                                 None, b, {"rewritten_value": _fmt(b.value), "rewritten_text": b.text,
                                           "kind": b.kind}, o_idx)
+
+    def _swaps(self, ctx: CheckContext, ai: int, same: list[tuple[Mention, Mention]]) -> Iterator[Finding]:
+        """Values kept but traded between what they count: "15 men and 3 women" -> "3 men and 15 women".
+
+        A cross check, not a plain inequality: value A counts X and B counts Y in the original, and in the
+        rewrite A counts Y and B counts X.  A reworded noun ("men" -> "males") matches neither way.  The
+        context is the counted noun, or where no noun is counted the word before the number ("was 52 to 48").
+        """
+        def sig(m: Mention) -> tuple[str, str] | None:
+            if m.head and m.head not in ("date", "time", "code", "decade", "weekday"):
+                return "noun", m.head
+            return ("word", m.role) if m.role and not m.head else None
+
+        for k, (a1, b1) in enumerate(same):
+            for a2, b2 in same[k + 1:]:
+                if a1.keys & a2.keys or a1.first[1].i == a2.first[1].i and a1.first[0] == a2.first[0]:
+                    continue  # the same value twice, or the two ends of one range token
+                s1, s2 = sig(a1), sig(a2)
+                if s1 is None or s2 is None or s1 == s2 or sig(b1) != s2 or sig(b2) != s1:
+                    continue
+                x, y = sorted((a1, a2), key=lambda m: m.position)
+                u, v = sorted((b1, b2), key=lambda m: m.position)
+                sev = Severity.CRITICAL if s1[0] == s2[0] == "noun" else Severity.MAJOR
+                o = span_of(ctx, "original", x.first, y.last)
+                r = span_of(ctx, "rewritten", u.first, v.last)
+                yield Finding(check=self.name, code="number-swapped", severity=sev,
+                              message=f"Numbers swapped: “{o.text}” → “{r.text}”",
+                              original=o, rewritten=r, alignment=ai,
+                              data={"values": [_fmt(a1.value), _fmt(a2.value)],
+                                    "original_text": o.text, "rewritten_text": r.text})
 
     def _finding(self, ctx: CheckContext, ai: int, code: str, sev: Severity, msg: str, a: Mention | None,
                  b: Mention | None, data: dict[str, Any], other: Sequence[int] = ()) -> Finding:

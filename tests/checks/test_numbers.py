@@ -39,6 +39,78 @@ CASES = [
      {"number-changed"}),
     ("Haiti had no cholera since the early 19th century.", "Haiti had no cholera since the 1700s.",
      {"number-missing", "number-added"}),
+    # a date's day alone matches a bare day ("the 3rd"), never another month's day
+    ("The summit opened on March 3.", "The summit opened on April 3.", {"date-changed"}),
+    ("The summit opened on March 3, 2021.", "The summit opened on April 3, 2021.", {"date-changed"}),
+    ("The summit opened on 3 March.", "The summit opened on 3 April.", {"date-changed"}),
+    ("He was born on 4 July 1990.", "He was born on 4 June 1990.", {"date-changed"}),
+    ("The summit opened in March.", "The summit opened in April.", {"date-changed"}),
+    ("The summit opened on March 3 with 3 leaders.", "The summit opened on the 3rd with 3 leaders.", set()),
+    ("The summit opened on March 3.", "The summit opened on the 3rd of March.", set()),
+    ("The summit opened on March 3.", "The summit opened on 3/3.", set()),
+    ("Theresa May said 5 people died.", "Five people died, Theresa May said.", set()),
+    # "$3m" is tokenised "$ 3 m": the glued letter after a currency amount is a scale
+    ("The firm raised $3m in funding.", "The firm raised 3 million dollars in funding.", set()),
+    ("The firm raised $3 million in funding.", "The firm raised $3m in funding.", set()),
+    ("The firm raised £3 million in funding.", "The firm raised £3m in funding.", set()),
+    ("The firm raised $3.5m in funding.", "The firm raised $3.5 million in funding.", set()),
+    ("The project will cost 3 million pounds.", "The project will cost £3m.", set()),
+    ("The firm raised $3m in funding.", "The firm raised $4m in funding.", {"number-changed"}),
+    # values kept but traded between the nouns (or words) they go with
+    ("Police arrested 15 men and 3 women.", "Police arrested 3 men and 15 women.", {"number-swapped"}),
+    ("The attack killed 12 soldiers and 4 civilians.", "The attack killed 4 soldiers and 12 civilians.",
+     {"number-swapped"}),
+    ("Turnout was 65 per cent, up from 58 per cent.", "Turnout was 58 per cent, up from 65 per cent.",
+     {"number-swapped"}),
+    ("He scored 3 goals in 2 games.", "He scored 2 goals in 3 games.", {"number-swapped"}),
+    ("The vote was 52 to 48.", "The vote was 48 to 52.", {"number-swapped"}),
+    ("Police arrested 15 men and 3 women.", "Police detained 3 women and 15 men.", set()),
+    ("Police arrested 15 men and 3 women.", "Police arrested 15 males and 3 females.", set()),
+    ("The attack killed 12 soldiers and 4 civilians.", "Four civilians and 12 soldiers died in the attack.", set()),
+    ("Turnout was 65 per cent, up from 58 per cent.", "Turnout rose from 58 per cent to 65 per cent.", set()),
+    ("Turnout was 65 per cent, up from 58 per cent.", "Up from 58%, turnout reached 65%.", set()),
+    ("He scored 3 goals in 2 games.", "In 2 games he scored 3 goals.", set()),
+    ("Sales rose to 10 million from 5 million.", "Sales rose from 5 million to 10 million.", set()),
+    ("The children, aged 5 and 10, were unhurt.", "The children, aged 10 and 5, were unhurt.", set()),
+    ("He is 40 and she is 38.", "She is 38 and he is 40.", set()),
+    # the same value in a unit of another dimension; "pounds" of weight; "degrees Celsius"
+    ("Shares rose 5%.", "Shares rose $5.", {"unit-changed"}),
+    ("The road is 10 km long.", "The road is 10 kg long.", {"unit-changed"}),
+    ("It weighs 5kg.", "It weighs 5 pounds.", {"unit-changed"}),
+    ("The temperature reached 40 degrees Celsius.", "The temperature reached 40 degrees Fahrenheit.",
+     {"unit-changed"}),
+    ("It weighs 5 pounds.", "It weighs 5 lb.", set()),
+    ("The temperature reached 40C.", "The temperature reached 40 degrees Celsius.", set()),
+    ("The temperature reached 40 °C.", "The temperature reached 40 degrees Celsius.", set()),
+    ("It rose 5% in 5 years.", "In 5 years it rose 5%.", set()),
+    ("Shares rose 5% to $5.", "Shares rose to $5, up 5%.", set()),
+    # equal numbers written another way
+    ("The city has 20 000 residents.", "The city has 20,000 residents.", set()),
+    ("The city has 20 000 residents.", "Twenty thousand people live in the city.", set()),
+    ("He was born in 1961.", "He was born in '61.", set()),
+    ("He was born in 1961.", "He was born in '62.", {"date-changed"}),
+    ("It happened in the 1990s.", "It happened in the nineties.", set()),
+    ("The team finished 2nd.", "The team finished second.", set()),
+    ("The 9/11 attacks changed America.", "The September 11 attacks changed America.", set()),
+    ("The 9/11 attacks changed America.", "The attacks of 11 September 2001 changed America.",
+     {"number-added"}),  # the day is matched; the year is new
+    ("The strike lasted 48 hours.", "The strike lasted two days.", set()),
+    ("He served for ten years.", "He served for a decade.", set()),
+    ("The strike lasted 48 hours.", "The strike lasted two full days.", set()),
+    ("Ministers in May's cabinet met.", "Ministers in the May cabinet met.", set()),
+    ("3/4 of voters agreed.", "Three quarters of voters agreed.", set()),
+    ("The 2015/16 season was long.", "The 2015-16 season was long.", set()),
+    # vague orders of magnitude, bounds, weekdays
+    ("Hundreds of people marched.", "Thousands of people marched.", {"number-changed"}),
+    ("Dozens of people marched.", "Hundreds of people marched.", {"number-changed"}),
+    ("Millions of people marched.", "Thousands of people marched.", {"number-changed"}),
+    ("Tens of thousands of people marched.", "Tens of thousands marched.", set()),
+    ("Nearly 500 people marched.", "More than 500 people marched.", {"qualifier-changed"}),
+    ("At least 40 people died.", "At most 40 people died.", {"qualifier-changed"}),
+    ("Nearly 500 people marched.", "Almost 500 people marched.", set()),
+    ("More than 500 people marched.", "Over 500 people marched.", set()),
+    ("The vote is on Tuesday.", "The vote is on Thursday.", {"date-changed"}),
+    ("The vote is on Tuesday.", "On Tuesday, the vote takes place.", set()),
 ]
 
 
@@ -70,4 +142,31 @@ def test_pairing_by_context_in_multi_number_sentence() -> None:
 def test_number_moved_to_next_sentence_is_not_missing() -> None:
     ctx = make_context(["The team scored 3 goals.", "It was a good day."],
                        ["The team scored goals.", "It was a good day with 3 goals."])
+    assert codes(list(NumbersCheck().run(ctx)), MAJOR) == set()
+
+
+def test_swapped_numbers_evidence_covers_both() -> None:
+    ctx = make_context("Police arrested 15 men and 3 women.", "Police arrested 3 men and 15 women.")
+    (f,) = [f for f in NumbersCheck().run(ctx) if f.severity >= Severity.MAJOR]
+    assert f.code == "number-swapped" and f.severity == Severity.CRITICAL
+    assert f.original is not None and f.rewritten is not None
+    assert f.original.text == "15 men and 3" and f.rewritten.text == "3 men and 15"
+    assert sorted(f.data["values"]) == [3, 15]
+
+
+def test_one_token_is_one_mention() -> None:
+    """"24/7" is one figure: dropping it is one finding, and its message names it once."""
+    ctx = make_context("The store is open 24/7.", "The store is open around the clock.")
+    found = list(NumbersCheck().run(ctx))
+    assert [f.message for f in found] == ["Number missing in the rewrite: “24/7”"]
+
+
+def test_duration_in_other_units_is_not_critical() -> None:
+    ctx = make_context("The strike lasted 48 hours.", "The strike lasted three days.")
+    (f,) = list(NumbersCheck().run(ctx))
+    assert f.code == "number-changed" and f.severity == Severity.MAJOR
+
+
+def test_vague_to_precise_is_minor() -> None:
+    ctx = make_context("Hundreds of people marched.", "About 300 people marched.")
     assert codes(list(NumbersCheck().run(ctx)), MAJOR) == set()
