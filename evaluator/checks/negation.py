@@ -3,7 +3,11 @@
 Each negation cue (not, n't, never, no, nothing, without, fail to, refuse to, hardly ...) is attached
 to the predicate it negates (from the dependency parse).  Predicates found on both sides are compared
 for polarity; cues on predicates without a counterpart count only when the number of cues differs
-(a negation that merely moved is a paraphrase).  Antonyms come from WordNet (evaluator.lexicon);
+(a negation that merely moved is a paraphrase), and only as a minor note when the other side says the
+negation with a word of its own instead ("did not attend" / "was absent", "ineffective" / "does not
+work").  Idioms are read as what they mean: "yet to" is a cue, "not without" and "did not fail to"
+cancel, "no fewer than 50" and "not ... until Monday" are a bound and a time unless the other side
+has the same construction without the negation.  Antonyms come from WordNet (evaluator.lexicon);
 without WordNet that half is skipped with one warning.  A negation plus an antonym ("not aware" →
 "unaware") cancel out.
 """
@@ -24,8 +28,14 @@ log = logging.getLogger(__name__)
 
 _NEG_WORDS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nowhere", "noone",
               "cannot", "nor", "hardly", "barely", "scarcely", "seldom", "without", "no-one"}
-_NEG_VERBS = {"fail", "refuse", "deny", "lack", "cease", "decline"}
-_NEG_VERBS_NEED_XCOMP = {"decline", "cease"}  # "declined to comment", not "prices declined"
+_NEG_VERBS = {"fail", "refuse", "deny", "lack", "cease", "decline", "stop"}
+# "declined to comment", not "prices declined"; "stopped working", not "stopped the car"
+_NEG_VERBS_NEED_XCOMP = {"decline", "cease", "stop"}
+# Adjectives that negate their complement: "unable to attend", "unlikely to pass" (= "will probably not pass").
+_NEG_ADJ = {"unable", "unlikely", "unwilling"}
+# "no fewer than 50", "not more than 50", "no later than Friday": a bound on a quantity, not a negation.
+_COMPARATIVE_BOUND = {"fewer", "more", "less", "greater", "later", "earlier", "sooner", "longer", "higher",
+                      "lower"}
 _NOT_NEGATING_NEXT = {"only", "just", "merely", "least", "even", "necessarily"}  # "not only ... but"
 _PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a")
 _CLAUSE_POS = {"VERB", "AUX"}
@@ -40,6 +50,10 @@ class Cue:
     pred: Located
     word: str
     weak: bool = False  # "without" + noun: counts against a negation elsewhere, is no finding alone
+    # An idiom that is no negation unless the other side has the same construction unnegated: "not more
+    # than 50" against "at most 50" is a bound, against "more than 50" a flip; "not published until
+    # Monday" against "published on Monday" is a time, against "published until Monday" a flip.
+    needs: str = ""
 
     @property
     def pred_lemma(self) -> str:
@@ -102,15 +116,26 @@ def find_cues(toks: list[Located]) -> list[Cue]:
     cues: list[Cue] = []
     where = {(s, t.i): (s, t) for s, t in toks}
     seen_neither = False
+    cancelled: set[int] = set()  # positions in ``toks`` of cues a preceding negation cancels
     for k, (s, t) in enumerate(toks):
         low = t.lower_
         nxt = toks[k + 1][1].lower_ if k + 1 < len(toks) else ""
+        after = toks[k + 2][1].lower_ if k + 2 < len(toks) else ""
         pred = None
         prev = toks[k - 1][1].lower_ if k else ""
-        if low in ("not", "n't", "n’t") or t.dep_ == "neg":
+        if k in cancelled:
+            continue
+        needs = ""
+        if low in ("no", "not") and nxt in _COMPARATIVE_BOUND and after == "than":
+            needs = nxt  # "no fewer than 50" = "at least 50"
+        if low in ("not", "n't", "n’t", "never") and nxt == "without":
+            cancelled.add(k + 1)  # "not without risks": two negations that cancel ("has risks")
+            continue
+        if low in ("not", "n't", "n’t") or (t.dep_ == "neg" and not (low == "no" and nxt in ("longer", "more"))):
             if nxt in _NOT_NEGATING_NEXT or prev == "or":  # "not only", "whether or not"
                 continue
             pred = _predicate(t.head)
+            needs = needs or _until(t, pred)  # "not published until Monday": a time
         elif low == "ill" and nxt in ("-", "‑"):  # "ill-prepared": not (well) prepared
             pred = t.head
         elif low == "no":
@@ -148,7 +173,12 @@ def find_cues(toks: list[Located]) -> list[Cue]:
                     cues.append(Cue((s, t), where.get((s, objs[0].i), (s, objs[0])), low, weak=True))
                 continue
             pred = verbs[0]
-        elif low == "unable":
+        elif low == "yet" and nxt == "to":  # "has yet to decide" = "has not decided yet"
+            xcomp = [c for c in t.head.children if c.dep_ == "xcomp" and c.i > t.i]
+            if not xcomp:
+                continue
+            pred = _predicate(xcomp[0])
+        elif low in _NEG_ADJ:
             xcomp = [c for c in t.children if c.dep_ == "xcomp"]
             pred = xcomp[0] if xcomp else _clause_head(t)
         elif t.pos_ == "VERB" and t.lemma_.lower() in _NEG_VERBS:
@@ -158,8 +188,42 @@ def find_cues(toks: list[Located]) -> list[Cue]:
             pred = xcomp[0] if xcomp else t
         if pred is None:
             continue
-        cues.append(Cue((s, t), where.get((s, pred.i), (s, pred)), low))
-    return cues
+        cues.append(Cue((s, t), where.get((s, pred.i), (s, pred)), low, needs=needs))
+    return _double_negatives(cues)
+
+
+def _until(cue: Any, pred: Any) -> str:
+    """"until" when the negation is "not ... until X" (or "Not until X ..."), which says when something
+    happened, not that it did not; otherwise ""."""
+    if cue.head.lower_ in ("until", "till"):
+        return str(cue.head.lower_)
+    return next((str(c.lower_) for c in (*pred.children, *(pred.head.children if pred.dep_ in ("acomp", "attr")
+                                                            else ()))
+                 if c.lower_ in ("until", "till") and c.dep_ in ("prep", "mark") and c.i > cue.i), "")
+
+
+def _double_negatives(cues: list[Cue]) -> list[Cue]:
+    """Drop negative verbs that are themselves negated: "did not fail to pay" (= "paid") drops both cues;
+    "neither confirm nor deny" keeps only the negation of "confirm", since "nor deny" is "not deny"."""
+    def key(loc: Located) -> tuple[int, int]:
+        return loc[0], loc[1].i
+
+    by_pred: dict[tuple[int, int], Cue] = {}
+    for c in cues:
+        if key(c.pred) != key(c.tok):  # "refused the offer" negates itself, not a verb it governs
+            by_pred.setdefault(key(c.pred), c)
+    drop: set[int] = set()
+    for c in cues:
+        verb = c.tok[1]
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NEG_VERBS:
+            continue
+        outer = by_pred.get(key(c.tok))
+        if outer is not None and outer is not c:  # "did not fail to", "never refused to"
+            drop.update((id(c), id(outer)))
+        elif verb.dep_ == "conj" and (c.tok[0], verb.head.i) in by_pred and any(
+                x.dep_ == "cc" and x.lower_ in ("nor", "or") for x in verb.head.children):
+            drop.add(id(c))  # "neither confirm nor deny", "did not confirm or deny"
+    return [c for c in cues if id(c) not in drop]
 
 
 def _stem_matches(word: str, other: set[str]) -> str | None:
@@ -327,6 +391,9 @@ class NegationCheck:
         o_toks = side_tokens(ctx, "original", o_idx)
         r_toks = side_tokens(ctx, "rewritten", r_idx)
         oc, rc = find_cues(o_toks), find_cues(r_toks)
+        o_words, r_words = {t.lower_ for _, t in o_toks}, {t.lower_ for _, t in r_toks}
+        oc = [c for c in oc if not c.needs or c.needs in r_words]
+        rc = [c for c in rc if not c.needs or c.needs in o_words]
         swaps = find_swaps(wn, o_toks, r_toks)
         if not oc and not rc and not swaps:
             return
@@ -343,8 +410,8 @@ class NegationCheck:
                     cues.remove(hit)
                     swaps.remove(sw)
                     break
-        flips = [f for f in self._flips(oc, rc, o_toks, r_toks)
-                 if not _contrast_kept(f[1], r_toks if f[0] == "removed" else o_toks)]
+        found, reworded = self._flips(oc, rc, o_toks, r_toks, wn)
+        flips = [f for f in found if not _contrast_kept(f[1], r_toks if f[0] == "removed" else o_toks)]
         # A negation and an antonym swap on the same clause cancel ("not aware" -> "unaware").
         while flips and swaps:
             flips.pop()
@@ -363,15 +430,32 @@ class NegationCheck:
             yield Finding(check=self.name, code=f"negation-{kind}", severity=Severity.CRITICAL, message=msg,
                           original=o_span, rewritten=r_span, alignment=ai,
                           data={"cue": cue.tok[1].text, "predicate": cue.pred_lemma})
+        # A negation on a reworded predicate with a negative word in its stead on the other side ("did not
+        # attend" / "was absent", "is ineffective" / "does not work") most likely keeps the polarity.
+        for kind, cue, instead in reworded:
+            side_cue = "rewritten" if kind == "added" else "original"
+            other = "original" if kind == "added" else "rewritten"
+            cue_span, other_span = span_of(ctx, side_cue, cue.tok), span_of(ctx, other, instead)
+            o_span, r_span = (other_span, cue_span) if kind == "added" else (cue_span, other_span)
+            msg = (f"Negation reworded: “{cue.pred[1].text}” is negated by “{cue.tok[1].text}” in the "
+                   f"{'rewrite' if kind == 'added' else 'original'}; the "
+                   f"{'original' if kind == 'added' else 'rewrite'} says “{instead[1].text}” instead "
+                   f"(probably the same polarity; worth a look)")
+            yield Finding(check=self.name, code=f"negation-{kind}", severity=Severity.MINOR, message=msg,
+                          original=o_span, rewritten=r_span, alignment=ai,
+                          data={"cue": cue.tok[1].text, "predicate": cue.pred_lemma, "negative": instead[1].text})
         for sw in swaps:
             yield Finding(check=self.name, code="antonym-swap", severity=Severity.MAJOR,
                           message=f"Antonym swapped in: “{sw.orig[1].text}” → “{sw.rew[1].text}”",
                           original=span_of(ctx, "original", sw.orig), rewritten=span_of(ctx, "rewritten", sw.rew),
                           alignment=ai, data={"original_lemma": sw.orig_lemma, "rewritten_lemma": sw.rew_lemma})
 
-    def _flips(self, oc: list[Cue], rc: list[Cue], o_toks: list[Located], r_toks: list[Located]
-               ) -> list[tuple[str, Cue, Located | None]]:
-        """(added|removed, cue, predicate on the other side) for each polarity change."""
+    def _flips(self, oc: list[Cue], rc: list[Cue], o_toks: list[Located], r_toks: list[Located],
+               wn: WordNet | None = None
+               ) -> tuple[list[tuple[str, Cue, Located | None]], list[tuple[str, Cue, Located]]]:
+        """(added|removed, cue, predicate on the other side) for each polarity change; and, apart,
+        (added|removed, cue, negative word on the other side) for negations whose predicate was
+        reworded into an inherently negative word ("did not attend" / "was absent")."""
         o_preds = _predicates(o_toks)
         r_preds = _predicates(r_toks)
         o_neg = Counter(c.pred_lemma for c in oc if not c.weak)
@@ -405,14 +489,19 @@ class NegationCheck:
             extra -= 1  # "not possible" <- "impossible"
         elif extra < 0 and _morph_negatives(r_toks, o_words):
             extra += 1
-        if extra > 0:
-            for c in [c for c in rest_r if not c.weak or _with_counterpart(c, o_toks)][:extra]:
-                if not _stem_matches(c.pred[1].lower_, o_words):
-                    out.append(("added", c, None))
-        elif extra < 0:
-            for c in [c for c in rest_o if not c.weak or _with_counterpart(c, r_toks)][:-extra]:
-                if not _stem_matches(c.pred[1].lower_, r_words):
-                    out.append(("removed", c, None))
+        reworded: list[tuple[str, Cue, Located]] = []
+        if extra:
+            kind, rest, cue_toks, other_toks, their_cues = (
+                ("added", rest_r, r_toks, o_toks, oc) if extra > 0 else ("removed", rest_o, o_toks, r_toks, rc))
+            their_words = o_words if extra > 0 else r_words
+            for c in [c for c in rest if not c.weak or _with_counterpart(c, other_toks)][:abs(extra)]:
+                if _stem_matches(c.pred[1].lower_, their_words):
+                    continue
+                instead = _negative_instead(c, cue_toks, other_toks, their_cues, wn)
+                if instead is not None:
+                    reworded.append((kind, c, instead))
+                else:
+                    out.append((kind, c, None))
         # As many negations on both sides, some on predicates without a counterpart: the sentence was
         # restructured and the negation moved with it ("not many" -> "few" aside), not added.  A negation
         # that moved between two predicates both sides share ("was not present but was represented" ->
@@ -422,9 +511,9 @@ class NegationCheck:
             moved = [f for f in out if f[2] is not None]
             kinds = {k for k, _, _ in moved}
             if kinds == {"added", "removed"} and not any(c.pred_lemma in _NEG_RAISING for _, c, _ in moved):
-                return moved
-            return []
-        return out
+                return moved, []
+            return [], []
+        return out, reworded
 
 
 _CONTRAST = frozenset({"than", "instead", "rather", "unlike", "opposed"})
@@ -445,6 +534,47 @@ def _with_counterpart(cue: Cue, other: list[Located]) -> bool:
     """The other side says "with" the same thing a weak "without" cue is about ("with sugar" / "without sugar")."""
     return any(t.lower_ == "with" and any(c.dep_ == "pobj" and c.lemma_.lower() == cue.pred_lemma for c in t.children)
                for _, t in other)
+
+
+# Words that carry a negation in their meaning: "failed"/"did not", "absent"/"did not attend",
+# "skipped"/"did not go", "stayed"/"did not leave", "lack"/"have no".
+_LEXICAL_NEGATIVES = frozenset({"fail", "refuse", "decline", "deny", "reject", "stop", "cease", "quit", "lack",
+                                "absent", "absence", "skip", "miss", "avoid", "neglect", "omit", "abstain", "forgo",
+                                "stay", "prevent", "ban", "halt"})
+_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+
+
+def _negative_instead(cue: Cue, mine: list[Located], theirs: list[Located], their_cues: list[Cue],
+                      wn: WordNet | None) -> Located | None:
+    """A word of the other side, absent from the cue's side, that carries a negation of its own: one of
+    ``_LEXICAL_NEGATIVES``, an adjective with a negative prefix ("ineffective"), "at large", or a
+    WordNet antonym of the negated predicate ("attend" / "absent").  Then the negation was reworded,
+    not added or removed.  Words that are cues themselves are already counted, and a negated word is no
+    negative, so neither qualifies.  A cue that negates itself ("refused a job", "denied that ...") is a
+    negative word already: its antonym ("accepted", "admitted") is the opposite, not the same polarity."""
+    my_words = {t.lower_ for _, t in mine} | {t.lemma_.lower() for _, t in mine}
+    counted = {(c.tok[0], c.tok[1].i) for c in their_cues}
+    self_negating = cue.pred[0] == cue.tok[0] and cue.pred[1].i == cue.tok[1].i
+    opposites = wn.antonyms(cue.pred_lemma) if wn is not None and not self_negating else frozenset()
+    for k, (s, t) in enumerate(theirs):
+        low, lemma = t.lower_, t.lemma_.lower()
+        if (s, t.i) in counted or t.pos_ not in _CONTENT or low in my_words or lemma in my_words or _negated(t):
+            continue
+        if lemma in _LEXICAL_NEGATIVES or low in _LEXICAL_NEGATIVES or lemma in opposites or low in opposites:
+            return (s, t)
+        if low == "large" and k and theirs[k - 1][1].lower_ == "at":  # "remains at large": not caught
+            return (s, t)
+        if t.pos_ == "ADJ" and wn is not None and any(
+                low.startswith(p) and len(low) - len(p) > 3 and wn.is_common_word(low[len(p):].lstrip("-"))
+                for p in _NEG_PREFIXES):
+            return (s, t)  # "ineffective", "unclear", "illegal"
+    return None
+
+
+def _negated(t: Any) -> bool:
+    """``t`` has a negation of its own ("not absent", "was not absent")."""
+    return any(c.dep_ == "neg" for c in t.children) or (
+        t.dep_ in ("acomp", "attr", "xcomp") and any(c.dep_ == "neg" for c in t.head.children))
 
 
 def _morph_negatives(toks: list[Located], other_words: set[str]) -> bool:

@@ -20,6 +20,11 @@ from .base import CheckContext, register
 _MODAL_CLASS = {"must": "necessity", "should": "necessity", "ought": "necessity", "shall": "",
                 "will": "", "would": "", "may": "possibility", "might": "possibility", "can": "possibility",
                 "could": "possibility", "need": "necessity"}
+# Contracted and split spellings of the modals, as spaCy tokenizes them: "won't" is "wo" + "n't", "can't"
+# "ca" + "n't", "shan't" "sha" + "n't"; "'ll" and "'d" come with straight or curly apostrophes.
+_MODAL_FORMS = {"wo": "will", "ca": "can", "sha": "shall", "'ll": "will", "ll": "will", "'d": "would",
+                "d": "would"}
+_MODAL_TENSE = {"will": "future", "shall": "future", "would": "conditional"}
 _SPEECH = {"say", "tell", "report", "announce", "state", "claim", "add", "write", "explain", "note", "insist",
            "believe", "think", "expect", "warn", "argue", "suggest", "predict", "declare", "promise"}
 # Verbs whose past tense is spelled like their present: without an auxiliary the tagger can only guess.
@@ -55,6 +60,27 @@ class VerbGroup:
         return _MODAL_CLASS.get(self.modal, "")
 
 
+def _modal_word(t: Any) -> str:
+    """The modal a token spells, contractions resolved ("wo" of "won't" → "will", "’d" → "would"), so that
+    a contraction is the same modal as its full form."""
+    low = str(t.lower_).replace("’", "'")
+    return _MODAL_FORMS.get(low, low)
+
+
+def _glued_subject(v: Any) -> tuple[Any, str]:
+    """A "'ll" / "'d" that the tokenizer left on the subject ("company’ll pay"): the subject and the
+    auxiliary it stands for ("will", "would", or "had" before a past form), or ``(None, "")``."""
+    subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or v.tag_ not in ("VB", "VBP", "VBN", "VBD"):
+        return None, ""
+    low = str(subj.lower_).replace("’", "'")
+    if len(low) > 3 and low.endswith("'ll") and v.tag_ in ("VB", "VBP"):
+        return subj, "will"
+    if len(low) > 2 and low.endswith("'d"):
+        return subj, "had" if v.tag_ in ("VBN", "VBD") else "would"
+    return None, ""
+
+
 def _chain(v: Any) -> list[Any]:
     """Auxiliaries (and copula) of ``v`` in sentence order, then ``v`` itself."""
     aux = [c for c in v.children if c.dep_ in ("aux", "auxpass", "cop") and c.i < v.i]
@@ -75,10 +101,16 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
             continue
         fin = chain[0]
         words = [t.lower_ for t in chain]
-        modal = next((t.lower_ for t in chain if t.tag_ == "MD"), "")
+        modal = next((_modal_word(t) for t in chain if t.tag_ == "MD"), "")
+        subj, glued = _glued_subject(v) if len(chain) == 1 else (None, "")
+        if glued:
+            fin = subj  # the evidence span starts at the contraction: "company’ll pay"
         if fin.tag_ == "MD":
-            tense = {"will": "future", "shall": "future", "'ll": "future", "would": "conditional",
-                     "'d": "conditional"}.get(fin.lower_, "")
+            tense = _MODAL_TENSE.get(_modal_word(fin), "")
+        elif glued == "had":  # "company'd paid"
+            tense = "past"
+        elif glued:
+            modal, tense = glued, _MODAL_TENSE[glued]
         elif fin.tag_ in ("VBD", "VBP") and fin is v and fin.lower_ in _SAME_PAST and not _singular_subject(v):
             tense = "past or present"  # "floods that spread sediment"
         elif fin.tag_ == "VBD":
@@ -90,8 +122,8 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
         else:
             continue  # participle, gerund, infinitive or imperative: not a finite clause
         lemmas = [t.lemma_.lower() for t in chain]
-        perfect = any(lem == "have" and t is not v for lem, t in zip(lemmas, chain, strict=False)) and (
-            v.tag_ == "VBN" or any(t.lower_ == "been" for t in chain))
+        perfect = (any(lem == "have" and t is not v for lem, t in zip(lemmas, chain, strict=False)) and (
+            v.tag_ == "VBN" or any(t.lower_ == "been" for t in chain))) or glued == "had"
         progressive = (v.tag_ == "VBG" and any(lem == "be" and t is not v for lem, t in zip(lemmas, chain, strict=False))) or (
             "being" in words[:-1])
         lemma = v.lemma_.lower()
@@ -123,7 +155,7 @@ def _is_question(toks: list[Located]) -> Located | None:
     if last is not None and last[1].text == "?":
         return last
     for k, (s, t) in enumerate(words):
-        if t.lower_ not in _INVERTIBLE or t.pos_ != "AUX":
+        if _modal_word(t) not in _INVERTIBLE or t.pos_ != "AUX":
             continue
         prev = words[k - 1][1] if k else None
         if prev is not None and prev.text not in (",", "“", '"', "—", "-", ":"):
@@ -210,10 +242,18 @@ _CLOSE = 0.7  # share of words kept (see _overlap) above which a rewrite counts 
 
 def _overlap(a: list[Located], b: list[Located]) -> float:
     """Shared words (as a multiset, lower-cased, punctuation ignored) over the longer side."""
-    ca = Counter(t.lower_ for _, t in a if not t.is_punct)
-    cb = Counter(t.lower_ for _, t in b if not t.is_punct)
+    ca = Counter(_unglued(t.lower_) for _, t in a if not t.is_punct)
+    cb = Counter(_unglued(t.lower_) for _, t in b if not t.is_punct)
     n = max(sum(ca.values()), sum(cb.values()))
     return sum((ca & cb).values()) / n if n else 1.0
+
+
+def _unglued(word: str) -> str:
+    """A word without a contracted auxiliary the tokenizer left on it ("company’ll" → "company")."""
+    for tail in ("'ll", "’ll", "'d", "’d"):
+        if word.endswith(tail) and len(word) > len(tail) + 1:
+            return word[: -len(tail)]
+    return word
 
 
 def _paired(og: list[VerbGroup], rg: list[VerbGroup]) -> list[tuple[VerbGroup, VerbGroup]]:

@@ -41,6 +41,51 @@ CASES = [
     ("John Paul II was unable to eliminate the activities of the radio.",
      "John Paul II was able to eliminate the activities of the radio.", {"negation-removed"}),
     ("He drank the tea with sugar.", "He drank the tea without sugar.", {"negation-added"}),
+    # idioms that are no polarity flip: a bound on a quantity, "not ... until" (a time), "yet to" (a cue),
+    # double negations ("not without", "did not fail to", "neither confirm nor deny")
+    ("No fewer than 50 people died.", "At least 50 people died.", set()),
+    ("Not more than 50 people died.", "At most 50 people died.", set()),
+    ("The report was not published until Monday.", "The report was only published on Monday.", set()),
+    ("There are more than 2,300 labelers in the zone.", "There are not more than 2,300 labelers in the zone.",
+     {"negation-added"}),
+    ("The ring will be in place until August 1st.", "The ring will not be in place until August 1st.",
+     {"negation-added"}),
+    ("He has yet to decide.", "He has not decided yet.", set()),
+    ("He has yet to decide.", "He has decided.", {"negation-removed"}),
+    ("The drug is not without risks.", "The drug has risks.", set()),
+    ("He did not fail to pay.", "He paid.", set()),
+    ("He did not fail to pay.", "He failed to pay.", {"negation-added"}),
+    ("Officials would neither confirm nor deny the report.", "Officials declined to comment on the report.", set()),
+    ("He no longer works for the company.", "He stopped working for the company.", set()),
+    ("He no longer works for the company.", "He still works for the company.", {"negation-removed"}),
+    ("The plan is unlikely to pass.", "The plan probably will not pass.", set()),
+    ("The plan is unlikely to pass.", "The plan is likely to pass.", {"negation-removed"}),
+    # a negated predicate reworded into a word that is negative itself: no critical flip
+    ("The minister did not attend the meeting.", "The minister skipped the meeting.", set()),
+    ("The army did not withdraw.", "The army stayed.", set()),
+    ("The suspect remains at large.", "The suspect has not been caught.", set()),
+    # true flips that must stay flagged
+    ("The minister did not approve the plan.", "The minister approved the plan.", {"negation-removed"}),
+    ("The company failed to meet its targets.", "The company met its targets.", {"negation-removed"}),
+    ("The government refused to comment.", "The government agreed to comment.", {"negation-removed"}),
+    ("He was unable to attend.", "He was able to attend.", {"negation-removed"}),
+    ("None of the hostages were harmed.", "All of the hostages were harmed.", {"negation-removed"}),
+    ("The talks ended without an agreement.", "The talks ended with an agreement.", {"negation-removed"}),
+    ("Hardly anyone came to the meeting.", "Almost everyone came to the meeting.", {"negation-removed"}),
+    ("She never said that she would resign.", "She said that she would never resign.",
+     {"negation-added", "negation-removed"}),
+    # a negative verb that negates itself, against its antonym: a flip, not a rewording
+    ("In 1884, Tesla accepted a job at the Edison Company.", "In 1884, Tesla refused a job at the Edison Company.",
+     {"negation-added"}),
+    ("Had the Allies failed, Germany would have won.", "Had the Allies succeeded, Germany would have won.",
+     {"negation-removed"}),
+    ("Mr. Chen admitted that he had taken bribes.", "Mr. Chen denied that he had taken bribes.", {"negation-added"}),
+    # the same polarity said another way
+    ("It is not impossible that the deal will collapse.", "It is possible that the deal will collapse.", set()),
+    ("The court found him not guilty.", "The court found him innocent.", set()),
+    ("The government refused to comment.", "The government declined to comment.", set()),
+    ("The minister denied taking the money.", "The minister said he did not take the money.", set()),
+    ("Not only did he resign, but he also left the party.", "He resigned and also left the party.", set()),
 ]
 
 ANTONYM_CASES = [
@@ -56,6 +101,15 @@ ANTONYM_CASES = [
     ("Many smaller cats feed on much larger numbers of small prey.",
      "Many smaller cats feed on much smaller numbers of small prey.", {"antonym-swap"}),
     ("The area was closely watched by the police.", "The area was loosely watched by the police.", {"antonym-swap"}),
+    ("The team lost the final.", "The team won the final.", {"antonym-swap"}),
+    ("Prices rose sharply in May.", "Prices fell sharply in May.", {"antonym-swap"}),
+    ("The court acquitted him.", "The court convicted him.", {"antonym-swap"}),
+    ("Few analysts expect a recession.", "Many analysts expect a recession.", {"antonym-swap"}),
+    ("She never lost an election.", "She won every election.", set()),
+    # a negated predicate reworded into a word that is negative itself (prefix, WordNet antonym)
+    ("The drug is ineffective against the virus.", "The drug does not work against the virus.", set()),
+    ("The drug does not work against the virus.", "The drug is ineffective against the virus.", set()),
+    ("The minister did not attend the meeting.", "The minister was absent from the meeting.", set()),
 ]
 
 
@@ -100,3 +154,19 @@ def test_wordnet_absent_skips_antonyms(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert findings == []
     assert codes(again) == {"negation-added"}
     assert sum("WordNet not available" in r.message for r in caplog.records) == 1
+
+
+def test_no_longer_evidence() -> None:
+    ctx = make_context("He no longer works for the company.", "He still works for the company.")
+    (f,) = list(NegationCheck().run(ctx))
+    assert f.severity == Severity.CRITICAL and f.data["predicate"] == "work"
+    assert f.rewritten is not None and f.rewritten.text == "works"
+
+
+@needs_wordnet
+def test_reworded_negation_is_minor() -> None:
+    ctx = make_context("The minister did not attend the meeting.", "The minister was absent from the meeting.")
+    (f,) = list(NegationCheck().run(ctx))
+    assert f.code == "negation-removed" and f.severity == Severity.MINOR
+    assert (f.original.text, f.rewritten.text) == ("not", "absent")  # type: ignore[union-attr]
+    assert f.data["negative"] == "absent"

@@ -38,6 +38,20 @@ CASES = [
      {"tense-changed"}),
     ("The flood spreads sediment across the valley.", "The flood spread sediment across the valley.",
      {"tense-changed"}),
+    # contractions are the same modal as their full forms ("wo" of "won't" is "will", "’d" is "would")
+    ("The company will not pay the fine.", "The company won't pay the fine.", set()),
+    ("The company won’t pay the fine.", "The company will not pay the fine.", set()),
+    ("The company shall not pay the fine.", "The company shan't pay the fine.", set()),
+    ("The company cannot pay the fine.", "The company can't pay the fine.", set()),
+    ("The company can not pay the fine.", "The company can't pay the fine.", set()),
+    ("They would have paid the fine.", "They’d have paid the fine.", set()),
+    ("They would have paid the fine.", "They'd have paid the fine.", set()),
+    ("The company will pay the fine.", "The company’ll pay the fine.", set()),
+    ("The company will pay the fine.", "The company'll pay the fine.", set()),
+    ("I don't think the economy will recover.", "I think the economy won't recover.", set()),
+    ("The company won't pay the fine.", "The company didn't pay the fine.", {"tense-changed"}),
+    ("The company paid the fine.", "The company’ll pay the fine.", {"tense-changed"}),
+    ("The company must pay the fine.", "The company can't pay the fine.", {"modality-changed"}),
 ]
 
 
@@ -59,3 +73,12 @@ def test_reworded_sentence_tense_shift_is_minor() -> None:
     ctx = make_context("His research shows that hormones can speed up lung growth.",
                        "According to his study, which showed it, hormone treatment would accelerate the lungs.")
     assert codes(list(TenseCheck().run(ctx)), MAJOR) == set()
+
+
+def test_contraction_glued_to_subject() -> None:
+    ctx = make_context("The company will pay the fine.", "The company’ll pay the fine.")
+    assert list(TenseCheck().run(ctx)) == []
+    ctx = make_context("The company would pay the fine.", "The company’ll pay the fine.")
+    (f,) = list(TenseCheck().run(ctx))
+    assert f.rewritten is not None and f.rewritten.text == "company’ll pay"
+    assert f.data["rewritten"] == {"tense": "future", "aspect": "simple", "modal": "will"}
