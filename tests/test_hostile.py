@@ -86,13 +86,14 @@ def outputs(hostile_run: dict[str, Any]) -> dict[str, Any]:
             "md": (folder / "summary.md").read_text("utf-8")}
 
 
-def test_the_run_found_the_hostile_glossary_breach_and_failed_the_gate(outputs: dict[str, Any]) -> None:
+def test_the_run_found_the_hostile_glossary_breach_and_failed_the_gate(outputs: dict[str, Any],
+                                                                      hostile_run: dict[str, Any]) -> None:
     assert outputs["rc"] == 1  # the gate failed: the hostile text went all the way through
     findings = outputs["json"]["findings"]
     assert {"numbers", "quotes"} <= {f["check"] for f in findings}
     messages = " ".join(f["message"] for f in findings)
     assert "Glossary" in messages and HTML[:20] in messages  # the glossary's own note reached a finding
-    assert outputs["json"]["meta"]["glossary"] == {"sources": [str(outputs["glossary"])], "terms": 1}
+    assert outputs["json"]["meta"]["glossary"] == {"sources": [str(hostile_run["glossary"])], "terms": 1}
     assert any(ANSI in f["message"] and BIDI in f["message"] and MD in f["message"] for f in findings)
 
 

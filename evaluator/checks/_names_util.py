@@ -33,7 +33,32 @@ TITLE_HEADS = frozenset({
     "senator", "representative", "congressman", "congresswoman", "chairman", "chairwoman", "chairperson",
     "chair", "director", "chief", "commissioner", "mayor", "prince", "princess", "speaker", "treasurer",
     "general", "admiral", "commander", "judge", "justice", "prosecutor", "ministers", "monarch", "diplomat", "councilor", "councillor", "attorney", "sheikh", "emir", "pope",
+    "executive", "officer",
 })
+# Standard abbreviations of titles and ranks, and the words they abbreviate: "Gen. Mark Milley" is
+# "General Mark Milley", "Dr Fauci" is "Doctor Fauci".
+TITLE_ABBREVIATIONS = {
+    "dr": "doctor", "gen": "general", "sen": "senator", "gov": "governor", "rep": "representative",
+    "rev": "reverend", "revd": "reverend", "prof": "professor", "lt": "lieutenant", "lieut": "lieutenant",
+    "col": "colonel", "capt": "captain", "cpt": "captain", "sgt": "sergeant", "adm": "admiral",
+    "pres": "president", "supt": "superintendent", "cmdr": "commander", "cdr": "commander", "maj": "major",
+    "cpl": "corporal", "pvt": "private", "insp": "inspector", "det": "detective", "amb": "ambassador",
+    "atty": "attorney", "fr": "father", "brig": "brigadier", "sec": "secretary", "secy": "secretary",
+    "hon": "honourable", "rt": "right", "comm": "commissioner",
+}
+# The written-out words that address a person before the name as an abbreviation would ("Doctor",
+# "Reverend", "Captain"): read as an honorific, not as part of the name.
+SPELLED_HONORIFICS = frozenset({"doctor", "reverend", "professor", "lieutenant", "colonel", "captain", "sergeant",
+                                "superintendent", "major", "corporal", "inspector", "detective", "father",
+                                "brigadier", "honourable", "honorable"})
+
+
+def expand_title_word(word: str) -> str:
+    """A title word written out ("gen" / "Gen." -> "general"); other words unchanged (lower case)."""
+    w = word.lower().rstrip(".")
+    return TITLE_ABBREVIATIONS.get(w, w)
+
+
 # Words that qualify a title ("former", "deputy" ...) and may appear inside the title phrase.
 TITLE_WORDS = TITLE_HEADS | frozenset({
     "former", "acting", "deputy", "vice", "first", "foreign", "defense", "defence", "finance", "state",
@@ -41,6 +66,7 @@ TITLE_WORDS = TITLE_HEADS | frozenset({
     "treasury", "interior", "home", "trade", "economy", "justice", "press", "supreme", "chief", "assistant",
     "under", "permanent", "special", "executive", "general", "united", "nations", "un", "eu", "us", "u.s.",
     "and", "high", "crown", "federal", "external", "then", "outgoing", "incoming", "interim", "new",
+    "financial", "operating", "technology", "information", "marketing", "administrative", "managing",
 })
 # Words common to many names: finding only these on the other side does not show the name is there.
 GENERIC_NAME_WORDS = frozenset({
@@ -160,6 +186,51 @@ def fuzzy_equal(a: str, b: str, threshold: float = 0.75) -> bool:
     return sm.quick_ratio() >= threshold and sm.ratio() >= threshold
 
 
+# Generational suffixes: "Lloyd J. Austin III" is "Lloyd Austin".
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
+# Common short forms of given names ("Bill Clinton" is "William Clinton"); a short form that begins the full
+# name ("Joe"/"Joseph", "Chris"/"Christopher") needs no entry.
+_NICKNAMES = frozenset(frozenset(p.split()) for p in (
+    "bill william", "will william", "billy william", "bob robert", "rob robert", "bobby robert", "dick richard",
+    "rick richard", "jim james", "jimmy james", "mike michael", "tony anthony", "tony antony", "ted edward",
+    "ed edward", "ned edward", "ted theodore", "chuck charles", "jack john", "hank henry", "harry henry",
+    "peggy margaret", "meg margaret", "kate katherine", "kate catherine", "liz elizabeth", "beth elizabeth",
+    "betty elizabeth", "bess elizabeth", "sasha alexander", "sandy alexandra", "nick nicholas", "dan daniel",
+    "sam samuel", "ben benjamin", "larry lawrence", "steve stephen", "steve steven", "pete peter",
+    "vlad vladimir", "misha mikhail", "joe joseph", "jo josephine", "al albert", "al alfred", "abe abraham",
+))
+_SKELETON_FOLD = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("q", "k"), ("c", "k"), ("g", "k"),
+                  ("j", "y"))
+
+
+def _skeleton(word: str) -> str:
+    """Consonants of a name word with the letters transliterations vary folded together and doubles
+    collapsed ("Mohammed"/"Muhammad" -> "mhmd", "Gaddafi"/"Qaddafi" -> "kdf")."""
+    for a, b in _SKELETON_FOLD:
+        word = word.replace(a, b)
+    word = re.sub(r"[aeiouyhw]", "", word)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def name_variant(a: str, b: str) -> bool:
+    """Two spellings of one person-name word: an initial ("J."/"Joe"), a known short form ("Bill"/"William"),
+    a short form that begins the name ("Joe"/"Joseph"), or a transliteration variant of a name of 6+ letters (vowels, doubled letters,
+    q/k/g, ph/f: "Mohammed"/"Muhammad", "Zelensky"/"Zelenskyy", "Sergei"/"Sergey").  Not a changed letter in a
+    short name: "Smith"/"Smyth" and "Reid"/"Reed" are other people."""
+    if a == b:
+        return True
+    if frozenset((a, b)) in _NICKNAMES:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) == 1:
+        return long_.startswith(short)  # an initial: "J. Biden"
+    if len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 8:
+        return True
+    if min(len(a), len(b)) >= 6 and _skeleton(a) == _skeleton(b):
+        return True
+    return min(len(a), len(b)) >= 8 and fuzzy_equal(a, b)
+
+
 @dataclass
 class Mention:
     """A named thing in one sentence: its tokens, label and normalized words."""
@@ -197,8 +268,8 @@ def _is_name_like(words: Sequence[str], toks: Sequence[Any]) -> bool:
     content = _content(words)
     if not content or all(w in CALENDAR_WORDS for w in content):
         return False
-    if all(w in TITLE_ONLY_WORDS for w in content):
-        return False  # "State" in "Secretary of State": part of a title, which the titles check reads
+    if all(expand_title_word(w) in TITLE_ONLY_WORDS or w in TITLE_ABBREVIATIONS for w in content):
+        return False  # "State" in "Secretary of State", "Capt." : part of a title, which the titles check reads
     if len(toks) == 1 and toks[0].text.isupper():
         doc = toks[0].doc
         near = [doc[j] for j in (toks[0].i - 1, toks[0].i + 1) if 0 <= j < len(doc)]

@@ -2,7 +2,10 @@
 
 Mentions come from spaCy NER *and* proper-noun runs (NER misses and mislabels); they are matched on
 normalized words, entity families ("US" = "United States" = "American"), person-name parts
-("Mr. Blinken" = "Antony J. Blinken"), acronyms and near-spellings.  Organisations are also checked
+("Mr. Blinken" = "Antony J. Blinken"), acronyms and near-spellings.  One word kept does not keep a
+name whose other word the other side replaced ("John Smith" -> "James Smith", "World Health
+Organization" -> "World Trade Organization"), and person names differ by more than transliteration
+("Smith" -> "Smyth" is another person).  Organisations are also checked
 against the reference sets' wrong variants ("US Peace Institute" is not the United States Institute
 of Peace), on aligned pairs and, for paragraphs only the rewrite has, on the rewrite alone.
 """
@@ -20,6 +23,7 @@ from ._names_util import (
     FEMALE_PRONOUNS,
     GENERIC_NAME_WORDS,
     MALE_PRONOUNS,
+    NAME_SUFFIXES,
     TITLE_ONLY_WORDS,
     Families,
     Mention,
@@ -29,6 +33,7 @@ from ._names_util import (
     families_of,
     fuzzy_equal,
     mentions_in,
+    name_variant,
     nearest_original,
     reference_sets_of,
 )
@@ -105,12 +110,16 @@ class _Side:
         n = self.counts.get(w, 0)
         return n if n else 1  # found only by family or spelling variant: count it once
 
-    def has_word(self, w: str, fams: Families) -> bool:
+    def has_word(self, w: str, fams: Families, person: bool = False) -> bool:
+        """``w`` is here, by family, or spelled differently (for a person's name, only as a short form or a
+        transliteration: see ``name_variant``)."""
         if w in self.wordset:
             return True
         fam = fams.of([w])
         if fam and fam in self.families:
             return True
+        if person:
+            return any(name_variant(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)
         return len(w) >= 4 and any(fuzzy_equal(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)
 
     def has_acronym(self, acro: str) -> bool:
@@ -118,6 +127,38 @@ class _Side:
         n = len(acro)
         c = self.content
         return any("".join(w[0] for w in c[i:i + n]) == acro for i in range(len(c) - n + 1))
+
+
+def _renamed(m: Mention, need: Sequence[str], found: Sequence[str], own: _Side, other: _Side,
+             fams: Families) -> bool:
+    """The other side keeps a word of ``m`` inside a name that puts another word in place of one ``m`` lost:
+    "John Smith" -> "James Smith" (another person of that family), "Hillary Clinton" -> "Bill Clinton",
+    "World Health Organization" -> "World Trade Organization", "Supreme Court" -> "High Court".
+
+    Only proper nouns of a name of the same kind count, and not a title, initial or suffix ("President
+    Biden", "Antony J. Blinken", "Lloyd Austin III"), an acronym of this side's words ("UN Security
+    Council") or an added middle name (this side has all of the other's words).  A generic word
+    ("Group", "Court") replaces only a generic word: "Samsung Electronics" -> "Samsung Group" is not
+    another company named, "Supreme Court" -> "Supreme Council" is."""
+    person = m.label == "PERSON"
+    lost = [w for w in need if w not in found]
+    if not lost or not found:
+        return False
+    lost_generic = all(w in GENERIC_NAME_WORDS for w in lost)
+    kind = _kind(m.label)
+    for a in other.mentions:
+        if _kind(a.label) not in (kind, "name") and kind != "name":
+            continue
+        words = a.propn_words
+        if not set(words) & set(found):
+            continue
+        for w in words:
+            if len(w) < 2 or w in TITLE_ONLY_WORDS or w in NAME_SUFFIXES or w in _STOP:
+                continue
+            if (w in GENERIC_NAME_WORDS and not lost_generic) or own.has_word(w, fams, person) or own.has_acronym(w):
+                continue
+            return True
+    return False
 
 
 def _present(m: Mention, own: _Side, other: _Side, fams: Families, budget: dict[str, int]) -> bool:
@@ -130,14 +171,16 @@ def _present(m: Mention, own: _Side, other: _Side, fams: Families, budget: dict[
         return True
     if fam and fam.startswith("place:"):  # a known place: only its own family counts ("North Korea" != "South Korea")
         return False
+    need = m.propn_words or _content(m.words)
+    need = [w for w in need if w not in TITLE_ONLY_WORDS] or need
+    found = [w for w in need if other.has_word(w, fams, m.label == "PERSON")]
+    if len(found) == len(need):
+        return True
+    if _renamed(m, need, found, own, other, fams):  # before the synonyms: WordNet has "high court" = "supreme court"
+        return False
     if _synonym_present(m, other):  # "Napoli" = "Naples", "Northern Lights" = "Aurora borealis"
         return True
     if _abbreviated(m, own, other):  # "Rzeczpospolita" -> "Rz"
-        return True
-    need = m.propn_words or _content(m.words)
-    need = [w for w in need if w not in TITLE_ONLY_WORDS] or need
-    found = [w for w in need if other.has_word(w, fams)]
-    if len(found) == len(need):
         return True
     # One distinctive word kept is enough ("Mr. Blinken" = "Antony J. Blinken", "Jiangxi Finance Department");
     # generic words alone ("Institute", "City") are not, nor a word the other side has fewer times than this
@@ -308,7 +351,10 @@ class EntitiesCheck:
         if _kind(m.label) == "organisation" and _kind(a.label) == "organisation" and shared:
             return Finding("entities", "org-renamed", Severity.MAJOR,
                            f'Organisation renamed: "{o_span.text}" → "{r_span.text}"', o_span, r_span, ai, data)
-        named = m.from_ner and a.from_ner and _kind(m.label) == _kind(a.label) and _kind(m.label) != "name"
+        # A person renamed with one name word kept ("John Smith" -> "James Smith"): another person, reported
+        # as major, below a wholesale swap of names.
+        named = m.from_ner and a.from_ner and _kind(m.label) == _kind(a.label) and _kind(m.label) != "name" \
+            and not (_kind(m.label) == "person" and shared)
         sev = Severity.CRITICAL if named else Severity.MAJOR
         return Finding("entities", "entity-substituted", sev,
                        f'{_kind(m.label).capitalize()} changed: "{o_span.text}" → "{r_span.text}"',

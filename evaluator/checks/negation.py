@@ -185,6 +185,8 @@ def find_cues(toks: list[Located]) -> list[Cue]:
             xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS]
             if t.lemma_.lower() in _NEG_VERBS_NEED_XCOMP and not xcomp:
                 continue
+            if t.lemma_.lower() == "stop" and xcomp[0].tag_ != "VBG":
+                continue  # "stopped working" is a negation; "stopped to talk" (in order to) is not
             pred = xcomp[0] if xcomp else t
         if pred is None:
             continue

@@ -2,7 +2,11 @@
 
 Quotations are found in each document's text (“ ” " ‘ ’ ' « » „ “), compared word by word after
 normalising quote characters, case, whitespace and punctuation, and matched per aligned pair, with
-the neighbouring pairs allowed (a quotation can straddle a sentence split).
+the neighbouring pairs allowed (a quotation can straddle a sentence split).  A quotation split around
+its attribution ("“The economy is strong,” Smith said, “and jobs are growing.”") is also compared as
+one, its fragments joined in order, so splitting or joining a quotation is no misquote.
+
+The speaker is the head of the speech verb's subject: "Smith's spokesman" is the spokesman, not Smith.
 """
 from __future__ import annotations
 
@@ -26,6 +30,13 @@ _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president"
                "foreign", "the", "former", "chief", "adviser", "advisor", "national", "security", "spokesman",
                "spokeswoman", "spokesperson"}
 _MIN_WORDS_MAJOR = 3  # shorter quotations (scare quotes) that vanish are a minor note
+# Fragments of one quotation split around its attribution: at most this many, with at most this many
+# words between two of them ("," Smith said, "" / ," said Smith's spokesman on Tuesday. ").
+_MAX_FRAGMENTS = 3
+_MAX_GAP_WORDS = 12
+# Dependents of the subject's head that name someone else ("Smith's spokesman", "the spokesman for
+# Smith", "Smith, whose lawyer ...") or describe the speaker ("Smith, the minister"): not the speaker's name.
+_NOT_THE_SPEAKER = frozenset({"poss", "prep", "appos", "relcl", "acl", "advcl", "case", "npadvmod"})
 
 # Differences of form that leave a quotation's words and meaning alone: contractions, the case of a
 # pronoun ("I" / "me" / "my": same person and number), British and American spellings.
@@ -82,6 +93,20 @@ class Quote:
     words: tuple[str, ...]
     raw_words: tuple[str, ...]
     sentence: int
+    parts: tuple[Quote, ...] = ()  # the fragments, when this is a quotation split around its attribution
+
+    @property
+    def fragments(self) -> tuple[Quote, ...]:
+        return self.parts or (self,)
+
+
+def joined(parts: Sequence[Quote]) -> Quote:
+    """Fragments of one quotation (in document order) as one quotation; its span covers the words between."""
+    if len(parts) == 1:
+        return parts[0]
+    return Quote(parts[0].start, parts[-1].end, " … ".join(p.text for p in parts),
+                 tuple(w for p in parts for w in p.words), tuple(w for p in parts for w in p.raw_words),
+                 parts[0].sentence, tuple(parts))
 
 
 def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -160,6 +185,18 @@ def _straight_pairs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _groups(links: Sequence[bool], n: int) -> list[tuple[int, ...]]:
+    """Runs of up to ``_MAX_FRAGMENTS`` consecutive quotations, each neighbour linked (see ``QuotesCheck._links``)."""
+    out: list[tuple[int, ...]] = []
+    for i in range(n):
+        out.append((i,))
+        j = i
+        while j + 1 < n and j - i + 2 <= _MAX_FRAGMENTS and links[j]:
+            j += 1
+            out.append(tuple(range(i, j + 1)))
+    return out
+
+
 def _contiguous(small: Sequence[str], big: Sequence[str]) -> int:
     """Start of ``small`` as a contiguous run inside ``big``, or -1."""
     n = len(small)
@@ -197,8 +234,71 @@ def _tokens_in(ctx: CheckContext, side: str, start: int, end: int) -> list[Any]:
     return out
 
 
+def _name_tokens(head: Any, inside: set[int]) -> list[Any]:
+    """Proper nouns of the noun phrase headed by ``head``, leaving out dependents that name someone else
+    or only describe the speaker (see ``_NOT_THE_SPEAKER``)."""
+    out: list[Any] = []
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        if t.i in inside:
+            continue
+        if t.pos_ == "PROPN":
+            out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in _NOT_THE_SPEAKER)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _speaker_of(head: Any, inside: set[int]) -> tuple[set[str], list[Any]]:
+    """Speaker key words of the subject headed by ``head``.
+
+    A name heads the phrase: its words ("Mr. Smith" -> {"smith"}).  A common noun heads it: an
+    appositive names the same person ("the minister, John Smith"); a name among its other dependents
+    names someone else ("Smith's spokesman", "a Smith spokesman", "the spokesman for Smith"), so the
+    key pairs the noun with that name ({"spokesman:smith"}): the spokesman is not Smith, but is the
+    same spokesman however the phrase is built.  A bare noun or a pronoun gives no key (unknown)."""
+    if head.pos_ != "PROPN":
+        for c in head.children:
+            if c.dep_ == "appos" and c.i not in inside:
+                words, toks = _speaker_of(c, inside)
+                if words:
+                    return words, toks
+    names = _name_tokens(head, inside) if head.pos_ == "PROPN" else []
+    words = {_squash(w.text) for w in names} - _HONORIFICS - {""}
+    if words:
+        return words, names
+    if head.pos_ == "NOUN":
+        others = [t for t in head.subtree if t.pos_ == "PROPN" and t.i not in inside and t.i != head.i
+                  and not any(a.dep_ in ("appos", "relcl", "acl") for a in _path(t, head))]
+        owners = {_squash(w.text) for w in others} - _HONORIFICS - {""}
+        if owners:
+            noun = head.lemma_.lower()
+            return {f"{noun}:{w}" for w in owners}, sorted([head, *others], key=lambda t: t.i)
+    return set(), [head]
+
+
+def _path(tok: Any, head: Any) -> list[Any]:
+    """Tokens from ``tok`` up to (not including) ``head``."""
+    out = []
+    while tok.i != head.i and tok.head.i != tok.i:
+        out.append(tok)
+        tok = tok.head
+    return out
+
+
 def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]]:
-    """Proper-name words of the speaker a quotation is attributed to, and their tokens."""
+    """Key words of the speaker a quotation is attributed to (its proper names), and their tokens.
+
+    A quotation split around its attribution: the first fragment whose sentence names a speaker."""
+    if q.parts:
+        found: tuple[set[str], list[Any]] = (set(), [])
+        for p in q.parts:
+            got = speaker(ctx, side, p)
+            if got[0]:
+                return got
+            if got[1] and not found[1]:
+                found = got
+        return found
     doc = ctx.doc(side)
     first = _sentence_at(doc, q.start)
     last = _sentence_at(doc, max(q.start, q.end - 1))
@@ -217,11 +317,7 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
             who = [c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"]
         if not who:
             continue
-        names = [w for w in who[0].subtree if w.pos_ == "PROPN" and w.i not in inside]
-        words = {_squash(w.text) for w in names} - _HONORIFICS - {""}
-        if words:
-            return words, names
-        return set(), [who[0]]
+        return _speaker_of(who[0], inside)
     return set(), []
 
 
@@ -236,36 +332,71 @@ class QuotesCheck:
         if not oq:
             return
         r_all = {q.words for q in rq}
+        o_links = self._links(ctx, "original", oq)
+        r_links = self._links(ctx, "rewritten", rq)
         used: set[int] = set()
+        done: set[int] = set()  # original quotations compared (indices into ``oq``)
         for ai, pair in ctx.matched():
-            mine = [q for q in oq if q.sentence in pair.original]
+            mine = [i for i, q in enumerate(oq) if q.sentence in pair.original]
             if not mine:
                 continue
             near = set(neighbour_indices(ctx, ai, "rewritten"))
-            cands = [(k, q) for k, q in enumerate(rq) if q.sentence in near]
-            scored = sorted(((_similarity(a, b), i, k) for i, a in enumerate(mine) for k, b in cands
-                             if a.words == b.words or _similarity(a, b) >= 0.5), reverse=True)
-            done: set[int] = set()
-            for _s, i, k in scored:
-                if i in done or k in used:
+            cands = [k for k, q in enumerate(rq) if q.sentence in near]
+            # Whole quotations and quotations split around their attribution, on both sides: an original
+            # group may reach a fragment in the next sentence ("“We will win,” Smith said. “We always do.”").
+            o_groups = [g for g in _groups(o_links, len(oq)) if set(g) & set(mine)]
+            r_groups = [g for g in _groups(r_links, len(rq)) if set(g) <= set(cands)]
+            o_join = {g: joined([oq[i] for i in g]) for g in o_groups}
+            r_join = {g: joined([rq[k] for k in g]) for g in r_groups}
+            scored = []
+            for og, a in o_join.items():
+                for rg, b in r_join.items():
+                    sim = 1.0 if a.words == b.words else _similarity(a, b)
+                    if sim >= 0.5:
+                        # best first; on a tie the fewest fragments (whole quotations before joined ones)
+                        scored.append((-sim, len(og) + len(rg), og, rg))
+            scored.sort()
+            for _s, _n, og, rg in scored:
+                if set(og) & done or set(rg) & used:
                     continue
-                done.add(i)
-                used.add(k)
-                yield from self._compare(ctx, ai, mine[i], rq[k])
+                done.update(og)
+                used.update(rg)
+                yield from self._compare(ctx, ai, o_join[og], r_join[rg])
             # Still unmatched: a reworded quotation in the pair itself ("has a critical role to play" ->
             # "plays a crucial role") when it shares words with exactly one free quotation there.
             own = set(pair.rewritten)
-            for i, a in enumerate(mine):
+            for i in mine:
                 if i in done:
                     continue
-                free = [k for k, q in cands if k not in used and q.sentence in own and _similarity(a, q) >= 0.25]
+                a = oq[i]
+                free = [k for k in cands if k not in used and rq[k].sentence in own and _similarity(a, rq[k]) >= 0.25]
                 if len(free) == 1:
                     done.add(i)
                     used.add(free[0])
                     yield from self._compare(ctx, ai, a, rq[free[0]])
-            for i, a in enumerate(mine):
-                if i not in done and a.words not in r_all:
-                    yield self._missing(ctx, ai, a, pair.rewritten)
+            for i in mine:
+                if i not in done and oq[i].words not in r_all:
+                    done.add(i)
+                    finding = self._missing(ctx, ai, oq[i], pair.rewritten, rq)
+                    if finding is not None:
+                        yield finding
+
+    def _links(self, ctx: CheckContext, side: str, quotes: Sequence[Quote]) -> list[bool]:
+        """``out[i]``: quotations ``i`` and ``i + 1`` may be fragments of one quotation split around its
+        attribution: in the same or the next sentence, only a few words between them (none, or with a
+        verb of speech: "," Smith said, "), and no two different speakers named."""
+        doc = ctx.doc(side)
+        out = []
+        for a, b in zip(quotes, quotes[1:], strict=False):
+            ok = 0 <= b.sentence - a.sentence <= 1 and len(_WORD.findall(doc.text[a.end:b.start])) <= _MAX_GAP_WORDS
+            if ok:
+                between = [t for t in _tokens_in(ctx, side, a.end, b.start) if t.is_alpha]
+                ok = not between or any(t.lemma_.lower() in _SPEECH for t in between)
+            if ok:
+                sa, sb = speaker(ctx, side, a)[0], speaker(ctx, side, b)[0]
+                ok = not (sa and sb and not sa & sb)
+            out.append(ok)
+        return out
 
     def _span(self, ctx: CheckContext, side: str, q: Quote) -> Span:
         return Span.of(ctx.doc(side).text, q.start, q.end)
@@ -318,7 +449,12 @@ class QuotesCheck:
                 return ctx.token_span(side, s.index, first, last)
         return None
 
-    def _missing(self, ctx: CheckContext, ai: int, a: Quote, r_idx: Sequence[int]) -> Finding:
+    def _missing(self, ctx: CheckContext, ai: int, a: Quote, r_idx: Sequence[int],
+                 rq: Sequence[Quote]) -> Finding | None:
+        """quote-missing for ``a``, or None when its words stand inside a quotation of the rewrite (part of
+        a longer or joined quotation: the words survive, in quotation marks)."""
+        if any(_contiguous(a.words, q.words) >= 0 for q in rq):
+            return None
         r_text = ctx.rewritten.sentence_text(r_idx)
         r_words, _ = _words(r_text)
         unquoted = _contiguous(a.words, r_words) >= 0

@@ -6,6 +6,10 @@ Antony J. Blinken", "White House National Security Advisor Jake Sullivan"), a ti
 ("the White House national security adviser, Jake Sullivan") or an appositive after it ("Mr. Blinken,
 the secretary of state,").  Titles are compared through the reference sets' offices, so
 "Defense Secretary" = "Secretary of Defense" but "Foreign Secretary" != "Secretary of State" (US).
+Abbreviations are the words they abbreviate ("Gen." = "General", "Dr" = "Doctor"), and a hyphenated
+title is read whole ("Secretary-General").  A title shortened to its own head word ("Secretary of
+State" -> "the secretary") or described generically ("U.N. Secretary-General" -> "the UN chief") names
+no other office: a minor note, not a changed title.
 """
 from __future__ import annotations
 
@@ -19,8 +23,11 @@ from ..types import Finding, Severity, Span
 from ._names_util import (
     FEMALE_HONORIFICS,
     MALE_HONORIFICS,
+    SPELLED_HONORIFICS,
+    TITLE_ABBREVIATIONS,
     TITLE_HEADS,
     TITLE_WORDS,
+    expand_title_word,
     is_title_phrase,
     nearest_original,
     reference_sets_of,
@@ -38,6 +45,9 @@ _RANK_WORDS = frozenset({"vice", "deputy", "under", "assistant", "associate", "f
                          "former", "acting", "interim", "co", "lieutenant", "state", "general", "junior", "senior",
                          "honorary", "shadow", "ex"})
 _TERM_PAIRS = (("administration", "government"), ("administration", "regime"))
+# Words that describe any office generically: "the UN chief" for the U.N. Secretary-General.
+_GENERIC_TITLE_WORDS = frozenset({"chief", "head", "leader", "boss", "official", "officer", "top"})
+_HYPHENS = frozenset({"-", "–", "‑"})
 
 
 @dataclass
@@ -68,6 +78,27 @@ def _honorific_key(tok: Any) -> str:
     return tok.text.lower().rstrip(".")
 
 
+def _address_key(tok: Any) -> str:
+    """An honorific written out, so "Dr" = "Doctor" and "Rev." = "Reverend"."""
+    return expand_title_word(_honorific_key(tok))
+
+
+def _is_address(tok: Any) -> bool:
+    """An honorific, or an abbreviated or written-out rank that addresses the person named next ("Col.",
+    "Doctor", "Reverend"): not part of the name."""
+    key = _honorific_key(tok)
+    if key in HONORIFICS:
+        return True
+    return tok.text[:1].isupper() and (key in TITLE_ABBREVIATIONS and tok.text != tok.text.upper()
+                                       or key in SPELLED_HONORIFICS)
+
+
+def _in_hyphenated(doc: Any, i: int, lower: int) -> bool:
+    """Token ``i`` is a hyphen joining two words with no space ("Secretary-General")."""
+    return (doc[i].text in _HYPHENS and i - 1 >= lower and i + 1 < len(doc) and not doc[i - 1].whitespace_
+            and not doc[i].whitespace_ and not doc[i + 1].is_punct)
+
+
 def _is_titleish(tok: Any) -> bool:
     """A token that may belong to a title phrase written before a name or in an appositive."""
     if tok.is_punct or tok.like_num:
@@ -82,7 +113,8 @@ def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> lis
     """Longest title phrase ending right before token ``end`` (exclusive), not reaching below ``lower``."""
     toks: list[Any] = []
     i = end - 1
-    while i >= lower and len(toks) < _MAX_TITLE_TOKENS and _is_titleish(doc[i]):
+    while i >= lower and len(toks) < _MAX_TITLE_TOKENS and (
+            _is_titleish(doc[i]) or (bool(toks) and _in_hyphenated(doc, i, lower))):
         tok = doc[i]
         if tok.ent_type_ == "PERSON" or tok.lower_ == "and" or (tok.lower_ == "the" and not (
                 i - 1 >= lower and doc[i - 1].lower_ == "of")):
@@ -94,10 +126,14 @@ def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> lis
     fallback = None
     for k in range(len(toks)):
         cand = toks[k:]
-        if cand[0].lower_ in {"of", "for", "the"}:
-            continue
+        if cand[0].lower_ in {"of", "for", "the"} or cand[0].text in _HYPHENS or (
+                k and toks[k - 1].text in _HYPHENS):
+            continue  # never half of a hyphenated title ("General" of "Secretary-General")
         words = [w for t in cand for w in token_words(t.text)]
         if refsets.is_known_title(" ".join(words)):
+            if fallback is not None and {w for t in fallback[:len(fallback) - len(cand)]
+                                         for w in token_words(t.text)} & _RANK_WORDS:
+                return fallback  # "Deputy Secretary-General": the known title is not the whole rank
             return cand
         if fallback is None and is_title_phrase(words, refsets):
             fallback = cand
@@ -111,12 +147,15 @@ def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> li
                          or (i + 1 < upper and doc[i + 1].tag_ == "POS")):
         i += 1
     toks: list[Any] = []
-    while i < upper and len(toks) < _MAX_TITLE_TOKENS and (_is_titleish(doc[i]) or doc[i].lower_ in TITLE_WORDS):
+    while i < upper and len(toks) < _MAX_TITLE_TOKENS and (
+            _is_titleish(doc[i]) or doc[i].lower_ in TITLE_WORDS or (bool(toks) and _in_hyphenated(doc, i, start))):
         toks.append(doc[i])
         i += 1
     best = None
     for k in range(len(toks), 0, -1):
         cand = toks[:k]
+        if cand[-1].text in _HYPHENS or (k < len(toks) and toks[k].text in _HYPHENS):
+            continue
         words = [w for t in cand for w in token_words(t.text)]
         if refsets.is_known_title(" ".join(words)):
             return cand
@@ -134,10 +173,11 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         if ent.label_ != "PERSON":
             continue
         s, e = ent.start, ent.end
-        while s < e and (doc[s].lower_ in TITLE_WORDS or _honorific_key(doc[s]) in HONORIFICS):
+        while s < e and (doc[s].lower_ in TITLE_WORDS or _is_address(doc[s])):
             s += 1  # NER sometimes swallows the title or the honorific
         while s - 1 >= lo and doc[s - 1].pos_ == "PROPN" and doc[s - 1].lower_ not in TITLE_WORDS \
-                and _honorific_key(doc[s - 1]) not in HONORIFICS and doc[s - 1].ent_type_ in {"", "PERSON"}:
+                and not _is_address(doc[s - 1]) and doc[s - 1].ent_type_ in {"", "PERSON"} \
+                and not (doc[s - 1].text == "." and s - 2 >= lo and _is_address(doc[s - 2])):
             s -= 1  # NER often drops the given name after a title ("Secretary of State Antony J. Blinken")
         if s < e:
             spans.append((s, e))
@@ -151,7 +191,7 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         j = i
         while j < hi and j not in covered and doc[j].pos_ == "PROPN" and doc[j].lower_ not in TITLE_WORDS:
             j += 1
-        if refsets.person(_text(doc[i:j])) is not None and _honorific_key(doc[i]) not in HONORIFICS:
+        if refsets.person(_text(doc[i:j])) is not None and not _is_address(doc[i]):
             spans.append((i, j))
         i = max(j, i + 1)
     out: list[PersonMention] = []
@@ -162,8 +202,9 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         if not name:
             continue
         words = [w for t in name for w in token_words(t.text) if w not in HONORIFICS]
-        hon = doc[s - 1] if s - 1 >= lo and _honorific_key(doc[s - 1]) in HONORIFICS else None
-        before = s - 1 if hon is not None else s
+        at = s - 2 if s - 2 >= lo and doc[s - 1].text == "." and _is_address(doc[s - 2]) else s - 1  # "Col ."
+        hon = doc[at] if at >= lo and _is_address(doc[at]) else None
+        before = at if hon is not None else s
         title = _title_before(doc, before, lo, refsets)
         if title is None and before - 1 >= lo and doc[before - 1].text == ",":
             cand = _title_before(doc, before - 1, lo, refsets)
@@ -195,6 +236,47 @@ def same_title(a: str, b: str, refsets: ReferenceSets, country: str | None = Non
     oa = {o.id for o, wrong in refsets.offices_for_title(ca, want) if not wrong}
     ob = {o.id for o, wrong in refsets.offices_for_title(cb, want) if not wrong}
     return bool(oa & ob)
+
+
+def _head_word(words: Sequence[str]) -> tuple[str, list[str]]:
+    """Head word of a title and the words before it: "secretary of state" -> ("secretary", []),
+    "vice president" -> ("president", ["vice"])."""
+    cut = next((k for k, w in enumerate(words) if w in {"of", "for"} and k), len(words))
+    return words[cut - 1], list(words[:cut - 1])
+
+
+def loosened_title(a: str, b: str, refsets: ReferenceSets) -> str | None:
+    """How title ``b`` names ``a``'s office less precisely without naming another one, or None.
+
+    "shortened": one title is the other's own head word with no rank before it ("Secretary of State" /
+    "secretary", "Finance Minister" / "minister"; not "Vice President" / "President").  "generic": one is a
+    generic description made of the other's words and a generic head ("U.N. Secretary-General" / "UN chief").
+    Modifiers must agree ("former President" / "leader" is not loosened)."""
+    ca, _qa, ma = _core(a, refsets)
+    cb, _qb, mb = _core(b, refsets)
+    if set(ma) != set(mb):
+        return None
+    wa = [expand_title_word(w) for w in ca.split()]
+    wb = [expand_title_word(w) for w in cb.split()]
+    if not wa or not wb:
+        return None
+    for short, long_ in ((wa, wb), (wb, wa)):
+        if len(short) == 1 and len(long_) > 1:
+            head, before = _head_word(long_)
+            if short[0] == head and not set(before) & _RANK_WORDS:
+                return "shortened"
+        if short[-1] in _GENERIC_TITLE_WORDS and all(w in long_ or w in _GENERIC_TITLE_WORDS for w in short) \
+                and short != long_:
+            return "generic"
+    return None
+
+
+def _spells_out(hon: Any | None, title: str | None, refsets: ReferenceSets) -> bool:
+    """An abbreviated honorific on one side and the title it abbreviates on the other ("Gen." / "General")."""
+    if hon is None or not title:
+        return False
+    full = _address_key(hon)
+    return full != _honorific_key(hon) and same_title(full, title, refsets)
 
 
 def _person_of(m: PersonMention, refsets: ReferenceSets) -> list[Person]:
@@ -236,11 +318,16 @@ class TitlesCheck:
             if people:
                 data["reference"] = people[0].ref
             ot, rt = om.title_text, rm.title_text
+            if not ot and _spells_out(om.honorific, rt, refsets) or not rt and _spells_out(rm.honorific, ot, refsets):
+                continue  # "Gen. Mark Milley" / "General Mark Milley": the same title, abbreviated
             if ot and rt and not same_title(ot, rt, refsets, country):
-                yield Finding("titles", "title-changed", Severity.MAJOR,
-                              f'Title of {om.name_text} changed: "{ot}" → "{rt}"',
+                how = loosened_title(ot, rt, refsets)
+                what = {"shortened": "shortened", "generic": "described generically"}.get(how or "", "changed")
+                yield Finding("titles", "title-changed", Severity.MINOR if how else Severity.MAJOR,
+                              f'Title of {om.name_text} {what}: "{ot}" → "{rt}"',
                               self._span(ctx, "original", om, om.title), self._span(ctx, "rewritten", rm, rm.title),
-                              ai, {**data, "original_value": ot, "rewritten_value": rt})
+                              ai, {**data, "original_value": ot, "rewritten_value": rt,
+                                   **({"loosened": how} if how else {})})
             elif ot and not rt:
                 yield Finding("titles", "title-dropped", Severity.MINOR,
                               f'Title "{ot}" of {om.name_text} dropped in the rewrite',
@@ -271,6 +358,8 @@ class TitlesCheck:
             return
         if ok == rk:
             sev, what = Severity.INFO, "Honorific punctuation changed"
+        elif _address_key(oh) == _address_key(rh):
+            sev, what = Severity.INFO, "Honorific abbreviated or written out"
         elif (ok in MALE_HONORIFICS and rk in FEMALE_HONORIFICS) or (ok in FEMALE_HONORIFICS and rk in MALE_HONORIFICS):
             sev, what = Severity.MAJOR, "Honorific changes the person's gender"
         else:

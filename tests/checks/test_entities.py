@@ -56,6 +56,36 @@ CASES = [
     ("He met the Chinese delegation.", "He met the delegation from China.", set()),
     ("Shares on the Nikkei fell 2 percent in Tokyo.", "Shares on the Nikkei fell two percent in Tokyo .", set()),
     ("Kim Jong-un, the leader of North Korea, spoke.", "North Korean leader Kim Jong Un spoke.", set()),
+    # One name word kept, another replaced: another person or organisation.
+    ("John Smith visited the factory on Monday.", "James Smith visited the factory on Monday.",
+     {"entity-substituted"}),
+    ("Hillary Clinton visited the factory on Monday.", "Bill Clinton visited the factory on Monday.",
+     {"entity-substituted"}),
+    ("John Smith visited the factory on Monday.", "John Smyth visited the factory on Monday.",
+     {"entity-substituted"}),
+    ("The World Health Organization issued a warning.", "The World Trade Organization issued a warning.",
+     {"org-renamed"}),
+    ("The Supreme Court ruled on Monday.", "The High Court ruled on Monday.", {"org-renamed"}),
+    ("Microsoft bought the firm.", "Google bought the firm.", {"entity-substituted"}),
+    ("The UN condemned the attack.", "NATO condemned the attack.", {"entity-substituted"}),
+    # Must not flag: the same person or organisation, shorter, longer or spelled another way.
+    ("Joe Biden visited the factory.", "Biden visited the factory.", set()),
+    ("Joe Biden visited the factory.", "President Biden visited the factory.", set()),
+    ("Joe Biden visited the factory.", "Mr. Biden visited the factory.", set()),
+    ("Joe Biden spoke.", "Joseph R. Biden Jr. spoke.", set()),
+    ("Bill Clinton spoke.", "William Clinton spoke.", set()),
+    ("President Joe Biden visited Ohio.", "J. Biden visited Ohio.", set()),
+    ("Lloyd Austin was there.", "Lloyd J. Austin III was there.", set()),
+    ("Sergei Lavrov spoke.", "Sergey Lavrov spoke.", set()),
+    ("Mohammed bin Salman met Biden.", "Mohammad bin Salman met Biden.", set()),
+    ("Volodymyr Zelensky spoke.", "Volodymyr Zelenskyy spoke.", set()),
+    ("Smith said it was over.", "John Smith said it was over.", set()),
+    ("The U.N. issued a warning.", "The UN issued a warning.", set()),
+    ("The United Nations issued a warning.", "The UN issued a warning.", set()),
+    ("The U.S. issued a warning.", "The United States issued a warning.", set()),
+    ("The United Nations Security Council met.", "The UN Security Council met.", set()),
+    ("Joe Biden's administration said no.", "The Biden administration said no.", set()),
+    ("Samsung Electronics reported profits.", "Samsung reported profits.", set()),
 ]
 
 
@@ -71,6 +101,24 @@ def test_substitution_evidence_quotes_both_names(refsets):
     assert f.severity == Severity.CRITICAL
     assert f.data["original_value"] == "Biden" and f.data["rewritten_value"] == "Obama"
     assert "Biden" in f.message and "Obama" in f.message
+
+
+def test_person_renamed_with_surname_kept_is_major_with_both_names(refsets):
+    (f,) = [f for f in run("John Smith visited the factory.", "James Smith visited the factory.", refsets)
+            if f.code == "entity-substituted"]
+    assert (f.original.text, f.rewritten.text) == ("John Smith", "James Smith")
+    assert f.severity == Severity.MAJOR
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("smith", "smyth", False), ("reid", "reed", False), ("john", "james", False), ("hillary", "bill", False),
+    ("bill", "william", True), ("joe", "joseph", True), ("mohammed", "muhammad", True), ("sergei", "sergey", True),
+    ("zelensky", "zelenskyy", True), ("gaddafi", "qaddafi", True), ("antony", "anthony", True), ("j", "joe", True),
+])
+def test_name_variant(a, b, same):
+    from evaluator.checks._names_util import name_variant
+
+    assert name_variant(a, b) is same
 
 
 def test_org_renamed_cites_reference(refsets):

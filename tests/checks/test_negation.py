@@ -58,6 +58,8 @@ CASES = [
     ("Officials would neither confirm nor deny the report.", "Officials declined to comment on the report.", set()),
     ("He no longer works for the company.", "He stopped working for the company.", set()),
     ("He no longer works for the company.", "He still works for the company.", {"negation-removed"}),
+    ("He stopped to talk to the press.", "He paused to talk to the press.", set()),  # in order to: no negation
+    ("The minister said “stop the war now”.", "The minister said “halt the war now”.", set()),
     ("The plan is unlikely to pass.", "The plan probably will not pass.", set()),
     ("The plan is unlikely to pass.", "The plan is likely to pass.", {"negation-removed"}),
     # a negated predicate reworded into a word that is negative itself: no critical flip

@@ -40,6 +40,29 @@ CASES = [
      {"quote-altered"}),
     ("“We are very cautious about how our story is told,” she said.",
      "“They are very cautious about how our story is told,” she said.", {"quote-altered"}),
+    # a quotation split around its attribution, or joined, is the same quotation
+    ('Smith said: "The economy is strong and jobs are growing."',
+     '"The economy is strong," Smith said, "and jobs are growing."', set()),
+    ('"The economy is strong," Smith said, "and jobs are growing."',
+     'Smith said: "The economy is strong and jobs are growing."', set()),
+    ('"The economy is strong," Smith said, "and jobs are growing."',
+     '"The economy is strong," Smith said, "and jobs are growing."', set()),
+    # but an alteration inside a split quotation is still one
+    ('Smith said: "The economy is strong and jobs are growing."',
+     '"The economy is strong," Smith said, "and jobs are vanishing."', {"quote-altered"}),
+    ('"The economy is strong," Smith said, "and jobs are growing."',
+     '"The economy is weak," Smith said, "and jobs are growing."', {"quote-altered"}),
+    # the speaker is the head of the subject: Smith's spokesman is not Smith
+    ('"We will win this war," Smith said.', '"We will win this war," said Smith\'s spokesman.',
+     {"quote-speaker-changed"}),
+    ('"We will win this war," said Smith\'s spokesman.', '"We will win this war," Smith said.',
+     {"quote-speaker-changed"}),
+    ('"We will win this war," Smith said.', '"We will win this war," a Smith spokesman said.',
+     {"quote-speaker-changed"}),
+    ('"We will win this war," Smith\'s spokesman said.', '"We will win this war," the spokesman for Smith said.',
+     set()),
+    ('"We will win this war," Smith said.', '"We will win this war," the minister, John Smith, said.', set()),
+    ('"We will win this war," Smith said.', '"We will win this war," said John Smith.', set()),
 ]
 
 
@@ -80,6 +103,38 @@ def test_quote_straddling_a_sentence_split_matches_neighbour_pair() -> None:
                         ["Then he left.", "“We will stay and fight,” he said."],
                         alignment=[((0,), (1,)), ((1,), (0,))])
     assert codes(list(QuotesCheck().run(ctx2)), MAJOR) == set()
+
+
+def test_quotation_joined_across_a_sentence_split_is_not_extended() -> None:
+    ctx = make_context(['"We will win," Smith said.', '"We always do."'], ['"We will win. We always do," Smith said.'],
+                       alignment=[((0,), (0,)), ((1,), ())])
+    assert codes(list(QuotesCheck().run(ctx)), MAJOR) == set()
+    ctx1 = make_context(['"We will win. We always do," Smith said.'], ['"We will win," Smith said.', '"We always do."'],
+                        alignment=[((0,), (0,)), ((), (1,))])
+    assert codes(list(QuotesCheck().run(ctx1)), MAJOR) == set()
+    # two speakers: two quotations, not one split around an attribution
+    ctx2 = make_context(['"The economy is strong," Smith said.', '"And jobs are growing," Jones added.'],
+                        ['"The economy is strong and jobs are growing," Smith said.'],
+                        alignment=[((0,), (0,)), ((1,), ())])
+    assert codes(list(QuotesCheck().run(ctx2)), MAJOR) == {"quote-extended"}
+    # a split quotation that loses a fragment is still truncated
+    ctx3 = make_context(['"The economy is strong," Smith said, "and jobs are growing."'],
+                        ['"The economy is strong," Smith said.'])
+    assert codes(list(QuotesCheck().run(ctx3)), MAJOR) == {"quote-missing"}
+
+
+def test_quoted_words_inside_a_longer_rewritten_quotation_are_not_unquoted() -> None:
+    """Fragment "The economy is strong" stands inside the rewrite's quotation: never "without quotation marks"."""
+    ctx = make_context('"The economy is strong," Smith said, "and jobs are growing."',
+                       'Smith said: "The economy is strong and jobs are growing."')
+    fs = list(QuotesCheck().run(ctx))
+    assert not any(f.code == "quote-missing" for f in fs), [f.message for f in fs]
+
+
+def test_speaker_change_to_a_spokesman_names_both() -> None:
+    ctx = make_context('"We will win this war," Smith said.', '"We will win this war," said Smith\'s spokesman.')
+    (f,) = [f for f in QuotesCheck().run(ctx) if f.code == "quote-speaker-changed"]
+    assert f.original.text == "Smith" and f.rewritten.text == "Smith's spokesman"  # type: ignore[union-attr]
 
 
 def test_find_quotes_ignores_apostrophes() -> None:

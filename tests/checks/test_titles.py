@@ -46,6 +46,31 @@ CASES = [
     ("Alabama Senator Doug Jones said so.", "Senator Doug Jones said so.", set(), set()),
     ("Kim Jong-un, the leader of North Korea, spoke.", "Kim Jong-un, the leader of North Korea , spoke.", set(), set()),
     ("secretary of state antony j. blinken arrived.", "Secretary of State Antony J. Blinken arrived.", set(), set()),
+    # An abbreviation is the word it abbreviates.
+    ("Gen. Mark Milley warned of war.", "General Mark Milley warned of war.", set(), set()),
+    ("General Mark Milley warned of war.", "Gen. Mark Milley warned of war.", set(), set()),
+    ("Sen. Bernie Sanders warned of war.", "Senator Bernie Sanders warned of war.", set(), set()),
+    ("Gov. Gavin Newsom warned of fires.", "Governor Gavin Newsom warned of fires.", set(), set()),
+    ("Rep. Nancy Pelosi led the march.", "Representative Nancy Pelosi led the march.", set(), set()),
+    ("Dr Anthony Fauci warned of a wave.", "Doctor Anthony Fauci warned of a wave.", {"honorific-changed"}, set()),
+    ("Rev. Al Sharpton led the march.", "Reverend Al Sharpton led the march.", {"honorific-changed"}, set()),
+    ("Capt. John Smith led the march.", "Captain John Smith led the march.", {"honorific-changed"}, set()),
+    # but a different rank is still one
+    ("Gen. Mark Milley warned of war.", "Lieutenant General Mark Milley warned of war.", {"title-added"}, set()),
+    ("Mr. John Smith arrived.", "Mrs. John Smith arrived.", {"honorific-changed"}, {"honorific-changed"}),
+    # A hyphenated title is read whole; a generic description or the title's own head word is minor at most.
+    ("U.N. Secretary-General Antonio Guterres called for a truce.",
+     "The UN chief, Antonio Guterres, called for a truce.", set(), set()),
+    ("U.N. Secretary-General Antonio Guterres called for a truce.",
+     "UN Secretary-General Antonio Guterres called for a truce.", set(), set()),
+    ("NATO Secretary-General Jens Stoltenberg spoke.", "NATO Deputy Secretary-General Jens Stoltenberg spoke.",
+     {"title-changed"}, {"title-changed"}),
+    ("Police Commissioner John Smith said so.", "The police chief, John Smith, said so.", {"title-changed"}, set()),
+    ("Secretary of State Antony Blinken arrived in Seoul.", "The secretary, Antony Blinken, arrived in Seoul.",
+     {"title-changed"}, set()),
+    ("The company's chief executive, Tim Cook, spoke.", "The company's chief financial officer, Tim Cook, spoke.",
+     {"title-changed"}, {"title-changed"}),
+    ("Former President John Smith said so.", "The leader, John Smith, said so.", {"title-changed"}, {"title-changed"}),
 ]
 
 
@@ -97,6 +122,32 @@ def test_person_mentions_read_titles(refsets):
     assert ("Blinken", "Mr.", None) in got
     assert ("Jake Sullivan", None, "White House national security adviser") in got
     assert ("Choe Son-hui", None, "first deputy foreign minister") in got
+
+
+def test_person_mentions_read_hyphenated_titles_and_written_out_honorifics(refsets):
+    ctx = make_context(["U.N. Secretary-General Antonio Guterres spoke.", "Doctor Anthony Fauci warned."],
+                       ["x", "y"], reference_sets=refsets)
+    got = [(m.name_text, m.honorific.text if m.honorific else None, m.title_text)
+           for i, p in enumerate(ctx.parses["original"]) for m in person_mentions(p, i, refsets)]
+    assert ("Antonio Guterres", None, "U.N. Secretary-General") in got
+    assert ("Anthony Fauci", "Doctor", None) in got
+
+
+@pytest.mark.parametrize("a, b, how", [
+    ("Secretary of State", "secretary", "shortened"),
+    ("Finance Minister", "minister", "shortened"),
+    ("Vice President", "President", None),
+    ("Prime Minister", "minister", None),
+    ("Deputy Secretary of State", "secretary", None),
+    ("U.N. Secretary-General", "UN chief", "generic"),
+    ("Police Commissioner", "chief", "generic"),
+    ("former President", "leader", None),
+    ("chief executive", "chief financial officer", None),
+])
+def test_loosened_title(refsets, a, b, how):
+    from evaluator.checks.titles import loosened_title
+
+    assert loosened_title(a, b, refsets) == how
 
 
 @pytest.mark.parametrize("a, b, same", [
