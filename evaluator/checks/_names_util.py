@@ -278,6 +278,13 @@ def _is_name_like(words: Sequence[str], toks: Sequence[Any]) -> bool:
     return True
 
 
+def _given_name(t: Any) -> bool:
+    """A capitalised proper noun outside any entity that is not a title or an honorific."""
+    low = t.lower_.rstrip(".")
+    return (t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and low not in HONORIFICS
+            and expand_title_word(low) not in TITLE_ONLY_WORDS and low not in TITLE_ABBREVIATIONS)
+
+
 def mentions_in(parse: Any, sent: int) -> list[Mention]:
     """Named mentions of a sentence: NER entities with a name label, plus proper-noun runs NER missed."""
     out: list[Mention] = []
@@ -286,6 +293,11 @@ def mentions_in(parse: Any, sent: int) -> list[Mention]:
         if ent.label_ not in NAME_LABELS:
             continue
         toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+        if ent.label_ == "PERSON":  # a given name the recogniser left out: "Antony [J. Blinken]"
+            doc, start = ent.doc, ent.start
+            while start - 1 >= parse.start and _given_name(doc[start - 1]):
+                start -= 1
+            toks = [doc[i] for i in range(start, ent.start)] + toks
         while toks and (toks[-1].is_punct or toks[-1].text in {"'s", "’s"}):
             toks.pop()
         if not toks:
@@ -293,6 +305,7 @@ def mentions_in(parse: Any, sent: int) -> list[Mention]:
         words = [w for t in toks for w in token_words(t.text)]
         words = [w for w in words if w not in HONORIFICS] or words
         covered.update(t.i for t in ent)
+        covered.update(t.i for t in toks)
         if not _is_name_like(words, toks):
             continue
         propn = [w for t in toks if t.pos_ == "PROPN" for w in token_words(t.text) if w not in HONORIFICS]

@@ -84,6 +84,14 @@ def _kind(label: str) -> str:
     return "name"
 
 
+def _may_replace(m: Any, a: Any) -> bool:
+    """Whether mention ``a`` can stand where ``m`` was: a nationality or group word ("Chinese") only for
+    a place or another such word; a name the parser did not place could be anything else."""
+    if "NORP" in (m.label, a.label):
+        return _kind(m.label) == _kind(a.label) == "place"
+    return True
+
+
 def _content(words: Sequence[str]) -> list[str]:
     return [w for w in words if w not in _STOP]
 
@@ -304,11 +312,12 @@ class EntitiesCheck:
         neighbours: _Side | None = None
         looked = False
         for _, m in missing:
-            if any(j not in used_r for j, _ in added):
+            free = [(j, a) for j, a in added if j not in used_r and _may_replace(m, a)]
+            if free:
                 def _dist(item: tuple[int, Any], m: Any = m) -> float:
                     return float(_distance(orig, m, rew, item[1]))
 
-                j, a = min(((j, a) for j, a in added if j not in used_r), key=_dist)
+                j, a = min(free, key=_dist)
                 used_r.add(j)
                 yield self._substituted(ctx, ai, m, a)
                 continue
