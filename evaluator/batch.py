@@ -70,8 +70,10 @@ METRICS: dict[str, tuple[str, ...]] = {
     "coverage_original": ("coverage", "original"),
     "coverage_rewritten": ("coverage", "rewritten"),
 }
-# Settings that do not change a report: a resumed run may differ in them.
-_NEUTRAL_OPTIONS = frozenset({"cache_dir", "device", "batch_tokens"})
+# Settings that do not change a report: a resumed run may differ in them.  ``max_input_bytes`` decides
+# which pairs fail (an error record), never what the report of a pair that is read says: a rerun with
+# a raised --max-input-mb, as the size error advises, keeps the folder (--retry-failed scores those pairs).
+_NEUTRAL_OPTIONS = frozenset({"cache_dir", "device", "batch_tokens", "max_input_bytes"})
 _HEAD_RE = re.compile(r'^\{"id":("(?:[^"\\]|\\.)*"),"status":"(ok|error)"(?:,"input":"([0-9a-f]+)")?')
 
 
@@ -691,6 +693,7 @@ class BatchResult:
     stopped: bool
     seconds: float
     summary: dict[str, Any] = field(default_factory=dict)
+    resumed_failed: int = 0  # of ``resumed``, the error records kept from an earlier run (not retried)
 
     @property
     def missing(self) -> int:
@@ -701,16 +704,22 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
               options: Options | None = None, *, engine: str = "local", address: str | None = None,
               workers: int = 1, html: bool = False, timeout_per_pair: float | None = None,
               chunk_size: int = DEFAULT_CHUNK, retry_failed: bool = False,
-              stop: threading.Event | None = None, progress: ProgressSink | None = None) -> BatchResult:
+              stop: threading.Event | None = None, progress: ProgressSink | None = None,
+              manifest_path: str | os.PathLike[str] | None = None) -> BatchResult:
     """Score every pair of ``manifest`` not yet in ``out_dir/results.jsonl``; rebuild the summary.
 
     ``stop`` (set by a signal handler) ends the run cleanly after the pairs in flight; rerunning
     the same call continues where it stopped.  Raises ``ConfigError`` for a malformed manifest or an
-    output folder written with different settings, before any work.
+    output folder written with different settings, before any work.  ``manifest_path`` names the
+    manifest in ``batch.json`` when ``manifest`` is the specs already read from it.
+
+    A pair's HTML page is written whenever its result is new in this run (and removed when its result
+    is dropped, a changed text or ``retry_failed``), so a page never shows an older result than
+    ``results.jsonl`` holds.
     """
     from .engines import get_engine
 
-    options = options or Options()
+    options = _canonical_checks(options or Options())
     t0 = time.perf_counter()
     specs = list(manifest) if isinstance(manifest, Sequence) and not isinstance(manifest, str) \
         else read_manifest(os.fspath(manifest))  # type: ignore[arg-type]
@@ -720,20 +729,24 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _folder_lock(out):  # one run at a time per folder
-        _check_settings(out, options, manifest)
+        _check_settings(out, options, manifest_path if manifest_path is not None else manifest)
         results = ResultsFile(out / RESULTS)
         done = results.recover()
         if retry_failed:
+            _remove_pages(out, [k for k, v in done.items() if v == "error"])
             n = results.drop_errors()
             done = {k: v for k, v in done.items() if v != "error"}
             log.info("retrying %d failed pairs", n)
         changed = _changed_inputs(specs, done, results.fingerprints, options.max_input_bytes)
         if changed:
+            _remove_pages(out, changed)  # first: a page must never outlive the result it shows
             results.drop_ids(changed)
             done = {k: v for k, v in done.items() if k not in changed}
             first = next(s.id for s in specs if s.id in changed)
             log.warning("%d pair(s) changed since they were scored (first: %r): scored again", len(changed), first)
         resumed = sum(1 for s in specs if s.id in done)
+        resumed_failed = sum(1 for s in specs if done.get(s.id) == "error")
+        fresh: set[str] = set()
         pending = [s for s in specs if s.id not in done]
         if resumed:
             log.info("resuming: %d of %d pairs already done", resumed, len(specs))
@@ -750,6 +763,7 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
                     continue
                 results.append(res.line)
                 done[res.id] = res.status
+                fresh.add(res.id)
                 scored += 1
                 if progress is not None:
                     progress.advance(res.status == "ok")
@@ -763,7 +777,7 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
             if progress is not None:
                 progress.finish()
         stopped = stop.is_set() and len(done) < len(specs)
-        summary, rows = summarise(results, specs, out if html else None)
+        summary, rows = summarise(results, specs, out if html else None, rewrite=fresh)
         summary["settings"] = {"engine": engine, "workers": workers, "chunk_size": chunk_size,
                                "timeout_per_pair": timeout_per_pair, "options": options.to_dict()}
         atomic_write_json(out / SUMMARY, summary)
@@ -774,7 +788,22 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
         ok = summary["pairs"]["ok"]
         failed = summary["pairs"]["failed"]
         return BatchResult(out, len(specs), ok, failed, resumed, scored, stopped,
-                           time.perf_counter() - t0, summary)
+                           time.perf_counter() - t0, summary, resumed_failed)
+
+
+def _canonical_checks(options: Options) -> Options:
+    """``--checks`` as a set: sorted, each name once.  ``entities,negation`` and ``negation,entities``
+    (or a name given twice) are one setting, and run in one order, so they give one report."""
+    if options.checks is None:
+        return options
+    return options.with_(checks=tuple(sorted(set(options.checks))))
+
+
+def _remove_pages(out: Path, ids: Any) -> None:
+    """Remove the HTML pages of pairs whose result is dropped, so a stale page is never linked again."""
+    for pair_id in ids:
+        with contextlib.suppress(FileNotFoundError):
+            (out / PAIRS_DIR / f"{safe_id(pair_id)}.html").unlink()
 
 
 def _changed_inputs(specs: Sequence[PairSpec], done: dict[str, str], fingerprints: dict[str, str],
@@ -833,7 +862,8 @@ def _plain_layer(settings: dict[str, Any]) -> dict[str, Any]:
 
 def _check_settings(out: Path, options: Options, manifest: Any) -> None:
     """Refuse to mix results made with other settings into one results.jsonl."""
-    wanted = _plain_layer({k: v for k, v in options.to_dict().items() if k not in _NEUTRAL_OPTIONS})
+    wanted = _plain_layer({k: v for k, v in _canonical_checks(options).to_dict().items()
+                           if k not in _NEUTRAL_OPTIONS})
     # What the glossaries and reference sets say, not only where they are: an edited glossary is
     # another setting (its findings would differ from the results already there).
     wanted["file_digests"] = {str(f): _file_digest(f) for f in _option_files(options)}
@@ -847,6 +877,9 @@ def _check_settings(out: Path, options: Options, manifest: Any) -> None:
             # A setting added after the folder was made was at its default then.
             defaults = json.loads(json.dumps(Options().to_dict()))
             old = _plain_layer({**{k: defaults[k] for k in wanted if k in defaults and k not in old}, **old})
+            old = {k: v for k, v in old.items() if k not in _NEUTRAL_OPTIONS}  # neutral now, kept by older runs
+            if isinstance(old.get("checks"), list):  # a folder written before checks were kept as a set
+                old["checks"] = sorted(set(old["checks"]))
             old.setdefault("file_digests", wanted["file_digests"])  # a folder made before digests were kept
         if old is not None and old != json.loads(json.dumps(wanted)):
             changed = sorted("the content of a glossary or reference set" if k == "file_digests" else k
@@ -887,11 +920,18 @@ def pair_row(rec: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | None = None
-              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | None = None,
+              rewrite: set[str] | frozenset[str] = frozenset()) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Aggregates over the result of each pair of ``specs`` (one pass; results of ids the manifest no longer
-    has are counted in ``not_in_manifest`` only); with ``html_dir``, writes missing pair pages."""
+    has are counted in ``not_in_manifest`` only); with ``html_dir``, writes the pair pages that are
+    missing and those of the ids in ``rewrite`` (results new in this run: an existing page is older).
+
+    ``metrics`` are over the pairs that have the metric (``n``); ``missing`` counts the scored pairs
+    without it (chrF is null where nothing aligned).  ``worst.by_chrf`` lists those pairs first, with a
+    null chrF: nothing aligned is worse than any score.
+    """
     write_html = _html_writer() if html_dir is not None else None
+    page_owner: dict[str, str] = {}  # page name, case-folded -> the id it shows
     order = {s.id: i for i, s in enumerate(specs)}
     rows: list[dict[str, Any]] = []
     by_check: dict[str, Counter[str]] = {}
@@ -915,7 +955,13 @@ def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | 
                     pairs_with[sev] += 1
             if write_html is not None and html_dir is not None:
                 page = html_dir / PAIRS_DIR / f"{safe_id(rec['id'])}.html"
-                if not page.exists():
+                owner = page_owner.setdefault(page.name.casefold(), rec["id"])
+                if owner != rec["id"]:  # safe_id is injective; a 32-bit hash collision is not linked twice
+                    log.warning("pairs %r and %r would share the page %s; %r gets none", owner, rec["id"],
+                                page.name, rec["id"])
+                    rows.append(row)
+                    continue
+                if rec["id"] in rewrite or not page.exists():
                     try:
                         write_html(rec["report"], page)
                     except Exception:  # noqa: BLE001 - one page must not cost the whole index
@@ -931,12 +977,14 @@ def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | 
     for name in METRICS:
         vals = [r[name] for r in ok_rows if r.get(name) is not None]
         if vals:
-            metrics[name] = {"n": len(vals), "mean": round(statistics.fmean(vals), 6),
+            metrics[name] = {"n": len(vals), "missing": len(ok_rows) - len(vals),
+                             "mean": round(statistics.fmean(vals), 6),
                              "median": round(statistics.median(vals), 6),
                              "min": round(min(vals), 6), "max": round(max(vals), 6)}
     worst_sev = sorted((r for r in ok_rows if r["critical"] or r["major"]),
                        key=lambda r: (-r["critical"], -r["major"], r.get("chrf") or 0.0))[:WORST_N]
-    worst_chrf = sorted((r for r in ok_rows if r.get("chrf") is not None), key=lambda r: r["chrf"])[:WORST_N]
+    # Nothing aligned (chrF null) first: no score is worse than the lowest score.
+    worst_chrf = sorted(ok_rows, key=lambda r: (r.get("chrf") is not None, r.get("chrf") or 0.0))[:WORST_N]
     n_ok, n_failed = len(ok_rows), len(errors)
     summary: dict[str, Any] = {
         "pairs": {"total": len(specs), "ok": n_ok, "failed": n_failed, "missing": len(specs) - n_ok - n_failed,

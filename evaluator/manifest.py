@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import logging
 import re
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 SIDES = ("original", "rewritten")
 DOC_SUFFIXES = (".txt", ".md", ".markdown")
 _SAFE_RE = re.compile(r"[^A-Za-z0-9._-]+")
+# A name kept as it is must be one no other id can be given: lowercase (the same file as its capitalised
+# twin on a case-insensitive file system), not a hashed name's shape, not a Windows device name.
+_PLAIN_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+_HASHED_RE = re.compile(r"-[0-9a-f]{8}$")
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,19 @@ class PairSpec:
 
 
 def safe_id(pair_id: str) -> str:
-    """A file name for a pair id: unsafe characters replaced, plus a short hash when anything changed."""
+    """A file name for a pair id, different for different ids on any file system.
+
+    An id that is already a plain name (lowercase letters, digits, ``._-``, at most 80 characters,
+    not ending like a hashed name, not a Windows device name such as ``con`` or ``nul.txt``) is its own
+    name; any other gets its unsafe characters replaced and a short hash of the exact id appended.  So
+    ``a/b`` and ``a_b-c14cddc0`` (what ``a/b`` becomes) get two names, and so do ``A`` and ``a`` where
+    the file system ignores case: a kept name never ends in ``-`` + 8 hex digits, a hashed one always does.
+    """
+    if _PLAIN_RE.fullmatch(pair_id) and not pair_id.endswith(".") and not _HASHED_RE.search(pair_id) \
+            and pair_id.split(".")[0] not in _RESERVED:
+        return pair_id
     cleaned = _SAFE_RE.sub("_", pair_id).strip("._")[:80]
-    if cleaned == pair_id and cleaned:
-        return cleaned
-    digest = hashlib.sha256(pair_id.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(pair_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{cleaned or 'pair'}-{digest}"
 
 
@@ -104,21 +118,52 @@ def _read_jsonl(p: Path) -> Iterator[PairSpec]:
         yield _spec_from_row(p, row, n)
 
 
+class _CountedLines:
+    """The lines of a CSV text as the csv module reads them, noting where each record starts.
+
+    ``io.StringIO(text, newline="")`` splits only at ``\\r``, ``\\n`` and ``\\r\\n``, as a file opened with
+    ``newline=""`` (what the csv module asks for): ``str.splitlines`` also splits at form feed, NEL and
+    U+2028, which Python's own csv writer leaves unquoted inside a field.  ``start`` is the number of the
+    first non-blank line read since it was reset (blank lines between records are skipped by the reader),
+    so a message names the line where a multi-line record begins, not where it ends."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.n = 0
+        self.start: int | None = None
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.n += 1
+        if self.start is None and line.strip("\r\n"):
+            self.start = self.n
+        return line
+
+
 def _read_csv(p: Path) -> Iterator[PairSpec]:
-    text = _read_lines(p)
+    lines = _CountedLines(_read_lines(p))
     delimiter = "\t" if p.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise ConfigError(p, "the CSV has no header line", line=1)
+    reader = csv.DictReader(lines, delimiter=delimiter)
     try:
-        for row in reader:
+        if not reader.fieldnames:
+            raise ConfigError(p, "the CSV has no header line", line=1)
+        while True:
+            lines.start = None
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            start = lines.start or reader.line_num
             # A row with more fields than the header puts the extras under the None key.
             if None in row:
-                raise ConfigError(p, "more fields than the header has columns", line=reader.line_num)
+                raise ConfigError(p, "more fields than the header has columns", line=start)
             values = {k: v for k, v in row.items() if v not in (None, "")}
-            yield _spec_from_row(p, values, reader.line_num)
+            yield _spec_from_row(p, values, start)
     except csv.Error as exc:
-        raise ConfigError(p, f"malformed CSV ({exc})", line=reader.line_num) from None
+        raise ConfigError(p, f"malformed CSV ({exc})", line=lines.start or reader.line_num) from None
 
 
 def _spec_from_row(p: Path, row: dict[str, Any], n: int) -> PairSpec:
@@ -127,6 +172,13 @@ def _spec_from_row(p: Path, row: dict[str, Any], n: int) -> PairSpec:
         raise ConfigError(p, "missing 'id'", line=n)
     if not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
         raise ConfigError(p, f"'id' must be a string or an integer, got {type(raw_id).__name__}", line=n)
+    try:
+        # A lone surrogate (JSON allows "\ud800") cannot be written to results.jsonl or a file name: refused
+        # here, before any work, rather than crashing the batch at its first result.
+        str(raw_id).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ConfigError(p, f"'id' is not valid Unicode text (a lone surrogate U+{ord(str(raw_id)[exc.start]):04X} "
+                             f"at character {exc.start + 1})", line=n) from None
     fields: dict[str, str | None] = {}
     for side in SIDES:
         text, path = row.get(side), row.get(f"{side}_path")

@@ -587,3 +587,153 @@ def test_an_alarm_that_fires_as_the_timer_is_set_still_stops_the_timer(monkeypat
     monkeypatch.undo()
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no timer left running
     assert signal.getsignal(signal.SIGALRM) is previous
+
+
+def test_a_pair_page_follows_its_result_and_ids_never_share_a_page(tmp_path: Path, options,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pair scored again (its text changed) gets its page rewritten, or none while it is not scored;
+    the unchanged pairs' pages are kept.  Ids that clean to one name ("a/b" and what it becomes, "A" and
+    "a" on a case-insensitive file system) get a page each."""
+    from evaluator.manifest import safe_id
+
+    ids = ["a/b", safe_id("a/b"), "A", "a"]
+    base = [(i, f"The council met on day {k}.", f"The council met on day {k} again.") for k, i in enumerate(ids)]
+    out = tmp_path / "out"
+    run_batch(manifest(tmp_path, base), out, options, html=True)
+    pages = {p.name: p.read_bytes() for p in (out / "pairs").glob("*.html")}
+    assert len({n.casefold() for n in pages}) == 4
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert len({f'href="pairs/{n}"' for n in pages if f'href="pairs/{n}"' in index}) == 4
+
+    edited = [(i, o, r.replace("again", "once more") if i == "a" else r) for i, o, r in base]
+    with monkeypatch.context() as mp:  # a run that scores nothing: the changed pair's old result and page go
+        mp.setattr("evaluator.engines.get_engine", lambda name: lambda pending, options, **_: iter(()))
+        res = run_batch(manifest(tmp_path, edited), out, options, html=True)
+    assert res.missing == 1 and not (out / "pairs" / "a.html").exists()
+    assert 'href="pairs/a.html"' not in (out / "index.html").read_text(encoding="utf-8")
+    res = run_batch(manifest(tmp_path, edited), out, options, html=True)
+    assert (res.resumed, res.scored) == (3, 1)
+    page = (out / "pairs" / "a.html").read_text(encoding="utf-8")
+    assert "once more" in page and pages["a.html"] != page.encode("utf-8")
+    assert {p.name: p.read_bytes() for p in (out / "pairs").glob("*.html") if p.name != "a.html"} \
+        == {n: b for n, b in pages.items() if n != "a.html"}
+
+
+def test_a_stale_page_is_rewritten_when_its_pair_is_scored_again(tmp_path: Path, options) -> None:
+    """A page left from an older result (a run killed between dropping the line and removing the page,
+    or a folder copied over) is rewritten when the pair's result is new, not kept because it exists."""
+    m = manifest(tmp_path, PAIRS[:1])
+    out = tmp_path / "out"
+    (out / "pairs").mkdir(parents=True)
+    (out / "pairs" / "neg.html").write_text("stale", encoding="utf-8")
+    run_batch(m, out, options, html=True)
+    assert (out / "pairs" / "neg.html").read_text(encoding="utf-8") != "stale"
+
+
+def test_size_limit_and_check_order_are_not_other_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size limit decides which pairs fail, not what a report says: a rerun with a raised
+    --max-input-mb (as the size error advises) is the same folder.  --checks is a set: order and
+    repeats do not make another setting; another set does."""
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    m, out = manifest(tmp_path), tmp_path / "out"
+    run_batch(m, out, Options(max_input_bytes=10, checks=("negation", "numbers")))
+    run_batch(m, out, Options(max_input_bytes=10_000_000, checks=("numbers", "negation", "numbers")),
+              retry_failed=True)
+    run_batch(m, out, Options(max_input_bytes=5_000, checks=("numbers", "negation")))
+    with pytest.raises(ConfigError, match=r"other settings \(checks\)"):
+        run_batch(m, out, Options(checks=("negation",)))
+    assert len(seen) == 3 and seen[1] == [p[0] for p in PAIRS] and seen[2] == []
+
+
+def test_cli_records_the_manifest_and_hints_at_retry_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """batch.json names the manifest the command line read; a rerun that finds error records from an
+    earlier run (a missing file that may exist now) says how to score them again."""
+    from evaluator.cli import main
+
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    m, out = manifest(tmp_path, PAIRS[:2]), tmp_path / "out"
+    assert main(["batch", str(m), "--out", str(out), "-q"]) == 1
+    assert json.loads((out / "batch.json").read_text(encoding="utf-8"))["manifest"] == str(m)
+    assert "--retry-failed" not in capsys.readouterr().err  # the errors are new: nothing to hint at
+    assert main(["batch", str(m), "--out", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "2 pairs failed in an earlier run" in err and "add --retry-failed" in err
+    assert main(["batch", str(m), "--out", str(out), "-q", "--retry-failed"]) == 1
+    assert "add --retry-failed" not in capsys.readouterr().err
+    assert [s for s in seen if s] == [["neg", "num"], ["neg", "num"]]  # the retry scored them again
+
+
+def test_an_id_with_a_lone_surrogate_is_exit_2_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from evaluator.cli import main
+
+    m = tmp_path / "pairs.jsonl"
+    m.write_text('{"id": "good", "original": "A.", "rewritten": "B."}\n'
+                 '{"id": "bad\\ud800", "original": "A.", "rewritten": "B."}\n', encoding="utf-8")
+    assert main(["batch", str(m), "--out", str(tmp_path / "out"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{m}:2:" in err and "lone surrogate" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_pair_with_nothing_aligned_is_the_worst_by_chrf(tmp_path: Path) -> None:
+    """chrF is null where nothing aligned: such a pair leads worst.by_chrf (no score is worse than the
+    lowest); the means are over the pairs with a score, and ``missing`` counts the others."""
+    from evaluator.batch import summarise
+    from evaluator.manifest import PairSpec
+
+    def rec(i: str, chrf: float | None) -> str:
+        return json.dumps({"id": i, "status": "ok", "report": {"metrics": {"chrf": {"score": chrf}}}})
+
+    f = tmp_path / "results.jsonl"
+    f.write_text("\n".join([rec("good", 80.0), rec("empty", None), rec("poor", 10.0)]) + "\n", encoding="utf-8")
+    specs = [PairSpec(i, "x", "y") for i in ("good", "empty", "poor")]
+    summary, _ = summarise(ResultsFile(f), specs)
+    assert [w["id"] for w in summary["worst"]["by_chrf"]] == ["empty", "poor", "good"]
+    assert summary["worst"]["by_chrf"][0]["chrf"] is None
+    assert summary["metrics"]["chrf"] == {"n": 2, "missing": 1, "mean": 45.0, "median": 45.0, "min": 10.0, "max": 80.0}
+
+
+NODE_DOM = r"""
+// Just enough DOM for the index script: a table whose first column holds ids (and error text).
+function cell(v, text) { return {attrs: {"data-v": v}, textContent: text,
+  getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; }}; }
+function head(type) { const listeners = []; return {attrs: {"data-type": type}, listeners,
+  getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; },
+  setAttribute(k, v) { this.attrs[k] = v; }, removeAttribute(k) { delete this.attrs[k]; },
+  querySelector() { return {addEventListener(e, f) { listeners.push(f); }}; }}; }
+const [rowsJson, query] = process.argv.slice(-2);
+const data = JSON.parse(rowsJson);
+const body = {rows: data.map(([id, err]) => ({hidden: false, cells: [cell(id, id + err)]})),
+  appendChild(r) { this.rows.splice(this.rows.indexOf(r), 1); this.rows.push(r); }};
+const heads = [head("text")];
+const filterListeners = [];
+const filter = {value: "", addEventListener(e, f) { filterListeners.push(f); }};
+global.document = {getElementById(id) { return id === "pairs" ? {tBodies: [body], tHead: {rows: [{cells: heads}]}} : filter; }};
+eval(require("fs").readFileSync(0, "utf8"));
+heads[0].listeners[0]();
+const sorted = body.rows.map(r => r.cells[0].attrs["data-v"]);
+filter.value = query;
+filterListeners[0]();
+console.log(JSON.stringify({sorted, shown: body.rows.filter(r => !r.hidden).map(r => r.cells[0].attrs["data-v"])}));
+"""
+
+
+def test_index_sorts_ids_naturally_and_filters_on_the_id_only() -> None:
+    """The index script (run in node with a minimal DOM): "p2" sorts before "p10", and the filter does not
+    match a word of an error message shown under an id."""
+    import shutil
+
+    from evaluator.render.batch_index import SCRIPT
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    rows = [["p10", ""], ["p2", "FileNotFoundError: missing p1.txt"], ["P1", ""], ["q", ""]]
+    got = subprocess.run([node, "-e", NODE_DOM, "--", json.dumps(rows), "p1"], input=SCRIPT,
+                         capture_output=True, text=True, timeout=30, check=True)
+    result = json.loads(got.stdout)
+    assert result["sorted"] == ["P1", "p2", "p10", "q"]
+    assert result["shown"] == ["P1", "p10"]  # not p2, whose error text says p1.txt

@@ -84,6 +84,12 @@ ERRORS = [
     ("m.csv", "id,original\na,x\n", 2, "missing 'rewritten'"),
     ("m.csv", "id,original,rewritten\na,x,y\nb,x,y,extra\n", 3, "more fields"),
     ("m.csv", "id,original,rewritten\na,x,y\na,x,y\n", 3, "duplicate id"),
+    # A multi-line record is named by the line where it starts (2), not where it ends (4).
+    ("m.csv", 'id,original,rewritten\na,"x\n\ny",z,extra\n', 2, "more fields"),
+    ("m.csv", 'id,original,rewritten\na,x,y\n\nb,"x\ny",z,extra\n', 4, "more fields"),
+    # A lone surrogate in an id cannot be written to results.jsonl: refused with its line.
+    ("m.jsonl", jsonl({"id": "ok", "original": "x", "rewritten": "y"},
+                      '{"id": "bad\\ud800", "original": "x", "rewritten": "y"}'), 2, "lone surrogate U+D800"),
     ("m.jsonl", "\n\n", None, "lists no pairs"),
     ("m.yaml", "id: a\n", None, "unknown manifest type"),
 ]
@@ -131,6 +137,36 @@ def test_missing_document_is_a_pair_error_not_a_manifest_error(tmp_path: Path) -
     (spec,) = read_manifest(m)
     with pytest.raises(DocumentError, match="file not found"):
         spec.load()
+
+
+def test_csv_written_by_the_csv_module_reads_back(tmp_path: Path) -> None:
+    """Texts with line breaks str.splitlines knows but CSV does not (U+2028, NEL, form feed, vertical tab,
+    U+2029) and real newlines (LF, CRLF) inside quoted fields come back exactly as written."""
+    import csv
+
+    texts = ["Line\u2028sep.", "Next\x85line.", "Form\ffeed.", "Vertical\x0btab.", "Para\u2029sep.",
+             "Two\nlines.", "Windows\r\nlines."]
+    m = tmp_path / "m.csv"
+    with m.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "original", "rewritten"])
+        for k, t in enumerate(texts):
+            w.writerow([f"p{k}", t, "Plain."])
+    specs = read_manifest(m)
+    assert [s.original for s in specs] == texts
+    assert [s.line for s in specs] == [2, 3, 4, 5, 6, 7, 9]  # where each record starts
+
+
+def test_safe_id_gives_different_ids_different_files() -> None:
+    """No two ids share a page, even where one id is what another becomes, where the file system ignores
+    case, or on a Windows device name; plain lowercase ids keep their name."""
+    tricky = ["a/b", safe_id("a/b"), "A", "a", "CON", "con", "nul.txt", "Nul", "x-0123abcd", "x", "a.", "a_",
+              "p1", "P1", "é", "e", "a" * 81, "a" * 80]
+    names = [safe_id(i) for i in tricky]
+    assert len({n.casefold() for n in names}) == len(tricky), names
+    assert safe_id("a") == "a" and safe_id("p1") == "p1" and safe_id("a" * 80) == "a" * 80
+    assert safe_id("A").startswith("A-") and safe_id("con").startswith("con-") and safe_id("nul.txt") != "nul.txt"
+    assert safe_id(safe_id("a/b")).startswith(safe_id("a/b") + "-")
 
 
 @pytest.mark.parametrize(("pair_id", "expected"), [

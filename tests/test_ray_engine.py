@@ -108,3 +108,56 @@ def test_overrunning_prepass_is_cut_as_in_the_local_engine(tmp_path: Path, monke
     assert summary["pairs"] == json.loads((tmp_path / "local" / "summary.json").read_text())["pairs"]
     assert summary["pairs"]["failed"] == 5
     print(f"local {local_s:.1f} s, ray {ray_s:.1f} s")
+
+
+def test_an_address_ray_cannot_join_is_exit_2_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A port where no cluster listens, and ray:// without the Ray client package, are one line and exit 2
+    within seconds, before the --out folder is made (Ray itself retries the GCS for many minutes, and
+    its missing-client ValueError read as an internal error)."""
+    from evaluator.cli import main
+    from evaluator.engines.ray import _client_dependency_error
+
+    m = manifest(tmp_path, PAIRS[:1])
+    for address, words in (("127.0.0.1:1", "no Ray cluster answers"),
+                           ("ray://127.0.0.1:1", "ray[client]" if _client_dependency_error() else "no Ray cluster")):
+        t = time.perf_counter()
+        assert main(["batch", str(m), "--out", str(tmp_path / "out"), "--engine", "ray", "--address", address,
+                     "-q"]) == 2
+        assert time.perf_counter() - t < 20
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"evaluator: error: --address {address}: ") and words in err
+        assert not (tmp_path / "out").exists()
+
+
+def test_sigterm_mid_ray_batch_stops_cleanly_with_a_summary(tmp_path: Path) -> None:
+    """``ray.init`` installs its own SIGTERM handler (sys.exit: exit 15, no summary); the driver's comes
+    back after it, so SIGTERM stops a Ray batch as it stops a local one: exit 130, finished lines kept,
+    summary.json written."""
+    import os
+    import signal
+    import subprocess
+
+    from tests.test_batch import ROOT
+
+    many = [(f"p{i:02d}", o, r.replace("the", "a")) for i, (_, o, r) in enumerate(PAIRS * 5)]
+    m = manifest(tmp_path, many)
+    out = tmp_path / "out"
+    cmd = [str(ROOT / ".venv" / "bin" / "evaluator"), "batch", str(m), "--out", str(out), "--engine", "ray",
+           "--chunk-size", "2", "--progress", "none"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    results = out / "results.jsonl"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        if results.exists() and results.read_text().count("\n") >= 2:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "SIGTERM: finishing" in err and "rerun the same command" in err
+    done = records(out)
+    assert 2 <= len(done) < len(many) and all(r["status"] == "ok" for r in done)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["pairs"]["ok"] == len(done) and summary["settings"]["engine"] == "ray"

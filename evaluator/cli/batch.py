@@ -72,6 +72,10 @@ def run(args: Any) -> int:
     _validate_checks(options.checks)
     check_exports(args)
     specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
+    if args.engine == "ray":
+        from ..engines.ray import check_address
+
+        check_address(args.address)  # a cluster that cannot be reached fails here, before DIR is touched
     progress = make_progress(sys.stderr, "none" if args.quiet else args.progress)
 
     stop = threading.Event()
@@ -89,7 +93,7 @@ def run(args: Any) -> int:
         result = run_batch(specs, args.out, options, engine=args.engine, address=args.address,
                            workers=args.workers, html=args.html, timeout_per_pair=args.timeout_per_pair,
                            chunk_size=args.chunk_size, retry_failed=args.retry_failed, stop=stop,
-                           progress=progress)
+                           progress=progress, manifest_path=args.pairs)
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
@@ -102,6 +106,11 @@ def run(args: Any) -> int:
         written += exports
         sys.stdout.write(f"  {result.scored} scored now, {result.resumed} from an earlier run, "
                          f"{result.seconds:.1f} s; wrote {', '.join(written)}\n")
+    if result.resumed_failed and not args.retry_failed:
+        # Error records are kept as results (a rerun does not retry them by itself): say how to.
+        n = result.resumed_failed
+        sys.stderr.write(f"evaluator: {n} pair{'s' if n != 1 else ''} failed in an earlier run and {'were' if n != 1 else 'was'} "
+                         "not tried again (the errors are in results.jsonl); add --retry-failed to score them again\n")
     if result.stopped:
         sys.stderr.write(f"evaluator: stopped with {result.missing} pairs left; rerun the same command to "
                          "continue\n")

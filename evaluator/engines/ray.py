@@ -6,15 +6,27 @@ one chunk of pairs per call with the same ``ChunkScorer`` as the local engine, o
 thread, so the reports, and the error records of ``--timeout-per-pair``, are the same.  The
 driver reads the documents (workers need not see its files) and iterates the output as it is
 produced, writing each result line at once: a stopped or crashed run resumes as with the local engine.
+
+``ray.init`` replaces the process's SIGTERM handler with Ray's own (``sys.exit``): the driver's
+handler (the command line's "finish the pairs in hand, then stop") is put back as soon as it returns,
+and a SIGTERM that Ray's handler took while connecting stops the run as the driver's would.  Before
+connecting, ``check_address`` makes an unreachable ``--address`` one input error within seconds; Ray
+itself would retry the GCS for many minutes.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
+import socket
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..batch import ChunkScorer, PairInput, PairResult, load_input, options_from_dict
+from ..errors import InputError
 from ..io import LoadedText
 from ..manifest import PairSpec
 from ..options import Options
@@ -22,6 +34,74 @@ from ..options import Options
 log = logging.getLogger(__name__)
 
 _SIDE_FIELDS = ("text", "path", "encoding", "markdown")
+# Seconds a cluster's port may take to accept a TCP connection before --address counts as unreachable.
+CONNECT_TIMEOUT = float(os.environ.get("EVALUATOR_RAY_CONNECT_TIMEOUT", "5"))
+RAY_CLIENT_PORT = 10001
+
+
+def check_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Raise ``InputError`` (exit 2, one line) for a ``--address`` Ray cannot join, within ``timeout`` s.
+
+    ``ray://`` needs the Ray client (``ray[client]``, which brings grpc); ``auto`` needs a cluster Ray
+    can find (``RAY_ADDRESS`` or one started on this machine); and the host and port must accept a TCP
+    connection.  A port that accepts but is no Ray cluster is still left to Ray.
+    """
+    if address is None or address == "local":
+        return  # a local instance is started
+    if "://" in address:
+        parts = urlsplit(address)
+        if parts.scheme != "ray":
+            return  # another client protocol (a plugin's): Ray checks it
+        if _client_dependency_error() is not None:
+            raise InputError(f"--address {address}: joining a cluster through the Ray client needs the "
+                             "`ray[client]` package on this machine (pip install 'ray[client]'); or run on a "
+                             "node of the cluster with --address auto")
+        try:
+            host, port = parts.hostname or "", parts.port or RAY_CLIENT_PORT
+        except ValueError as exc:  # a port that is not a number
+            raise InputError(f"--address {address}: {exc}") from None
+    else:
+        host, port = _bootstrap_address(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = (f"no answer within {timeout:g} s" if isinstance(exc, TimeoutError)
+                  else exc.strerror or type(exc).__name__)
+        where = "there" if address.endswith(f"{host}:{port}") else f"at {host}:{port}"
+        raise InputError(f"--address {address}: no Ray cluster answers {where} ({reason}); check the address "
+                         "(`ray status` on the head node prints it)") from None
+
+
+def _client_dependency_error() -> Exception | None:
+    try:
+        from ray._private.utils import get_ray_client_dependency_error
+    except ImportError:  # another Ray: what the client needs
+        try:
+            import grpc  # noqa: F401
+        except ImportError as exc:
+            return exc
+        return None
+    return get_ray_client_dependency_error()  # type: ignore[no-any-return]
+
+
+def _bootstrap_address(address: str) -> tuple[str, int]:
+    """``host:port`` of the GCS that ``ray.init(address=...)`` would join (``auto`` resolved as Ray does)."""
+    try:
+        from ray._private.services import canonicalize_bootstrap_address
+    except ImportError:
+        canonical: str | None = address
+    else:
+        try:
+            canonical = canonicalize_bootstrap_address(address)
+        except ConnectionError as exc:  # auto, and no cluster to be found
+            raise InputError(f"--address {address}: {exc}") from None
+        except ValueError as exc:
+            raise InputError(f"--address {address}: not a Ray address ({exc})") from None
+    host, sep, port = (canonical or address).rpartition(":")
+    if not sep or not port.isdigit():
+        raise InputError(f"--address {address}: not a Ray address; give host:port, auto or ray://host:port")
+    return host.strip("[]"), int(port)
 
 
 class PairScorer:
@@ -105,9 +185,13 @@ def run_ray(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, 
         return
     started = False
     if not ray.is_initialized():
-        # address None starts a local instance; "auto" or "ray://host:10001" joins a cluster.
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+        check_address(address)
+        if stop.is_set():
+            return
         started = True
+        if not _init(ray, address):
+            ray.shutdown()
+            return
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # the driver draws its own progress
@@ -128,3 +212,34 @@ def run_ray(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, 
     finally:
         if started:
             ray.shutdown()
+
+
+def _init(ray: Any, address: str | None) -> bool:
+    """``ray.init``, then the SIGTERM and SIGINT handlers it found put back; False when a SIGTERM stopped it.
+
+    Ray installs a SIGTERM handler that exits (``sys.exit``) at the start of ``ray.init``; left there,
+    SIGTERM mid-batch would end the driver with exit 15, no message and no summary.  A SIGTERM during
+    ``ray.init`` itself reaches Ray's handler: its ``SystemExit`` is handed to the driver's handler as
+    the signal it was, and the run stops before any pair (``stop`` is set by that handler).
+    """
+    main = threading.current_thread() is threading.main_thread()
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)} if main else {}
+    try:
+        # address None starts a local instance; "auto" or "ray://host:10001" joins a cluster.
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    except SystemExit:
+        handler = saved.get(signal.SIGTERM)
+        if not callable(handler):
+            raise  # nobody else handles SIGTERM here: Ray's exit is the process's
+        _restore(saved)
+        handler(signal.SIGTERM, None)
+        return False
+    finally:
+        _restore(saved)
+    return True
+
+
+def _restore(saved: dict[Any, Any]) -> None:
+    for sig, handler in saved.items():
+        with contextlib.suppress(ValueError, TypeError):  # a handler not installed from Python: None
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)

@@ -2,7 +2,9 @@
 
 Self-contained (inline CSS and vanilla JS, no network), every value escaped by jinja2's autoescape;
 the script is allowed by its hash in the Content-Security-Policy, so nothing injected could run.
-Sorting reads each cell's ``data-v`` attribute (numbers sort as numbers, empty cells last).
+Sorting reads each cell's ``data-v`` attribute (numbers sort as numbers, text in natural order, so
+``p2`` comes before ``p10``; empty cells last).  The filter matches the pair id only (the first cell's
+``data-v``), not the error text shown under it.
 """
 from __future__ import annotations
 
@@ -35,10 +37,15 @@ SCRIPT = """\
   var table = document.getElementById("pairs");
   var body = table.tBodies[0];
   var heads = table.tHead.rows[0].cells;
+  var collator = new Intl.Collator(undefined, {numeric: true, sensitivity: "base"});
   function key(cell, numeric) {
     var v = cell.getAttribute("data-v");
     if (v === null || v === "") { return null; }
-    return numeric ? parseFloat(v) : v.toLowerCase();
+    return numeric ? parseFloat(v) : v;
+  }
+  function compare(x, y, numeric) {
+    if (numeric) { return x < y ? -1 : x > y ? 1 : 0; }
+    return collator.compare(x, y);
   }
   function sortBy(col) {
     var th = heads[col];
@@ -51,7 +58,7 @@ SCRIPT = """\
       if (x === y) { return 0; }
       if (x === null) { return 1; }
       if (y === null) { return -1; }
-      return (x < y ? -1 : 1) * dir;
+      return compare(x, y, numeric) * dir;
     });
     for (var i = 0; i < heads.length; i++) { heads[i].removeAttribute("aria-sort"); }
     th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
@@ -65,7 +72,7 @@ SCRIPT = """\
   filter.addEventListener("input", function () {
     var q = filter.value.toLowerCase();
     Array.prototype.forEach.call(body.rows, function (r) {
-      r.hidden = q !== "" && r.cells[0].textContent.toLowerCase().indexOf(q) < 0;
+      r.hidden = q !== "" && r.cells[0].getAttribute("data-v").toLowerCase().indexOf(q) < 0;
     });
   });
 })();
