@@ -147,12 +147,17 @@ def _renamed(m: Mention, need: Sequence[str], found: Sequence[str], own: _Side, 
     Biden", "Antony J. Blinken", "Lloyd Austin III"), an acronym of this side's words ("UN Security
     Council") or an added middle name (this side has all of the other's words).  A generic word
     ("Group", "Court") replaces only a generic word: "Samsung Electronics" -> "Samsung Group" is not
-    another company named, "Supreme Court" -> "Supreme Council" is."""
+    another company named, "Supreme Court" -> "Supreme Council" is. For places and organisations, whose
+    names translations paraphrase and respell, the word lost must be distinctive and the new one not a
+    spelling of it (ratio 0.6): "Provincial Finance" -> "Finance Department" and "Royal Bafalcon" ->
+    "Royal Bafokeng" Stadium are not renamings; "World Health" -> "World Trade" Organization is."""
     person = m.label == "PERSON"
     lost = [w for w in need if w not in found]
     if not lost or not found:
         return False
     lost_generic = all(w in GENERIC_NAME_WORDS for w in lost)
+    if lost_generic and not person:
+        return False  # "Jiangxi Provincial Finance" -> "Jiangxi Finance Department": generic words traded
     kind = _kind(m.label)
     for a in other.mentions:
         if _kind(a.label) not in (kind, "name") and kind != "name":
@@ -165,6 +170,8 @@ def _renamed(m: Mention, need: Sequence[str], found: Sequence[str], own: _Side, 
                 continue
             if (w in GENERIC_NAME_WORDS and not lost_generic) or own.has_word(w, fams, person) or own.has_acronym(w):
                 continue
+            if not person and any(difflib.SequenceMatcher(None, w, x).ratio() >= 0.6 for x in lost):
+                continue  # a place or body spelled another way ("Bafalcon" / "Bafokeng" Stadium), not renamed
             return True
     return False
 

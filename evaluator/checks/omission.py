@@ -63,8 +63,9 @@ _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
 # Words that make a claim an allegation or a guess: dropping one states it as fact ("allegedly stole"
 # -> "stole"), adding one casts doubt on a fact. Major either way, however short.
 _HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly",
-                     "apparently", "possibly", "probably", "perhaps", "maybe", "presumably", "alleged",
-                     "purported", "suspected", "supposed"})
+                     "apparently", "possibly", "probably", "perhaps", "maybe", "presumably"})
+_HEDGE_ADJECTIVES = frozenset({"alleged", "purported", "suspected", "supposed"})  # only before a noun:
+# "the alleged thief", not "he suspected that" or "is supposed to provide" (an obligation)
 # Negations and the words a reworded negation trades ("failed to meet" -> "did not meet", "not a single
 # person" -> "nobody", "unable to" -> "could not"): polarity is the negation check's business.
 _NEGATIONS = frozenset({"no", "not", "n't", "never", "nobody", "none", "nothing", "neither", "nor", "nowhere",
@@ -354,7 +355,7 @@ class OmissionCheck:
                 if heavy and all(_name_part_kept(t, lost_ids) for t in heavy):
                     # "Joe Biden" -> "Biden", "President Joe Biden" -> "Biden": the same person, named shorter
                     sev = min(sev, Severity.MINOR)
-                if any(t.lower_ in _HEDGES for t in content):
+                if any(t.lower_ in _HEDGES or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod") for t in content):
                     # "allegedly stole" -> "stole": an allegation stated as fact (or a fact put in doubt)
                     sev, kind = max(sev, Severity.MAJOR), "hedge"
                 span = ctx.token_span(side, si, words[0], words[-1])

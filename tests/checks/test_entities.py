@@ -27,6 +27,12 @@ CASES = [
     # (original, rewritten, codes expected at major or above)
     # a given name the recogniser left outside the person ("Antony [J. Blinken]") is part of that person,
     # and a nationality word is not what a person's name turned into
+    # places and bodies respelled or their generic words paraphrased by a translation: not renamed
+    ("The match was played at the Royal Bafalcon Stadium in Rustenburg.",
+     "The match was played at the Royal Bafokeng Stadium in Rustenburg.", set()),
+    ("Jiangxi Provincial Finance issued the funds.", "The Jiangxi Finance Department issued the funds.", set()),
+    ("Traffic was slow on the Buffalo-Pittsburgh Freeway.", "Traffic was slow on the Buffalo-Pittsburgh Highway.",
+     set()),
     ("Secretary of State Antony J. Blinken met Wang Yi on Friday.",
      "Secretary Blinken met Chinese Foreign Minister Wang Yi on Friday.", set()),
     ("President Biden met Prime Minister Suga in Tokyo.", "President Obama met Prime Minister Suga in Tokyo.",

@@ -56,6 +56,10 @@ CASES = [
     ("The man allegedly stole the car.", "The man stole the car.", {"clause-dropped"}),
     ("The minister reportedly resigned on Friday.", "The minister resigned on Friday.", {"clause-dropped"}),
     ("The man stole the car.", "The man allegedly stole the car.", {"content-added"}),
+    ("The alleged thief stole the car.", "The thief stole the car.", {"clause-dropped"}),
+    ("Foster care should provide all the needs that were lacking in the home from which they were previously taken.",
+     "Foster care is supposed to provide all the necessities that were lacking in the home they were previously "
+     "taken from.", set()),  # an obligation, not a hedge
     # a negation reworded is not a dropped word (polarity is the negation check's)
     ("The company failed to meet its targets.", "The company did not meet its targets.", set()),
     ("She was unable to attend the meeting.", "She could not attend the meeting.", set()),
