@@ -442,16 +442,18 @@ def test_line_progress_reports_rate_and_eta() -> None:
 
 
 @pytest.mark.slow
-def test_sigterm_mid_batch_keeps_finished_pairs(tmp_path: Path, options) -> None:
+def sigterm_mid_batch(tmp_path: Path, args: list[str], wait_s: float) -> tuple[int, str, Path, Path, list[Any]]:
+    """``evaluator batch`` on 10 pairs in a subprocess, sent SIGTERM once two results are written.
+
+    Returns the exit code, stderr, the output folder, the manifest and the pairs."""
     many = [(f"p{i:02d}", o, r.replace("the", "a")) for i, (_, o, r) in enumerate(PAIRS * 5)]
     m = manifest(tmp_path, many)
     out = tmp_path / "out"
-    cmd = [str(ROOT / ".venv" / "bin" / "evaluator"), "batch", str(m), "--out", str(out), "--chunk-size", "4",
-           "--progress", "lines"]
+    cmd = [str(ROOT / ".venv" / "bin" / "evaluator"), "batch", str(m), "--out", str(out), *args]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     results = out / "results.jsonl"
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline and proc.poll() is None:
         if results.exists() and results.read_text().count("\n") >= 2:
             break
@@ -459,7 +461,12 @@ def test_sigterm_mid_batch_keeps_finished_pairs(tmp_path: Path, options) -> None
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    return proc.returncode, err, out, m, many
+
+
+def test_sigterm_mid_batch_keeps_finished_pairs(tmp_path: Path, options) -> None:
+    rc, err, out, m, many = sigterm_mid_batch(tmp_path, ["--chunk-size", "4", "--progress", "lines"], 240)
+    assert rc == 130, err
     assert "SIGTERM" in err and "rerun the same command" in err
     done = records(out)
     assert 2 <= len(done) < len(many)

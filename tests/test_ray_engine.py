@@ -133,29 +133,11 @@ def test_sigterm_mid_ray_batch_stops_cleanly_with_a_summary(tmp_path: Path) -> N
     """``ray.init`` installs its own SIGTERM handler (sys.exit: exit 15, no summary); the driver's comes
     back after it, so SIGTERM stops a Ray batch as it stops a local one: exit 130, finished lines kept,
     summary.json written."""
-    import os
-    import signal
-    import subprocess
+    from tests.test_batch import sigterm_mid_batch
 
-    from tests.test_batch import ROOT
-
-    many = [(f"p{i:02d}", o, r.replace("the", "a")) for i, (_, o, r) in enumerate(PAIRS * 5)]
-    m = manifest(tmp_path, many)
-    out = tmp_path / "out"
-    cmd = [str(ROOT / ".venv" / "bin" / "evaluator"), "batch", str(m), "--out", str(out), "--engine", "ray",
-           "--chunk-size", "2", "--progress", "none"]
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    results = out / "results.jsonl"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and proc.poll() is None:
-        if results.exists() and results.read_text().count("\n") >= 2:
-            break
-        time.sleep(0.2)
-    assert proc.poll() is None, proc.communicate()
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    rc, err, out, _, many = sigterm_mid_batch(
+        tmp_path, ["--engine", "ray", "--chunk-size", "2", "--progress", "none"], 180)
+    assert rc == 130, err
     assert "SIGTERM: finishing" in err and "rerun the same command" in err
     done = records(out)
     assert 2 <= len(done) < len(many) and all(r["status"] == "ok" for r in done)
