@@ -963,7 +963,7 @@ def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | 
                     continue
                 if rec["id"] in rewrite or not page.exists():
                     try:
-                        write_html(rec["report"], page)
+                        write_html(rec["report"], page, name=str(rec["id"]), back=f"../{INDEX}")
                     except Exception:  # noqa: BLE001 - one page must not cost the whole index
                         log.exception("could not render the HTML page of pair %r", rec["id"])
                 if page.exists():
@@ -1005,15 +1005,15 @@ def summarise(results: ResultsFile, specs: Sequence[PairSpec], html_dir: Path | 
     return summary, rows
 
 
-def _html_writer() -> Callable[[dict[str, Any], Path], None] | None:
+def _html_writer() -> Callable[..., None] | None:
     try:
         from .render.html import write_html
     except ImportError:
         log.warning("evaluator.render.html is unavailable: no per-pair HTML pages")
         return None
 
-    def write(report: dict[str, Any], path: Path) -> None:
-        write_html(report, path)  # the same page as `evaluator compare` writes, charts included (~1 ms)
+    def write(report: dict[str, Any], path: Path, **kw: Any) -> None:
+        write_html(report, path, **kw)  # the same page as `evaluator compare` writes, charts included (~1 ms)
 
     return write
 

@@ -67,6 +67,10 @@ def load_settings(path: str | Path) -> dict[str, Any]:
         raise ConfigError(path, "is a directory, not a config file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read config: {exc}") from None
+    from .gate import looks_like_json
+
+    if looks_like_json(raw):
+        raise ConfigError(path, "looks like a JSON report, not a config (TOML)")
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

@@ -67,6 +67,9 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
 LEXICAL = ("bleu", "chrf", "chrf++", "ter")
 SEVERITIES = ("info", "minor", "major", "critical")
 STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
+# The order results are listed in, everywhere (JSON, console, Markdown, JUnit, HTML): what broke the gate
+# first, then what the gate could not check, then warnings, then passes; config order within a status.
+RESULT_ORDER = {"fail": 0, "error": 1, "warn": 2, "pass": 3}
 EXIT_CODES = {"pass": 0, "warn": 0, "fail": 1, "error": 2}
 
 _GATE_KEYS = {"systems", "waivers", "min", "max", "max_findings", "baseline"}
@@ -132,6 +135,8 @@ def load_gate_config(path: str | Path) -> GateConfig:
         raise ConfigError(path, "gate config not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read gate config: {exc}") from None
+    if looks_like_json(raw):
+        raise ConfigError(path, "looks like a JSON report, not a gate config (TOML)")
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -145,6 +150,11 @@ def load_gate_config(path: str | Path) -> GateConfig:
     else:
         table = data
     return parse_gate_config(table, path=str(path), raw=raw, prefix=prefix)
+
+
+def looks_like_json(text: str) -> bool:
+    """True for text that opens a JSON object (after a BOM and whitespace); TOML never starts with '{'."""
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
 
 
 def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw: str = "",
@@ -486,6 +496,32 @@ def _violated(t: Threshold) -> str:
     return "fail" if t.critical else "warn"
 
 
+def effect_label(critical: Any) -> str:
+    """What a threshold does when violated, for people: "blocking" (fails the gate) or "warn-only".
+
+    The config key and the JSON field stay ``critical``; the word is not used for people, where it
+    would read as the critical finding severity."""
+    return "blocking" if critical else "warn-only"
+
+
+def sort_results(results: Iterable[Any]) -> list[Any]:
+    """Results (dicts or ``ThresholdResult``) in ``RESULT_ORDER``: fail, error, warn, pass; stable."""
+    def status(r: Any) -> str:
+        return str(r.get("status") if isinstance(r, Mapping) else r.status)
+
+    return sorted(results, key=lambda r: RESULT_ORDER.get(status(r), len(RESULT_ORDER)))
+
+
+def findings_phrase(n: int, key: str) -> str:
+    """"1 critical finding", "3 findings", "2 findings of the numbers check"."""
+    noun = "finding" if n == 1 else "findings"
+    if key == "total":
+        return f"{n} {noun}"
+    if key in SEVERITIES:
+        return f"{n} {key} {noun}"
+    return f"{n} {noun} of the {key} check"
+
+
 def _fmt(x: float | None) -> str:
     if x is None:
         return "n/a"
@@ -537,10 +573,8 @@ def _check_threshold(t: Threshold, subj: _Subject, label: str) -> ThresholdResul
 
     if t.kind == "max_findings":
         n = count_findings(subj.findings, t.key)
-        what = "findings" if t.key == "total" else f"{t.key} findings"
-        if n > t.value:
-            return result(_violated(t), n, f"{n} {what} (at most {int(t.value)} allowed)")
-        return result("pass", n, f"{n} {what} (at most {int(t.value)})")
+        message = f"{findings_phrase(n, t.key)} (at most {int(t.value)} allowed)"
+        return result(_violated(t) if n > t.value else "pass", n, message)
     value = subj.metrics.get(t.key)
     if value is None:
         why = ("not computed: --no-bertscore, or nothing was aligned to compare" if t.key.startswith("bertscore")
@@ -573,8 +607,12 @@ def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject
         return result("error", f"the {side} has no {t.key} score")
     worse = (b - value) * METRICS[t.key]
     change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)}"
+    if abs(worse) <= 1e-12:
+        return result("pass", f"{change}: unchanged (at most {_fmt(t.value)} worse allowed)")
+    if worse < 0:
+        return result("pass", f"{change}: better by {_fmt(-worse)} (at most {_fmt(t.value)} worse allowed)")
     if worse <= t.value + 1e-12:
-        return result("pass", f"{change} (worse by {_fmt(max(worse, 0.0))}, at most {_fmt(t.value)} allowed)")
+        return result("pass", f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed)")
     if cfg.significance is None:
         return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed)")
     pairs = _pair_segments(cur, base)
@@ -611,18 +649,17 @@ def _check_increase(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Sub
     from .metrics import significance as sig
 
     n, b = count_findings(cur.findings, t.key), count_findings(base.findings, t.key)
-    what = "findings" if t.key == "total" else f"{t.key} findings"
 
     def result(status: str, message: str, p: float | None = None) -> ThresholdResult:
         return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, n, t.value, message,
                                cur.name, baseline=b, p_value=p)
 
     rise = n - b
-    head = f"{n} {what} vs {b} in the baseline"
+    head = f"{findings_phrase(n, t.key)} vs {b} in the baseline"
     if rise <= t.value:
         return result("pass", f"{head} (at most {int(t.value)} more allowed)")
     if cfg.significance is None:
-        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} allowed)")
+        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} more allowed)")
     pairs = _pair_segments(cur, base)
     if not pairs:
         return result("error", f"{head}: cannot test significance, no segment pairs with the baseline")
@@ -631,7 +668,7 @@ def _check_increase(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Sub
                                    method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
     p = test.p_value
     if p < cfg.significance:
-        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} allowed), significant: "
+        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} more allowed), significant: "
                                     f"p={p:.4f} < {cfg.significance}", p)
     return result("pass", f"{head}: {rise} more, but not significant: p={p:.4f} >= {cfg.significance}", p)
 
@@ -655,6 +692,21 @@ def _baseline_subject(cfg: BaselineConfig, source: Mapping[str, Any], cur_name: 
     if len(names) == 1:
         return _score_subject(source, names[0])
     raise InputError(f"{where} has systems {', '.join(names)}: set gate.baseline.system to choose one")
+
+
+def _describe_kind(report: Mapping[str, Any]) -> str:
+    if report_kind(report) == "score":
+        names = ", ".join(str(n) for n in report["systems"]) or "none"
+        return f"`score` report (a line-aligned test set, systems: {names})"
+    return "`compare` report (one document pair)"
+
+
+def _check_same_kind(report: Mapping[str, Any], baseline: Mapping[str, Any], where: str) -> None:
+    """A baseline of the other kind pairs no segment and compares unrelated scores: say so up front."""
+    if report_kind(report) != report_kind(baseline):
+        raise InputError(f"the baseline is a {_describe_kind(baseline)}, from {where}; this is a "
+                         f"{_describe_kind(report)}: gate a report against a baseline of the same kind "
+                         f"(`evaluator {report_kind(report)}` on the baseline's inputs)")
 
 
 def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequence[Any] = (),
@@ -699,6 +751,7 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
             if report_kind(report) != "score":
                 raise InputError("gate.baseline.system without a path needs a score report with that system")
         if source is not report:
+            _check_same_kind(report, source, source_name)
             # The same waivers on both sides: a waived finding the baseline also has must not count there
             # when it no longer counts here (a new critical finding would hide behind it: 1 vs 1).
             import copy
@@ -735,7 +788,7 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
     return {
         "status": status,
         "config": config.path,
-        "results": [r.to_dict() for r in results],
+        "results": [r.to_dict() for r in sort_results(results)],
         "counts": counts,
         "findings": {str(s.name or "report"): findings_summary(s.findings) for s in gated},
         "waivers": {"applied": applied, "expired": [w.label for w in expired],

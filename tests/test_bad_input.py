@@ -507,7 +507,9 @@ def _malformed(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
         ("batch tokens negative", ["--batch-tokens", "-5"], ["--batch-tokens -5"]),
         ("name with folders", ["--name", "../escaped", "--out", f"{t}/o1"], ["--name", "without folders"]),
         ("junit without gate", ["--junit", f"{t}/o2/j.xml", "--markdown", f"{t}/o2/m.md"],
-         ["--junit and --markdown", "--gate"]),
+         ["--junit and --markdown need --gate CONFIG"]),
+        ("junit alone without gate", ["--junit", f"{t}/o2/j.xml"],
+         ["--junit needs --gate CONFIG (the JUnit file reports the gate's thresholds)"]),
         ("html under a file", ["--out", f"{t}/o3", "--html", f"{t}/outfile/x.html"], ["--html", f"{t}/outfile is not a folder"]),
         ("json is a folder", ["--out", f"{t}/o4", "--json", f"{t}/notamodel"], ["--json", "is a folder"]),
         ("out is a file", ["--out", f"{t}/outfile"], ["--out", "not a folder"]),
@@ -516,19 +518,27 @@ def _malformed(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
         ("manifest json", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b1"], [f"{t}/pairs.jsonl:2: not valid JSON"]),
         ("manifest csv", ["batch", f"{t}/pairs.csv", "--out", f"{t}/b2"], [f"{t}/pairs.csv:2: missing 'rewritten'"]),
         ("manifest missing", ["batch", f"{t}/none.jsonl", "--out", f"{t}/b3"], [f"{t}/none.jsonl: manifest not found"]),
+        ("one pair given to batch", ["batch", f"{t}/onepair", "--out", f"{t}/b5"],
+         [f"{t}/onepair: this folder is one pair (original.txt/rewritten.txt)", "use `evaluator compare`"]),
         ("timeout", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b4", "--timeout-per-pair", "0"],
          ["--timeout-per-pair"]),
         ("workers", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b4", "--workers", "0"], ["--workers"]),
         ("chunk size", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b4", "--chunk-size", "0"], ["--chunk-size"]),
         ("gate report", ["gate", f"{t}/gate.toml", f"{t}/nope.json"], [f"{t}/gate.toml"]),
         ("usage", ["compare", "only-one-argument"], ["the following arguments are required"]),
-        ("unknown option", ["--no-such-option"], ["unrecognized arguments"]),
+        ("unknown option", ["--no-such-option"], ["evaluator compare: error: unrecognized arguments"]),
+        ("misspelt option", ["--outt", f"{t}/o5"], ["evaluator compare: error: unrecognized arguments: --outt",
+                                                   "(did you mean --out?)"]),
+        ("misspelt batch option", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b4", "--chunksize", "3"],
+         ["evaluator batch: error:", "(did you mean --chunk-size?)"]),
     ]
 
 
 def test_malformed_files_and_options_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                              no_models: None) -> None:
     o, r = write_pair(tmp_path)
+    (tmp_path / "onepair").mkdir()
+    write_pair(tmp_path / "onepair")  # what `compare` takes, given to `batch`
     for case, argv, words in _malformed(tmp_path):
         full = argv if argv[0] in ("batch", "gate", "compare") else ["compare", str(o), str(r), *argv]
         t = time.perf_counter()
@@ -539,7 +549,8 @@ def test_malformed_files_and_options_are_one_line_and_exit_2(tmp_path: Path, cap
         for w in words:
             assert w in err, (case, w, err)
         assert time.perf_counter() - t < 5, case
-    assert not any((tmp_path / d).exists() for d in ("b1", "b2", "b3", "b4", "o1", "o2", "o3", "o4", "escaped.json"))
+    assert not any((tmp_path / d).exists() for d in ("b1", "b2", "b3", "b4", "b5", "o1", "o2", "o3", "o4", "o5",
+                                                     "escaped.json"))
 
 
 def test_model_and_output_problems_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -882,3 +893,125 @@ def test_a_sheet_too_long_for_xlsx_is_refused_before_any_output_is_written(
     assert rc == 2
     assert err.splitlines()[-1].startswith("evaluator: error: --xlsx: the ") and "Traceback" not in err
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
+
+
+# --- the console: what a first run shows --------------------------------------------------------------
+
+def test_clip_cuts_at_a_word_boundary_with_an_ellipsis() -> None:
+    """A finding's message cut mid-word read as if it were whole ("…see "Presid"): it ends at a word and
+    says it was cut; the cut text is printable (nothing for terminal_safe to lengthen) and fits."""
+    from evaluator.cli import terminal_safe
+    from evaluator.cli.common import clip
+
+    msg = 'Roles reversed: in the original "President Biden" view "the country"; in the rewrite "the country" see'
+    assert clip("short message", 40) == "short message"
+    for width in range(20, len(msg)):
+        cut = clip(msg, width)
+        assert len(cut) <= width and cut.endswith("\u2026"), (width, cut)
+        kept = cut[:-1]
+        assert msg.startswith(kept) and msg[len(kept)] in " ,;:", (width, cut)  # whole words only
+    assert clip("x" * 50, 10) == "x" * 9 + "\u2026"  # one long word: cut inside, still marked
+    hostile = "evil\x1b[2J\u202e name " * 5
+    assert terminal_safe(clip(hostile, 30)) == clip(hostile, 30)
+
+
+@pytest.fixture(scope="module")
+def example_run(resources: Any, tmp_path_factory: Any) -> dict[str, Any]:
+    """`compare --json -` on the bundled example, run from an empty folder."""
+    from .conftest import EXAMPLE
+
+    tmp = tmp_path_factory.mktemp("console")
+    cwd = os.getcwd()
+    os.chdir(tmp)
+    try:
+        import io
+        from contextlib import redirect_stderr, redirect_stdout
+
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            rc = main(["compare", str(EXAMPLE / "original.txt"), str(EXAMPLE / "rewritten.txt"), "--out", "r",
+                       "--json", "-"])
+    finally:
+        os.chdir(cwd)
+    return {"rc": rc, "out": out.getvalue(), "err": err.getvalue(), "tmp": tmp, "example": EXAMPLE}
+
+
+def test_compare_json_dash_is_stdout_and_the_summary_goes_to_stderr(example_run: dict[str, Any]) -> None:
+    """`--json -` wrote a file named "-"; now stdout is the JSON alone (as `score --json -`)."""
+    assert example_run["rc"] == 0
+    data = json.loads(example_run["out"])
+    assert data["summary"]["findings_by_severity"]["critical"] >= 1
+    tmp = example_run["tmp"]
+    assert not (tmp / "-").exists() and not (tmp / "r" / "-").exists()
+    assert sorted(p.name for p in (tmp / "r").iterdir()) == ["korea-diplomacy.html"]
+    assert "korea-diplomacy: " in example_run["err"] and "findings: " in example_run["err"]
+
+
+def test_compare_console_cuts_messages_at_words_and_points_to_the_report(example_run: dict[str, Any]) -> None:
+    data = json.loads(example_run["out"])
+    lines = example_run["err"].splitlines()
+    shown = [ln for ln in lines if ln.startswith("    CRITICAL") or ln.startswith("    MAJOR")]
+    assert shown
+    messages = [(f["code"], " ".join(f["message"].split())) for f in data["findings"]]
+    for ln in shown:
+        code, _, text = ln.split(maxsplit=1)[1].partition(": ")
+        if (code, text) in messages:
+            continue  # shown whole
+        # cut: at a word boundary, marked with an ellipsis
+        assert text.endswith("\u2026"), ln
+        full = next(m for c, m in messages if c == code and m.startswith(text[:-1]))
+        assert full[len(text) - 1] in " ,;:", ln
+    n = sum(1 for f in data["findings"] if f["severity"] in ("critical", "major"))
+    assert lines[-1] == f"  open {os.path.join('r', 'korea-diplomacy.html')}: {n} major or critical findings"
+
+
+def test_compare_says_when_the_gate_passed_on_a_waived_finding(example_run: dict[str, Any], tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """"findings: 1 critical ... gate: PASS" read as a gate that ignores critical findings."""
+    import datetime as dt
+
+    from evaluator.waivers import Waiver, write_waivers
+
+    data = json.loads(example_run["out"])
+    crit = [f for f in data["findings"] if f["severity"] == "critical"]
+    waivers = tmp_path / "waivers.toml"
+    write_waivers(waivers, [Waiver(check=f["check"], code=f["code"], reason="reviewed", expires=dt.date(2100, 1, 1),
+                                   original=(f["original"] or {}).get("text"),
+                                   rewritten=(f["rewritten"] or {}).get("text")) for f in crit])
+    gate = tmp_path / "gate.toml"
+    gate.write_text("[gate.max_findings]\ncritical = 0\n", encoding="utf-8")
+    ex = example_run["example"]
+    rc, out, err = run(capsys, ["compare", str(ex / "original.txt"), str(ex / "rewritten.txt"), "--out",
+                                str(tmp_path / "r"), "--gate", str(gate), "--waivers", str(waivers)])
+    assert rc == 0, err
+    assert f"({len(crit)} waived)" in out and "  gate: PASS" in out
+    assert "CRITICAL (waived)" in out
+    n = sum(1 for f in data["findings"] if f["severity"] == "major")  # the waived critical ones are not counted
+    assert out.splitlines()[-1].endswith(f"korea-diplomacy.html: {n} major or critical findings")
+
+
+def test_top_level_and_compare_help_give_an_example_and_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["compare", "--help"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 0
+        text = capsys.readouterr().out
+        assert "reference_sets/examples/korea-diplomacy/original.txt" in text, argv
+        assert "exit codes: 0" in text and ("1 gate failed" in text or "1 a gate failed" in text), argv
+        assert "2 usage or input error" in text and "3 internal error" in text, argv
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    assert "'-' prints it on stdout" in " ".join(capsys.readouterr().out.split())
+
+
+def test_help_texts_say_what_each_command_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """batch has no --gate, so its --config has no gate-file fallback; score's idf is the first reference's."""
+    def help_of(command: str) -> str:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        return " ".join(capsys.readouterr().out.split())
+
+    assert "--gate file" not in help_of("batch")
+    assert "the --gate file's [settings]" in help_of("compare")
+    score = help_of("score")
+    assert "idf from the whole first reference" in score and "original side" not in score

@@ -744,3 +744,95 @@ def test_index_sorts_ids_naturally_and_filters_on_the_id_only() -> None:
     result = json.loads(got.stdout)
     assert result["sorted"] == ["P1", "p2", "p10", "q"]
     assert result["shown"] == ["P1", "p10"]  # not p2, whose error text says p1.txt
+
+
+def test_cli_names_the_failed_pairs_and_counts_them_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """"1 failed" and exit 1 named neither the pair nor why, and "5 scored now" counted the failed one:
+    the failed ids come with their error (the first ten, then how many more), and the run's own line
+    tells scored from failed."""
+    from evaluator.cli import main
+
+    seen: list[list[str]] = []
+    _fake_engine(monkeypatch, seen)
+    pairs = [(f"p{i:02d}", "A text.", "A text.") for i in range(12)]
+    m, out = manifest(tmp_path, pairs), tmp_path / "out"
+    assert main(["batch", str(m), "--out", str(out), "--progress", "none"]) == 1
+    captured = capsys.readouterr()
+    assert "this run: 0 scored, 12 failed; 0 from an earlier run;" in captured.out
+    assert "scored now" not in captured.out
+    err = captured.err.splitlines()
+    assert err[0] == "evaluator: 12 pairs failed:"
+    assert [ln.split() for ln in err[1:11]] == [[f"p{i:02d}", "fake"] for i in range(10)]
+    assert err[11] == f"  and 2 more; see {out}/results.jsonl"
+    assert main(["batch", str(m), "--out", str(out), "-q"]) == 1  # quiet: still says which pairs, and why
+    err = capsys.readouterr().err
+    assert "evaluator: 12 pairs failed:" in err and "p00  fake" in err
+
+
+def test_cli_summary_uses_display_names_and_one_decimal() -> None:
+    from evaluator.cli.batch import summary_lines
+
+    stat = {"n": 2, "missing": 0, "min": 0.0, "max": 1.0}
+    summary = {"pairs": {"total": 3, "ok": 2, "failed": 1, "missing": 0},
+               "metrics": {"bleu": {**stat, "mean": 78.0, "median": 78.04}, "chrf": {**stat, "mean": 81.25, "median": 80},
+                           "bertscore_f1": {**stat, "mean": 0.91234, "median": 0.9}},
+               "findings": {"by_severity": {"critical": 1, "major": 0, "minor": 2, "info": 3}}}
+    assert summary_lines(summary) == [
+        "pairs: 2 ok, 1 failed, 0 not scored (of 3)",
+        "  BLEU mean 78.0 median 78.0; chrF mean 81.2 median 80.0; BERTScore F1 mean 0.912 median 0.900",
+        "  findings: 1 critical, 0 major, 2 minor, 3 info"]
+
+
+def index_fixture(tmp_path: Path, *, failed: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A summary and rows as ``summarise`` makes them (no model): findings, a null chrF, a failed pair."""
+    from evaluator.batch import summarise
+    from evaluator.manifest import PairSpec
+
+    def rec(i: str, chrf: float | None, crit: int = 0, major: int = 0) -> dict[str, Any]:
+        return {"id": i, "status": "ok", "report": {
+            "metrics": {"chrf": {"score": chrf}, "bleu": {"score": 30.0}, "bertscore": {"f1": 0.9}},
+            "coverage": {"original": 1.0, "rewritten": 1.0},
+            "summary": {"findings_by_severity": {"critical": crit, "major": major, "minor": 0, "info": 0}}}}
+
+    recs = [rec("clean-high", 90.0), rec("clean-low", 50.0), rec("one-major", 95.0, major=1),
+            rec("crit-high", 85.0, crit=1), rec("crit-low", 40.0, crit=1), rec("crit-two", 99.0, crit=2, major=1),
+            rec("nothing-aligned", None)]
+    if failed:
+        recs.insert(2, {"id": "broken", "status": "error", "error": "FileNotFoundError: missing.txt"})
+    f = tmp_path / "results.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    summary, rows = summarise(ResultsFile(f), [PairSpec(str(r["id"]), "x", "y") for r in recs])
+    summary["settings"] = {"engine": "local", "workers": 2, "chunk_size": 8, "timeout_per_pair": None,
+                           "options": Options(model="<b>model</b>", checks=("numbers", "x&y")).to_dict()}
+    return summary, rows
+
+
+def test_index_lists_worst_first_and_explains_itself(tmp_path: Path) -> None:
+    """Failed pairs first, then most critical, most major, lowest chrF (null before any score); the legend
+    explains the bars, the Failed card stands out, the run-info line names date, settings and data files."""
+    import datetime as dt
+    import re
+
+    from evaluator.render.batch_index import render_index
+
+    summary, rows = index_fixture(tmp_path)
+    html = render_index(summary, rows, generated=dt.datetime(2030, 1, 2, 3, 4, tzinfo=dt.UTC))
+    ids = re.findall(r'<tr class="[^"]*">\s*<td data-v="([^"]*)"', html)
+    assert ids == ["broken", "crit-two", "crit-low", "crit-high", "one-major", "nothing-aligned", "clean-low",
+                   "clean-high"]
+    assert html.count('aria-sort="none"') == 10 and 'title="Sort by chrF"' in html
+    assert 'id="legend"' in html and "has a critical finding" in html and "failed to score" in html
+    assert 'class="card alert" id="failed-card"' in html
+    info = html[html.index('id="run-info"'):html.index("</p>", html.index('id="run-info"'))]
+    assert '<time datetime="2030-01-02T03:04:00+00:00">2030-01-02 03:04 UTC</time>' in info
+    assert "model: &lt;b&gt;model&lt;/b&gt;" in info and "<b>model" not in html  # escaped
+    assert "checks: numbers, x&amp;y" in info and "engine: local, 2 workers" in info
+    assert '<a href="summary.json">' in info and '<a href="batch.json">' in info
+    assert 'class="scroll" role="region"' in html and "http://" not in html and "https://" not in html
+
+    summary, rows = index_fixture(tmp_path, failed=False)
+    del summary["settings"]  # a summary without settings: the date and the links still
+    html = render_index(summary, rows)
+    assert 'class="card" id="failed-card"' in html and "listed first below" not in html
+    assert "model:" not in html and '<a href="summary.json">' in html

@@ -107,13 +107,15 @@ def test_loads_offline_without_errors_or_requests(example: Session) -> None:
 
 def test_severity_and_check_filters(example: Session) -> None:
     page = example.page
-    assert len(visible_findings(page)) == 7
+    # Info findings start hidden (the box unticked, the count beside it); the other six show.
+    assert len(visible_findings(page)) == 6
+    assert page.locator("#shown").inner_text() == "6 of 7 shown"
     page.locator("input[name=severity][value=critical]").uncheck()
     shown = visible_findings(page)
-    assert len(shown) == 5
+    assert len(shown) == 4
     assert all(page.locator(f"#{i}").get_attribute("data-severity") != "critical" for i in shown)
     assert not page.locator("li.finding[data-severity=critical]").first.is_visible()
-    assert page.locator("#shown").inner_text() == "5 of 7 shown"
+    assert page.locator("#shown").inner_text() == "4 of 7 shown"
     page.select_option("#check-filter", "quotes")
     assert [page.locator(f"#{i}").get_attribute("data-check") for i in visible_findings(page)] == ["quotes"]
     page.locator("input[name=severity][value=critical]").check()
@@ -122,6 +124,8 @@ def test_severity_and_check_filters(example: Session) -> None:
     page.locator("input[name=severity][value=critical]").uncheck()
     assert visible_findings(page) == [] and page.locator("#no-findings-shown").is_visible()
     page.select_option("#check-filter", "")
+    assert len(visible_findings(page)) == 1  # the minor one; info is still unticked
+    page.locator("input[name=severity][value=info]").check()
     assert len(visible_findings(page)) == 2  # minor + info
 
 
@@ -129,28 +133,30 @@ def test_finding_link_targets_its_pair(example: Session) -> None:
     page = example.page
     link = page.locator("#finding-4 a.to-pair")
     href = link.get_attribute("href")
-    assert href == "#pair-12"
+    assert href == "#pair-13"  # alignment[12]: rows are numbered from 1, as in the Markdown
+    assert link.inner_text() == "pair 13 →"
     link.click()
-    page.wait_for_function("location.hash === '#pair-12'")
-    assert page.evaluate("document.querySelector(':target').id") == "pair-12"
-    box = page.locator("#pair-12").bounding_box()
-    assert 0 <= box["y"] < 900, box
+    page.wait_for_function("location.hash === '#pair-13'")
+    assert page.evaluate("document.querySelector(':target').id") == "pair-13"
+    box = page.locator("#pair-13").bounding_box()
+    header = page.locator("header.top").bounding_box()
+    assert header["y"] + header["height"] <= box["y"] < 900, (box, header)  # below the sticky header
 
 
 def test_only_findings_toggle_hides_clean_pairs(example: Session) -> None:
     page = example.page
-    assert page.locator("#pair-0").is_visible()
+    assert page.locator("#pair-1").is_visible()
     page.locator("#only-findings").check()
-    assert not page.locator("#pair-0").is_visible()
+    assert not page.locator("#pair-1").is_visible()
     flagged = page.eval_on_selector_all("article.pair", "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
-    assert flagged == ["pair-3", "pair-5", "pair-7", "pair-9", "pair-12", "pair-15"]
+    assert flagged == ["pair-4", "pair-6", "pair-8", "pair-10", "pair-13", "pair-16"]
     page.locator("#only-findings").uncheck()
-    assert page.locator("#pair-0").is_visible()
+    assert page.locator("#pair-1").is_visible()
 
 
 def test_finding_marks_are_visible_and_explain_on_focus(example: Session) -> None:
     page = example.page
-    mark = page.locator('#pair-12 .side.r mark[data-finding="finding-4"]')
+    mark = page.locator('#pair-13 .side.r mark[data-finding="finding-4"]')
     mark.scroll_into_view_if_needed()
     box = mark.bounding_box()
     assert box and box["width"] > 10 and box["height"] > 5
@@ -172,7 +178,7 @@ def test_n_and_p_move_between_visible_findings(example: Session) -> None:
         focused.append(page.evaluate("document.activeElement.id"))
     assert focused == ["finding-1", "finding-2", "finding-3", "finding-2"]
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#pair-9'")
+    page.wait_for_function("location.hash === '#pair-10'")
     # Hidden findings are skipped.
     page.locator("input[name=severity][value=major]").uncheck()
     page.locator("#finding-2").focus()
@@ -193,13 +199,14 @@ def test_hostile_article_renders_literally_and_runs_nothing(browser: Any, pages:
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.evaluate("document.querySelectorAll('script').length") == 2
         assert page.evaluate("document.querySelectorAll('svg[onload], img, iframe').length") == 0
-        side = text_of(page, "#pair-0 .side.o")
+        side = text_of(page, "#pair-1 .side.o")
         assert 'The minister said <script>alert(1)</script> was "fine".' in side
-        assert text_of(page, "#pair-1 .side.o") == "Revenue rose to {{7*7}} million & more."
+        assert text_of(page, "#pair-2 .side.o") == "Revenue rose to {{7*7}} million & more."
         assert '"><svg onload=alert(1)> and </script><script>window.__pwned=1</script>' in \
-            text_of(page, "#pair-2 .side.r")
+            text_of(page, "#pair-3 .side.r")
         assert page.get_by_text("Revenue rose to").first.is_visible()
-        assert page.locator("h1").inner_text().startswith('<script>alert("title")</script>')
+        assert page.locator("h1").inner_text() == "tmp"  # the run's name: the folder both files are in
+        assert '<script>alert("title")</script>' in page.locator(".docs dd").first.inner_text()
         messages = page.locator("li.finding .f-msg").all_inner_texts()
         assert 'Quote "fine" became </script><script>window.__pwned=1</script>' in messages
         assert page.evaluate("JSON.parse(document.getElementById('report-data').textContent).findings.length") == 3
@@ -281,3 +288,177 @@ def test_screenshot_fails_softly_without_chromium(pages: dict[str, Path], tmp_pa
     monkeypatch.setattr(shot, "find_chromium", lambda: None)
     assert shot.screenshot(pages["example"], tmp_path / "none.png") is False
     assert not (tmp_path / "none.png").exists()
+
+
+def test_info_findings_are_one_click_away_and_the_note_goes_when_shown(example: Session) -> None:
+    page = example.page
+    info = page.locator("li.finding[data-severity=info]").first
+    assert not info.is_visible()
+    note = page.locator("#info-note")
+    assert note.is_visible() and "1 info finding is hidden" in note.inner_text()
+    note.locator("label").click()  # the note's "tick “info”" is a label of the box
+    assert page.locator("#sev-info").is_checked() and info.is_visible()
+    assert not note.is_visible()
+    assert page.locator("#shown").inner_text() == "7 of 7 shown"
+
+
+def test_the_page_reads_without_script(browser: Any, pages: dict[str, Path]) -> None:
+    """No script: every row drawn, info findings hidden by CSS and shown by their box all the same."""
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(pages["example"].as_uri())
+        assert page.locator("article.pair").count() == 16
+        assert page.locator("li.finding[data-severity=critical]").first.is_visible()
+        info = page.locator("li.finding[data-severity=info]").first
+        assert not info.is_visible()
+        page.locator("#sev-info").check()
+        assert info.is_visible() and not page.locator("#info-note").is_visible()
+        page.locator("#sev-critical").uncheck()
+        assert not page.locator("li.finding[data-severity=critical]").first.is_visible()
+    finally:
+        ctx.close()
+
+
+def test_header_covers_no_jump_target_and_is_compact_on_a_phone(browser: Any, pages: dict[str, Path]) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        for target in ("findings", "finding-3", "pair-8", "about"):
+            page.goto(pages["example"].as_uri() + "#" + target)
+            page.wait_for_timeout(50)
+            head = page.locator("header.top").bounding_box()
+            box = page.locator(f"#{target}").bounding_box()
+            if target != "about":  # the footer cannot scroll to the top: the page ends
+                assert head["y"] + head["height"] <= box["y"] + 1, (target, head, box)
+        assert page.evaluate("getComputedStyle(document.querySelector('header.top')).position") == "sticky"
+    finally:
+        ctx.close()
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = ctx.new_page()
+        page.goto(pages["example"].as_uri())
+        assert page.evaluate("getComputedStyle(document.querySelector('header.top')).position") == "static"
+        head = page.locator("header.top").bounding_box()
+        assert head["height"] < 280, head
+        page.goto(pages["example"].as_uri() + "#finding-3")
+        page.wait_for_timeout(50)
+        assert 0 <= page.locator("#finding-3").bounding_box()["y"] < 40
+    finally:
+        ctx.close()
+
+
+def test_context_evidence_is_labelled_and_neutral(browser: Any, tmp_path: Path) -> None:
+    from tests.test_html import context_report
+
+    path = tmp_path / "ctx.html"
+    write_html(context_report(), path, charts=False)
+    s = Session(browser, path)
+    try:
+        page = s.open()
+        page.locator("#sev-info").check()
+        card = page.locator("li.finding", has=page.locator("code", has_text="sentence-added"),
+                            has_text="nearest original sentence")
+        ctx_side = card.locator("[data-side=original]")
+        assert "nearest original sentence, for context" in ctx_side.inner_text()
+        bg = ctx_side.locator("q").evaluate("e => getComputedStyle(e).backgroundColor")
+        assert bg == "rgba(0, 0, 0, 0)", bg  # no change colour
+        changed = page.locator("li.finding q.ev-o").first.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert changed != "rgba(0, 0, 0, 0)"
+        assert card.locator("[data-side=rewritten] q.ev-r").is_visible()
+        assert s.errors == [] and s.requests == []
+    finally:
+        s.close()
+
+
+def test_rows_are_drawn_for_a_full_page_capture_unless_the_report_is_big(browser: Any, pages: dict[str, Path],
+                                                                          tmp_path: Path) -> None:
+    from evaluator.render.html import LAZY_ROWS
+    from tests.test_html import synthetic_report
+
+    big = tmp_path / "big.html"
+    write_html(synthetic_report(LAZY_ROWS), big, charts=False)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        cv = "() => [...new Set([...document.querySelectorAll('.pair')].map(e => getComputedStyle(e).contentVisibility))]"
+        page.goto(pages["example"].as_uri())
+        assert page.evaluate(cv) == ["visible"]
+        # The last row has laid out text even far below the window (a full-page capture shows it).
+        assert page.locator("article.pair").last.locator(".side.r").evaluate("e => e.getBoundingClientRect().height") > 10
+        page.goto(big.as_uri())
+        assert page.evaluate(cv) == ["auto"]
+    finally:
+        ctx.close()
+
+
+def test_batch_pair_page_links_back_to_the_overview(browser: Any, tmp_path: Path) -> None:
+    (tmp_path / "pairs").mkdir()
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>overview</title><p>index</p>", encoding="utf-8")
+    page_path = tmp_path / "pairs" / "doc-1.html"
+    write_html(example_report(), page_path, charts=False, name="doc-1", back="../index.html")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(page_path.as_uri())
+        assert page.locator("h1").inner_text() == "doc-1"
+        page.locator("#back-link").click()
+        page.wait_for_url((tmp_path / "index.html").as_uri())
+        assert page.title() == "overview"
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------------------- the batch index page
+
+@pytest.fixture(scope="module")
+def index_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from evaluator.render.batch_index import write_index
+    from tests.test_batch import index_fixture
+
+    root = tmp_path_factory.mktemp("index")
+    summary, rows = index_fixture(root)
+    rows = [*rows, {"id": "<img src=x onerror=alert(1)>" + "long-id-" * 12, "status": "error",
+                    "error": "<script>alert(2)</script>"}]
+    write_index(root / "index.html", summary, rows)
+    return root / "index.html"
+
+
+def _index_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#pairs tbody tr", "rs => rs.map(r => r.cells[0].getAttribute('data-v'))")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_index_fits_the_width_sorts_visibly_and_runs_offline(browser: Any, index_page: Path, width: int) -> None:
+    """At phone width the page does not scroll sideways (the table scrolls in its box); headings show
+    they sort (an arrow, aria-sort); "Worst first" brings the default order back; no request, no
+    error, no dialog from the hostile ids."""
+    s = Session(browser, index_page)
+    try:
+        s.page.set_viewport_size({"width": width, "height": 900})
+        page = s.open()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        box = page.eval_on_selector(".scroll", "e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+        if width < 900:
+            assert box[0] > box[1] and box[2] == "auto"  # the table is wider, and scrolls inside its box
+        first = _index_ids(page)
+        assert first[:2] == ["broken", next(i for i in first if i.startswith("<img"))]  # failed pairs first
+        assert first[2:4] == ["crit-two", "crit-low"]
+        arrows = page.eval_on_selector_all("#pairs th button", "bs => bs.map(b => getComputedStyle(b, '::after').content)")
+        assert all("↕" in a for a in arrows), arrows
+        chrf = page.locator("#pairs th", has_text="chrF").first
+        expect(chrf).to_have_attribute("aria-sort", "none")
+        chrf.locator("button").click()
+        expect(chrf).to_have_attribute("aria-sort", "descending")
+        assert "▼" in chrf.locator("button").evaluate("b => getComputedStyle(b, '::after').content")
+        assert _index_ids(page)[0] == "crit-two"  # chrF 99, highest first
+        page.click("#worst-first")
+        expect(chrf).to_have_attribute("aria-sort", "none")
+        assert _index_ids(page) == first
+        failed = page.eval_on_selector("#failed-card", "e => getComputedStyle(e).borderTopColor")
+        scored = page.eval_on_selector(".card", "e => getComputedStyle(e).borderTopColor")
+        assert failed != scored  # the Failed card stands out
+        assert page.locator("#legend").is_visible() and page.locator("#run-info a").count() == 2
+        assert not s.errors and not s.dialogs and not s.requests, (s.errors, s.dialogs, s.requests)
+    finally:
+        s.close()

@@ -65,6 +65,7 @@ def test_gate_file_settings_are_read_from_pyproject(tmp_path):
     ("[settings]\n\nmodle = \"x\"\n", "unknown setting 'modle'", 3),
     ("[settings]\nlayer = 0\n", "settings.layer", 2),
     ("[settings\nlayer = 3\n", "invalid TOML", 1),
+    ('{"metrics": {}}\n', "looks like a JSON report, not a config (TOML)", None),
     ("[settings]\nmax_input_mb = inf\n", "settings.max_input_mb must be a positive number", 2),
     ("[settings]\nmax_input_mb = nan\n", "settings.max_input_mb must be a positive number", 2),
     ("# a typo must not be ignored\n[setings]\nmodel = \"x\"\n", "unknown table setings", 2),

@@ -65,6 +65,8 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
     ("\t=1", "'\t=1"),
     ("\rcmd", "'\rcmd"),
     ("  =1+1", "'  =1+1"),  # blanks first, then a trigger
+    ("\x0c=1", "'\x0c=1"),  # any Unicode blank (found by hypothesis: a form feed)
+    ("\u2028+1", "'\u2028+1"),
     ("'quoted", "''quoted"),  # the escape itself is escaped, so unneutralise is exact
     ("Seoul", "Seoul"),
     ("a = b", "a = b"),

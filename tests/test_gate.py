@@ -634,3 +634,155 @@ def test_a_newline_in_a_system_name_cannot_forge_a_gate_line(capsys: Any) -> Non
                 "results": [{"status": "fail", "name": f"{forged}: min.chrf", "message": "chrf 66 is not >= 99"}]})
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2 and out[1].startswith("  FAIL  mt evaluator: gate pass") and "is not >= 99" in out[1]
+
+
+# --------------------------------------------------------------------------- order, labels, wording
+
+MIXED = ('[gate.min]\nchrf = 50\nbertscore_f1 = { value = 0.9, critical = false }\nbleu = 1\n'
+         '[gate.max_findings]\ncritical = 0\nmajor = { value = 5, critical = false }\n')
+
+
+def test_results_are_listed_fail_error_warn_pass_in_every_output(tmp_path: Path, capsys: Any) -> None:
+    """One order everywhere: the JSON results, the console table, the stderr lines (stable in a status)."""
+    from evaluator.cli.gate import print_gate
+
+    report = score_report()
+    del report["systems"]["good"]["bertscore"]  # good: min.bertscore_f1 is an error
+    gate = evaluate_gate(report, gate_cfg(MIXED, tmp_path))
+    statuses = [r["status"] for r in gate["results"]]
+    assert statuses == sorted(statuses, key=["fail", "error", "warn", "pass"].index), statuses
+    assert {"fail", "error", "warn", "pass"} <= set(statuses)
+    fails = [r["name"] for r in gate["results"] if r["status"] == "fail"]
+    assert fails == ["bad: min.chrf", "bad: min.bleu", "bad: max_findings.critical"]  # config order in a status
+    print_gate(gate)
+    table = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert table == [s.upper() for s in statuses]
+    # an older report's results, in config order, are printed in the same order too
+    print_gate({**gate, "results": sorted(gate["results"], key=lambda r: r["status"] != "pass")})
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]] == table
+
+
+def test_thresholds_are_labelled_blocking_or_warn_only_for_people(tmp_path: Path, capsys: Any) -> None:
+    """``critical = false`` reads "warn-only", the default "blocking": "critical" is a finding severity."""
+    from evaluator.cli.gate import print_gate
+
+    gate = evaluate_gate(score_report(), gate_cfg(MIXED + '[gate]\nsystems = ["bad"]\n', tmp_path))
+    by = results_by_name(gate)
+    assert by["min.bertscore_f1"]["critical"] is False and by["min.chrf"]["critical"] is True  # JSON unchanged
+    print_gate(gate)
+    out = capsys.readouterr().out
+    assert "FAIL  max_findings.critical (blocking): 1 critical finding (at most 0 allowed)" in out
+    assert "WARN  min.bertscore_f1 (warn-only):" in out
+    assert "PASS  max_findings.major (warn-only): 1 major finding (at most 5 allowed)" in out
+    assert "[critical]" not in out
+
+
+@pytest.mark.parametrize("toml,expected", [
+    ("[gate.max_findings]\ncritical = 0\n", "1 critical finding (at most 0 allowed)"),
+    ("[gate.max_findings]\ncritical = 3\n", "1 critical finding (at most 3 allowed)"),  # pass: same wording
+    ("[gate.max_findings]\ntotal = 5\n", "2 findings (at most 5 allowed)"),
+    ("[gate.max_findings]\nomission = 0\n", "1 finding of the omission check (at most 0 allowed)"),
+    ("[gate.max_findings]\nnumbers = 3\n", "1 finding of the numbers check (at most 3 allowed)"),
+])
+def test_findings_messages_count_right(tmp_path: Path, toml: str, expected: str) -> None:
+    (r,) = evaluate_gate(score_report(), gate_cfg(toml + '[gate]\nsystems = ["bad"]\n', tmp_path))["results"]
+    assert r["message"] == expected
+
+
+def test_a_drop_threshold_says_better_when_the_system_improved(tmp_path: Path) -> None:
+    base = make_score_report(REFS, {"s": BAD})
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1.0, ter = 2.0 }\n'
+                   'max_increase = { critical = 0 }\n', tmp_path)
+    better = evaluate_gate(make_score_report(REFS, {"s": GOOD}), cfg, baseline_report=base)
+    by = results_by_name(better)
+    assert by["max_drop.chrf"]["status"] == "pass"
+    assert ": better by " in by["max_drop.chrf"]["message"] and "worse by 0" not in by["max_drop.chrf"]["message"]
+    assert by["max_drop.chrf"]["message"].endswith("(at most 1 worse allowed)")
+    assert ": better by " in by["max_drop.ter"]["message"]  # TER: lower is better
+    same = evaluate_gate(make_score_report(REFS, {"s": BAD}), cfg, baseline_report=base)
+    assert ": unchanged (at most 1 worse allowed)" in results_by_name(same)["max_drop.chrf"]["message"]
+    worse = evaluate_gate(base, cfg, baseline_report=make_score_report(REFS, {"s": GOOD}))
+    msg = results_by_name(worse)["max_drop.chrf"]["message"]
+    assert ": worse by " in msg and msg.endswith("(at most 1 allowed)")
+
+
+def test_a_baseline_of_the_other_report_kind_is_named_as_such(tmp_path: Path) -> None:
+    compare_report = make_compare_report(sentences(5), sentences(5))
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1 }\nsignificance = 0.05\n', tmp_path)
+    with pytest.raises(InputError, match=r"the baseline is a `score` report .*systems: good, bad.*; "
+                                         r"this is a `compare` report"):
+        evaluate_gate(compare_report, cfg, baseline_report=score_report())
+    with pytest.raises(InputError, match=r"the baseline is a `compare` report .*; this is a `score` report"):
+        evaluate_gate(score_report(), cfg, baseline_report=compare_report)
+
+
+def test_gate_command_names_a_baseline_of_the_other_kind(tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "b.json").write_text(json.dumps(score_report()), encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps(make_compare_report(sentences(5), sentences(5))), encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1 }\nsignificance = 0.05\n')
+    assert main(["gate", str(cfg), str(tmp_path / "c.json")]) == 2
+    err = capsys.readouterr().err
+    assert "the baseline is a `score` report" in err and "this is a `compare` report" in err
+    assert "different test sets" not in err
+
+
+@pytest.mark.parametrize("prefix", ["", "\ufeff", "\n  \t"])
+def test_swapped_gate_arguments_say_so(tmp_path: Path, capsys: Any, prefix: str) -> None:
+    report = tmp_path / "report.json"
+    report.write_text(prefix + json.dumps(score_report()), encoding="utf-8")
+    cfg = tmp_path / "evaluator.toml"
+    cfg.write_text("[gate.min]\nchrf = 50\n", encoding="utf-8")
+    assert main(["gate", str(report), str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert f"{report}: looks like a JSON report" in err and "usage: evaluator gate CONFIG REPORT.json" in err
+    assert "invalid TOML" not in err
+    with pytest.raises(ConfigError, match="looks like a JSON report, not a gate config"):
+        load_gate_config(report)  # score --gate / compare --gate
+
+
+def test_gate_failures_are_not_repeated_on_one_terminal(tmp_path: Path, capsys: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console table lists each failure; stderr repeats them only when it is not the same terminal
+    (stdout redirected: a CI log keeps the failure on stderr)."""
+    import evaluator.cli.gate as cli_gate
+
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(score_report()), encoding="utf-8")
+    cfg = tmp_path / "fail.toml"
+    cfg.write_text("[gate.min]\nchrf = 50\n", encoding="utf-8")
+    assert cli_gate.same_terminal() is False  # captured streams
+    assert main(["gate", str(cfg), str(report)]) == 1
+    captured = capsys.readouterr()
+    assert "FAIL  bad: min.chrf" in captured.out and "evaluator: gate fail: bad: min.chrf" in captured.err
+    monkeypatch.setattr(cli_gate, "same_terminal", lambda: True)
+    assert main(["gate", str(cfg), str(report)]) == 1
+    captured = capsys.readouterr()
+    assert "FAIL  bad: min.chrf" in captured.out and "gate fail" not in captured.err
+    assert main(["gate", str(cfg), str(report), "--quiet"]) == 1  # no table: stderr says it
+    captured = capsys.readouterr()
+    assert captured.out == "" and "evaluator: gate fail: bad: min.chrf" in captured.err
+
+
+def test_same_terminal_needs_one_tty_for_both_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import pty
+
+    import evaluator.cli.gate as cli_gate
+
+    main_fd, tty_fd = pty.openpty()
+    other_main, other_fd = pty.openpty()
+    try:
+        with open(tty_fd, "w", closefd=False) as tty, open(other_fd, "w", closefd=False) as other, \
+                open(os.devnull, "w") as null:
+            monkeypatch.setattr("sys.stdout", tty)
+            monkeypatch.setattr("sys.stderr", tty)
+            assert cli_gate.same_terminal() is True
+            monkeypatch.setattr("sys.stderr", other)
+            assert cli_gate.same_terminal() is False  # two terminals
+            monkeypatch.setattr("sys.stdout", null)
+            monkeypatch.setattr("sys.stderr", tty)
+            assert cli_gate.same_terminal() is False  # stdout redirected
+    finally:
+        for fd in (main_fd, tty_fd, other_main, other_fd):
+            os.close(fd)

@@ -366,7 +366,9 @@ def test_finding_links_point_at_their_pair(example: dict[str, Any], example_html
         if t == "a" and "to-pair" in (a.get("class") or ""):
             links[current] = a["href"]
     assert len(links) == 7
-    assert sorted(int(h.split("-")[1]) for h in links.values()) == sorted(f["alignment"] for f in example["findings"])
+    # Rows are numbered from 1, as the Markdown and the console number them ("pair 4" is alignment[3]).
+    assert sorted(int(h.split("-")[1]) for h in links.values()) == sorted(f["alignment"] + 1
+                                                                          for f in example["findings"])
 
 
 def test_marks_carry_message_in_title_and_a_focusable_tooltip(example_html: str) -> None:
@@ -382,7 +384,7 @@ def test_marks_carry_message_in_title_and_a_focusable_tooltip(example_html: str)
 
 def test_pairs_in_document_order_with_additions_in_place(example: dict[str, Any], example_html: str) -> None:
     shown = [int(m) for m in re.findall(r'<article class="pair[^"]*" id="pair-(\d+)"', example_html)]
-    assert shown == list(range(len(example["alignment"])))
+    assert shown == list(range(1, len(example["alignment"]) + 1))
     assert example_html.count('class="pair k-added') == 3
 
 
@@ -485,7 +487,7 @@ def test_renders_without_bertscore_and_without_pairs() -> None:
 def test_scores_look_fine_lists_high_scoring_pairs_with_serious_findings(example: dict[str, Any],
                                                                           example_html: str) -> None:
     section = example_html[example_html.index('id="fine-scores"'):example_html.index('id="findings"')]
-    listed = {int(k) for k in re.findall(r'href="#pair-(\d+)"', section)}
+    listed = {int(k) - 1 for k in re.findall(r'href="#pair-(\d+)"', section)}  # numbered from 1
     f1 = sorted(p["bertscore_f1"] for p in example["pairs"])
     median = (f1[len(f1) // 2] + f1[(len(f1) - 1) // 2]) / 2
     scores = {p["alignment"]: p for p in example["pairs"]}
@@ -579,3 +581,142 @@ def test_notebook_escapes_hostile_text() -> None:
     nb = render_notebook(hostile_report())
     assert "<script" not in nb.lower() and "<svg onload" not in nb and "<img" not in nb
     assert "{{7*7}}" in nb
+
+
+# ------------------------------------------------------------- first-time reader: what a card means
+
+def _card(html: str, code: str) -> str:
+    """The <li> of the first finding with ``code``."""
+    at = html.index(f"/ {code}</code>")
+    start = html.rindex('<li class="finding', 0, at)
+    return html[start:html.index("</li>", at)]
+
+
+def context_report() -> dict[str, Any]:
+    """The example with the findings a rewrite-only or original-only sentence gets: the JSON carries
+    the nearest matched sentence of the other side, which is context, not changed text."""
+    r = example_report()
+    orig, rew = r["original"], r["rewritten"]
+    al = [(a["original"], a["rewritten"]) for a in r["alignment"]]
+    near_o = span_in(orig, [4], orig["text"][orig["sentences"][4]["start"]:orig["sentences"][4]["end"]])
+    added = finding("omission", "sentence-added", "info", "Rewrite sentence has no counterpart.", orig, rew, al, 5,
+                    None, "With respect to North Korea")
+    added["original"] = near_o  # as checks/omission.py `_sentence_alone` does: original=near
+    renamed = finding("entities", "org-renamed", "major", "“Peace Institute” renamed.", orig, rew, al, 6, None,
+                      "He said")
+    renamed["original"] = near_o  # another check doing the same on a 0-1 pair: the empty side is context
+    r["alignment"].append({"original": [3], "rewritten": [], "similarity": 0.0, "kind": "1-0"})
+    omitted = {"check": "omission", "code": "sentence-omitted", "severity": "major", "message": "Dropped.",
+               "original": span_in(orig, [3], "At stake"), "alignment": len(r["alignment"]) - 1,
+               "rewritten": span_in(rew, [3], "At stake")}  # rewritten=near
+    r["findings"] = [*r["findings"], added, renamed, omitted]
+    return r
+
+
+def test_context_sides_of_a_card_are_labelled_and_neutral_not_shown_as_changed() -> None:
+    html = render.render_html(context_report(), charts=False)
+    for code, ctx_side, ev_side, name in (("sentence-added", "original", "rewritten", "original"),
+                                          ("org-renamed", "original", "rewritten", "original"),
+                                          ("sentence-omitted", "rewritten", "original", "rewrite")):
+        card = _card(html, code)
+        assert f'data-side="{ctx_side}" data-context="1"' in card, code
+        assert f"not in the {name}: nearest {name} sentence, for context" in card, code
+        ctx = card[card.index(f'data-side="{ctx_side}"'):]
+        ctx = ctx[:ctx.index("</div>")]
+        assert 'class="ev ev-ctx"' in ctx and "ev-o" not in ctx and "ev-r" not in ctx, code
+        ev = card[card.index(f'data-side="{ev_side}"'):]
+        assert 'data-context' not in ev[:ev.index(">")] and ("ev-o" in ev or "ev-r" in ev), code
+    # A finding inside a 1-1 pair shows both sides as evidence.
+    card = _card(html, "quote-altered")
+    assert "data-context" not in card and "ev-o" in card and "ev-r" in card
+
+
+def test_context_side_rules() -> None:
+    one_one = {"original": [1], "rewritten": [1]}
+    assert render._context_side({"code": "sentence-added"}, one_one) == "original"
+    assert render._context_side({"code": "sentence-omitted"}, None) == "rewritten"
+    assert render._context_side({"code": "org-renamed"}, {"original": [], "rewritten": [4]}) == "original"
+    assert render._context_side({"code": "x"}, {"original": [4], "rewritten": []}) == "rewritten"
+    assert render._context_side({"code": "quote-altered"}, one_one) is None
+    assert render._context_side({"code": "quote-altered"}, None) is None
+
+
+def test_rows_are_numbered_from_one_and_the_badge_says_what_it_counts(example_html: str) -> None:
+    assert 'href="#pair-1">#1</a>' in example_html and 'id="pair-0"' not in example_html
+    assert "pair 0 →" not in example_html and "#0<" not in example_html
+    assert ">16 rows · 13 aligned</span>" in example_html
+    assert "BERTScore F1</span>" in example_html and "BERT F1" not in example_html
+    assert '<abbr title="one original sentence ↔ one rewrite sentence">1-1</abbr>' in example_html
+    assert '<abbr title="1 rewrite sentence with no original counterpart: added in the rewrite">0-1</abbr>' \
+        in example_html
+    assert 'id="shape-legend"' in example_html
+
+
+def test_info_findings_start_hidden_with_their_count_in_view(example_html: str) -> None:
+    boxes = dict(re.findall(r'<input type="checkbox" name="severity" value="(\w+)" id="sev-\w+"( checked)?>',
+                            example_html))
+    assert boxes == {"critical": " checked", "major": " checked", "minor": " checked", "info": ""}
+    assert "6 of 7 shown" in example_html
+    assert re.search(r'id="info-note">1 info finding is hidden: <label for="sev-info"', example_html)
+    # No info finding: nothing hidden, no note.
+    r = example_report()
+    r["findings"] = [f for f in r["findings"] if f["severity"] != "info"]
+    html = render.render_html(r, charts=False)
+    assert 'value="info" id="sev-info" checked' in html and 'id="info-note"' not in html
+
+
+def test_heading_is_the_run_name_with_the_files_under_it(example_html: str) -> None:
+    assert "<h1>korea-diplomacy</h1>" in example_html
+    assert "<title>Rewrite check: korea-diplomacy</title>" in example_html
+    assert "examples/korea-diplomacy/original.txt" in example_html
+    r = example_report()
+    r["rewritten"]["path"] = "elsewhere/rewritten.txt"
+    assert "<h1>original-vs-rewritten</h1>" in render.render_html(r, charts=False)
+    r["meta"]["name"] = "my <run>"
+    assert "<h1>my &lt;run&gt;</h1>" in render.render_html(r, charts=False)
+    assert "<h1>pair &amp; 7</h1>" in render.render_html(r, charts=False, name="pair & 7")
+
+
+def test_batch_pair_page_has_its_id_and_a_link_back(tmp_path: Path) -> None:
+    from evaluator import batch
+
+    write = batch._html_writer()
+    assert write is not None
+    write(example_report(), tmp_path / "p.html", name="doc-17", back="../index.html")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "<h1>doc-17</h1>" in html and '<a href="../index.html" id="back-link">← batch overview</a>' in html
+    assert 'id="back-link"' not in render.render_html(example_report(), charts=False)
+
+
+def test_score_report_names_its_sides_reference_and_system_output() -> None:
+    r = example_report()
+    r["meta"]["line_aligned"] = True  # what testsets' merged report for `evaluator score --html` carries
+    html = render.render_html(r, charts=False)
+    body = html.split('<script type="application/json"', 1)[0]
+    assert "<dt>Reference</dt>" in body and "<dt>System output</dt>" in body
+    assert "<dt>Original</dt>" not in body and "<dt>Rewrite</dt>" not in body
+    assert "Reference · original.txt" in body and "System output · rewritten.txt" in body
+    assert "one reference sentence ↔ one system output sentence" in body
+    assert render.is_score_report({"kind": "score"}) and not render.is_score_report(example_report())
+
+
+def test_options_show_resolved_values_and_the_signature_version_is_explained() -> None:
+    r = example_report()
+    r["meta"]["options"].update(layer=None, reference_sets=[], use_bundled_reference_set=True)
+    r["meta"]["reference_sets"] = ["/x/reference_sets/international_news.toml"]
+    r["meta"]["versions"]["bert_score"] = "0.3.13"
+    r["metrics"]["bertscore"]["signature"] = "bertscore|model:m|layer:3|bert_score:0.3.12|torch:2"
+    html = render.render_html(r, charts=False)
+    assert "Options (as resolved for this run)" in html
+    assert "<th scope=\"row\">layer</th><td>3 (the model&#39;s default)</td>" in html
+    assert ("<th scope=\"row\">reference_sets</th><td>/x/reference_sets/international_news.toml "
+            "(bundled set included)</td>") in html
+    assert html.count("bert_score 0.3.13 is installed; the signature carries the version the package "
+                      "reports itself (0.3.12)") == 2  # the metric card and the footer
+    assert render.signature_note("a|bert_score:0.3.13|b", {"bert_score": "0.3.13"}) == ""
+
+
+def test_rows_are_drawn_eagerly_below_five_hundred(example_html: str) -> None:
+    assert 'class="pairs" id="pairs-list"' in example_html
+    assert 'class="pairs lazy" id="pairs-list"' in render.render_html(synthetic_report(render.LAZY_ROWS),
+                                                                       charts=False)

@@ -105,7 +105,7 @@ def test_markdown_summary() -> None:
     # Every table row keeps its column count: user text cannot add or remove a cell.
     for row in table:
         cells = row.count("|") - row.count("\\|")
-        assert cells in (7, 10), row
+        assert cells in (7, 8, 10), row
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert "sys\\|&lt;b&gt;" in md
     assert "### Top findings (2 of 2 shown)" in md
@@ -135,3 +135,31 @@ def test_markdown_without_gate_and_compare_report() -> None:
     assert md.startswith("## Evaluator report")
     assert "| report | 40 | 60 | 58 | 60 | 0.9000 |" in md
     assert "pair 2" in md
+
+
+def test_markdown_and_junit_list_results_in_the_gate_order_with_effect_labels() -> None:
+    """fail, error, warn, pass in the Markdown table and the JUnit test cases alike (as in the JSON);
+    each threshold marked blocking or warn-only, never "critical" (a finding severity)."""
+    report = gated_report()
+    order = [r["name"] for r in report["gate"]["results"]]
+    assert [r["status"] for r in report["gate"]["results"]] == ["fail", "fail", "warn", "pass"]
+    md = render_markdown(report)
+    lines = md.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| | Threshold")) + 2
+    rows = lines[start:lines.index("", start)]
+    assert [next(n for n in order if f"| {md_escape(n)} |" in row) for row in rows] == order
+    assert "| Threshold | If violated |" in md
+    assert "| min.bertscore\\_f1 | warn-only |" in md and "| min.chrf | blocking |" in md
+    xml = render_junit(report)
+    suite = ET.fromstring(xml).find("testsuite")
+    assert suite is not None
+    assert [c.get("name") for c in suite.findall("testcase")] == order
+    outs = {c.get("name"): c.findtext("system-out") or "" for c in suite.findall("testcase")}
+    assert "if violated: warn-only" in outs["min.bertscore_f1"] and "if violated: blocking" in outs["min.chrf"]
+    assert "critical: " not in xml
+    # a gate written in config order (an older report) comes out in the same order too
+    passes_first = sorted(report["gate"]["results"], key=lambda r: r["status"] != "pass")  # stable
+    shuffled = {**report, "gate": {**report["gate"], "results": passes_first}}
+    assert render_markdown(shuffled) == md
+    suite = ET.fromstring(render_junit(shuffled)).find("testsuite")
+    assert [c.get("name") for c in suite.findall("testcase")] == order  # type: ignore[union-attr]

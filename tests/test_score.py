@@ -678,3 +678,18 @@ def test_doc_ids_on_the_command_line(tmp_path: Path, resources: Any) -> None:
     got = json.loads(out.read_text(encoding="utf-8"))
     assert got["meta"]["documents"] == 1 and got["meta"]["inputs"]["doc_ids"] == f"{data}:doc"
     assert "term-inconsistent" in _codes(got)[1]
+
+
+def test_a_run_that_writes_nothing_says_how_to_keep_the_scores(resources: Any, tmp_path: Path, capsys: Any) -> None:
+    """Without --json, --html or an export the scores were printed and silently kept nowhere."""
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("The talks began on Monday.\nThey ended on Friday.\n", encoding="utf-8")
+    hyp.write_text("Talks started Monday.\nThey ended Friday.\n", encoding="utf-8")
+    hint = "(nothing written: add --json FILE, --html FILE or --junit FILE)"
+    assert main(["score", "--ref", str(ref), "--hyp", str(hyp)]) == 0
+    out, err = capsys.readouterr()
+    assert "2 segments, 1 system(s)" in out and err.strip() == hint
+    assert main(["score", "--ref", str(ref), "--hyp", str(hyp), "--json", str(tmp_path / "s.json")]) == 0
+    assert hint not in capsys.readouterr().err
+    assert main(["score", "--ref", str(ref), "--hyp", str(hyp), "-q"]) == 0
+    assert capsys.readouterr() == ("", "")

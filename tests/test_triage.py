@@ -297,3 +297,23 @@ def test_triage_is_a_command(capsys: Any) -> None:
         main(["triage", "--help"])
     assert exc.value.code == 0
     assert "reviewer verdict" in capsys.readouterr().out
+
+
+def test_a_workbook_without_verdicts_writes_nothing_and_says_so(exported: dict[str, Any], tmp_path: Path,
+                                                                capsys: Any) -> None:
+    """The export before its review ("0 accepted, 0 rejected, 64 not reviewed") wrote an empty waiver
+    file over the existing one, exit 0, without a word: now a warning, and nothing is written."""
+    out = tmp_path / "w.toml"
+    assert triage(exported["xlsx"], out) == 0
+    err = capsys.readouterr().err
+    assert "no verdicts are filled in" in err and "nothing written" in err and err.count("\n") == 1
+    assert not out.exists()
+    old = [Waiver(check="numbers", code="number-changed", reason="older", expires=dt.date(2030, 1, 1),
+                  original="unrelated 7")]
+    write_waivers(out, old)
+    before = out.read_bytes()
+    for extra in ((), ("--replace",)):
+        assert triage(exported["xlsx"], out, *extra) == 0
+        err = capsys.readouterr().err
+        assert "no verdicts are filled in" in err and f"{out} left as it was" in err
+        assert out.read_bytes() == before

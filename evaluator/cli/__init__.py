@@ -48,18 +48,60 @@ COMMANDS = ("compare", "score", "gate", "batch", "triage")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2."""
+    """argparse, but a usage error is one line on stderr and exit code 2, and an unknown option is
+    reported by the command it was given to, with the closest option it has (``--outt``: did you mean
+    ``--out``?) instead of argparse's bare ``evaluator: error: unrecognized arguments``."""
+
+    commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers (the top-level parser only)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
         raise SystemExit(EXIT_INPUT)
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:
+            # argparse leaves a subcommand's unknown arguments to the top-level parser, which names
+            # neither the command nor what was meant: the command's own parser reports them.
+            target = getattr(self, "commands", {}).get(getattr(ns, "command", None) or "", self)
+            message = f"unrecognized arguments: {' '.join(extras)}"
+            hint = _closest_option(target, extras)
+            target.error(message + (f" (did you mean {hint}?)" if hint else ""))
+        return ns
+
+
+def _closest_option(parser: argparse.ArgumentParser, extras: Sequence[str]) -> str | None:
+    """The option of ``parser`` closest to the first unknown option in ``extras`` (difflib), if any is close."""
+    import difflib
+
+    known = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    for word in extras:
+        if word.startswith("--") and len(word) > 2:
+            close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
+            if close:
+                return close[0]
+    return None
+
+
+EPILOG = """\
+example (what `make demo` runs):
+  evaluator compare reference_sets/examples/korea-diplomacy/original.txt \\
+                    reference_sets/examples/korea-diplomacy/rewritten.txt --out reports --screenshot
+
+exit codes: 0 ok (a gate passed or warned), 1 a gate failed or some batch pairs failed,
+2 usage or input error (nothing half-written), 3 internal error (a bug: please report it),
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+
+`evaluator COMMAND --help` describes each command.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
     parser = _Parser(prog="evaluator", description=(
-        "Tell whether a rewritten or machine-translated article still says what the original said."))
+        "Tell whether a rewritten or machine-translated article still says what the original said."),
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"evaluator {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
@@ -72,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         mod.add_parser(sub)
+    parser.commands = dict(sub.choices)
     return parser
 
 

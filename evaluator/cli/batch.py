@@ -7,7 +7,15 @@ import sys
 import threading
 from typing import Any
 
-from .common import add_export_options, add_model_options, check_exports, options_from_args, write_exports
+from .common import (
+    add_export_options,
+    add_model_options,
+    check_exports,
+    clip,
+    one_line,
+    options_from_args,
+    write_exports,
+)
 
 DESCRIPTION = """\
 Score every pair of a manifest.  Each finished pair is appended to DIR/results.jsonl at once, so
@@ -34,7 +42,8 @@ def add_parser(sub: Any) -> None:
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("pairs", metavar="PAIRS", help="JSONL or CSV manifest, or a folder of pairs")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (results.jsonl, summary.json)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="output folder (results.jsonl, summary.json, batch.json: the settings and the manifest)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local: this machine (default); ray: a Ray cluster")
     p.add_argument("--address", metavar="ADDR",
@@ -52,13 +61,61 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
                    help="progress display on stderr (auto: a bar on a terminal, lines in CI logs)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no console summary")
-    add_model_options(p)
+    add_model_options(p, gate_settings=False)
     add_export_options(p)
     p.set_defaults(run=run)
 
 
+SHOWN_ERRORS = 10  # failed pairs named on the console; the rest are in results.jsonl
+# summary.json's metric -> its console name, as `compare` and `score` print them.
+METRIC_LABELS = (("bleu", "BLEU", ".1f"), ("chrf", "chrF", ".1f"), ("bertscore_f1", "BERTScore F1", ".3f"))
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The console summary of ``summary.json``: pair counts, the means and medians under their display
+    names (BLEU and chrF to one decimal, BERTScore F1 to three, as `compare` prints them), findings."""
+    p = summary["pairs"]
+    lines = [f"pairs: {p['ok']} ok, {p['failed']} failed, {p['missing']} not scored (of {p['total']})"]
+    m = summary.get("metrics", {})
+    parts = [f"{label} mean {m[key]['mean']:{spec}} median {m[key]['median']:{spec}}"
+             for key, label, spec in METRIC_LABELS if key in m]
+    if parts:
+        lines.append("  " + "; ".join(parts))
+    f = summary["findings"]["by_severity"]
+    lines.append("  findings: " + ", ".join(f"{n} {s}" for s, n in f.items()))
+    return lines
+
+
+def failed_lines(summary: dict[str, Any], out: str) -> list[str]:
+    """The failed pairs, each with its error (the first ``SHOWN_ERRORS``): exit code 1 says that some
+    failed; these lines say which and why, without opening results.jsonl."""
+    n = summary["pairs"]["failed"]
+    errors = summary.get("errors", [])[:SHOWN_ERRORS]
+    if not n:
+        return []
+    lines = [f"evaluator: {n} pair{'s' if n != 1 else ''} failed:"]
+    width = max(len(clip(e["id"], 40)) for e in errors) if errors else 0
+    lines += [f"  {clip(e['id'], 40):{width}}  {clip(e.get('error') or 'no error message', 150)}" for e in errors]
+    if n > len(errors):
+        lines.append(f"  and {n - len(errors)} more; see {one_line(out)}/results.jsonl")
+    return lines
+
+
+def _one_pair_folder(path: str) -> bool:
+    """``path`` is a folder with original.* and rewritten.* right in it: one pair, not a folder of pairs."""
+    from pathlib import Path
+
+    from ..manifest import DOC_SUFFIXES
+
+    d = Path(path)
+    if not d.is_dir():
+        return False
+    names = {f.name.lower() for f in d.iterdir() if f.is_file()}
+    return all(any(f"{side}{suffix}" in names for suffix in DOC_SUFFIXES) for side in ("original", "rewritten"))
+
+
 def run(args: Any) -> int:
-    from ..batch import run_batch, summary_text
+    from ..batch import run_batch
     from ..errors import InputError
     from ..manifest import read_manifest
     from ..progress import make_progress
@@ -71,7 +128,13 @@ def run(args: Any) -> int:
     options = options_from_args(args)
     _validate_checks(options.checks)
     check_exports(args)
-    specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
+    try:
+        specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
+    except InputError:
+        if _one_pair_folder(args.pairs):  # the likeliest mistake: `batch` given what `compare` takes
+            raise InputError(f"{args.pairs}: this folder is one pair (original.txt/rewritten.txt); batch expects "
+                             "one sub-folder per pair — use `evaluator compare` for one pair") from None
+        raise
     if args.engine == "ray":
         from ..engines.ray import check_address
 
@@ -99,13 +162,18 @@ def run(args: Any) -> int:
             signal.signal(s, h)
     exports = [] if result.stopped else write_exports(args.out, args, {"batch": args.out})
     if not args.quiet:
-        sys.stdout.write(summary_text(result.summary) + "\n")
         written = [f"{args.out}/results.jsonl", f"{args.out}/summary.json"]
         if args.html:
             written.append(f"{args.out}/index.html")
         written += exports
-        sys.stdout.write(f"  {result.scored} scored now, {result.resumed} from an earlier run, "
-                         f"{result.seconds:.1f} s; wrote {', '.join(written)}\n")
+        # This run's error records are counted apart: a failed pair was tried, not scored.
+        failed_now = max(result.failed - result.resumed_failed, 0)
+        sys.stdout.write("\n".join(summary_lines(result.summary)) + "\n"
+                         f"  this run: {max(result.scored - failed_now, 0)} scored, {failed_now} failed; "
+                         f"{result.resumed} from an earlier run; {result.seconds:.1f} s; "
+                         f"wrote {', '.join(written)}\n")
+    for line in failed_lines(result.summary, args.out):  # stderr, -q or not: they explain exit code 1
+        sys.stderr.write(line + "\n")
     if result.resumed_failed and not args.retry_failed:
         # Error records are kept as results (a rerun does not retry them by itself): say how to.
         n = result.resumed_failed

@@ -13,13 +13,17 @@ from ..errors import InputError
 from ..options import DEFAULT_MODEL, PRECISIONS, Options
 
 
-def add_model_options(p: argparse.ArgumentParser) -> None:
+def add_model_options(p: argparse.ArgumentParser, *, idf_from: str = "the original side",
+                      gate_settings: bool = True) -> None:
+    """The model, checks and settings options.  ``idf_from`` says where the command takes idf from
+    (score: the first reference); ``gate_settings`` is False for a command without --gate (batch),
+    whose --config help must not promise a fallback it does not have."""
     g = p.add_argument_group("model and scoring")
     g.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
                    help=f"encoder for alignment and BERTScore (default: {DEFAULT_MODEL}, bundled)")
     g.add_argument("--layer", type=int, default=None, metavar="N",
                    help="BERTScore layer (default: 3 for the bundled model, bert-score's choice otherwise)")
-    g.add_argument("--idf", action="store_true", help="idf-weighted BERTScore (idf from the original side)")
+    g.add_argument("--idf", action="store_true", help=f"idf-weighted BERTScore (idf from {idf_from})")
     g.add_argument("--rescale", action="store_true", help="rescale BERTScore with a baseline")
     g.add_argument("--baseline", metavar="TSV", help="baseline file for --rescale (bert-score's format)")
     g.add_argument("--no-bertscore", action="store_true", help="skip BERTScore (alignment still uses the encoder)")
@@ -41,7 +45,8 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                    help="refuse input files larger than this (default: 20)")
     p.add_argument("--config", metavar="TOML",
                    help="settings file: [settings] of evaluator.toml or [tool.evaluator.settings] of "
-                        "pyproject.toml (default: the --gate file's [settings], if any); flags win")
+                        "pyproject.toml" + (" (default: the --gate file's [settings], if any)" if gate_settings else "")
+                        + "; flags win")
 
 
 def _apply_settings(args: Any) -> None:
@@ -149,7 +154,11 @@ def check_gate_files(args: Any) -> None:
         if given:
             from ..errors import InputError
 
-            raise InputError(f"{' and '.join(given)} report the gate's result: give --gate CONFIG too")
+            what = {"--junit": "the JUnit file reports the gate's thresholds",
+                    "--markdown": "the Markdown summary reports the gate's result"}
+            if len(given) == 1:
+                raise InputError(f"{given[0]} needs --gate CONFIG ({what[given[0]]})")
+            raise InputError(f"{' and '.join(given)} need --gate CONFIG (they report the gate's result)")
 
 
 def prepare_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> Callable[[], list[str]]:
@@ -185,6 +194,26 @@ def one_line(text: Any) -> str:
     """``text`` for one console line: every unprintable character (newline, ESC, bidi controls...) a
     space, so a file name, system name or article text can neither drive the terminal nor forge a line."""
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
+ELLIPSIS = "\u2026"
+
+
+def clip(text: Any, width: int) -> str:
+    """``one_line(text)`` cut to at most ``width`` characters for the console: at the last word
+    boundary that fits, with an ellipsis, so a cut message never ends mid-word as if it were whole.
+
+    ``one_line`` first: after it nothing is left for ``terminal_safe`` to escape (an escape would make
+    the line longer than counted), and the ellipsis is printable, so the width is the shown width.
+    """
+    line = " ".join(one_line(text).split())
+    if len(line) <= width:
+        return line
+    cut = line[: max(width - 1, 1)]
+    space = cut.rfind(" ")
+    if space >= width // 2:  # a boundary not too far back; else one long word is cut inside
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + ELLIPSIS
 
 
 LEXICAL_LABELS = (("bleu", "BLEU"), ("chrf", "chrF"), ("chrf++", "chrF++"), ("ter", "TER"))

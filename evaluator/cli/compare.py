@@ -13,6 +13,7 @@ from .common import (
     check_exports,
     check_gate_files,
     check_output_files,
+    clip,
     command_line,
     metric_text,
     one_line,
@@ -20,15 +21,28 @@ from .common import (
     prepare_exports,
 )
 
+EPILOG = """\
+example (what `make demo` runs):
+  evaluator compare reference_sets/examples/korea-diplomacy/original.txt \\
+                    reference_sets/examples/korea-diplomacy/rewritten.txt --out reports --screenshot
+  evaluator compare a.txt b.txt --json - --no-html | jq .summary    # the JSON on stdout
+
+exit codes: 0 compared (gate passed or warned), 1 gate failed, 2 usage or input error (nothing
+written), 3 internal error (a bug: please report it), 130 interrupted.
+"""
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("compare", help="compare an original article with its rewrite",
-                       description="Compare an original article with a rewrite or translation of it.")
+                       description="Compare an original article with a rewrite or translation of it.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("original", help="the original article (.txt or .md)")
     p.add_argument("rewritten", help="the rewritten / translated article (.txt or .md)")
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports/)")
     p.add_argument("--name", help="base name of the outputs (default: derived from the inputs)")
-    p.add_argument("--json", metavar="FILE", help="JSON report path (default: DIR/NAME.json)")
+    p.add_argument("--json", metavar="FILE",
+                   help="JSON report path (default: DIR/NAME.json); '-' prints it on stdout (the console "
+                        "summary then goes to stderr)")
     p.add_argument("--html", metavar="FILE", help="HTML report path (default: DIR/NAME.html)")
     p.add_argument("--no-html", action="store_true", help="write only the JSON")
     p.add_argument("--screenshot", metavar="PNG", nargs="?", const="", default=None,
@@ -84,7 +98,8 @@ def run(args: Any) -> int:
         from ..errors import InputError
 
         raise InputError(f"--out {args.out}: exists and is not a folder")
-    json_path = Path(args.json) if args.json else out / f"{name}.json"
+    to_stdout = args.json == "-"  # as in `score`: stdout, never a file named "-"
+    json_path = None if to_stdout else Path(args.json) if args.json else out / f"{name}.json"
     html_path = None if args.no_html else (Path(args.html) if args.html else out / f"{name}.html")
     # Every output path is checked before any work: a run that cannot write one writes none.
     png = None if html_path is None or args.screenshot is None else (
@@ -117,12 +132,14 @@ def run(args: Any) -> int:
     exports = prepare_exports(data, args, {"report": name, "original": display_path(args.original),
                                            "rewritten": display_path(args.rewritten)})
     gate_files = write_gate_files(data, args) if gate_config is not None else []
-    write_json(data, json_path)
-    written = [str(json_path), *gate_files]
+    written = list(gate_files)
+    if json_path is not None:
+        write_json(data, json_path)
+        written.insert(0, str(json_path))
     if html_path is not None:
         from ..render.html import write_html
 
-        write_html(data, html_path)
+        write_html(data, html_path, name=name)
         written.append(str(html_path))
         if args.screenshot is not None:
             from ..render.screenshot import screenshot
@@ -133,8 +150,15 @@ def run(args: Any) -> int:
             else:
                 sys.stderr.write("evaluator: warning: no screenshot (Chromium/Playwright unavailable)\n")
     written += exports()
+    if to_stdout:
+        from .._atomic import write_json_stream
+
+        write_json_stream(sys.stdout, data)
+        sys.stdout.flush()
     if not args.quiet:
-        print_summary(data, name, written)
+        # With --json - stdout is the JSON alone: the summary goes to stderr.
+        print_summary(data, name, written, html=None if html_path is None else str(html_path),
+                      stream=sys.stderr if to_stdout else sys.stdout)
     for err in data["meta"].get("check_errors", []):
         sys.stderr.write(f"evaluator: warning: check failed and was skipped: {err}\n")
     return exit_code
@@ -152,8 +176,16 @@ def _validate_checks(names: tuple[str, ...] | None) -> None:
         raise InputError(f"--checks: unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}")
 
 
-def print_summary(data: dict[str, Any], name: str, written: list[str]) -> None:
-    """A short console summary (plain text; user text is printed without terminal escapes)."""
+MESSAGE_WIDTH = 110  # characters of a finding's message on its console line
+
+
+def print_summary(data: dict[str, Any], name: str, written: list[str], *, html: str | None = None,
+                  stream: Any = None) -> None:
+    """A short console summary (plain text; user text is printed without terminal escapes).
+
+    It ends with the HTML report to open and how many major or critical findings it shows (waived
+    ones not counted, as the report counts them): the console lists only the first few.
+    """
     m = data["metrics"]
     cov = data["coverage"]
     n_pairs = sum(1 for a in data["alignment"] if a["original"] and a["rewritten"])
@@ -166,13 +198,20 @@ def print_summary(data: dict[str, Any], name: str, written: list[str]) -> None:
         scores.append(f"BERTScore F1 {m['bertscore']['f1']:.3f}")
     lines.append("  " + "  ".join(scores))
     counts = data["summary"]["findings_by_severity"]
-    lines.append("  findings: " + ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info")))
+    waived = [f for f in data["findings"] if f.get("waived")]  # marked by the gate; it does not count them
+    lines.append("  findings: " + ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info"))
+                 + (f" ({len(waived)} waived)" if waived else ""))
     for f in data["findings"][:8]:
         if f["severity"] in ("critical", "major"):
-            lines.append(f"    {f['severity'].upper():8} {f['code']}: {one_line(f['message'])[:110]}")
+            label = f["severity"].upper() + (" (waived)" if f.get("waived") else "")
+            lines.append(f"    {label:8} {one_line(f['code'])}: {clip(f['message'], MESSAGE_WIDTH)}")
     gate = data.get("gate")
     if gate:
         lines.append(f"  gate: {gate['status'].upper()}")
-    lines.append("  wrote " + ", ".join(written))
-    sys.stdout.write("\n".join(lines) + "\n")
+    if written:
+        lines.append("  wrote " + ", ".join(written))
+    if html is not None:
+        n = sum(1 for f in data["findings"] if f["severity"] in ("critical", "major") and not f.get("waived"))
+        lines.append(f"  open {html}: {n or 'no'} major or critical finding{'' if n == 1 else 's'}")
+    (stream or sys.stdout).write("\n".join(lines) + "\n")
 

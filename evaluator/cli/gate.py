@@ -50,15 +50,16 @@ def _date(text: str) -> _dt.date:
 
 
 def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
-                         waivers: list[Waiver] | None = None) -> int:
-    """Evaluate the gate on a report dict, put it in ``data["gate"]`` and report its failures on stderr
-    (``write_gate_files`` writes --junit / --markdown, once every output is known to be writable).
+                         waivers: list[Waiver] | None = None, *, echo: bool = True) -> int:
+    """Evaluate the gate on a report dict, put it in ``data["gate"]`` and, with ``echo``, report each
+    result that did not pass on stderr (``write_gate_files`` writes --junit / --markdown, once every
+    output is known to be writable).
 
     ``waivers``: those of ``args.waivers`` when the caller has parsed the file already; otherwise
     they are read from ``args.waivers`` or the config's ``waivers`` path.
     Returns the exit code: 0 pass or warn, 1 fail, 2 error.
     """
-    from ..gate import evaluate_gate, exit_code
+    from ..gate import evaluate_gate, exit_code, sort_results
 
     waivers_path = getattr(args, "waivers", None) or gate_config.waivers
     if waivers is None:
@@ -69,10 +70,23 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
     if waivers_path:
         gate["waivers"]["path"] = str(waivers_path)
     data["gate"] = gate
-    for r in gate["results"]:
-        if r["status"] != "pass":
-            sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
+    if echo:
+        for r in sort_results(gate["results"]):
+            if r["status"] != "pass":
+                sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
     return exit_code(gate["status"])
+
+
+def same_terminal() -> bool:
+    """stdout and stderr are one terminal: what the console table shows, a person already sees."""
+    import os
+
+    try:
+        if not (sys.stdout.isatty() and sys.stderr.isatty()):
+            return False
+        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno()))
+    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding) have no fileno
+        return False
 
 
 def write_gate_files(data: dict[str, Any], args: Any) -> list[str]:
@@ -89,9 +103,18 @@ def write_gate_files(data: dict[str, Any], args: Any) -> list[str]:
 
 
 def run(args: Any) -> int:
-    from ..gate import load_gate_config, load_report
+    from ..errors import ConfigError
+    from ..gate import load_gate_config, load_report, looks_like_json
     from .common import check_output_files
 
+    try:
+        with open(args.config, encoding="utf-8-sig", errors="replace") as fh:
+            head = fh.read(4096)
+    except OSError:
+        head = ""  # load_gate_config says what is wrong with the file
+    if looks_like_json(head):
+        raise ConfigError(args.config, "looks like a JSON report, not a gate config (TOML); "
+                                       "usage: evaluator gate CONFIG REPORT.json (the config comes first)")
     config = load_gate_config(args.config)
     data = load_report(args.report)
     if args.html and "systems" in data:
@@ -101,7 +124,9 @@ def run(args: Any) -> int:
     # Every output path is checked before any is written: a run that cannot write one writes none.
     check_output_files(("--json", args.json), ("--html", args.html), ("--junit", args.junit),
                        ("--markdown", args.markdown), inputs=[args.config, args.waivers])
-    code = apply_gate_to_report(data, config, args)
+    # The console table below lists every result; on a terminal that also shows stderr, the stderr lines
+    # would repeat each failure.  Redirected (CI logs), stderr keeps them.
+    code = apply_gate_to_report(data, config, args, echo=args.quiet or not same_terminal())
     write_gate_files(data, args)
     if args.json:
         from ..render.json import write_json
@@ -117,12 +142,16 @@ def run(args: Any) -> int:
 
 
 def print_gate(gate: dict[str, Any]) -> None:
-    """One line for the verdict, one per threshold."""
+    """One line for the verdict, one per threshold (fail, error, warn, pass), each marked blocking or
+    warn-only (what it does when violated)."""
+    from ..gate import effect_label, sort_results
+
     counts = gate["counts"]
     lines = [f"gate: {gate['status'].upper()} ({counts['pass']} passed, {counts['warn']} warned, "
              f"{counts['fail']} failed, {counts['error']} errors)"]
-    for r in gate["results"]:
-        lines.append(f"  {r['status'].upper():5} {one_line(r['name'])}: {one_line(r['message'])}")
+    for r in sort_results(gate["results"]):
+        lines.append(f"  {r['status'].upper():5} {one_line(r['name'])} ({effect_label(r.get('critical', True))}): "
+                     f"{one_line(r['message'])}")
     sys.stdout.write("\n".join(lines) + "\n")
 
 

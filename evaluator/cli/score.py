@@ -72,7 +72,7 @@ def add_parser(sub: Any) -> None:
                    help="score chunks in N worker processes that share the cores (default: 1); "
                         "the same numbers, each worker holds its own models")
     p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
-    add_model_options(p)
+    add_model_options(p, idf_from="the whole first reference")
     add_gate_options(p)
     add_export_options(p)
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None, help=argparse.SUPPRESS)
@@ -197,6 +197,8 @@ def run(args: Any) -> int:
     written += exports()
     if not args.quiet and args.json != "-":
         print_summary(data, written)
+        if not written and not args.json:  # a run whose only result is the console: say how to keep it
+            sys.stderr.write("(nothing written: add --json FILE, --html FILE or --junit FILE)\n")
     return exit_code
 
 

@@ -34,7 +34,9 @@ A waiver matches by check, code and evidence text, not by position: if an accept
 rejected one have the same check, code and evidence, no waiver can tell them apart (exit 2); if an
 unreviewed finding has them, the waiver covers it too (a warning names its row).
 
-exit codes: 0 written, 2 unreadable workbook, bad verdict, missing reason or bad date.
+A workbook with no verdict filled in writes nothing (a warning says so; an existing --out is kept).
+
+exit codes: 0 written (or nothing to write), 2 unreadable workbook, bad verdict, missing reason or bad date.
 
 example:
   evaluator compare a.txt b.txt --xlsx review.xlsx      # reviewers fill the verdict column
@@ -279,6 +281,18 @@ def run(args: Any) -> int:
     sheet, rows = read_rows(args.workbook, args.sheet)
     where = f"{args.workbook}: sheet {sheet!r}"
     new, warnings = build_waivers(rows, where=where, today=today, expires=expires, reviewer=args.reviewer)
+
+    if not any(r.verdict for r in rows):
+        # Most likely the export before its review, or the wrong workbook: writing would empty an
+        # existing waiver file (with --replace) or rewrite it unchanged; nothing is written.
+        for line in warnings:
+            sys.stderr.write(f"evaluator: warning: {line}\n")
+        from ..render.exports import VERDICT
+
+        sys.stderr.write(f"evaluator: warning: {args.workbook}: no verdicts are filled in (the {VERDICT!r} "
+                         f"column of sheet {sheet!r} is empty in all {len(rows)} rows); nothing written"
+                         + (f", {args.out} left as it was" if out.exists() else "") + "\n")
+        return 0
 
     kept: list[Any] = []
     dropped = 0

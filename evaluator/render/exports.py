@@ -35,7 +35,7 @@ from .._atomic import atomic_write_bytes, check_writable
 from ..errors import InputError
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_BLANK_THEN_TRIGGER = re.compile(r"^[ \t\r\n\u00a0]+[=+\-@]")
+_BLANK_THEN_TRIGGER = re.compile(r"^\s+[=+\-@]")  # any Unicode blank (form feed, NBSP, U+2028...)
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_CELL_LIMIT = 32767
 XLSX_MAX_ROWS = 1_048_576

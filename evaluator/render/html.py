@@ -32,6 +32,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 SEVERITIES = ("critical", "major", "minor", "info")
 RANK = {"info": 0, "minor": 1, "major": 2, "critical": 3}
 HIGH_CHRF = 60.0
+# From this many side-by-side rows on, off-screen rows skip layout and paint (content-visibility:auto):
+# a big report opens fast; below it every row is drawn (full-page captures and printing show them all).
+LAZY_ROWS = 500
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -157,7 +160,7 @@ def _verdict(report: dict[str, Any], counts: dict[str, int]) -> dict[str, str]:
     return {"status": "clean", "label": "clean", "tone": "ok"}
 
 
-def _metric_cards(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+def _metric_cards(metrics: dict[str, Any], versions: Any = None) -> list[dict[str, Any]]:
     cards = []
     for key, name, hint in _METRICS:
         m = metrics.get(key)
@@ -174,13 +177,15 @@ def _metric_cards(metrics: dict[str, Any]) -> list[dict[str, Any]]:
         else "not computed",
         "signature": (bs or {}).get("signature") or "",
     })
+    for c in cards:
+        c["signature_note"] = signature_note(c["signature"], versions)
     return cards
 
 
-def _coverage(report: dict[str, Any]) -> dict[str, Any]:
+def _coverage(report: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     cov = report.get("coverage") or {}
     sides = []
-    for side, label in (("original", "Original"), ("rewritten", "Rewrite")):
+    for side, label in (("original", labels["original"]), ("rewritten", labels["rewritten"])):
         sent = cov.get(f"{side}_sentences") or {}
         total = sent.get("total", len((report.get(side) or {}).get("sentences") or []))
         sides.append({
@@ -193,7 +198,7 @@ def _coverage(report: dict[str, Any]) -> dict[str, Any]:
         })
     note = cov.get("note")
     if not note and (cov.get("partial_original") or cov.get("partial_rewritten")):
-        which = "original" if cov.get("partial_original") else "rewrite"
+        which = (labels["original"] if cov.get("partial_original") else labels["rewritten"]).lower()
         note = f"The {which} looks like a partial excerpt; coverage of the other side is expected to be low."
     return {"sides": sides, "note": note}
 
@@ -218,6 +223,43 @@ def _plain(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
 
 
+_SIG_VERSION = re.compile(r"\bbert_score:([^|\s]+)")
+
+
+def signature_note(signature: str, versions: Any) -> str:
+    """Why a BERTScore signature may name another bert_score version than the Versions table: the
+    signature carries the package's own ``__version__`` (bert-score 0.3.13 still says 0.3.12)."""
+    m = _SIG_VERSION.search(signature or "")
+    if not m or not isinstance(versions, dict):
+        return ""
+    installed = versions.get("bert_score") or versions.get("bert-score")
+    if not installed or str(installed) == m.group(1):
+        return ""
+    return (f"bert_score {installed} is installed; the signature carries the version the package reports "
+            f"itself ({m.group(1)}), as bert_score's own signatures do.")
+
+
+def _options(meta: dict[str, Any], model_rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The options with the values this run resolved: a layer left to the model's default shows that
+    layer, and the reference sets show the files that were read (the bundled one included)."""
+    opts = meta.get("options")
+    if not isinstance(opts, dict):
+        return _kv(opts)
+    rows = []
+    layer = dict(model_rows).get("layer")
+    resolved_sets = meta.get("reference_sets")
+    for k, v in sorted(opts.items(), key=lambda kv: str(kv[0])):
+        text = _plain(v)
+        if k == "layer" and v is None and layer not in (None, "", "null"):
+            text = f"{layer} (the model's default)"
+        elif k == "reference_sets" and isinstance(resolved_sets, list) and resolved_sets and resolved_sets != v:
+            text = ", ".join(str(x) for x in resolved_sets)
+            if opts.get("use_bundled_reference_set"):
+                text += " (bundled set included)"
+        rows.append((str(k), text))
+    return rows
+
+
 def _footer(report: dict[str, Any]) -> dict[str, Any]:
     meta = report.get("meta") or {}
     model = meta.get("model")
@@ -227,11 +269,13 @@ def _footer(report: dict[str, Any]) -> dict[str, Any]:
         model_rows.append(("layer", _plain(opts["layer"])))
     sigs = [(name, (m or {}).get("signature") or "") for name, m in sorted((report.get("metrics") or {}).items())]
     known = {"versions", "model", "options", "command"}
+    if isinstance(opts, dict) and isinstance(meta.get("reference_sets"), list):
+        known.add("reference_sets")  # shown resolved in the options table
     return {
         "versions": _kv(meta.get("versions")),
         "model": model_rows,
-        "options": _kv(opts),
-        "signatures": [s for s in sigs if s[1]],
+        "options": _options(meta, model_rows),
+        "signatures": [(k, s, signature_note(s, meta.get("versions"))) for k, s in sigs if s],
         "command": _command(meta),
         "other": [(str(k), _plain(v)) for k, v in sorted(meta.items()) if k not in known],
     }
@@ -277,8 +321,91 @@ def _display_order(alignment: Sequence[dict[str, Any]]) -> list[int]:
     return [k for _, k in keyed]
 
 
-def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]:
-    """Everything the templates show, as plain data (strings still unescaped; jinja escapes them)."""
+def is_score_report(report: dict[str, Any]) -> bool:
+    """A ``score`` run (a system's output against a reference, line by line: ``testsets`` merges it
+    into one compare report with ``meta.line_aligned``), not a rewrite against its original."""
+    meta = report.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    return report.get("kind") == "score" or bool(meta.get("line_aligned"))
+
+
+def run_name(report: dict[str, Any]) -> str:
+    """The run's name as ``evaluator compare`` derives it when no ``--name`` is given: the folder both
+    documents share, else ``ORIGINAL-vs-REWRITE``; a ``meta.name`` wins."""
+    meta = report.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    if meta.get("name"):
+        return str(meta["name"])
+    o = str((report.get("original") or {}).get("path") or "")
+    r = str((report.get("rewritten") or {}).get("path") or "")
+    if not (o and r):
+        return ""
+    po, pr = os.path.dirname(os.path.abspath(o)), os.path.dirname(os.path.abspath(r))
+    if po == pr and os.path.basename(po):
+        return os.path.basename(po)
+    return f"{Path(o).stem}-vs-{Path(r).stem}"
+
+
+def _shape_title(shape: str, labels: dict[str, str]) -> str:
+    """What an alignment kind such as "1-1", "0-1" or "2-1" means, in words."""
+    o_name, r_name = labels["original"].lower(), labels["rewritten"].lower()
+    try:
+        n_o, n_r = (int(x) for x in shape.split("-", 1))
+    except ValueError:
+        return ""
+    if n_o == 0:
+        return f"{n_r} {r_name} sentence{'s' if n_r != 1 else ''} with no {o_name} counterpart: added in the {r_name}"
+    if n_r == 0:
+        return f"{n_o} {o_name} sentence{'s' if n_o != 1 else ''} with no {r_name} counterpart: omitted from the {r_name}"
+    words = {1: "one", 2: "two", 3: "three", 4: "four"}
+    return (f"{words.get(n_o, n_o)} {o_name} sentence{'s' if n_o != 1 else ''} ↔ "
+            f"{words.get(n_r, n_r)} {r_name} sentence{'s' if n_r != 1 else ''}")
+
+
+def _context_side(f: dict[str, Any], entry: dict[str, Any] | None) -> str | None:
+    """The side of a finding that is context, not evidence: an added sentence's nearest original
+    sentence, an omitted one's nearest rewrite sentence, or a side its alignment entry leaves empty."""
+    code = str(f.get("code", ""))
+    if code == "sentence-added":
+        return "original"
+    if code == "sentence-omitted":
+        return "rewritten"
+    if isinstance(entry, dict):
+        if not entry.get("original") and entry.get("rewritten"):
+            return "original"
+        if not entry.get("rewritten") and entry.get("original"):
+            return "rewritten"
+    return None
+
+
+def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The two sides of a finding's card: its evidence, or (marked, in a neutral colour) context."""
+    ctx = _context_side(f, entry)
+    out = []
+    for side, cls in (("original", "ev-o"), ("rewritten", "ev-r")):
+        span = f.get(side)
+        text = span.get("text") if isinstance(span, dict) else None
+        name = labels[side].lower()
+        if side == ctx:
+            note = (f"not in the {name}: nearest {name} sentence, for context" if text is not None
+                    else f"not in the {name}")
+            out.append({"side": side, "label": labels[side], "text": text, "context": True, "cls": "ev-ctx",
+                        "note": note})
+        else:
+            out.append({"side": side, "label": labels[side], "text": text, "context": False, "cls": cls,
+                        "note": ""})
+    return out
+
+
+def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None = None,
+               back: str | None = None) -> dict[str, Any]:
+    """Everything the templates show, as plain data (strings still unescaped; jinja escapes them).
+
+    ``name``: the page's heading (the run's name, a batch pair's id); ``back``: a link to the page
+    this one belongs to (a batch's ``../index.html``)."""
+    score = is_score_report(report)
+    labels = ({"original": "Reference", "rewritten": "System output"} if score
+              else {"original": "Original", "rewritten": "Rewrite"})
     orig = report.get("original") or {}
     rew = report.get("rewritten") or {}
     otext, rtext = str(orig.get("text") or ""), str(rew.get("text") or "")
@@ -302,8 +429,11 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
         pair = _finding_pair(f, ranges)
         if pair is not None and not 0 <= pair < len(alignment):
             pair = None
+        entry = alignment[pair] if pair is not None else None
         item = {"id": f"finding-{i}", "n": i, "check": str(f.get("check", "")), "code": str(f.get("code", "")),
                 "severity": sev, "message": str(f.get("message", "")), "pair": pair,
+                "pn": None if pair is None else pair + 1,  # as the reader counts (and Markdown prints) them
+                "evidence": _evidence(f, entry if isinstance(entry, dict) else None, labels),
                 "waived": None if waived is None else {k: str(v) for k, v in waived.items()},
                 "original": (f.get("original") or {}).get("text"),
                 "rewritten": (f.get("rewritten") or {}).get("text"),
@@ -331,14 +461,15 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
                     marks[side].append((span["start"] - rng[0], span["end"] - rng[0], f))
         ps = pair_scores.get(k) or {}
         kind = "match" if (orng and rrng) else ("omitted" if orng else "added")
+        shape = str(a.get("kind") or f"{len(a.get('original') or [])}-{len(a.get('rewritten') or [])}")
         pairs.append({
-            "k": k, "kind": kind, "shape": a.get("kind") or f"{len(a.get('original') or [])}-{len(a.get('rewritten') or [])}",
+            "k": k, "n": k + 1, "kind": kind, "shape": shape, "shape_title": _shape_title(shape, labels),
             "similarity": _fmt(a.get("similarity"), 2),
             "original": segments(o, dO, marks["original"]) if o else [],
             "rewritten": segments(r, dR, marks["rewritten"]) if r else [],
             "findings": fs, "worst": max((RANK[f["severity"]] for f in fs), default=-1),
             "scores": [(n, _fmt(ps.get(key), d)) for key, n, d in
-                       (("chrf", "chrF", 1), ("bleu", "BLEU", 1), ("ter", "TER", 1), ("bertscore_f1", "BERT F1", 3))
+                       (("chrf", "chrF", 1), ("bleu", "BLEU", 1), ("ter", "TER", 1), ("bertscore_f1", "BERTScore F1", 3))
                        if ps.get(key) is not None],
             "unmatched_original": [u.get("text", "") for u in ps.get("unmatched_original") or []],
             "unmatched_rewritten": [u.get("text", "") for u in ps.get("unmatched_rewritten") or []],
@@ -353,15 +484,20 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
         chrf_high = chrf is not None and float(chrf) >= HIGH_CHRF
         f1_high = f1 is not None and f1_median is not None and float(f1) >= f1_median
         if chrf_high or f1_high:
-            suspicious.append({"k": p["k"], "chrf": _fmt(chrf), "f1": _fmt(f1, 3), "chrf_high": chrf_high,
+            suspicious.append({"k": p["k"], "n": p["n"], "chrf": _fmt(chrf), "f1": _fmt(f1, 3), "chrf_high": chrf_high,
                                "f1_high": f1_high,
                                "findings": [f for f in p["findings"] if RANK[f["severity"]] >= RANK["major"]]})
 
     gate = report.get("gate") if isinstance(report.get("gate"), dict) else None
     checks = sorted({f["check"] for f in findings})
     footer = _footer(report)
+    files = f"{_doc_label(orig, labels['original'].lower())} → {_doc_label(rew, labels['rewritten'].lower())}"
+    heading = name if name else run_name(report)
     return {
-        "title": f"{_doc_label(orig, 'original')} → {_doc_label(rew, 'rewrite')}",
+        "title": heading or files, "back": back or "",
+        "kind": "score" if score else "compare", "labels": labels,
+        "eyebrow": "System output against reference" if score else "Rewrite check",
+        "lazy": len(alignment) >= LAZY_ROWS,
         "original": {"label": _doc_label(orig, "original"), "path": orig.get("path") or "",
                      "title": orig.get("title") or ""},
         "rewritten": {"label": _doc_label(rew, "rewrite"), "path": rew.get("path") or "",
@@ -371,11 +507,14 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
             {"name": str(r.get("name", "")), "status": str(r.get("status", "")),
              "message": str(r.get("message", "")), "critical": bool(r.get("critical"))}
             for r in gate.get("results") or []]} if gate else None,
-        "metrics": _metric_cards(report.get("metrics") or {}),
-        "coverage": _coverage(report),
+        "metrics": _metric_cards(report.get("metrics") or {}, (report.get("meta") or {}).get("versions")),
+        "coverage": _coverage(report, labels),
         "counts": counts, "total_findings": len(findings), "n_waived": n_waived,
         "findings": findings, "checks": checks, "severities": SEVERITIES,
-        "pairs": pairs, "n_pairs": sum(1 for p in pairs if p["kind"] == "match"),
+        "pairs": pairs, "n_pairs": sum(1 for p in pairs if p["kind"] == "match"), "n_rows": len(pairs),
+        # Info findings (context: sentences outside an excerpt, house-style notes) start hidden, one tick away.
+        "n_info": sum(1 for f in findings if f["severity"] == "info"),
+        "info_hidden": any(f["severity"] == "info" for f in findings),
         "n_flagged": sum(1 for p in pairs if p["kind"] == "match" and p["worst"] >= RANK["minor"]),
         "n_with_findings": sum(1 for p in pairs if p["findings"]),  # what "only pairs with findings" shows
         "n_unaligned": sum(1 for p in pairs if p["kind"] != "match"),
@@ -385,7 +524,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True) -> dict[str, Any]
         "footer": footer,
         "data": script_json({
             "findings": [{"id": f["id"], "check": f["check"], "code": f["code"], "severity": f["severity"],
-                          "pair": f["pair"], "message": f["message"]} for f in findings],
+                          "pair": f["pn"], "message": f["message"]} for f in findings],
             "pairs": len(pairs),
         }),
     }
@@ -430,9 +569,13 @@ def asset(name: str) -> Markup:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
-def render_html(report: dict[str, Any], *, charts: bool = True) -> str:
-    """The whole report as one self-contained HTML page (no network, works from ``file://``)."""
-    view = build_view(report, charts=charts)
+def render_html(report: dict[str, Any], *, charts: bool = True, name: str | None = None,
+                back: str | None = None) -> str:
+    """The whole report as one self-contained HTML page (no network, works from ``file://``).
+
+    ``name``: the heading (default: the run's name, see ``run_name``); ``back``: the relative address
+    of the page this one belongs to (a batch's ``../index.html``), linked at the top."""
+    view = build_view(report, charts=charts, name=name, back=back)
     js = asset("report.js")
     # The CSP allows exactly our script (by hash): even an injected <script> could not run.
     js_hash = "sha256-" + base64.b64encode(hashlib.sha256(str(js).encode("utf-8")).digest()).decode()
@@ -441,7 +584,8 @@ def render_html(report: dict[str, Any], *, charts: bool = True) -> str:
     return str(html)
 
 
-def write_html(report: dict[str, Any], path: str | os.PathLike[str], *, charts: bool = True) -> None:
+def write_html(report: dict[str, Any], path: str | os.PathLike[str], *, charts: bool = True,
+               name: str | None = None, back: str | None = None) -> None:
     """Render and write atomically (a temporary file beside ``path``, then ``os.replace``)."""
-    atomic_write_text(path, render_html(report, charts=charts))
+    atomic_write_text(path, render_html(report, charts=charts, name=name, back=back))
     log.info("wrote HTML report %s", path)

@@ -5,7 +5,7 @@ Mapping (valid against Jenkins' junit-10.xsd, the schema its JUnit and xUnit plu
 * pass -> an empty ``<testcase>`` (passed);
 * fail -> ``<failure type="threshold" message="...">`` with the details as text;
 * error (the report lacks a metric the gate asks for) -> ``<error type="gate-error" message=...>``;
-* warn (a non-critical threshold violated) -> ``<skipped message="warning: ...">``.  Skipped is the
+* warn (a warn-only threshold, ``critical = false``, violated) -> ``<skipped message="warning: ...">``.  Skipped is the
   one non-passing state that does not fail a pipeline and that GitLab's test report, Jenkins'
   JUnit page and the GitHub reporters (dorny/test-reporter, mikepenz/action-junit-report) all list
   with its message; text in ``<system-out>`` alone is hidden behind a click in most of them.
@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._atomic import atomic_write_text
+from ..gate import effect_label, sort_results
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF; of
 # what it allows, DEL and the C1 controls (U+009B is a one-character CSI) are dropped too, as CI
@@ -79,14 +80,14 @@ def render_junit(report: Mapping[str, Any], *, suite: str = "evaluator gate") ->
                         ("date", gate.get("date"))):
         if value is not None:
             ET.SubElement(props, "property", {"name": name, "value": xml_text(value)})
-    for r in results:
+    for r in sort_results(results):
         system = r.get("system")
         classname = "evaluator.gate" + (f".{system}" if system else "")
         case = ET.SubElement(ts, "testcase", {"classname": xml_text(classname), "name": xml_text(r.get("name")),
                                               "time": "0"})
         message = xml_text(r.get("message"))
         details = [message, f"value: {r.get('value')}", f"threshold: {r.get('threshold')}",
-                   f"critical: {str(bool(r.get('critical'))).lower()}"]
+                   f"if violated: {effect_label(r.get('critical', True))}"]
         if "baseline" in r:
             details.append(f"baseline: {r['baseline']}")
         if "p_value" in r:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write_text
+from ..gate import effect_label, sort_results
 from .junit import show_bidi
 
 _ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "🛑"}
@@ -97,11 +98,13 @@ def render_markdown(report: Mapping[str, Any], *, max_findings: int = 10) -> str
             lines.append("")
         results = gate.get("results") or []
         if results:
-            lines += ["| | Threshold | Value | Limit | Baseline | Message |", "|---|---|---|---|---|---|"]
-            order = {"error": 0, "fail": 1, "warn": 2, "pass": 3}
-            for r in sorted(results, key=lambda r: order.get(str(r.get("status")), 4)):
+            # "If violated": blocking (fails the gate) or warn-only; the config's `critical` flag.
+            lines += ["| | Threshold | If violated | Value | Limit | Baseline | Message |",
+                      "|---|---|---|---|---|---|---|"]
+            for r in sort_results(results):
                 lines.append(
                     f"| {_ICONS.get(str(r.get('status')), '')} | {md_escape(r.get('name'), 80)} "
+                    f"| {effect_label(r.get('critical', True))} "
                     f"| {_num(r.get('value'))} | {_num(r.get('threshold'))} | {_num(r.get('baseline'))} "
                     f"| {md_escape(r.get('message'), 240)} |")
             lines.append("")

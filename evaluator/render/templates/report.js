@@ -8,6 +8,7 @@
   var form = document.getElementById("filters");
   var shown = document.getElementById("shown");
   var none = document.getElementById("no-findings-shown");
+  var infoNote = document.getElementById("info-note");
 
   function visible() {
     return items.filter(function (li) { return !li.hidden; });
@@ -25,12 +26,23 @@
     });
     shown.textContent = n + " of " + data.findings.length + " shown";
     if (none) { none.hidden = n !== 0 || items.length === 0; }
+    if (infoNote) { infoNote.hidden = !!sev.info; }
   }
 
   if (form) {
     form.addEventListener("change", applyFilters);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    applyFilters();  // the boxes as served (info unticked) or as the browser restored them
   }
+
+  // The sticky header covers the top of the page: a jump to an anchor lands below it, whatever its height.
+  var top = document.querySelector("header.top");
+  function padTop() {
+    var sticky = top && getComputedStyle(top).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? (top.offsetHeight + 12) + "px" : "";
+  }
+  padTop();
+  window.addEventListener("resize", padTop);
 
   var only = document.getElementById("only-findings");
   if (only) {
