@@ -21,7 +21,8 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   only ones whose rewritten index can go backwards.  Two swapped sentences similar enough to match
   each other (near-duplicates that differ in a number or a day) are aligned in order by the DP, not
   left over: a second post-pass uncrosses two adjacent 1-1 pairs whose crossed pairing is more
-  similar in sum by ``UNCROSS_MARGIN``.
+  similar in sum by ``UNCROSS_MARGIN`` (and two adjacent runs of 2 or 3 such pairs, passages that
+  traded places, by ``UNCROSS_MARGIN`` per sentence pair).
 * Moves: a sentence (or a whole paragraph) moved further than that is left as an omission here and
   an addition there. A third post-pass pairs what is still alone at any distance when the two are
   each other's best match among the leftovers and reach ``MOVE_MIN_SIMILARITY`` (paraphrase level);
@@ -392,6 +393,34 @@ def _uncross(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: fl
                 log.debug("uncrossed sentences %d and %d", i, i + 1)
                 k += 2
                 continue
+        k += 1
+    for width in (2, 3):
+        out = _uncross_blocks(out, o, r, min_sim, width)
+    return out
+
+
+def _uncross_blocks(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float,
+                    width: int) -> list[AlignedPair]:
+    """``_uncross`` for two adjacent runs of ``width`` 1-1 pairs: two-sentence passages that traded
+    places ("spoke on Tuesday. She said it would pass." / "... on Wednesday. ... fail.") are each
+    similar enough to the other to be aligned in order, and each of their sentences reported changed."""
+    out = list(pairs)
+    k = 0
+    while k + 2 * width <= len(out):
+        block = out[k:k + 2 * width]
+        i0, j0 = block[0].original[0] if block[0].original else -1, block[0].rewritten[0] if block[0].rewritten else -1
+        if not all(p.kind == "1-1" and p.original[0] == i0 + n and p.rewritten[0] == j0 + n
+                   for n, p in enumerate(block)):
+            k += 1
+            continue
+        straight = sum(float(o[i0 + n] @ r[j0 + n]) for n in range(2 * width))
+        crossed = [float(o[i0 + n] @ r[j0 + (n + width) % (2 * width)]) for n in range(2 * width)]
+        if min(crossed) >= min_sim and sum(crossed) >= straight + width * UNCROSS_MARGIN:
+            out[k:k + 2 * width] = [AlignedPair((i0 + n,), (j0 + (n + width) % (2 * width),), crossed[n])
+                                    for n in range(2 * width)]
+            log.debug("uncrossed two runs of %d sentences at %d", width, i0)
+            k += 2 * width
+            continue
         k += 1
     return out
 

@@ -74,6 +74,10 @@ TR = [
     "The mayor described the vote as a turning point for the region.",
 ]
 
+BLOCK_O = ["The senator spoke on Tuesday.", "She said the bill would pass.",
+           "The senator spoke again on Wednesday.", "She said the bill would fail.", "The vote is next week."]
+BLOCK_R = [BLOCK_O[2], BLOCK_O[3], BLOCK_O[0], BLOCK_O[1], BLOCK_O[4]]
+
 # (name, original sentences, rewritten sentences, pairs that must appear, kinds that must not appear)
 CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[int, ...]]], set[str]]] = [
     ("identical", S, S, [((i,), (i,)) for i in range(5)], KINDS - {"1-1"}),
@@ -96,6 +100,9 @@ CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[i
     # near-duplicates that trade places: each similar enough to the other to be matched in order
     # a sentence moved from the second place to the last, beyond the swap radius
     ("moved-far", S + T, [R[0], *R[2:], *TR, R[1]], [((1,), (10,)), ((0,), (0,)), ((2,), (1,)), ((10,), (9,))],
+     {"1-0", "0-1", "2-1", "1-2"}),
+    # two two-sentence passages that traded places, each similar enough to the other to pair in order
+    ("swapped-passages", BLOCK_O, BLOCK_R, [((0,), (2,)), ((1,), (3,)), ((2,), (0,)), ((3,), (1,)), ((4,), (4,))],
      {"1-0", "0-1", "2-1", "1-2"}),
     ("swapped-near-duplicates", NEAR_O, NEAR_R, [((0,), (1,)), ((1,), (0,)), ((2,), (2,)), ((3,), (3,))],
      {"1-0", "0-1", "2-1", "1-2"}),

@@ -64,13 +64,20 @@ _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
 # -> "stole"), adding one casts doubt on a fact. Major either way, however short.
 _HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly",
                      "apparently", "possibly", "probably", "perhaps", "maybe", "presumably"})
+# What else hedges a claim: a modal, a verb of saying or seeming, a likelihood word. A hedge traded for
+# one of these ("perhaps ... will" -> "may", "allegedly" -> "prosecutors say") is a paraphrase.
+_HEDGE_MARKERS = frozenset({"may", "might", "could", "must", "seem", "appear", "say", "claim", "allege",
+                            "accuse", "report", "suspect", "believe", "think", "expect", "likely", "unlikely",
+                            "possible", "probable", "according", "reportedly", "allegedly", "apparently",
+                            "probably", "possibly", "perhaps", "maybe", "presumably", "supposedly"})
 _HEDGE_ADJECTIVES = frozenset({"alleged", "purported", "suspected", "supposed"})  # only before a noun:
 # "the alleged thief", not "he suspected that" or "is supposed to provide" (an obligation)
 # Negations and the words a reworded negation trades ("failed to meet" -> "did not meet", "not a single
 # person" -> "nobody", "unable to" -> "could not"): polarity is the negation check's business.
-_NEGATIONS = frozenset({"no", "not", "n't", "never", "nobody", "none", "nothing", "neither", "nor", "nowhere",
-                        "without"})
-_NEGATION_STAND_INS = frozenset({"fail", "unable", "single", "one", "body", "person", "lack", "any"})
+_NEGATIONS = frozenset({"no", "not", "nt", "n't", "never", "nobody", "none", "nothing", "neither", "nor", "nowhere",
+                        "without", "cannot"})  # as SideTokens.surface spells them ("n't" -> "nt")
+_NEGATION_STAND_INS = frozenset({"fail", "unable", "single", "one", "body", "person", "lack", "any", "decline",
+                                 "refuse"})
 
 
 def _increasing(matched: Sequence[tuple[int, AlignedPair]]) -> set[int]:
@@ -253,10 +260,14 @@ class OmissionCheck:
             o_par = ctx.original.sentences[o_idx[0]].paragraph + 1
             r_par = ctx.rewritten.sentences[r_idx[0]].paragraph + 1
             what = "Sentence" if len(run) == 1 else f"{len(run)} sentences"
+            # Where it stands now, by the text it follows (paragraph numbers alone can be equal when
+            # it was the text around it that moved).
+            before = ctx.rewritten.sentences[r_idx[0] - 1].text if r_idx[0] > 0 else None
+            where = f'after "{quote(before, 60)}"' if before else "at the start"
             yield Finding(
                 check=self.name, code="sentence-moved", severity=Severity.MINOR,
-                message=(f'{what} moved: original paragraph {o_par}, rewrite paragraph {r_par} '
-                         f'(the text around it kept its order): "{quote(o_span.text)}"'),
+                message=(f'{what} in another place: in the rewrite {where} (paragraph {r_par}; '
+                         f'paragraph {o_par} in the original): "{quote(o_span.text)}"'),
                 original=o_span, rewritten=r_span, alignment=matched[run[0]][0],
                 data={"sentences": o_idx, "rewritten_sentences": r_idx,
                       "original_paragraph": o_par, "rewritten_paragraph": r_par},
@@ -355,7 +366,8 @@ class OmissionCheck:
                 if heavy and all(_name_part_kept(t, lost_ids) for t in heavy):
                     # "Joe Biden" -> "Biden", "President Joe Biden" -> "Biden": the same person, named shorter
                     sev = min(sev, Severity.MINOR)
-                if any(t.lower_ in _HEDGES or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod") for t in content):
+                if any(t.lower_ in _HEDGES or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod") for t in content) \
+                        and not self._hedged(ctx, other, sorted(set(there.sents))):
                     # "allegedly stole" -> "stole": an allegation stated as fact (or a fact put in doubt)
                     sev, kind = max(sev, Severity.MAJOR), "hedge"
                 span = ctx.token_span(side, si, words[0], words[-1])
@@ -370,6 +382,12 @@ class OmissionCheck:
                 both = left is not None and right is not None and there.sents[left] == there.sents[right]
                 place = "between" if both else "after" if left is not None else "before" if right is not None else "in"
                 yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content, place)
+
+    @staticmethod
+    def _hedged(ctx: CheckContext, side: str, sents: Sequence[int]) -> bool:
+        """Whether these sentences of ``side`` hedge in some other way (a modal, "say", "seem", "likely")."""
+        return any(t.lemma_.lower() in _HEDGE_MARKERS or t.lower_ in _HEDGE_MARKERS
+                   for si in sents for t in ctx.parses[side][si])
 
     @staticmethod
     def _preposition_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,

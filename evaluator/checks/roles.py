@@ -43,6 +43,9 @@ for _cls in (
 # Symmetric predicates: swapping their arguments does not change the meaning.
 _SYMMETRIC = frozenset({"meet", "marry", "resemble", "equal", "match", "join", "date", "fight"})
 _ARG_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+# An event noun's owner acts on the object of these: "X's criticism of Y", "X's win over Y",
+# "X's attack on Y", "X's case against Y".
+_EVENT_PREPOSITIONS = ("of", "over", "on", "against")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ class Triple:
 
     ``slot`` names the second argument's role: "" the patient (direct object, passive subject), "to"
     the recipient ("gave Russia an ultimatum", "sold the unit to Siemens"), "from" the source
-    ("received weapons from the US"), "of" the object of an event noun ("China's criticism of Japan"),
+    ("received weapons from the US"), "of"/"over"/"on"/"against" the object of an event noun ("China's criticism of Japan", "Spain's win
+    over Germany"),
     "route" a destination whose ``agent`` is the origin ("flew from Washington to Tokyo").
     """
 
@@ -135,12 +139,14 @@ def extract_triples(sent: Any) -> list[Triple]:
                 out.append(Triple(agent, v, other, pred_class, slot))
         if source is not None and goal is not None and source is not goal:  # "flew from A to B"
             out.append(Triple(source, v, goal, pred_class, "route"))
-    for n in sent:  # event nouns: "China's criticism of Japan"
-        if n.pos_ == "NOUN":
-            owner, obj = _child(n, ("poss",)), _prep_object(n, "of")
-            if owner is not None and obj is not None and owner.pos_ in ("PROPN", "NOUN") \
-                    and obj.pos_ in ("PROPN", "NOUN"):
-                out.append(Triple(owner, n, obj, n.lemma_.lower(), "of"))
+    for n in sent:  # event nouns: "China's criticism of Japan", "Spain's win over Germany"
+        owner = _child(n, ("poss",)) if n.pos_ == "NOUN" else None
+        if owner is None or owner.pos_ not in ("PROPN", "NOUN"):
+            continue
+        for prep in _EVENT_PREPOSITIONS:
+            obj = _prep_object(n, prep)
+            if obj is not None and obj.pos_ in ("PROPN", "NOUN"):
+                out.append(Triple(owner, n, obj, n.lemma_.lower(), prep))
     return out
 
 
@@ -218,7 +224,7 @@ class RolesCheck:
         def says(t: Triple, a: str, b: str) -> str:
             if t.slot == "route":
                 return f'{t.predicate.lemma_} from "{quote(a, 50)}" to "{quote(b, 50)}"'
-            link = {"": "", "to": " to", "from": " from", "of": " of"}[t.slot]
+            link = f" {t.slot}" if t.slot else ""
             return f'"{quote(a, 50)}" {t.predicate.lemma_}{link} "{quote(b, 50)}"'
 
         msg = f"Roles reversed: in the original {says(ot, oa, ob)}; in the rewrite {says(rt, ra, rb)}"

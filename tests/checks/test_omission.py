@@ -57,6 +57,13 @@ CASES = [
     ("The minister reportedly resigned on Friday.", "The minister resigned on Friday.", {"clause-dropped"}),
     ("The man stole the car.", "The man allegedly stole the car.", {"content-added"}),
     ("The alleged thief stole the car.", "The thief stole the car.", {"clause-dropped"}),
+    # a hedge traded for another way of hedging (a modal, a verb of saying or seeming) is a paraphrase
+    ("He possibly knew about the plan.", "He may have known about the plan.", set()),
+    ("The vote was apparently rigged.", "It appears the vote was rigged.", set()),
+    ("The suspect allegedly stole the money.", "Prosecutors say the suspect stole the money.", set()),
+    ("Police say the suspect stole the car.", "The suspect allegedly stole the car.", set()),
+    ("The minister declined to comment.", "The minister did not comment.", set()),
+    ("He can't attend the meeting.", "He is unable to attend the meeting.", set()),
     ("Foster care should provide all the needs that were lacking in the home from which they were previously taken.",
      "Foster care is supposed to provide all the necessities that were lacking in the home they were previously "
      "taken from.", set()),  # an obligation, not a hedge

@@ -34,6 +34,9 @@ CASES = [
     ("The unit was sold to Siemens by the company.", "The company sold the unit to Siemens.", set()),
     ("Israel received weapons from the US.", "The US received weapons from Israel.", {"role-reversed"}),
     ("China's criticism of Japan grew.", "Japan's criticism of China grew.", {"role-reversed"}),
+    ("Spain's win over Germany surprised fans.", "Germany's win over Spain surprised fans.", {"role-reversed"}),
+    ("Trump's attack on Biden was sharp.", "Biden's attack on Trump was sharp.", {"role-reversed"}),
+    ("Trump's attack on Biden was sharp.", "The attack by Trump on Biden was sharp.", set()),
     ("Biden flew from Washington to Tokyo.", "Biden flew from Tokyo to Washington.", {"role-reversed"}),
     ("Biden flew from Washington to Tokyo.", "Biden flew to Tokyo from Washington.", set()),
     (BIDEN_O, "But the country perhaps best placed to influence Pyongyang is one that President Biden has "
