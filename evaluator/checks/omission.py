@@ -262,8 +262,8 @@ class OmissionCheck:
             what = "Sentence" if len(run) == 1 else f"{len(run)} sentences"
             # Where it stands now, by the text it follows (paragraph numbers alone can be equal when
             # it was the text around it that moved).
-            before = ctx.rewritten.sentences[r_idx[0] - 1].text if r_idx[0] > 0 else None
-            where = f'after "{quote(before, 60)}"' if before else "at the start"
+            follows = ctx.rewritten.sentences[r_idx[0] - 1].text if r_idx[0] > 0 else None
+            where = f'after "{quote(follows, 60)}"' if follows else "at the start"
             yield Finding(
                 check=self.name, code="sentence-moved", severity=Severity.MINOR,
                 message=(f'{what} in another place: in the rewrite {where} (paragraph {r_par}; '
