@@ -1,7 +1,8 @@
 """Numbers, quantities, money, percentages and dates compared by value across aligned sentences.
 
 "1.5 million" = "1,500,000", "twenty-five" = "25", "per cent" = "%", "March 3" = "3 March",
-"$2bn" = "2 billion dollars", "first" = "1st".  Mentions are paired by value first; what is left is
+"$2bn" = "2 billion dollars", "first" = "1st", "100 miles" = "160 km" (a conversion, rounded),
+"2015/16" = "2015-2016", "24/7" = "around the clock".  Mentions are paired by value first; what is left is
 paired by context (the noun the number counts, its unit, its kind) and reported as changed, and
 the rest as missing or added.
 """
@@ -36,6 +37,14 @@ _SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9
 _PLURAL_SCALES = {"tens": 10.0, "dozens": 12.0, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6,
                   "billions": 1e9}
 _WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+# Nouns a number names one of ("page 12", "room 4"): "page 12 300 names" is two numbers, not 12,300.
+_LABELS = {"page", "pages", "p", "pp", "no", "nos", "nr", "number", "room", "chapter", "article", "route", "line",
+           "flight", "platform", "gate", "section", "bus", "item", "seat", "level", "floor", "volume", "vol",
+           "issue", "episode", "track", "verse", "paragraph", "para", "clause", "rule", "step", "stage", "round",
+           "game", "act", "scene", "highway", "interstate", "exit", "apartment", "unit", "building", "figure",
+           "fig", "table", "day", "week", "lot", "plot", "block", "house", "ward", "district", "zone", "grade",
+           "class", "division", "term", "match", "hole", "lap", "question", "part", "book", "psalm", "door",
+           "cell", "box", "bed", "pier", "berth", "terminal", "runway", "channel", "row", "rank", "year"}
 # Words before a bare month name that make it a date ("in March", "until May"), not a verb or a name.
 _MONTH_CUES = {"in", "since", "until", "till", "during", "through", "early", "late", "mid", "last", "next",
                "this", "by", "from", "before", "after", "of"}
@@ -104,6 +113,33 @@ for _dim, _names in {
         for _w in _words:
             _UNITS[_w] = (_dim, _canon)
 
+# Factors to one base unit per dimension, for conversions ("8 pounds" = "3.6 kilograms"); temperature apart.
+_TO_BASE: dict[str, dict[str, float]] = {
+    "length": {"km": 1e3, "mi": 1609.344, "m": 1.0, "cm": 0.01, "mm": 1e-3, "ft": 0.3048, "in": 0.0254,
+               "yd": 0.9144},
+    "mass": {"kg": 1.0, "g": 1e-3, "lb": 0.45359237, "t": 1e3, "oz": 0.028349523},
+    "area": {"ha": 1e4, "acre": 4046.8564, "km2": 1e6, "m2": 1.0, "mi2": 2589988.1, "ft2": 0.09290304,
+             "cm2": 1e-4},
+    "volume": {"l": 1.0, "ml": 1e-3, "gal": 3.785411784},
+    "speed": {"kmh": 1.0, "mph": 1.609344},
+    "power": {"w": 1.0, "kw": 1e3, "mw": 1e6, "gw": 1e9},
+}
+# What a dimension is called in a message: "Unit changed from weight to money".
+_DIM_NAMES = {"length": "length", "mass": "weight", "area": "area", "time": "time", "power": "power",
+              "temp": "temperature", "volume": "volume", "speed": "speed", "money": "money",
+              "percent": "percentage"}
+# After a glued "m" or "k" ("10m", "5K"): words that make it metres (or a race distance), not a million.
+_LENGTH_CONTEXT = {"tall", "high", "long", "deep", "wide", "away", "above", "below", "sprint", "race", "dash",
+                   "hurdles", "freestyle", "relay", "medley", "butterfly", "backstroke", "breaststroke", "run",
+                   "swim", "walk", "final", "event", "record", "title", "heat", "jump", "wall", "tower", "drop",
+                   "fall", "depth", "height", "length", "altitude", "radius", "stretch", "section", "deep-sea",
+                   "-", "–", "high-", "mark", "world", "olympic", "gold", "silver", "bronze", "medal", "champion"}
+# Words before an amount that keep it vague: "several thousand" = "thousands".
+_VAGUE_WORDS = {"several", "many", "some", "few"}
+# Words that say "24/7" without its digits.
+_ROUND_THE_CLOCK = (("around", "the", "clock"), ("round", "the", "clock"), ("round-the-clock",),
+                    ("around-the-clock",), ("day", "and", "night"), ("night", "and", "day"))
+
 # Unit letters that only read as units glued to a number: "40C", "104F".
 _SUFFIX_UNITS = {"c": ("temp", "c"), "f": ("temp", "f")}
 
@@ -134,6 +170,7 @@ class Mention:
     qual_text: str = ""  # the words of that bound
     keys: set[Any] = field(default_factory=set)
     loose: set[Any] = field(default_factory=set)  # second-pass keys: "July 22" ~ "22", "Russia-1" ~ "1"
+    alt: float | None = None  # another reading of the value: "3m" is 3 metres or 3 million
 
     def display(self) -> str:
         return self.text
@@ -266,10 +303,21 @@ class _Scanner:
                             head=self._head(i, i))], i + 1
         if re.fullmatch(r"\d{1,2}/\d{1,2}", w):  # one code, read as a date where it can be one (_loose_keys)
             return [self._code(i)[0]], i + 1
+        if re.fullmatch(r"\d\d", w) and self.low(i - 1) in ("-", "–", "—", "/") and i > 1 \
+                and not self.toks[i - 2][1].whitespace_ and not self.toks[i - 1][1].whitespace_ \
+                and re.fullmatch(r"(1[0-9]|20)\d\d", self.low(i - 2)):  # "2015-16" in three tokens: 2016
+            first = float(self.low(i - 2))
+            nxt = first - first % 100 + float(w)
+            return [Mention(self.toks[i], self.toks[i], tok.text, "num", nxt if nxt > first else nxt + 100,
+                            head=self._head(i, i))], i + 1
         rng = _RANGE_RE.match(w)
         if rng and not _TIME_RE.match(w):  # "2015–2019", "2:0", "3-4", "2015/16": two numbers in one token
-            return [Mention(self.toks[i], self.toks[i], tok.text, "num", float(rng.group(g)),
-                            head=self._head(i, i)) for g in (1, 2)], i + 1
+            ends = [float(rng.group(1)), float(rng.group(2))]
+            if re.fullmatch(r"(1[0-9]|20)\d\d", rng.group(1)) and re.fullmatch(r"\d\d", rng.group(2)):  # "2015/16", "1999-00": a span of years
+                nxt = ends[0] - ends[0] % 100 + ends[1]
+                ends[1] = nxt if nxt > ends[0] else nxt + 100
+            return [Mention(self.toks[i], self.toks[i], tok.text, "num", end,
+                            head=self._head(i, i)) for end in ends], i + 1
         one = self._one(i)
         if one is None:
             return None
@@ -299,6 +347,17 @@ class _Scanner:
                 if mj is not None:
                     return Mention(self.toks[i], self.toks[j], self._text(i, j), "date",
                                    (mj, self._day(i)), head="date"), j + 1
+        if w == "24" and self.low(i + 1) in ("hours", "hrs") and self.low(i + 2) in ("a", "per") \
+                and self.low(i + 3) == "day":  # "24 hours a day, seven days a week" = "24/7"
+            end = i + 3
+            k = end + 2 if self.low(end + 1) == "," else end + 1
+            if self.low(k) in ("seven", "7") and self.low(k + 1) == "days" and self.low(k + 2) in ("a", "per") \
+                    and self.low(k + 3) == "week":
+                end = k + 3
+            return Mention(self.toks[i], self.toks[end], self._text(i, end), "code", "24/7", head="code"), end + 1
+        if w in _VAGUE_WORDS and (self.low(i + 1) in _SCALES or self.low(i + 1) == "dozen") \
+                and (w != "few" or self.low(i - 1) == "a"):
+            return self._vague_scale(i)
         if w in _WEEKDAYS and tok.text[:1].isupper():
             return Mention(self.toks[i], self.toks[i], tok.text, "weekday", _WEEKDAYS[w], weak=True,
                            head="weekday"), i + 1
@@ -335,6 +394,8 @@ class _Scanner:
             i += 1
             w = self.low(i)
         m = _NUM_RE.match(w)
+        if m is None and len(w) > 2 and w.endswith(".") and w[-2].isalpha() and w[0].isdigit():
+            m = _NUM_RE.match(w[:-1])  # "40C." at the end of a sentence is one token
         if m is None and w in ("a", "an") and self.low(i + 1) in ("hundred", "thousand", "million", "billion",
                                                                  "dozen", "third", "quarter", "half", "decade",
                                                                  "century"):
@@ -388,6 +449,17 @@ class _Scanner:
         return Mention(self.toks[i], self.toks[end], self._text(i, end), "vague", value, weak=True,
                        head=head), end + 1
 
+    def _vague_scale(self, i: int) -> tuple[Mention, int]:
+        """"Several thousand", "a few hundred": as vague as "thousands", "hundreds"."""
+        start = i - 1 if self.low(i) == "few" else i
+        end, value = i + 1, 1.0
+        value = _SCALES.get(self.low(end), 12.0)
+        while self.low(end + 1) in _SCALES and _SCALES[self.low(end + 1)] >= 1e3:  # "several hundred thousand"
+            value *= _SCALES[self.low(end + 1)]
+            end += 1
+        return Mention(self.toks[start], self.toks[end], self._text(start, end), "vague", value, weak=True,
+                       head=self._head(start, end)), end + 1
+
     def _time(self, i: int, hh: int, mm: int) -> tuple[Mention, int]:
         end = i
         mer = self.low(i + 1).replace(".", "")
@@ -405,7 +477,10 @@ class _Scanner:
     def _finish(self, start: int, end: int, value: float, kind: str, cur: str | None,
                 unit: tuple[str, str] | None, digits: bool) -> tuple[Mention, int]:
         """Extend a number over following number words, scales, fractions and units."""
-        if digits and re.fullmatch(r"\d{1,3}", self.low(end)):
+        alt: float | None = None
+        # "20 000" is one number, "page 12 300 names" two: not after a noun the first group labels
+        label = start == end and start > 0 and self.low(start - 1).rstrip(".") in _LABELS
+        if digits and re.fullmatch(r"\d{1,3}", self.low(end)) and not label:
             while re.fullmatch(r"\d{3}", self.low(end + 1)) and self.toks[end][1].whitespace_:
                 value = value * 1000 + float(self.low(end + 1))  # "20 000": a space between thousands
                 end += 1
@@ -413,6 +488,18 @@ class _Scanner:
         if digits and cur is not None and glued and self.low(end + 1).rstrip(".") in _SUFFIX_SCALES:
             value *= _SUFFIX_SCALES[self.low(end + 1).rstrip(".")]  # "$3m" is tokenised "$ 3 m": a scale
             end += 1
+        elif digits and cur is None and glued and self.low(end + 1).rstrip(".") in _SUFFIX_SCALES:
+            suf = self.low(end + 1).rstrip(".")
+            after = self.toks[end + 2][1] if end + 2 < self.n else None
+            counted = after is not None and after.pos_ in ("NOUN", "PROPN") \
+                and self.low(end + 2) not in _LENGTH_CONTEXT
+            if suf not in ("m", "k") or counted:  # "3m iPads", "2bn people": a scale
+                value *= _SUFFIX_SCALES[suf]
+                end += 1
+            elif suf == "m" and after is not None and self.low(end + 2) in _LENGTH_CONTEXT:
+                unit, end = ("length", "m"), end + 1  # "a 10m wall", "the 100m sprint": metres
+            else:  # "sold 3m.": 3 million or 3 metres
+                alt, end = value * _SUFFIX_SCALES[suf], end + 1
         total, current = 0.0, value
         j = end + 1
         spelled = not digits
@@ -470,10 +557,13 @@ class _Scanner:
         elif unit is None and w in ("degree", "degrees", "°") and (
                 self.low(k + 1) in _SUFFIX_UNITS or _UNITS.get(self.low(k + 1), ("",))[0] == "temp"):
             unit, end = _SUFFIX_UNITS.get(self.low(k + 1)) or _UNITS[self.low(k + 1)], k + 1  # "40 degrees Celsius"
+        elif unit is None and w in ("km", "kilometres", "kilometers") and self.low(k + 1) in ("/", "per") \
+                and self.low(k + 2).rstrip(".") in ("h", "hr", "hour"):
+            unit, end = _UNITS["km/h"], k + 2  # "100 km/h" in three tokens
         elif unit is None and w in _UNITS:
             unit, end = _UNITS[w], k
         elif unit is None and k < self.n and self.toks[k][1].pos_ == "ADJ" \
-                and _UNITS.get(self.low(k + 1), ("",))[0] == "time":
+                and _UNITS.get(self.low(k + 1), ("",))[0] == "time" and not (start == end and self._year(end)):
             unit, end = _UNITS[self.low(k + 1)], k + 1  # "two full days", "three straight years"
         elif unit is None and w == "square" and self.low(k + 1) in _UNITS:
             unit, end = ("area", _UNITS[self.low(k + 1)][1] + "2"), k + 1
@@ -483,7 +573,7 @@ class _Scanner:
             return Mention(self.toks[start], self.toks[end + 1], self._text(start, end + 1), "code",
                            self.low(end) + "s", head="decade"), end + 2
         text = self._text(start, end)
-        m = Mention(self.toks[start], self.toks[end], text, kind, float(value), unit)
+        m = Mention(self.toks[start], self.toks[end], text, kind, float(value), unit, alt=alt)
         plain_int = value == int(value)
         if kind == "num" and digits and unit is None and plain_int and 1000 <= value <= 2100 \
                 and re.fullmatch(r"\d{4}", self.low(start)) and start == end:
@@ -547,6 +637,8 @@ def _keys(m: Mention) -> set[Any]:
         return {(m.kind, str(m.value).replace("–", "-"))}
     v = float(m.value)
     keys: set[Any] = {("num", round(v, 6))}
+    if m.alt is not None:
+        keys.add(("num", round(m.alt, 6)))
     duration = _duration(m)
     if duration is not None:
         keys.add(("duration", duration))
@@ -663,6 +755,71 @@ def _approximates(a: Mention, b: Mention) -> bool:
     return pa is not None and pb is not None and abs(pa - pb) <= 4.0
 
 
+def _precision(m: Mention, zeros: bool = False) -> float:
+    """The step of the last written digit of a figure, in its unit: "3.6 kg" 0.1, "160 km" 1, "1.2m" 100000;
+    with ``zeros`` the step of its last non-zero digit ("30 feet" 10)."""
+    lit = re.search(r"\d[\d,\u00a0\u2009\u202f]*(?:\.(\d+))?", m.text)
+    if lit is None:
+        return 1.0
+    written = _num(lit.group(0).rstrip(",")) or 0.0
+    step = 10.0 ** -len(lit.group(1) or "")
+    if zeros and not lit.group(1) and written:
+        step = 10.0 ** (len(str(int(written))) - len(str(int(written)).rstrip("0")))
+    return step * (float(m.value) / written) if written else step
+
+
+def _converts(a: Mention, b: Mention) -> bool:
+    """The same quantity in another unit of its dimension, rounded: "100 miles" -> "160 km", "40C" -> "104F"."""
+    if not (a.unit and b.unit and a.unit[0] == b.unit[0] and a.unit != b.unit) \
+            or a.kind not in ("num", "fraction") or b.kind not in ("num", "fraction"):
+        return False
+    dim = a.unit[0]
+    va, vb = float(a.value), float(b.value)
+    if dim == "temp":  # into the rewrite's scale
+        conv = va * 9 / 5 + 32 if b.unit[1] == "f" else (va - 32) * 5 / 9
+        return abs(conv - vb) <= max(1.0, _precision(b) / 2)
+    factors = _TO_BASE.get(dim, {})
+    if a.unit[1] not in factors or b.unit[1] not in factors:
+        return False
+    conv = va * factors[a.unit[1]] / factors[b.unit[1]]
+    # rounded in the rewrite's last digit ("160 km"), or to a round figure ("30 feet" for 10 m) within a tenth
+    return abs(conv - vb) <= max(0.03 * abs(vb), _precision(b) / 2, min(_precision(b, True) / 2, 0.1 * abs(vb))
+                                 ) + 1e-9
+
+
+def _echo(src: list[Mention], toks: list[Located], dst: list[Mention]) -> None:
+    """Read on the other side what a mention of ``src`` shows was meant: a bare month ("in March") the other
+    side names where no time word cues it ("March saw sales rise", "in April and March"), and "24/7" said as
+    "around the clock".  Added to ``dst`` only where no mention there holds it yet."""
+    taken = {(s, t.i) for m in dst for s, t in (m.first, m.last)}
+    have = {k for m in dst for k in m.keys}
+    months = {m.value[0] for m in src if m.kind == "date" and m.value[1] is None} - {
+        k[1][0] for k in have if k[0] == "date"}
+    clock = any(m.kind == "code" and m.value == "24/7" for m in src) and ("code", "24/7") not in have
+    for k, (s, t) in enumerate(toks):
+        if (s, t.i) in taken:
+            continue
+        word = t.text.lower()
+        if t.text[:1].isupper() and len(word) > 3 and _MONTHS.get(word) in months \
+                and not (word == "may" and k > 0 and toks[k - 1][1].pos_ == "PROPN"):  # not "Theresa May"
+            months.discard(_MONTHS[word])
+            dst.append(Mention((s, t), (s, t), t.text, "date", (_MONTHS[word], None), head="date"))
+            continue
+        if not clock:
+            continue
+        for phrase in _ROUND_THE_CLOCK:
+            words = [toks[j][1].text.lower() for j in range(k, min(len(toks), k + len(phrase)))]
+            if tuple(words) == phrase:
+                clock = False
+                dst.append(Mention((s, t), toks[k + len(phrase) - 1], " ".join(
+                    toks[j][1].text for j in range(k, k + len(phrase))), "code", "24/7", head="code"))
+                break
+    for m in dst:
+        if not m.keys:
+            m.keys, m.loose = _keys(m), _loose_keys(m)
+    dst.sort(key=lambda m: (m.first[0], m.first[1].i))
+
+
 def _year_like(m: Mention) -> bool:
     return m.kind in ("year", "date", "weekday")
 
@@ -678,19 +835,24 @@ class NumbersCheck:
             yield from self._pair(ctx, ai, pair.original, pair.rewritten)
 
     def _pair(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
-        om = extract(side_tokens(ctx, "original", o_idx))
-        rm = extract(side_tokens(ctx, "rewritten", r_idx))
+        otoks, rtoks = side_tokens(ctx, "original", o_idx), side_tokens(ctx, "rewritten", r_idx)
+        om, rm = extract(otoks), extract(rtoks)
         if not om and not rm:
             return
+        _echo(om, rtoks, rm)
+        _echo(rm, otoks, om)
         same, lo, lr = _match_exact(om, rm)
         loose, lo, lr = _match_exact(lo, lr, loose=True)
         same += loose
         for a, b in same:
             # Same value, another unit: "10 km" -> "10 miles", and across dimensions "5%" -> "$5" too;
             # not an equal duration said in other units ("48 hours" -> "two days").
-            if a.unit and b.unit and a.unit != b.unit and (_duration(a) is None or _duration(a) != _duration(b)):
+            if a.unit and b.unit and a.unit != b.unit and (_duration(a) is None or _duration(a) != _duration(b)) \
+                    and not _converts(a, b):
+                kinds = f" from {_DIM_NAMES.get(a.unit[0], a.unit[0])} to {_DIM_NAMES.get(b.unit[0], b.unit[0])}" \
+                    if a.unit[0] != b.unit[0] else ""
                 yield self._finding(ctx, ai, "unit-changed", Severity.MAJOR,
-                                    f"Unit changed: “{a.text}” → “{b.text}”", a, b,
+                                    f"Unit changed{kinds}: “{a.text}” → “{b.text}”", a, b,
                                     {"original_unit": a.unit[1], "rewritten_unit": b.unit[1],
                                      "value": _fmt(a.value)})
             if a.qual and b.qual and a.qual != b.qual:
@@ -700,6 +862,12 @@ class NumbersCheck:
         yield from self._swaps(ctx, ai, same)
         used_a: set[int] = set()
         used_b: set[int] = set()
+        # The same quantity converted to another unit and rounded ("8 pounds" -> "3.6 kilograms"): no change.
+        for i, a in enumerate(lo):
+            for j, b in enumerate(lr):
+                if i not in used_a and j not in used_b and _converts(a, b):
+                    used_a.add(i)
+                    used_b.add(j)
         # A fraction rounded to a percentage ("a third" -> "30 percent") is an approximation, not a new figure.
         for i, a in enumerate(lo):
             for j, b in enumerate(lr):

@@ -111,6 +111,43 @@ CASES = [
     ("More than 500 people marched.", "Over 500 people marched.", set()),
     ("The vote is on Tuesday.", "The vote is on Thursday.", {"date-changed"}),
     ("The vote is on Tuesday.", "On Tuesday, the vote takes place.", set()),
+    # two numbers side by side are not one spaced thousand when the first labels a noun
+    ("On page 12 300 names are listed.", "Page 12 lists 300 names.", set()),
+    ("The city has 1 200 000 residents.", "The city has 1.2 million residents.", set()),
+    ("The city has 12 300 residents.", "The city has 12,300 residents.", set()),
+    ("The city has 12 300 residents.", "The city has 300 residents.", {"number-changed"}),
+    ("In Room 4 250 people waited.", "250 people waited in Room 4.", set()),
+    ("Population 12 300, it is small.", "With 12,300 people, it is small.", set()),
+    # a quantity converted to another unit and rounded; a real change after conversion
+    ("The baby weighed 8 pounds.", "The baby weighed 3.6 kilograms.", set()),
+    ("The trip is 100 miles.", "The trip is 160 km.", set()),
+    ("The farm covers 500 hectares.", "The farm covers 5 square kilometres.", set()),
+    ("It was 100 degrees Fahrenheit.", "It was 38C.", set()),
+    ("It was 40C.", "It was 104F.", set()),
+    ("The wall is 10m high.", "The wall is 30 feet high.", set()),
+    ("The trip is 100 miles.", "The trip is 200 km.", {"number-changed"}),
+    ("The baby weighed 8 pounds.", "The baby weighed 5 kilograms.", {"number-changed"}),
+    ("It was 40C.", "It was 100F.", {"number-changed"}),
+    ("It was 40C.", "It was 40F.", {"unit-changed"}),
+    ("The car went 60 mph on the road.", "The car went 100 km/h on the road.", set()),
+    # a glued "m" before a counted noun is a million; before "high" or "sprint", metres
+    ("Apple sold 10 million iPhones and 3 million iPads.", "Apple sold 3m iPads and 10m iPhones.", set()),
+    ("More than a million people came.", "Over 1m people came.", set()),
+    ("The firm sold 3m phones.", "The firm sold 4 million phones.", {"number-changed"}),
+    ("The wall is 10m high.", "The wall is 10 metres high.", set()),
+    # a span of years written short
+    ("The 2015/16 budget was cut.", "The budget for the 2015-2016 fiscal year was cut.", set()),
+    ("The 2015/16 season was long.", "The 2016/17 season was long.", {"number-changed"}),
+    # a bare month read on one side is the same month named anywhere on the other
+    ("In March and April sales rose.", "Sales rose in April and March.", set()),
+    ("Sales rose in March or April.", "Sales rose in April or March.", set()),
+    ("From March to May sales rose.", "Sales rose between March and May.", set()),
+    ("Sales rose in March.", "March saw sales rise.", set()),
+    ("In March and April sales rose.", "Sales rose in April and May.", {"number-missing"}),
+    # "24/7" said in words
+    ("The store is open 24/7.", "The store is open 24 hours a day, seven days a week.", set()),
+    ("The store is open 24/7.", "The store is open round the clock.", set()),
+    ("The store is open 24/7.", "The store is open 12 hours a day.", {"number-missing", "number-added"}),
 ]
 
 
@@ -156,9 +193,24 @@ def test_swapped_numbers_evidence_covers_both() -> None:
 
 def test_one_token_is_one_mention() -> None:
     """"24/7" is one figure: dropping it is one finding, and its message names it once."""
-    ctx = make_context("The store is open 24/7.", "The store is open around the clock.")
+    ctx = make_context("The store is open 24/7.", "The store is open all the time.")
     found = list(NumbersCheck().run(ctx))
     assert [f.message for f in found] == ["Number missing in the rewrite: “24/7”"]
+    assert list(NumbersCheck().run(make_context("The store is open 24/7.", "The store is open around the clock."))
+                ) == []
+
+
+@pytest.mark.parametrize("vague", ["Several thousand", "Hundreds", "Dozens"])
+def test_vague_amount_said_another_way_is_no_finding(vague: str) -> None:
+    word = vague.split()[-1].rstrip("s").lower()
+    ctx = make_context(f"{word.capitalize()}s of people marched.", f"Several {word} people marched.")
+    assert list(NumbersCheck().run(ctx)) == []
+
+
+def test_unit_change_across_kinds_names_them() -> None:
+    ctx = make_context("The fish weighed 20 pounds.", "The fish cost 20 pounds.")
+    (f,) = list(NumbersCheck().run(ctx))
+    assert f.code == "unit-changed" and f.message == "Unit changed from weight to money: “20 pounds” → “20 pounds”"
 
 
 def test_duration_in_other_units_is_not_critical() -> None:
