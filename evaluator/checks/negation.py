@@ -5,11 +5,14 @@ to the predicate it negates (from the dependency parse).  Predicates found on bo
 for polarity; cues on predicates without a counterpart count only when the number of cues differs
 (a negation that merely moved is a paraphrase), and only as a minor note when the other side says the
 negation with a word of its own instead ("did not attend" / "was absent", "ineffective" / "does not
-work").  Idioms are read as what they mean: "yet to" is a cue, "not without" and "did not fail to"
-cancel, "no fewer than 50" and "not ... until Monday" are a bound and a time unless the other side
-has the same construction without the negation.  Antonyms come from WordNet (evaluator.lexicon);
-without WordNet that half is skipped with one warning.  A negation plus an antonym ("not aware" →
-"unaware") cancel out.
+work") -- unless the negated word is negative itself ("did not miss" / "was absent": a flip).  Idioms
+are read as what they mean: "yet to" is a cue, "not without" and "did not fail to" cancel (and flip
+against the negative half alone: "not without" / "without", "did not deny" / "denied"), "no fewer
+than 50" and "not ... until Monday" are a bound and a time unless the other side has the same
+construction without the negation (or, for "until", says "before").  A word typed twice is one cue;
+a cue misspelt on the other side ("unlikey") is a minor note.  Antonyms come from WordNet
+(evaluator.lexicon); without WordNet that half is skipped with one warning.  A negation plus an
+antonym ("not aware" → "unaware", "never stopped" → "always") cancel out.
 """
 from __future__ import annotations
 
@@ -111,9 +114,18 @@ def _predicate(tok: Any) -> Any:
     return tok
 
 
-def find_cues(toks: list[Located]) -> list[Cue]:
-    """Negation cues of one side of a pair, each with the predicate it attaches to."""
+def _repeat(t: Any) -> bool:
+    """The word just after ``t`` repeats it ("failed failed"): a slip, one word; the cue is read on the
+    last of the two, which the parser takes for the word (the first is often tagged an auxiliary)."""
+    return bool(t.is_alpha and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == t.lower_)
+
+
+def find_cues(toks: list[Located], doubles: list[tuple[Cue, Cue]] | None = None) -> list[Cue]:
+    """Negation cues of one side of a pair, each with the predicate it attaches to.  Double negations
+    that cancel ("did not fail to", "not without") are no cues; each is added to ``doubles`` as (outer
+    cue, the negative it negates) when a list is given."""
     cues: list[Cue] = []
+    doubles = [] if doubles is None else doubles
     where = {(s, t.i): (s, t) for s, t in toks}
     seen_neither = False
     cancelled: set[int] = set()  # positions in ``toks`` of cues a preceding negation cancels
@@ -123,13 +135,18 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         after = toks[k + 2][1].lower_ if k + 2 < len(toks) else ""
         pred = None
         prev = toks[k - 1][1].lower_ if k else ""
-        if k in cancelled:
+        if k in cancelled or _repeat(t):
             continue
         needs = ""
         if low in ("no", "not") and nxt in _COMPARATIVE_BOUND and after == "than":
             needs = nxt  # "no fewer than 50" = "at least 50"
         if low in ("not", "n't", "n’t", "never") and nxt == "without":
             cancelled.add(k + 1)  # "not without risks": two negations that cancel ("has risks")
+            w = toks[k + 1]
+            obj = next((c for c in w[1].children if c.dep_ in ("pcomp", "pobj")), None)
+            if obj is not None:
+                o = where.get((s, obj.i), (s, obj))
+                doubles.append((Cue((s, t), o, low), Cue(w, o, "without", weak=True)))
             continue
         if low in ("not", "n't", "n’t") or (t.dep_ == "neg" and not (low == "no" and nxt in ("longer", "more"))):
             if nxt in _NOT_NEGATING_NEXT or prev == "or":  # "not only", "whether or not"
@@ -182,7 +199,7 @@ def find_cues(toks: list[Located]) -> list[Cue]:
             xcomp = [c for c in t.children if c.dep_ == "xcomp"]
             pred = xcomp[0] if xcomp else _clause_head(t)
         elif t.pos_ == "VERB" and t.lemma_.lower() in _NEG_VERBS:
-            xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS]
+            xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS and not _repeat(c)]
             if t.lemma_.lower() in _NEG_VERBS_NEED_XCOMP and not xcomp:
                 continue
             if t.lemma_.lower() == "stop" and xcomp[0].tag_ != "VBG":
@@ -191,7 +208,7 @@ def find_cues(toks: list[Located]) -> list[Cue]:
         if pred is None:
             continue
         cues.append(Cue((s, t), where.get((s, pred.i), (s, pred)), low, needs=needs))
-    return _double_negatives(cues)
+    return _double_negatives(cues, doubles)
 
 
 def _until(cue: Any, pred: Any) -> str:
@@ -204,7 +221,7 @@ def _until(cue: Any, pred: Any) -> str:
                  if c.lower_ in ("until", "till") and c.dep_ in ("prep", "mark") and c.i > cue.i), "")
 
 
-def _double_negatives(cues: list[Cue]) -> list[Cue]:
+def _double_negatives(cues: list[Cue], doubles: list[tuple[Cue, Cue]]) -> list[Cue]:
     """Drop negative verbs that are themselves negated: "did not fail to pay" (= "paid") drops both cues;
     "neither confirm nor deny" keeps only the negation of "confirm", since "nor deny" is "not deny"."""
     def key(loc: Located) -> tuple[int, int]:
@@ -222,6 +239,7 @@ def _double_negatives(cues: list[Cue]) -> list[Cue]:
         outer = by_pred.get(key(c.tok))
         if outer is not None and outer is not c:  # "did not fail to", "never refused to"
             drop.update((id(c), id(outer)))
+            doubles.append((outer, c))
         elif verb.dep_ == "conj" and (c.tok[0], verb.head.i) in by_pred and any(
                 x.dep_ == "cc" and x.lower_ in ("nor", "or") for x in verb.head.children):
             drop.add(id(c))  # "neither confirm nor deny", "did not confirm or deny"
@@ -392,11 +410,18 @@ class NegationCheck:
               wn: WordNet | None) -> Iterator[Finding]:
         o_toks = side_tokens(ctx, "original", o_idx)
         r_toks = side_tokens(ctx, "rewritten", r_idx)
-        oc, rc = find_cues(o_toks), find_cues(r_toks)
-        o_words, r_words = {t.lower_ for _, t in o_toks}, {t.lower_ for _, t in r_toks}
-        oc = [c for c in oc if not c.needs or c.needs in r_words]
-        rc = [c for c in rc if not c.needs or c.needs in o_words]
-        swaps = find_swaps(wn, o_toks, r_toks)
+        od: list[tuple[Cue, Cue]] = []
+        rd: list[tuple[Cue, Cue]] = []
+        oc, rc = find_cues(o_toks, od), find_cues(r_toks, rd)
+        oc = [c for c in oc if _idiom_counts(c, r_toks)]
+        rc = [c for c in rc if _idiom_counts(c, o_toks)]
+        # A word of a double negation swapped for its opposite says the same: "never stopped believing" /
+        # "always believed", "did not fail the exam" / "passed the exam".
+        in_double = ({_key(c.tok) for d in od for c in d}, {_key(c.tok) for d in rd for c in d})
+        swaps = [sw for sw in find_swaps(wn, o_toks, r_toks)
+                 if _key(sw.orig) not in in_double[0] and _key(sw.rew) not in in_double[1]]
+        yield from self._double_flips(ctx, ai, od, rc, o_toks, r_toks, "removed", wn)
+        yield from self._double_flips(ctx, ai, rd, oc, r_toks, o_toks, "added", wn)
         if not oc and not rc and not swaps:
             return
         # A negated word replaced by its antonym says the same ("not possible" -> "impossible").
@@ -426,10 +451,16 @@ class NegationCheck:
                 other, o_idx if other == "original" else r_idx)
             o_span, r_span = (pred_span, cue_span) if kind == "added" else (cue_span, pred_span)
             verb = cue.pred[1].text
-            msg = (f"Negation {kind}: “{verb}” is negated by “{cue.tok[1].text}” in the "
-                   f"{'rewrite' if kind == 'added' else 'original'} but not in the "
-                   f"{'original' if kind == 'added' else 'rewrite'}")
-            yield Finding(check=self.name, code=f"negation-{kind}", severity=Severity.CRITICAL, message=msg,
+            what = (f"“{verb}” (a negative verb)" if _key(cue.pred) == _key(cue.tok)
+                    else f"“{verb}” is negated by “{cue.tok[1].text}”")
+            msg = (f"Negation {kind}: {what} in the {'rewrite' if kind == 'added' else 'original'} but not in "
+                   f"the {'original' if kind == 'added' else 'rewrite'}")
+            severity = Severity.CRITICAL
+            typo = _misspelt(cue.tok[1], r_toks if kind == "removed" else o_toks, wn)
+            if typo is not None:  # "unlikely" / "unlikey": a slip of the keyboard, not a flip
+                severity = Severity.MINOR
+                msg += f"; the {other if other == 'original' else 'rewrite'} has “{typo}”, probably a misspelling"
+            yield Finding(check=self.name, code=f"negation-{kind}", severity=severity, message=msg,
                           original=o_span, rewritten=r_span, alignment=ai,
                           data={"cue": cue.tok[1].text, "predicate": cue.pred_lemma})
         # A negation on a reworded predicate with a negative word in its stead on the other side ("did not
@@ -451,6 +482,40 @@ class NegationCheck:
                           message=f"Antonym swapped in: “{sw.orig[1].text}” → “{sw.rew[1].text}”",
                           original=span_of(ctx, "original", sw.orig), rewritten=span_of(ctx, "rewritten", sw.rew),
                           alignment=ai, data={"original_lemma": sw.orig_lemma, "rewritten_lemma": sw.rew_lemma})
+
+    def _double_flips(self, ctx: CheckContext, ai: int, doubles: list[tuple[Cue, Cue]], their_cues: list[Cue],
+                      mine: list[Located], theirs: list[Located], kind: str, wn: WordNet | None
+                      ) -> Iterator[Finding]:
+        """A double negation on one side ("did not deny", "not without risks": positive) against the
+        negative alone on the other ("denied", "without risks"), or against another negative word for a
+        negative verb without a complement ("did not fail the exam" / "was unsuccessful"): a flip.  The
+        other side's cue is consumed (removed from ``their_cues``)."""
+        side, other = ("original", "rewritten") if kind == "removed" else ("rewritten", "original")
+        for outer, inner in doubles:
+            neg = inner.tok[1]
+            hit = next((c for c in their_cues if c.tok[1].lemma_.lower() == neg.lemma_.lower()
+                        and c.pred_lemma == inner.pred_lemma), None)
+            if hit is not None:
+                their_cues.remove(hit)
+                instead = hit.tok
+            elif not inner.weak and _key(inner.pred) == _key(inner.tok):
+                found = next((x for x in _negative_words(mine, theirs, their_cues, wn)
+                              if not _opposed(inner.pred_lemma, x, wn)), None)
+                if found is None:
+                    continue
+                instead = found
+            else:
+                continue
+            said = outer.tok[1].text + (" " if neg.i == outer.tok[1].i + 1 else " … ") + neg.text
+            here, there = ("original", "rewrite") if kind == "removed" else ("rewrite", "original")
+            msg = (f"Negation {kind}: the {here} says “{said}” (a negated negative: the positive), the {there} "
+                   f"says “{instead[1].text}” (the negative)")
+            cue_span, other_span = span_of(ctx, side, outer.tok), span_of(ctx, other, instead)
+            o_span, r_span = (cue_span, other_span) if kind == "removed" else (other_span, cue_span)
+            yield Finding(check=self.name, code=f"negation-{kind}", severity=Severity.CRITICAL, message=msg,
+                          original=o_span, rewritten=r_span, alignment=ai,
+                          data={"cue": outer.tok[1].text, "predicate": inner.pred_lemma, "negative": instead[1].text,
+                                "double_negative": neg.text})
 
     def _flips(self, oc: list[Cue], rc: list[Cue], o_toks: list[Located], r_toks: list[Located],
                wn: WordNet | None = None
@@ -518,6 +583,47 @@ class NegationCheck:
         return out, reworded
 
 
+def _key(loc: Located) -> tuple[int, int]:
+    return loc[0], loc[1].i
+
+
+def _idiom_counts(cue: Cue, other: list[Located]) -> bool:
+    """An idiom cue ("no fewer than", "not ... until") counts only against the same construction on the
+    other side; "not ... until X" also against "before X" ("did not leave until 5pm" / "left before
+    5pm"), which puts the event on the other side of X."""
+    if not cue.needs:
+        return True
+    words = [t.lower_ for _, t in other]
+    if cue.needs in words:
+        return True
+    return cue.needs in ("until", "till") and "before" in words  # "not ... before": its own cue, no flip
+
+
+def _misspelt(cue: Any, other: list[Located], wn: WordNet | None) -> str | None:
+    """A word of the other side one or two letters off the cue word and no word itself ("unlikey" for
+    "unlikely"): the cue misspelt, not dropped."""
+    low = str(cue.lower_)
+    if len(low) < 5 or not cue.is_alpha or wn is None:  # without a dictionary a slip cannot be told
+        return None
+    for _, t in other:
+        w = t.lower_
+        if w == low or not t.is_alpha or abs(len(w) - len(low)) > 2 or w[0] != low[0]:
+            continue
+        if _edit_distance(w, low) <= 2 and not wn.is_common_word(w):
+            return str(t.text)
+    return None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 _CONTRAST = frozenset({"than", "instead", "rather", "unlike", "opposed"})
 
 
@@ -544,6 +650,12 @@ _LEXICAL_NEGATIVES = frozenset({"fail", "refuse", "decline", "deny", "reject", "
                                 "absent", "absence", "skip", "miss", "avoid", "neglect", "omit", "abstain", "forgo",
                                 "stay", "prevent", "ban", "halt"})
 _NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+# Verbs whose meaning is a negation too: "lie" (not tell the truth), "leave" (not stay), "forget".
+_NEGATIVE_MEANING = _LEXICAL_NEGATIVES | _NEG_VERBS | frozenset({
+    "lie", "leave", "depart", "exit", "abandon", "forget", "ignore", "lose", "withhold", "resign"})
+# Negative words that are each other's negation: "did not leave" is "stayed".
+_NEGATIVE_OPPOSITES = frozenset({("leave", "stay"), ("leave", "remain"), ("depart", "stay"), ("depart", "remain"),
+                                 ("quit", "stay"), ("quit", "remain"), ("exit", "stay"), ("abandon", "keep")})
 
 
 def _negative_instead(cue: Cue, mine: list[Located], theirs: list[Located], their_cues: list[Cue],
@@ -558,19 +670,57 @@ def _negative_instead(cue: Cue, mine: list[Located], theirs: list[Located], thei
     counted = {(c.tok[0], c.tok[1].i) for c in their_cues}
     self_negating = cue.pred[0] == cue.tok[0] and cue.pred[1].i == cue.tok[1].i
     opposites = wn.antonyms(cue.pred_lemma) if wn is not None and not self_negating else frozenset()
+    # A negated negative is positive ("did not miss" = attended): a negative word on the other side is
+    # then the opposite, unless it is the negated word's own opposite ("did not leave" = "stayed").
+    negative = _is_negative(cue.pred[1], wn)
+    for s, t in theirs:
+        low, lemma = t.lower_, t.lemma_.lower()
+        if (s, t.i) in counted or t.pos_ not in _CONTENT or low in my_words or lemma in my_words or _negated(t):
+            continue
+        if lemma in opposites or low in opposites:
+            return (s, t)
+    for s, t in _negative_words(mine, theirs, their_cues, wn):
+        if not negative or _opposed(cue.pred_lemma, (s, t), wn):
+            return (s, t)
+    return None
+
+
+def _negative_words(mine: list[Located], theirs: list[Located], their_cues: list[Cue],
+                    wn: WordNet | None) -> Iterator[Located]:
+    """Words of ``theirs``, absent from ``mine``, not cues and not negated, that carry a negation of
+    their own: ``_LEXICAL_NEGATIVES``, "at large", adjectives with a negative prefix ("ineffective")."""
+    my_words = {t.lower_ for _, t in mine} | {t.lemma_.lower() for _, t in mine}
+    counted = {(c.tok[0], c.tok[1].i) for c in their_cues}
     for k, (s, t) in enumerate(theirs):
         low, lemma = t.lower_, t.lemma_.lower()
         if (s, t.i) in counted or t.pos_ not in _CONTENT or low in my_words or lemma in my_words or _negated(t):
             continue
-        if lemma in _LEXICAL_NEGATIVES or low in _LEXICAL_NEGATIVES or lemma in opposites or low in opposites:
-            return (s, t)
-        if low == "large" and k and theirs[k - 1][1].lower_ == "at":  # "remains at large": not caught
-            return (s, t)
-        if t.pos_ == "ADJ" and wn is not None and any(
-                low.startswith(p) and len(low) - len(p) > 3 and wn.is_common_word(low[len(p):].lstrip("-"))
-                for p in _NEG_PREFIXES):
-            return (s, t)  # "ineffective", "unclear", "illegal"
-    return None
+        if lemma in _LEXICAL_NEGATIVES or low in _LEXICAL_NEGATIVES:
+            yield s, t
+        elif low == "large" and k and theirs[k - 1][1].lower_ == "at":  # "remains at large": not caught
+            yield s, t
+        elif t.pos_ == "ADJ" and _prefixed_negative(low, wn):
+            yield s, t  # "ineffective", "unclear", "illegal"
+
+
+def _prefixed_negative(low: str, wn: WordNet | None) -> bool:
+    return wn is not None and any(low.startswith(p) and len(low) - len(p) > 3
+                                  and wn.is_common_word(low[len(p):].lstrip("-")) for p in _NEG_PREFIXES)
+
+
+def _is_negative(t: Any, wn: WordNet | None) -> bool:
+    """``t`` means a negation by itself: a negative verb ("miss", "reject", "leave") or a prefixed
+    negative adjective ("dishonest")."""
+    return t.lemma_.lower() in _NEGATIVE_MEANING or (t.pos_ == "ADJ" and _prefixed_negative(t.lower_, wn))
+
+
+def _opposed(lemma: str, other: Located, wn: WordNet | None) -> bool:
+    """``other`` is the opposite of the word ``lemma`` (so that "not <lemma>" says ``other``)."""
+    o_low, o_lemma = other[1].lower_, other[1].lemma_.lower()
+    if (lemma, o_lemma) in _NEGATIVE_OPPOSITES or (lemma, o_low) in _NEGATIVE_OPPOSITES:
+        return True
+    return wn is not None and (bool({o_low, o_lemma} & wn.antonyms(lemma))
+                               or lemma in wn.antonyms(o_lemma))
 
 
 def _negated(t: Any) -> bool:

@@ -4,7 +4,8 @@ Each clause's verb group (main verb with its auxiliaries) is read from the parse
 element (past / present / future), perfect and progressive aspect, and modal category (necessity /
 possibility).  Groups are compared only for a predicate (lemma) that occurs once on each side, so
 restructured sentences are left alone; reported speech ("said he will" → "said he would") is the
-sequence of tenses, not a change.
+sequence of tenses, not a change.  Contractions are read as what they stand for: "'d" before a past
+participle or "better" is "had", "'s been" is "has been" ("'s gone" may be "has" or "is").
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ class VerbGroup:
     progressive: bool
     modal: str  # the modal word or ""
     reported: bool  # complement of a speech verb
+    # "'s" + past participle: "has gone" or "is gone" ("is killed"); the perfect cannot be told
+    maybe_perfect: bool = False
 
     @property
     def aspect(self) -> str:
@@ -81,6 +84,24 @@ def _glued_subject(v: Any) -> tuple[Any, str]:
     return None, ""
 
 
+def _contracted(chain: list[Any]) -> tuple[Any, str]:
+    """A contracted auxiliary of the chain that the tagger read as another word, and the one it stands
+    for: "'d" before a past participle (adverbs aside: "he'd never agreed") or before "better" is "had",
+    not "would"; "'s been" is "has been"; "'s" before another participle is "has" or "is" ("'s gone" /
+    "'s killed"), returned as "has or is".  ``(None, "")`` when there is none."""
+    for k, t in enumerate(chain[:-1]):
+        low = str(t.lower_).replace("’", "'")
+        nxt = chain[k + 1]
+        if low in ("'d", "d") and t.tag_ == "MD":
+            after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+            if (after is not None and after.lower_ == "better") or (
+                    nxt.tag_ in ("VBN", "VBD") and nxt.lemma_.lower() != "have"):
+                return t, "had"
+        if low in ("'s", "s") and t.lemma_.lower() == "be" and nxt.tag_ == "VBN":
+            return t, "has" if nxt.lower_ == "been" else "has or is"
+    return None, ""
+
+
 def _chain(v: Any) -> list[Any]:
     """Auxiliaries (and copula) of ``v`` in sentence order, then ``v`` itself."""
     aux = [c for c in v.children if c.dep_ in ("aux", "auxpass", "cop") and c.i < v.i]
@@ -101,11 +122,14 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
             continue
         fin = chain[0]
         words = [t.lower_ for t in chain]
-        modal = next((_modal_word(t) for t in chain if t.tag_ == "MD"), "")
+        short, spelled = _contracted(chain)
+        modal = next((_modal_word(t) for t in chain if t.tag_ == "MD" and t is not short), "")
         subj, glued = _glued_subject(v) if len(chain) == 1 else (None, "")
         if glued:
             fin = subj  # the evidence span starts at the contraction: "company’ll pay"
-        if fin.tag_ == "MD":
+        if fin is short and spelled == "had":  # "she'd left", "you'd better"
+            tense = "past"
+        elif fin.tag_ == "MD":
             tense = _MODAL_TENSE.get(_modal_word(fin), "")
         elif glued == "had":  # "company'd paid"
             tense = "past"
@@ -123,7 +147,8 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
             continue  # participle, gerund, infinitive or imperative: not a finite clause
         lemmas = [t.lemma_.lower() for t in chain]
         perfect = (any(lem == "have" and t is not v for lem, t in zip(lemmas, chain, strict=False)) and (
-            v.tag_ == "VBN" or any(t.lower_ == "been" for t in chain))) or glued == "had"
+            v.tag_ == "VBN" or any(t.lower_ == "been" for t in chain))) or glued == "had" or (
+            spelled == "has" or (spelled == "had" and chain[chain.index(short) + 1].tag_ in ("VBN", "VBD")))
         progressive = (v.tag_ == "VBG" and any(lem == "be" and t is not v for lem, t in zip(lemmas, chain, strict=False))) or (
             "being" in words[:-1])
         lemma = v.lemma_.lower()
@@ -132,7 +157,7 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
         head = v.head
         reported = v.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in _SPEECH
         out.append(VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), lemma, tense,
-                             perfect, progressive, modal, reported))
+                             perfect, progressive, modal, reported, maybe_perfect=spelled == "has or is"))
     return out
 
 
@@ -210,7 +235,8 @@ class TenseCheck:
         code = None
         if a.modality != b.modality and (a.modality or b.modality):
             code, what = "modality-changed", "Modality changed"
-        elif (a.perfect, a.progressive) != (b.perfect, b.progressive):
+        elif (a.perfect, a.progressive) != (b.perfect, b.progressive) and not (
+                (a.maybe_perfect or b.maybe_perfect) and a.progressive == b.progressive):
             code, what = "aspect-changed", "Aspect changed"
             if a.perfect == b.perfect and a.tense == b.tense and a.tense in ("future", "conditional"):
                 severity = Severity.MINOR  # "will be fighting" / "will fight": the same event either way

@@ -54,7 +54,7 @@ CASES = [
     ("He has yet to decide.", "He has decided.", {"negation-removed"}),
     ("The drug is not without risks.", "The drug has risks.", set()),
     ("He did not fail to pay.", "He paid.", set()),
-    ("He did not fail to pay.", "He failed to pay.", {"negation-added"}),
+    ("He did not fail to pay.", "He failed to pay.", {"negation-removed"}),  # the original's "not" went
     ("Officials would neither confirm nor deny the report.", "Officials declined to comment on the report.", set()),
     ("He no longer works for the company.", "He stopped working for the company.", set()),
     ("He no longer works for the company.", "He still works for the company.", {"negation-removed"}),
@@ -88,6 +88,29 @@ CASES = [
     ("The government refused to comment.", "The government declined to comment.", set()),
     ("The minister denied taking the money.", "The minister said he did not take the money.", set()),
     ("Not only did he resign, but he also left the party.", "He resigned and also left the party.", set()),
+    # "not ... until X" is a time against "on X" / "only ... X", a flip against "before X"
+    ("The train did not leave until 5pm.", "The train left before 5pm.", {"negation-removed"}),
+    ("The law will not take effect until 2025.", "The law will take effect before 2025.", {"negation-removed"}),
+    ("The shop will not open until Monday.", "The shop will open before Monday.", {"negation-removed"}),
+    ("The train did not leave until 5pm.", "The train only left at 5pm.", set()),
+    ("The shop will not open until Monday.", "The shop will not open before Monday.", set()),
+    # a double negation against one of its halves alone: the positive against the negative
+    ("The talks were not without difficulties.", "The talks were without difficulties.", {"negation-removed"}),
+    ("The talks were not without difficulties.", "The talks had difficulties.", set()),
+    ("He did not deny the report.", "He denied the report.", {"negation-removed"}),
+    ("He did not refuse to testify.", "He refused to testify.", {"negation-removed"}),
+    ("He failed the exam.", "He did not fail the exam.", {"negation-added"}),
+    ("He did not fail the exam.", "He passed the exam.", set()),
+    ("He never stopped believing in the project.", "He always believed in the project.", set()),
+    ("He never fails to vote.", "He always votes.", set()),
+    ("He never voted.", "He always voted.", {"negation-removed"}),
+    # a word typed twice is one word; a misspelt cue is no flip
+    ("The peace talks in Kashmir failed.", "The peace talks in Kashmir failed failed.", set()),
+    ("Pakistan is distraught after the separatists' plans to spoil the situation by instigating the people in "
+     "Kashmir failed.", "Pakistan is distraught after the separatists' plans to spoil the situation by instigating "
+     "the people in Kashmir failed failed.", set()),
+    ("The plan is unlikely to pass.", "The plan is unlikey to pass.", set()),
+    ("The peace talks failed.", "The peace talks succeeded.", {"negation-removed"}),
 ]
 
 ANTONYM_CASES = [
@@ -112,6 +135,18 @@ ANTONYM_CASES = [
     ("The drug is ineffective against the virus.", "The drug does not work against the virus.", set()),
     ("The drug does not work against the virus.", "The drug is ineffective against the virus.", set()),
     ("The minister did not attend the meeting.", "The minister was absent from the meeting.", set()),
+    ("The minister did not attend the meeting.", "The minister was absent.", set()),
+    ("The minister did not attend the meeting.", "The minister attended and left early.", {"negation-removed"}),
+    ("The army did not leave.", "The army stayed.", set()),
+    # a negated negative verb is positive ("did not miss" = attended): a negative word for it is a flip
+    ("The minister did not miss the meeting.", "The minister was absent from the meeting.", {"negation-removed"}),
+    ("He did not skip the class.", "He was absent.", {"negation-removed"}),
+    ("He did not leave the party.", "He was absent from the party.", {"negation-removed"}),
+    ("He did not reject the offer.", "He declined the offer.", {"negation-removed"}),
+    ("He did not lie.", "He was dishonest.", {"negation-removed"}),
+    ("She did not fail the exam.", "She was unsuccessful in the exam.", {"negation-removed"}),
+    ("The ministry did not deny the report.", "The ministry rejected the report.", {"negation-removed"}),
+    ("The minister did not miss the meeting.", "The minister attended the meeting.", set()),
 ]
 
 
@@ -172,3 +207,22 @@ def test_reworded_negation_is_minor() -> None:
     assert f.code == "negation-removed" and f.severity == Severity.MINOR
     assert (f.original.text, f.rewritten.text) == ("not", "absent")  # type: ignore[union-attr]
     assert f.data["negative"] == "absent"
+
+
+def test_double_negative_message() -> None:
+    (f,) = list(NegationCheck().run(make_context("He did not deny the report.", "He denied the report.")))
+    assert f.code == "negation-removed" and f.severity == Severity.CRITICAL
+    assert "“not deny”" in f.message and "“denied”" in f.message and "negated by “denied”" not in f.message
+    assert (f.original.text, f.rewritten.text) == ("not", "denied")  # type: ignore[union-attr]
+
+
+def test_negative_verb_message() -> None:
+    (f,) = list(NegationCheck().run(make_context("The peace talks failed.", "The peace talks succeeded.")))
+    assert f.severity == Severity.CRITICAL and "“failed” (a negative verb)" in f.message
+    assert "negated by “failed”" not in f.message
+
+
+@needs_wordnet
+def test_misspelt_cue_is_minor() -> None:
+    (f,) = list(NegationCheck().run(make_context("The plan is unlikely to pass.", "The plan is unlikey to pass.")))
+    assert f.severity == Severity.MINOR and "unlikey" in f.message

@@ -52,6 +52,19 @@ CASES = [
     ("The company won't pay the fine.", "The company didn't pay the fine.", {"tense-changed"}),
     ("The company paid the fine.", "The company’ll pay the fine.", {"tense-changed"}),
     ("The company must pay the fine.", "The company can't pay the fine.", {"modality-changed"}),
+    # "'d" before a past participle (adverbs aside) or "better" is "had"; "'s been" is "has been"
+    ("He'd never agreed to the deal.", "He had never agreed to the deal.", set()),
+    ("She'd already left.", "She had already left.", set()),
+    ("She’d already left.", "She had already left.", set()),
+    ("I knew they'd found it.", "I knew they had found it.", set()),
+    ("You'd better go.", "You had better go.", set()),
+    ("It's been a long day.", "It has been a long day.", set()),
+    ("He's gone home.", "He has gone home.", set()),
+    ("He'd go home.", "He would go home.", set()),
+    ("He's been arrested by the police in the capital.", "He is arrested by the police in the capital.",
+     {"aspect-changed"}),
+    ("When the police arrived at the house, she'd already left the party.",
+     "When the police arrived at the house, she would already leave the party.", {"aspect-changed"}),
 ]
 
 
