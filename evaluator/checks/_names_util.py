@@ -33,8 +33,11 @@ TITLE_HEADS = frozenset({
     "senator", "representative", "congressman", "congresswoman", "chairman", "chairwoman", "chairperson",
     "chair", "director", "chief", "commissioner", "mayor", "prince", "princess", "speaker", "treasurer",
     "general", "admiral", "commander", "judge", "justice", "prosecutor", "ministers", "monarch", "diplomat", "councilor", "councillor", "attorney", "sheikh", "emir", "pope",
-    "executive", "officer",
+    "executive", "officer", "ceo", "cfo", "coo", "cto", "mp", "pm", "vp",
 })
+# Words after a title head that give the office-holder's status ("President-elect", "Secretary-designate"): part of
+# the title, and a change of them changes the office.
+TITLE_STATUS_WORDS = frozenset({"elect", "designate", "nominee"})
 # Standard abbreviations of titles and ranks, and the words they abbreviate: "Gen. Mark Milley" is
 # "General Mark Milley", "Dr Fauci" is "Doctor Fauci".
 TITLE_ABBREVIATIONS = {
@@ -67,7 +70,7 @@ TITLE_WORDS = TITLE_HEADS | frozenset({
     "under", "permanent", "special", "executive", "general", "united", "nations", "un", "eu", "us", "u.s.",
     "and", "high", "crown", "federal", "external", "then", "outgoing", "incoming", "interim", "new",
     "financial", "operating", "technology", "information", "marketing", "administrative", "managing",
-})
+}) | TITLE_STATUS_WORDS
 # Words common to many names: finding only these on the other side does not show the name is there.
 GENERIC_NAME_WORDS = frozenset({
     "city", "county", "province", "provincial", "state", "states", "river", "lake", "lakes", "sea", "ocean",
@@ -190,18 +193,31 @@ def fuzzy_equal(a: str, b: str, threshold: float = 0.75) -> bool:
 # Generational suffixes: "Lloyd J. Austin III" is "Lloyd Austin".
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
 # Common short forms of given names ("Bill Clinton" is "William Clinton"); a short form that begins the full
-# name ("Joe"/"Joseph", "Chris"/"Christopher") needs no entry.
-_NICKNAMES = frozenset(frozenset(p.split()) for p in (
-    "bill william", "will william", "billy william", "bob robert", "rob robert", "bobby robert", "dick richard",
-    "rick richard", "jim james", "jimmy james", "mike michael", "tony anthony", "tony antony", "ted edward",
-    "ed edward", "ned edward", "ted theodore", "chuck charles", "jack john", "hank henry", "harry henry",
-    "peggy margaret", "meg margaret", "kate katherine", "kate catherine", "liz elizabeth", "beth elizabeth",
-    "betty elizabeth", "bess elizabeth", "sasha alexander", "sandy alexandra", "nick nicholas", "dan daniel",
-    "sam samuel", "ben benjamin", "larry lawrence", "steve stephen", "steve steven", "pete peter",
-    "vlad vladimir", "misha mikhail", "joe joseph", "jo josephine", "al albert", "al alfred", "abe abraham",
-))
+# name ("Joe"/"Joseph", "Chris"/"Christopher") needs no entry.  Each line: the full name(s), then its short forms.
+_NICKNAME_GROUPS = (
+    "william: bill billy will willy liam", "robert: bob bobby rob robbie bert", "richard: dick rick ricky rich richie",
+    "james: jim jimmy jamie", "michael: mike mick mickey misha", "anthony antony: tony", "edward: ted teddy ed eddie ned",
+    "theodore: ted teddy theo", "edmund: ed ned", "charles: chuck charlie", "john: jack johnny", "henry: hank harry hal",
+    "harold: harry hal", "margaret: maggie meg peggy maggy greta", "katherine catherine kathryn kathleen: kate kathy "
+    "katie cathy kat kitty", "elizabeth: liz lizzie beth betty bess libby eliza elsie", "alexander aleksandr "
+    "oleksandr alexandra: sasha sandy", "nicholas nikolai nicolas: nick nicky kolya", "daniel: dan danny",
+    "samuel: sam sammy", "benjamin: ben benny benji bibi", "lawrence laurence: larry", "stephen steven: steve",
+    "peter: pete", "vladimir: vlad volodya", "mikhail: misha", "joseph: joe joey", "josephine: jo", "albert: al bert",
+    "alfred: al alf fred", "abraham: abe", "thomas: tom tommy", "david: dave davy", "frederick: fred freddie",
+    "gerald jerome: jerry", "geoffrey jeffrey: jeff", "susan: sue susie", "jennifer: jen jenny", "andrew: andy drew",
+    "dmitry dmitri: dima", "ivan: vanya", "pavel: pasha", "yevgeny evgeny: zhenya", "leonard: leo lenny",
+    "nathan nathaniel: nate", "patricia: pat patty tricia", "rebecca: becky", "deborah: debbie deb",
+    "mary: molly polly", "sarah: sally", "abigail: abby", "christopher christine christina: chris",
+)
+_NICKNAMES = frozenset(frozenset((full, short)) for line in _NICKNAME_GROUPS
+                       for full in line.split(":")[0].split() for short in line.split(":")[1].split())
 _SKELETON_FOLD = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("q", "k"), ("c", "k"), ("g", "k"),
                   ("j", "y"))
+# Spelling folds of transliterations, vowels kept ("Omar"/"Umar", "Ahmad"/"Ahmed", "Nouri"/"Nuri", "Yuri"/"Yury",
+# "Alexei"/"Aleksei"): the sounds scripts other than the Latin one write with one letter.
+_TRANSLIT_FOLD = (("x", "ks"), ("ph", "f"), ("ck", "k"), ("dh", "d"), ("th", "t"), ("kh", "k"), ("gh", "g"),
+                  ("ou", "u"), ("oo", "u"), ("o", "u"), ("q", "k"), ("c", "k"))
+_VOWELS = frozenset("aeiouy")
 
 
 def _skeleton(word: str) -> str:
@@ -213,11 +229,30 @@ def _skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
+def _translit(word: str) -> str:
+    """A name word with transliteration variants folded, vowels kept: o/u/ou/oo, a/e after the first letter
+    ("Ahmad"/"Ahmed"), a final y as i, x as ks, doubled consonants single."""
+    for a, b in _TRANSLIT_FOLD:
+        word = word.replace(a, b)
+    word = word[:1] + word[1:].replace("e", "a")
+    if word.endswith("y"):
+        word = word[:-1] + "i"
+    return re.sub(r"([^aeiou])\1+", r"\1", word)
+
+
+@functools.lru_cache(maxsize=65536)
 def name_variant(a: str, b: str) -> bool:
-    """Two spellings of one person-name word: an initial ("J."/"Joe"), a known short form ("Bill"/"William"),
-    a short form that begins the name ("Joe"/"Joseph"), or a transliteration variant of a name of 6+ letters (vowels, doubled letters,
-    q/k/g, ph/f: "Mohammed"/"Muhammad", "Zelensky"/"Zelenskyy", "Sergei"/"Sergey").  Not a changed letter in a
-    short name: "Smith"/"Smyth" and "Reid"/"Reed" are other people."""
+    """Two spellings of one person-name word: an initial ("J."/"Joe"), a known short form ("Bill"/"William",
+    "Maggie"/"Margaret", "Bibi"/"Benjamin"), a short form that begins the name ("Joe"/"Joseph"), or a
+    transliteration variant: the same letters once o/u, a/e (not the first letter), a final y/i, x/ks, th/t, kh/k,
+    ph/f and doubled consonants are folded ("Omar"/"Umar", "Ahmad"/"Ahmed", "Hassan"/"Hasan", "Nouri"/"Nuri",
+    "Alexei"/"Aleksei"); or, for words of 4+ letters, the same consonants in the same order with two or more of
+    them ("Yusuf"/"Yousef", "Gadi"/"Gadd", "Mohammed"/"Muhammad", "Zelensky"/"Zelenskyy").  So a one-vowel
+    respelling with the same consonants is one name: "Smith"/"Smyth" and "Reid"/"Reed" match (a translation
+    respells names more often than a rewrite swaps in a near-homograph).  Different consonants are another
+    person ("John"/"James", "Hillary"/"Bill", "Joe"/"Hunter"), and so are short names whose consonants are one
+    letter or whose vowels change class ("Tim"/"Tom", "Joan"/"John", "Dean"/"Dan", "Ann"/"Ian"), or only
+    the final vowel ("Maria"/"Mario")."""
     if a == b:
         return True
     if frozenset((a, b)) in _NICKNAMES:
@@ -227,8 +262,14 @@ def name_variant(a: str, b: str) -> bool:
         return long_.startswith(short)  # an initial: "J. Biden"
     if len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 8:
         return True
-    if min(len(a), len(b)) >= 6 and _skeleton(a) == _skeleton(b):
+    if len(short) >= 3 and _translit(a) == _translit(b):
         return True
+    if a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
+        return False  # "Maria"/"Mario": another ending, another person
+    if len(short) >= 6 or (len(short) >= 4 and (a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS))):
+        sk = _skeleton(a)
+        if len(sk) >= 2 and sk == _skeleton(b):
+            return True
     return min(len(a), len(b)) >= 8 and fuzzy_equal(a, b)
 
 
@@ -362,6 +403,34 @@ class Families:
     def of(self, words: Sequence[str]) -> str | None:
         return self.forms.get(tuple(words))
 
+    def nested_places(self, side: Words) -> Counter[str]:
+        """Place families named inside a longer form of another family ("Chinese" in "Chinese foreign ministry",
+        "China" in "China's foreign ministry"), which ``present`` counts as the organisation only."""
+        found: Counter[str] = Counter()
+        ws = side.words
+        i = 0
+        while i < len(ws):
+            n, fam = self._longest(ws, i)
+            if fam and not fam.startswith("place:") and n > 1:
+                k = i
+                while k < i + n:
+                    m, inner = self._longest(ws[:i + n], k, n - 1)
+                    if inner and inner.startswith("place:"):
+                        found[inner] += 1
+                    k += max(m, 1)
+            i += max(n, 1)
+        return found
+
+    def _longest(self, ws: Sequence[str], i: int, most: int | None = None) -> tuple[int, str | None]:
+        """Length and family of the longest form starting at ``ws[i]`` (at most ``most`` words)."""
+        if ws[i] not in self.first_words:
+            return 0, None
+        for n in range(min(self.max_len if most is None else most, len(ws) - i), 0, -1):
+            fam = self.forms.get(tuple(ws[i:i + n]))
+            if fam:
+                return n, fam
+        return 0, None
+
     def present(self, side: Words) -> Counter[str]:
         """Family ids whose forms occur in ``side``, with counts (longest match first; "Central America" is not
         "America")."""
@@ -417,6 +486,8 @@ def is_title_phrase(words: Sequence[str], refsets: ReferenceSets) -> bool:
     text = " ".join(words)
     if refsets.is_known_title(text):
         return True
+    if len(words) > 1 and words[-1] in TITLE_STATUS_WORDS:  # "President-elect"
+        words = words[:-1]
     return words[-1] in TITLE_HEADS
 
 

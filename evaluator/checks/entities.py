@@ -4,8 +4,10 @@ Mentions come from spaCy NER *and* proper-noun runs (NER misses and mislabels); 
 normalized words, entity families ("US" = "United States" = "American"), person-name parts
 ("Mr. Blinken" = "Antony J. Blinken"), acronyms and near-spellings.  One word kept does not keep a
 name whose other word the other side replaced ("John Smith" -> "James Smith", "World Health
-Organization" -> "World Trade Organization"), and person names differ by more than transliteration
-("Smith" -> "Smyth" is another person).  Organisations are also checked
+Organization" -> "World Trade Organization"), and person names differ by more than a short form or a
+transliteration ("Maggie" = "Margaret", "Omar" = "Umar"; see ``name_variant``).  A nationality word is its
+country ("Chinese" = "China", also inside a body's name: "the Chinese foreign ministry" = "China's"), and a
+capital standing for its country ("Tokyo" -> "Japan") is metonymy, a minor note.  Organisations are also checked
 against the reference sets' wrong variants ("US Peace Institute" is not the United States Institute
 of Peace), on aligned pairs and, for paragraphs only the rewrite has, on the rewrite alone.
 """
@@ -17,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..reference_sets import Organisation, ReferenceSets
+from ..reference_sets import Organisation, ReferenceSets, normalize_name
 from ..types import Finding, Severity, Span
 from ._names_util import (
     FEMALE_PRONOUNS,
@@ -74,6 +76,36 @@ def _synonym_present(m: Mention, other: _Side) -> bool:
     return any(other.words.has(syn.split("_")) for syn in wn.synonyms(key, "n") if syn != key)
 
 
+# Endings of nationality words and of the country names they come from: "Iraqi"/"Iraq", "Cuban"/"Cuba",
+# "Lebanese"/"Lebanon", "Turkish"/"Turkey", "Portuguese"/"Portugal", "Iranian"/"Iran".
+_DEMONYM_ENDINGS = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "is", "i")
+_COUNTRY_ENDINGS = ("", "a", "ia", "y", "ey", "e", "o", "on", "al", "and", "land")
+
+
+def _demonym_of(demonym: str, country: str) -> bool:
+    """``demonym`` is the nationality word of ``country`` by its ending: the stem left by a nationality ending
+    (3+ letters) followed by a country-name ending ("Austrian" is not "Australia")."""
+    for end in _DEMONYM_ENDINGS:
+        if demonym.endswith(end) and len(demonym) - len(end) >= 3:
+            stem = demonym[:-len(end)]
+            if any(country == stem + tail for tail in _COUNTRY_ENDINGS):
+                return True
+            if stem.endswith("u") and any(country == stem[:-1] + tail for tail in _COUNTRY_ENDINGS):
+                return True  # "Portugu-ese"/"Portug-al"
+    return False
+
+
+def _capital_of(m: Mention, a: Mention, refsets: ReferenceSets, fams: Families) -> bool:
+    """One mention is the capital of the country the other names ("Tokyo" / "Japan", "Washington" / "the US"):
+    a government named by its seat (metonymy), not another place."""
+    for x, y in ((m, a), (a, m)):
+        place = refsets.place(x.norm)
+        if place is not None and place.capital and normalize_name(place.capital) == x.norm \
+                and fams.of(y.words) == f"place:{place.id}":
+            return True
+    return False
+
+
 def _kind(label: str) -> str:
     if label == "PERSON":
         return "person"
@@ -106,6 +138,7 @@ class _Side:
         self.words: Words = cache.get(side, indices)
         self.wordset = self.words.wordset()
         self.families = fams.present(self.words)
+        self.inner = fams.nested_places(self.words)
         self.mentions: list[Mention] = [m for p, i in zip(parses, indices, strict=True) for m in mentions_in(p, i)
                                         if not _common_word_mention(m, self.wn)]
         self.content = [w for w in self.words.words if w not in _STOP]
@@ -127,8 +160,14 @@ class _Side:
         if fam and fam in self.families:
             return True
         if person:
-            return any(name_variant(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)
-        return len(w) >= 4 and any(fuzzy_equal(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)
+            return any(name_variant(w, x) for x in self.wordset)
+        return (len(w) >= 4 and any(fuzzy_equal(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)) or \
+            any(_demonym_of(w, x) or _demonym_of(x, w) for x in self.wordset if x[:2] == w[:2])
+
+    def budget(self) -> dict[str, int]:
+        """Family mentions a counterpart may use: the families present, and places named inside an
+        organisation's name (under "inner:")."""
+        return {**self.families, **{f"inner:{k}": v for k, v in self.inner.items()}}
 
     def has_acronym(self, acro: str) -> bool:
         """``acro`` spelled by the initials of consecutive content words ("cba" <- "chinese basketball association")."""
@@ -183,6 +222,9 @@ def _present(m: Mention, own: _Side, other: _Side, fams: Families, budget: dict[
     fam = fams.of(m.words)
     if fam and budget.get(fam, 0) > 0:
         budget[fam] -= 1  # each mention of a family uses one mention on the other side
+        return True
+    if fam and budget.get(f"inner:{fam}", 0) > 0:
+        budget[f"inner:{fam}"] -= 1  # "Chinese" -> "China's foreign ministry": the country inside a body's name
         return True
     if fam and fam.startswith("place:"):  # a known place: only its own family counts ("North Korea" != "South Korea")
         return False
@@ -311,7 +353,7 @@ class EntitiesCheck:
                                   if m.first.i <= orig.words.tokens[e - 1].i and m.last.i >= orig.words.tokens[s].i)
                     used_r.update(i for i, m in enumerate(rew.mentions)
                                   if m.first.i <= rew.words.tokens[we - 1].i and m.last.i >= rew.words.tokens[ws].i)
-        budget_r, budget_o = dict(rew.families), dict(orig.families)
+        budget_r, budget_o = rew.budget(), orig.budget()
         missing = [(i, m) for i, m in enumerate(orig.mentions)
                    if i not in used_o and not _present(m, orig, rew, fams, budget_r)]
         added = [(i, m) for i, m in enumerate(rew.mentions)
@@ -326,11 +368,11 @@ class EntitiesCheck:
 
                 j, a = min(free, key=_dist)
                 used_r.add(j)
-                yield self._substituted(ctx, ai, m, a)
+                yield self._substituted(ctx, ai, m, a, refsets, fams)
                 continue
             if not looked:
                 neighbours, looked = self._neighbours(ctx, r_indices, fams), True
-            moved = neighbours is not None and _present(m, orig, neighbours, fams, dict(neighbours.families))
+            moved = neighbours is not None and _present(m, orig, neighbours, fams, neighbours.budget())
             sev = Severity.MINOR if moved else Severity.MAJOR
             o_span = _span(ctx, "original", m)
             note = " (it appears in a neighbouring sentence of the rewrite)" if moved else ""
@@ -359,10 +401,15 @@ class EntitiesCheck:
         return _Side(ctx, "rewritten", idx, fams, SentenceWords(ctx)) if idx else None
 
     @staticmethod
-    def _substituted(ctx: CheckContext, ai: int, m: Mention, a: Mention) -> Finding:
+    def _substituted(ctx: CheckContext, ai: int, m: Mention, a: Mention, refsets: ReferenceSets,
+                     fams: Families) -> Finding:
         o_span, r_span = _span(ctx, "original", m), _span(ctx, "rewritten", a)
         data = {"original_value": o_span.text, "rewritten_value": r_span.text,
                 "original_label": m.label, "rewritten_label": a.label}
+        if _capital_of(m, a, refsets, fams):
+            return Finding("entities", "entity-substituted", Severity.MINOR,
+                           f'Capital for country: "{o_span.text}" → "{r_span.text}" (the government named by its '
+                           f'seat, or the other way round)', o_span, r_span, ai, {**data, "metonymy": "capital"})
         shared = set(_content(m.words)) & set(_content(a.words))
         if _kind(m.label) == "organisation" and _kind(a.label) == "organisation" and shared:
             return Finding("entities", "org-renamed", Severity.MAJOR,

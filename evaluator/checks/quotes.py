@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,12 @@ _MAX_GAP_WORDS = 12
 # Dependents of the subject's head that name someone else ("Smith's spokesman", "the spokesman for
 # Smith", "Smith, whose lawyer ...") or describe the speaker ("Smith, the minister"): not the speaker's name.
 _NOT_THE_SPEAKER = frozenset({"poss", "prep", "appos", "relcl", "acl", "advcl", "case", "npadvmod"})
+# Impersonal channels through which someone speaks: "a statement from Smith's office" is Smith's office
+# speaking, as "Smith's office" is.  A spokesman is a person, another speaker than the one he speaks for.
+_CHANNEL_NOUNS = frozenset({"office", "statement", "release", "communique", "announcement", "bulletin",
+                            "website", "account", "post", "letter", "email", "press"})
+_LETTER_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
+                              "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
 
 # Differences of form that leave a quotation's words and meaning alone: contractions, the case of a
 # pronoun ("I" / "me" / "my": same person and number), British and American spellings.
@@ -117,6 +124,12 @@ def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _squash(text: str) -> str:
     """Letters and digits only, lower-cased: what survives any change of spacing or punctuation."""
     return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _fold(text: str) -> str:
+    """``_squash`` without accents: "Błaszczak" = "blaszczak" (a speaker's name lower-cased or unaccented)."""
+    text = unicodedata.normalize("NFKD", text.translate(_LETTER_FOLD))
+    return _squash("".join(c for c in text if not unicodedata.combining(c)))
 
 
 def _sentence_at(doc: Document, pos: int) -> int:
@@ -206,6 +219,22 @@ def _contiguous(small: Sequence[str], big: Sequence[str]) -> int:
     return -1
 
 
+def _touched(group: tuple[int, ...], quotes: Sequence[Quote], b: Quote) -> tuple[int, ...]:
+    """``group`` without the fragments at its ends of which ``b`` has less than half the words: the joined
+    quotation's evidence would otherwise span the words between the fragments as quoted words."""
+    def kept(i: int) -> bool:
+        f = quotes[i]
+        sm = difflib.SequenceMatcher(None, f.words, b.words, autojunk=False)
+        return sum(blk.size for blk in sm.get_matching_blocks()) * 2 >= len(f.words)
+
+    lo, hi = 0, len(group)
+    while lo < hi and not kept(group[lo]):
+        lo += 1
+    while hi > lo and not kept(group[hi - 1]):
+        hi -= 1
+    return group[lo:hi]
+
+
 def _similarity(a: Quote, b: Quote) -> float:
     sm = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
     matched = sum(blk.size for blk in sm.get_matching_blocks())
@@ -264,17 +293,38 @@ def _speaker_of(head: Any, inside: set[int]) -> tuple[set[str], list[Any]]:
                 if words:
                     return words, toks
     names = _name_tokens(head, inside) if head.pos_ == "PROPN" else []
-    words = {_squash(w.text) for w in names} - _HONORIFICS - {""}
+    words = {_fold(w.text) for w in names} - _HONORIFICS - {""}
     if words:
         return words, names
     if head.pos_ == "NOUN":
         others = [t for t in head.subtree if t.pos_ == "PROPN" and t.i not in inside and t.i != head.i
                   and not any(a.dep_ in ("appos", "relcl", "acl") for a in _path(t, head))]
-        owners = {_squash(w.text) for w in others} - _HONORIFICS - {""}
+        owners = {_fold(w.text) for w in others} - _HONORIFICS - {""}
         if owners:
             noun = head.lemma_.lower()
             return {f"{noun}:{w}" for w in owners}, sorted([head, *others], key=lambda t: t.i)
     return set(), [head]
+
+
+def _same_speaker(sa: set[str], ta: Sequence[Any], sb: set[str], tb: Sequence[Any]) -> bool:
+    """Speaker keys that differ but name one speaker: the same words up to case and accents ("Mariusz
+    Błaszczak" / "mariusz blaszczak", which the tagger may parse as a common noun), or one owner's impersonal
+    channel ("Smith's office" / "a statement from Smith's office").  "Smith" / "Smith's spokesman" differ."""
+    def words(toks: Sequence[Any]) -> set[str]:
+        folded = {(_fold(t.text), t.pos_) for t in toks if not t.is_punct and t.tag_ != "POS"}
+        return {w for w, pos in folded if w and not (pos == "PROPN" and w in _HONORIFICS)}  # "Mr", not "spokesman"
+
+    if ta and tb and words(ta) == words(tb):
+        return True
+
+    def channels(keys: set[str]) -> tuple[set[str], bool] | None:
+        if not all(":" in k for k in keys):
+            return None
+        nouns = {k.split(":", 1)[0] for k in keys}
+        return {k.split(":", 1)[1] for k in keys}, nouns <= _CHANNEL_NOUNS
+
+    ca, cb = channels(sa), channels(sb)
+    return bool(ca and cb and ca[1] and cb[1] and ca[0] == cb[0])
 
 
 def _path(tok: Any, head: Any) -> list[Any]:
@@ -359,9 +409,15 @@ class QuotesCheck:
             for _s, _n, og, rg in scored:
                 if set(og) & done or set(rg) & used:
                     continue
+                a = o_join[og]
+                if len(og) > 1:  # a fragment the rewrite took out of quotation marks is no part of the match
+                    og = _touched(og, oq, r_join[rg])
+                    if not og or set(og) & done:
+                        continue
+                    a = joined([oq[i] for i in og])
                 done.update(og)
                 used.update(rg)
-                yield from self._compare(ctx, ai, o_join[og], r_join[rg])
+                yield from self._compare(ctx, ai, a, r_join[rg])
             # Still unmatched: a reworded quotation in the pair itself ("has a critical role to play" ->
             # "plays a crucial role") when it shares words with exactly one free quotation there.
             own = set(pair.rewritten)
@@ -430,7 +486,7 @@ class QuotesCheck:
                               original=o, rewritten=r, alignment=ai, data=base)
         sa, ta = speaker(ctx, "original", a)
         sb, tb = speaker(ctx, "rewritten", b)
-        if sa and sb and not (sa & sb):
+        if sa and sb and not (sa & sb) and not _same_speaker(sa, ta, sb, tb):
             so = self._token_span(ctx, "original", ta) or o
             sr = self._token_span(ctx, "rewritten", tb) or r
             yield Finding(check=self.name, code="quote-speaker-changed", severity=Severity.MAJOR,

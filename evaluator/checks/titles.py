@@ -26,6 +26,7 @@ from ._names_util import (
     SPELLED_HONORIFICS,
     TITLE_ABBREVIATIONS,
     TITLE_HEADS,
+    TITLE_STATUS_WORDS,
     TITLE_WORDS,
     expand_title_word,
     is_title_phrase,
@@ -43,7 +44,19 @@ _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our"}
 # Words that change the rank of a title: "Vice President" is not "President".
 _RANK_WORDS = frozenset({"vice", "deputy", "under", "assistant", "associate", "first", "second", "prime", "chief",
                          "former", "acting", "interim", "co", "lieutenant", "state", "general", "junior", "senior",
-                         "honorary", "shadow", "ex"})
+                         "honorary", "shadow", "ex"}) | TITLE_STATUS_WORDS
+# Titles written as their initials, and the written-out forms of one title, read as one canonical form: "CEO" =
+# "chief executive officer" = "chief executive".
+_TITLE_ACRONYMS = {"ceo": "chief executive", "cfo": "chief financial officer", "coo": "chief operating officer",
+                   "cto": "chief technology officer", "mp": "member of parliament", "pm": "prime minister",
+                   "vp": "vice president"}
+_TITLE_LONG_FORMS = (("chief executive officer", "chief executive"),)
+# Ranks an abbreviated or written-out address gives the person ("Gen.", "Colonel"), which compare with a title
+# on the other side: "Lt. Gen." / "Gen." is a change of rank.
+_RANK_ADDRESSES = frozenset({"general", "lieutenant", "colonel", "captain", "major", "sergeant", "corporal",
+                             "private", "brigadier", "commander", "admiral", "senator", "governor",
+                             "representative", "president", "secretary", "ambassador", "commissioner",
+                             "superintendent", "inspector", "detective"})
 _TERM_PAIRS = (("administration", "government"), ("administration", "regime"))
 # Words that describe any office generically: "the UN chief" for the U.N. Secretary-General.
 _GENERIC_TITLE_WORDS = frozenset({"chief", "head", "leader", "boss", "official", "officer", "top"})
@@ -116,7 +129,7 @@ def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> lis
     while i >= lower and len(toks) < _MAX_TITLE_TOKENS and (
             _is_titleish(doc[i]) or (bool(toks) and _in_hyphenated(doc, i, lower))):
         tok = doc[i]
-        if tok.ent_type_ == "PERSON" or tok.lower_ == "and" or (tok.lower_ == "the" and not (
+        if (tok.ent_type_ == "PERSON" and tok.lower_ not in TITLE_WORDS) or tok.lower_ == "and" or (tok.lower_ == "the" and not (
                 i - 1 >= lower and doc[i - 1].lower_ == "of")):
             break  # another person's name, a coordination, or the article that opens the phrase
         toks.insert(0, tok)
@@ -205,7 +218,14 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         at = s - 2 if s - 2 >= lo and doc[s - 1].text == "." and _is_address(doc[s - 2]) else s - 1  # "Col ."
         hon = doc[at] if at >= lo and _is_address(doc[at]) else None
         before = at if hon is not None else s
-        title = _title_before(doc, before, lo, refsets)
+        title = None
+        if hon is not None:  # "Lt. Gen.": more addresses before the honorific make a rank, read as a title
+            j = at - 1
+            while j >= lo and (_is_address(doc[j]) or (doc[j].text == "." and j - 1 >= lo and _is_address(doc[j - 1]))):
+                j -= 1
+            if j + 1 < at and _honorific_key(doc[j + 1]) not in HONORIFICS:
+                title, hon, before = list(doc[j + 1:at + 1]), None, j + 1
+        title = title or _title_before(doc, before, lo, refsets)
         if title is None and before - 1 >= lo and doc[before - 1].text == ",":
             cand = _title_before(doc, before - 1, lo, refsets)
             if cand and cand[-1].lower_ in TITLE_HEADS:
@@ -216,8 +236,18 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
     return out
 
 
+def _canonical(core: str) -> str:
+    """A normalized title with abbreviations written out and initials read as the title ("Lt. Gen." ->
+    "lieutenant general", "CEO" -> "chief executive", "VP" -> "vice president")."""
+    words = " ".join(_TITLE_ACRONYMS.get(w, expand_title_word(w)) for w in core.split())
+    for long_, short in _TITLE_LONG_FORMS:
+        words = f" {words} ".replace(f" {long_} ", f" {short} ").strip()
+    return words
+
+
 def _core(title: str, refsets: ReferenceSets) -> tuple[str, str | None, tuple[str, ...]]:
-    return refsets.split_title(title)
+    core, country, mods = refsets.split_title(title)
+    return _canonical(core), country, mods
 
 
 def same_title(a: str, b: str, refsets: ReferenceSets, country: str | None = None) -> bool:
@@ -279,6 +309,11 @@ def _spells_out(hon: Any | None, title: str | None, refsets: ReferenceSets) -> b
     return full != _honorific_key(hon) and same_title(full, title, refsets)
 
 
+def _rank(hon: Any | None) -> bool:
+    """An honorific that gives a rank or office ("Gen.", "Colonel", "Sen."), not a form of address ("Mr", "Dr")."""
+    return hon is not None and _address_key(hon) in _RANK_ADDRESSES
+
+
 def _person_of(m: PersonMention, refsets: ReferenceSets) -> list[Person]:
     return refsets.people_named(m.name_text)
 
@@ -320,12 +355,17 @@ class TitlesCheck:
             ot, rt = om.title_text, rm.title_text
             if not ot and _spells_out(om.honorific, rt, refsets) or not rt and _spells_out(rm.honorific, ot, refsets):
                 continue  # "Gen. Mark Milley" / "General Mark Milley": the same title, abbreviated
+            o_title, r_title = om.title, rm.title
+            if rt and not ot and om.honorific is not None and _rank(om.honorific):  # "Gen." / "Lieutenant General": a rank against a rank
+                ot, o_title = om.honorific.text, [om.honorific]
+            elif ot and not rt and rm.honorific is not None and _rank(rm.honorific):
+                rt, r_title = rm.honorific.text, [rm.honorific]
             if ot and rt and not same_title(ot, rt, refsets, country):
                 how = loosened_title(ot, rt, refsets)
                 what = {"shortened": "shortened", "generic": "described generically"}.get(how or "", "changed")
                 yield Finding("titles", "title-changed", Severity.MINOR if how else Severity.MAJOR,
                               f'Title of {om.name_text} {what}: "{ot}" → "{rt}"',
-                              self._span(ctx, "original", om, om.title), self._span(ctx, "rewritten", rm, rm.title),
+                              self._span(ctx, "original", om, o_title), self._span(ctx, "rewritten", rm, r_title),
                               ai, {**data, "original_value": ot, "rewritten_value": rt,
                                    **({"loosened": how} if how else {})})
             elif ot and not rt:

@@ -63,6 +63,17 @@ CASES = [
      set()),
     ('"We will win this war," Smith said.', '"We will win this war," the minister, John Smith, said.', set()),
     ('"We will win this war," Smith said.', '"We will win this war," said John Smith.', set()),
+    # a statement from X's office is X's office speaking; a speaker lower-cased or unaccented is the same one
+    ('"We will appeal," Smith\'s office said.', '"We will appeal," a statement from Smith\'s office said.', set()),
+    ('"We will appeal," Smith\'s office said.', '"We will appeal," Jones\'s office said.', {"quote-speaker-changed"}),
+    ('"We will appeal the ruling," Smith said.', '"We will appeal the ruling," said Smith\'s spokesman.',
+     {"quote-speaker-changed"}),
+    ('"We must act now," wrote Mariusz Błaszczak on Twitter.', '"we must act now," wrote mariusz błaszczak on twitter.',
+     set()),
+    ('"We must act now," wrote Mariusz Błaszczak on Twitter.', '"We must act now," wrote Mariusz Blaszczak on Twitter.',
+     set()),
+    ('"We must act now," wrote Mariusz Błaszczak on Twitter.', '"We must act now," wrote Jan Kowalski on Twitter.',
+     {"quote-speaker-changed"}),
 ]
 
 
@@ -121,6 +132,17 @@ def test_quotation_joined_across_a_sentence_split_is_not_extended() -> None:
     ctx3 = make_context(['"The economy is strong," Smith said, "and jobs are growing."'],
                         ['"The economy is strong," Smith said.'])
     assert codes(list(QuotesCheck().run(ctx3)), MAJOR) == {"quote-missing"}
+
+
+def test_fragment_taken_out_of_quotation_marks_is_not_evidence_of_a_joined_quote() -> None:
+    """The first fragment was paraphrased out of quotes: it is reported on its own, the second stays matched, and
+    no evidence spans the attribution between the fragments."""
+    ctx = make_context(['"I am innocent," the defendant told the court.', '"I never touched the money."'],
+                       ['The defendant told the court he was innocent.', '"I never touched the money," he said.'],
+                       alignment=[((0,), (0,)), ((1,), (1,))])
+    fs = [f for f in QuotesCheck().run(ctx) if f.severity >= Severity.MAJOR]
+    assert [(f.code, f.original.text) for f in fs] == [("quote-missing", "I am innocent,")]  # type: ignore[union-attr]
+    assert not any("the defendant" in (f.original.text if f.original else "") for f in QuotesCheck().run(ctx))
 
 
 def test_quoted_words_inside_a_longer_rewritten_quotation_are_not_unquoted() -> None:

@@ -56,7 +56,22 @@ CASES = [
     ("Rev. Al Sharpton led the march.", "Reverend Al Sharpton led the march.", {"honorific-changed"}, set()),
     ("Capt. John Smith led the march.", "Captain John Smith led the march.", {"honorific-changed"}, set()),
     # but a different rank is still one
-    ("Gen. Mark Milley warned of war.", "Lieutenant General Mark Milley warned of war.", {"title-added"}, set()),
+    ("Gen. Mark Milley warned of war.", "Lieutenant General Mark Milley warned of war.", {"title-changed"},
+     {"title-changed"}),
+    ("Lt. Gen. John Smith spoke.", "Gen. John Smith spoke.", {"title-changed"}, {"title-changed"}),
+    ("Lt. Gen. John Smith spoke.", "Lieutenant General John Smith spoke.", set(), set()),
+    ("Lieutenant General John Smith spoke.", "General John Smith spoke.", {"title-changed"}, {"title-changed"}),
+    # a status word after the title (elect, designate, nominee) is part of the office
+    ("President-elect Joe Biden spoke.", "President Joe Biden spoke.", {"title-changed"}, {"title-changed"}),
+    # initials of a title are the title
+    ("Apple chief executive Tim Cook spoke.", "Apple CEO Tim Cook spoke.", set(), set()),
+    ("Microsoft chief executive Satya Nadella spoke.", "Microsoft's CEO Satya Nadella spoke.", set(), set()),
+    ("CEO Tim Cook spoke.", "Chief executive Tim Cook spoke.", set(), set()),
+    ("Chief Operating Officer Jeff Williams spoke.", "COO Jeff Williams spoke.", set(), set()),
+    ("Chief Financial Officer Luca Maestri spoke.", "CFO Luca Maestri spoke.", set(), set()),
+    ("Chief executive officer Tim Cook spoke.", "Chief executive Tim Cook spoke.", set(), set()),
+    ("Vice President John Marlow spoke.", "VP John Marlow spoke.", set(), set()),
+    ("CEO Tim Cook spoke.", "CFO Tim Cook spoke.", {"title-changed"}, {"title-changed"}),
     ("Mr. John Smith arrived.", "Mrs. John Smith arrived.", {"honorific-changed"}, {"honorific-changed"}),
     # A hyphenated title is read whole; a generic description or the title's own head word is minor at most.
     ("U.N. Secretary-General Antonio Guterres called for a truce.",
@@ -157,6 +172,11 @@ def test_loosened_title(refsets, a, b, how):
     ("former President", "President", False),
     ("Vice President", "President", False),
     ("US President", "President", True),
+    ("CEO", "chief executive officer", True),
+    ("PM", "Prime Minister", True),
+    ("MP", "member of parliament", True),
+    ("VP", "President", False),
+    ("President-elect", "President", False),
 ])
 def test_same_title(refsets, a, b, same):
     assert same_title(a, b, refsets, "US") is same
