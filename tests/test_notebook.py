@@ -116,6 +116,7 @@ def test_summary_and_findings_are_present(report: Any, parsed: tuple[str, Collec
     assert f"Findings ({sum(counts.values())})" in visible
     n_pairs = len(data["alignment"])
     assert f"Side by side ({n_pairs} of {n_pairs} pairs)" in visible
+    assert "<td>1<br>" in html and "<td>0<br>" not in html  # rows counted from 1, as everywhere else
 
 
 @pytest.mark.slow
