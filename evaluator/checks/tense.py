@@ -235,6 +235,8 @@ class TenseCheck:
         code = None
         if a.modality != b.modality and (a.modality or b.modality):
             code, what = "modality-changed", "Modality changed"
+            if {a.modality, b.modality} == {"possibility", ""} and _hedged(a if not a.modality else b):
+                severity = Severity.MINOR  # "perhaps ... will resume" / "may resume": the same hedge
         elif (a.perfect, a.progressive) != (b.perfect, b.progressive) and not (
                 (a.maybe_perfect or b.maybe_perfect) and a.progressive == b.progressive):
             code, what = "aspect-changed", "Aspect changed"
@@ -261,6 +263,14 @@ class TenseCheck:
                       original=o_span, rewritten=r_span, alignment=ai,
                       data={"lemma": a.lemma, "original": {"tense": a.tense, "aspect": a.aspect, "modal": a.modal},
                             "rewritten": {"tense": b.tense, "aspect": b.aspect, "modal": b.modal}})
+
+
+_HEDGE_ADVERBS = frozenset({"perhaps", "possibly", "maybe", "probably", "conceivably", "potentially"})
+
+
+def _hedged(g: VerbGroup) -> bool:
+    """The verb carries a hedging adverb ("perhaps will resume"), which says what "may" says."""
+    return any(c.lower_ in _HEDGE_ADVERBS for c in g.head[1].children)
 
 
 _CLOSE = 0.7  # share of words kept (see _overlap) above which a rewrite counts as the same wording
