@@ -720,3 +720,17 @@ def test_rows_are_drawn_eagerly_below_five_hundred(example_html: str) -> None:
     assert 'class="pairs" id="pairs-list"' in example_html
     assert 'class="pairs lazy" id="pairs-list"' in render.render_html(synthetic_report(render.LAZY_ROWS),
                                                                        charts=False)
+
+
+def test_a_merged_finding_reads_as_one_sentence_with_the_other_checks_apart() -> None:
+    """The card says the kept finding's message; what other checks said of the same edit sits in a
+    collapsed "Also seen by" line (the JSON keeps the whole message)."""
+    r = example_report()
+    f = dict(r["findings"][0])
+    f["message"] = "Roles reversed: A helped B. Same edit: omission/clause-dropped: Dropped from the rewrite: \"x\"."
+    f["data"] = {"merged": [{"check": "omission", "code": "clause-dropped", "severity": "major",
+                             "message": "Dropped from the rewrite: \"x\"", "original": None, "rewritten": None}]}
+    r["findings"] = [f]
+    html = render.render_html(r, charts=False)
+    assert '<p class="f-msg">Roles reversed: A helped B.</p>' in html
+    assert "Also seen by 1 other check" in html and "<code>omission / clause-dropped</code>" in html

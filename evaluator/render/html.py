@@ -304,6 +304,22 @@ def _sort_findings(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(findings, key=key)
 
 
+_SAME_EDIT = " Same edit: "  # how evaluator/checks/_dedupe.py appends the findings it merged
+
+
+def _split_merged(f: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """A merged finding's own message, and what the other checks said of the same edit (shown apart,
+    in smaller type, so the reader meets one sentence first; the JSON keeps the whole message)."""
+    message = str(f.get("message", ""))
+    merged = (f.get("data") or {}).get("merged") if isinstance(f.get("data"), dict) else None
+    if not merged or _SAME_EDIT not in message:
+        return message, []
+    head = message.split(_SAME_EDIT, 1)[0]
+    also = [{"what": f"{m.get('check', '')} / {m.get('code', '')}", "message": str(m.get("message", ""))}
+            for m in merged if isinstance(m, dict)]
+    return head, also
+
+
 def _display_order(alignment: Sequence[dict[str, Any]]) -> list[int]:
     """Pairs by original position; additions go right after the pair that precedes them in the rewrite."""
     keyed: list[tuple[tuple[float, int, float], int]] = []
@@ -430,8 +446,10 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         if pair is not None and not 0 <= pair < len(alignment):
             pair = None
         entry = alignment[pair] if pair is not None else None
+        message, also = _split_merged(f)
         item = {"id": f"finding-{i}", "n": i, "check": str(f.get("check", "")), "code": str(f.get("code", "")),
-                "severity": sev, "message": str(f.get("message", "")), "pair": pair,
+                "severity": sev, "message": message, "also": also, "full_message": str(f.get("message", "")),
+                "pair": pair,
                 "pn": None if pair is None else pair + 1,  # as the reader counts (and Markdown prints) them
                 "evidence": _evidence(f, entry if isinstance(entry, dict) else None, labels),
                 "waived": None if waived is None else {k: str(v) for k, v in waived.items()},
@@ -524,7 +542,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         "footer": footer,
         "data": script_json({
             "findings": [{"id": f["id"], "check": f["check"], "code": f["code"], "severity": f["severity"],
-                          "pair": f["pn"], "message": f["message"]} for f in findings],
+                          "pair": f["pn"], "message": f["full_message"]} for f in findings],
             "pairs": len(pairs),
         }),
     }
