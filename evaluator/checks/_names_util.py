@@ -240,16 +240,19 @@ def _translit(word: str) -> str:
     return re.sub(r"([^aeiou])\1+", r"\1", word)
 
 
+_FEMININE_ENDINGS = frozenset({"e", "a", "ie", "ine", "ette", "elle", "le", "na", "ina"})
+
+
 @functools.lru_cache(maxsize=65536)
 def name_variant(a: str, b: str) -> bool:
     """Two spellings of one person-name word: an initial ("J."/"Joe"), a known short form ("Bill"/"William",
     "Maggie"/"Margaret", "Bibi"/"Benjamin"), a short form that begins the name ("Joe"/"Joseph"), or a
     transliteration variant: the same letters once o/u, a/e (not the first letter), a final y/i, x/ks, th/t, kh/k,
     ph/f and doubled consonants are folded ("Omar"/"Umar", "Ahmad"/"Ahmed", "Hassan"/"Hasan", "Nouri"/"Nuri",
-    "Alexei"/"Aleksei"); or, for words of 4+ letters, the same consonants in the same order with two or more of
-    them ("Yusuf"/"Yousef", "Gadi"/"Gadd", "Mohammed"/"Muhammad", "Zelensky"/"Zelenskyy").  So a one-vowel
-    respelling with the same consonants is one name: "Smith"/"Smyth" and "Reid"/"Reed" match (a translation
-    respells names more often than a rewrite swaps in a near-homograph).  Different consonants are another
+    "Alexei"/"Aleksei"); or, for words of 6+ letters that stay close in spelling (ratio 0.7), the same
+    consonants in the same order ("Zelensky"/"Zelenskyy").  Short names with the same consonants are
+    different people ("Ford"/"Fred", "Omar"/"Amir", "Reid"/"Reed", "Gadi"/"Gadd"), and so is a name with a
+    feminine ending ("Louis"/"Louise", "Stefan"/"Stephanie").  Different consonants are another
     person ("John"/"James", "Hillary"/"Bill", "Joe"/"Hunter"), and so are short names whose consonants are one
     letter or whose vowels change class ("Tim"/"Tom", "Joan"/"John", "Dean"/"Dan", "Ann"/"Ian"), or only
     the final vowel ("Maria"/"Mario")."""
@@ -261,12 +264,16 @@ def name_variant(a: str, b: str) -> bool:
     if len(short) == 1:
         return long_.startswith(short)  # an initial: "J. Biden"
     if len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 8:
-        return True
+        # "Louis"/"Louise", "Paul"/"Paula", "Daniel"/"Danielle": a feminine ending names someone else
+        return long_[len(short):] not in _FEMININE_ENDINGS
     if len(short) >= 3 and _translit(a) == _translit(b):
         return True
     if a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
         return False  # "Maria"/"Mario": another ending, another person
-    if len(short) >= 6 or (len(short) >= 4 and (a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS))):
+    # The same consonants in order only for long names that stay close in spelling: on short ones it
+    # joins different people (Ford/Fred, Omar/Amir, Tina/Tony, Ellen/Allen, Hassan/Hussein).
+    if len(short) >= 6 and (a[0] == b[0] or {a[0], b[0]} <= _VOWELS or {a[0], b[0]} <= set("cgkq")) \
+            and difflib.SequenceMatcher(None, a, b).ratio() >= 0.7:
         sk = _skeleton(a)
         if len(sk) >= 2 and sk == _skeleton(b):
             return True

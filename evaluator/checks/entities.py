@@ -102,8 +102,20 @@ def _capital_of(m: Mention, a: Mention, refsets: ReferenceSets, fams: Families) 
         place = refsets.place(x.norm)
         if place is not None and place.capital and normalize_name(place.capital) == x.norm \
                 and fams.of(y.words) == f"place:{place.id}":
-            return True
+            return not _city_body(x)
     return False
+
+
+_CITY_WORDS = frozenset({"city", "mayor", "municipal", "municipality", "council", "hall", "governor", "metropolitan",
+                         "borough", "district", "town", "residents", "citizens", "police", "metro"})
+
+
+def _city_body(m: Mention) -> bool:
+    """The capital is named as a city, not as its country's government: "Beijing's city government", "the
+    mayor of London", "Paris city hall" (a word of the city's own bodies within two words of it)."""
+    doc = m.first.doc
+    near = range(max(m.first.i - 3, 0), min(m.last.i + 4, len(doc)))
+    return any(doc[i].lower_ in _CITY_WORDS for i in near if not m.first.i <= i <= m.last.i)
 
 
 def _kind(label: str) -> str:

@@ -221,6 +221,16 @@ def _until(cue: Any, pred: Any) -> str:
                  if c.lower_ in ("until", "till") and c.dep_ in ("prep", "mark") and c.i > cue.i), "")
 
 
+def _governed_kept(double: tuple[Cue, Cue], other: list[Located]) -> bool:
+    """The verb a double negation's inner cue governs ("believing" in "never stopped believing") is on
+    the other side too, by lemma; a negative verb that governs nothing ("did not fail the exam") counts."""
+    inner = double[1]
+    if _key(inner.pred) == _key(inner.tok):
+        return True
+    lemma = inner.pred[1].lemma_.lower()
+    return any(t.lemma_.lower() == lemma for _, t in other)
+
+
 def _double_negatives(cues: list[Cue], doubles: list[tuple[Cue, Cue]]) -> list[Cue]:
     """Drop negative verbs that are themselves negated: "did not fail to pay" (= "paid") drops both cues;
     "neither confirm nor deny" keeps only the negation of "confirm", since "nor deny" is "not deny"."""
@@ -417,7 +427,10 @@ class NegationCheck:
         rc = [c for c in rc if _idiom_counts(c, o_toks)]
         # A word of a double negation swapped for its opposite says the same: "never stopped believing" /
         # "always believed", "did not fail the exam" / "passed the exam".
-        in_double = ({_key(c.tok) for d in od for c in d}, {_key(c.tok) for d in rd for c in d})
+        # Only where the verb the double negation governs is still there: "never stopped criticising" /
+        # "always supported" says the opposite.
+        in_double = ({_key(c.tok) for d in od if _governed_kept(d, r_toks) for c in d},
+                     {_key(c.tok) for d in rd if _governed_kept(d, o_toks) for c in d})
         swaps = [sw for sw in find_swaps(wn, o_toks, r_toks)
                  if _key(sw.orig) not in in_double[0] and _key(sw.rew) not in in_double[1]]
         yield from self._double_flips(ctx, ai, od, rc, o_toks, r_toks, "removed", wn)

@@ -491,7 +491,9 @@ class _Scanner:
         elif digits and cur is None and glued and self.low(end + 1).rstrip(".") in _SUFFIX_SCALES:
             suf = self.low(end + 1).rstrip(".")
             after = self.toks[end + 2][1] if end + 2 < self.n else None
-            counted = after is not None and after.pos_ in ("NOUN", "PROPN") \
+            # A plural noun right after is what is counted ("3m iPads", "1m people"); a singular one is
+            # usually measured ("the 10m platform", "a 3m extension", "the 5K charity race")
+            counted = after is not None and after.pos_ in ("NOUN", "PROPN") and after.tag_ in ("NNS", "NNPS") \
                 and self.low(end + 2) not in _LENGTH_CONTEXT
             if suf not in ("m", "k") or counted:  # "3m iPads", "2bn people": a scale
                 value *= _SUFFIX_SCALES[suf]
@@ -787,13 +789,16 @@ def _converts(a: Mention, b: Mention) -> bool:
                                  ) + 1e-9
 
 
-def _echo(src: list[Mention], toks: list[Located], dst: list[Mention]) -> None:
+def _echo(src: list[Mention], toks: list[Located], dst: list[Mention], src_toks: list[Located]) -> None:
     """Read on the other side what a mention of ``src`` shows was meant: a bare month ("in March") the other
     side names where no time word cues it ("March saw sales rise", "in April and March"), and "24/7" said as
-    "around the clock".  Added to ``dst`` only where no mention there holds it yet."""
+    "around the clock".  Added to ``dst`` only where no mention there holds it yet, and a month only where
+    that side reads no month the source side lacks ("in March" -> "in April, unlike March" is a change)."""
     taken = {(s, t.i) for m in dst for s, t in (m.first, m.last)}
     have = {k for m in dst for k in m.keys}
-    months = {m.value[0] for m in src if m.kind == "date" and m.value[1] is None} - {
+    named = {_MONTHS[t.text.lower()] for _, t in src_toks if t.text[:1].isupper() and t.text.lower() in _MONTHS}
+    competing = {k[1][0] for k in have if k[0] == "date" and k[1][1] is None} - named
+    months = set() if competing else {m.value[0] for m in src if m.kind == "date" and m.value[1] is None} - {
         k[1][0] for k in have if k[0] == "date"}
     clock = any(m.kind == "code" and m.value == "24/7" for m in src) and ("code", "24/7") not in have
     for k, (s, t) in enumerate(toks):
@@ -839,8 +844,8 @@ class NumbersCheck:
         om, rm = extract(otoks), extract(rtoks)
         if not om and not rm:
             return
-        _echo(om, rtoks, rm)
-        _echo(rm, otoks, om)
+        _echo(om, rtoks, rm, otoks)
+        _echo(rm, otoks, om, rtoks)
         same, lo, lr = _match_exact(om, rm)
         loose, lo, lr = _match_exact(lo, lr, loose=True)
         same += loose

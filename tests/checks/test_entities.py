@@ -97,7 +97,7 @@ CASES = [
     ("The United Nations Security Council met.", "The UN Security Council met.", set()),
     ("Joe Biden's administration said no.", "The Biden administration said no.", set()),
     ("Samsung Electronics reported profits.", "Samsung reported profits.", set()),
-    # short forms and transliterations of a given name; a one-vowel respelling (Smith/Smyth) is one name
+    # short forms and transliterations of a given name; a short name respelled (Smith/Smyth) is another
     ("Katherine Johnson calculated the trajectory.", "Kathy Johnson calculated the trajectory.", set()),
     ("Margaret Thatcher won the election.", "Maggie Thatcher won the election.", set()),
     ("Theodore Roosevelt led the charge.", "Teddy Roosevelt led the charge.", set()),
@@ -110,8 +110,16 @@ CASES = [
     ("Nouri al-Maliki formed a government.", "Nuri al-Maliki formed a government.", set()),
     ("Yuri Gagarin flew.", "Yury Gagarin flew.", set()),
     ("Alexei Navalny was jailed.", "Aleksei Navalny was jailed.", set()),
-    ("Glitter, real name Paul Gadi, was not present.", "Glitter, real name Paul Gadd, was not present.", set()),
-    ("John Smith visited the factory on Monday.", "John Smyth visited the factory on Monday.", set()),
+    ("Glitter, real name Paul Gadi, was not present.", "Glitter, real name Paul Gadd, was not present.",
+     {"entity-substituted"}),
+    ("John Smith visited the factory on Monday.", "John Smyth visited the factory on Monday.", {"entity-substituted"}),
+    # a capital named as a city (its mayor, its city hall) is not its country's government
+    ("The mayor of London criticised the plan.", "The mayor of Britain criticised the plan.", {"entity-substituted"}),
+    ("Moscow said the talks had failed.", "Russia said the talks had failed.", set()),
+    # different people whose short names share their consonants, or a feminine form of the name
+    ("Omar Hassan was arrested on Monday.", "Amir Hassan was arrested on Monday.", {"entity-substituted"}),
+    ("President Ford vetoed the bill.", "President Fred vetoed the bill.", {"entity-substituted"}),
+    ("Louis Martin won the race.", "Louise Martin won the race.", {"entity-substituted"}),
     # a nationality word and its country are one place, also inside a body's name; a capital for its country
     # is metonymy (minor), another city is another place
     ("The Chinese foreign ministry criticised Tokyo.", "China's foreign ministry criticised Japan.", set()),
@@ -146,10 +154,11 @@ def test_person_renamed_with_surname_kept_is_major_with_both_names(refsets):
 
 
 @pytest.mark.parametrize("a, b, same", [
-    ("smith", "smyth", True), ("reid", "reed", True), ("john", "james", False), ("hillary", "bill", False),
+    ("smith", "smyth", False), ("reid", "reed", False), ("gadi", "gadd", False), ("tina", "tony", False),
+    ("ellen", "allen", False), ("hassan", "hussein", False), ("louis", "louise", False), ("stefan", "stephanie", False), ("john", "james", False), ("hillary", "bill", False),
     ("joe", "hunter", False), ("tim", "tom", False), ("joan", "john", False), ("dean", "dan", False),
     ("ann", "ian", False), ("maria", "mario", False), ("omar", "umar", True), ("ahmad", "ahmed", True),
-    ("hassan", "hasan", True), ("yuri", "yury", True), ("alexei", "aleksei", True), ("gadi", "gadd", True),
+    ("hassan", "hasan", True), ("yuri", "yury", True), ("alexei", "aleksei", True),
     ("kathy", "katherine", True), ("maggie", "margaret", True), ("teddy", "theodore", True), ("bibi", "benjamin", True),
     ("dick", "richard", True), ("sasha", "alexander", True),
     ("bill", "william", True), ("joe", "joseph", True), ("mohammed", "muhammad", True), ("sergei", "sergey", True),

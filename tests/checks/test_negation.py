@@ -103,6 +103,7 @@ CASES = [
     ("He did not fail the exam.", "He passed the exam.", set()),
     ("He never stopped believing in the project.", "He always believed in the project.", set()),
     ("He never fails to vote.", "He always votes.", set()),
+    ("He never stopped criticising the project.", "He always supported the project.", {"antonym-swap"}),
     ("He never voted.", "He always voted.", {"negation-removed"}),
     # a word typed twice is one word; a misspelt cue is no flip
     ("The peace talks in Kashmir failed.", "The peace talks in Kashmir failed failed.", set()),

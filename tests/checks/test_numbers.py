@@ -10,6 +10,13 @@ from tests.checkkit import codes, make_context
 MAJOR = int(Severity.MAJOR)
 
 CASES = [
+    # a month echoed elsewhere in the rewrite does not hide the month that took its place
+    ("Sales rose in March.", "Sales rose in April, unlike March.", {"date-changed"}),
+    ("In March and April sales rose.", "Sales rose in April and March.", set()),
+    # a glued m/K before a singular noun measures it; before a plural it counts
+    ("She dived from the 10m platform.", "She dived from the 10-metre platform.", set()),
+    ("Thousands ran the 5K charity race.", "Thousands ran the 5-kilometre charity race.", set()),
+    ("Apple sold 10 million iPhones.", "Apple sold 12m iPhones.", {"number-changed"}),
     # (original, rewritten, expected major/critical codes)
     ("The deal is worth 1.5 million dollars.", "The deal is worth $1,500,000.", set()),
     ("Twenty-five people were hurt.", "25 people were hurt.", set()),

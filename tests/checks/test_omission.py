@@ -67,6 +67,7 @@ CASES = [
     ("Foster care should provide all the needs that were lacking in the home from which they were previously taken.",
      "Foster care is supposed to provide all the necessities that were lacking in the home they were previously "
      "taken from.", set()),  # an obligation, not a hedge
+    ('"We will win," said a statement from Smith\'s office.', '"We will win," Smith\'s office said.', set()),
     # a negation reworded is not a dropped word (polarity is the negation check's)
     ("The company failed to meet its targets.", "The company did not meet its targets.", set()),
     ("She was unable to attend the meeting.", "She could not attend the meeting.", set()),
