@@ -531,6 +531,9 @@ def _malformed(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
                                                    "(did you mean --out?)"]),
         ("misspelt batch option", ["batch", f"{t}/pairs.jsonl", "--out", f"{t}/b4", "--chunksize", "3"],
          ["evaluator batch: error:", "(did you mean --chunk-size?)"]),
+        ("a folder for score", ["score", "--ref", f"{t}/original.txt", "--hyp", f"{t}/original.txt", "--out", f"{t}/o6"],
+         ["evaluator score: error:", "writes files, not a folder: use --json FILE or --html FILE"]),
+        ("html to stdout", ["--html", "-"], ["--html -: only --json can write to stdout"]),
     ]
 
 
@@ -540,7 +543,7 @@ def test_malformed_files_and_options_are_one_line_and_exit_2(tmp_path: Path, cap
     (tmp_path / "onepair").mkdir()
     write_pair(tmp_path / "onepair")  # what `compare` takes, given to `batch`
     for case, argv, words in _malformed(tmp_path):
-        full = argv if argv[0] in ("batch", "gate", "compare") else ["compare", str(o), str(r), *argv]
+        full = argv if argv[0] in ("batch", "gate", "compare", "score") else ["compare", str(o), str(r), *argv]
         t = time.perf_counter()
         rc, out, err = run(capsys, full)
         assert rc == 2, (case, err)
@@ -1015,3 +1018,13 @@ def test_help_texts_say_what_each_command_does(capsys: pytest.CaptureFixture[str
     assert "the --gate file's [settings]" in help_of("compare")
     score = help_of("score")
     assert "idf from the whole first reference" in score and "original side" not in score
+
+
+def test_markdown_cells_are_cut_at_a_word_too() -> None:
+    """The Markdown summary cut findings mid-word ("…increasingly viewed" -> "…one…", "Secre…")."""
+    from evaluator.render.markdown import md_escape
+
+    msg = "Antony J. Blinken is called Foreign Secretary, but the reference set lists him as Secretary of State"
+    cell = md_escape(msg, 60)
+    assert cell.endswith("…") and len(cell) <= 60
+    assert cell[:-1].split()[-1] in msg.split()  # the last word shown is a whole word of the message

@@ -273,6 +273,27 @@ def test_dark_scheme_and_print_media_apply(browser: Any, pages: dict[str, Path])
         ctx.close()
 
 
+def test_on_paper_no_filter_note_and_merged_findings_print_open(browser: Any, tmp_path: Path) -> None:
+    r = example_report()
+    f = dict(r["findings"][0], severity="major",
+             message="Roles reversed: A helped B. Same edit: omission/clause-dropped: Dropped: \"x\".",
+             data={"merged": [{"check": "omission", "code": "clause-dropped", "severity": "major",
+                               "message": "Dropped: \"x\"", "original": None, "rewritten": None}]})
+    r["findings"] = [f, dict(r["findings"][0], severity="info")]
+    write_html(r, tmp_path / "merged.html")
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto((tmp_path / "merged.html").as_uri())
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('#info-note')).display") == "none"
+        assert page.evaluate("document.querySelectorAll('details.f-also').length") == 1
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate("Array.from(document.querySelectorAll('details.f-also')).every(d => d.open)")
+    finally:
+        ctx.close()
+
+
 def test_screenshot_writes_a_png(pages: dict[str, Path], tmp_path: Path) -> None:
     png = tmp_path / "shot.png"
     assert screenshot(pages["example"], png) is True

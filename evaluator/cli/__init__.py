@@ -66,6 +66,8 @@ class _Parser(argparse.ArgumentParser):
             target = getattr(self, "commands", {}).get(getattr(ns, "command", None) or "", self)
             message = f"unrecognized arguments: {' '.join(extras)}"
             hint = _closest_option(target, extras)
+            if hint and " " in hint:  # advice, not an option name
+                target.error(f"{message} ({hint})")
             target.error(message + (f" (did you mean {hint}?)" if hint else ""))
         return ns
 
@@ -77,7 +79,10 @@ def _closest_option(parser: argparse.ArgumentParser, extras: Sequence[str]) -> s
     known = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
     for word in extras:
         if word.startswith("--") and len(word) > 2:
-            close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
+            option = word.split("=", 1)[0]
+            if option in ("--out", "--outt", "--output") and "--out" not in known:  # compare's and batch's folder
+                return "this command writes files, not a folder: use --json FILE or --html FILE"
+            close = difflib.get_close_matches(option, known, n=1, cutoff=0.7)
             if close:
                 return close[0]
     return None

@@ -136,8 +136,10 @@ def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = ()) ->
 
     taken = {key(p): f"the input {p}" for p in inputs if p is not None and os.fspath(p) not in ("", "-")}
     for flag, value in outputs:
-        if value is None:
+        if value is None or (flag == "--json" and os.fspath(value) == "-"):
             continue
+        if os.fspath(value) == "-":  # it would be a file named "-"; stdout is for the JSON only
+            raise InputError(f"{flag} -: only --json can write to stdout ('-'); give {flag} a file path")
         check_writable(flag, value)
         where = key(value)
         if where in taken:
@@ -196,9 +198,6 @@ def one_line(text: Any) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
-ELLIPSIS = "\u2026"
-
-
 def clip(text: Any, width: int) -> str:
     """``one_line(text)`` cut to at most ``width`` characters for the console: at the last word
     boundary that fits, with an ellipsis, so a cut message never ends mid-word as if it were whole.
@@ -206,14 +205,9 @@ def clip(text: Any, width: int) -> str:
     ``one_line`` first: after it nothing is left for ``terminal_safe`` to escape (an escape would make
     the line longer than counted), and the ellipsis is printable, so the width is the shown width.
     """
-    line = " ".join(one_line(text).split())
-    if len(line) <= width:
-        return line
-    cut = line[: max(width - 1, 1)]
-    space = cut.rfind(" ")
-    if space >= width // 2:  # a boundary not too far back; else one long word is cut inside
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + ELLIPSIS
+    from ..render import cut_at_word
+
+    return cut_at_word(" ".join(one_line(text).split()), width)
 
 
 LEXICAL_LABELS = (("bleu", "BLEU"), ("chrf", "chrF"), ("chrf++", "chrF++"), ("ter", "TER"))

@@ -16,6 +16,7 @@ from typing import Any
 
 from .._atomic import atomic_write_text
 from ..gate import effect_label, sort_results
+from . import cut_at_word
 from .junit import show_bidi
 
 _ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "🛑"}
@@ -34,8 +35,8 @@ def md_escape(value: Any, limit: int | None = 200) -> str:
     text = _CONTROLS.sub("", text)
     text = show_bidi(text)
     text = " ".join(text.split())  # newlines, tabs and the other whitespace controls would end a table row
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+    if limit is not None:
+        text = cut_at_word(text, limit)
     # Markdown escapes first: the entities below contain "#", which must stay unescaped.
     text = _MD_CHARS.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "&#96;")

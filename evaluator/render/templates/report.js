@@ -9,6 +9,10 @@
   var shown = document.getElementById("shown");
   var none = document.getElementById("no-findings-shown");
   var infoNote = document.getElementById("info-note");
+  // A printed report carries what other checks said of each merged finding: open those lines for print.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details.f-also"), function (d) { d.open = true; });
+  });
 
   function visible() {
     return items.filter(function (li) { return !li.hidden; });
