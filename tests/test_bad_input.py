@@ -987,7 +987,7 @@ def test_compare_says_when_the_gate_passed_on_a_waived_finding(example_run: dict
     rc, out, err = run(capsys, ["compare", str(ex / "original.txt"), str(ex / "rewritten.txt"), "--out",
                                 str(tmp_path / "r"), "--gate", str(gate), "--waivers", str(waivers)])
     assert rc == 0, err
-    assert f"({len(crit)} waived)" in out and "  gate: PASS" in out
+    assert f"({len(crit)} of them waived)" in out and "  gate: PASS" in out
     assert "CRITICAL (waived)" in out
     n = sum(1 for f in data["findings"] if f["severity"] == "major")  # the waived critical ones are not counted
     assert out.splitlines()[-1].endswith(f"korea-diplomacy.html: {n} major or critical findings")
@@ -1028,3 +1028,15 @@ def test_markdown_cells_are_cut_at_a_word_too() -> None:
     cell = md_escape(msg, 60)
     assert cell.endswith("…") and len(cell) <= 60
     assert cell[:-1].split()[-1] in msg.split()  # the last word shown is a whole word of the message
+
+
+def test_console_paths_can_be_pasted_into_a_shell() -> None:
+    """"open reports/Korea review.html" pasted into a shell opened two files that do not exist."""
+    import shlex
+
+    from evaluator.cli.common import shell_path
+
+    assert shell_path("reports/korea.html") == "reports/korea.html"
+    for path in ("reports/Korea review.html", "out/it's $HOME.json", "a\nb.html"):
+        assert len(shlex.split(shell_path(path))) == 1
+    assert shlex.split(shell_path("reports/Korea review.html")) == ["reports/Korea review.html"]

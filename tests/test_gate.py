@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -468,7 +469,20 @@ def test_gate_command_exit_codes(tmp_path: Path, capsys: Any) -> None:
     assert main(["gate", str(failing), str(report), "--json", str(out_json)]) == 1
     captured = capsys.readouterr()
     assert "gate: FAIL" in captured.out and "bad: min.chrf" in captured.err
+    assert f"wrote {out_json}" in captured.out
     assert json.loads(out_json.read_text())["gate"]["status"] == "fail"
+    # --json - prints the gated report (it wrote a file named "-"); the table goes to stderr
+    monkey_cwd = tmp_path / "cwd"
+    monkey_cwd.mkdir()
+    old_cwd = os.getcwd()
+    os.chdir(monkey_cwd)
+    try:
+        assert main(["gate", str(failing), str(report), "--json", "-"]) == 1
+    finally:
+        os.chdir(old_cwd)
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["gate"]["status"] == "fail" and "gate: FAIL" in captured.err
+    assert not any(monkey_cwd.iterdir())
     assert main(["gate", str(broken), str(report)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"evaluator: error: {broken}:3: invalid TOML") and err.count("\n") == 1

@@ -14,6 +14,7 @@ from .common import (
     clip,
     one_line,
     options_from_args,
+    shell_path,
     write_exports,
 )
 
@@ -171,7 +172,7 @@ def run(args: Any) -> int:
         sys.stdout.write("\n".join(summary_lines(result.summary)) + "\n"
                          f"  this run: {max(result.scored - failed_now, 0)} scored, {failed_now} failed; "
                          f"{result.resumed} from an earlier run; {result.seconds:.1f} s; "
-                         f"wrote {', '.join(written)}\n")
+                         f"wrote {', '.join(shell_path(p) for p in written)}\n")
     for line in failed_lines(result.summary, args.out):  # stderr, -q or not: they explain exit code 1
         sys.stderr.write(line + "\n")
     if result.resumed_failed and not args.retry_failed:

@@ -198,6 +198,12 @@ def one_line(text: Any) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
+def shell_path(path: Any) -> str:
+    """A path as a shell takes it back when copied from the console: quoted where it has spaces or
+    shell characters ("reports/Korea review.html" -> 'reports/Korea review.html'), one line always."""
+    return shlex.quote(one_line(path))
+
+
 def clip(text: Any, width: int) -> str:
     """``one_line(text)`` cut to at most ``width`` characters for the console: at the last word
     boundary that fits, with an ellipsis, so a cut message never ends mid-word as if it were whole.

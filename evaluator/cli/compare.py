@@ -19,6 +19,7 @@ from .common import (
     one_line,
     options_from_args,
     prepare_exports,
+    shell_path,
 )
 
 EPILOG = """\
@@ -200,18 +201,19 @@ def print_summary(data: dict[str, Any], name: str, written: list[str], *, html: 
     counts = data["summary"]["findings_by_severity"]
     waived = [f for f in data["findings"] if f.get("waived")]  # marked by the gate; it does not count them
     lines.append("  findings: " + ", ".join(f"{counts[s]} {s}" for s in ("critical", "major", "minor", "info"))
-                 + (f" ({len(waived)} waived)" if waived else ""))
-    for f in data["findings"][:8]:
-        if f["severity"] in ("critical", "major"):
-            label = f["severity"].upper() + (" (waived)" if f.get("waived") else "")
-            lines.append(f"    {label:8} {one_line(f['code'])}: {clip(f['message'], MESSAGE_WIDTH)}")
+                 + (f" ({len(waived)} of them waived)" if waived else ""))
+    shown = [f for f in data["findings"][:8] if f["severity"] in ("critical", "major")]
+    labels = [f["severity"].upper() + (" (waived)" if f.get("waived") else "") for f in shown]
+    width = max((len(label) for label in labels), default=8)
+    for f, label in zip(shown, labels, strict=True):
+        lines.append(f"    {label:{width}} {one_line(f['code'])}: {clip(f['message'], MESSAGE_WIDTH)}")
     gate = data.get("gate")
     if gate:
         lines.append(f"  gate: {gate['status'].upper()}")
     if written:
-        lines.append("  wrote " + ", ".join(written))
+        lines.append("  wrote " + ", ".join(shell_path(p) for p in written))
     if html is not None:
         n = sum(1 for f in data["findings"] if f["severity"] in ("critical", "major") and not f.get("waived"))
-        lines.append(f"  open {html}: {n or 'no'} major or critical finding{'' if n == 1 else 's'}")
+        lines.append(f"  open {shell_path(html)}: {n or 'no'} major or critical finding{'' if n == 1 else 's'}")
     (stream or sys.stdout).write("\n".join(lines) + "\n")
 

@@ -105,7 +105,7 @@ def write_gate_files(data: dict[str, Any], args: Any) -> list[str]:
 def run(args: Any) -> int:
     from ..errors import ConfigError
     from ..gate import load_gate_config, load_report, looks_like_json
-    from .common import check_output_files
+    from .common import check_output_files, shell_path
 
     try:
         with open(args.config, encoding="utf-8-sig", errors="replace") as fh:
@@ -127,21 +127,31 @@ def run(args: Any) -> int:
     # The console table below lists every result; on a terminal that also shows stderr, the stderr lines
     # would repeat each failure.  Redirected (CI logs), stderr keeps them.
     code = apply_gate_to_report(data, config, args, echo=args.quiet or not same_terminal())
-    write_gate_files(data, args)
-    if args.json:
+    to_stdout = args.json == "-"  # as in `compare` and `score`: the JSON on stdout, the table on stderr
+    written = write_gate_files(data, args)
+    if args.json and not to_stdout:
         from ..render.json import write_json
 
         write_json(data, args.json)
+        written.insert(0, str(args.json))
     if args.html:
         from ..render.html import write_html
 
         write_html(data, args.html)
+        written.append(str(args.html))
     if not args.quiet:
-        print_gate(data["gate"])
+        print_gate(data["gate"], stream=sys.stderr if to_stdout else sys.stdout)
+        if written:
+            (sys.stderr if to_stdout else sys.stdout).write("wrote " + ", ".join(shell_path(p) for p in written)
+                                                            + "\n")
+    if to_stdout:
+        from .._atomic import write_json_stream
+
+        write_json_stream(sys.stdout, data)
     return code
 
 
-def print_gate(gate: dict[str, Any]) -> None:
+def print_gate(gate: dict[str, Any], stream: Any = None) -> None:
     """One line for the verdict, one per threshold (fail, error, warn, pass), each marked blocking or
     warn-only (what it does when violated)."""
     from ..gate import effect_label, sort_results
@@ -152,7 +162,7 @@ def print_gate(gate: dict[str, Any]) -> None:
     for r in sort_results(gate["results"]):
         lines.append(f"  {r['status'].upper():5} {one_line(r['name'])} ({effect_label(r.get('critical', True))}): "
                      f"{one_line(r['message'])}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    (stream or sys.stdout).write("\n".join(lines) + "\n")
 
 
 

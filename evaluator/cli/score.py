@@ -17,6 +17,7 @@ from .common import (
     one_line,
     options_from_args,
     prepare_exports,
+    shell_path,
 )
 
 DESCRIPTION = """\
@@ -205,8 +206,14 @@ def run(args: Any) -> int:
 def print_summary(data: dict[str, Any], written: list[str]) -> None:
     """One line per system: the corpus scores and the findings by severity."""
     n = data["meta"]["segments"]
-    lines = [f"{n} segments, {len(data['systems'])} system(s)"]
+    k = len(data["systems"])
+    lines = [f"{n} segments, {k} system{'' if k == 1 else 's'}"]
     width = max(len(one_line(name)) for name in data["systems"])
+    waived: dict[Any, int] = {}
+    if data.get("gate"):  # the gate marked them: the counts below include them, the gate does not
+        from ..gate import subjects_of
+
+        waived = {subj.name: sum(1 for f in subj.findings if f.get("waived")) for subj in subjects_of(data)}
     for name, s in data["systems"].items():
         bert = s.get("bertscore")
         sev = s["findings"]["by_severity"]
@@ -214,11 +221,12 @@ def print_summary(data: dict[str, Any], written: list[str]) -> None:
             f"  {one_line(name):{width}}  " + "  ".join(f"{label} {metric_text(s.get(key), '5.1f')}"
                                                       for key, label in LEXICAL_LABELS)
             + (f"  BERTScore F1 {bert['f1']:.4f}" if bert else "")
-            + f"  findings: {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor")
+            + f"  findings: {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor"
+            + (f" ({waived[name]} of them waived)" if waived.get(name) else ""))
     gate = data.get("gate")
     if gate:
         lines.append(f"  gate: {gate['status'].upper()}")
     if written:
-        lines.append("  wrote " + ", ".join(written))
+        lines.append("  wrote " + ", ".join(shell_path(p) for p in written))
     sys.stdout.write("\n".join(lines) + "\n")
 
