@@ -534,7 +534,9 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         "n_info": sum(1 for f in findings if f["severity"] == "info"),
         "info_hidden": any(f["severity"] == "info" for f in findings),
         "n_flagged": sum(1 for p in pairs if p["kind"] == "match" and p["worst"] >= RANK["minor"]),
-        "n_with_findings": sum(1 for p in pairs if p["findings"]),  # what "only pairs with findings" shows
+        # what "only pairs with findings" shows: a minor or worse one (info findings are hidden by default,
+        # and 36 rows of the example carry nothing else)
+        "n_with_findings": sum(1 for p in pairs if p["worst"] >= RANK["minor"]),
         "n_unaligned": sum(1 for p in pairs if p["kind"] != "match"),
         "suspicious": suspicious, "high_chrf": HIGH_CHRF,
         "f1_median": _fmt(f1_median, 3) if f1_median is not None else None,
