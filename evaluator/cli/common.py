@@ -200,8 +200,9 @@ def one_line(text: Any) -> str:
 
 def shell_path(path: Any) -> str:
     """A path as a shell takes it back when copied from the console: quoted where it has spaces or
-    shell characters ("reports/Korea review.html" -> 'reports/Korea review.html'), one line always."""
-    return shlex.quote(one_line(path))
+    shell characters ("reports/Korea review.html" -> 'reports/Korea review.html').  Control characters
+    stay in: the console's ``terminal_safe`` shows them as ``\\uXXXX``, which says what the name holds."""
+    return shlex.quote(os.fspath(path))
 
 
 def clip(text: Any, width: int) -> str:
