@@ -324,6 +324,11 @@ def _is_name_like(words: Sequence[str], toks: Sequence[Any]) -> bool:
         near = [doc[j] for j in (toks[0].i - 1, toks[0].i + 1) if 0 <= j < len(doc)]
         if any(t.like_num or t.text.lower() in {"thousand", "million", "billion"} for t in near):
             return False  # a unit or currency code next to a number ("CZK 34,125"), the numbers check's business
+    if len(toks) == 1 and toks[0].i > 0 and toks[0].doc[toks[0].i - 1].like_num:
+        from .numbers import is_unit_word
+
+        if is_unit_word(toks[0].text.rstrip(".")):
+            return False  # "2,000 kW.": a unit after its number, not an organisation
     return True
 
 

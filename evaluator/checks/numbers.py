@@ -143,6 +143,11 @@ _ROUND_THE_CLOCK = (("around", "the", "clock"), ("round", "the", "clock"), ("rou
 # Unit letters that only read as units glued to a number: "40C", "104F".
 _SUFFIX_UNITS = {"c": ("temp", "c"), "f": ("temp", "f")}
 
+
+def is_unit_word(word: str) -> bool:
+    """A unit of measure as written after a number ("kW", "km", "mph"), in any case."""
+    return word.lower() in _UNITS
+
 _NUM_RE = re.compile(
     r"^(?P<cur>us\$|c\$|a\$|hk\$|r\$|[$€£¥₹₩₽₺])?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?|\.\d+)"
@@ -564,6 +569,8 @@ class _Scanner:
             unit, end = _UNITS["km/h"], k + 2  # "100 km/h" in three tokens
         elif unit is None and w in _UNITS:
             unit, end = _UNITS[w], k
+        elif unit is None and w.endswith(".") and w[:-1] in _UNITS and k + 1 == self.n:
+            unit, end = _UNITS[w[:-1]], k  # "2,000 kW." / "5,000 m.": the full stop glued to the unit
         elif unit is None and k < self.n and self.toks[k][1].pos_ == "ADJ" \
                 and _UNITS.get(self.low(k + 1), ("",))[0] == "time" and not (start == end and self._year(end)):
             unit, end = _UNITS[self.low(k + 1)], k + 1  # "two full days", "three straight years"

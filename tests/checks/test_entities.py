@@ -227,3 +227,8 @@ def test_wordnet_comes_from_the_run_options(tmp_path: Path) -> None:
     without = codes(EntitiesCheck().run(make_context(o, r, options=Options(wordnet_path=str(tmp_path)))))
     assert not with_wn & {"entity-substituted", "entity-missing"}
     assert without & {"entity-substituted", "entity-missing"}, without
+
+
+def test_a_unit_after_its_number_is_no_organisation(refsets):
+    """spaCy tags "kW." after a number as an organisation: it was reported as "Organisation added"."""
+    assert run("The turbine produces 2 MW of power.", "The turbine produces 2,000 kW.", refsets) == []
