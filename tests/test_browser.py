@@ -464,6 +464,9 @@ def test_index_fits_the_width_sorts_visibly_and_runs_offline(browser: Any, index
         box = page.eval_on_selector(".scroll", "e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
         if width < 900:
             assert box[0] > box[1] and box[2] == "auto"  # the table is wider, and scrolls inside its box
+            assert page.locator(".scroll-hint").is_visible()  # and the page says so
+        else:
+            assert not page.locator(".scroll-hint").is_visible()
         first = _index_ids(page)
         assert first[:2] == ["broken", next(i for i in first if i.startswith("<img"))]  # failed pairs first
         assert first[2:4] == ["crit-two", "crit-low"]
