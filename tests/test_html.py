@@ -734,3 +734,16 @@ def test_a_merged_finding_reads_as_one_sentence_with_the_other_checks_apart() ->
     html = render.render_html(r, charts=False)
     assert '<p class="f-msg">Roles reversed: A helped B.</p>' in html
     assert "Also seen by 1 other check" in html and "<code>omission / clause-dropped</code>" in html
+
+
+def test_a_score_page_words_messages_as_reference_and_system_output() -> None:
+    """A test set's page labels its sides Reference / System output; the checks' messages said
+    "in the rewrite but not in the original". Quoted text is the user's and keeps its words."""
+    r = example_report()
+    r["kind"] = "score"
+    f = dict(r["findings"][0], message='Negation added: “not” in the rewrite but not in the original: "the original plan"')
+    r["findings"] = [f]
+    html = render.render_html(r, charts=False)
+    assert "in the system output but not in the reference: &#34;the original plan&#34;" in html
+    plain = dict(example_report(), findings=[f])
+    assert "in the rewrite but not in the original" in render.render_html(plain, charts=False)

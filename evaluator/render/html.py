@@ -304,6 +304,24 @@ def _sort_findings(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(findings, key=key)
 
 
+# Outside quotation marks only: quoted text is the user's and is never reworded.
+_QUOTED = re.compile(r"(“[^”]*”|\"[^\"]*\")")
+_SCORE_WORDS = [(re.compile(r"\bthe rewrite\b"), "the system output"),
+                (re.compile(r"\bRewrite\b"), "System output"),
+                (re.compile(r"\bthe original\b"), "the reference"),
+                (re.compile(r"\bOriginal\b"), "Reference")]
+
+
+def _score_wording(message: str) -> str:
+    """A check's message as a test set's reader reads it: "in the rewrite" -> "in the system output",
+    "the original" -> "the reference" (the words between quotation marks are left as they are)."""
+    parts = _QUOTED.split(message)
+    for k in range(0, len(parts), 2):
+        for pattern, repl in _SCORE_WORDS:
+            parts[k] = pattern.sub(repl, parts[k])
+    return "".join(parts)
+
+
 _SAME_EDIT = " Same edit: "  # how evaluator/checks/_dedupe.py appends the findings it merged
 
 
@@ -447,6 +465,9 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
             pair = None
         entry = alignment[pair] if pair is not None else None
         message, also = _split_merged(f)
+        if score:  # the checks say original/rewrite; a test set's page says reference/system output
+            message = _score_wording(message)
+            also = [dict(a, message=_score_wording(a["message"])) for a in also]
         item = {"id": f"finding-{i}", "n": i, "check": str(f.get("check", "")), "code": str(f.get("code", "")),
                 "severity": sev, "message": message, "also": also, "full_message": str(f.get("message", "")),
                 "pair": pair,
