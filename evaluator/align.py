@@ -375,42 +375,32 @@ def _pair_moves(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim:
 
 def _uncross(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float) -> list[AlignedPair]:
     """Swap two adjacent 1-1 pairs ``i->j, i+1->j+1`` into ``i->j+1, i+1->j`` when the crossed
-    pairing is more similar in sum by ``UNCROSS_MARGIN`` and each crossed pair reaches ``min_sim``.
+    pairing is more similar in sum by ``UNCROSS_MARGIN`` and each crossed pair reaches ``min_sim``;
+    then the same for two adjacent runs of 2 and of 3 such pairs (``_uncross_blocks``).
 
     Two near-duplicate sentences that trade places ("120 cases on Monday" / "140 on Tuesday") are
     similar enough to match each other, so the DP pairs them in order and the swap repair, which
     looks only at omissions and additions, never sees them: the report said both numbers changed.
     """
-    out = list(pairs)
-    k = 0
-    while k + 1 < len(out):
-        a, b = out[k], out[k + 1]
-        if a.kind == b.kind == "1-1" and b.original[0] == a.original[0] + 1 and b.rewritten[0] == a.rewritten[0] + 1:
-            i, j = a.original[0], a.rewritten[0]
-            ab, ba = float(o[i] @ r[j + 1]), float(o[i + 1] @ r[j])
-            if min(ab, ba) >= min_sim and ab + ba >= float(o[i] @ r[j]) + float(o[i + 1] @ r[j + 1]) + UNCROSS_MARGIN:
-                out[k], out[k + 1] = AlignedPair((i,), (j + 1,), ab), AlignedPair((i + 1,), (j,), ba)
-                log.debug("uncrossed sentences %d and %d", i, i + 1)
-                k += 2
-                continue
-        k += 1
-    for width in (2, 3):
-        out = _uncross_blocks(out, o, r, min_sim, width)
-    return out
+    for width in (1, 2, 3):
+        pairs = _uncross_blocks(pairs, o, r, min_sim, width)
+    return pairs
 
 
 def _uncross_blocks(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_sim: float,
                     width: int) -> list[AlignedPair]:
-    """``_uncross`` for two adjacent runs of ``width`` 1-1 pairs: two-sentence passages that traded
+    """Uncross two adjacent runs of ``width`` 1-1 pairs (width 1: two swapped sentences; 2 or 3: passages that traded
     places ("spoke on Tuesday. She said it would pass." / "... on Wednesday. ... fail.") are each
     similar enough to the other to be aligned in order, and each of their sentences reported changed."""
     out = list(pairs)
     k = 0
     while k + 2 * width <= len(out):
         block = out[k:k + 2 * width]
-        i0, j0 = block[0].original[0] if block[0].original else -1, block[0].rewritten[0] if block[0].rewritten else -1
-        if not all(p.kind == "1-1" and p.original[0] == i0 + n and p.rewritten[0] == j0 + n
-                   for n, p in enumerate(block)):
+        if not all(p.kind == "1-1" for p in block):
+            k += 1
+            continue
+        i0, j0 = block[0].original[0], block[0].rewritten[0]
+        if not all(p.original[0] == i0 + n and p.rewritten[0] == j0 + n for n, p in enumerate(block)):
             k += 1
             continue
         straight = sum(float(o[i0 + n] @ r[j0 + n]) for n in range(2 * width))
@@ -418,7 +408,7 @@ def _uncross_blocks(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_
         if min(crossed) >= min_sim and sum(crossed) >= straight + width * UNCROSS_MARGIN:
             out[k:k + 2 * width] = [AlignedPair((i0 + n,), (j0 + (n + width) % (2 * width),), crossed[n])
                                     for n in range(2 * width)]
-            log.debug("uncrossed two runs of %d sentences at %d", width, i0)
+            log.debug("uncrossed two runs of %d sentence(s) at %d", width, i0)
             k += 2 * width
             continue
         k += 1

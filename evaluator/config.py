@@ -44,7 +44,6 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "checks": ((list,), "a list of check names"),
     "max_input_mb": ((int, float), "a positive number of megabytes"),
 }
-_TOP_KEYS = {"gate", "settings"}  # the [gate] is read by evaluator.gate
 _PATH_KEYS = ("baseline",)
 _PATH_LIST_KEYS = ("reference_sets", "glossaries")
 
@@ -67,15 +66,13 @@ def load_settings(path: str | Path) -> dict[str, Any]:
         raise ConfigError(path, "is a directory, not a config file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read config: {exc}") from None
-    from .gate import looks_like_json
+    from .gate import _TOP_KEYS, _decode_line, looks_like_json  # a config's tables: [gate] and [settings]
 
     if looks_like_json(raw):
         raise ConfigError(path, "looks like a JSON report, not a config (TOML)")
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        from .gate import _decode_line
-
         raise ConfigError(path, f"invalid TOML: {exc}", _decode_line(exc)) from None
     where = ""
     table: Any = data

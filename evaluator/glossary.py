@@ -221,10 +221,13 @@ class GlossaryTerm:
         hits = [(a, b, p) for p in self.required for a, b in self.find(p, text)]
         return _outermost(hits)
 
-    def find_forbidden(self, text: str) -> list[tuple[int, int, str]]:
+    def find_forbidden(self, text: str, required: list[tuple[int, int, str]] | None = None
+                       ) -> list[tuple[int, int, str]]:
         """Forbidden renderings, except those inside or partly over a required one: "Republic of the
-        Congo" within a required "Democratic Republic of the Congo" is the correct rendering."""
-        required = self.find_required(text) if self.required else []
+        Congo" within a required "Democratic Republic of the Congo" is the correct rendering.
+        ``required``: ``find_required(text)`` when the caller has it already."""
+        if required is None:
+            required = self.find_required(text) if self.required else []
         hits = [(a, b, p) for p in self.forbidden for a, b in self.find(p, text)
                 if not any(a < rb and ra < b and not (a <= ra and rb <= b) for ra, rb, _ in required)]
         return _outermost(hits)

@@ -522,8 +522,7 @@ def _person(it: Mapping[str, Any], where: str, src: str, path: Path, text: str) 
                   (it.get("country") or None) and str(it["country"]).upper(), vf, vt, it.get("gender") or None)
 
 
-_CSV_COLUMNS = ("id", "name", "aliases", "title", "office", "organisation", "country", "valid_from", "valid_to",
-                "gender")
+_CSV_COLUMNS = tuple(_SCHEMA["people"])  # a CSV holds people only
 
 
 def _people_from_csv(path: Path, text: str) -> list[Person]:

@@ -33,9 +33,10 @@ def release_word_caches() -> int:
     sacrebleu's, so that its memory stays flat; within a chunk they still serve every repeat.
     """
     from ..lexicon import WordNet
-    from . import _names_util, _struct_util
+    from . import _names_util, _struct_util, entities
 
-    cached = [_struct_util.norm_text, _struct_util._synonym_fn, _names_util._token_words, _names_util.fuzzy_equal]
+    cached = [_struct_util.norm_text, _struct_util._synonym_fn, _names_util._token_words, _names_util.fuzzy_equal,
+              _names_util.name_variant, entities._demonym_of]
     cached += [f for f in vars(WordNet).values() if hasattr(f, "cache_clear") and hasattr(f, "cache_info")]
     freed = 0
     for fn in cached:

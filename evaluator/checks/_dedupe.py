@@ -89,6 +89,9 @@ def _short(text: str) -> str:
     return text if len(text) <= _MERGED_MESSAGE_CHARS else text[:_MERGED_MESSAGE_CHARS - 1].rstrip() + "…"
 
 
+SAME_EDIT = " Same edit: "  # between the kept finding's message and what the merged ones said (the HTML splits there)
+
+
 def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int, int] | None]]) -> Finding:
     """One finding for a group that describes the same edit (see the module docstring for the choice)."""
     order = sorted(range(len(group)), key=lambda k: (-int(group[k].severity), -_size(evidence[k]),
@@ -100,7 +103,7 @@ def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int
     if head and head[-1] not in ".!?…:;":
         head += "."
     detail = "; ".join(_short(f"{f.check}/{f.code}: {f.message}") for f in others).rstrip()
-    message = f"{head} Same edit: {detail}" + ("" if detail.endswith((".", "…")) else ".")
+    message = f"{head}{SAME_EDIT}{detail}" + ("" if detail.endswith((".", "…")) else ".")
     return replace(keep, message=message, data={**(keep.data or {}), "merged": merged})
 
 

@@ -56,3 +56,7 @@ def clause_verbs(sent: Any) -> Iterator[Any]:
 def q(text: str) -> str:
     """Quote a value for a message."""
     return f"“{text}”"
+
+
+# The channel an attribution names ("a statement from X's office said"): the source speaks through it.
+CHANNEL_NOUNS = frozenset({"statement", "release", "communique", "announcement", "bulletin"})

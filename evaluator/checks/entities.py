@@ -14,6 +14,7 @@ of Peace), on aligned pairs and, for paragraphs only the rewrite has, on the rew
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -82,6 +83,7 @@ _DEMONYM_ENDINGS = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "is
 _COUNTRY_ENDINGS = ("", "a", "ia", "y", "ey", "e", "o", "on", "al", "and", "land")
 
 
+@functools.lru_cache(maxsize=65536)  # per pair of words, emptied with the others (release_word_caches)
 def _demonym_of(demonym: str, country: str) -> bool:
     """``demonym`` is the nationality word of ``country`` by its ending: the stem left by a nationality ending
     (3+ letters) followed by a country-name ending ("Austrian" is not "Australia")."""
@@ -112,7 +114,7 @@ _CITY_WORDS = frozenset({"city", "mayor", "municipal", "municipality", "council"
 
 def _city_body(m: Mention) -> bool:
     """The capital is named as a city, not as its country's government: "Beijing's city government", "the
-    mayor of London", "Paris city hall" (a word of the city's own bodies within two words of it)."""
+    mayor of London", "Paris city hall" (a word of the city's own bodies within three words of it)."""
     doc = m.first.doc
     near = range(max(m.first.i - 3, 0), min(m.last.i + 4, len(doc)))
     return any(doc[i].lower_ in _CITY_WORDS for i in near if not m.first.i <= i <= m.last.i)

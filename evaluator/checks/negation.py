@@ -120,12 +120,11 @@ def _repeat(t: Any) -> bool:
     return bool(t.is_alpha and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == t.lower_)
 
 
-def find_cues(toks: list[Located], doubles: list[tuple[Cue, Cue]] | None = None) -> list[Cue]:
+def find_cues(toks: list[Located], doubles: list[tuple[Cue, Cue]]) -> list[Cue]:
     """Negation cues of one side of a pair, each with the predicate it attaches to.  Double negations
     that cancel ("did not fail to", "not without") are no cues; each is added to ``doubles`` as (outer
-    cue, the negative it negates) when a list is given."""
+    cue, the negative it negates)."""
     cues: list[Cue] = []
-    doubles = [] if doubles is None else doubles
     where = {(s, t.i): (s, t) for s, t in toks}
     seen_neither = False
     cancelled: set[int] = set()  # positions in ``toks`` of cues a preceding negation cancels
@@ -234,19 +233,16 @@ def _governed_kept(double: tuple[Cue, Cue], other: list[Located]) -> bool:
 def _double_negatives(cues: list[Cue], doubles: list[tuple[Cue, Cue]]) -> list[Cue]:
     """Drop negative verbs that are themselves negated: "did not fail to pay" (= "paid") drops both cues;
     "neither confirm nor deny" keeps only the negation of "confirm", since "nor deny" is "not deny"."""
-    def key(loc: Located) -> tuple[int, int]:
-        return loc[0], loc[1].i
-
     by_pred: dict[tuple[int, int], Cue] = {}
     for c in cues:
-        if key(c.pred) != key(c.tok):  # "refused the offer" negates itself, not a verb it governs
-            by_pred.setdefault(key(c.pred), c)
+        if _key(c.pred) != _key(c.tok):  # "refused the offer" negates itself, not a verb it governs
+            by_pred.setdefault(_key(c.pred), c)
     drop: set[int] = set()
     for c in cues:
         verb = c.tok[1]
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in _NEG_VERBS:
             continue
-        outer = by_pred.get(key(c.tok))
+        outer = by_pred.get(_key(c.tok))
         if outer is not None and outer is not c:  # "did not fail to", "never refused to"
             drop.update((id(c), id(outer)))
             doubles.append((outer, c))
@@ -664,7 +660,7 @@ _LEXICAL_NEGATIVES = frozenset({"fail", "refuse", "decline", "deny", "reject", "
                                 "stay", "prevent", "ban", "halt"})
 _NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 # Verbs whose meaning is a negation too: "lie" (not tell the truth), "leave" (not stay), "forget".
-_NEGATIVE_MEANING = _LEXICAL_NEGATIVES | _NEG_VERBS | frozenset({
+_NEGATIVE_MEANING = _LEXICAL_NEGATIVES | frozenset({  # (_LEXICAL_NEGATIVES holds every _NEG_VERBS word)
     "lie", "leave", "depart", "exit", "abandon", "forget", "ignore", "lose", "withhold", "resign"})
 # Negative words that are each other's negation: "did not leave" is "stayed".
 _NEGATIVE_OPPOSITES = frozenset({("leave", "stay"), ("leave", "remain"), ("depart", "stay"), ("depart", "remain"),

@@ -144,6 +144,15 @@ _ROUND_THE_CLOCK = (("around", "the", "clock"), ("round", "the", "clock"), ("rou
 _SUFFIX_UNITS = {"c": ("temp", "c"), "f": ("temp", "f")}
 
 
+_YEAR_RE = re.compile(r"(1[0-9]|20)\d\d")
+
+
+def _span_end(first: float, yy: float) -> float:
+    """The full year a span's two-digit end names: 2015/16 -> 2016, 1999-00 -> 2000."""
+    nxt = first - first % 100 + yy
+    return nxt if nxt > first else nxt + 100
+
+
 def is_unit_word(word: str) -> bool:
     """A unit of measure as written after a number ("kW", "km", "mph"), in any case."""
     return word.lower() in _UNITS
@@ -294,8 +303,7 @@ class _Scanner:
         return None
 
     def _year(self, i: int) -> bool:
-        w = self.low(i)
-        return bool(re.fullmatch(r"(1[0-9]|20)\d\d", w))
+        return bool(_YEAR_RE.fullmatch(self.low(i)))
 
     def _at(self, i: int) -> tuple[list[Mention], int] | None:
         tok = self.toks[i][1]
@@ -310,17 +318,14 @@ class _Scanner:
             return [self._code(i)[0]], i + 1
         if re.fullmatch(r"\d\d", w) and self.low(i - 1) in ("-", "–", "—", "/") and i > 1 \
                 and not self.toks[i - 2][1].whitespace_ and not self.toks[i - 1][1].whitespace_ \
-                and re.fullmatch(r"(1[0-9]|20)\d\d", self.low(i - 2)):  # "2015-16" in three tokens: 2016
-            first = float(self.low(i - 2))
-            nxt = first - first % 100 + float(w)
-            return [Mention(self.toks[i], self.toks[i], tok.text, "num", nxt if nxt > first else nxt + 100,
+                and self._year(i - 2):  # "2015-16" in three tokens: 2016
+            return [Mention(self.toks[i], self.toks[i], tok.text, "num", _span_end(float(self.low(i - 2)), float(w)),
                             head=self._head(i, i))], i + 1
         rng = _RANGE_RE.match(w)
         if rng and not _TIME_RE.match(w):  # "2015–2019", "2:0", "3-4", "2015/16": two numbers in one token
             ends = [float(rng.group(1)), float(rng.group(2))]
-            if re.fullmatch(r"(1[0-9]|20)\d\d", rng.group(1)) and re.fullmatch(r"\d\d", rng.group(2)):  # "2015/16", "1999-00": a span of years
-                nxt = ends[0] - ends[0] % 100 + ends[1]
-                ends[1] = nxt if nxt > ends[0] else nxt + 100
+            if _YEAR_RE.fullmatch(rng.group(1)) and re.fullmatch(r"\d\d", rng.group(2)):  # "2015/16", "1999-00"
+                ends[1] = _span_end(ends[0], ends[1])
             return [Mention(self.toks[i], self.toks[i], tok.text, "num", end,
                             head=self._head(i, i)) for end in ends], i + 1
         one = self._one(i)
@@ -427,7 +432,7 @@ class _Scanner:
                 value *= _SUFFIX_SCALES[suf]
             elif suf in _UNITS:
                 unit = _UNITS[suf]
-            elif suf in _SUFFIX_UNITS or suf.lstrip("°") in _SUFFIX_UNITS:
+            elif suf.lstrip("°") in _SUFFIX_UNITS:
                 unit = _SUFFIX_UNITS[suf.lstrip("°")]
             elif suf:
                 return self._code(start)
@@ -457,7 +462,7 @@ class _Scanner:
     def _vague_scale(self, i: int) -> tuple[Mention, int]:
         """"Several thousand", "a few hundred": as vague as "thousands", "hundreds"."""
         start = i - 1 if self.low(i) == "few" else i
-        end, value = i + 1, 1.0
+        end = i + 1
         value = _SCALES.get(self.low(end), 12.0)
         while self.low(end + 1) in _SCALES and _SCALES[self.low(end + 1)] >= 1e3:  # "several hundred thousand"
             value *= _SCALES[self.low(end + 1)]

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..types import AlignedPair, Finding, Severity, Span
+from ._lex_util import CHANNEL_NOUNS
 from ._names_util import GENERIC_NAME_WORDS
 from ._struct_util import (
     LIGHT_VERBS,
@@ -62,8 +63,6 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "advmod", "nummod", "npadvmod"})
 _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
 # Words that make a claim an allegation or a guess: dropping one states it as fact ("allegedly stole"
 # -> "stole"), adding one casts doubt on a fact. Major either way, however short.
-# The channel an attribution names ("a statement from X's office said"), dropped or added around a source that stays.
-_CHANNEL_NOUNS = frozenset({"statement", "release", "communique", "announcement", "bulletin"})
 _HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly",
                      "apparently", "possibly", "probably", "perhaps", "maybe", "presumably"})
 # What else hedges a claim: a modal, a verb of saying or seeming, a likelihood word. A hedge traded for
@@ -365,7 +364,7 @@ class OmissionCheck:
                 if heavy and all(t.lower_ in _NEGATIONS or t.lemma_.lower() in _NEGATION_STAND_INS for t in heavy) \
                         and any(there.surface[w] for w in _NEGATIONS):
                     continue  # a negation reworded ("failed to meet" -> "did not meet"): see the negation check
-                if heavy and all(t.lemma_.lower() in _CHANNEL_NOUNS for t in heavy):
+                if heavy and all(t.lemma_.lower() in CHANNEL_NOUNS for t in heavy):
                     # "a statement from Smith's office said" -> "Smith's office said": the channel, not the source
                     sev = min(sev, Severity.MINOR)
                 if heavy and all(_name_part_kept(t, lost_ids) for t in heavy):

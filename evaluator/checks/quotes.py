@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..types import Document, Finding, Severity, Span
-from ._lex_util import neighbour_indices
+from ._lex_util import CHANNEL_NOUNS, neighbour_indices
 from .base import CheckContext, register
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
@@ -40,8 +40,7 @@ _MAX_GAP_WORDS = 12
 _NOT_THE_SPEAKER = frozenset({"poss", "prep", "appos", "relcl", "acl", "advcl", "case", "npadvmod"})
 # Impersonal channels through which someone speaks: "a statement from Smith's office" is Smith's office
 # speaking, as "Smith's office" is.  A spokesman is a person, another speaker than the one he speaks for.
-_CHANNEL_NOUNS = frozenset({"office", "statement", "release", "communique", "announcement", "bulletin",
-                            "website", "account", "post", "letter", "email", "press"})
+_CHANNEL_NOUNS = CHANNEL_NOUNS | {"office", "website", "account", "post", "letter", "email", "press"}
 _LETTER_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
                               "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
 
@@ -101,10 +100,6 @@ class Quote:
     raw_words: tuple[str, ...]
     sentence: int
     parts: tuple[Quote, ...] = ()  # the fragments, when this is a quotation split around its attribution
-
-    @property
-    def fragments(self) -> tuple[Quote, ...]:
-        return self.parts or (self,)
 
 
 def joined(parts: Sequence[Quote]) -> Quote:

@@ -57,8 +57,9 @@ class TerminologyCheck:
             r_text, r_off = _side_text(ctx, "rewritten", pair.rewritten) if pair.rewritten else ("", 0)
             for term in terms:
                 o_hits = term.find_source(o_text) if o_text else []
-                r_forbidden = term.find_forbidden(r_text) if r_text else []
-                missing = bool(o_hits and pair.rewritten and term.required and not term.find_required(r_text))
+                r_required = term.find_required(r_text) if r_text and term.required else []
+                r_forbidden = term.find_forbidden(r_text, r_required) if r_text else []
+                missing = bool(o_hits and pair.rewritten and term.required and not r_required)
                 if r_forbidden and not missing:  # when required is missing that finding quotes it
                     o_forbidden = {p.lower() for _, _, p in term.find_forbidden(o_text)} if o_text else set()
                     for a, b, phrase in r_forbidden:

@@ -322,17 +322,16 @@ def _score_wording(message: str) -> str:
     return "".join(parts)
 
 
-_SAME_EDIT = " Same edit: "  # how evaluator/checks/_dedupe.py appends the findings it merged
-
-
 def _split_merged(f: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
     """A merged finding's own message, and what the other checks said of the same edit (shown apart,
     in smaller type, so the reader meets one sentence first; the JSON keeps the whole message)."""
     message = str(f.get("message", ""))
     merged = (f.get("data") or {}).get("merged") if isinstance(f.get("data"), dict) else None
-    if not merged or _SAME_EDIT not in message:
+    from ..checks._dedupe import SAME_EDIT
+
+    if not merged or SAME_EDIT not in message:
         return message, []
-    head = message.split(_SAME_EDIT, 1)[0]
+    head = message.split(SAME_EDIT, 1)[0]
     also = [{"what": f"{m.get('check', '')} / {m.get('code', '')}", "message": str(m.get("message", ""))}
             for m in merged if isinstance(m, dict)]
     return head, also
