@@ -1018,19 +1018,5 @@ def _html_writer() -> Callable[..., None] | None:
     return write
 
 
-def summary_text(summary: dict[str, Any]) -> str:
-    """A few lines for the console (the cli prints them)."""
-    p = summary["pairs"]
-    lines = [f"pairs: {p['ok']} ok, {p['failed']} failed, {p['missing']} not scored (of {p['total']})"]
-    m = summary["metrics"]
-    parts = [f"{name} mean {m[name]['mean']:.3g} median {m[name]['median']:.3g}"
-             for name in ("chrf", "bleu", "bertscore_f1") if name in m]
-    if parts:
-        lines.append("  " + "; ".join(parts))
-    f = summary["findings"]["by_severity"]
-    lines.append("  findings: " + ", ".join(f"{f[s]} {s}" for s in SEVERITIES))
-    return "\n".join(lines)
-
-
 __all__ = ["run_batch", "BatchResult", "ChunkScorer", "PairResult", "PairInput", "ResultsFile", "summarise",
            "call_with_timeout", "PairTimeout", "options_from_dict", "dumps_json"]

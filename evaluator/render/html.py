@@ -25,6 +25,8 @@ from typing import Any
 from markupsafe import Markup
 
 from .._atomic import atomic_write_text
+from ..checks._dedupe import SAME_EDIT
+from .junit import show_bidi
 
 log = logging.getLogger(__name__)
 
@@ -327,8 +329,6 @@ def _split_merged(f: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
     in smaller type, so the reader meets one sentence first; the JSON keeps the whole message)."""
     message = str(f.get("message", ""))
     merged = (f.get("data") or {}).get("merged") if isinstance(f.get("data"), dict) else None
-    from ..checks._dedupe import SAME_EDIT
-
     if not merged or SAME_EDIT not in message:
         return message, []
     head = message.split(SAME_EDIT, 1)[0]
@@ -598,8 +598,6 @@ def _show_bidi(value: Any) -> Any:
     written as their code points ("U+202E"), as the Markdown and JUnit outputs do: a reader sees the
     characters as stored, not text an override reordered (``send <U+202E>001<U+202C>`` must not read
     as "send 100"), and no override runs past its label into the rest of the line."""
-    from .junit import show_bidi
-
     return show_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
