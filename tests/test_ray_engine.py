@@ -49,6 +49,60 @@ def test_ray_equals_local_and_resumes(tmp_path: Path, resources, local_ray) -> N
     assert summary["pairs"] == json.loads((tmp_path / "local" / "summary.json").read_text())["pairs"]
 
 
+def test_a_stopped_stream_leaves_no_ray_data_thread_running(tmp_path: Path, resources, local_ray) -> None:
+    """Stopped after its first result, the engine closes Ray Data's stream and waits for the driver-side
+    threads it started: one of them touching the core worker after ``ray.shutdown`` ended the CLI with
+    exit 1 (Ray's "core worker has already been shutdown") on a loaded CI machine, not exit 130."""
+    import threading
+
+    from evaluator.engines.ray import _DATA_THREADS, run_ray
+    from evaluator.manifest import read_manifest
+
+    many = [(f"p{i:02d}", o, r) for i, (_, o, r) in enumerate(PAIRS * 3)]
+    before = set(threading.enumerate())
+    stop = threading.Event()
+    got = []
+    for result in run_ray(read_manifest(manifest(tmp_path, many)), resources.options, workers=1, chunk_size=2,
+                          stop=stop):
+        got.append(result)
+        stop.set()
+    assert len(got) == 1
+    left = [t.name for t in threading.enumerate() if t not in before and t.name.startswith(_DATA_THREADS)]
+    assert left == []
+
+
+def test_closing_the_stream_waits_for_its_threads_only() -> None:
+    import threading
+
+    from evaluator.engines.ray import _close_stream
+
+    def rows() -> Any:
+        yield {"id": "a"}
+        yield {"id": "b"}
+
+    release = threading.Event()
+    outside = threading.Thread(target=release.wait, name="iter_threaded", daemon=True)
+    outside.start()  # a thread of another stream, there before this one: not waited for
+    before = set(threading.enumerate())
+    worker = threading.Thread(target=time.sleep, args=(0.3,), name="iter_threaded", daemon=True)
+    other = threading.Thread(target=release.wait, name="unrelated", daemon=True)
+    worker.start()
+    other.start()
+    stream = rows()
+    next(stream)
+    t = time.perf_counter()
+    _close_stream(stream, before, join_s=5)
+    assert 0.2 < time.perf_counter() - t < 4
+    assert not worker.is_alive() and outside.is_alive() and other.is_alive()
+    assert next(stream, None) is None  # closed
+    t = time.perf_counter()
+    stuck = threading.Thread(target=release.wait, name="StreamingExecutor-x", daemon=True)
+    stuck.start()
+    _close_stream(iter([]), before, join_s=0.2)  # bounded: a thread that never ends costs join_s
+    assert time.perf_counter() - t < 2 and stuck.is_alive()
+    release.set()
+
+
 def _slow_prepass(record: Path) -> Any:
     """A chunk pre-pass that would take 30 s; it notes in ``record`` how long it really ran."""
     def prepare(items: Any) -> None:

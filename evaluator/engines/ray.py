@@ -205,13 +205,49 @@ def run_ray(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, 
             batch_format="numpy",
             **remote_args,
         )
-        for row in ds.iter_rows():
-            yield PairResult(str(row["id"]), str(row["status"]), str(row["line"]))
-            if stop.is_set():
-                return
+        before = set(threading.enumerate())
+        rows_out = ds.iter_rows()
+        try:
+            for row in rows_out:
+                yield PairResult(str(row["id"]), str(row["status"]), str(row["line"]))
+                if stop.is_set():
+                    return
+        finally:
+            _close_stream(rows_out, before)
     finally:
         if started:
             ray.shutdown()
+
+
+# Ray Data's driver-side threads that run on after a stream is closed (Ray 2.60's names): the executor's
+# scheduling loop, its metadata fetcher and the iterator's formatting workers.  (Its block prefetcher
+# parks on a condition until collected and calls Ray only for blocks it is handed: not waited for.)
+_DATA_THREADS = ("StreamingExecutor-", "ray-data-metadata-prefetch", "iter_threaded")
+DATA_THREADS_JOIN_S = 30.0
+
+
+def _close_stream(rows_out: Any, before: set[threading.Thread], join_s: float = DATA_THREADS_JOIN_S) -> None:
+    """Close Ray Data's row iterator and wait for the driver-side threads it started (not in ``before``).
+
+    A run stopped mid-stream leaves them running for a moment after the iterator is closed (the
+    formatting workers wake from the executor's queue); one that touches the core worker after
+    ``ray.shutdown`` ends the whole process with exit 1 (Ray's "core worker has already been shutdown",
+    seen on a loaded CI machine instead of exit 130).  A second SIGTERM or Ctrl-C interrupts the wait."""
+    import time
+
+    close = getattr(rows_out, "close", None)
+    if close is not None:
+        close()
+    deadline = time.monotonic() + join_s
+
+    def started() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t not in before and t.name.startswith(_DATA_THREADS)]
+
+    for t in started():
+        t.join(max(0.0, deadline - time.monotonic()))
+    late = [t.name for t in started() if t.is_alive()]
+    if late:
+        log.warning("Ray Data threads still running after %.0f s: %s", join_s, ", ".join(late))
 
 
 def _init(ray: Any, address: str | None) -> bool:
