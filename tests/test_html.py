@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -494,6 +495,30 @@ def test_scores_look_fine_lists_high_scoring_pairs_with_serious_findings(example
     expected = {f["alignment"] for f in example["findings"] if f["severity"] in ("major", "critical")
                 and (scores[f["alignment"]]["chrf"] >= 60 or scores[f["alignment"]]["bertscore_f1"] >= median)}
     assert listed == expected and expected
+
+
+def test_scores_look_fine_leads_with_the_most_deceptive_pairs_and_folds_the_rest() -> None:
+    """On a test set most flagged lines can score well: the table shows the first ten, highest chrF first,
+    and the rest behind one "N more" click (all of them still listed, and opened for print)."""
+    report = synthetic_report(300)
+    by_pair = {p["alignment"]: p for p in report["pairs"]}
+    serious = {f["alignment"] for f in report["findings"] if f["severity"] in ("major", "critical")}
+    chrf = {k: by_pair[k]["chrf"] for k in serious}
+    assert len(serious) == 20 and min(chrf.values()) >= 60  # every serious pair qualifies
+    for k in sorted(serious)[::3]:  # and some also score high on BERTScore: those lead
+        by_pair[k]["bertscore_f1"] = 0.999
+    html = render.render_html(report)
+    section = html[html.index('id="fine-scores"'):html.index('id="findings"')]
+    head, more = section.split('<details class="fine-more">')
+    shown = [int(k) - 1 for k in re.findall(r'href="#pair-(\d+)"', head)]
+    folded = [int(k) - 1 for k in re.findall(r'href="#pair-(\d+)"', more)]
+    assert len(shown) == render.FINE_SHOWN and sorted(shown + folded) == sorted(serious)
+    median = statistics.median(p["bertscore_f1"] for p in report["pairs"])
+    both = {k for k in serious if by_pair[k]["bertscore_f1"] >= median}
+    assert both and both != serious  # the two orders differ
+    assert shown + folded == sorted(serious, key=lambda k: (k not in both, -chrf[k], k))
+    assert "20 pairs, high on both metrics first" in section and "10 more pairs like these" in more
+    assert "details.fine-more" in html  # opened before printing
 
 
 def test_header_footer_show_coverage_note_signatures_and_command(example: dict[str, Any], example_html: str) -> None:

@@ -9,9 +9,10 @@
   var shown = document.getElementById("shown");
   var none = document.getElementById("no-findings-shown");
   var infoNote = document.getElementById("info-note");
-  // A printed report carries what other checks said of each merged finding: open those lines for print.
+  // A printed report carries what other checks said of each merged finding, and every pair whose scores
+  // look fine: open those for print.
   window.addEventListener("beforeprint", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("details.f-also"), function (d) { d.open = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("details.f-also, details.fine-more"), function (d) { d.open = true; });
   });
 
   function visible() {
