@@ -44,13 +44,21 @@ _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}[A-Za-z]?\.?")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, folded to their usual Latin
+# spelling ("Błaszczak" = "Blaszczak", "Søren" = "Soren", "Strauß" = "Strauss", "Guðmundsson" = "Gudmundsson").
+LETTER_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "ẞ": "ss",
+                             "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "Ð": "d",
+                             "þ": "th", "Þ": "th", "ħ": "h", "Ħ": "h"})
+
+
 def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def normalize_name(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of a name ("U.S." -> "us", "the White House" -> "white house")."""
-    t = _strip_accents(text).replace("\u2019", "'").replace("\u2018", "'")
+    """Lower-case, accent-free, punctuation-free form of a name ("U.S." -> "us", "the White House" -> "white house",
+    "Wałęsa" -> "walesa", "Søren" -> "soren")."""
+    t = _strip_accents(text.translate(LETTER_FOLD)).replace("\u2019", "'").replace("\u2018", "'")
     t = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), t)
     t = re.sub(r"'s\b", "", t.lower())
     t = _NON_ALNUM.sub(" ", t).strip()

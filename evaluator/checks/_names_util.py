@@ -214,9 +214,10 @@ _NICKNAMES = frozenset(frozenset((full, short)) for line in _NICKNAME_GROUPS
 _SKELETON_FOLD = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("q", "k"), ("c", "k"), ("g", "k"),
                   ("j", "y"))
 # Spelling folds of transliterations, vowels kept ("Omar"/"Umar", "Ahmad"/"Ahmed", "Nouri"/"Nuri", "Yuri"/"Yury",
-# "Alexei"/"Aleksei"): the sounds scripts other than the Latin one write with one letter.
+# "Alexei"/"Aleksei", "Jhajjar"/"Jajjhar"): the sounds scripts other than the Latin one write with one letter,
+# and the aspirated consonants of Indian names, whose "h" romanisations drop or move.
 _TRANSLIT_FOLD = (("x", "ks"), ("ph", "f"), ("ck", "k"), ("dh", "d"), ("th", "t"), ("kh", "k"), ("gh", "g"),
-                  ("ou", "u"), ("oo", "u"), ("o", "u"), ("q", "k"), ("c", "k"))
+                  ("jh", "j"), ("bh", "b"), ("ou", "u"), ("oo", "u"), ("o", "u"), ("q", "k"), ("c", "k"))
 _VOWELS = frozenset("aeiouy")
 
 
@@ -238,6 +239,17 @@ def _translit(word: str) -> str:
     if word.endswith("y"):
         word = word[:-1] + "i"
     return re.sub(r"([^aeiou])\1+", r"\1", word)
+
+
+def translit_variant(a: str, b: str) -> bool:
+    """Two romanisations of one place or body name of 5+ letters: the same letters once the transliteration
+    variants of ``_translit`` are folded ("Jhajjar"/"Jajjhar", "Bhiwani"/"Biwani").  Different consonants
+    ("Jhajjar"/"Jajpur") or another first letter stay different names."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or a[:1] != b[:1]:
+        return False
+    return _translit(a) == _translit(b)
 
 
 _FEMININE_ENDINGS = frozenset({"e", "a", "ie", "ine", "ette", "elle", "le", "na", "ina"})

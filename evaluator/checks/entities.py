@@ -39,6 +39,7 @@ from ._names_util import (
     name_variant,
     nearest_original,
     reference_sets_of,
+    translit_variant,
 )
 from .base import CheckContext, register
 
@@ -167,7 +168,8 @@ class _Side:
 
     def has_word(self, w: str, fams: Families, person: bool = False) -> bool:
         """``w`` is here, by family, or spelled differently (for a person's name, only as a short form or a
-        transliteration: see ``name_variant``)."""
+        transliteration: see ``name_variant``; for another name, a near spelling, its nationality word or another
+        romanisation: see ``translit_variant``)."""
         if w in self.wordset:
             return True
         fam = fams.of([w])
@@ -176,7 +178,8 @@ class _Side:
         if person:
             return any(name_variant(w, x) for x in self.wordset)
         return (len(w) >= 4 and any(fuzzy_equal(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)) or \
-            any(_demonym_of(w, x) or _demonym_of(x, w) for x in self.wordset if x[:2] == w[:2])
+            any(_demonym_of(w, x) or _demonym_of(x, w) for x in self.wordset if x[:2] == w[:2]) or \
+            (len(w) >= 5 and any(translit_variant(w, x) for x in self.wordset if x[:1] == w[:1]))
 
     def budget(self) -> dict[str, int]:
         """Family mentions a counterpart may use: the families present, and places named inside an
