@@ -284,10 +284,10 @@ _CLOSED_OPPOSITES = [
     ("before", "since"), ("from", "to"), ("forward", "backward"), ("forward", "back"),
     ("immediately", "eventually"), ("initially", "eventually"), ("initially", "finally"), ("ago", "later"),
     ("past", "future"), ("past", "current"), ("present", "absent"), ("win", "lose"), ("won", "lost"),
-    ("enemy", "ally"), ("enemy", "friend"), ("opponent", "ally"), ("friend", "foe"),
+    ("yes", "no"), ("enemy", "ally"), ("enemy", "friend"), ("opponent", "ally"), ("friend", "foe"),
 ]
 _OPPOSITE = {(a, b) for a, b in _CLOSED_OPPOSITES} | {(b, a) for a, b in _CLOSED_OPPOSITES}
-_SWAP_POS = _CONTENT | {"ADP", "SCONJ", "DET", "PRON"}
+_SWAP_POS = _CONTENT | {"ADP", "SCONJ", "DET", "PRON", "INTJ"}  # INTJ: an answer, "No." -> "Yes."
 
 
 def _content(toks: list[Located]) -> list[tuple[str, str, Located]]:

@@ -123,6 +123,12 @@ ANTONYM_CASES = [
     ("The trade unions should be aware of the state.", "The trade unions should be unaware of the state.",
      {"antonym-swap"}),
     ("The town is big.", "The town is large.", set()),
+    # an answer turned round: "No." / "Yes." (an interjection, not a content word)
+    ('Asked whether the order would be lifted, the mayor said: "No."',
+     'Asked whether the order would be lifted, the mayor said: "Yes."', {"antonym-swap"}),
+    ("Asked if he would run, he said no.", "Asked if he would run, he said yes.", {"antonym-swap"}),
+    ("Yes, we will attend.", "Yes, we will go.", set()),
+    ("No one was hurt, police said.", "Nobody was hurt, police said.", set()),
     ("He was not aware of it.", "He was unaware of it.", set()),
     ("Many smaller cats feed on much larger numbers of small prey.",
      "Many smaller cats feed on much smaller numbers of small prey.", {"antonym-swap"}),
