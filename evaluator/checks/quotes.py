@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..reference_sets import LETTER_FOLD
 from ..types import Document, Finding, Severity, Span
 from ._lex_util import CHANNEL_NOUNS, neighbour_indices
 from .base import CheckContext, register
@@ -41,8 +42,6 @@ _NOT_THE_SPEAKER = frozenset({"poss", "prep", "appos", "relcl", "acl", "advcl", 
 # Impersonal channels through which someone speaks: "a statement from Smith's office" is Smith's office
 # speaking, as "Smith's office" is.  A spokesman is a person, another speaker than the one he speaks for.
 _CHANNEL_NOUNS = CHANNEL_NOUNS | {"office", "website", "account", "post", "letter", "email", "press"}
-_LETTER_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
-                              "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
 
 # Differences of form that leave a quotation's words and meaning alone: contractions, the case of a
 # pronoun ("I" / "me" / "my": same person and number), British and American spellings.
@@ -63,6 +62,20 @@ _SPELLING_RULES = tuple((re.compile(a), b) for a, b in (
     (r"(?<=\w{2})our(s|ed|ing|ite|ites|able|er)?$", r"or\1"), (r"(?<=\w{3})tre(s)?$", r"ter\1"),
     (r"(?<=\w{2})ogue(s)?$", r"og\1"), (r"(?<=[aeiou])ll(ed|ing|er|ers)$", r"l\1"), (r"ae", "e"), (r"oe", "e"),
     (r"(?<=\w{3})ence$", "ense")))
+
+
+# Differences a reader of the quotation would not call a change of its words (``_light_reason``): an
+# article added, dropped or swapped, a preposition, article or possessive said once for two conjuncts
+# ("for drugs and for Japan" / "for drugs and Japan"), interchangeable subordinators, a compound written
+# open, hyphenated or closed, and a word swapped for a WordNet synonym of the same fine tag (so tense and
+# number stay).  Negators, modals, auxiliaries, pronouns and numbers are never light.
+_ARTICLES = frozenset({"a", "an", "the"})
+_SHARED_IN_COORDINATION = _ARTICLES | frozenset({
+    "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto", "about", "against", "between",
+    "through", "over", "under", "after", "before", "during", "without", "within", "among", "upon", "toward",
+    "towards", "across", "my", "our", "your", "his", "her", "its", "their"})
+_CONJUNCTIONS = frozenset({"and", "or", "nor"})
+_INTERCHANGEABLE = (frozenset({"if", "whether"}),)
 
 
 def _spelling(word: str) -> str:
@@ -123,7 +136,7 @@ def _squash(text: str) -> str:
 
 def _fold(text: str) -> str:
     """``_squash`` without accents: "Błaszczak" = "blaszczak" (a speaker's name lower-cased or unaccented)."""
-    text = unicodedata.normalize("NFKD", text.translate(_LETTER_FOLD))
+    text = unicodedata.normalize("NFKD", text.translate(LETTER_FOLD))
     return _squash("".join(c for c in text if not unicodedata.combining(c)))
 
 
@@ -241,6 +254,76 @@ def _ops(a: Quote, b: Quote) -> list[dict[str, Any]]:
     sm = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
     return [{"op": tag, "original": " ".join(a.raw_words[i1:i2]), "rewritten": " ".join(b.raw_words[j1:j2])}
             for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal"]
+
+
+def _shared_in_coordination(words: Sequence[str], at: int, w: str) -> bool:
+    """``w``, added or dropped at ``at`` of ``words``, follows a conjunction and stands before the first
+    conjunct too: said once or twice for both ("for drugs and for Japan" / "for drugs and Japan")."""
+    return w in _SHARED_IN_COORDINATION and at > 0 and words[at - 1] in _CONJUNCTIONS and w in words[:at - 1]
+
+
+def _tag_of(ctx: CheckContext, side: str, q: Quote, word: str) -> Any:
+    """The parsed token of ``word`` (lower-case) inside ``q``, when the tokens spelling it agree in tag and
+    lemma; else None."""
+    toks = [t for p in (q.parts or (q,)) for t in _tokens_in(ctx, side, p.start, p.end) if t.lower_ == word]
+    return toks[0] if len(toks) == 1 or (toks and len({(t.tag_, t.lemma_) for t in toks}) == 1) else None
+
+
+def _synonyms(ctx: CheckContext, a: Quote, b: Quote, wa: str, wb: str) -> bool:
+    """``wa`` (in ``a``) and ``wb`` (in ``b``) share a WordNet synset and have the same fine tag: the same
+    word class, tense and number ("individuals" / "persons"), no proper name, number or function word."""
+    wn = ctx.wordnet()
+    if wn is None:
+        return False
+    ta, tb = _tag_of(ctx, "original", a, wa), _tag_of(ctx, "rewritten", b, wb)
+    if ta is None or tb is None or ta.tag_ != tb.tag_ or ta.pos_ not in ("NOUN", "VERB", "ADJ", "ADV"):
+        return False
+    if ta.pos_ != tb.pos_ or ta.is_stop or tb.is_stop:
+        return False
+    pos = {"NOUN": "n", "VERB": "v", "ADJ": "a", "ADV": "r"}[ta.pos_]
+    la, lb = ta.lemma_.lower(), tb.lemma_.lower()
+    return la != lb and bool(wn.are_synonyms(la, lb, pos)) and not wn.are_antonyms(la, lb, pos)
+
+
+def _light_reason(ctx: CheckContext, a: Quote, b: Quote) -> str | None:
+    """Why the words of ``a`` and ``b`` differ only lightly (see ``_ARTICLES``), or None when some difference
+    is a change of content.  The words are compared in form (``form_key``): contractions, pronoun case and
+    spelling are no difference."""
+    def keyed(words: Sequence[str]) -> tuple[tuple[str, ...], list[int]]:
+        out: list[str] = []
+        origin: list[int] = []  # the word of ``words`` each key came from (-1: one of a contraction's parts)
+        for k, w in enumerate(words):
+            parts = form_key((w,))
+            out.extend(parts)
+            origin.extend([k] if len(parts) == 1 else [-1] * len(parts))
+        return tuple(out), origin
+
+    (fa, oa), (fb, ob) = keyed(a.words), keyed(b.words)
+    reasons: list[str] = []
+    sm = difflib.SequenceMatcher(None, fa, fb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        da = [w for w in fa[i1:i2] if w not in _ARTICLES]
+        ib = [w for w in fb[j1:j2] if w not in _ARTICLES]
+        if len(da) < i2 - i1 or len(ib) < j2 - j1:
+            reasons.append("article")
+        if da == ib:
+            continue
+        if da and ib and _squash("".join(da)) == _squash("".join(ib)):
+            reasons.append("compound spelling")  # "air conditioning" / "air-conditioning"
+        elif not ib and len(da) == 1 and i2 - i1 == 1 and _shared_in_coordination(fa, i1, da[0]):
+            reasons.append("word shared by conjuncts")
+        elif not da and len(ib) == 1 and j2 - j1 == 1 and _shared_in_coordination(fb, j1, ib[0]):
+            reasons.append("word shared by conjuncts")
+        elif len(da) == 1 and len(ib) == 1 and any({da[0], ib[0]} <= s for s in _INTERCHANGEABLE):
+            reasons.append("interchangeable conjunction")
+        elif tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1 and min(oa[i1], ob[j1]) >= 0 and \
+                _synonyms(ctx, a, b, a.words[oa[i1]], b.words[ob[j1]]):
+            reasons.append(f"synonym “{a.raw_words[oa[i1]]}” / “{b.raw_words[ob[j1]]}”")
+        else:
+            return None
+    return ", ".join(dict.fromkeys(reasons)) or None
 
 
 def _tokens_in(ctx: CheckContext, side: str, start: int, end: int) -> list[Any]:
@@ -457,27 +540,33 @@ class QuotesCheck:
         if a.words != b.words and _squash(a.text) != _squash(b.text):  # "didn't" = "did n't"
             base = {"original_quote": a.text, "rewritten_quote": b.text, "ops": _ops(a, b)}
             k = _contiguous(b.words, a.words)
-            if form_key(a.words) == form_key(b.words):
+            same_form = form_key(a.words) == form_key(b.words)
+            light = None if same_form else _light_reason(ctx, a, b)  # a minor note, not a misquote
+            sev = Severity.MINOR if light else Severity.MAJOR
+            if light:
+                base["light"] = light
+            if same_form:
                 yield Finding(check=self.name, code="quote-form-changed", severity=Severity.MINOR,
                               message=f"Quotation changed in form only (contraction, pronoun case or spelling): "
                                       f"“{a.text}” → “{b.text}”",
                               original=o, rewritten=r, alignment=ai, data=base)
             elif k >= 0:
                 dropped = [w for w in (" ".join(a.raw_words[:k]), " ".join(a.raw_words[k + len(b.words):])) if w]
-                yield Finding(check=self.name, code="quote-truncated", severity=Severity.MAJOR,
+                yield Finding(check=self.name, code="quote-truncated", severity=sev,
                               message=f"Quotation truncated: “{a.text}” → “{b.text}” (dropped: "
                                       + "; ".join(f"“{w}”" for w in dropped) + ")",
                               original=o, rewritten=r, alignment=ai, data={**base, "dropped": dropped})
             elif _contiguous(a.words, b.words) >= 0:
                 k = _contiguous(a.words, b.words)
                 added = [w for w in (" ".join(b.raw_words[:k]), " ".join(b.raw_words[k + len(a.words):])) if w]
-                yield Finding(check=self.name, code="quote-extended", severity=Severity.MAJOR,
+                yield Finding(check=self.name, code="quote-extended", severity=sev,
                               message=f"Quotation extended: “{a.text}” → “{b.text}” (added: "
                                       + "; ".join(f"“{w}”" for w in added) + ")",
                               original=o, rewritten=r, alignment=ai, data={**base, "added": added})
             else:
-                yield Finding(check=self.name, code="quote-altered", severity=Severity.MAJOR,
-                              message=f"Quotation altered: “{a.text}” → “{b.text}”",
+                yield Finding(check=self.name, code="quote-altered", severity=sev,
+                              message=f"Quotation altered: “{a.text}” → “{b.text}”"
+                                      + (f" (only lightly: {light})" if light else ""),
                               original=o, rewritten=r, alignment=ai, data=base)
         sa, ta = speaker(ctx, "original", a)
         sb, tb = speaker(ctx, "rewritten", b)
