@@ -726,6 +726,12 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
     if chunk_size < 1 or workers < 1:
         raise ConfigError(None, "--workers and the chunk size must be at least 1")
     run_engine = get_engine(engine)  # an unknown engine fails before any work
+    engine_args: dict[str, Any] = {}
+    if engine == "ray":
+        from .engines.ray import check_cluster
+
+        check_cluster(address)  # a cluster that cannot be reached fails here, before the folder is made
+        engine_args["address_checked"] = True  # and is probed once per batch
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _folder_lock(out):  # one run at a time per folder
@@ -755,7 +761,7 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
             progress.start(len(specs), resumed)
         scored = 0
         stream = run_engine(pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size,
-                            address=address, stop=stop)
+                            address=address, stop=stop, **engine_args)
         try:
             for res in stream:
                 if res.id in done:

@@ -126,17 +126,28 @@ class GateConfig:
 
 # --------------------------------------------------------------------------- config loading
 
+# The problem of a gate config that is a JSON file: most often a report given where the config goes.
+# ``evaluator gate`` adds its usage line to a ``ConfigError`` with this ``problem``.
+JSON_CONFIG = "looks like a JSON report, not a gate config (TOML)"
+
+
 def load_gate_config(path: str | Path) -> GateConfig:
-    """Read and validate a gate config; any problem raises ``ConfigError`` as "PATH:LINE: problem"."""
+    """Read and validate a gate config; any problem raises ``ConfigError`` as "PATH:LINE: problem"
+    (a JSON file: ``problem`` is ``JSON_CONFIG``, whether or not the file is valid UTF-8)."""
     p = Path(path)
     try:
-        raw = p.read_text(encoding="utf-8")
+        content = p.read_bytes()
     except FileNotFoundError:
         raise ConfigError(path, "gate config not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(path, f"cannot read gate config: {exc}") from None
-    if looks_like_json(raw):
-        raise ConfigError(path, "looks like a JSON report, not a gate config (TOML)")
+    if looks_like_json(content[:4096].decode("utf-8", errors="replace")):
+        raise ConfigError(path, JSON_CONFIG)
+    try:
+        # as Path.read_text: strict UTF-8, universal newlines
+        raw = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"cannot read gate config: {exc}") from None
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -510,6 +521,13 @@ def sort_results(results: Iterable[Any]) -> list[Any]:
         return str(r.get("status") if isinstance(r, Mapping) else r.status)
 
     return sorted(results, key=lambda r: RESULT_ORDER.get(status(r), len(RESULT_ORDER)))
+
+
+def gate_results(gate: Mapping[str, Any]) -> list[Any]:
+    """A gate dict's results as every output lists them (console, Markdown, JUnit, HTML): in
+    ``RESULT_ORDER``.  ``evaluate_gate`` writes them so; the sort is for a gate dict from elsewhere (a
+    report written by an older version held them in config order), kept here, once for all outputs."""
+    return sort_results(gate.get("results") or [])
 
 
 def findings_phrase(n: int, key: str) -> str:

@@ -80,7 +80,13 @@ def read_manifest(path: str | Path) -> list[PairSpec]:
     """Read a JSONL / CSV manifest or a folder of pairs; raise ``ConfigError`` when it is malformed."""
     p = Path(path)
     if p.is_dir():
-        specs = _read_folder(p)
+        try:
+            specs = _read_folder(p)
+        except ConfigError:
+            _check_not_one_pair(p, path)
+            raise
+        if not specs:
+            _check_not_one_pair(p, path)
     elif not p.exists():
         raise ConfigError(p, "manifest not found")
     elif p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
@@ -206,6 +212,15 @@ def _check_unique(p: Path, specs: Iterator[PairSpec]) -> list[PairSpec]:
         seen[s.id] = s.line
         out.append(s)
     return out
+
+
+def _check_not_one_pair(d: Path, path: str | Path) -> None:
+    """For a folder that gave no pairs: when it has original.* and rewritten.* right in it, it is one
+    pair, not a folder of pairs (the likeliest mistake: ``batch`` given what ``compare`` takes); say so."""
+    names = {f.name.lower() for f in d.iterdir() if f.is_file()}
+    if all(any(f"{side}{suffix}" in names for suffix in DOC_SUFFIXES) for side in SIDES):
+        raise ConfigError(path, "this folder is one pair (original.txt/rewritten.txt); batch expects "
+                                "one sub-folder per pair — use `evaluator compare` for one pair") from None
 
 
 def _doc_file(folder: Path, stem: str) -> Path | None:

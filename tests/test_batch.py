@@ -836,3 +836,33 @@ def test_index_lists_worst_first_and_explains_itself(tmp_path: Path) -> None:
     html = render_index(summary, rows)
     assert 'class="card" id="failed-card"' in html and "listed first below" not in html
     assert "model:" not in html and '<a href="summary.json">' in html
+
+
+def test_a_ray_batch_probes_its_address_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_batch`` checks a Ray address before it makes the output folder and ``run_ray`` does not probe
+    it again (one TCP probe a batch).  A stand-in Ray: no instance is started."""
+    import sys
+    import types
+
+    from evaluator.engines import ray as ray_engine
+    from evaluator.errors import InputError
+
+    probes: list[str | None] = []
+    monkeypatch.setattr(ray_engine, "check_address", lambda address, timeout=0: probes.append(address))
+    monkeypatch.setattr(ray_engine, "_init", lambda ray, address: False)  # as a SIGTERM while connecting
+    fake = types.SimpleNamespace(is_initialized=lambda: False, shutdown=lambda: None)
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    m = manifest(tmp_path, PAIRS[:2])
+    res = run_batch(m, tmp_path / "out", Options(bertscore=False), engine="ray", address="10.0.0.1:6379")
+    assert probes == ["10.0.0.1:6379"] and res.missing == 2
+    # run_ray on its own still checks the address
+    probes.clear()
+    assert list(ray_engine.run_ray(read_manifest(m), Options(), address="auto")) == [] and probes == ["auto"]
+
+    def unreachable(address: str | None, timeout: float = 0) -> None:
+        raise InputError(f"--address {address}: no Ray cluster answers")
+
+    monkeypatch.setattr(ray_engine, "check_address", unreachable)
+    with pytest.raises(InputError, match="no Ray cluster answers"):
+        run_batch(m, tmp_path / "out2", Options(bertscore=False), engine="ray", address="10.0.0.1:6379")
+    assert not (tmp_path / "out2").exists()

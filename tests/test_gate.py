@@ -751,8 +751,53 @@ def test_swapped_gate_arguments_say_so(tmp_path: Path, capsys: Any, prefix: str)
     err = capsys.readouterr().err
     assert f"{report}: looks like a JSON report" in err and "usage: evaluator gate CONFIG REPORT.json" in err
     assert "invalid TOML" not in err
-    with pytest.raises(ConfigError, match="looks like a JSON report, not a gate config"):
+    with pytest.raises(ConfigError, match="looks like a JSON report, not a gate config") as exc:
         load_gate_config(report)  # score --gate / compare --gate
+    assert "usage:" not in str(exc.value)  # the usage line is the command line's
+
+
+def test_a_json_report_that_is_not_utf8_given_as_config_says_so(tmp_path: Path, capsys: Any) -> None:
+    """The JSON check reads the file as the loader does, once: not valid UTF-8 is still named a JSON
+    report (with the usage line on the command line), not "cannot read gate config"."""
+    from evaluator.gate import JSON_CONFIG
+
+    report = tmp_path / "report.json"
+    report.write_bytes(b'{"title": "caf\xe9"}\n')
+    assert main(["gate", str(report), str(tmp_path / "evaluator.toml")]) == 2
+    err = capsys.readouterr().err
+    assert f"{report}: {JSON_CONFIG}; usage: evaluator gate CONFIG REPORT.json (the config comes first)" in err
+    with pytest.raises(ConfigError) as exc:
+        load_gate_config(report)
+    assert exc.value.problem == JSON_CONFIG
+    # a config that is not valid UTF-8 (and no JSON) is still unreadable, as before
+    (tmp_path / "bad.toml").write_bytes(b"[gate.min]\nchrf = 50 # caf\xe9\n")
+    with pytest.raises(ConfigError, match="cannot read gate config: 'utf-8' codec can't decode byte 0xe9"):
+        load_gate_config(tmp_path / "bad.toml")
+
+
+@pytest.mark.parametrize("flag", ["--html", "--junit", "--markdown"])
+def test_gate_outputs_other_than_json_cannot_go_to_stdout(tmp_path: Path, capsys: Any, flag: str) -> None:
+    """``-`` is stdout for --json only (``cli.common.to_stdout``, as in compare and score); any other
+    output given as ``-`` is exit 2 before anything is written."""
+    report = tmp_path / "c.json"
+    report.write_text(json.dumps(make_compare_report(sentences(5), sentences(5))), encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text("[gate.min]\nchrf = 50\n", encoding="utf-8")
+    assert main(["gate", str(cfg), str(report), "--json", str(tmp_path / "out.json"), flag, "-"]) == 2
+    err = capsys.readouterr().err
+    assert f"{flag} -: only --json can write to stdout ('-'); give {flag} a file path" in err
+    assert not (tmp_path / "out.json").exists() and not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_gate_config_line_numbers_with_any_line_ending(tmp_path: Path, newline: str) -> None:
+    cfg = tmp_path / "evaluator.toml"
+    cfg.write_bytes(newline.join(["[gate.min]", "chrf = 50", "bogus = 1", ""]).encode())
+    with pytest.raises(ConfigError, match="unknown metric gate.min.bogus") as exc:
+        load_gate_config(cfg)
+    assert exc.value.line == 3
+    cfg.write_bytes(newline.join(["[gate.min]", "chrf = 50", ""]).encode())
+    assert [t.name for t in load_gate_config(cfg).thresholds] == ["min.chrf"]
 
 
 def test_gate_failures_are_not_repeated_on_one_terminal(tmp_path: Path, capsys: Any,

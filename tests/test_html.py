@@ -702,6 +702,31 @@ def test_heading_is_the_run_name_with_the_files_under_it(example_html: str) -> N
     assert "<h1>pair &amp; 7</h1>" in render.render_html(r, charts=False, name="pair & 7")
 
 
+def test_run_name_is_the_name_compare_gives_its_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One definition (``render.pair_name``): the heading of a report without --name is the name
+    `evaluator compare` gave its files, symlinks resolved; a path no file system takes does not crash."""
+    from evaluator.render import pair_name
+
+    monkeypatch.chdir(tmp_path)
+    for d in ("story", "a", "b"):
+        (tmp_path / d).mkdir()
+    (tmp_path / "a" / "o.txt").write_text("A.", encoding="utf-8")
+    (tmp_path / "b" / "r.txt").write_text("B.", encoding="utf-8")
+    (tmp_path / "story" / "original.txt").symlink_to(tmp_path / "a" / "o.txt")
+    (tmp_path / "story" / "rewritten.txt").symlink_to(tmp_path / "b" / "r.txt")
+
+    def heading(o: str, r: str) -> str:
+        return render.run_name({"original": {"path": o}, "rewritten": {"path": r}, "meta": {}})
+
+    for o, r, name in (("a/o.txt", "a/o.txt", "a"), ("a/o.txt", "b/r.txt", "o-vs-r"),
+                       ("story/original.txt", "story/rewritten.txt", "original-vs-rewritten"),
+                       ("x.txt", "y.txt", tmp_path.name), ("a\0/o.txt", "a\0/r.txt", "a\0")):
+        assert heading(o, r) == name, (o, r)
+        if "\0" not in o:
+            assert pair_name(o, r) == name
+    assert heading("", "b/r.txt") == ""
+
+
 def test_batch_pair_page_has_its_id_and_a_link_back(tmp_path: Path) -> None:
     from evaluator import batch
 

@@ -183,3 +183,28 @@ def test_safe_id(pair_id: str, expected: str) -> None:
     if expected.endswith("-"):
         assert len(got) == len(expected) + 8  # the hash keeps "a/b" and "a_b" apart
     assert safe_id("a/b") != safe_id("a_b")
+
+
+def test_a_folder_that_is_one_pair_says_so(tmp_path: Path) -> None:
+    """``read_manifest`` on what ``compare`` takes names the mistake (library callers as `evaluator batch`)."""
+    one = tmp_path / "onepair"
+    one.mkdir()
+    (one / "original.txt").write_text("A.", encoding="utf-8")
+    (one / "Rewritten.md").write_text("B.", encoding="utf-8")
+    words = (f"{one}: this folder is one pair (original.txt/rewritten.txt); batch expects one sub-folder per "
+             "pair — use `evaluator compare` for one pair")
+    with pytest.raises(ConfigError) as exc:
+        read_manifest(str(one))
+    assert str(exc.value) == words
+    (one / "half").mkdir()  # a malformed pair folder beside them: still the one-pair message
+    (one / "half" / "original.txt").write_text("A.", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        read_manifest(one)
+    assert str(exc.value) == words
+    # a folder of pairs that also has original.txt / rewritten.txt in it is read as a folder of pairs
+    (one / "half" / "rewritten.txt").write_text("B.", encoding="utf-8")
+    assert [s.id for s in read_manifest(one)] == ["half"]
+    # and an empty folder is no one pair
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="the manifest lists no pairs"):
+        read_manifest(tmp_path / "empty")

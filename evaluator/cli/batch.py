@@ -102,19 +102,6 @@ def failed_lines(summary: dict[str, Any], out: str) -> list[str]:
     return lines
 
 
-def _one_pair_folder(path: str) -> bool:
-    """``path`` is a folder with original.* and rewritten.* right in it: one pair, not a folder of pairs."""
-    from pathlib import Path
-
-    from ..manifest import DOC_SUFFIXES
-
-    d = Path(path)
-    if not d.is_dir():
-        return False
-    names = {f.name.lower() for f in d.iterdir() if f.is_file()}
-    return all(any(f"{side}{suffix}" in names for suffix in DOC_SUFFIXES) for side in ("original", "rewritten"))
-
-
 def run(args: Any) -> int:
     from ..batch import run_batch
     from ..errors import InputError
@@ -129,17 +116,7 @@ def run(args: Any) -> int:
     options = options_from_args(args)
     _validate_checks(options.checks)
     check_exports(args)
-    try:
-        specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
-    except InputError:
-        if _one_pair_folder(args.pairs):  # the likeliest mistake: `batch` given what `compare` takes
-            raise InputError(f"{args.pairs}: this folder is one pair (original.txt/rewritten.txt); batch expects "
-                             "one sub-folder per pair — use `evaluator compare` for one pair") from None
-        raise
-    if args.engine == "ray":
-        from ..engines.ray import check_address
-
-        check_address(args.address)  # a cluster that cannot be reached fails here, before DIR is touched
+    specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
     progress = make_progress(sys.stderr, "none" if args.quiet else args.progress)
 
     stop = threading.Event()

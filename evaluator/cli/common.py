@@ -125,21 +125,34 @@ def check_exports(args: Any) -> None:
         check_export_paths(csv=args.csv, xlsx=args.xlsx, parquet=args.parquet)
 
 
+STDOUT = "-"  # an output path that means stdout: only --json takes it
+
+
+def to_stdout(flag: str, value: Any) -> bool:
+    """Whether the output ``flag`` given as ``value`` goes to stdout: True for ``--json -`` (the JSON on
+    stdout; the caller then writes its console summary to stderr), False for a path or None.  Any other
+    output given as ``-`` is refused (exit 2): it would be a file named "-", and stdout is the JSON's."""
+    if value is None or os.fspath(value) != STDOUT:
+        return False
+    if flag != "--json":
+        raise InputError(f"{flag} -: only --json can write to stdout ('-'); give {flag} a file path")
+    return True
+
+
 def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = ()) -> None:
     """Refuse, before any work, an output file (``(flag, path)``; None skipped) that cannot be written
-    (``_atomic.check_writable``), two outputs on one path (only the last written would be left), or an
-    output on one of the run's ``inputs`` (it would replace it): exit 2."""
+    (``_atomic.check_writable``), an output other than --json given as ``-`` (``to_stdout``), two
+    outputs on one path (only the last written would be left), or an output on one of the run's
+    ``inputs`` (it would replace it): exit 2."""
     from .._atomic import check_writable
 
     def key(path: Any) -> str:
         return os.path.normcase(os.path.realpath(os.fspath(path)))
 
-    taken = {key(p): f"the input {p}" for p in inputs if p is not None and os.fspath(p) not in ("", "-")}
+    taken = {key(p): f"the input {p}" for p in inputs if p is not None and os.fspath(p) not in ("", STDOUT)}
     for flag, value in outputs:
-        if value is None or (flag == "--json" and os.fspath(value) == "-"):
+        if value is None or to_stdout(flag, value):
             continue
-        if os.fspath(value) == "-":  # it would be a file named "-"; stdout is for the JSON only
-            raise InputError(f"{flag} -: only --json can write to stdout ('-'); give {flag} a file path")
         check_writable(flag, value)
         where = key(value)
         if where in taken:

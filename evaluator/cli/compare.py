@@ -20,6 +20,7 @@ from .common import (
     options_from_args,
     prepare_exports,
     shell_path,
+    to_stdout,
 )
 
 EPILOG = """\
@@ -63,16 +64,10 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--markdown", metavar="FILE", help="write a Markdown summary")
 
 
-def default_name(original: str, rewritten: str) -> str:
-    o, r = Path(original), Path(rewritten)
-    if o.resolve().parent == r.resolve().parent and r.resolve().parent.name:
-        return r.resolve().parent.name
-    return f"{o.stem}-vs-{r.stem}"
-
-
 def run(args: Any) -> int:
     from ..io import display_path, read_document
     from ..pipeline import compare_loaded, load_resources
+    from ..render import pair_name
 
     options = options_from_args(args)
     _validate_checks(options.checks)
@@ -93,14 +88,14 @@ def run(args: Any) -> int:
         from ..errors import InputError
 
         raise InputError(f"--name {args.name!r}: a file name without folders is needed")
-    name = args.name or default_name(args.original, args.rewritten)
+    name = args.name or pair_name(args.original, args.rewritten)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         from ..errors import InputError
 
         raise InputError(f"--out {args.out}: exists and is not a folder")
-    to_stdout = args.json == "-"  # as in `score`: stdout, never a file named "-"
-    json_path = None if to_stdout else Path(args.json) if args.json else out / f"{name}.json"
+    stdout = to_stdout("--json", args.json)
+    json_path = None if stdout else Path(args.json) if args.json else out / f"{name}.json"
     html_path = None if args.no_html else (Path(args.html) if args.html else out / f"{name}.html")
     # Every output path is checked before any work: a run that cannot write one writes none.
     png = None if html_path is None or args.screenshot is None else (
@@ -151,7 +146,7 @@ def run(args: Any) -> int:
             else:
                 sys.stderr.write("evaluator: warning: no screenshot (Chromium/Playwright unavailable)\n")
     written += exports()
-    if to_stdout:
+    if stdout:
         from .._atomic import write_json_stream
 
         write_json_stream(sys.stdout, data)
@@ -159,7 +154,7 @@ def run(args: Any) -> int:
     if not args.quiet:
         # With --json - stdout is the JSON alone: the summary goes to stderr.
         print_summary(data, name, written, html=None if html_path is None else str(html_path),
-                      stream=sys.stderr if to_stdout else sys.stdout)
+                      stream=sys.stderr if stdout else sys.stdout)
     for err in data["meta"].get("check_errors", []):
         sys.stderr.write(f"evaluator: warning: check failed and was skipped: {err}\n")
     return exit_code

@@ -59,7 +59,7 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
     they are read from ``args.waivers`` or the config's ``waivers`` path.
     Returns the exit code: 0 pass or warn, 1 fail, 2 error.
     """
-    from ..gate import evaluate_gate, exit_code, sort_results
+    from ..gate import evaluate_gate, exit_code
 
     waivers_path = getattr(args, "waivers", None) or gate_config.waivers
     if waivers is None:
@@ -71,7 +71,7 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
         gate["waivers"]["path"] = str(waivers_path)
     data["gate"] = gate
     if echo:
-        for r in sort_results(gate["results"]):
+        for r in gate["results"]:  # in evaluate_gate's order: fail, error, warn, pass
             if r["status"] != "pass":
                 sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
     return exit_code(gate["status"])
@@ -104,18 +104,17 @@ def write_gate_files(data: dict[str, Any], args: Any) -> list[str]:
 
 def run(args: Any) -> int:
     from ..errors import ConfigError
-    from ..gate import load_gate_config, load_report, looks_like_json
-    from .common import check_output_files, shell_path
+    from ..gate import JSON_CONFIG, load_gate_config, load_report
+    from .common import check_output_files, shell_path, to_stdout
 
     try:
-        with open(args.config, encoding="utf-8-sig", errors="replace") as fh:
-            head = fh.read(4096)
-    except OSError:
-        head = ""  # load_gate_config says what is wrong with the file
-    if looks_like_json(head):
-        raise ConfigError(args.config, "looks like a JSON report, not a gate config (TOML); "
-                                       "usage: evaluator gate CONFIG REPORT.json (the config comes first)")
-    config = load_gate_config(args.config)
+        config = load_gate_config(args.config)
+    except ConfigError as exc:
+        if exc.problem != JSON_CONFIG:
+            raise
+        # most likely the report given first: say which argument goes where
+        raise ConfigError(exc.path, f"{JSON_CONFIG}; usage: evaluator gate CONFIG REPORT.json "
+                                    "(the config comes first)") from None
     data = load_report(args.report)
     if args.html and "systems" in data:
         from ..errors import InputError
@@ -127,9 +126,9 @@ def run(args: Any) -> int:
     # The console table below lists every result; on a terminal that also shows stderr, the stderr lines
     # would repeat each failure.  Redirected (CI logs), stderr keeps them.
     code = apply_gate_to_report(data, config, args, echo=args.quiet or not same_terminal())
-    to_stdout = args.json == "-"  # as in `compare` and `score`: the JSON on stdout, the table on stderr
+    stdout = to_stdout("--json", args.json)  # the JSON on stdout, the table on stderr
     written = write_gate_files(data, args)
-    if args.json and not to_stdout:
+    if args.json and not stdout:
         from ..render.json import write_json
 
         write_json(data, args.json)
@@ -140,11 +139,11 @@ def run(args: Any) -> int:
         write_html(data, args.html)
         written.append(str(args.html))
     if not args.quiet:
-        print_gate(data["gate"], stream=sys.stderr if to_stdout else sys.stdout)
+        print_gate(data["gate"], stream=sys.stderr if stdout else sys.stdout)
         if written:
-            (sys.stderr if to_stdout else sys.stdout).write("wrote " + ", ".join(shell_path(p) for p in written)
+            (sys.stderr if stdout else sys.stdout).write("wrote " + ", ".join(shell_path(p) for p in written)
                                                             + "\n")
-    if to_stdout:
+    if stdout:
         from .._atomic import write_json_stream
 
         write_json_stream(sys.stdout, data)
@@ -154,12 +153,12 @@ def run(args: Any) -> int:
 def print_gate(gate: dict[str, Any], stream: Any = None) -> None:
     """One line for the verdict, one per threshold (fail, error, warn, pass), each marked blocking or
     warn-only (what it does when violated)."""
-    from ..gate import effect_label, sort_results
+    from ..gate import effect_label, gate_results
 
     counts = gate["counts"]
     lines = [f"gate: {gate['status'].upper()} ({counts['pass']} passed, {counts['warn']} warned, "
              f"{counts['fail']} failed, {counts['error']} errors)"]
-    for r in sort_results(gate["results"]):
+    for r in gate_results(gate):
         lines.append(f"  {r['status'].upper():5} {one_line(r['name'])} ({effect_label(r.get('critical', True))}): "
                      f"{one_line(r['message'])}")
     (stream or sys.stdout).write("\n".join(lines) + "\n")

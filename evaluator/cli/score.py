@@ -18,6 +18,7 @@ from .common import (
     options_from_args,
     prepare_exports,
     shell_path,
+    to_stdout,
 )
 
 DESCRIPTION = """\
@@ -119,7 +120,8 @@ def run(args: Any) -> int:
     from ..testsets import parse_spec
 
     specs = [*args.ref, *args.hyp, *([args.src] if args.src else []), *([args.doc_ids] if args.doc_ids else [])]
-    check_output_files(("--json", None if args.json == "-" else args.json), ("--html", args.html),
+    stdout = to_stdout("--json", args.json)  # the JSON on stdout, the console summary not at all
+    check_output_files(("--json", args.json), ("--html", args.html),
                        ("--junit", args.junit), ("--markdown", args.markdown),  # both need --gate (above)
                        ("--xlsx", args.xlsx),
                        inputs=[*(parse_spec(s, named=s in args.hyp)[1] for s in specs), args.gate, args.waivers])
@@ -174,7 +176,7 @@ def run(args: Any) -> int:
     # of its outputs writes none (an XLSX sheet too long is known only now).
     exports = prepare_exports(data, args, {"systems": ", ".join(data["systems"])})
     written = write_gate_files(data, args) if gate_config is not None else []
-    if args.json == "-":
+    if stdout:
         from .._atomic import write_json_stream
 
         write_json_stream(sys.stdout, data)
@@ -196,7 +198,7 @@ def run(args: Any) -> int:
         write_html(merged, args.html)
         written.append(args.html)
     written += exports()
-    if not args.quiet and args.json != "-":
+    if not args.quiet and not stdout:
         print_summary(data, written)
         if not written and not args.json:  # a run whose only result is the console: say how to keep it
             sys.stderr.write("(nothing written: add --json FILE, --html FILE or --junit FILE)\n")

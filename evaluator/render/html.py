@@ -26,6 +26,8 @@ from markupsafe import Markup
 
 from .._atomic import atomic_write_text
 from ..checks._dedupe import SAME_EDIT
+from ..gate import gate_results
+from . import pair_name
 from .junit import show_bidi
 
 log = logging.getLogger(__name__)
@@ -372,12 +374,7 @@ def run_name(report: dict[str, Any]) -> str:
         return str(meta["name"])
     o = str((report.get("original") or {}).get("path") or "")
     r = str((report.get("rewritten") or {}).get("path") or "")
-    if not (o and r):
-        return ""
-    po, pr = os.path.dirname(os.path.abspath(o)), os.path.dirname(os.path.abspath(r))
-    if po == pr and os.path.basename(po):
-        return os.path.basename(po)
-    return f"{Path(o).stem}-vs-{Path(r).stem}"
+    return pair_name(o, r) if o and r else ""
 
 
 def _shape_title(shape: str, labels: dict[str, str]) -> str:
@@ -549,7 +546,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         "gate": {"status": gate.get("status"), "results": [
             {"name": str(r.get("name", "")), "status": str(r.get("status", "")),
              "message": str(r.get("message", "")), "critical": bool(r.get("critical"))}
-            for r in gate.get("results") or []]} if gate else None,
+            for r in gate_results(gate)]} if gate else None,
         "metrics": _metric_cards(report.get("metrics") or {}, (report.get("meta") or {}).get("versions")),
         "coverage": _coverage(report, labels),
         "counts": counts, "total_findings": len(findings), "n_waived": n_waived,

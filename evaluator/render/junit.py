@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._atomic import atomic_write_text
-from ..gate import effect_label, sort_results
+from ..gate import effect_label, gate_results
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF; of
 # what it allows, DEL and the C1 controls (U+009B is a one-character CSI) are dropped too, as CI
@@ -64,7 +64,7 @@ def _finding_lines(report: Mapping[str, Any], result: Mapping[str, Any], limit: 
 def render_junit(report: Mapping[str, Any], *, suite: str = "evaluator gate") -> str:
     """JUnit XML for ``report["gate"]`` (the gate dict from ``evaluator.gate.evaluate_gate``)."""
     gate = report.get("gate") or {}
-    results = list(gate.get("results") or [])
+    results = gate_results(gate)
     failures = sum(1 for r in results if r.get("status") == "fail")
     errors = sum(1 for r in results if r.get("status") == "error")
     skipped = sum(1 for r in results if r.get("status") == "warn")
@@ -80,7 +80,7 @@ def render_junit(report: Mapping[str, Any], *, suite: str = "evaluator gate") ->
                         ("date", gate.get("date"))):
         if value is not None:
             ET.SubElement(props, "property", {"name": name, "value": xml_text(value)})
-    for r in sort_results(results):
+    for r in results:
         system = r.get("system")
         classname = "evaluator.gate" + (f".{system}" if system else "")
         case = ET.SubElement(ts, "testcase", {"classname": xml_text(classname), "name": xml_text(r.get("name")),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write_text
-from ..gate import effect_label, sort_results
+from ..gate import effect_label, gate_results
 from . import cut_at_word
 from .junit import show_bidi
 
@@ -97,12 +97,12 @@ def render_markdown(report: Mapping[str, Any], *, max_findings: int = 10) -> str
             lines.append(f"> ❌ **Expired waiver:** {md_escape(label)}")
         if expired:
             lines.append("")
-        results = gate.get("results") or []
+        results = gate_results(gate)
         if results:
             # "If violated": blocking (fails the gate) or warn-only; the config's `critical` flag.
             lines += ["| | Threshold | If violated | Value | Limit | Baseline | Message |",
                       "|---|---|---|---|---|---|---|"]
-            for r in sort_results(results):
+            for r in results:
                 lines.append(
                     f"| {_ICONS.get(str(r.get('status')), '')} | {md_escape(r.get('name'), 80)} "
                     f"| {effect_label(r.get('critical', True))} "
