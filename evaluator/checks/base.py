@@ -91,6 +91,7 @@ def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
                merge: bool = True) -> list[Finding]:
     """Run the named (default: all) registered checks and return findings sorted by severity.
 
+    A finding about the part of a sentence an excerpt cut off is info (``_excerpt.outside_excerpt``).
     With ``merge`` (the default), findings that describe the same edit are merged into one
     (``_dedupe.dedupe_findings``).
     """
@@ -107,6 +108,9 @@ def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
             if on_error is None:
                 raise
             on_error(name, exc)
+    from ._excerpt import outside_excerpt
+
+    findings = outside_excerpt(findings, ctx)  # what an excerpt's cut leaves out is info, not drift
     if merge:
         return dedupe_findings(findings, ctx)
     findings.sort(key=Finding.sort_key)

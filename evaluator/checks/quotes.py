@@ -67,8 +67,9 @@ _SPELLING_RULES = tuple((re.compile(a), b) for a, b in (
 # Differences a reader of the quotation would not call a change of its words (``_light_reason``): an
 # article added, dropped or swapped, a preposition, article or possessive said once for two conjuncts
 # ("for drugs and for Japan" / "for drugs and Japan"), interchangeable subordinators, a compound written
-# open, hyphenated or closed, and a word swapped for a WordNet synonym of the same fine tag (so tense and
-# number stay).  Negators, modals, auxiliaries, pronouns and numbers are never light.
+# open, hyphenated or closed.  A word swapped for another, a synonym included, is a change of the
+# quotation's words (the example's "biggest" -> "greatest" is a misquote); negators, modals, auxiliaries,
+# pronouns and numbers are never light.
 _ARTICLES = frozenset({"a", "an", "the"})
 _SHARED_IN_COORDINATION = _ARTICLES | frozenset({
     "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto", "about", "against", "between",
@@ -262,43 +263,11 @@ def _shared_in_coordination(words: Sequence[str], at: int, w: str) -> bool:
     return w in _SHARED_IN_COORDINATION and at > 0 and words[at - 1] in _CONJUNCTIONS and w in words[:at - 1]
 
 
-def _tag_of(ctx: CheckContext, side: str, q: Quote, word: str) -> Any:
-    """The parsed token of ``word`` (lower-case) inside ``q``, when the tokens spelling it agree in tag and
-    lemma; else None."""
-    toks = [t for p in (q.parts or (q,)) for t in _tokens_in(ctx, side, p.start, p.end) if t.lower_ == word]
-    return toks[0] if len(toks) == 1 or (toks and len({(t.tag_, t.lemma_) for t in toks}) == 1) else None
-
-
-def _synonyms(ctx: CheckContext, a: Quote, b: Quote, wa: str, wb: str) -> bool:
-    """``wa`` (in ``a``) and ``wb`` (in ``b``) share a WordNet synset and have the same fine tag: the same
-    word class, tense and number ("individuals" / "persons"), no proper name, number or function word."""
-    wn = ctx.wordnet()
-    if wn is None:
-        return False
-    ta, tb = _tag_of(ctx, "original", a, wa), _tag_of(ctx, "rewritten", b, wb)
-    if ta is None or tb is None or ta.tag_ != tb.tag_ or ta.pos_ not in ("NOUN", "VERB", "ADJ", "ADV"):
-        return False
-    if ta.pos_ != tb.pos_ or ta.is_stop or tb.is_stop:
-        return False
-    pos = {"NOUN": "n", "VERB": "v", "ADJ": "a", "ADV": "r"}[ta.pos_]
-    la, lb = ta.lemma_.lower(), tb.lemma_.lower()
-    return la != lb and bool(wn.are_synonyms(la, lb, pos)) and not wn.are_antonyms(la, lb, pos)
-
-
-def _light_reason(ctx: CheckContext, a: Quote, b: Quote) -> str | None:
+def _light_reason(a: Quote, b: Quote) -> str | None:
     """Why the words of ``a`` and ``b`` differ only lightly (see ``_ARTICLES``), or None when some difference
     is a change of content.  The words are compared in form (``form_key``): contractions, pronoun case and
     spelling are no difference."""
-    def keyed(words: Sequence[str]) -> tuple[tuple[str, ...], list[int]]:
-        out: list[str] = []
-        origin: list[int] = []  # the word of ``words`` each key came from (-1: one of a contraction's parts)
-        for k, w in enumerate(words):
-            parts = form_key((w,))
-            out.extend(parts)
-            origin.extend([k] if len(parts) == 1 else [-1] * len(parts))
-        return tuple(out), origin
-
-    (fa, oa), (fb, ob) = keyed(a.words), keyed(b.words)
+    fa, fb = form_key(a.words), form_key(b.words)
     reasons: list[str] = []
     sm = difflib.SequenceMatcher(None, fa, fb, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -318,9 +287,6 @@ def _light_reason(ctx: CheckContext, a: Quote, b: Quote) -> str | None:
             reasons.append("word shared by conjuncts")
         elif len(da) == 1 and len(ib) == 1 and any({da[0], ib[0]} <= s for s in _INTERCHANGEABLE):
             reasons.append("interchangeable conjunction")
-        elif tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1 and min(oa[i1], ob[j1]) >= 0 and \
-                _synonyms(ctx, a, b, a.words[oa[i1]], b.words[ob[j1]]):
-            reasons.append(f"synonym “{a.raw_words[oa[i1]]}” / “{b.raw_words[ob[j1]]}”")
         else:
             return None
     return ", ".join(dict.fromkeys(reasons)) or None
@@ -541,7 +507,7 @@ class QuotesCheck:
             base = {"original_quote": a.text, "rewritten_quote": b.text, "ops": _ops(a, b)}
             k = _contiguous(b.words, a.words)
             same_form = form_key(a.words) == form_key(b.words)
-            light = None if same_form else _light_reason(ctx, a, b)  # a minor note, not a misquote
+            light = None if same_form else _light_reason(a, b)  # a minor note, not a misquote
             sev = Severity.MINOR if light else Severity.MAJOR
             if light:
                 base["light"] = light

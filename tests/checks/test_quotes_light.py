@@ -1,8 +1,8 @@
 """Light differences inside a quotation are a minor note, content changes in the same shape a misquote.
 
 A quotation whose words differ only by an article, a preposition (or article, possessive) said once for two
-conjuncts, "if" / "whether", a compound written open or hyphenated, or a WordNet synonym of the same fine
-tag is reported as minor; every case is paired with a change of content in the same place, still major.
+conjuncts, "if" / "whether", or a compound written open or hyphenated is reported as minor (a synonym
+is another word: a misquote); every case is paired with a change of content in the same place, still major.
 (The quotes check's table tests are in test_quotes.py beside this file.)
 """
 from __future__ import annotations
@@ -30,10 +30,6 @@ LIGHT_AND_CONTENT = [
                  "interchangeable conjunction", id="if-whether"),
     pytest.param('"I am glad for the air conditioning," he said.', '"I am glad for air-conditioning," he said.',
                  '"I am glad for air-heating," he said.', "compound spelling", id="compound-hyphenated"),
-    pytest.param('"We have arrested five individuals who robbed the bank," he said.',
-                 '"We have arrested five persons who robbed the bank," he said.',
-                 '"We have arrested five women who robbed the bank," he said.',
-                 "synonym “individuals” / “persons”", id="synonym"),
 ]
 
 
@@ -44,8 +40,6 @@ def _quote_findings(original: str, rewritten: str) -> list[tuple[str, Severity, 
 @pytest.mark.parametrize("original,light,content,reason", LIGHT_AND_CONTENT)
 def test_light_difference_is_minor_and_content_change_in_the_same_place_major(
         original: str, light: str, content: str, reason: str) -> None:
-    if reason.startswith("synonym") and make_context("x", "x").wordnet() is None:
-        pytest.skip("no WordNet database on this machine")
     got = _quote_findings(original, light)
     assert got and all(sev == Severity.MINOR for _c, sev, _d in got), got
     assert any(reason in str(data.get("light", "")) for _c, _s, data in got), got
@@ -55,7 +49,8 @@ def test_light_difference_is_minor_and_content_change_in_the_same_place_major(
 
 
 @pytest.mark.parametrize("rewritten", [
-    '"We have arrested five individual who robbed the bank," he said.',  # number changed: same lemma, not a synonym
+    '"We have arrested five individual who robbed the bank," he said.',  # number changed
+    '"We have arrested five persons who robbed the bank," he said.',  # a synonym: still another word
     '"We had arrested five individuals who robbed the bank," he said.',  # tense: an auxiliary is never light
     '"We have arrested five individuals who robbed a bank," he said.',  # an article swap is light ...
 ])
