@@ -11,6 +11,36 @@ EXAMPLE = ROOT / "reference_sets" / "examples" / "korea-diplomacy"
 
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ[_var] = "1"
+# Every finding code a check reports must be in evaluator/checks/codes.py (docs/findings.md lists them):
+# run_checks raises otherwise (here and in the CLI subprocesses the tests start), and so does each check's
+# own run, which the check tables call directly (_strict_codes below).
+os.environ["EVALUATOR_STRICT_CODES"] = "1"
+
+
+def _strict_codes() -> None:
+    import functools
+
+    from evaluator.checks import REGISTRY, load_all
+    from evaluator.checks.codes import CODES
+
+    load_all()
+    for cls in REGISTRY.values():
+        run = cls.run
+        if getattr(run, "_strict_codes", False):
+            continue
+
+        @functools.wraps(run)
+        def checked(self, ctx, _run=run):  # type: ignore[no-untyped-def]
+            for f in _run(self, ctx):
+                assert CODES.get(f.code, ("",))[0] == f.check, (
+                    f"finding code {f.check}/{f.code} is missing from evaluator/checks/codes.py")
+                yield f
+
+        checked._strict_codes = True  # type: ignore[attr-defined]
+        cls.run = checked
+
+
+_strict_codes()
 
 
 # The suite runs offline: any connection to another host (or name lookup of one) fails at once with

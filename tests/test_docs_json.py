@@ -89,3 +89,15 @@ def test_every_key_of_a_gated_score_report_and_a_batch_summary_is_documented(tmp
 
 def test_the_check_walk_can_fail() -> None:
     assert undocumented({"coverage": {"original": 1.0, "brand_new_share": 0.5}}) == ["coverage.brand_new_share"]
+
+
+def test_docs_findings_lists_every_finding_code_and_no_other() -> None:
+    from evaluator.checks import REGISTRY, load_all
+    from evaluator.checks.codes import CODES
+
+    text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", text, re.M))
+    assert set(rows) == set(CODES)
+    sections = re.findall(r"^## `([a-z]+)`$", text, re.M)
+    load_all()
+    assert set(sections) == set(REGISTRY) == {check for check, _ in CODES.values()}

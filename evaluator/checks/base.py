@@ -6,6 +6,7 @@ need (parses, embeddings, reference sets, glossary) is on the ``CheckContext``.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -110,6 +111,12 @@ def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
             on_error(name, exc)
     from ._excerpt import outside_excerpt
 
+    if os.environ.get("EVALUATOR_STRICT_CODES") == "1":
+        from .codes import CODES
+
+        unknown = sorted({f"{f.check}/{f.code}" for f in findings if CODES.get(f.code, ("",))[0] != f.check})
+        if unknown:
+            raise AssertionError(f"finding codes missing from evaluator/checks/codes.py: {', '.join(unknown)}")
     findings = outside_excerpt(findings, ctx)  # what an excerpt's cut leaves out is info, not drift
     if merge:
         return dedupe_findings(findings, ctx)

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from .._atomic import atomic_write_text
 from ..checks._dedupe import SAME_EDIT
+from ..checks.codes import meaning as code_meaning
 from ..gate import gate_results
 from . import pair_name
 from .junit import show_bidi
@@ -466,6 +467,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
             message = _score_wording(message)
             also = [dict(a, message=_score_wording(a["message"])) for a in also]
         item = {"id": f"finding-{i}", "n": i, "check": str(f.get("check", "")), "code": str(f.get("code", "")),
+                "meaning": code_meaning(str(f.get("code", ""))),
                 "severity": sev, "message": message, "also": also, "full_message": str(f.get("message", "")),
                 "pair": pair,
                 "pn": None if pair is None else pair + 1,  # as the reader counts (and Markdown prints) them
