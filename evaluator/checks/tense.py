@@ -242,6 +242,9 @@ class TenseCheck:
             code, what = "aspect-changed", "Aspect changed"
             if a.perfect == b.perfect and a.tense == b.tense and a.tense in ("future", "conditional"):
                 severity = Severity.MINOR  # "will be fighting" / "will fight": the same event either way
+            elif not (a.progressive or b.progressive) and {(a.tense, a.perfect), (b.tense, b.perfect)} == {
+                    ("past", False), ("present", True)}:
+                severity = Severity.MINOR  # "declared" / "has declared": a past event either way
         elif a.tense != b.tense:
             shift = {a.tense, b.tense}
             if (a.reported or b.reported) and shift in ({"past", "present"}, {"future", "conditional"}):

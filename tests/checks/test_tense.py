@@ -41,6 +41,17 @@ CASES = [
      {"tense-changed"}),
     ("The flood spreads sediment across the valley.", "The flood spread sediment across the valley.",
      {"tense-changed"}),
+    # past simple and present perfect place the event in the past either way: a minor note at most
+    ("Prime Minister Chris Hipkins declared a state of emergency.",
+     "Prime Minister Chris Hipkins has declared a state of emergency.", set()),
+    ("The floods forced 9,000 residents from their homes.", "The floods have forced 9,000 residents from their homes.",
+     set()),
+    ("The floods have forced 9,000 residents from their homes.", "The floods forced 9,000 residents from their homes.",
+     set()),
+    ("The minister has declared a state of emergency.", "The minister had declared a state of emergency.",
+     {"tense-changed"}),
+    ("The minister declared a state of emergency.", "The minister is declaring a state of emergency.",
+     {"aspect-changed"}),
     # contractions are the same modal as their full forms ("wo" of "won't" is "will", "’d" is "would")
     ("The company will not pay the fine.", "The company won't pay the fine.", set()),
     ("The company won’t pay the fine.", "The company will not pay the fine.", set()),
