@@ -27,8 +27,11 @@ A gate config is TOML: ``evaluator.toml`` with a ``[gate]`` table, or ``pyprojec
     max_increase = { critical = 0, major = 2 }        # more findings allowed than the baseline had
     significance = 0.05              # a worsening fails only when the paired test says p < 0.05
     method = "bootstrap"             # or "ar" (approximate randomisation)
-    samples = 1000                   # resamples / trials (default: 1000 bootstrap, 10000 ar)
-    seed = 12345
+    samples = 1000                   # resamples / trials (default: 1000 bootstrap, 10000 ar; <= 100000)
+    seed = 12345                     # 0 to 2**63-1; the same seed gives the same p-values
+
+A max_drop / max_increase entry can opt out of the significance test with ``{ value = ..., test = false }``;
+a max_increase limit of 0 is not tested unless it says ``test = true`` (a hard "no new finding" rule).
 
 Statuses: a threshold passes, warns (non-critical and violated), fails (critical and violated) or
 is an error (the report lacks what it asks for).  The gate's status is the worst of them; exit
@@ -48,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError
+from .metrics.significance import SEED_MAX
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "coverage": (0, 1), "coverage_original": (0, 1), "coverage_rewritten": (0, 1),
 }
 LEXICAL = ("bleu", "chrf", "chrf++", "ter")
+BERTSCORE = ("bertscore_f1", "bertscore_precision", "bertscore_recall")
 SEVERITIES = ("info", "minor", "major", "critical")
 STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 # The order results are listed in, everywhere (JSON, console, Markdown, JUnit, HTML): what broke the gate
@@ -75,6 +80,10 @@ EXIT_CODES = {"pass": 0, "warn": 0, "fail": 1, "error": 2}
 _GATE_KEYS = {"systems", "waivers", "min", "max", "max_findings", "baseline"}
 _BASELINE_KEYS = {"path", "system", "max_drop", "max_increase", "significance", "method", "samples", "seed"}
 _TOP_KEYS = {"gate", "settings"}  # [settings]: run options, read by evaluator.config
+MAX_SAMPLES = 100_000  # resamples / trials: memory and time grow with samples x paired segments
+# Below this many paired segments a paired test's p-value means nothing (one segment: p = 1/(samples+1)
+# however small the change): a drop beyond the limit is then an error, not a pass or fail by chance.
+MIN_PAIRED = 10
 
 
 @dataclass(frozen=True)
@@ -85,10 +94,21 @@ class Threshold:
     key: str
     value: float
     critical: bool = True
+    # max_drop / max_increase: run the significance test on this one (None: the default, see ``tested``)
+    test: bool | None = None
 
     @property
     def name(self) -> str:
         return f"{self.kind}.{self.key}"
+
+    @property
+    def tested(self) -> bool:
+        """Whether a significance test may pass a violation of this baseline threshold (when the
+        baseline sets ``significance``): as ``test`` says; by default yes, but for a max_increase limit
+        of 0, a hard "no new finding" rule that a test would let several new findings through."""
+        if self.test is not None:
+            return self.test
+        return not (self.kind == "max_increase" and self.value == 0)
 
 
 @dataclass(frozen=True)
@@ -244,12 +264,13 @@ def _parse_baseline(b: Any, fail: Any, known_checks: set[str] | None, base_dir: 
         if key not in METRICS:
             raise fail(f"unknown metric gate.baseline.max_drop.{key} (known: {', '.join(METRICS)})",
                        "gate", "baseline", "max_drop", key)
-        drops.append(_threshold("max_drop", key, value, fail, ("gate", "baseline", "max_drop", key)))
+        drops.append(_threshold("max_drop", key, value, fail, ("gate", "baseline", "max_drop", key),
+                                testable=True))
     increases = []
     for key, value in _table(b, "max_increase", fail, ("gate", "baseline")).items():
         _check_findings_key(key, known_checks, fail, ("gate", "baseline", "max_increase", key))
         increases.append(_threshold("max_increase", key, value, fail,
-                                    ("gate", "baseline", "max_increase", key), integer=True))
+                                    ("gate", "baseline", "max_increase", key), integer=True, testable=True))
     sig = b.get("significance")
     if sig is not None and (isinstance(sig, bool) or not isinstance(sig, int | float) or not 0 < sig < 1):
         raise fail("gate.baseline.significance must be a p-value threshold between 0 and 1 (e.g. 0.05)",
@@ -258,11 +279,28 @@ def _parse_baseline(b: Any, fail: Any, known_checks: set[str] | None, base_dir: 
     if method not in ("bootstrap", "ar"):
         raise fail("gate.baseline.method must be \"bootstrap\" or \"ar\"", "gate", "baseline", "method")
     samples = b.get("samples")
-    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 10):
-        raise fail("gate.baseline.samples must be an integer >= 10", "gate", "baseline", "samples")
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int)
+                                or not 10 <= samples <= MAX_SAMPLES):
+        raise fail(f"gate.baseline.samples must be an integer from 10 to {MAX_SAMPLES:,}", "gate", "baseline",
+                   "samples")
     seed = b.get("seed", 12345)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise fail("gate.baseline.seed must be an integer", "gate", "baseline", "seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+        raise fail("gate.baseline.seed must be an integer from 0 to 2**63-1", "gate", "baseline", "seed")
+    n_samples = samples or (10000 if method == "ar" else 1000)
+    if sig is not None and 1 / (n_samples + 1) >= sig:
+        # the smallest p-value a paired test can give is 1/(samples+1): nothing could be significant
+        need = max(10, math.floor(1 / sig))
+        while 1 / (need + 1) >= sig:
+            need += 1
+        given = f"gate.baseline.samples = {samples}" if samples is not None else f"the default {n_samples} samples"
+        raise fail(f"{given} can never reach significance {sig:g}: the smallest p-value is "
+                   f"1/(samples+1) = {1 / (n_samples + 1):.4g}; use samples >= {need}",
+                   "gate", "baseline", "samples" if samples is not None else "significance")
+    if sig is None:
+        for t in (*drops, *increases):
+            if t.test:
+                raise fail(f"gate.baseline.{t.name}: test = true needs gate.baseline.significance",
+                           "gate", "baseline", t.kind, t.key)
     return BaselineConfig(path=str(base_dir / b["path"]) if "path" in b else None, system=b.get("system"),
                           max_drop=tuple(drops), max_increase=tuple(increases),
                           significance=float(sig) if sig is not None else None, method=method,
@@ -277,19 +315,25 @@ def _table(parent: Mapping[str, Any], key: str, fail: Any, at: tuple[str, ...] =
 
 
 def _threshold(kind: str, key: str, value: Any, fail: Any, keys: tuple[str, ...], *,
-               integer: bool = False) -> Threshold:
+               integer: bool = False, testable: bool = False) -> Threshold:
     dotted = ".".join(keys)
     critical = True
+    test = None
     if isinstance(value, dict):
-        extra = set(value) - {"value", "critical"}
+        known = {"value", "critical", "test"} if testable else {"value", "critical"}
+        extra = set(value) - known
         if extra:
             bad = sorted(extra)[0]
-            raise fail(f"{dotted}: unknown key {bad!r} (use value and critical)", *keys, bad)
+            use = "value, critical and test" if testable else "value and critical"
+            raise fail(f"{dotted}: unknown key {bad!r} (use {use})", *keys, bad)
         if "value" not in value:
             raise fail(f"{dotted}: missing 'value'", *keys)
         critical = value.get("critical", True)
         if not isinstance(critical, bool):
             raise fail(f"{dotted}.critical must be true or false", *keys, "critical")
+        test = value.get("test")
+        if test is not None and not isinstance(test, bool):
+            raise fail(f"{dotted}.test must be true or false", *keys, "test")
         value = value["value"]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise fail(f"{dotted} must be a number, not {value!r}", *keys)
@@ -297,7 +341,7 @@ def _threshold(kind: str, key: str, value: Any, fail: Any, keys: tuple[str, ...]
         raise fail(f"{dotted} must be a whole number >= 0, not {value!r}", *keys)
     if kind == "max_drop" and value < 0:
         raise fail(f"{dotted} must be >= 0 (the worsening allowed)", *keys)
-    return Threshold(kind, key, float(value), critical)
+    return Threshold(kind, key, float(value), critical, test)
 
 
 def _known_checks() -> set[str] | None:
@@ -347,7 +391,7 @@ class _Segment:
     key: tuple[str, int]  # (original / reference text, occurrence): how baseline and report pair up
     refs: list[str]
     hyp: str
-    bertscore_f1: float | None
+    bertscore: dict[str, float | None]  # bertscore_f1 / _precision / _recall of this segment
     findings: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -430,7 +474,7 @@ def _score_subject(report: Mapping[str, Any], name: str) -> _Subject:
         fl = entry.setdefault("findings", [])
         findings.extend(fl)
         refs = [str(seg.get("ref", ""))] + [str(r) for r in seg.get("extra_refs") or []]
-        segments.append(_Segment(key, refs, str(entry.get("hyp", "")), entry.get("bertscore_f1"), fl))
+        segments.append(_Segment(key, refs, str(entry.get("hyp", "")), _bert_of(entry), fl))
     return _Subject(name, metrics, findings, segments)
 
 
@@ -446,7 +490,7 @@ def _compare_subject(report: Mapping[str, Any]) -> _Subject:
     metrics["coverage"] = (min(metrics["coverage_original"], metrics["coverage_rewritten"])  # type: ignore[type-var]
                            if co is not None and cr is not None else None)
     findings = list(report.get("findings") or [])
-    bert = {p.get("alignment"): p.get("bertscore_f1") for p in report.get("pairs") or []}
+    bert = {p.get("alignment"): _bert_of(p) for p in report.get("pairs") or []}
     by_pair: dict[int, list[dict[str, Any]]] = {}
     for f in findings:
         if isinstance(f.get("alignment"), int):
@@ -461,9 +505,17 @@ def _compare_subject(report: Mapping[str, Any]) -> _Subject:
         hyp = " ".join(r_text[j] for j in a.get("rewritten") or [] if j < len(r_text))
         rows.append((i, orig, hyp))
     keys = _keyed(orig for _, orig, _ in rows)
-    segments = [_Segment(key, [orig], hyp, bert.get(i), by_pair.get(i, []))
+    segments = [_Segment(key, [orig], hyp, bert.get(i, {}), by_pair.get(i, []))
                 for (i, orig, hyp), key in zip(rows, keys, strict=True)]
     return _Subject(None, metrics, findings, segments)
+
+
+def _bert_of(entry: Any) -> dict[str, float | None]:
+    """A segment's (or pair's) per-segment BERTScore values, None where it has none."""
+    if not isinstance(entry, Mapping):
+        return {}
+    return {k: float(entry[k]) if isinstance(entry.get(k), int | float) and not isinstance(entry.get(k), bool)
+            else None for k in BERTSCORE}
 
 
 def _side_texts(doc: Mapping[str, Any]) -> list[str]:
@@ -488,6 +540,7 @@ class ThresholdResult:
     system: str | None = None
     baseline: float | None = None
     p_value: float | None = None
+    paired_segments: int | None = None  # the segments a baseline comparison was made / tested on
 
     def to_dict(self) -> dict[str, Any]:
         def r(x: float | None) -> float | None:
@@ -500,6 +553,8 @@ class ThresholdResult:
             out["baseline"] = r(self.baseline)
         if self.p_value is not None:
             out["p_value"] = r(self.p_value)
+        if self.paired_segments is not None:
+            out["paired_segments"] = self.paired_segments
         return out
 
 
@@ -607,84 +662,192 @@ def _check_threshold(t: Threshold, subj: _Subject, label: str) -> ThresholdResul
     return result(_violated(t), value, f"{t.key} {_fmt(value)} is not {rel} {_fmt(t.value)}")
 
 
-def _pair_segments(cur: _Subject, base: _Subject) -> list[tuple[_Segment, _Segment]]:
+@dataclass
+class _Pairing:
+    """The report's segments paired with the baseline's (by reference / original-side text)."""
+
+    pairs: list[tuple[_Segment, _Segment]]
+    n_report: int
+    n_baseline: int
+
+    @property
+    def same_refs(self) -> bool:
+        return all(c.refs == bs.refs for c, bs in self.pairs)
+
+    @property
+    def full(self) -> bool:
+        """Both sides hold the same segments with the same references: whole-report scores compare."""
+        return len(self.pairs) == self.n_report == self.n_baseline and self.same_refs
+
+    def describe(self) -> str:
+        """"60 of 120 baseline segments paired" (and of the report's, when it has others)."""
+        n = len(self.pairs)
+        out = f"{n} of {self.n_baseline} baseline segments paired"
+        if n != self.n_report:
+            out += f", {n} of {self.n_report} report segments"
+        if not self.same_refs:
+            out += "; their references differ, the report's are used for both"
+        return out
+
+
+def _pair_segments(cur: _Subject, base: _Subject) -> _Pairing:
     index = {s.key: s for s in base.segments}
-    return [(s, index[s.key]) for s in cur.segments if s.key in index]
+    return _Pairing([(s, index[s.key]) for s in cur.segments if s.key in index], len(cur.segments),
+                    len(base.segments))
+
+
+def _streams(pairs: Sequence[tuple[_Segment, _Segment]]) -> list[list[str]]:
+    """The report's reference streams over the pairs (as many as every paired segment has)."""
+    n_refs = min(len(c.refs) for c, _ in pairs)
+    return [[c.refs[j] for c, _ in pairs] for j in range(n_refs)]
+
+
+def _bert_pairs(key: str, pairs: Sequence[tuple[_Segment, _Segment]]) -> list[tuple[float, float]]:
+    """(report, baseline) per-segment BERTScore values where both sides have one."""
+    out = []
+    for c, bs in pairs:
+        x, y = c.bertscore.get(key), bs.bertscore.get(key)
+        if x is not None and y is not None:
+            out.append((x, y))
+    return out
+
+
+def _too_few(n: int) -> str:
+    return f"too few paired segments ({n}) for a significance test (at least {MIN_PAIRED} needed)"
 
 
 def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject, label: str) -> ThresholdResult:
     from .metrics import significance as sig
 
+    paired: int | None = None
+
     def result(status: str, message: str, p: float | None = None) -> ThresholdResult:
         return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, value, t.value, message,
-                               cur.name, baseline=b, p_value=p)
+                               cur.name, baseline=b, p_value=p, paired_segments=paired)
 
     value, b = cur.metrics.get(t.key), base.metrics.get(t.key)
     if value is None or b is None:
         side = "report" if value is None else "baseline"
         return result("error", f"the {side} has no {t.key} score")
-    worse = (b - value) * METRICS[t.key]
+    per_segment = t.key in LEXICAL or t.key in BERTSCORE
+    pairing = _pair_segments(cur, base)
+    pairs = pairing.pairs
     change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)}"
+    note = ""
+    if not pairing.full and per_segment:
+        # The reports cover other segments (or references): their whole scores do not compare; the
+        # change is the one on the segments both have, the segments a significance test runs on.
+        whole = f"whole reports: {_fmt(value)} vs {_fmt(b)}"
+        if not pairs:
+            return result("error", f"{change}: cannot compare, no segment of the report pairs with one of the "
+                                   "baseline (different test sets?)")
+        if t.key in LEXICAL:
+            b, value = sig.lexical_corpus_scores(t.key, [bs.hyp for _, bs in pairs], [c.hyp for c, _ in pairs],
+                                                 _streams(pairs))
+        else:
+            both = _bert_pairs(t.key, pairs)
+            if not both:
+                return result("error", f"{change}: no per-segment BERTScore on the paired segments "
+                                       f"({pairing.describe()})")
+            value, b = sum(x for x, _ in both) / len(both), sum(y for _, y in both) / len(both)
+        paired = len(pairs)
+        change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)} on the paired segments ({pairing.describe()}; {whole})"
+    elif not pairing.full:
+        # No per-segment values (coverage): the whole reports' scores, over different segments.
+        note = f"; whole-report scores over different segments: {pairing.describe()}"
+    worse = (b - value) * METRICS[t.key]
+    allowed = f"at most {_fmt(t.value)} allowed{note}"
     if abs(worse) <= 1e-12:
-        return result("pass", f"{change}: unchanged (at most {_fmt(t.value)} worse allowed)")
+        return result("pass", f"{change}: unchanged (at most {_fmt(t.value)} worse allowed{note})")
     if worse < 0:
-        return result("pass", f"{change}: better by {_fmt(-worse)} (at most {_fmt(t.value)} worse allowed)")
+        return result("pass", f"{change}: better by {_fmt(-worse)} (at most {_fmt(t.value)} worse allowed{note})")
     if worse <= t.value + 1e-12:
-        return result("pass", f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed)")
+        return result("pass", f"{change}: worse by {_fmt(worse)} ({allowed})")
     if cfg.significance is None:
-        return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed)")
-    pairs = _pair_segments(cur, base)
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} ({allowed})")
+    if not t.tested:
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} ({allowed}; test = false: "
+                                    "no significance test)")
+    if not per_segment:
+        # Coverage has no per-segment values in a report.
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} ({allowed}; "
+                                    f"{t.key} has no per-segment values, so no significance test)")
     if not pairs:
         return result("error", f"{change}: cannot test significance, no segment of the report pairs with "
                                "one of the baseline (different test sets?)")
     if t.key in LEXICAL:
-        n_refs = min(len(c.refs) for c, _ in pairs)
-        streams = [[c.refs[j] for c, _ in pairs] for j in range(n_refs)]
-        test = sig.lexical_paired_test(t.key, [bs.hyp for _, bs in pairs], [c.hyp for c, _ in pairs], streams,
-                                       method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
-    elif t.key == "bertscore_f1":
-        both = [(c.bertscore_f1, bs.bertscore_f1) for c, bs in pairs
-                if c.bertscore_f1 is not None and bs.bertscore_f1 is not None]
+        n = len(pairs)
+        if n < MIN_PAIRED:
+            return result("error", f"{change}: worse by {_fmt(worse)} ({allowed}), but {_too_few(n)}")
+        test = sig.lexical_paired_test(t.key, [bs.hyp for _, bs in pairs], [c.hyp for c, _ in pairs],
+                                       _streams(pairs), method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
+    else:
+        both = _bert_pairs(t.key, pairs)
         if not both:
             return result("error", f"{change}: no per-segment BERTScore to test significance on")
-        test = sig.paired_segment_test(t.key, [x[1] for x in both], [x[0] for x in both],
+        n = len(both)
+        if n < MIN_PAIRED:
+            return result("error", f"{change}: worse by {_fmt(worse)} ({allowed}), but {_too_few(n)}")
+        test = sig.paired_segment_test(t.key, [y for _, y in both], [x for x, _ in both],
                                        method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
-    else:
-        # Coverage and BERTScore precision/recall have no per-segment values in a report.
-        return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed; "
-                                    f"{t.key} has no per-segment values, so no significance test)")
+    paired = n
     p = test.p_value
+    tested_on = f"({cfg.method}, {n} paired segments)"
+    if (test.baseline - test.system) * METRICS[t.key] <= 1e-12:
+        # two-sided p: a small one on a change for the better is no regression
+        return result("pass", f"{change}: worse by {_fmt(worse)}, but not worse on the {n} paired segments "
+                              f"({t.key} {_fmt(test.system)} vs {_fmt(test.baseline)}), p={p:.4f} {tested_on}", p)
     if p < cfg.significance:
-        return result(_violated(t), f"{change}: worse by {_fmt(worse)} (at most {_fmt(t.value)} allowed), "
-                                    f"significant: p={p:.4f} < {cfg.significance} ({cfg.method}, "
-                                    f"{len(pairs)} paired segments)", p)
+        return result(_violated(t), f"{change}: worse by {_fmt(worse)} ({allowed}), "
+                                    f"significant: p={p:.4f} < {cfg.significance} {tested_on}", p)
     return result("pass", f"{change}: worse by {_fmt(worse)}, but not significant: p={p:.4f} >= "
-                          f"{cfg.significance} ({cfg.method}, {len(pairs)} paired segments)", p)
+                          f"{cfg.significance} {tested_on}", p)
 
 
 def _check_increase(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject,
                     label: str) -> ThresholdResult:
     from .metrics import significance as sig
 
+    paired: int | None = None
+    pairing = _pair_segments(cur, base)
+    pairs = pairing.pairs
     n, b = count_findings(cur.findings, t.key), count_findings(base.findings, t.key)
 
     def result(status: str, message: str, p: float | None = None) -> ThresholdResult:
         return ThresholdResult(label + t.name, t.kind, t.key, status, t.critical, n, t.value, message,
-                               cur.name, baseline=b, p_value=p)
+                               cur.name, baseline=b, p_value=p, paired_segments=paired)
 
-    rise = n - b
     head = f"{findings_phrase(n, t.key)} vs {b} in the baseline"
+    if not pairing.full and pairs:
+        # Other segments on each side: count the findings of the segments both have.
+        whole = f"whole reports: {n} vs {b}"
+        n = sum(count_findings(c.findings, t.key) for c, _ in pairs)
+        b = sum(count_findings(bs.findings, t.key) for _, bs in pairs)
+        paired = len(pairs)
+        head = f"{findings_phrase(n, t.key)} vs {b} in the baseline on the paired segments ({pairing.describe()}; {whole})"
+    elif not pairing.full:
+        head += f" (the reports share no segment: {pairing.describe()})"
+    rise = n - b
     if rise <= t.value:
         return result("pass", f"{head} (at most {int(t.value)} more allowed)")
     if cfg.significance is None:
         return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} more allowed)")
-    pairs = _pair_segments(cur, base)
+    if not t.tested:
+        why = "test = false" if t.test is False else "a limit of 0 is a hard rule"
+        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} more allowed; {why}: "
+                                    "no significance test)")
     if not pairs:
         return result("error", f"{head}: cannot test significance, no segment pairs with the baseline")
+    if len(pairs) < MIN_PAIRED:
+        return result("error", f"{head}: {rise} more (at most {int(t.value)} more allowed), but "
+                               f"{_too_few(len(pairs))}")
     test = sig.paired_segment_test(f"findings.{t.key}", [count_findings(bs.findings, t.key) for _, bs in pairs],
                                    [count_findings(c.findings, t.key) for c, _ in pairs],
                                    method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
+    paired = len(pairs)
     p = test.p_value
+    if test.system - test.baseline <= 1e-12:
+        return result("pass", f"{head}: {rise} more, but not more on the {paired} paired segments, p={p:.4f}", p)
     if p < cfg.significance:
         return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} more allowed), significant: "
                                     f"p={p:.4f} < {cfg.significance}", p)

@@ -148,6 +148,20 @@ BAD_CONFIGS = [
     ("[gate.min]\ncoverage = 90\n", 2, "(0 to 1)"),
     ("[other]\nx = 1\n", 1, "unknown key 'other'"),
     ("title = 'no gate'\n", 1, "unknown key 'title'"),
+    # a p-value below 0.05 is out of reach with 10 resamples (1/11), or 0.0005 with the default 1000
+    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.05\nsamples = 10\n", 4,
+     "gate.baseline.samples = 10 can never reach significance 0.05"),
+    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.0005\n", 3, "the default 1000 samples can never reach"),
+    # seeds and samples a test would die on (ValueError, MemoryError: exit 3) are config errors
+    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.05\nseed = -1\n", 4, "seed must be an integer from 0"),
+    ("[gate.baseline]\npath = \"b.json\"\nseed = 9223372036854775808\n", 3, "seed must be an integer from 0"),
+    ("[gate.baseline]\npath = \"b.json\"\nsamples = 100000000000\n", 3, "samples must be an integer from 10 to"),
+    ("[gate.baseline]\npath = \"b.json\"\nsamples = 100001\n", 3, "from 10 to 100,000"),
+    ("[gate.baseline]\npath = \"b.json\"\nmax_drop = { chrf = { value = 1, test = 1 } }\nsignificance = 0.05\n",
+     3, "test must be true or false"),
+    ("[gate.baseline]\npath = \"b.json\"\nmax_increase = { critical = { value = 0, test = true } }\n", 3,
+     "test = true needs gate.baseline.significance"),
+    ("[gate.min]\nchrf = { value = 50, test = false }\n", 2, "unknown key 'test' (use value and critical)"),
     ("", None, "no [gate] table"),
 ]
 
@@ -363,12 +377,13 @@ def test_findings_increase_significance(tmp_path: Path) -> None:
     base = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings={"s": {0: [finding()]}})
     many = {"s": {i: [finding()] for i in range(0, N, 3)}}  # 40 critical findings instead of 1
     two = {"s": {0: [finding()], 7: [finding()]}}  # one more: noise
-    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = 0 }\nsignificance = 0.05\n',
-                   tmp_path)
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = { value = 0, test = true } }\n'
+                   'significance = 0.05\n', tmp_path)
     for found, status, value in ((many, "fail", 40), (two, "pass", 2)):
         current = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings=found)
         (r,) = evaluate_gate(current, cfg, baseline_report=base)["results"]
         assert (r["status"], r["value"], r["baseline"]) == (status, value, 1), r
+        assert r["paired_segments"] == N
 
 
 def test_an_empty_systems_list_is_a_config_error(tmp_path: Path) -> None:
@@ -845,3 +860,123 @@ def test_same_terminal_needs_one_tty_for_both_streams(monkeypatch: pytest.Monkey
     finally:
         for fd in (main_fd, tty_fd, other_main, other_fd):
             os.close(fd)
+
+
+# --------------------------------------------------------------------------- significance: review fixes
+
+def test_seed_zero_is_a_seed_and_the_same_seed_gives_the_same_p_values(tmp_path: Path) -> None:
+    """sacrebleu reads SACREBLEU_SEED=0 as "no seed": seed 0 gave other p-values (and verdicts) each run."""
+    rng = random.Random(5)
+    base_f1 = [0.9 + rng.uniform(-0.03, 0.03) for _ in range(N)]
+    cur_f1 = [x + rng.uniform(-0.02, 0.015) for x in base_f1]
+    base = make_score_report(BASE_REFS, {"s": BASE_HYPS}, bert={"s": base_f1},
+                             findings={"s": {0: [finding()]}})
+    current = make_score_report(BASE_REFS, {"s": noise()}, bert={"s": cur_f1},
+                                findings={"s": {0: [finding()], 9: [finding()], 30: [finding()]}})
+    for method in ("bootstrap", "ar"):
+        cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 0.01, "chrf++" = 0.01, '
+                       'ter = 0.01, bertscore_f1 = 0.0001 }\nmax_increase = { critical = { value = 0, test = true } }'
+                       f'\nsignificance = 0.05\nseed = 0\nmethod = "{method}"\nsamples = 200\n', tmp_path)
+        runs = [[(r["name"], r.get("p_value")) for r in evaluate_gate(copy.deepcopy(current), cfg,
+                                                                       baseline_report=base)["results"]]
+                for _ in range(3)]
+        assert all(p is not None for _, p in runs[0]), runs[0]  # each one tested
+        assert runs[0] == runs[1] == runs[2], runs
+
+
+def subset_reports() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A 120-line baseline, damaged on 3 of 4 of its first 60 lines and perfect on the rest, and a
+    report of those first 60 lines only, damaged on every second one: better on every line it changed,
+    worse than the baseline's whole-report score (which its 60 perfect lines lift)."""
+    refs = BASE_REFS
+    bl = [damage(r) if i < 60 and i % 4 != 0 else r for i, r in enumerate(refs)]
+    cur = [damage(r) if i % 2 == 0 else r for i, r in enumerate(refs[:60])]
+    return make_score_report(refs[:60], {"s": cur}), make_score_report(refs, {"s": bl})
+
+
+@pytest.mark.parametrize("significance", [0.05, None])
+def test_a_report_on_part_of_the_baseline_is_compared_on_the_segments_it_pairs(tmp_path: Path,
+                                                                               significance: float | None) -> None:
+    """It failed as "worse by 1.34, significant" (whole-report scores of 60 vs 120 lines, a two-sided
+    test on the 60 lines where it was better)."""
+    current, base = subset_reports()
+    sig = f"significance = {significance}\n" if significance else ""
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { bleu = 0.5, chrf = 0.5, ter = 0.5 }\n'
+                   'max_increase = { total = 0 }\n' + sig, tmp_path)
+    gate = evaluate_gate(current, cfg, baseline_report=base)
+    assert gate["status"] == "pass", gate["results"]
+    for r in gate["results"]:
+        if r["kind"] == "max_drop":
+            assert ": better by " in r["message"], r
+            assert "60 of 120 baseline segments paired" in r["message"], r
+            assert r["paired_segments"] == 60 and "p_value" not in r
+            # value and baseline are the scores on the paired segments: the report's, and the baseline's 60
+            assert (r["value"] - r["baseline"]) * (1 if r["key"] != "ter" else -1) > 0, r
+    # the other way round it is worse on those segments: that fails, on the paired scores
+    worse = make_score_report(BASE_REFS[:60], {"s": [damage(r) for r in BASE_REFS[:60]]})
+    by = results_by_name(evaluate_gate(worse, cfg, baseline_report=base))
+    assert by["max_drop.chrf"]["status"] == "fail" and "60 of 120 baseline segments paired" in by["max_drop.chrf"][
+        "message"]
+    if significance:
+        assert by["max_drop.chrf"]["p_value"] < 0.01
+
+
+def test_bertscore_precision_and_recall_drops_are_tested_like_f1(tmp_path: Path) -> None:
+    rng = random.Random(2)
+    base_v = [0.9 + rng.uniform(-0.03, 0.03) for _ in range(N)]
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { bertscore_precision = 0.0, bertscore_recall = 0.0 '
+                   '}\nsignificance = 0.05\n', tmp_path)
+
+    def report(vals: list[float]) -> dict[str, Any]:
+        rep = make_score_report(BASE_REFS, {"s": BASE_HYPS}, bert={"s": vals})
+        for seg, v in zip(rep["segments"], vals, strict=True):
+            seg["systems"]["s"].update(bertscore_precision=v, bertscore_recall=v)
+        return rep
+
+    shifted = [x - 0.02 for x in base_v]
+    jitter = [x + (0.004 if i % 2 else -0.004) + (-0.001 if i == 0 else 0) for i, x in enumerate(base_v)]
+    for vals, status in ((shifted, "fail"), (jitter, "pass")):
+        gate = evaluate_gate(report(vals), cfg, baseline_report=report(base_v))
+        for r in gate["results"]:
+            assert r["status"] == status and r["p_value"] is not None, r
+            assert "no per-segment values" not in r["message"]
+
+
+@pytest.mark.parametrize("n", [1, 5, 9])
+def test_too_few_paired_segments_for_a_significance_test_is_an_error(tmp_path: Path, n: int) -> None:
+    """One paired segment was always "significant" (p = 1/(samples+1))."""
+    refs = BASE_REFS[:n]
+    base = make_score_report(refs, {"s": refs}, findings={"s": {}})
+    current = make_score_report(refs, {"s": [damage(r) for r in refs]},
+                                findings={"s": {i: [finding()] for i in range(n)}})
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1.0 }\n'
+                   'max_increase = { critical = { value = 0, test = true } }\nsignificance = 0.05\n', tmp_path)
+    gate = evaluate_gate(current, cfg, baseline_report=base)
+    assert gate["status"] == "error" and exit_code(gate["status"]) == 2
+    for r in gate["results"]:
+        assert r["status"] == "error" and f"too few paired segments ({n}) for a significance test" in r["message"], r
+        assert "p_value" not in r and "significant" not in r["message"]
+
+
+def test_a_zero_max_increase_is_a_hard_rule_unless_it_asks_for_a_test(tmp_path: Path) -> None:
+    """`critical = 0` with significance let up to ~5 new critical findings through as "not significant"."""
+    base = make_score_report(BASE_REFS, {"s": BASE_HYPS}, findings={"s": {0: [finding()]}})
+    current = make_score_report(BASE_REFS, {"s": BASE_HYPS},
+                                findings={"s": {i: [finding()] for i in (0, 10, 20, 30)}})  # 3 new ones
+    sig = "significance = 0.05\n"
+    hard = gate_cfg(f'[gate.baseline]\npath = "b.json"\nmax_increase = {{ critical = 0 }}\n{sig}', tmp_path)
+    (r,) = evaluate_gate(current, hard, baseline_report=base)["results"]
+    assert r["status"] == "fail" and "p_value" not in r and "a limit of 0 is a hard rule" in r["message"], r
+    tested = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = { value = 0, test = true } }\n'
+                      + sig, tmp_path)
+    (r,) = evaluate_gate(current, tested, baseline_report=base)["results"]
+    assert r["status"] == "pass" and r["p_value"] >= 0.05, r
+    # a limit above 0 is tested by default; test = false opts out (max_drop too)
+    some = gate_cfg('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = 1, total = { value = 1, '
+                    'test = false } }\nmax_drop = { chrf = { value = 0.01, test = false } }\n' + sig, tmp_path)
+    by = results_by_name(evaluate_gate(make_score_report(BASE_REFS, {"s": noise()},
+                                                         findings={"s": {i: [finding()] for i in (0, 10, 20, 30)}}),
+                                       some, baseline_report=base))
+    assert by["max_increase.critical"]["status"] == "pass" and by["max_increase.critical"]["p_value"] >= 0.05
+    for name in ("max_increase.total", "max_drop.chrf"):
+        assert by[name]["status"] == "fail" and "test = false: no significance test" in by[name]["message"], by[name]

@@ -8,7 +8,7 @@ import pytest
 from sacrebleu.metrics import CHRF
 from sacrebleu.significance import PairedTest
 
-from evaluator.metrics.significance import lexical_paired_test, paired_segment_test
+from evaluator.metrics.significance import SEED_MAX, lexical_paired_test, paired_segment_test
 
 from .test_gate import BASE_HYPS, BASE_REFS, damage, noise, regression
 
@@ -89,3 +89,34 @@ def test_bad_inputs(args: tuple[list[str], list[str]], words: str) -> None:
         lexical_paired_test("chrf", args[0], args[1], [args[0]])
     with pytest.raises(ValueError, match="unknown significance method"):
         paired_segment_test("x", [1.0], [1.0], method="t")
+
+
+@pytest.mark.parametrize("method,test_type", [("bootstrap", "bs"), ("ar", "ar")])
+def test_seed_zero_is_seeded(method: str, test_type: str) -> None:
+    """sacrebleu treats SACREBLEU_SEED=0 as no seed; seed 0 reaches it as SEED_MAX + 1: the same p-value
+    every run, sacrebleu's own for that seed."""
+    runs = {lexical_paired_test("chrf", BASE_HYPS, noise(), [BASE_REFS], method=method, n_samples=200,
+                                seed=0).p_value for _ in range(4)}
+    assert len(runs) == 1, runs
+    os.environ["SACREBLEU_SEED"] = str(SEED_MAX + 1)
+    try:
+        _, scores = PairedTest([("b", BASE_HYPS), ("s", noise())], {"chrf": CHRF()}, [BASE_REFS],
+                               test_type=test_type, n_samples=200)()
+    finally:
+        os.environ.pop("SACREBLEU_SEED", None)
+    assert runs == {scores["chrF2"][1].p_value}
+    seg = {paired_segment_test("x", [0.9] * 30, [0.9 + 0.01 * (i % 3 - 1) for i in range(30)], method=method,
+                               n_samples=200, seed=0).p_value for _ in range(3)}
+    assert len(seg) == 1
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"seed": -1}, "seed must be an integer from 0"),
+    ({"seed": SEED_MAX + 1}, "seed must be an integer from 0"),
+    ({"n_samples": 0}, "n_samples must be a positive integer"),
+])
+def test_bad_seeds_and_samples(kwargs: dict[str, int], words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        lexical_paired_test("chrf", ["a"], ["a"], [["a"]], **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=words):
+        paired_segment_test("x", [1.0], [1.0], **kwargs)  # type: ignore[arg-type]

@@ -10,10 +10,19 @@ resampled statistics *at least* as large as the observed one, (count(stat >= rea
 as in Noreen (1989), where sacrebleu counts strictly larger ones.  On continuous scores the two
 agree; on sparse finding counts the strict form calls a single extra finding (or two identical
 systems) significant, because every randomised trial ties with the observed difference.
+
+Every p-value is two-sided (the statistic is the absolute difference) and tests the null hypothesis
+"no difference", not "the difference is within some margin".
+
+Seeds are integers from 0 to ``SEED_MAX`` (TOML's largest integer).  sacrebleu reads
+``SACREBLEU_SEED=0`` as "no seed" (its ``PairedTest`` passes ``seed or None`` on), so seed 0 reaches
+it as ``SEED_MAX + 1`` (``sacrebleu_seed``), a value no user seed takes: every seed, 0 included, gives
+the same p-values run after run.
 """
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +31,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 12345  # sacrebleu's default (SACREBLEU_SEED)
+SEED_MAX = 2**63 - 1  # the largest TOML integer
 METHODS = ("bootstrap", "ar")
 _SACRE_TYPE = {"bootstrap": "bs", "ar": "ar"}
 
@@ -48,7 +58,17 @@ class PairedResult:
                 "n_segments": self.n_segments}
 
 
-def _check(method: str, n_base: int, n_sys: int) -> None:
+def sacrebleu_seed(seed: int) -> int:
+    """The seed handed to sacrebleu for ``seed``: itself, but 0 (which sacrebleu would read as "no
+    seed", drawing entropy from the OS) becomes ``SEED_MAX + 1``, outside the seeds a user can give."""
+    return seed if seed != 0 else SEED_MAX + 1
+
+
+def _check(method: str, n_base: int, n_sys: int, n_samples: int = 1, seed: int = DEFAULT_SEED) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= SEED_MAX:
+        raise ValueError(f"seed must be an integer from 0 to {SEED_MAX}, not {seed!r}")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, not {n_samples!r}")
     if method not in METHODS:
         raise ValueError(f"unknown significance method {method!r} (use {' or '.join(METHODS)})")
     if n_base != n_sys:
@@ -65,10 +85,10 @@ def lexical_paired_test(metric: str, baseline_hyps: Sequence[str], system_hyps: 
 
     from .lexical import _metric
 
-    _check(method, len(baseline_hyps), len(system_hyps))
+    _check(method, len(baseline_hyps), len(system_hyps), n_samples, seed)
     # PairedTest reads its seed from the environment; set it for the call and put it back after.
     old = os.environ.get("SACREBLEU_SEED")
-    os.environ["SACREBLEU_SEED"] = str(seed)
+    os.environ["SACREBLEU_SEED"] = str(sacrebleu_seed(int(seed)))
     try:
         test = PairedTest([("baseline", list(baseline_hyps)), ("system", list(system_hyps))],
                           {metric: _metric(metric)}, [list(r) for r in references],
@@ -86,18 +106,29 @@ def lexical_paired_test(metric: str, baseline_hyps: Sequence[str], system_hyps: 
                         n_samples, len(system_hyps))
 
 
+def lexical_corpus_scores(metric: str, baseline_hyps: Sequence[str], system_hyps: Sequence[str],
+                          references: Sequence[Sequence[str]]) -> tuple[float, float]:
+    """sacrebleu's corpus scores of both sides on the same lines (what ``lexical_paired_test``
+    compares), without a test: (baseline, system)."""
+    from .lexical import _metric
+
+    refs = [list(r) for r in references]
+    return (float(_metric(metric).corpus_score(list(baseline_hyps), refs).score),
+            float(_metric(metric).corpus_score(list(system_hyps), refs).score))
+
+
 def paired_segment_test(metric: str, baseline: Sequence[float], system: Sequence[float], *,
                         method: str = "bootstrap", n_samples: int = 1000,
                         seed: int = DEFAULT_SEED) -> PairedResult:
     """Paired test on the mean of per-segment values (BERTScore F1, finding counts ...)."""
     import numpy as np
 
-    _check(method, len(baseline), len(system))
+    _check(method, len(baseline), len(system), n_samples, seed)
     b = np.asarray(baseline, dtype=np.float64)
     s = np.asarray(system, dtype=np.float64)
     n = len(b)
     real = abs(float(s.mean()) - float(b.mean()))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(int(seed))
     if method == "bootstrap":
         # Resample segments as sacrebleu does; centre the resampled |differences| on the observed one
         # (Berg-Kirkpatrick et al. 2012) rather than on their own mean, which on sparse counts drifts
