@@ -1,4 +1,4 @@
-"""Monotonic sentence alignment of an original and its rewrite (1-1, 1-2, 2-1, 1-3, 3-1, 1-0, 0-1).
+"""Monotonic sentence alignment of an original and its rewrite (1-1, 1-2, 2-1, 1-3, 3-1, 1-0, 0-1; 2-2, 2-3, 3-2).
 
 How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
 
@@ -29,9 +29,17 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   like a swap, the pair stands at the original's position. The omission check reports a move
   across paragraphs.
 * Dominant splits: when one part of a split (or merged) sentence carries most of its meaning, the
-  merged unit scores under that part alone and the merge rule refuses it; a last post-pass joins a
+  merged unit scores under that part alone and the merge rule refuses it; a post-pass joins a
   sentence left alone to the neighbouring match whose other side holds most of its content words
-  (``FRAGMENT_CONTAINED``) while its own side lacks them (``_absorb_fragments``).
+  (``FRAGMENT_CONTAINED``; words are stemmed, numbers whole) while its own side lacks them, or, for a
+  paraphrased part, whose other side is its best match at ``FRAGMENT_MIN_SIMILARITY`` or more, holds
+  words its neighbour lacks, and loses at most ``FRAGMENT_TOLERANCE`` of cosine by the join (or, at
+  ``FRAGMENT_STRONG_SIMILARITY``, wins on DP gain) (``_absorb_fragments``, ``_fragment_of``).
+* Moved boundaries: "A. B+C." -> "A+B. C." is two 1-1 pairs that each miss a part; the last post-pass
+  joins two adjacent matches into one (2-2, 2-3, 3-2) when the joined unit beats both by
+  ``SHIFT_MARGIN`` and a sentence of one pair is closer to the other pair's counterpart than the
+  pairs' sentences are to each other (``SHIFT_CROSS_MARGIN``; ``_join_shifted``).  The DP itself only
+  builds 1-k and k-1 shapes, so its cost is unchanged.
 * ``lexical(a, b)`` (e.g. chrF/100) only breaks near-ties: it is evaluated for the few rewrite
   candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and adds at most
   ``LEXICAL_WEIGHT`` to that 1-1 cell's gain.
@@ -62,7 +70,24 @@ UNCROSS_MARGIN = 0.05
 # A sentence left alone next to a match joins it (a split the merge rule refused) when at least this
 # share of its content words is in the match's other side and most of them are not on its own side.
 FRAGMENT_CONTAINED = 0.7
-_WORD = re.compile(r"[^\W_]{3,}")
+# ... or, for a paraphrased part, when it brings words of the other side that the match's own side lacks (more
+# than it repeats of that side), that side is its best match in the whole document, its own cosine to it reaches
+# FRAGMENT_MIN_SIMILARITY (clearly above the ~0.35 of unrelated sentences of the same article), and the joined
+# unit scores within FRAGMENT_TOLERANCE of the match alone (a sentence that is not part of the match dilutes the
+# unit far more: it has no component of its own on the other side) ...
+FRAGMENT_MIN_SIMILARITY = 0.42
+FRAGMENT_TOLERANCE = 0.03
+# ... or its cosine reaches FRAGMENT_STRONG_SIMILARITY and the joined unit earns more DP gain than the match and a
+# skip (the merge rule alone refused it).
+FRAGMENT_STRONG_SIMILARITY = 0.50
+# Two adjacent matches whose boundary moved ("A. B+C." -> "A+B. C.") are joined into one when the joined unit
+# beats both by SHIFT_MARGIN and a sentence of one is closer to the other's counterpart than the sentences of
+# either side are to each other by SHIFT_CROSS_MARGIN (at most max_merge sentences a side).
+SHIFT_MARGIN = 0.05
+SHIFT_CROSS_MARGIN = 0.05
+_SHIFT_CHUNK = 512
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]{3,}")
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", ""))
 _STOP = frozenset("the and was were for that with from this which have has had are not but its his her their they "
                   "them she him you our been will would could should also than then into over after before about "
                   "said says there here when while who whom what where why how all any more most such only".split())
@@ -415,12 +440,26 @@ def _uncross_blocks(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_
     return out
 
 
+def _stem(word: str) -> str:
+    """A cheap suffix stemmer ("flooded", "floods", "flooding" -> "flood"; "homes", "home" -> "hom"; "cutting" -> "cut")."""
+    if word[0].isdigit():
+        return word.replace(",", "")  # "62,000" and "62000" are one number; "1.5" stays whole
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: len(word) - len(suffix)] + repl
+            if suffix in ("ing", "ed") and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+                word = word[:-1]  # "cutting" -> "cut", "stopped" -> "stop"
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
 def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.casefold()) if w not in _STOP}
+    """Content words of a sentence, stemmed; numbers as whole tokens."""
+    return {_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP}
 
 
 def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, original: Document,
-                      rewritten: Document, max_merge: int, min_sim: float) -> list[AlignedPair]:
+                      rewritten: Document, max_merge: int, min_sim: float, offset: float) -> list[AlignedPair]:
     """Join a sentence left alone to the neighbouring match it was split from (or merged into).
 
     The merge rule asks a merged unit to beat each of its parts, which fails when one part carries
@@ -428,9 +467,13 @@ def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, or
     midnight." -> "... approved a budget on Thursday." + "The debate was long and lasted until
     midnight." (0.920 for the first part alone, 0.877 for both), and the second part was reported as
     an addition and its words as a dropped clause. A lone sentence next to a match (adjacent on its
-    side) joins it when at least ``FRAGMENT_CONTAINED`` of its content words (two or more) are in the
-    match's other side, fewer than half are on the match's own side (it adds what that side lacked),
-    and the joined unit stays at ``min_sim`` or above.
+    side) joins it when the joined unit stays at ``min_sim`` or above and (``_fragment_of``):
+
+    * words: at least ``FRAGMENT_CONTAINED`` of its content words (two or more) are in the match's
+      other side and fewer than half are on the match's own side (it adds what that side lacked); or
+    * embeddings (paraphrased merges, whose words differ): see ``_fragment_of``.
+
+    Joins repeat, so a three-sentence merge whose two minor parts were both left alone is rebuilt.
     """
     out = list(pairs)
     k = 0
@@ -441,25 +484,19 @@ def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, or
             continue
         side = "rewritten" if lone.rewritten else "original"
         idx = (lone.rewritten or lone.original)[0]
-        doc, other = (rewritten, original) if side == "rewritten" else (original, rewritten)
-        words = _content(doc.sentences[idx].text)
         joined = False
         for nb in (k - 1, k + 1):
-            if not 0 <= nb < len(out) or not out[nb].is_match or len(words) < 2:
+            if not 0 <= nb < len(out) or not out[nb].is_match:
                 continue
             m = out[nb]
             mine = m.rewritten if side == "rewritten" else m.original
             theirs = m.original if side == "rewritten" else m.rewritten
             if len(mine) >= max_merge or idx not in (mine[0] - 1, mine[-1] + 1):
                 continue
-            there = set().union(*(_content(other.sentences[t].text) for t in theirs))
-            here = set().union(*(_content(doc.sentences[t].text) for t in mine))
-            if len(words & there) < FRAGMENT_CONTAINED * len(words) or 2 * len(words & here) >= len(words):
-                continue
             unit = tuple(sorted((*mine, idx)))
             oi, rj = (theirs, unit) if side == "rewritten" else (unit, theirs)
             sim = _unit_similarity(o, r, oi, rj)
-            if sim < min_sim:
+            if sim < min_sim or not _fragment_of(m, side, idx, sim, o, r, original, rewritten, offset):
                 continue
             out[nb] = AlignedPair(oi, rj, sim)
             del out[k]
@@ -468,6 +505,101 @@ def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, or
             break
         if not joined:
             k += 1
+    return out
+
+
+def _fragment_of(m: AlignedPair, side: str, idx: int, joined: float, o: np.ndarray, r: np.ndarray,
+                 original: Document, rewritten: Document, offset: float) -> bool:
+    """Whether lone sentence ``idx`` of ``side`` is a part of match ``m`` (whose unit plus it scores ``joined``).
+
+    By words (``FRAGMENT_CONTAINED``), or by embeddings: a paraphrased part ("Rivers burst their banks
+    before dawn." in "... rain fell on Napier, causing rivers to overflow before dawn ...") shares few
+    surface words, but some words of the other side that the match's own side lacks, its own cosine to
+    the other side is well above that of an unrelated sentence, that side is its best match in the whole
+    other document, and it barely lowers the unit's cosine (``FRAGMENT_MIN_SIMILARITY``,
+    ``FRAGMENT_TOLERANCE``) or is clearly related and wins on DP gain (``FRAGMENT_STRONG_SIMILARITY``).
+    A dropped sentence next to a match has no component of its own on the other side: it scores near
+    same-article noise and dilutes the unit; a related added one ("Insurers have received thousands of
+    claims.") brings no word of the other side that its neighbour lacks.  A sentence that mostly repeats
+    the match's own side's words (a duplicate) is never a part.
+    """
+    doc, other = (rewritten, original) if side == "rewritten" else (original, rewritten)
+    mine = m.rewritten if side == "rewritten" else m.original
+    theirs = m.original if side == "rewritten" else m.rewritten
+    words = _content(doc.sentences[idx].text)
+    there = set().union(*(_content(other.sentences[t].text) for t in theirs))
+    here = set().union(*(_content(doc.sentences[t].text) for t in mine))
+    shared, repeated = words & there, words & here
+    if words and 2 * len(repeated) >= len(words):
+        return False  # it repeats the match's own side (a duplicate): nothing of the other side is missing there
+    if len(words) >= 2 and len(shared) >= FRAGMENT_CONTAINED * len(words):
+        return True
+    if len(shared - here) <= len(repeated):
+        return False  # it brings no word of the other side that the match's own side lacks
+    vec, against = (r[idx], o) if side == "rewritten" else (o[idx], r)
+    lone = max(float(against[t] @ vec) for t in theirs)
+    if lone < FRAGMENT_MIN_SIMILARITY:
+        return False
+    if joined < m.similarity - FRAGMENT_TOLERANCE:
+        size = len(m.original) + len(m.rewritten)
+        gain_joined = (size + 1) * (joined - offset) - MERGE_PENALTY * (size - 1)
+        gain_apart = size * (m.similarity - offset) - MERGE_PENALTY * (size - 2)
+        if lone < FRAGMENT_STRONG_SIMILARITY or gain_joined <= gain_apart:
+            return False
+    return int(np.argmax(against @ vec)) in theirs  # one row, only for the few candidates that got here
+
+
+def _join_shifted(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, max_merge: int) -> list[AlignedPair]:
+    """Join two adjacent matches whose shared sentence boundary moved in the rewrite.
+
+    "A said X. B added Y and Z." -> "A said X and Y. Z, B said." is two 1-1 pairs that each miss a
+    part the other pair's counterpart holds, so the checks report the part as dropped from one pair
+    and added to the other.  The joined unit then scores clearly above both pairs (``SHIFT_MARGIN``),
+    and a sentence of one pair is closer to the other pair's counterpart than neighbouring sentences
+    are to each other (``SHIFT_CROSS_MARGIN``); two independent 1-1 pairs gain a little from averaging
+    at most, and their cross cosines are at the level of their neighbours'.
+    """
+    def joinable(a: AlignedPair, b: AlignedPair) -> bool:
+        return (a.is_match and b.is_match and len(a.original) + len(b.original) <= max_merge
+                and len(a.rewritten) + len(b.rewritten) <= max_merge
+                and a.original[-1] + 1 == b.original[0] and a.rewritten[-1] + 1 == b.rewritten[0])
+
+    # The joined units of all adjacent matches at once (a Python call each would dominate long documents);
+    # only the pairs whose joined unit clears SHIFT_MARGIN, and the matches a join makes, are looked at again.
+    cand = [(a, b) for a, b in zip(pairs, pairs[1:], strict=False) if joinable(a, b)]
+    promising: set[tuple[int, int]] = set()
+    for c0 in range(0, len(cand), _SHIFT_CHUNK):  # in chunks: memory stays flat
+        chunk = cand[c0:c0 + _SHIFT_CHUNK]
+        oidx = [a.original + b.original for a, b in chunk]
+        ridx = [a.rewritten + b.rewritten for a, b in chunk]
+        ou = np.add.reduceat(o[np.concatenate(oidx)], np.cumsum([0] + [len(x) for x in oidx[:-1]]), axis=0)
+        ru = np.add.reduceat(r[np.concatenate(ridx)], np.cumsum([0] + [len(x) for x in ridx[:-1]]), axis=0)
+        sims = np.einsum("ij,ij->i", ou, ru) / np.maximum(np.linalg.norm(ou, axis=1) * np.linalg.norm(ru, axis=1), 1e-12)
+        best = np.array([max(a.similarity, b.similarity) for a, b in chunk])
+        promising.update((id(chunk[c][0]), id(chunk[c][1])) for c in np.flatnonzero(sims >= best + SHIFT_MARGIN - 1e-6))
+    if not promising:
+        return list(pairs)
+    given = {id(p) for p in pairs}
+    out = list(pairs)
+    k = 0
+    while k + 1 < len(out):
+        a, b = out[k], out[k + 1]
+        fresh = id(a) not in given or id(b) not in given
+        if not joinable(a, b) or not (fresh or (id(a), id(b)) in promising):
+            k += 1
+            continue
+        oi, rj = a.original + b.original, a.rewritten + b.rewritten
+        sim = _unit_similarity(o, r, oi, rj)
+        if sim < max(a.similarity, b.similarity) + SHIFT_MARGIN:
+            k += 1
+            continue
+        cross = max(_unit_similarity(o, r, a.original, b.rewritten), _unit_similarity(o, r, b.original, a.rewritten))
+        near = max(_unit_similarity(o, o, a.original, b.original), _unit_similarity(r, r, a.rewritten, b.rewritten))
+        if cross >= near + SHIFT_CROSS_MARGIN:
+            out[k:k + 2] = [AlignedPair(oi, rj, sim)]
+            log.debug("joined two matches with a moved boundary at original %d", oi[0])
+            continue
+        k += 1
     return out
 
 
@@ -506,7 +638,10 @@ def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritt
     swap_min = max(SWAP_MIN_SIMILARITY, min_similarity)
     pairs = _pair_moves(_pair_swaps(pairs, o, r, swap_min), o, r, max(MOVE_MIN_SIMILARITY, min_similarity))
     pairs = _uncross(pairs, o, r, swap_min)
-    return _absorb_fragments(pairs, o, r, original, rewritten, max_merge, swap_min) if max_merge > 1 else pairs
+    if max_merge > 1:
+        pairs = _absorb_fragments(pairs, o, r, original, rewritten, max_merge, swap_min, min_similarity)
+        pairs = _join_shifted(pairs, o, r, max_merge)
+    return pairs
 
 
 __all__ = ["align", "MIN_SIMILARITY", "DEFAULT_WINDOW", "FULL_MATRIX_CELLS"]

@@ -52,6 +52,10 @@ _OPEN_QUOTES = frozenset({"“", "«", "„"})
 _CLOSE_QUOTES = frozenset({"”", "»"})
 _CONTINUATION_AFTER_QUOTE = frozenset({",", ";", ":", ")", "—", "–", "-"})
 _MAX_QUOTE_TOKENS = 200  # a longer "quotation" is more likely an unbalanced quote mark
+# A dateline ("WELLINGTON —", "NEW YORK, March 3 --", "BEIJING (Reuters) —") opens its paragraph's first
+# sentence: upper-case place words, an optional date or agency after a comma or in brackets, then a dash.
+_DATELINE_DASHES = frozenset({"—", "–", "--", "-"})
+_DATELINE_MAX_TOKENS = 12
 
 # A likely sentence end for cutting overlong text: terminal mark, closers, space, capital/opener.
 _BOUNDARY_RE = re.compile(r"(?P<word>[^\s.!?]*)[.!?]+[”\"’')\]]*\s+(?=[“\"‘(\[A-Z0-9])")
@@ -139,7 +143,32 @@ def guard_sentence_starts(doc: Doc) -> Doc:
         if _blocks_split_after(doc, tok, doc[nxt]):
             _no_start(doc, tok.i + 1, nxt)
     _guard_quotes(doc)
+    _guard_dateline(doc)
     return doc
+
+
+def _guard_dateline(doc: Doc) -> None:
+    """Keep a dateline at the start of a paragraph with the sentence it introduces.
+
+    The parser tends to make "WELLINGTON —" a sentence of its own, which then has no counterpart.
+    """
+    place = 0
+    tail = False  # past the place name: a date ("March 3, 2024") or an agency ("(Reuters)")
+    for tok in doc[:_DATELINE_MAX_TOKENS]:
+        t = tok.text
+        if tok.is_space:
+            continue
+        if t in _DATELINE_DASHES:
+            if place and tok.i + 1 < len(doc):
+                nxt = _next_word(doc, tok.i)
+                _no_start(doc, 1, nxt if nxt is not None else tok.i)
+            return
+        if not tail and any(c.isalpha() for c in t) and t == t.upper():
+            place += 1
+        elif place and t in {",", "(", ")", "/"}:
+            tail = True
+        elif not (tail and (t[:1].isupper() or t[:1].isdigit() or t == ".")):
+            return
 
 
 def _blocks_split_after(doc: Doc, tok: Token, nxt: Token) -> bool:

@@ -90,6 +90,13 @@ SENTENCES = [
     ("He lives on Elm St. in Boston. He studied at St. Andrews.",
      ["He lives on Elm St. in Boston.", "He studied at St. Andrews."]),
     ("  Leading and trailing space.   ", ["Leading and trailing space."]),
+    # a dateline stays with the sentence it opens (the parser made "WELLINGTON —" a sentence)
+    ("WELLINGTON — At least 11 people have died. Thousands fled.",
+     ["WELLINGTON — At least 11 people have died.", "Thousands fled."]),
+    ("NEW YORK, March 3 -- Stocks fell sharply. Bonds rose.", ["NEW YORK, March 3 -- Stocks fell sharply.", "Bonds rose."]),
+    ("BEIJING (Reuters) — China said no. Talks ended.", ["BEIJING (Reuters) — China said no.", "Talks ended."]),
+    ("LOS ANGELES, Jan. 5, 2024 – A fire burned.", ["LOS ANGELES, Jan. 5, 2024 – A fire burned."]),
+    ("The plan — a big one — failed. Then it passed.", ["The plan — a big one — failed.", "Then it passed."]),
 ]
 
 
@@ -112,6 +119,9 @@ GUARD = [
     ("She left at 5 p.m. on Friday. At 6 p.m. Officials left.", ["on"], ["Officials"]),
     ("“We will go. We will win,” he said.", ["We", "will", "he"], []),
     ("“We will go. We will win.” Then they left.", ["We"], ["Then"]),
+    ("WELLINGTON — At least 11 died. Many fled.", ["—", "At"], ["Many"]),
+    ("NATO — the alliance — met. It agreed.", ["—", "the"], ["It"]),
+    ("Officials — and aides — met. It agreed.", [], ["It", "and"]),
 ]
 
 
