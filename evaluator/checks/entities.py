@@ -193,6 +193,40 @@ class _Side:
         return any("".join(w[0] for w in c[i:i + n]) == acro for i in range(len(c) - n + 1))
 
 
+# The kind of body a generic head word names.  A body renamed into another kind ("Supreme Court" -> "Supreme
+# Council", "Insurance Council" -> "Insurance Federation") is another body; translations trade words within a
+# kind ("Football Association" / "Football Federation", "Ministry" / "Department"), which stays unreported.
+_INSTITUTION_KIND = {
+    **dict.fromkeys(("court", "tribunal"), "judicial"),
+    **dict.fromkeys(("council", "committee", "commission", "assembly", "parliament", "senate", "congress",
+                     "board", "chamber"), "deliberative"),
+    **dict.fromkeys(("association", "federation", "union", "league", "society", "alliance", "confederation"),
+                    "membership"),
+    **dict.fromkeys(("ministry", "department", "office", "agency", "bureau", "authority", "administration",
+                     "directorate", "secretariat"), "executive"),
+    **dict.fromkeys(("university", "college", "school", "academy"), "education"),
+    **dict.fromkeys(("company", "corporation", "group", "bank", "fund"), "business"),
+    **dict.fromkeys(("party",), "party"),
+}
+
+
+def _institution_kind_changed(m: Mention, lost: Sequence[str], found: Sequence[str], own: _Side, other: _Side,
+                              fams: Families) -> bool:
+    """An organisation that kept its distinctive words but lost its generic head for one that names another
+    kind of body (see ``_INSTITUTION_KIND``)."""
+    kinds = {_INSTITUTION_KIND[w] for w in lost if w in _INSTITUTION_KIND}
+    if not kinds or _kind(m.label) != "organisation":
+        return False
+    for a in other.mentions:
+        if _kind(a.label) != "organisation" or not set(a.propn_words or a.words) & set(found):
+            continue
+        for w in a.propn_words or a.words:
+            kind = _INSTITUTION_KIND.get(w)
+            if kind is not None and kind not in kinds and not own.has_word(w, fams):
+                return True
+    return False
+
+
 def _renamed(m: Mention, need: Sequence[str], found: Sequence[str], own: _Side, other: _Side,
              fams: Families) -> bool:
     """The other side keeps a word of ``m`` inside a name that puts another word in place of one ``m`` lost:
@@ -213,7 +247,9 @@ def _renamed(m: Mention, need: Sequence[str], found: Sequence[str], own: _Side, 
         return False
     lost_generic = all(w in GENERIC_NAME_WORDS for w in lost)
     if lost_generic and not person:
-        return False  # "Jiangxi Provincial Finance" -> "Jiangxi Finance Department": generic words traded
+        # "Jiangxi Provincial Finance" -> "Jiangxi Finance Department": generic words traded, unless the body
+        # became another kind of body
+        return _institution_kind_changed(m, lost, found, own, other, fams)
     kind = _kind(m.label)
     for a in other.mentions:
         if _kind(a.label) not in (kind, "name") and kind != "name":

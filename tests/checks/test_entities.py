@@ -77,6 +77,12 @@ CASES = [
     ("The World Health Organization issued a warning.", "The World Trade Organization issued a warning.",
      {"org-renamed"}),
     ("The Supreme Court ruled on Monday.", "The High Court ruled on Monday.", {"org-renamed"}),
+    # a body renamed into another kind of body; a word traded within a kind is a translator's choice
+    ("The Supreme Court ruled on Monday.", "The Supreme Council ruled on Monday.", {"org-renamed"}),
+    ("The Insurance Council said claims would exceed 1.5 billion dollars.",
+     "The Insurance Federation said claims would exceed 1.5 billion dollars.", {"org-renamed"}),
+    ("The Football Association fined the club.", "The Football Federation fined the club.", set()),
+    ("The Jiangxi Provincial Finance Department said so.", "The Jiangxi Finance Department said so.", set()),
     ("Microsoft bought the firm.", "Google bought the firm.", {"entity-substituted"}),
     ("The UN condemned the attack.", "NATO condemned the attack.", {"entity-substituted"}),
     # Must not flag: the same person or organisation, shorter, longer or spelled another way.
