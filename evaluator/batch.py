@@ -728,9 +728,11 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
     run_engine = get_engine(engine)  # an unknown engine fails before any work
     engine_args: dict[str, Any] = {}
     if engine == "ray":
-        from .engines.ray import check_cluster
+        from .engines.ray import check_address
 
-        check_cluster(address)  # a cluster that cannot be reached fails here, before the folder is made
+        # A cluster that cannot be reached fails here, before the folder is made; an --address given is
+        # probed even where Ray is already initialised in this process (it is an input error either way).
+        check_address(address)
         engine_args["address_checked"] = True  # and is probed once per batch
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,6 @@ import logging
 import os
 import signal
 import socket
-import sys
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -175,20 +174,12 @@ def _row_to_input(row: dict[str, Any]) -> PairInput:
     return PairInput(str(row["id"]), sides[0], sides[1])
 
 
-def check_cluster(address: str | None) -> None:
-    """``check_address`` where ``run_ray`` would connect to ``address`` (Ray is not initialised in this
-    process yet); ``run_batch`` calls it once, before it makes the output folder."""
-    ray = sys.modules.get("ray")  # not imported: not initialised either (and Ray need not be installed)
-    if ray is None or not ray.is_initialized():
-        check_address(address)
-
-
 def run_ray(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, timeout: float | None = None,
             chunk_size: int = 64, address: str | None = None, stop: threading.Event | None = None,
             address_checked: bool = False) -> Iterator[PairResult]:
     """Yield a result per pending pair, scored by ``workers`` actors on the cluster at ``address``.
 
-    ``address_checked``: the caller ran ``check_cluster(address)`` already (``run_batch`` does); the
+    ``address_checked``: the caller ran ``check_address(address)`` already (``run_batch`` does); the
     address is then not probed again."""
     import ray
 
