@@ -43,6 +43,7 @@ CODES: dict[str, tuple[str, str]] = {
     "quote-missing": ("quotes", "a quotation of the original is paraphrased, missing, or left without quotation "
                                 "marks in the rewrite"),
     "quote-speaker-changed": ("quotes", "a quotation is attributed to someone else"),
+    "attribution-changed": ("quotes", "a reported claim has another source (\"police said\" -> \"the suspect said\"), or an allegation became the subject's own word (\"allegedly stole\" -> \"admitted he stole\")"),
     # negation
     "negation-added": ("negation", "a statement negated in the rewrite but not in the original"),
     "negation-removed": ("negation", "a negation of the original is gone (the statement now says the opposite)"),

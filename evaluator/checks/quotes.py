@@ -7,6 +7,11 @@ its attribution ("“The economy is strong,” Smith said, “and jobs are growi
 one, its fragments joined in order, so splitting or joining a quotation is no misquote.
 
 The speaker is the head of the speech verb's subject: "Smith's spokesman" is the spokesman, not Smith.
+
+Reported (indirect) speech is compared too (``attributions``, code attribution-changed): the source of a
+claim (the subject of a verb of saying with a clause, "according to X", or a hedge adverb that leaves it
+unnamed) must stay the same source ("police said" -> "the suspect said" is another claim), and a claim of
+others must not become its subject's own word ("allegedly stole" -> "admitted he stole" / "says he stole").
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from typing import Any
 from ..reference_sets import LETTER_FOLD
 from ..types import Document, Finding, Severity, Span
 from ._lex_util import CHANNEL_NOUNS, neighbour_indices
+from ._names_util import fuzzy_equal, name_variant
+from ._struct_util import _synonym_fn, tokens_match
 from .base import CheckContext, register
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
@@ -415,6 +422,176 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
     return set(), []
 
 
+# Reported (indirect) speech: who says a claim is true.  A verb of saying with a clause for its complement
+# ("Police said the suspect stole the car"), "according to X", or a hedge adverb that leaves the source
+# unnamed ("The suspect allegedly stole the car").  Changing the source of a claim changes the claim.
+_REPORTING = frozenset({"say", "tell", "claim", "announce", "admit", "deny", "insist", "warn", "confirm", "add",
+                        "state", "report", "allege", "acknowledge", "confess", "concede", "declare", "explain",
+                        "note", "argue", "assert", "maintain", "reveal", "disclose", "testify", "write", "tweet",
+                        "stress", "reply", "respond", "comment", "contend"})
+# Verbs of admitting: the speaker owns what the complement says ("admitted stealing", "confessed to stealing").
+_ADMISSIONS = frozenset({"admit", "confess", "acknowledge", "concede"})
+_HEDGE_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly"})
+# Nouns for a body of people: "police said he ..." is not the police speaking of itself, "they" may be.
+_COLLECTIVE = frozenset({"police", "government", "ministry", "department", "office", "agency", "court", "company",
+                         "firm", "army", "military", "team", "party", "authority", "administration", "council",
+                         "committee", "group", "union", "board", "prosecution", "family", "media", "newspaper",
+                         "spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney"})
+# People who speak for someone: "Smith's lawyer said" is not Smith speaking.
+_AGENTS = frozenset({"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "aide", "adviser", "advisor",
+                     "representative", "agent", "son", "daughter", "wife", "husband", "brother", "sister", "father",
+                     "mother", "friend", "colleague"})
+_SELF_PRONOUNS = {"he": "s", "she": "s", "they": "p", "we": "p", "i": "1"}
+_EXPLETIVES = frozenset({"it", "there"})
+_SET_OFF = frozenset({",", ";", ":", "—", "–", "-", "(", ")", "“", "”", '"'})
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One claim's source in a sentence: who says it (``source``: the subject of a verb of saying, the object
+    of "according to"; None for a hedge adverb or an impersonal "it was reported"), the words that mark
+    it (``marker``: the verb or adverb), the subject of the claim (``subject``), and whether the source
+    speaks of itself (``own``: "the suspect admitted he stole", "he said he would resign")."""
+
+    sentence: int
+    marker: Any
+    source: Any | None
+    subject: Any | None
+    own: bool
+
+
+def _subject_of(verb: Any) -> Any | None:
+    """The subject of ``verb``, or of the verb it is coordinated with ("stole and sold")."""
+    for _ in range(4):
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
+            return subj
+        verb = verb.head
+    return None
+
+
+def _noun_words(head: Any) -> set[str]:
+    """Lemmas of a common-noun source: the head and its compounds ("police officers": officer, police)."""
+    return {head.lemma_.lower(), *(c.lemma_.lower() for c in head.children if c.dep_ == "compound")}
+
+
+def _names_match(a: set[str], b: set[str]) -> bool:
+    """Some name word of ``a`` and of ``b`` are one word, spelled alike or as a variant ("Catri"/"Catry")."""
+    return any(x == y or fuzzy_equal(x, y) or name_variant(x, y) for x in a for y in b)
+
+
+def _source_words(head: Any) -> set[str]:
+    """The words that name a source: its name's words, or a common noun's head and compounds."""
+    keys, _toks = _speaker_of(head, set())
+    if keys and not any(":" in k for k in keys):
+        return keys
+    return _noun_words(head) | {_fold(head.text)}
+
+
+def _appositive_names(head: Any) -> set[str]:
+    """Name words in an appositive of the phrase headed by ``head`` (at any depth: the parser may hang it on
+    a noun inside the phrase): the source's own name, however its role is put."""
+    return {_fold(t.text) for t in head.subtree if t.pos_ == "PROPN" and any(
+        x.dep_ == "appos" for x in _path(t, head))} - _HONORIFICS - {""}
+
+
+def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
+    """Whether noun-phrase heads ``a`` and ``b`` name the same source: True, False, or None (unknown).
+
+    The same words up to case and accents are one source.  Names (``_speaker_of``) are compared word by word,
+    spelling variants allowed; a name against "X's spokesman" differs, as in ``_same_speaker``.  A name
+    against a common noun is unknown (the minister may be Smith), and so is a pronoun.  Two common nouns are
+    one source when their heads or compounds match ("police" / "police officers"), by lemma, stem or synonym."""
+    if a.pos_ == "PRON" or b.pos_ == "PRON":
+        return None
+    if _fold(a.doc[a.left_edge.i: a.i + 1].text) == _fold(b.doc[b.left_edge.i: b.i + 1].text):
+        return True  # "The Emergency Office" / "the emergency office"
+    apa, apb = _appositive_names(a), _appositive_names(b)
+    if apa and apb and _names_match(apa, apb):
+        return True  # "the president of the Chamber, Roman Šmucler" / "the leader of the Chamber, Roman Šmucler"
+    ka, ta = _speaker_of(a, set())
+    kb, tb = _speaker_of(b, set())
+    owned_a, owned_b = any(":" in k for k in ka), any(":" in k for k in kb)
+    if ka and kb and not owned_a and not owned_b:
+        return _names_match(ka, kb)
+    if owned_a and owned_b:
+        if _same_speaker(ka, ta, kb, tb):
+            return True
+        nouns = ({k.split(":", 1)[0] for k in ka}, {k.split(":", 1)[0] for k in kb})
+        owners = ({k.split(":", 1)[1] for k in ka}, {k.split(":", 1)[1] for k in kb})
+        return bool(nouns[0] & nouns[1]) and _names_match(*owners)
+    if ka and kb:  # a name against "X's spokesman": X's spokesman is not X
+        name, owned = (ka, kb) if owned_b else (kb, ka)
+        roles = {k.split(":", 1)[0] for k in owned}
+        if roles & _AGENTS and _names_match(name, {k.split(":", 1)[1] for k in owned}):
+            return False
+        return None
+    if ka or kb:
+        return None
+    if a.pos_ not in ("NOUN", "PROPN") or b.pos_ not in ("NOUN", "PROPN"):
+        return None
+    wa, wb = _noun_words(a), _noun_words(b)
+    if a.lemma_.lower() in wb or b.lemma_.lower() in wa:
+        return True
+    return tokens_match(a, b, syn)
+
+
+def _own(source: Any | None, subject: Any | None) -> bool:
+    """Whether the claim's subject is its source: the same noun, the same pronoun, or a pronoun that agrees
+    with a noun for one person ("the suspect said he", not "police said he")."""
+    if source is None or subject is None:
+        return False
+    s_pron, c_pron = source.lower_ if source.pos_ == "PRON" else None, subject.lower_ if subject.pos_ == "PRON" else None
+    if s_pron or not c_pron:
+        return bool(s_pron and s_pron == c_pron) or (not s_pron and not c_pron and same_entity(source, subject) is True)
+    number = _SELF_PRONOUNS.get(c_pron)
+    collective = source.lemma_.lower() in _COLLECTIVE or source.ent_type_ in ("ORG", "GPE", "NORP")
+    if number == "s":
+        return source.tag_ in ("NN", "NNP") and not collective
+    if number == "p":
+        return source.tag_ in ("NNS", "NNPS") or collective
+    return False
+
+
+def attributions(sent: Any, si: int, quoted: Any = None) -> list[Attribution]:
+    """The sources of the claims of one parsed sentence (index ``si``); ``quoted(tok)``: whether a token stands
+    inside a quotation (a source named inside quoted words is the quotation's business)."""
+    out: list[Attribution] = []
+    doc = sent.doc
+    for t in sent:
+        if quoted is not None and quoted(t):
+            continue
+        low, lemma = t.lower_, t.lemma_.lower()
+        if t.pos_ == "VERB" and lemma in _REPORTING:
+            comps = [c for c in t.children if c.dep_ == "ccomp"]
+            gerund = False
+            if not comps and lemma in _ADMISSIONS:  # "admitted stealing", "confessed to stealing"
+                comps = [c for c in t.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+                comps += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "to"
+                          for g in c.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
+                gerund = bool(comps)
+            source = _subject_of(t)
+            if not comps or source is None or (quoted is not None and quoted(source)):
+                continue
+            if source.dep_ == "nsubjpass" or source.lower_ in _EXPLETIVES:  # "it was reported that ..."
+                out.append(Attribution(si, t, None, _subject_of(comps[0]), False))
+                continue
+            subject = source if gerund else _subject_of(comps[0])
+            out.append(Attribution(si, t, source, subject, gerund or _own(source, subject)))
+        elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            source = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
+            # set off from its clause ("According to police, ...", "..., according to police"), unlike
+            # "varies according to the vowel"
+            after = source.right_edge.i + 1 if source is not None else sent.end
+            set_off = t.i == sent.start or doc[t.i - 1].text in _SET_OFF or (
+                after < sent.end and doc[after].text in _SET_OFF)
+            if source is not None and set_off and not (quoted is not None and quoted(source)):
+                out.append(Attribution(si, t, source, _subject_of(t.head) if t.head.i != t.i else None, False))
+        elif low in _HEDGE_ADVERBS and t.head.i != t.i:
+            out.append(Attribution(si, t, None, _subject_of(t.head), False))
+    return out
+
+
 @register
 class QuotesCheck:
     """Words inside quotation marks must survive verbatim, with the same speaker."""
@@ -423,6 +600,15 @@ class QuotesCheck:
 
     def run(self, ctx: CheckContext) -> Iterator[Finding]:
         oq, rq = find_quotes(ctx.original), find_quotes(ctx.rewritten)
+        speaker_changed: set[int] = set()  # alignment entries with a quote-speaker-changed finding
+        for f in self._quotations(ctx, oq, rq):
+            if f.code == "quote-speaker-changed" and f.alignment is not None:
+                speaker_changed.add(f.alignment)
+            yield f
+        yield from self._attributions(ctx, oq, rq, speaker_changed)
+
+    def _quotations(self, ctx: CheckContext, oq: Sequence[Quote], rq: Sequence[Quote]) -> Iterator[Finding]:
+        """Each original quotation matched to the rewrite's: words and speaker compared."""
         if not oq:
             return
         r_all = {q.words for q in rq}
@@ -480,6 +666,116 @@ class QuotesCheck:
                     finding = self._missing(ctx, ai, oq[i], pair.rewritten, rq)
                     if finding is not None:
                         yield finding
+
+    def _attributions(self, ctx: CheckContext, oq: Sequence[Quote], rq: Sequence[Quote],
+                      skip: set[int]) -> Iterator[Finding]:
+        """attribution-changed: a claim of an aligned pair reported from another source.
+
+        Two rules, one finding per pair at most.  Another speaker: a source named on each side (not a
+        pronoun; a name against a common noun is left alone, it may be that person's role) that names no
+        source of the other side (``same_entity``).  Another kind of source: a claim one side attributes to
+        others (a hedge adverb, "it was reported", someone else's word) that the other side has its subject
+        say of itself ("allegedly stole" -> "admitted he stole" / "says he stole"), or the reverse."""
+        wn = ctx.wordnet()
+        syn = _synonym_fn(wn) if wn is not None else None
+
+        def inside(side: str, quotes: Sequence[Quote]) -> Any:
+            doc = ctx.doc(side)
+
+            def quoted(t: Any) -> bool:
+                for s in doc.sentences:
+                    sent = ctx.parses[side][s.index]
+                    if sent.doc is t.doc and sent.start <= t.i < sent.end:
+                        pos = s.start + t.idx - sent.start_char
+                        return any(q.start <= pos < q.end for q in quotes)
+                return False
+            return quoted
+
+        o_quoted, r_quoted = inside("original", oq), inside("rewritten", rq)
+        for ai, pair in ctx.matched():
+            if ai in skip:
+                continue
+            oa = [a for si in pair.original for a in attributions(ctx.parses["original"][si], si, o_quoted)]
+            ra = [a for si in pair.rewritten for a in attributions(ctx.parses["rewritten"][si], si, r_quoted)]
+            if not oa or not ra:
+                continue
+            found = self._other_speaker(oa, ra, syn) or self._other_kind(oa, ra, syn)
+            if found is not None:
+                yield self._attribution_finding(ctx, ai, *found)
+
+    @staticmethod
+    def _other_speaker(oa: Sequence[Attribution], ra: Sequence[Attribution],
+                       syn: Any) -> tuple[Attribution, Attribution, str] | None:
+        def named(xs: Sequence[Attribution]) -> list[Attribution]:
+            return [x for x in xs if x.source is not None and x.source.pos_ != "PRON"]
+
+        on, rn = named(oa), named(ra)
+        if not on or not rn:
+            return None
+        same = {(i, j): same_entity(a.source, b.source, syn) for i, a in enumerate(on) for j, b in enumerate(rn)}
+        sents = {id(x.marker.sent): x.marker.sent for x in ra}.values()
+
+        def still_there(i: int) -> bool:
+            """The original source's words stand in the rewrite's sentences outside the sources found to
+            differ ("Smith" in "Smith's lawyer" does not count): it may be named elsewhere in the sentence,
+            or the parse picked the wrong subject."""
+            other = {(id(t.doc), t.i) for j, b in enumerate(rn) if same[i, j] is False and b.source is not None
+                     for t in b.source.subtree}
+            words = {w for sent in sents for t in sent if (id(t.doc), t.i) not in other
+                     for w in (t.lemma_.lower(), _fold(t.text))}
+            return _source_words(on[i].source) <= words
+
+        o_alone = [i for i in range(len(on)) if all(same[i, j] is False for j in range(len(rn))) and not still_there(i)]
+        r_alone = [j for j in range(len(rn)) if all(same[i, j] is False for i in range(len(on)))]
+        if o_alone and r_alone:
+            return on[o_alone[0]], rn[r_alone[0]], "speaker"
+        return None
+
+    @staticmethod
+    def _other_kind(oa: Sequence[Attribution], ra: Sequence[Attribution],
+                    syn: Any) -> tuple[Attribution, Attribution, str] | None:
+        """A claim of others on one side (a hedge, "it was reported", another speaker's word) that the other
+        side has its subject make about itself ("allegedly stole" -> "admitted he stole"), where that side
+        has no attribution to the same source."""
+        def about(x: Attribution, y: Attribution) -> bool:
+            """Whether ``y``'s source is the subject of ``x``'s claim."""
+            if x.subject is None or y.source is None:
+                return False
+            if x.subject.pos_ == "PRON" and y.source.pos_ == "PRON":
+                return bool(x.subject.lower_ == y.source.lower_)
+            return same_entity(x.subject, y.source, syn) is True
+
+        for here, there, flip in ((oa, ra, False), (ra, oa, True)):
+            for y in there:
+                if not y.own or y.source is None:
+                    continue
+                if any(x.source is not None and (same_entity(x.source, y.source, syn) is not False
+                                                 or x.source.lower_ == y.source.lower_) for x in here):
+                    continue  # the same source speaks on the other side too
+                for x in here:
+                    if not x.own and about(x, y):
+                        return (y, x, "own-claim-lost") if flip else (x, y, "own-claim")
+        return None
+
+    def _attribution_finding(self, ctx: CheckContext, ai: int, a: Attribution, b: Attribution,
+                             kind: str) -> Finding:
+        def words(side: str, x: Attribution) -> Span | None:
+            toks = [x.marker] if x.source is None else list(x.source.doc[x.source.left_edge.i: x.source.i + 1])
+            if x.source is not None and x.source.i < x.marker.i and x.marker.i - x.source.i <= 3:
+                toks.append(x.marker)  # "The suspect admitted"
+            return self._token_span(ctx, side, toks)
+
+        o, r = words("original", a), words("rewritten", b)
+        ot, rt = (o.text if o else a.marker.text), (r.text if r else b.marker.text)
+        if kind == "speaker":
+            msg = f"Reported claim attributed to another source: “{ot}” → “{rt}”"
+        elif kind == "own-claim":
+            msg = f"A claim of others became the subject's own word: “{ot}” → “{rt}”"
+        else:
+            msg = f"The subject's own word became a claim of others: “{ot}” → “{rt}”"
+        return Finding(check=self.name, code="attribution-changed", severity=Severity.MAJOR, message=msg,
+                       original=o, rewritten=r, alignment=ai,
+                       data={"kind": kind, "original_source": ot, "rewritten_source": rt})
 
     def _links(self, ctx: CheckContext, side: str, quotes: Sequence[Quote]) -> list[bool]:
         """``out[i]``: quotations ``i`` and ``i + 1`` may be fragments of one quotation split around its

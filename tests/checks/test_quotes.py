@@ -76,6 +76,79 @@ CASES = [
      {"quote-speaker-changed"}),
 ]
 
+# Reported (indirect) speech: the source of a claim (the subject of a verb of saying with a clause,
+# "according to X", a hedge adverb for an unnamed source) compared across the pair.
+ATTRIBUTION_CASES = [
+    # another source
+    ("Police said the suspect stole the car.", "The suspect said he stole the car.", {"attribution-changed"}),
+    ("Officials said the talks would resume.", "The minister said the talks would resume.", {"attribution-changed"}),
+    ("Police said the suspect stole the car.", "Witnesses said the suspect stole the car.", {"attribution-changed"}),
+    ("Smith said the talks would resume.", "Jones said the talks would resume.", {"attribution-changed"}),
+    ("Smith said he would resign.", "Smith's lawyer said he would resign.", {"attribution-changed"}),
+    ("The talks would resume, according to officials.", "The talks would resume, according to the minister.",
+     {"attribution-changed"}),
+    # an allegation became the subject's own word, or the reverse
+    ("The suspect allegedly stole the car.", "The suspect admitted he stole the car.", {"attribution-changed"}),
+    ("The suspect allegedly stole the car.", "The suspect says he stole the car.", {"attribution-changed"}),
+    ("The suspect allegedly stole the car.", "The suspect confessed that he stole the car.", {"attribution-changed"}),
+    ("The suspect admitted he stole the car.", "The suspect allegedly stole the car.", {"attribution-changed"}),
+    ("It was reported that the suspect stole the car.", "The suspect admitted stealing the car.",
+     {"attribution-changed"}),
+    # the same source, however the attribution is built
+    ("Officials said the talks would resume.", "According to officials, the talks would resume.", set()),
+    ("Officials said the talks would resume.", "The talks would resume, officials said.", set()),
+    ("Officials said the talks would resume.", "Officials told reporters the talks would resume.", set()),
+    ("Police said the suspect stole the car.", "The suspect stole the car, according to police.", set()),
+    ("Police said the suspect stole the car.", "Police said the suspect had stolen the car.", set()),
+    ("Police said the suspect stole the car.", "Police officers said the suspect stole the car.", set()),
+    ("The minister said the talks would resume.", "The minister announced that the talks would resume.", set()),
+    ("John Smith said the talks would resume.", "Smith said the talks would resume.", set()),
+    ("Smith said the talks would resume.", "He said the talks would resume.", set()),
+    ("Smith said the talks would resume.", "The minister said the talks would resume.", set()),  # may be Smith
+    ("A statement from Smith's office said the talks would resume.", "Smith's office said the talks would resume.",
+     set()),
+    ("The Emergency Management Office said no damage was reported.",
+     "The emergency management office said no damage was reported.", set()),
+    ("Catri said most new cases were under the age of 60.", "Catry said most new cases were under the age of 60.",
+     set()),
+    ("According to the president of the Dental Chamber, Roman Šmucler, the unions should be aware.",
+     "According to Roman Šmucler, the president of the Dental Chamber, the unions should be aware.", set()),
+    # hedges and others' word kept; an unset "according to" is no attribution
+    ("The suspect allegedly stole the car.", "Prosecutors say the suspect stole the car.", set()),
+    ("The suspect allegedly stole the car.", "The suspect reportedly stole the car.", set()),
+    ("The suspect allegedly stole the car.", "The suspect is accused of stealing the car.", set()),
+    ("He reportedly said he would resign.", "He said he would resign.", set()),
+    ("Mr. Chen admitted on television that he had taken bribes.", "Mr. Chen admitted on TV that he took bribes.",
+     set()),
+    ("Its pronunciation varies according to the vowel that follows.",
+     "Its pronunciation varies according to the letter that follows.", set()),
+    # a source inside quotation marks is the quotation's business
+    ("According to “the police, the driver” he is unlikely to be charged.",
+     "According to “the driver” he is unlikely to be charged.", {"quote-truncated"}),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", ATTRIBUTION_CASES)
+def test_attribution_table(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(QuotesCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+def test_attribution_change_names_both_sources() -> None:
+    ctx = make_context("Police said the suspect stole the car.", "The suspect said he stole the car.")
+    (f,) = [f for f in QuotesCheck().run(ctx) if f.code == "attribution-changed"]
+    assert f.severity == Severity.MAJOR and f.data["kind"] == "speaker"
+    assert f.original.text == "Police said" and f.rewritten.text == "The suspect said"  # type: ignore[union-attr]
+    ctx1 = make_context("The suspect allegedly stole the car.", "The suspect admitted he stole the car.")
+    (f1,) = [f for f in QuotesCheck().run(ctx1) if f.code == "attribution-changed"]
+    assert f1.data["kind"] == "own-claim"
+    assert f1.original.text == "allegedly" and f1.rewritten.text == "The suspect admitted"  # type: ignore[union-attr]
+
+
+def test_direct_quotation_speaker_change_is_reported_once() -> None:
+    ctx = make_context('"We will appeal," Smith said.', '"We will appeal," Jones said.')
+    assert [f.code for f in QuotesCheck().run(ctx)] == ["quote-speaker-changed"]
+
 
 @pytest.mark.parametrize("original,rewritten,expected", CASES)
 def test_quotes_table(original: str, rewritten: str, expected: set[str]) -> None:
