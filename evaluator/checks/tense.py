@@ -239,6 +239,8 @@ class TenseCheck:
                 severity = Severity.MINOR  # "perhaps ... will resume" / "may resume": the same hedge
         elif (a.perfect, a.progressive) != (b.perfect, b.progressive) and not (
                 (a.maybe_perfect or b.maybe_perfect) and a.progressive == b.progressive):
+            if (a.reported or b.reported) and a.tense == b.tense == "past" and not (a.progressive or b.progressive):
+                return  # backshift in reported speech: "said the suspect stole" / "said he had stolen"
             code, what = "aspect-changed", "Aspect changed"
             if a.perfect == b.perfect and a.tense == b.tense and a.tense in ("future", "conditional"):
                 severity = Severity.MINOR  # "will be fighting" / "will fight": the same event either way

@@ -52,6 +52,9 @@ CASES = [
      {"tense-changed"}),
     ("The minister declared a state of emergency.", "The minister is declaring a state of emergency.",
      {"aspect-changed"}),
+    # backshift in reported speech: past simple and past perfect report the same event
+    ("Police said the suspect stole the car.", "Police said the suspect had stolen the car.", set()),
+    ("He said the plant had closed in May.", "He said the plant closed in May.", set()),
     # contractions are the same modal as their full forms ("wo" of "won't" is "will", "’d" is "would")
     ("The company will not pay the fine.", "The company won't pay the fine.", set()),
     ("The company won’t pay the fine.", "The company will not pay the fine.", set()),
