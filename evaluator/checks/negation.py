@@ -429,8 +429,10 @@ class NegationCheck:
                      {_key(c.tok) for d in rd if _governed_kept(d, o_toks) for c in d})
         swaps = [sw for sw in find_swaps(wn, o_toks, r_toks)
                  if _key(sw.orig) not in in_double[0] and _key(sw.rew) not in in_double[1]]
-        yield from self._double_flips(ctx, ai, od, rc, o_toks, r_toks, "removed", wn)
-        yield from self._double_flips(ctx, ai, rd, oc, r_toks, o_toks, "added", wn)
+        # Taken whole, in this order, before the cue lists are read below: each consumes the other side's cues.
+        doubles = [*self._double_flips(ctx, ai, od, rc, o_toks, r_toks, "removed", wn),
+                   *self._double_flips(ctx, ai, rd, oc, r_toks, o_toks, "added", wn)]
+        yield from doubles
         if not oc and not rc and not swaps:
             return
         # A negated word replaced by its antonym says the same ("not possible" -> "impossible").
