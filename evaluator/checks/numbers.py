@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -837,6 +838,12 @@ def _echo(src: list[Mention], toks: list[Located], dst: list[Mention], src_toks:
     dst.sort(key=lambda m: (m.first[0], m.first[1].i))
 
 
+def _one_more(m: Mention) -> bool:
+    """The ordinal word "second" before a noun ("a second wave"), which "another" says as well."""
+    tok = m.first[1]
+    return m.kind == "ordinal" and m.first[1].i == m.last[1].i and tok.lower_ == "second" and tok.dep_ == "amod"
+
+
 def _year_like(m: Mention) -> bool:
     return m.kind in ("year", "date", "weekday")
 
@@ -925,16 +932,25 @@ class NumbersCheck:
             ctx, ai, "original") if x not in o_idx])) for k in m.keys} if any(
             j not in used_b for j in range(len(lr))) else set()
         said: set[tuple[str, int, int]] = set()  # "24/7", "2015–2019": one token, two values, one finding
+        # "a second band of rain" -> "another band of rain": the ordinal that only means "one more"
+        another = Counter(t.lower_ for _, t in rtoks)["another"] - Counter(t.lower_ for _, t in otoks)["another"]
         for i, a in enumerate(lo):
             if i in used_a or a.keys & near_r or ("o", a.first[1].i, a.last[1].i) in said:
+                continue
+            if another > 0 and _one_more(a):
+                another -= 1
                 continue
             said.add(("o", a.first[1].i, a.last[1].i))
             sev = Severity.MINOR if a.weak or _is_name_code(a) else Severity.MAJOR
             yield self._finding(ctx, ai, "number-missing", sev, f"Number missing in the rewrite: “{a.text}”",
                                 a, None, {"original_value": _fmt(a.value), "original_text": a.text,
                                           "kind": a.kind}, r_idx)
+        another = Counter(t.lower_ for _, t in otoks)["another"] - Counter(t.lower_ for _, t in rtoks)["another"]
         for j, b in enumerate(lr):
             if j in used_b or b.keys & near_o or ("r", b.first[1].i, b.last[1].i) in said:
+                continue
+            if another > 0 and _one_more(b):
+                another -= 1
                 continue
             said.add(("r", b.first[1].i, b.last[1].i))
             sev = Severity.MINOR if b.weak or _is_name_code(b) else Severity.MAJOR

@@ -20,6 +20,7 @@ from ._names_util import GENERIC_NAME_WORDS
 from ._struct_util import (
     LIGHT_VERBS,
     RELATIVE_PRONOUNS,
+    SUPPORT_VERBS,
     ContentAlignment,
     SideTokens,
     gap_counterpart,
@@ -79,6 +80,31 @@ _NEGATIONS = frozenset({"no", "not", "nt", "n't", "never", "nobody", "none", "no
                         "without", "cannot"})  # as SideTokens.surface spells them ("n't" -> "nt")
 _NEGATION_STAND_INS = frozenset({"fail", "unable", "single", "one", "body", "person", "lack", "any", "decline",
                                  "refuse"})
+# Words that bound a quantity from above or below; a paraphrase trades one for another of the same
+# direction ("more than 9,000" -> "over 9,000", "less than 24 hours" -> "under 24 hours", "above
+# pre-industrial levels" -> "higher than pre-industrial levels"). A word of the other direction is no stand-in.
+_BOUND_UP = frozenset({"more", "over", "above", "higher", "greater", "larger", "bigger", "exceed", "exceeding",
+                       "beyond", "upwards"})
+_BOUND_DOWN = frozenset({"less", "fewer", "under", "below", "lower", "smaller", "short"})
+# "the third in the country's history" / "the highest on record" -> "the third ever": the extent of
+# time a superlative or an ordinal ranks over, said by a noun or by "ever".
+_EVER_NOUNS = frozenset({"history", "record"})
+# Verbs that attribute a claim; "according to X" attributes it too ("a poll found that" -> "according
+# to a poll", "prosecutors said" -> "according to prosecutors").
+_REPORT_VERBS = frozenset({"say", "find", "tell", "report", "show", "state", "claim", "add", "suggest",
+                           "estimate", "announce", "conclude", "write", "indicate", "reveal"})
+# "a second band of rain" -> "another band of rain": the ordinal that only means "one more".
+_ANOTHER = frozenset({"second"})
+# Verbs that with a predicate adjective make one verb ("make available" ~ "release", "keep secret" ~ "hide").
+_FRAME_VERBS = frozenset({"make", "keep", "render", "leave"})
+# Verbs whose object noun carries the meaning ("give approval" ~ "approve", "carry out an attack" ~ "attack"),
+# and verbs of necessity that a modal says as well ("needs approval" ~ "must be approved").
+_SUPPORT_FRAMES = frozenset({"make", "take", "give", "carry", "conduct", "hold", "launch", "reach", "pay"})
+_NEED_VERBS = frozenset({"need", "require"})
+_NEED_MODALS = frozenset({"must", "need", "should"})
+# The arguments of a verb whose counterparts show that another verb took over the clause.
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "attr", "dative", "oprd", "agent", "prep", "ccomp",
+                       "xcomp", "acomp"})
 
 
 def _increasing(matched: Sequence[tuple[int, AlignedPair]]) -> set[int]:
@@ -361,6 +387,13 @@ class OmissionCheck:
                     sev = min(sev, Severity.MINOR)
                 if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
                     continue  # "the trials are" -> "they are": a pronoun took the words' place
+                if self._equivalent_stand_in(ctx, side, other, here, there, content, left, right):
+                    continue  # "more than" -> "over", "in its history" -> "ever", "said" -> "according to"
+                if len(heavy) == 1 and self._complex_predicate(here, there, h2t, heavy[0]):
+                    continue  # "release 50 million dollars" -> "make 50 million dollars available"
+                if len(heavy) == 1 and heavy[0].pos_ == "VERB" and self._swapped_verb(
+                        ctx, other, al, side, heavy[0], unmatched_there):
+                    continue  # "floods killed 11 people" -> "11 people died after floods": another verb, same arguments
                 if heavy and all(t.lower_ in _NEGATIONS or t.lemma_.lower() in _NEGATION_STAND_INS for t in heavy) \
                         and any(there.surface[w] for w in _NEGATIONS):
                     continue  # a negation reworded ("failed to meet" -> "did not meet"): see the negation check
@@ -386,6 +419,107 @@ class OmissionCheck:
                 both = left is not None and right is not None and there.sents[left] == there.sents[right]
                 place = "between" if both else "after" if left is not None else "before" if right is not None else "in"
                 yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content, place)
+
+    @staticmethod
+    def _equivalent_stand_in(ctx: CheckContext, side: str, other: str, here: SideTokens, there: SideTokens,
+                             content: Sequence[Any], left: int | None, right: int | None) -> bool:
+        """Whether the lost words are one of a few fixed equivalences whose other half the other side has
+        in surplus (more of it than this side): a bound of the same direction ("more" ~ "over"), "history"
+        ~ "ever", an attributing verb ~ "according to", "second" ~ "another"."""
+        if not content:
+            return False
+        here_words = [t for si in sorted(set(here.sents)) for t in ctx.parses[side][si]]
+        lost = set(content)
+        there_words = [t for si in sorted(set(there.sents)) for t in ctx.parses[other][si]]
+
+        def surplus(pred: Any) -> list[Any]:
+            mine = sum(1 for t in here_words if pred(t) and t not in lost)
+            theirs = [t for t in there_words if pred(t)]
+            return theirs if len(theirs) > mine else []
+
+        lows = {t.lower_ for t in content}
+        for bound in (_BOUND_UP, _BOUND_DOWN):
+            if lows <= bound or {t.lemma_.lower() for t in content} <= bound:
+                cands = surplus(lambda t, b=bound: t.lower_ in b or t.lemma_.lower() in b)
+                # next to where the lost words would stand: near the counterpart of a neighbour
+                near = [there.tokens[j] for j in (left, right) if j is not None]
+                return any(abs(c.i - n.i) <= 3 and c.sent == n.sent for c in cands for n in near)
+        if all(t.lemma_.lower() in _EVER_NOUNS and t.dep_ == "pobj" for t in content):
+            return bool(surplus(lambda t: t.lower_ == "ever"))
+        if lows == {"ever"}:
+            return bool(surplus(lambda t: t.lemma_.lower() in _EVER_NOUNS and t.dep_ == "pobj"))
+        if lows == {"according"}:
+            return bool(surplus(lambda t: t.pos_ == "VERB" and t.lemma_.lower() in _REPORT_VERBS))
+        if all(t.pos_ == "VERB" and t.lemma_.lower() in _REPORT_VERBS for t in content):
+            return bool(surplus(lambda t: t.lower_ == "according" and any(c.lower_ == "to" for c in t.children)))
+        if lows <= _ANOTHER:
+            return bool(surplus(lambda t: t.lower_ == "another"))
+        return False
+
+    @staticmethod
+    def _complex_predicate(here: SideTokens, there: SideTokens, h2t: dict[int, int], tok: Any) -> bool:
+        """Whether ``tok`` is the predicate adjective of a "make/keep/render ... ADJ" frame whose verb
+        stands for another verb on the other side ("make money available" ~ "release money"): the frame
+        as a whole is the verb. With the same verb on both sides ("make it" -> "make it public") it is not."""
+        head = tok.head
+        if tok.dep_ == "amod" and tok.i > head.i and head.dep_ in ("dobj", "obj"):
+            head = head.head  # parsed as a modifier put after the object: "make [money available]"
+        elif tok.dep_ not in ("oprd", "ccomp", "acomp", "xcomp"):
+            return False
+        if tok.pos_ != "ADJ" or head.i == tok.i or head.lemma_.lower() not in _FRAME_VERBS:
+            return False
+        k = next((k for k, t in enumerate(here.tokens) if t.i == head.i and t.doc is head.doc), None)
+        if k is None:
+            return False
+        if k not in h2t:  # the frame verb is new too: it stands for a verb the other side has unmatched
+            t2h = {v: u for u, v in h2t.items()}
+            return any(t.pos_ == "VERB" and j not in t2h and t.lemma_.lower() not in SUPPORT_VERBS
+                       for j, t in enumerate(there.tokens))
+        mate = there.tokens[h2t[k]]
+        return mate.pos_ == "VERB" and lemma_key(mate) != lemma_key(head)
+
+    @staticmethod
+    def _swapped_verb(ctx: CheckContext, other: str, al: ContentAlignment, side: str, verb: Any,
+                      unmatched_there: Sequence[int]) -> bool:
+        """Whether an unmatched verb on the other side governs the counterparts of this verb's arguments
+        (its subject, object or a prepositional object): the clause kept, its verb reworded and moved
+        ("the storm dumped 400 mm of rain" -> "400 mm of rain fell")."""
+        here, there = (al.o, al.r) if side == "original" else (al.r, al.o)
+        h2t = al.o2r if side == "original" else al.r2o
+        index = {t.i: k for k, t in enumerate(here.tokens) if t.doc is verb.doc}
+        verbs = {(id(there.tokens[j].doc), there.tokens[j].i) for j in unmatched_there if there.tokens[j].pos_ == "VERB"}
+        args: list[Any] = []
+        for c in verb.children:
+            if c.dep_ not in _ARG_DEPS:
+                continue
+            args.extend(g for g in c.children if g.dep_ == "pobj") if c.dep_ in ("prep", "agent") else args.append(c)
+
+        def governed(t: Any) -> bool:
+            for _ in range(3):  # the verb itself, or through a preposition ("rain fell on Napier")
+                if t.head.i == t.i:
+                    return False
+                t = t.head
+                if (id(t.doc), t.i) in verbs:
+                    return True
+                if t.dep_ not in ("prep", "agent", "pcomp", "pobj"):
+                    return False
+            return False
+
+        for a in args:
+            k = index.get(a.i)
+            if k is not None and k in h2t:
+                mate = there.tokens[h2t[k]]
+                if governed(mate):
+                    return True
+                if a.dep_ in ("dobj", "obj") and a.pos_ == "NOUN" and mate.pos_ == "VERB" and (
+                        verb.lemma_.lower() in _SUPPORT_FRAMES or verb.lemma_.lower() in _NEED_VERBS
+                        and any(c.dep_ == "aux" and c.lower_ in _NEED_MODALS for c in mate.children)):
+                    return True  # "made a decision" -> "decided", "needs approval" -> "must be approved"
+            elif a.pos_ == "PRON":
+                for si in sorted(set(there.sents)):
+                    if any(t.lower_ == a.lower_ and governed(t) for t in ctx.parses[other][si]):
+                        return True
+        return False
 
     @staticmethod
     def _hedged(ctx: CheckContext, side: str, sents: Sequence[int]) -> bool:

@@ -231,3 +231,15 @@ def test_duration_in_other_units_is_not_critical() -> None:
 def test_vague_to_precise_is_minor() -> None:
     ctx = make_context("Hundreds of people marched.", "About 300 people marched.")
     assert codes(list(NumbersCheck().run(ctx)), MAJOR) == set()
+
+
+@pytest.mark.parametrize("rewritten,expected", [
+    ("Forecasters warned that another band of rain could hit the region.", set()),
+    ("Forecasters warned that a band of rain could hit the region.", {"number-missing"}),
+    ("Forecasters warned that a third band of rain could hit the region.", {"number-changed"}),
+])
+def test_second_said_as_another(rewritten: str, expected: set[str]) -> None:
+    # "a second X" is "another X"; dropped, or another ordinal, it is still a finding
+    original = "Forecasters warned that a second band of rain could hit the region."
+    findings = list(NumbersCheck().run(make_context(original, rewritten)))
+    assert codes(findings, int(Severity.MINOR)) == expected, [f.message for f in findings]

@@ -217,3 +217,64 @@ def test_a_paragraph_moved_across_the_article_is_one_move_not_omissions_and_addi
     assert any(f["check"] == "numbers" and "40" in f["original"]["text"] and "60" in f["rewritten"]["text"]
                for f in data["findings"]), found
     assert data["coverage"]["original"] == 1.0 and data["coverage"]["rewritten"] == 1.0
+
+
+# A word the rewrite says another way, in another slot or with a word the content alignment cannot
+# match: no finding even at minor. Each rule's lookalike that does change the meaning stays flagged.
+STAND_IN_CASES = [
+    # a bound of the same direction ("more than" ~ "over"); the other direction or none at all is a change
+    ("Floods forced more than 9,000 residents from their homes.",
+     "Floods forced over 9,000 residents from their homes.", set()),
+    ("Almost 400 mm of rain fell on Napier in less than 24 hours.",
+     "Almost 400 mm of rain fell on Napier in under 24 hours.", set()),
+    ("Temperatures were 1.45 degrees above pre-industrial levels.",
+     "Temperatures were 1.45 degrees higher than pre-industrial levels.", set()),
+    ("Floods forced more than 9,000 residents from their homes.",
+     "Floods forced under 9,000 residents from their homes.", {"clause-dropped"}),
+    ("Floods forced more than 9,000 residents from their homes.",
+     "Floods forced 9,000 residents from their homes.", {"clause-dropped"}),
+    # "in its history" ~ "ever"; "history" dropped with nothing for it is still a hole
+    ("It was only the third emergency in the country's history.",
+     "It was only the third emergency ever in the country.", set()),
+    ("It was only the third emergency in the country's history.",
+     "It was only the third emergency in the country.", {"clause-dropped"}),
+    # an attributing verb ~ "according to"; an attribution added to a bare statement is new content
+    ("A poll found that 61 percent of Germans backed the plan.",
+     "According to a poll, 61 percent of Germans backed the plan.", set()),
+    ("Prosecutors said he moved money from 23 accounts.",
+     "According to prosecutors, he moved money from 23 accounts.", set()),
+    ("He moved money from 23 accounts.",
+     "According to prosecutors, he moved money from 23 accounts.", {"content-added"}),
+    # another verb governing the same arguments; a verb dropped whose object another kept verb took is lost
+    ("The storm dumped almost 400 millimetres of rain on the city of Napier.",
+     "Almost 400 millimetres of rain fell on the city of Napier in the storm.", set()),
+    ("The storm killed 11 people and destroyed 40 homes.",
+     "The storm killed 11 people and 40 homes.", {"clause-dropped"}),
+    # "make ... available" ~ "release"; with the same verb on both sides the adjective is new
+    ("The government would release 50 million dollars in relief.",
+     "The government would make 50 million dollars available in relief.", set()),
+    ("The company will keep the data.", "The company will keep the data secret.", {"content-added"}),
+    # "a second band" ~ "another band"; dropped outright it is a hole
+    ("Forecasters warned that a second band of rain could hit the region.",
+     "Forecasters warned that another band of rain could hit the region.", set()),
+    ("Forecasters warned that a second band of rain could hit the region.",
+     "Forecasters warned that a band of rain could hit the region.", {"clause-dropped"}),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", STAND_IN_CASES)
+def test_stand_ins_are_no_omission(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(OmissionCheck().run(make_context(original, rewritten)))
+    assert codes(findings, Severity.MINOR) == expected, [f.message for f in findings]
+
+
+@pytest.mark.parametrize("rewritten,expected", [
+    ("The plan, which must still be approved by the upper house, adds 20 billion euros.", set()),
+    ("The plan, which was approved by the upper house, adds 20 billion euros.", {"clause-dropped"}),
+])
+def test_a_need_said_with_a_modal(rewritten: str, expected: set[str]) -> None:
+    # "needs approval" -> "must be approved": the noun became the verb, the modal keeps the necessity;
+    # without the modal the plan is approved, not in need of approval
+    original = "The plan, which still needs approval from the upper house, adds 20 billion euros."
+    findings = list(OmissionCheck().run(make_context(original, rewritten)))
+    assert codes(findings, Severity.MINOR) == expected, [f.message for f in findings]
