@@ -334,18 +334,29 @@ def _squash(toks: list[Located]) -> Counter[str]:
 _TRIVIAL = {"", "the", "a", ",", "of"}
 
 
-def _slot(t: Any) -> tuple[str, frozenset[tuple[int, str]]]:
-    """Where a token sits: its head's lemma and the words two to either side."""
+_Slot = tuple[str, frozenset[tuple[int, str]], frozenset[str]]
+
+
+def _slot(t: Any) -> _Slot:
+    """Where a token sits: its head's lemma, the words two to either side, and the content lemmas of what it
+    governs."""
     doc = t.doc
     head = t.head.lemma_.lower() if t.head.i != t.i else ""
     near = frozenset((k, doc[t.i + k].lower_) for k in (-2, -1, 1, 2)
                      if 0 <= t.i + k < len(doc) and doc[t.i + k].lower_ not in _TRIVIAL)
-    return head, near
+    governed = frozenset(d.lemma_.lower() for d in t.subtree
+                         if d.i != t.i and not (d.is_punct or d.is_stop or d.lower_ in _TRIVIAL))
+    return head, near, governed
 
 
-def _in_place(a: tuple[str, frozenset[tuple[int, str]]], b: tuple[str, frozenset[tuple[int, str]]]) -> bool:
-    """The two tokens fill the same slot: same head word, or the same word next to them."""
-    return bool(a[0] and a[0] == b[0]) or bool(a[1] & b[1])
+def _in_place(a: _Slot, b: _Slot) -> bool:
+    """The two tokens fill the same slot: same head word, the same word next to them, or they govern mostly
+    the same words ("but rejected the claim that he had shown remorse" / "and accepted the argument that he
+    had shown remorse")."""
+    if bool(a[0] and a[0] == b[0]) or bool(a[1] & b[1]):
+        return True
+    shared = a[2] & b[2]
+    return len(shared) >= 2 and 3 * len(shared) >= len(a[2] | b[2])
 
 
 def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located]) -> list[Swap]:

@@ -123,6 +123,11 @@ ANTONYM_CASES = [
     ("The trade unions should be aware of the state.", "The trade unions should be unaware of the state.",
      {"antonym-swap"}),
     ("The town is big.", "The town is large.", set()),
+    # an antonym in another construction, governing the same words
+    ("The judge took his plea into account but rejected the claim that he had shown genuine remorse.",
+     "The judge considered his plea and accepted the argument that he had shown real remorse.", {"antonym-swap"}),
+    ("The judge took his plea into account but rejected the claim that he had shown genuine remorse.",
+     "The judge considered his plea and dismissed the argument that he had shown real remorse.", set()),
     # an answer turned round: "No." / "Yes." (an interjection, not a content word)
     ('Asked whether the order would be lifted, the mayor said: "No."',
      'Asked whether the order would be lifted, the mayor said: "Yes."', {"antonym-swap"}),
