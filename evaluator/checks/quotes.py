@@ -275,6 +275,11 @@ def _light_reason(a: Quote, b: Quote) -> str | None:
     is a change of content.  The words are compared in form (``form_key``): contractions, pronoun case and
     spelling are no difference."""
     fa, fb = form_key(a.words), form_key(b.words)
+    # A clause moved from one end of the quotation to the other ("... since I was a child" / "Since I was a
+    # child ..."): the same two runs of words, in the other order.  Other reorderings can swap roles ("the
+    # police did not ..., the army did" / "the army did not ..., the police did") and stay a change.
+    if len(fa) == len(fb) and any(fb == fa[k:] + fa[:k] for k in range(3, len(fa) - 2)):
+        return "a clause moved to the other end"
     reasons: list[str] = []
     sm = difflib.SequenceMatcher(None, fa, fb, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():

@@ -28,6 +28,10 @@ LIGHT_AND_CONTENT = [
                  '"It will be interesting to see whether the new Pope nominates cardinals," he said.',
                  '"It will be interesting to see unless the new Pope nominates cardinals," he said.',
                  "interchangeable conjunction", id="if-whether"),
+    pytest.param('"I have dreamt of a night like this since I was a child," Joselu said.',
+                 '"Since I was a child I have dreamt of a night like this," Joselu said.',
+                 '"Since I was a child I have feared a night like this," Joselu said.',
+                 "a clause moved to the other end", id="clause-moved"),
     pytest.param('"I am glad for the air conditioning," he said.', '"I am glad for air-conditioning," he said.',
                  '"I am glad for air-heating," he said.', "compound spelling", id="compound-hyphenated"),
 ]
@@ -77,3 +81,9 @@ def test_light_message_names_the_reason() -> None:
     (f,) = QuotesCheck().run(make_context('"This is the end of our work," he said.',
                                           '"This is an end of our work," he said.'))
     assert f.message.endswith("(only lightly: article)")
+
+
+def test_words_reordered_otherwise_stay_a_change() -> None:
+    got = _quote_findings('"The police did not arrest him, the army did," she said.',
+                          '"The army did not arrest him, the police did," she said.')
+    assert [(c, sev) for c, sev, _d in got] == [("quote-altered", Severity.MAJOR)], got
