@@ -66,6 +66,12 @@ CASES = [
     # a statement from X's office is X's office speaking; a speaker lower-cased or unaccented is the same one
     ('"We will appeal," Smith\'s office said.', '"We will appeal," a statement from Smith\'s office said.', set()),
     ('"We will appeal," Smith\'s office said.', '"We will appeal," Jones\'s office said.', {"quote-speaker-changed"}),
+    # the attribution moved after the quotation, parsed with two subjects for "told": the one next to it speaks
+    ('Judge Helen Carter told the court that Mark Dwyer, 58, had "systematically betrayed" people who trusted him.',
+     'Mark Dwyer, 58, had "systematically betrayed" people who trusted him, Judge Helen Carter told the court.', set()),
+    ('Judge Helen Carter told the court that Mark Dwyer, 58, had "systematically betrayed" people who trusted him.',
+     'Mark Dwyer, 58, had "systematically betrayed" people who trusted him, Judge Anna Long told the court.',
+     {"quote-speaker-changed"}),
     ('"We will appeal the ruling," Smith said.', '"We will appeal the ruling," said Smith\'s spokesman.',
      {"quote-speaker-changed"}),
     ('"We must act now," wrote Mariusz Błaszczak on Twitter.', '"we must act now," wrote mariusz błaszczak on twitter.',
