@@ -96,8 +96,11 @@ def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int
     """One finding for a group that describes the same edit (see the module docstring for the choice)."""
     order = sorted(range(len(group)), key=lambda k: (-int(group[k].severity), -_size(evidence[k]),
                                                     _rank(group[k].check)))
-    keep = group[order[0]]
-    others = [group[k] for k in order[1:]]
+    return _fold(group[order[0]], [group[k] for k in order[1:]])
+
+
+def _fold(keep: Finding, others: Sequence[Finding]) -> Finding:
+    """``keep`` saying, after its own message, what ``others`` said of the same edit."""
     merged = [_summary(f) for f in others]  # dedupe runs once, on findings straight from the checks
     head = keep.message.rstrip()
     if head and head[-1] not in ".!?…:;":
@@ -127,6 +130,10 @@ def dedupe_findings(findings: Sequence[Finding], ctx: CheckContext | None = None
     for ai, fs in by_pair.items():
         if len(fs) == 1:
             out.extend(fs)
+            continue
+        empty = next((f for f in fs if (f.data or {}).get("empty_line")), None)
+        if empty is not None:  # an empty output line: whatever else is missing from it is that one omission
+            out.append(_fold(empty, sorted((f for f in fs if f is not empty), key=Finding.sort_key)))
             continue
         context = _context_spans(ctx, ai)
         ev = [_evidence(f, context) for f in fs]

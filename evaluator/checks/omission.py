@@ -324,6 +324,15 @@ class OmissionCheck:
         )
 
     def _inside_pair(self, ctx: CheckContext, index: int, pair: AlignedPair) -> Iterator[Finding]:
+        o_span = ctx.sentence_span("original", pair.original)
+        r_span = ctx.sentence_span("rewritten", pair.rewritten)
+        if o_span is not None and o_span.text.strip() and r_span is not None and not r_span.text.strip():
+            # A line-aligned set's empty output line: the whole segment is left out (the largest omission).
+            yield Finding(check=self.name, code="sentence-omitted", severity=Severity.MAJOR,
+                          message=f'The rewrite\'s line is empty: nothing of "{quote(o_span.text)}" is rendered',
+                          original=o_span, rewritten=None, alignment=index,
+                          data={"sentences": list(pair.original), "empty_line": True})
+            return
         al = pair_alignment(ctx, index)
         if not al.o.tokens or not al.r.tokens or not al.o2r:  # nothing in common: an alignment problem, not a drop
             return

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -278,3 +279,23 @@ def test_a_need_said_with_a_modal(rewritten: str, expected: set[str]) -> None:
     original = "The plan, which still needs approval from the upper house, adds 20 billion euros."
     findings = list(OmissionCheck().run(make_context(original, rewritten)))
     assert codes(findings, Severity.MINOR) == expected, [f.message for f in findings]
+
+
+def test_an_empty_output_line_is_one_omission_of_the_whole_segment(resources) -> None:
+    """A line-aligned set's empty (or blank) output line leaves the whole segment out: one major
+    sentence-omitted that carries what the other checks found missing from it."""
+    from evaluator.pipeline import compare_aligned
+
+    rep = compare_aligned(["The minister said 40 people died.", "Joe Biden signed the deal with China on Monday.",
+                           "The talks resume."],
+                          ["The minister said 40 people died.", "", "   "], resources=resources)
+    by_line: dict[int, list[Any]] = {}
+    for f in rep.findings:
+        by_line.setdefault(f.alignment, []).append(f)
+    assert 0 not in by_line
+    for line in (1, 2):
+        (f,) = by_line[line]
+        assert (f.code, f.severity, f.rewritten) == ("sentence-omitted", Severity.MAJOR, None)
+        assert f.data["empty_line"] and "line is empty" in f.message
+    merged = {m["code"] for m in by_line[1][0].data["merged"]}
+    assert "entity-missing" in merged
