@@ -553,8 +553,10 @@ class NegationCheck:
         rest_o: list[Cue] = []
         rest_r: list[Cue] = []
         # Same predicate on both sides, negated on one side more often than on the other.
-        for cues, mine, theirs, their_preds, kind, rest in (
-                (rc, r_neg, o_neg, o_preds, "added", rest_r), (oc, o_neg, r_neg, r_preds, "removed", rest_o)):
+        used: set[tuple[int, int]] = set()  # counterpart tokens already given to a cue
+        for cues, mine, theirs, their_preds, kind, rest, mine_toks, their_toks in (
+                (rc, r_neg, o_neg, o_preds, "added", rest_r, r_toks, o_toks),
+                (oc, o_neg, r_neg, r_preds, "removed", rest_o, o_toks, r_toks)):
             budget = {lem: n - theirs.get(lem, 0) for lem, n in mine.items()}
             for c in cues:
                 lem = c.pred_lemma
@@ -565,7 +567,7 @@ class NegationCheck:
                     continue
                 budget[lem] -= 1
                 if lem in their_preds:
-                    out.append((kind, c, their_preds[lem]))
+                    out.append((kind, c, _counterpart(c, their_preds[lem], mine_toks, their_toks, used)))
                 else:
                     rest.append(c)
         # Cues on predicates without a counterpart: only a change in the number of negations counts.
@@ -759,13 +761,29 @@ def _morph_negatives(toks: list[Located], other_words: set[str]) -> bool:
                for k, w in enumerate(words))
 
 
-def _predicates(toks: list[Located]) -> dict[str, Located]:
-    """Lemma -> first token of each verbal/copular predicate on one side."""
-    out: dict[str, Located] = {}
+def _counterpart(c: Cue, candidates: list[Located], mine: list[Located], theirs: list[Located],
+                 used: set[tuple[int, int]]) -> Located:
+    """The other side's occurrence of ``c``'s predicate that stands where ``c.pred`` stands on its side (by
+    relative position), not already given to another cue: "monitor ... monitored", both negated, each get
+    their own evidence."""
+    def where(tok: Located, toks: list[Located]) -> float:
+        first, last = toks[0][1].i, toks[-1][1].i
+        return (tok[1].i - first) / max(last - first, 1)
+
+    at = where(c.pred, mine)
+    free = [t for t in candidates if (t[0], t[1].i) not in used] or candidates
+    best = min(free, key=lambda t: abs(where(t, theirs) - at))
+    used.add((best[0], best[1].i))
+    return best
+
+
+def _predicates(toks: list[Located]) -> dict[str, list[Located]]:
+    """Lemma -> the tokens of each verbal/copular predicate on one side, in order."""
+    out: dict[str, list[Located]] = {}
     for s, t in toks:
         if t.pos_ == "AUX" and t.dep_ in ("aux", "auxpass"):
             continue  # "was" in "was reported" is not a predicate of its own
         if t.pos_ in _CLAUSE_POS or (t.pos_ in ("ADJ", "NOUN") and (
                 any(c.dep_ == "cop" for c in t.children) or (t.dep_ in ("acomp", "attr") and t.head.pos_ == "AUX"))):
-            out.setdefault(_pred_lemma(t), (s, t))
+            out.setdefault(_pred_lemma(t), []).append((s, t))
     return out

@@ -184,6 +184,15 @@ def test_negation_evidence() -> None:
     assert ctx.rewritten.text[f.rewritten.start:f.rewritten.end] == "not"
 
 
+def test_one_predicate_negated_twice_gives_each_finding_its_own_evidence() -> None:
+    o = "Rangers closely monitor the shooters while the trials are monitored by the state."
+    r = "Rangers do not closely monitor the shooters while the trials are not monitored by the state."
+    fs = sorted(NegationCheck().run(make_context(o, r)), key=lambda f: f.rewritten.start)  # type: ignore[union-attr]
+    assert [f.code for f in fs] == ["negation-added", "negation-added"]
+    assert [(f.original.start, f.original.text) for f in fs] == [  # type: ignore[union-attr]
+        (o.index("monitor "), "monitor"), (o.index("monitored"), "monitored")]
+
+
 @needs_wordnet
 def test_antonym_evidence() -> None:
     ctx = make_context("Prices increased sharply.", "Prices decreased sharply.")
