@@ -62,19 +62,23 @@ class LoadedText:
 
 
 def read_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                  lines: bool = False) -> LoadedText:
+                  lines: bool = False, blank_ok: bool = False) -> LoadedText:
     """Read a .txt or .md document, or raise ``DocumentError`` naming the file and the problem.
 
     Newlines: CRLF and a lone CR become LF; with ``lines`` (a line-aligned test set) only CRLF does,
     and a lone CR stays inside its line, as sacrebleu reads such files (``newline="\\n"``): a stray CR
     must not split a segment in two and pair every later line with the wrong reference.
+
+    ``blank_ok``: a text of only whitespace is read rather than refused (a system's output whose every
+    line is empty is valid, if worthless, output to score; a document or a reference of only
+    whitespace is an input error).
     """
     p = Path(path)
     data = _read_bytes(p, max_bytes)
     text, encoding = _decode(p, data)
     del data  # memory: the bytes, the text and one newline-normalised copy at most, never more
     text = text.replace("\r\n", "\n") if lines else normalise_newlines(text)
-    _validate_text(p, text)
+    _validate_text(p, text, blank_ok=blank_ok)
     markdown = p.suffix.lower() in MARKDOWN_SUFFIXES
     log.debug("read %s (%d chars, %s, markdown=%s)", p, len(text), encoding, markdown)
     return LoadedText(text=text, path=display_path(p), encoding=encoding, markdown=markdown)
@@ -109,9 +113,13 @@ def read_text(text: str, *, name: str = "<text>", markdown: bool = False,
     return LoadedText(text=text, path=None, encoding="unicode", markdown=markdown)
 
 
-def read_lines(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
-    """Lines of a line-aligned test set (one segment per line; empty lines kept as "")."""
-    loaded = read_document(path, max_bytes=max_bytes, lines=True)
+def read_lines(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+               blank_ok: bool = False) -> list[str]:
+    """Lines of a line-aligned test set (one segment per line; empty lines kept as "").
+
+    ``blank_ok``: a file of only empty (or blank) lines is read (a system that output nothing on every
+    line); without it, as for a reference, it is refused ("contains only whitespace")."""
+    loaded = read_document(path, max_bytes=max_bytes, lines=True, blank_ok=blank_ok)
     lines = loaded.text.split("\n")
     # A final newline terminates the last line; it does not open another one.
     if lines and lines[-1] == "":
@@ -227,10 +235,10 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _validate_text(where: object, text: str) -> None:
+def _validate_text(where: object, text: str, *, blank_ok: bool = False) -> None:
     if not text:
         raise DocumentError(where, "file is empty" if isinstance(where, Path) else "text is empty")
-    if text.isspace():  # not text.strip(): no copy of a large text
+    if text.isspace() and not blank_ok:  # not text.strip(): no copy of a large text
         raise DocumentError(where, "contains only whitespace")
     if "\x00" in text:
         raise DocumentError(where, "contains NUL characters; it looks like binary data, not plain text")

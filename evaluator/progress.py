@@ -1,4 +1,4 @@
-"""Batch progress on stderr: a tqdm bar on a terminal, plain lines in CI logs.
+"""Progress on stderr: batch's tqdm bar on a terminal, plain lines in CI logs (batch and score).
 
 Plain lines (when the stream is not a TTY, or ``CI`` is set) come every ``every`` pairs or every
 ``interval`` seconds, whichever is first, and say done/total, failures, rate and ETA.  The stream
@@ -66,6 +66,47 @@ class LineProgress:
     def _report(self, now: float) -> None:
         self._last_n, self._last_t = self.done, now
         self._write(self.line(now))
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+class ScoreLineProgress:
+    """``evaluator score``'s plain progress lines for logs (stderr not a TTY): the set advances a chunk at
+    a time (``update(done, total)``, the ``score_systems`` progress callback), and a line comes when
+    ``share`` of the set (default a tenth) was scored since the last one, or ``interval`` seconds
+    (default 30) passed, and at the end: lines done/total, rate and ETA, one plain line each (no
+    carriage return), so a long run shows it is alive in a CI log."""
+
+    def __init__(self, stream: TextIO, total: int, *, chunks: int | None = None, share: float = 0.1,
+                 interval: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.total = total
+        self.every = max(1, int(total * share + 0.999999))  # a tenth of the set, rounded up
+        self.interval = interval
+        self.clock = clock
+        self.done = self._last_n = 0
+        self._t0 = self._last_t = clock()
+        in_chunks = f" in {chunks} chunks" if chunks else ""
+        self._write(f"score: {total} lines to score{in_chunks}")
+
+    def update(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        now = self.clock()
+        if done >= total or done - self._last_n >= self.every or now - self._last_t >= self.interval:
+            self._last_n, self._last_t = done, now
+            self._write(self.line(now))
+
+    def line(self, now: float) -> str:
+        elapsed = max(now - self._t0, 1e-9)
+        rate = self.done / elapsed
+        left = self.total - self.done
+        pct = 100.0 * self.done / self.total if self.total else 100.0
+        if left <= 0:
+            return f"score: {self.done}/{self.total} lines (100%), {rate:.1f} lines/s, took {_fmt_eta(elapsed)}"
+        eta = left / rate if rate > 0 else float("inf")
+        return f"score: {self.done}/{self.total} lines ({pct:.0f}%), {rate:.1f} lines/s, ETA {_fmt_eta(eta)}"
 
     def _write(self, text: str) -> None:
         self.stream.write(text + "\n")

@@ -28,6 +28,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,10 @@ class StreamReader:
         self.max_bytes = max_bytes
         self._tables: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
 
-    def read(self, spec: str, *, named: bool = False) -> Stream:
+    def read(self, spec: str, *, named: bool = False, blank_ok: bool = False) -> Stream:
+        """The stream ``spec`` names.  ``blank_ok`` (a system's output): a plain-text file of only empty
+        lines is read, with a warning, and scored as the system's (empty) output; without it (a
+        reference, a source) it is an input error."""
         from .io import read_lines
 
         name, path, column = parse_spec(spec, named=named)
@@ -88,7 +92,10 @@ class StreamReader:
         if kind is None:
             if column is not None:
                 raise InputError(f"{spec}: a column ({column!r}) needs a .tsv or .jsonl file")
-            lines = read_lines(path, max_bytes=self.max_bytes)
+            lines = read_lines(path, max_bytes=self.max_bytes, blank_ok=blank_ok)
+            if blank_ok and not any(line.strip() for line in lines):
+                log.warning("%s: every line is empty: scored as a system that output nothing (BLEU 0, "
+                            "coverage 0)", display_path(path))
             return Stream(name or display_path(Path(path).stem), display_path(path), None, lines)
         columns, rows = self._table(path, kind)
         if column is None:
@@ -307,7 +314,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
                   options: Any = None, resources: Any = None, sources: Sequence[str] | None = None,
                   chunk_size: int = DEFAULT_CHUNK, keep_report: bool = False, spill: bool = False,
                   progress: Callable[[int, int], None] | None = None,
-                  workers: int = 1, doc_ids: Sequence[str] | None = None,
+                  workers: int = 1, doc_ids: Sequence[str] | None = None, warn_empty: bool = True,
                   ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Score each system against the reference streams; return (score dict, merged report dict or None).
 
@@ -330,6 +337,11 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     findings do not depend on ``chunk_size`` or ``workers`` (to the bit in fp32 on the CPU, where MKL runs in
     strict reproducibility mode: see ``evaluator/__init__.py``; on CUDA or in bf16 to float rounding).  With idf on, BERTScore's idf comes from
     the whole first reference stream, as ``bert_score.score`` computes it over all its references.
+
+    Empty lines: bert_score's "Empty candidate/reference sentence detected" warning (one per matching
+    batch, without a line number) is held back while the chunks are scored; instead, with BERTScore on
+    and ``warn_empty``, one warning per system (and one for the first reference) says how many of its
+    lines are empty and names the first few (``empty_lines``).
     """
     from .metrics.lexical import CorpusTotals
     from .options import Options
@@ -415,6 +427,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
             segments.close()
         raise
 
+    if warn_empty and options.bertscore:
+        _warn_empty("the first reference", references[0])
     out_systems: dict[str, Any] = {}
     for name, hyps in systems.items():
         # sacrebleu's own hint, which its one pass over the set gave and per-chunk passes may not reach.
@@ -433,6 +447,8 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
                                   "signature": bert_sig, "aggregate": "mean over segments (first reference)",
                                   "segments": acc["n"]}
         summary["coverage"] = _r(sum(1 for h in hyps if h.strip()) / n) if n else 0.0
+        if warn_empty and options.bertscore:
+            _warn_empty(f"system {name}", hyps)
         summary["findings"] = counts[name].to_dict()
         out_systems[name] = summary
 
@@ -457,6 +473,51 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
         if check_errors:
             merged["meta"]["check_errors"] = check_errors
     return data, merged
+
+
+_EMPTY_TEXT_WARNING = re.compile(r"bert_score: Warning: Empty (candidate|reference) sentence detected")
+_SHOWN_EMPTY = 5  # line numbers named in an empty-lines warning
+
+
+class _NoEmptyTextWarnings(logging.Filter):
+    """Drops bert_score's per-batch empty-text warnings (``metrics.semantic``): ``score_systems`` says
+    once per stream which lines are empty (``_warn_empty``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING and _EMPTY_TEXT_WARNING.match(str(record.msg)))
+
+
+_EMPTY_FILTER = _NoEmptyTextWarnings()
+
+
+@contextlib.contextmanager
+def _empty_text_warnings_held() -> Iterator[None]:
+    logger = logging.getLogger("evaluator.metrics.semantic")
+    if _EMPTY_FILTER in logger.filters:  # nested (a chunk within a chunk's context): already held
+        yield
+        return
+    logger.addFilter(_EMPTY_FILTER)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_EMPTY_FILTER)
+
+
+def empty_lines(lines: Sequence[str]) -> list[int]:
+    """1-based numbers of the lines BERTScore scores 0 as empty texts: nothing but whitespace and the
+    control / format characters BERT's tokenizer drops (a zero-width space, U+FFFD)."""
+    return [k for k, text in enumerate(lines, start=1)
+            if not text.strip() or all(ch.isspace() or ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cf")
+                                       for ch in text)]
+
+
+def _warn_empty(what: str, lines: Sequence[str]) -> None:
+    empty = empty_lines(lines)
+    if not empty:
+        return
+    shown = ", ".join(map(str, empty[:_SHOWN_EMPTY])) + (", ..." if len(empty) > _SHOWN_EMPTY else "")
+    log.warning("%d empty line%s in %s: BERTScore 0 for %s (line%s %s)", len(empty), "" if len(empty) == 1 else "s",
+                what, "it" if len(empty) == 1 else "them", "" if len(empty) == 1 else "s", shown)
 
 
 def document_runs(doc_ids: Sequence[str] | None, n: int) -> list[tuple[int, int]]:
@@ -547,7 +608,7 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
 
     refs = job.references
     out = _ChunkResult(job.start, [], {}, {}, None, {}, [])
-    with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
+    with memory_zone(res.nlp), _empty_text_warnings_held():  # this chunk's words leave spaCy's vocab at its end
         # The whole chunk is parsed and encoded in batches here; each document is then compared alone
         # (its lines are memory hits), so no check looks across documents.
         ref_parses = parse_lines(refs[0], res.nlp)

@@ -139,17 +139,25 @@ def to_stdout(flag: str, value: Any) -> bool:
     return True
 
 
-def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = ()) -> None:
+def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = (),
+                       folders: Sequence[tuple[str, Any, Sequence[str]]] = ()) -> None:
     """Refuse, before any work, an output file (``(flag, path)``; None skipped) that cannot be written
     (``_atomic.check_writable``), an output other than --json given as ``-`` (``to_stdout``), two
     outputs on one path (only the last written would be left), or an output on one of the run's
-    ``inputs`` (it would replace it): exit 2."""
+    ``inputs`` (it would replace it): exit 2.
+
+    ``folders``: the output folders (``(flag, path, names)``: --csv DIR and the file names it writes
+    there), checked with the files: a folder on the path of a file output (``--json out --csv out``), a
+    file or folder output under a file output (``--json out --csv out/tables``), or a file the folder's
+    writer would replace (``--json out/findings.csv --csv out``, an input there) is refused.  Two
+    folders may share a path where their file names differ (``--csv out --parquet out``)."""
     from .._atomic import check_writable
 
     def key(path: Any) -> str:
         return os.path.normcase(os.path.realpath(os.fspath(path)))
 
     taken = {key(p): f"the input {p}" for p in inputs if p is not None and os.fspath(p) not in ("", STDOUT)}
+    files: dict[str, str] = {}  # the file outputs: nothing may go under them
     for flag, value in outputs:
         if value is None or to_stdout(flag, value):
             continue
@@ -158,7 +166,38 @@ def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = ()) ->
         if where in taken:
             raise InputError(f"{flag} {value}: the same file as {taken[where]} "
                              "(each output needs a path of its own, and none may replace an input)")
-        taken[where] = f"{flag} {value}"
+        taken[where] = files[where] = f"{flag} {value}"
+    dirs: dict[str, str] = {}
+    for flag, value, names in folders:
+        if value is None:
+            continue
+        check_writable(flag, value, folder=True)
+        where = key(value)
+        if where in taken:
+            raise InputError(f"{flag} {value}: the same path as {taken[where]} "
+                             "(a folder of tables cannot be where a file goes: give each output a path of its own)")
+        for name in names:
+            inside = key(os.path.join(where, name))
+            if inside in taken:
+                raise InputError(f"{flag} {value}: would replace {taken[inside]} with its {name} "
+                                 "(give each output a path of its own)")
+            taken[inside] = f"{flag} {value} (its {name})"
+        dirs.setdefault(where, f"{flag} {value}")
+    for where, what in [*files.items(), *dirs.items()]:
+        parent = os.path.dirname(where)
+        while parent and parent != os.path.dirname(parent):
+            if parent in files:
+                raise InputError(f"{what}: under {files[parent]}, which is a file (give each output a path "
+                                 "of its own)")
+            parent = os.path.dirname(parent)
+
+
+EXPORT_SUFFIX = {"--csv": ".csv", "--parquet": ".parquet"}
+
+
+def export_folders(args: Any, tables: Sequence[str]) -> list[tuple[str, Any, list[str]]]:
+    """``check_output_files``'s ``folders`` for --csv DIR and --parquet DIR: the file of each table."""
+    return [(flag, getattr(args, flag[2:], None), [t + suffix for t in tables]) for flag, suffix in EXPORT_SUFFIX.items()]
 
 
 def check_gate_files(args: Any) -> None:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from .common import (
@@ -13,6 +16,7 @@ from .common import (
     check_gate_files,
     check_output_files,
     command_line,
+    export_folders,
     metric_text,
     one_line,
     options_from_args,
@@ -48,6 +52,56 @@ examples:
 
 exit codes: 0 scored (gate passed or warned), 1 gate failed, 2 usage or input error.
 """
+
+
+SCORE_TABLES = ("findings", "pairs", "systems")  # frames.tables of a score report: the exports' files
+
+
+class _TerminalLine:
+    """``scored N/M lines`` redrawn in place on a terminal; a log line (a warning) printed meanwhile
+    first blanks it (``clear_before_logging``), so the warning starts at the left margin and the
+    next update draws the progress line again below it."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = 0  # characters of the progress line now on screen
+
+    def __call__(self, done: int, total: int) -> None:
+        text = f"scored {done}/{total} lines"
+        self.stream.write("\r" + text)
+        self.shown = len(text)
+        if done == total:
+            self.stream.write("\n")
+            self.shown = 0
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            # Two writes, each starting with its carriage return: the command line's stderr escapes
+            # every control character but a leading CR (cli.TerminalSafe), an erase sequence too.
+            self.stream.write("\r" + " " * self.shown)
+            self.stream.write("\r")
+            self.stream.flush()
+            self.shown = 0
+
+    @contextlib.contextmanager
+    def clear_before_logging(self) -> Iterator[None]:
+        line = self
+
+        class Clear(logging.Filter):
+            def filter(self, record: logging.LogRecord) -> bool:
+                line.clear()
+                return True
+
+        handlers = list(logging.getLogger().handlers)
+        clear = Clear()
+        for h in handlers:
+            h.addFilter(clear)
+        try:
+            yield
+        finally:
+            for h in handlers:
+                h.removeFilter(clear)
 
 
 def add_parser(sub: Any) -> None:
@@ -124,11 +178,12 @@ def run(args: Any) -> int:
     check_output_files(("--json", args.json), ("--html", args.html),
                        ("--junit", args.junit), ("--markdown", args.markdown),  # both need --gate (above)
                        ("--xlsx", args.xlsx),
-                       inputs=[*(parse_spec(s, named=s in args.hyp)[1] for s in specs), args.gate, args.waivers])
+                       inputs=[*(parse_spec(s, named=s in args.hyp)[1] for s in specs), args.gate, args.waivers],
+                       folders=export_folders(args, SCORE_TABLES))
 
     reader = StreamReader(max_bytes=options.max_input_bytes)
     refs = [reader.read(s) for s in args.ref]
-    hyps = [reader.read(s, named=True) for s in args.hyp]
+    hyps = [reader.read(s, named=True, blank_ok=True) for s in args.hyp]  # an all-empty output scores 0
     src = reader.read(args.src) if args.src else None
     doc_ids = reader.read(args.doc_ids) if args.doc_ids else None
     check_line_counts(refs[0], [*refs[1:], *hyps, *([src] if src else []), *([doc_ids] if doc_ids else [])])
@@ -140,25 +195,34 @@ def run(args: Any) -> int:
         raise InputError(f"{refs[0].label}: no lines to score")
 
     from ..pipeline import load_resources
-    from ..testsets import score_systems
+    from ..testsets import chunk_ranges, document_runs, score_systems
 
     resources = load_resources(options) if args.workers == 1 else None  # workers load their own
-    progress = None
+    progress: Any = None
+    terminal: _TerminalLine | None = None
     if not args.quiet and sys.stderr.isatty():
-        def progress(done: int, total: int) -> None:
-            sys.stderr.write(f"\rscored {done}/{total} lines")
-            if done == total:
-                sys.stderr.write("\n")
+        progress = terminal = _TerminalLine(sys.stderr)
+    elif not args.quiet:
+        # A log (CI): plain lines, a tenth of the set or 30 s apart; a set scored in one chunk has no
+        # progress to show before its end (the summary follows at once).
+        n_chunks = sum(1 for _ in chunk_ranges(document_runs(doc_ids.lines if doc_ids else None,
+                                                             len(refs[0].lines)), args.chunk_size))
+        if n_chunks > 1:
+            from ..progress import ScoreLineProgress
+
+            progress = ScoreLineProgress(sys.stderr, len(refs[0].lines), chunks=n_chunks).update
 
     # The rows go to disk only where they are streamed out again: the JSON.  The gate marks waived
     # findings in place and pairs segments with the baseline's, and the tables are built whole: those
     # take the rows in memory.
     spill = bool(args.json) and gate_config is None and not (args.csv or args.xlsx or args.parquet)
-    data, merged = score_systems([r.lines for r in refs], {h.name: h.lines for h in hyps},
-                                 options=options, resources=resources, sources=src.lines if src else None,
-                                 chunk_size=args.chunk_size, keep_report=bool(args.html), spill=spill,
-                                 progress=progress, workers=args.workers,
-                                 doc_ids=doc_ids.lines if doc_ids else None)
+    with terminal.clear_before_logging() if terminal is not None else contextlib.nullcontext():
+        data, merged = score_systems([r.lines for r in refs], {h.name: h.lines for h in hyps},
+                                     options=options, resources=resources, sources=src.lines if src else None,
+                                     chunk_size=args.chunk_size, keep_report=bool(args.html), spill=spill,
+                                     progress=progress, workers=args.workers,
+                                     doc_ids=doc_ids.lines if doc_ids else None,
+                                     warn_empty=not args.quiet)  # -q: no empty-lines summary either
     data["meta"]["command"] = command_line(args)
     data["meta"]["inputs"] = {"references": [r.label for r in refs], "systems": {h.name: h.label for h in hyps},
                               "source": src.label if src else None,
