@@ -742,6 +742,8 @@ class _ReportMerger:
     def result(self, system: Mapping[str, Any]) -> dict[str, Any]:
         first = self.parts[0]
         out: dict[str, Any] = {k: v for k, v in first.items() if k not in ("findings", "pairs", "alignment")}
+        # The first document's stage timings are not the set's: the score report's meta.seconds is.
+        out["meta"] = {k: v for k, v in (first.get("meta") or {}).items() if k != "timings"}
         docs = {side: {**first[side], "text": "", "sentences": [], "paragraphs": []}
                 for side in ("original", "rewritten")}
         alignment: list[dict[str, Any]] = []
