@@ -403,6 +403,9 @@ class _Subject:
     metrics: dict[str, float | None]
     findings: list[dict[str, Any]]
     segments: list[_Segment]
+    # A score report's lines: a baseline over other lines compares on the lines both have.  A compare
+    # report's segments follow its alignment, which a rewrite changes (a merge, a split): whole reports.
+    line_aligned: bool = False
 
 
 def report_kind(report: Mapping[str, Any]) -> str:
@@ -475,7 +478,7 @@ def _score_subject(report: Mapping[str, Any], name: str) -> _Subject:
         findings.extend(fl)
         refs = [str(seg.get("ref", ""))] + [str(r) for r in seg.get("extra_refs") or []]
         segments.append(_Segment(key, refs, str(entry.get("hyp", "")), _bert_of(entry), fl))
-    return _Subject(name, metrics, findings, segments)
+    return _Subject(name, metrics, findings, segments, line_aligned=True)
 
 
 def _compare_subject(report: Mapping[str, Any]) -> _Subject:
@@ -734,9 +737,9 @@ def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject
     pairs = pairing.pairs
     change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)}"
     note = ""
-    if not pairing.full and per_segment:
-        # The reports cover other segments (or references): their whole scores do not compare; the
-        # change is the one on the segments both have, the segments a significance test runs on.
+    if not pairing.full and per_segment and cur.line_aligned:
+        # Test sets over other lines (or references): their whole scores do not compare; the change is
+        # the one on the lines both have, the lines a significance test runs on.
         whole = f"whole reports: {_fmt(value)} vs {_fmt(b)}"
         if not pairs:
             return result("error", f"{change}: cannot compare, no segment of the report pairs with one of the "
@@ -753,7 +756,8 @@ def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject
         paired = len(pairs)
         change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)} on the paired segments ({pairing.describe()}; {whole})"
     elif not pairing.full:
-        # No per-segment values (coverage): the whole reports' scores, over different segments.
+        # No per-segment values (coverage), or a compare report aligned otherwise than its baseline (its
+        # merged or split sentences must count): the whole reports' scores.
         note = f"; whole-report scores over different segments: {pairing.describe()}"
     worse = (b - value) * METRICS[t.key]
     allowed = f"at most {_fmt(t.value)} allowed{note}"
@@ -818,15 +822,18 @@ def _check_increase(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Sub
                                cur.name, baseline=b, p_value=p, paired_segments=paired)
 
     head = f"{findings_phrase(n, t.key)} vs {b} in the baseline"
-    if not pairing.full and pairs:
-        # Other segments on each side: count the findings of the segments both have.
+    unpaired = 0  # the report's findings outside the lines it shares with the baseline: new, untestable
+    if not pairing.full and pairs and cur.line_aligned:
+        # Test sets over other lines: the baseline counts on the lines both have; every finding of the
+        # report counts (one on a line the baseline lacks, or on no line, is a new one).
         whole = f"whole reports: {n} vs {b}"
-        n = sum(count_findings(c.findings, t.key) for c, _ in pairs)
+        unpaired = n - sum(count_findings(c.findings, t.key) for c, _ in pairs)
         b = sum(count_findings(bs.findings, t.key) for _, bs in pairs)
         paired = len(pairs)
-        head = f"{findings_phrase(n, t.key)} vs {b} in the baseline on the paired segments ({pairing.describe()}; {whole})"
+        head = (f"{findings_phrase(n, t.key)} vs {b} in the baseline on the lines both have ({pairing.describe()}; "
+                f"{unpaired} of the report's on lines the baseline lacks; {whole})")
     elif not pairing.full:
-        head += f" (the reports share no segment: {pairing.describe()})"
+        head += f" (whole reports, aligned differently: {pairing.describe()})"
     rise = n - b
     if rise <= t.value:
         return result("pass", f"{head} (at most {int(t.value)} more allowed)")
@@ -838,6 +845,9 @@ def _check_increase(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Sub
                                     "no significance test)")
     if not pairs:
         return result("error", f"{head}: cannot test significance, no segment pairs with the baseline")
+    if unpaired > t.value:
+        return result(_violated(t), f"{head}: {rise} more (at most {int(t.value)} more allowed), {unpaired} of "
+                                    "them on lines the baseline lacks, where no test can weigh them")
     if len(pairs) < MIN_PAIRED:
         return result("error", f"{head}: {rise} more (at most {int(t.value)} more allowed), but "
                                f"{_too_few(len(pairs))}")

@@ -980,3 +980,40 @@ def test_a_zero_max_increase_is_a_hard_rule_unless_it_asks_for_a_test(tmp_path: 
     assert by["max_increase.critical"]["status"] == "pass" and by["max_increase.critical"]["p_value"] >= 0.05
     for name in ("max_increase.total", "max_drop.chrf"):
         assert by[name]["status"] == "fail" and "test = false: no significance test" in by[name]["message"], by[name]
+
+
+def test_a_compare_report_aligned_otherwise_than_its_baseline_is_gated_on_the_whole_reports(tmp_path: Path) -> None:
+    """A rewrite that merges two sentences pairs with fewer of its baseline's segments; its findings on the
+    merged pair and at document level, and its whole chrF, still count (the lines-both-have rule is for
+    line-aligned test sets): 'no new critical finding' must not pass two new ones."""
+    base = make_compare_report(["Alpha went home.", "Beta stayed.", "Gamma left early."],
+                               ["Alpha went home.", "Beta stayed.", "Gamma left early."], chrf=90.0)
+    (base_path := tmp_path / "base.json").write_text(json.dumps(base), encoding="utf-8")
+    cur = make_compare_report(["Alpha went home.", "Beta stayed.", "Gamma left early."],
+                              ["Alpha went home and Beta stayed.", "Gamma left early.", None], chrf=70.0,
+                              findings=[{"check": "negation", "code": "negation-added", "severity": "critical",
+                                         "message": "x", "alignment": 0},
+                                        {"check": "omission", "code": "sentence-omitted", "severity": "critical",
+                                         "message": "y", "alignment": None}])
+    cur["alignment"] = [{"original": [0, 1], "rewritten": [0]}, {"original": [2], "rewritten": [1]}]
+    cfg = gate_cfg(f'[gate.baseline]\npath = "{base_path.as_posix()}"\nmax_increase = {{ critical = 0 }}\n'
+                   'max_drop = { chrf = 1 }\n', tmp_path)
+    gate = evaluate_gate(cur, cfg)
+    res = results_by_name(gate)
+    assert gate["status"] == "fail"
+    assert res["max_increase.critical"]["status"] == "fail" and res["max_increase.critical"]["value"] == 2
+    assert res["max_drop.chrf"]["status"] == "fail" and res["max_drop.chrf"]["value"] == 70.0
+    assert "aligned differently" in res["max_increase.critical"]["message"]
+
+
+def test_a_test_set_with_lines_the_baseline_lacks_counts_their_findings_as_new(tmp_path: Path) -> None:
+    refs = [f"The minister said {i} people came." for i in range(12)]
+    base = make_score_report(refs[:10], {"sys": refs[:10]})
+    (base_path := tmp_path / "base.json").write_text(json.dumps(base), encoding="utf-8")
+    crit = [{"check": "numbers", "code": "number-changed", "severity": "critical", "message": "x"}]
+    cur = make_score_report(refs, {"sys": refs}, findings={"sys": {10: crit, 11: crit}})
+    cfg = gate_cfg(f'[gate.baseline]\npath = "{base_path.as_posix()}"\nmax_increase = {{ critical = 0 }}\n',
+                   tmp_path)
+    res = results_by_name(evaluate_gate(cur, cfg))["max_increase.critical"]
+    assert res["status"] == "fail" and res["value"] == 2 and res["baseline"] == 0
+    assert "2 of the report's on lines the baseline lacks" in res["message"]
