@@ -334,27 +334,44 @@ def _squash(toks: list[Located]) -> Counter[str]:
 _TRIVIAL = {"", "the", "a", ",", "of"}
 
 
-_Slot = tuple[str, frozenset[tuple[int, str]], frozenset[str]]
+_Slot = tuple[str, frozenset[tuple[int, str]], frozenset[str], str]
+
+
+def _verb_subject(t: Any) -> str:
+    """The lemma of a verb's subject, or of the verb it is coordinated with ("took ... but rejected"); ""."""
+    for _ in range(4):
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return str(subj.lemma_.lower())
+        if t.dep_ != "conj" or t.head.i == t.i:
+            break
+        t = t.head
+    return ""
 
 
 def _slot(t: Any) -> _Slot:
-    """Where a token sits: its head's lemma, the words two to either side, and the content lemmas of what it
-    governs."""
+    """Where a token sits: its head's lemma, the words two to either side, and, for a verb, the content
+    lemmas of what it governs and its subject."""
     doc = t.doc
     head = t.head.lemma_.lower() if t.head.i != t.i else ""
     near = frozenset((k, doc[t.i + k].lower_) for k in (-2, -1, 1, 2)
                      if 0 <= t.i + k < len(doc) and doc[t.i + k].lower_ not in _TRIVIAL)
+    verb = t.pos_ == "VERB"
     governed = frozenset(d.lemma_.lower() for d in t.subtree
-                         if d.i != t.i and not (d.is_punct or d.is_stop or d.lower_ in _TRIVIAL))
-    return head, near, governed
+                         if d.i != t.i and not (d.is_punct or d.is_stop or d.lower_ in _TRIVIAL)) if verb \
+        else frozenset()
+    return head, near, governed, _verb_subject(t) if verb else ""
 
 
 def _in_place(a: _Slot, b: _Slot) -> bool:
-    """The two tokens fill the same slot: same head word, the same word next to them, or they govern mostly
-    the same words ("but rejected the claim that he had shown remorse" / "and accepted the argument that he
-    had shown remorse")."""
+    """The two tokens fill the same slot: same head word, the same word next to them, or two verbs with one
+    subject that govern mostly the same words ("the judge ... but rejected the claim that he had shown
+    remorse" / "the judge ... and accepted the argument that he had shown remorse").  Not two subjects: "A
+    bought X from B" / "B sold X to A" tells the same deal from the other side."""
     if bool(a[0] and a[0] == b[0]) or bool(a[1] & b[1]):
         return True
+    if not a[3] or a[3] != b[3]:
+        return False
     shared = a[2] & b[2]
     return len(shared) >= 2 and 3 * len(shared) >= len(a[2] | b[2])
 
@@ -553,10 +570,10 @@ class NegationCheck:
         rest_o: list[Cue] = []
         rest_r: list[Cue] = []
         # Same predicate on both sides, negated on one side more often than on the other.
-        used: set[tuple[int, int]] = set()  # counterpart tokens already given to a cue
         for cues, mine, theirs, their_preds, kind, rest, mine_toks, their_toks in (
                 (rc, r_neg, o_neg, o_preds, "added", rest_r, r_toks, o_toks),
                 (oc, o_neg, r_neg, r_preds, "removed", rest_o, o_toks, r_toks)):
+            used: set[tuple[int, int]] = set()  # the other side's tokens already given to a cue
             budget = {lem: n - theirs.get(lem, 0) for lem, n in mine.items()}
             for c in cues:
                 lem = c.pred_lemma

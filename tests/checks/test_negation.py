@@ -128,6 +128,10 @@ ANTONYM_CASES = [
      "The judge considered his plea and accepted the argument that he had shown real remorse.", {"antonym-swap"}),
     ("The judge took his plea into account but rejected the claim that he had shown genuine remorse.",
      "The judge considered his plea and dismissed the argument that he had shown real remorse.", set()),
+    # the same deal told from the other side: another subject, no antonym swap
+    ("Google bought the startup from its founders for $1 billion.",
+     "The startup's founders sold it to Google for $1 billion.", set()),
+    ("The bank lent the firm $5 million last year.", "The firm borrowed $5 million from the bank last year.", set()),
     # an answer turned round: "No." / "Yes." (an interjection, not a content word)
     ('Asked whether the order would be lifted, the mayor said: "No."',
      'Asked whether the order would be lifted, the mayor said: "Yes."', {"antonym-swap"}),
