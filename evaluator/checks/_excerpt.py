@@ -1,7 +1,9 @@
 """Findings about the part of a sentence that an excerpt cut off.
 
 An excerpt can start or end in the middle of a sentence ("chief financial and political benefactor,
-and ..."; the segmenter marks such paragraphs ``starts_mid`` / ``ends_mid``).  Its counterpart is the
+and ..."; the segmenter marks such paragraphs ``starts_mid`` / ``ends_mid``).  The original may be one;
+the rewrite counts as one only where coverage says it reads as an excerpt of the original (a rewrite
+that merely stops mid-sentence has lost what it does not say).  Its counterpart is the
 whole sentence, so whatever the counterpart says before the cut (or after it) has nothing to be
 compared with: a name, a number or a clause there is not added to, or missing from, the other side;
 the excerpt simply does not reach it.  Such a finding is kept, as info, saying why.
@@ -65,6 +67,11 @@ def _cut_point(whole: Document, whole_indices: Sequence[int], fragment: str, at_
 def outside_excerpt(findings: Iterable[Finding], ctx: CheckContext) -> list[Finding]:
     """``findings`` with those about the cut-off part of an excerpt's sentence made info (see the module)."""
     cuts = {side: cut_sentences(ctx.doc(side)) for side in ("original", "rewritten")}
+    # A rewrite cut mid-sentence is an excerpt only where it reads as one (a small part of the original):
+    # otherwise it is a rewrite that stops short (an MT output cut at a length limit), and what it lost
+    # is lost.
+    if ctx.coverage is None or not ctx.coverage.partial_rewritten:
+        cuts["rewritten"] = (set(), set())
     if not any(a or b for a, b in cuts.values()):
         return list(findings)
     points: dict[tuple[int, str, bool], int | None] = {}

@@ -29,14 +29,27 @@ def test_names_before_the_cut_of_an_excerpt_that_starts_mid_sentence_are_info(re
     assert moscow and all(f.severity >= Severity.MINOR and "outside_excerpt" not in f.data for f in moscow)
 
 
-def test_a_rewrite_that_starts_mid_sentence_loses_nothing_before_its_cut(resources) -> None:
-    original = ("The emergency management minister, Kieran McAnulty, said the government would release 50 million "
-                "dollars in relief.\n\n" + TAIL)
+def test_a_rewrite_that_is_an_excerpt_starting_mid_sentence_loses_nothing_before_its_cut(resources) -> None:
+    before = ("Floods swept through the region on Tuesday. Rivers burst their banks before dawn. Power was cut "
+              "to about 62,000 homes. Schools and roads were closed across the province.\n\n")
+    original = (before + "The emergency management minister, Kieran McAnulty, said the government would release "
+                "50 million dollars in relief.\n\n" + TAIL)
     rewritten = "said the government would make 50 million dollars available in relief.\n\n" + TAIL
     fs = _findings(original, rewritten, resources)
     missing = [f for f in fs if f.code == "entity-missing" and "McAnulty" in f.message]
     assert missing and all(f.severity == Severity.INFO for f in missing), [(f.code, f.severity) for f in fs]
     assert all(f.data["outside_excerpt"] == "rewritten" for f in missing)
+
+
+def test_a_rewrite_that_stops_mid_sentence_has_lost_what_it_does_not_say(resources) -> None:
+    """An MT output cut at a length limit is no excerpt: the names it never reached are missing."""
+    original = ("The minister returned on Monday after a meeting with Kim Jong Un and Xi Jinping in Beijing.\n\n"
+                + TAIL)
+    rewritten = "The minister came back on Monday after a meeting with Kim Jong Un\n\n" + TAIL
+    fs = _findings(original, rewritten, resources)
+    lost = [f for f in fs if "Xi Jinping" in f.message]
+    assert lost and all(f.severity >= Severity.MAJOR and "outside_excerpt" not in f.data for f in lost), \
+        [(f.code, f.severity, f.message) for f in fs]
 
 
 def test_a_whole_sentence_keeps_its_findings(resources) -> None:
