@@ -39,7 +39,8 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   joins two adjacent matches into one (2-2, 2-3, 3-2) when the joined unit beats both by
   ``SHIFT_MARGIN`` and a sentence of one pair is closer to the other pair's counterpart than the
   pairs' sentences are to each other (``SHIFT_CROSS_MARGIN``; ``_join_shifted``).  The DP itself only
-  builds 1-k and k-1 shapes, so its cost is unchanged.
+  builds 1-k and k-1 shapes, so its cost is unchanged.  Neither post-pass makes a unit of more than
+  ``JOIN_MAX_SENTENCES`` sentences (both sides together), so no 3-3 or larger shape is built.
 * ``lexical(a, b)`` (e.g. chrF/100) only breaks near-ties: it is evaluated for the few rewrite
   candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and adds at most
   ``LEXICAL_WEIGHT`` to that 1-1 cell's gain.
@@ -85,9 +86,11 @@ FRAGMENT_STRONG_SIMILARITY = 0.50
 # either side are to each other by SHIFT_CROSS_MARGIN (at most max_merge sentences a side).
 SHIFT_MARGIN = 0.05
 SHIFT_CROSS_MARGIN = 0.05
+# Neither join post-pass makes a unit of more sentences than this (both sides together): 2-2, 2-3, 3-2 at most.
+JOIN_MAX_SENTENCES = 5
 _SHIFT_CHUNK = 512
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]{3,}")
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", ""))
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ily", "y"), ("ly", ""))
 _STOP = frozenset("the and was were for that with from this which have has had are not but its his her their they "
                   "them she him you our been will would could should also than then into over after before about "
                   "said says there here when while who whom what where why how all any more most such only".split())
@@ -441,16 +444,31 @@ def _uncross_blocks(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, min_
 
 
 def _stem(word: str) -> str:
-    """A cheap suffix stemmer ("flooded", "floods", "flooding" -> "flood"; "homes", "home" -> "hom"; "cutting" -> "cut")."""
+    """A cheap suffix stemmer: the inflected forms of one word meet.
+
+    "flooded", "floods", "flooding" -> "flood"; "buildings" -> "build"; "homes", "home" -> "hom";
+    "cutting" -> "cut"; "families", "family" -> "famy"; "replied", "reply" -> "rep"; "added", "add" -> "add";
+    "agreed", "agree" -> "agr".  A second suffix is stripped only after a plural or a y-ending ("ies",
+    "ied"): "houses" -> "hous" like "house", not "hou".
+    """
     if word[0].isdigit():
         return word.replace(",", "")  # "62,000" and "62000" are one number; "1.5" stays whole
-    for suffix, repl in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: len(word) - len(suffix)] + repl
-            if suffix in ("ing", "ed") and word[-1] == word[-2] and word[-1] not in "aeioulsz":
-                word = word[:-1]  # "cutting" -> "cut", "stopped" -> "stop"
+    for _ in range(2):
+        for suffix, repl in _SUFFIXES:
+            if (word.endswith(suffix) and len(word) - len(suffix) >= 3
+                    and not (suffix == "s" and word.endswith(("ss", "us")))):  # "press", "status"
+                word = word[: len(word) - len(suffix)] + repl
+                if (suffix in ("ing", "ed") and word[-1] == word[-2] and word[-1] not in "aeioulsz"
+                        and len(word) > 3):
+                    word = word[:-1]  # "cutting" -> "cut", "stopped" -> "stop"; "added" -> "add"
+                break
+        else:
             break
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+        if suffix not in ("s", "ies", "ied"):
+            break  # "houses" -> "hous" ("house"), not "hou"
+    while word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # "agree", "agreed" -> "agr"
+    return word
 
 
 def _content(text: str) -> set[str]:
@@ -467,13 +485,16 @@ def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, or
     midnight." -> "... approved a budget on Thursday." + "The debate was long and lasted until
     midnight." (0.920 for the first part alone, 0.877 for both), and the second part was reported as
     an addition and its words as a dropped clause. A lone sentence next to a match (adjacent on its
-    side) joins it when the joined unit stays at ``min_sim`` or above and (``_fragment_of``):
+    side, ``max_merge`` sentences a side and ``JOIN_MAX_SENTENCES`` in all) joins it when the joined
+    unit stays at ``min_sim`` or above and (``_fragment_of``):
 
     * words: at least ``FRAGMENT_CONTAINED`` of its content words (two or more) are in the match's
       other side and fewer than half are on the match's own side (it adds what that side lacked); or
     * embeddings (paraphrased merges, whose words differ): see ``_fragment_of``.
 
-    Joins repeat, so a three-sentence merge whose two minor parts were both left alone is rebuilt.
+    Joins repeat (after a join the entry before the grown match is looked at again), so a
+    three-sentence merge whose two minor parts were both left alone is rebuilt, on either side of
+    the match and in either order.
     """
     out = list(pairs)
     k = 0
@@ -491,7 +512,8 @@ def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, or
             m = out[nb]
             mine = m.rewritten if side == "rewritten" else m.original
             theirs = m.original if side == "rewritten" else m.rewritten
-            if len(mine) >= max_merge or idx not in (mine[0] - 1, mine[-1] + 1):
+            if (len(mine) >= max_merge or len(mine) + len(theirs) >= JOIN_MAX_SENTENCES
+                    or idx not in (mine[0] - 1, mine[-1] + 1)):
                 continue
             unit = tuple(sorted((*mine, idx)))
             oi, rj = (theirs, unit) if side == "rewritten" else (unit, theirs)
@@ -501,6 +523,9 @@ def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, or
             out[nb] = AlignedPair(oi, rj, sim)
             del out[k]
             log.debug("joined %s sentence %d to its neighbouring match", side, idx)
+            # Step back to the entry before the grown match: a lone sentence there was looked at before
+            # the match reached it ([lone R0, lone R1, O0-R2]: R1 joins, then R0 is next to O0-R1R2).
+            k = max(min(k, nb) - 1, 0)
             joined = True
             break
         if not joined:
@@ -557,11 +582,13 @@ def _join_shifted(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, max_me
     and added to the other.  The joined unit then scores clearly above both pairs (``SHIFT_MARGIN``),
     and a sentence of one pair is closer to the other pair's counterpart than neighbouring sentences
     are to each other (``SHIFT_CROSS_MARGIN``); two independent 1-1 pairs gain a little from averaging
-    at most, and their cross cosines are at the level of their neighbours'.
+    at most, and their cross cosines are at the level of their neighbours'.  The joined unit holds at
+    most ``JOIN_MAX_SENTENCES`` sentences (2-2, 2-3, 3-2), and ``max_merge`` a side.
     """
     def joinable(a: AlignedPair, b: AlignedPair) -> bool:
         return (a.is_match and b.is_match and len(a.original) + len(b.original) <= max_merge
                 and len(a.rewritten) + len(b.rewritten) <= max_merge
+                and len(a.original) + len(b.original) + len(a.rewritten) + len(b.rewritten) <= JOIN_MAX_SENTENCES
                 and a.original[-1] + 1 == b.original[0] and a.rewritten[-1] + 1 == b.rewritten[0])
 
     # The joined units of all adjacent matches at once (a Python call each would dominate long documents);

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from evaluator.align import MIN_SIMILARITY, _content, align
+from evaluator.align import MIN_SIMILARITY, _absorb_fragments, _content, _join_shifted, _stem, align
 from evaluator.types import AlignedPair, Document, Paragraph, Sentence
 from tests.checkkit import make_doc
 
@@ -273,6 +273,59 @@ def test_content_words_fold_inflections_and_keep_numbers_whole() -> None:
         _content("The river floods home after home; power cut to 62000.")
     assert {"1.5", "15"} <= _content("Claims of 1.5 billion, not 15 billion.")
     assert "000" not in _content("about 62,000 homes")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("building", "buildings"), ("meeting", "meetings"), ("family", "families"), ("supply", "supplies"),
+    ("reply", "replied"), ("add", "added"), ("agree", "agreed"), ("agrees", "agreeing"), ("speed", "speeds"),
+    ("house", "houses"), ("release", "releases"), ("press", "pressing"), ("status", "statuses"),
+    ("stop", "stopped"), ("cut", "cutting"), ("heavy", "heavily"), ("flood", "flooded"), ("home", "homes"),
+])
+def test_stem_folds_inflections_of_one_word(a: str, b: str) -> None:
+    assert _stem(a) == _stem(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("build", "guild"), ("thing", "thin"), ("king", "kin"), ("hour", "house"),
+                                      ("add", "ad"), ("press", "pres")])
+def test_stem_keeps_different_words_apart(a: str, b: str) -> None:
+    assert _stem(a) != _stem(b)
+
+
+def _unit_vectors(rows: list[list[float]]) -> np.ndarray:
+    v = np.asarray(rows, dtype=np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("order", ["lone-lone-match", "match-lone-lone"])
+def test_absorb_fragments_rebuilds_a_three_sentence_merge_in_either_order(order: str) -> None:
+    # O0 was split into three rewritten sentences; the DP matched one part and left the other two alone.
+    o = _unit_vectors([[1, 1, 1]])
+    r = _unit_vectors([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    od = make_doc("o", ["Alpha bravo charlie delta echo foxtrot."])
+    rd = make_doc("r", ["Alpha bravo.", "Charlie delta.", "Echo foxtrot."])
+    if order == "lone-lone-match":
+        pairs = [AlignedPair((), (0,), 0.0), AlignedPair((), (1,), 0.0), AlignedPair((0,), (2,), float(o[0] @ r[2]))]
+    else:
+        r, rd = r[::-1].copy(), make_doc("r", ["Echo foxtrot.", "Charlie delta.", "Alpha bravo."])
+        pairs = [AlignedPair((0,), (0,), float(o[0] @ r[0])), AlignedPair((), (1,), 0.0), AlignedPair((), (2,), 0.0)]
+    out = _absorb_fragments(pairs, o, r, od, rd, 3, 0.6, MIN_SIMILARITY)
+    assert [(p.original, p.rewritten) for p in out] == [((0,), (0, 1, 2))]
+    assert out[0].similarity == pytest.approx(1.0, abs=1e-5)
+
+
+def test_join_shifted_makes_no_unit_over_five_sentences() -> None:
+    # A 1-2 and a 2-1 whose boundary moved (R1 holds part of O1) would join into a 3-3, a shape beyond KINDS.
+    o = _unit_vectors([[1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+    r = _unit_vectors([[1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]])
+    pairs = [AlignedPair((0,), (0, 1), 0.854), AlignedPair((1, 2), (2,), 0.707)]
+    for max_merge in (3, 4):
+        assert _join_shifted(pairs, o, r, max_merge) == pairs
+    # A 1-1 and a 1-2 in the same situation still join (a 2-3).
+    o2 = _unit_vectors([[1, 1, 0, 0], [0, 0, 1, 1]])
+    r2 = _unit_vectors([[1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]])
+    r12 = _unit_vectors([(r2[1] + r2[2]).tolist()])[0]
+    pairs = [AlignedPair((0,), (0,), float(o2[0] @ r2[0])), AlignedPair((1,), (1, 2), float(o2[1] @ r12))]
+    assert [(p.original, p.rewritten) for p in _join_shifted(pairs, o2, r2, 3)] == [((0, 1), (0, 1, 2))]
 
 
 def test_empty_sides_and_bad_shapes() -> None:
