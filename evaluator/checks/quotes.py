@@ -443,12 +443,12 @@ _HEDGE_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedl
 # Nouns for a body of people: "police said he ..." is not the police speaking of itself, "they" may be.
 _COLLECTIVE = frozenset({"police", "government", "ministry", "department", "office", "agency", "court", "company",
                          "firm", "army", "military", "team", "party", "authority", "administration", "council",
-                         "committee", "group", "union", "board", "prosecution", "family", "media", "newspaper",
-                         "spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney"})
+                         "committee", "group", "union", "board", "prosecution", "family", "media", "newspaper"})
 # People who speak for someone: "Smith's lawyer said" is not Smith speaking.
 _AGENTS = frozenset({"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "aide", "adviser", "advisor",
                      "representative", "agent", "son", "daughter", "wife", "husband", "brother", "sister", "father",
                      "mother", "friend", "colleague"})
+_OWNER_PREPS = frozenset({"for", "of", "at"})  # "a spokesman for the police", "an official at the ministry"
 _SELF_PRONOUNS = {"he": "s", "she": "s", "they": "p", "we": "p", "i": "1"}
 _EXPLETIVES = frozenset({"it", "there"})
 _SET_OFF = frozenset({",", ";", ":", "—", "–", "-", "(", ")", "“", "”", '"'})
@@ -461,7 +461,6 @@ class Attribution:
     it (``marker``: the verb or adverb), the subject of the claim (``subject``), and whether the source
     speaks of itself (``own``: "the suspect admitted he stole", "he said he would resign")."""
 
-    sentence: int
     marker: Any
     source: Any | None
     subject: Any | None
@@ -479,8 +478,14 @@ def _subject_of(verb: Any) -> Any | None:
 
 
 def _noun_words(head: Any) -> set[str]:
-    """Lemmas of a common-noun source: the head and its compounds ("police officers": officer, police)."""
-    return {head.lemma_.lower(), *(c.lemma_.lower() for c in head.children if c.dep_ == "compound")}
+    """Lemmas of a common-noun source: the head, its compounds ("police officers": officer, police) and the
+    object of a preposition that says whose it is ("a spokesman for the police", "officers of the army"),
+    as ``_speaker_of`` takes a name there ("the spokesman for Smith")."""
+    words = {head.lemma_.lower(), *(c.lemma_.lower() for c in head.children if c.dep_ == "compound")}
+    for p in head.children:
+        if p.dep_ == "prep" and p.lower_ in _OWNER_PREPS:
+            words.update(o.lemma_.lower() for o in p.children if o.dep_ == "pobj")
+    return words
 
 
 def _names_match(a: set[str], b: set[str]) -> bool:
@@ -561,9 +566,10 @@ def _own(source: Any | None, subject: Any | None) -> bool:
     return False
 
 
-def attributions(sent: Any, si: int, quoted: Any = None) -> list[Attribution]:
-    """The sources of the claims of one parsed sentence (index ``si``); ``quoted(tok)``: whether a token stands
-    inside a quotation (a source named inside quoted words is the quotation's business)."""
+def attributions(sent: Any, quoted: Any = None) -> list[Attribution]:
+    """The sources of the claims of one parsed sentence; ``quoted(tok)``: whether a token stands inside a
+    quotation (a source named inside quoted words, or a verb of saying whose complement is a direct quotation,
+    is the quotation's business: ``speaker`` and quote-speaker-changed)."""
     out: list[Attribution] = []
     doc = sent.doc
     for t in sent:
@@ -579,13 +585,13 @@ def attributions(sent: Any, si: int, quoted: Any = None) -> list[Attribution]:
                           for g in c.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
                 gerund = bool(comps)
             source = _subject_of(t)
-            if not comps or source is None or (quoted is not None and quoted(source)):
+            if not comps or source is None or (quoted is not None and (quoted(source) or any(map(quoted, comps)))):
                 continue
             if source.dep_ == "nsubjpass" or source.lower_ in _EXPLETIVES:  # "it was reported that ..."
-                out.append(Attribution(si, t, None, _subject_of(comps[0]), False))
+                out.append(Attribution(t, None, _subject_of(comps[0]), False))
                 continue
             subject = source if gerund else _subject_of(comps[0])
-            out.append(Attribution(si, t, source, subject, gerund or _own(source, subject)))
+            out.append(Attribution(t, source, subject, gerund or _own(source, subject)))
         elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             source = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
             # set off from its clause ("According to police, ...", "..., according to police"), unlike
@@ -594,9 +600,9 @@ def attributions(sent: Any, si: int, quoted: Any = None) -> list[Attribution]:
             set_off = t.i == sent.start or doc[t.i - 1].text in _SET_OFF or (
                 after < sent.end and doc[after].text in _SET_OFF)
             if source is not None and set_off and not (quoted is not None and quoted(source)):
-                out.append(Attribution(si, t, source, _subject_of(t.head) if t.head.i != t.i else None, False))
+                out.append(Attribution(t, source, _subject_of(t.head) if t.head.i != t.i else None, False))
         elif low in _HEDGE_ADVERBS and t.head.i != t.i:
-            out.append(Attribution(si, t, None, _subject_of(t.head), False))
+            out.append(Attribution(t, None, _subject_of(t.head), False))
     return out
 
 
@@ -687,29 +693,43 @@ class QuotesCheck:
         wn = ctx.wordnet()
         syn = _synonym_fn(wn) if wn is not None else None
 
-        def inside(side: str, quotes: Sequence[Quote]) -> Any:
-            doc = ctx.doc(side)
+        by_sentence = {"original": self._quotes_by_sentence(ctx, "original", oq),
+                       "rewritten": self._quotes_by_sentence(ctx, "rewritten", rq)}
+
+        def claims(side: str, si: int) -> list[Attribution]:
+            """The attributions of sentence ``si``, leaving out tokens inside the quotations that overlap it."""
+            s, sent = ctx.doc(side).sentences[si], ctx.parses[side][si]
+            spans = [(q.start, q.end) for q in by_sentence[side].get(si, ())]
+            inside = {t.i for t in sent if any(a <= s.start + t.idx - sent.start_char < b for a, b in spans)}
 
             def quoted(t: Any) -> bool:
-                for s in doc.sentences:
-                    sent = ctx.parses[side][s.index]
-                    if sent.doc is t.doc and sent.start <= t.i < sent.end:
-                        pos = s.start + t.idx - sent.start_char
-                        return any(q.start <= pos < q.end for q in quotes)
-                return False
-            return quoted
+                return t.doc is sent.doc and t.i in inside
+            return attributions(sent, quoted if inside else None)
 
-        o_quoted, r_quoted = inside("original", oq), inside("rewritten", rq)
         for ai, pair in ctx.matched():
             if ai in skip:
                 continue
-            oa = [a for si in pair.original for a in attributions(ctx.parses["original"][si], si, o_quoted)]
-            ra = [a for si in pair.rewritten for a in attributions(ctx.parses["rewritten"][si], si, r_quoted)]
+            oa = [a for si in pair.original for a in claims("original", si)]
+            ra = [a for si in pair.rewritten for a in claims("rewritten", si)]
             if not oa or not ra:
                 continue
             found = self._other_speaker(oa, ra, syn) or self._other_kind(oa, ra, syn)
             if found is not None:
                 yield self._attribution_finding(ctx, ai, *found)
+
+    @staticmethod
+    def _quotes_by_sentence(ctx: CheckContext, side: str, quotes: Sequence[Quote]) -> dict[int, list[Quote]]:
+        """The quotations overlapping each sentence (by index): a quotation starts in ``q.sentence`` and may
+        run on into the next ones."""
+        sentences = ctx.doc(side).sentences
+        out: dict[int, list[Quote]] = {}
+        for q in quotes:
+            si = q.sentence
+            while si < len(sentences) and sentences[si].start < q.end:
+                if sentences[si].end > q.start:
+                    out.setdefault(si, []).append(q)
+                si += 1
+        return out
 
     @staticmethod
     def _other_speaker(oa: Sequence[Attribution], ra: Sequence[Attribution],
@@ -744,7 +764,8 @@ class QuotesCheck:
                     syn: Any) -> tuple[Attribution, Attribution, str] | None:
         """A claim of others on one side (a hedge, "it was reported", another speaker's word) that the other
         side has its subject make about itself ("allegedly stole" -> "admitted he stole"), where that side
-        has no attribution to the same source."""
+        has no attribution to the same source.  Kinds: "own-claim", or "denial" where the subject denies it
+        ("allegedly stole" -> "denied he stole"); "-lost" appended for the reverse."""
         def about(x: Attribution, y: Attribution) -> bool:
             """Whether ``y``'s source is the subject of ``x``'s claim."""
             if x.subject is None or y.source is None:
@@ -760,9 +781,11 @@ class QuotesCheck:
                 if any(x.source is not None and (same_entity(x.source, y.source, syn) is not False
                                                  or x.source.lower_ == y.source.lower_) for x in here):
                     continue  # the same source speaks on the other side too
+                # a denial is the subject's own word against the claim, not for it
+                kind = "denial" if y.marker.lemma_.lower() == "deny" else "own-claim"
                 for x in here:
                     if not x.own and about(x, y):
-                        return (y, x, "own-claim-lost") if flip else (x, y, "own-claim")
+                        return (y, x, f"{kind}-lost") if flip else (x, y, kind)
         return None
 
     def _attribution_finding(self, ctx: CheckContext, ai: int, a: Attribution, b: Attribution,
@@ -779,8 +802,12 @@ class QuotesCheck:
             msg = f"Reported claim attributed to another source: “{ot}” → “{rt}”"
         elif kind == "own-claim":
             msg = f"A claim of others became the subject's own word: “{ot}” → “{rt}”"
-        else:
+        elif kind == "own-claim-lost":
             msg = f"The subject's own word became a claim of others: “{ot}” → “{rt}”"
+        elif kind == "denial":
+            msg = f"A claim of others became the subject's denial: “{ot}” → “{rt}”"
+        else:
+            msg = f"The subject's denial became a claim of others: “{ot}” → “{rt}”"
         return Finding(check=self.name, code="attribution-changed", severity=Severity.MAJOR, message=msg,
                        original=o, rewritten=r, alignment=ai,
                        data={"kind": kind, "original_source": ot, "rewritten_source": rt})

@@ -80,6 +80,10 @@ CASES = [
      set()),
     ('"We must act now," wrote Mariusz Błaszczak on Twitter.', '"We must act now," wrote Jan Kowalski on Twitter.',
      {"quote-speaker-changed"}),
+    # a bare noun speaking a direct quotation is unknown to the quotes check, and the attribution rule leaves
+    # a verb of saying whose complement is the quotation to it
+    ('"We will win," officials said.', '"We will win," the minister said.', set()),
+    ('Officials said: "We will win."', 'The minister said: "We will win."', set()),
 ]
 
 # Reported (indirect) speech: the source of a claim (the subject of a verb of saying with a clause,
@@ -91,6 +95,7 @@ ATTRIBUTION_CASES = [
     ("Police said the suspect stole the car.", "Witnesses said the suspect stole the car.", {"attribution-changed"}),
     ("Smith said the talks would resume.", "Jones said the talks would resume.", {"attribution-changed"}),
     ("Smith said he would resign.", "Smith's lawyer said he would resign.", {"attribution-changed"}),
+    ("Smith said the economy was “strong”.", "Jones said the economy was “strong”.", {"quote-speaker-changed"}),
     ("The talks would resume, according to officials.", "The talks would resume, according to the minister.",
      {"attribution-changed"}),
     # an allegation became the subject's own word, or the reverse
@@ -100,6 +105,11 @@ ATTRIBUTION_CASES = [
     ("The suspect admitted he stole the car.", "The suspect allegedly stole the car.", {"attribution-changed"}),
     ("It was reported that the suspect stole the car.", "The suspect admitted stealing the car.",
      {"attribution-changed"}),
+    ("The suspect allegedly stole the car.", "The suspect denied he stole the car.", {"attribution-changed"}),
+    # a lawyer or spokesman is one person, not a body of people: "they" is someone else (the clients)
+    ("The lawyer said they would appeal the ruling.", "The lawyer will reportedly appeal the ruling.", set()),
+    ("Police said they would appeal the ruling.", "Police will reportedly appeal the ruling.",
+     {"attribution-changed"}),
     # the same source, however the attribution is built
     ("Officials said the talks would resume.", "According to officials, the talks would resume.", set()),
     ("Officials said the talks would resume.", "The talks would resume, officials said.", set()),
@@ -107,6 +117,9 @@ ATTRIBUTION_CASES = [
     ("Police said the suspect stole the car.", "The suspect stole the car, according to police.", set()),
     ("Police said the suspect stole the car.", "Police said the suspect had stolen the car.", set()),
     ("Police said the suspect stole the car.", "Police officers said the suspect stole the car.", set()),
+    ("A spokesman for the police said the suspect fled.", "Police said the suspect fled.", set()),
+    ("Police said the suspect fled.", "A spokesman for the police said the suspect fled.", set()),
+    ("A police spokesman said the suspect fled.", "Police said the suspect fled.", set()),
     ("The minister said the talks would resume.", "The minister announced that the talks would resume.", set()),
     ("John Smith said the talks would resume.", "Smith said the talks would resume.", set()),
     ("Smith said the talks would resume.", "He said the talks would resume.", set()),
@@ -149,6 +162,17 @@ def test_attribution_change_names_both_sources() -> None:
     (f1,) = [f for f in QuotesCheck().run(ctx1) if f.code == "attribution-changed"]
     assert f1.data["kind"] == "own-claim"
     assert f1.original.text == "allegedly" and f1.rewritten.text == "The suspect admitted"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("original,rewritten,kind,message", [
+    ("The suspect allegedly stole the car.", "The suspect denied he stole the car.", "denial",
+     "A claim of others became the subject's denial: “allegedly” → “The suspect denied”"),
+    ("The suspect denied he stole the car.", "The suspect allegedly stole the car.", "denial-lost",
+     "The subject's denial became a claim of others: “The suspect denied” → “allegedly”"),
+])
+def test_a_denial_is_not_an_own_claim(original: str, rewritten: str, kind: str, message: str) -> None:
+    (f,) = [f for f in QuotesCheck().run(make_context(original, rewritten)) if f.code == "attribution-changed"]
+    assert f.severity == Severity.MAJOR and f.data["kind"] == kind and f.message == message
 
 
 def test_direct_quotation_speaker_change_is_reported_once() -> None:
