@@ -287,9 +287,14 @@ def _parse_baseline(b: Any, fail: Any, known_checks: set[str] | None, base_dir: 
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
         raise fail("gate.baseline.seed must be an integer from 0 to 2**63-1", "gate", "baseline", "seed")
     n_samples = samples or (10000 if method == "ar" else 1000)
-    if sig is not None and 1 / (n_samples + 1) >= sig:
+    tested = any(t.tested for t in (*drops, *increases))  # a limit of 0 (or test = false) is never tested
+    if sig is not None and tested and 1 / (MAX_SAMPLES + 1) >= sig:
+        raise fail(f"gate.baseline.significance = {sig:g} is below what {MAX_SAMPLES:,} samples can show "
+                   f"(the smallest p-value is 1/(samples+1)): use a significance above {1 / (MAX_SAMPLES + 1):.3g}",
+                   "gate", "baseline", "significance")
+    if sig is not None and tested and 1 / (n_samples + 1) >= sig:
         # the smallest p-value a paired test can give is 1/(samples+1): nothing could be significant
-        need = max(10, math.floor(1 / sig))
+        need = max(10, int(1 / sig))
         while 1 / (need + 1) >= sig:
             need += 1
         given = f"gate.baseline.samples = {samples}" if samples is not None else f"the default {n_samples} samples"

@@ -149,9 +149,10 @@ BAD_CONFIGS = [
     ("[other]\nx = 1\n", 1, "unknown key 'other'"),
     ("title = 'no gate'\n", 1, "unknown key 'title'"),
     # a p-value below 0.05 is out of reach with 10 resamples (1/11), or 0.0005 with the default 1000
-    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.05\nsamples = 10\n", 4,
+    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.05\nsamples = 10\nmax_drop = { chrf = 1 }\n", 4,
      "gate.baseline.samples = 10 can never reach significance 0.05"),
-    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.0005\n", 3, "the default 1000 samples can never reach"),
+    ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.0005\nmax_drop = { chrf = 1 }\n", 3,
+     "the default 1000 samples can never reach"),
     # seeds and samples a test would die on (ValueError, MemoryError: exit 3) are config errors
     ("[gate.baseline]\npath = \"b.json\"\nsignificance = 0.05\nseed = -1\n", 4, "seed must be an integer from 0"),
     ("[gate.baseline]\npath = \"b.json\"\nseed = 9223372036854775808\n", 3, "seed must be an integer from 0"),
@@ -800,7 +801,7 @@ def test_gate_outputs_other_than_json_cannot_go_to_stdout(tmp_path: Path, capsys
     cfg.write_text("[gate.min]\nchrf = 50\n", encoding="utf-8")
     assert main(["gate", str(cfg), str(report), "--json", str(tmp_path / "out.json"), flag, "-"]) == 2
     err = capsys.readouterr().err
-    assert f"{flag} -: only --json can write to stdout ('-'); give {flag} a file path" in err
+    assert f"{flag} -: only --json can write to stdout ('-'); give {flag} a path" in err
     assert not (tmp_path / "out.json").exists() and not (tmp_path / "-").exists()
 
 
@@ -980,6 +981,15 @@ def test_a_zero_max_increase_is_a_hard_rule_unless_it_asks_for_a_test(tmp_path: 
     assert by["max_increase.critical"]["status"] == "pass" and by["max_increase.critical"]["p_value"] >= 0.05
     for name in ("max_increase.total", "max_drop.chrf"):
         assert by[name]["status"] == "fail" and "test = false: no significance test" in by[name]["message"], by[name]
+
+
+def test_samples_and_significance_are_checked_only_when_a_threshold_is_tested(tmp_path: Path) -> None:
+    # a limit of 0 is a hard rule, never tested: 10 samples cannot hurt it
+    cfg = gate_cfg('[gate.baseline]\npath = "b.json"\nsignificance = 0.05\nsamples = 10\n'
+                   'max_increase = { critical = 0 }\n', tmp_path)
+    assert cfg.baseline is not None and cfg.baseline.n_samples == 10
+    with pytest.raises(ConfigError, match="below what 100,000 samples can show"):
+        gate_cfg('[gate.baseline]\npath = "b.json"\nsignificance = 5e-324\nmax_drop = { chrf = 1 }\n', tmp_path)
 
 
 def test_a_compare_report_aligned_otherwise_than_its_baseline_is_gated_on_the_whole_reports(tmp_path: Path) -> None:

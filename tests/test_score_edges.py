@@ -184,3 +184,31 @@ def test_score_line_progress_every_tenth_or_thirty_seconds() -> None:
         now[0] += 40.0
         slow.update(done, 1000)
     assert len(stream.getvalue().splitlines()) == 4
+
+
+def test_json_on_stdout_sharing_its_file_with_stderr_stays_json(tmp_path: Path) -> None:
+    """`--json - > out.json 2>&1`: no progress line may land in the JSON."""
+    import os
+    import subprocess
+    import sys
+
+    ref, good = write(tmp_path / "ref.txt", REFS), write(tmp_path / "good.txt", HYPS)
+    out = tmp_path / "out.json"
+    with out.open("wb") as fh:
+        rc = subprocess.call([sys.executable, "-m", "evaluator", "score", "--ref", str(ref), "--hyp", str(good),
+                              "--no-bertscore", "--checks", "numbers", "--chunk-size", "1", "--json", "-"],
+                             stdout=fh, stderr=subprocess.STDOUT, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert rc == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["kind"] == "score"
+
+
+def test_compare_and_score_refuse_clashing_or_stdout_export_folders(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    o, r = write(tmp_path / "o.txt", REFS), write(tmp_path / "r.txt", HYPS)
+    clash = tmp_path / "outB"
+    assert main(["compare", str(o), str(r), "--json", str(clash), "--csv", str(clash), "--no-html"]) == 2
+    err = capsys.readouterr().err
+    assert "--csv" in err and "the same path as --json" in err and not clash.exists()
+    assert main(["score", "--ref", str(o), "--hyp", str(r), "--csv", "-", "--json", str(tmp_path / "s.json")]) == 2
+    assert "--csv -: only --json can write to stdout" in capsys.readouterr().err
+    assert not (Path.cwd() / "-").exists() and not (tmp_path / "s.json").exists()

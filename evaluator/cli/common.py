@@ -135,7 +135,7 @@ def to_stdout(flag: str, value: Any) -> bool:
     if value is None or os.fspath(value) != STDOUT:
         return False
     if flag != "--json":
-        raise InputError(f"{flag} -: only --json can write to stdout ('-'); give {flag} a file path")
+        raise InputError(f"{flag} -: only --json can write to stdout ('-'); give {flag} a path")
     return True
 
 
@@ -169,7 +169,7 @@ def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = (),
         taken[where] = files[where] = f"{flag} {value}"
     dirs: dict[str, str] = {}
     for flag, value, names in folders:
-        if value is None:
+        if value is None or to_stdout(flag, value):  # to_stdout refuses "-": a folder has no stdout
             continue
         check_writable(flag, value, folder=True)
         where = key(value)

@@ -15,6 +15,7 @@ from .common import (
     check_output_files,
     clip,
     command_line,
+    export_folders,
     metric_text,
     one_line,
     options_from_args,
@@ -32,6 +33,9 @@ example (what `make demo` runs):
 exit codes: 0 compared (gate passed or warned), 1 gate failed, 2 usage or input error (nothing
 written), 3 internal error (a bug: please report it), 130 interrupted.
 """
+
+
+COMPARE_TABLES = ("findings", "pairs", "documents")  # frames.tables of a compare report: the exports' files
 
 
 def add_parser(sub: Any) -> None:
@@ -103,7 +107,8 @@ def run(args: Any) -> int:
     check_output_files(("--json", json_path), ("--html", html_path), ("--screenshot", png),
                        ("--junit", args.junit), ("--markdown", args.markdown),  # both need --gate (above)
                        ("--xlsx", args.xlsx),
-                       inputs=[args.original, args.rewritten, *args.glossary, args.gate, args.waivers])
+                       inputs=[args.original, args.rewritten, *args.glossary, args.gate, args.waivers],
+                       folders=export_folders(args, COMPARE_TABLES))
 
     # Both documents are read and validated before any model loads: a bad file fails at once.
     original = read_document(args.original, max_bytes=options.max_input_bytes)

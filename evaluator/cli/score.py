@@ -57,6 +57,16 @@ exit codes: 0 scored (gate passed or warned), 1 gate failed, 2 usage or input er
 SCORE_TABLES = ("findings", "pairs", "systems")  # frames.tables of a score report: the exports' files
 
 
+def _same_file(a: Any, b: Any) -> bool:
+    """Two streams that write to one file (``2>&1``)."""
+    import os
+
+    try:
+        return os.path.samestat(os.fstat(a.fileno()), os.fstat(b.fileno()))
+    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding) have no fileno
+        return False
+
+
 class _TerminalLine:
     """``scored N/M lines`` redrawn in place on a terminal; a log line (a warning) printed meanwhile
     first blanks it (``clear_before_logging``), so the warning starts at the left margin and the
@@ -202,9 +212,10 @@ def run(args: Any) -> int:
     terminal: _TerminalLine | None = None
     if not args.quiet and sys.stderr.isatty():
         progress = terminal = _TerminalLine(sys.stderr)
-    elif not args.quiet:
+    elif not args.quiet and not (args.json == "-" and _same_file(sys.stdout, sys.stderr)):
         # A log (CI): plain lines, a tenth of the set or 30 s apart; a set scored in one chunk has no
-        # progress to show before its end (the summary follows at once).
+        # progress to show before its end (the summary follows at once).  Not into the JSON on stdout
+        # (`--json - > out.json 2>&1`).
         n_chunks = sum(1 for _ in chunk_ranges(document_runs(doc_ids.lines if doc_ids else None,
                                                              len(refs[0].lines)), args.chunk_size))
         if n_chunks > 1:

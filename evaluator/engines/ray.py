@@ -210,7 +210,7 @@ def run_ray(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, 
             **remote_args,
         )
         before = set(threading.enumerate())
-        rows_out = ds.iter_rows()
+        rows_out = iter(ds.iter_rows())  # the generator itself: it has close()
         try:
             for row in rows_out:
                 yield PairResult(str(row["id"]), str(row["status"]), str(row["line"]))
