@@ -1020,10 +1020,7 @@ def _html_writer() -> Callable[..., None] | None:
         log.warning("evaluator.render.html is unavailable: no per-pair HTML pages")
         return None
 
-    def write(report: dict[str, Any], path: Path, **kw: Any) -> None:
-        write_html(report, path, **kw)  # the same page as `evaluator compare` writes, charts included (~1 ms)
-
-    return write
+    return write_html  # the same page as `evaluator compare` writes, charts included (~1 ms)
 
 
 __all__ = ["run_batch", "BatchResult", "ChunkScorer", "PairResult", "PairInput", "ResultsFile", "summarise",

@@ -739,6 +739,7 @@ def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject
         return result("error", f"the {side} has no {t.key} score")
     per_segment = t.key in LEXICAL or t.key in BERTSCORE
     pairing = _pair_segments(cur, base)
+    both: list[tuple[float, float]] | None = None  # per-segment BERTScore (report, baseline), once computed
     pairs = pairing.pairs
     change = f"{t.key} {_fmt(value)} vs baseline {_fmt(b)}"
     note = ""
@@ -784,19 +785,16 @@ def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject
     if not pairs:
         return result("error", f"{change}: cannot test significance, no segment of the report pairs with "
                                "one of the baseline (different test sets?)")
-    if t.key in LEXICAL:
-        n = len(pairs)
-        if n < MIN_PAIRED:
-            return result("error", f"{change}: worse by {_fmt(worse)} ({allowed}), but {_too_few(n)}")
+    both = None if t.key in LEXICAL else (both if both is not None else _bert_pairs(t.key, pairs))
+    if both is not None and not both:
+        return result("error", f"{change}: no per-segment BERTScore to test significance on")
+    n = len(pairs) if both is None else len(both)
+    if n < MIN_PAIRED:
+        return result("error", f"{change}: worse by {_fmt(worse)} ({allowed}), but {_too_few(n)}")
+    if both is None:
         test = sig.lexical_paired_test(t.key, [bs.hyp for _, bs in pairs], [c.hyp for c, _ in pairs],
                                        _streams(pairs), method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
     else:
-        both = _bert_pairs(t.key, pairs)
-        if not both:
-            return result("error", f"{change}: no per-segment BERTScore to test significance on")
-        n = len(both)
-        if n < MIN_PAIRED:
-            return result("error", f"{change}: worse by {_fmt(worse)} ({allowed}), but {_too_few(n)}")
         test = sig.paired_segment_test(t.key, [y for _, y in both], [x for x, _ in both],
                                        method=cfg.method, n_samples=cfg.n_samples, seed=cfg.seed)
     paired = n

@@ -72,7 +72,7 @@ class LineProgress:
         self.stream.flush()
 
 
-class ScoreLineProgress:
+class ScoreLineProgress(LineProgress):
     """``evaluator score``'s plain progress lines for logs (stderr not a TTY): the set advances a chunk at
     a time (``update(done, total)``, the ``score_systems`` progress callback), and a line comes when
     ``share`` of the set (default a tenth) was scored since the last one, or ``interval`` seconds
@@ -81,12 +81,8 @@ class ScoreLineProgress:
 
     def __init__(self, stream: TextIO, total: int, *, chunks: int | None = None, share: float = 0.1,
                  interval: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.stream = stream
+        super().__init__(stream, every=int(total * share + 0.999999), interval=interval, clock=clock)  # rounded up
         self.total = total
-        self.every = max(1, int(total * share + 0.999999))  # a tenth of the set, rounded up
-        self.interval = interval
-        self.clock = clock
-        self.done = self._last_n = 0
         self._t0 = self._last_t = clock()
         in_chunks = f" in {chunks} chunks" if chunks else ""
         self._write(f"score: {total} lines to score{in_chunks}")
@@ -95,8 +91,7 @@ class ScoreLineProgress:
         self.done, self.total = done, total
         now = self.clock()
         if done >= total or done - self._last_n >= self.every or now - self._last_t >= self.interval:
-            self._last_n, self._last_t = done, now
-            self._write(self.line(now))
+            self._report(now)
 
     def line(self, now: float) -> str:
         elapsed = max(now - self._t0, 1e-9)
@@ -107,10 +102,6 @@ class ScoreLineProgress:
             return f"score: {self.done}/{self.total} lines (100%), {rate:.1f} lines/s, took {_fmt_eta(elapsed)}"
         eta = left / rate if rate > 0 else float("inf")
         return f"score: {self.done}/{self.total} lines ({pct:.0f}%), {rate:.1f} lines/s, ETA {_fmt_eta(eta)}"
-
-    def _write(self, text: str) -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
 
 
 class BarProgress:

@@ -369,7 +369,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     if longest > chunk_size:
         log.warning("a document of %d lines is longer than the chunk size (%d): it is scored as one chunk, "
                     "and memory grows with it", longest, chunk_size)
-    n_chunks = sum(1 for _ in chunk_ranges(docs, chunk_size))
+    n_chunks = count_chunks(doc_ids, n, chunk_size)
     if workers > 1 and n_chunks < workers:
         log.warning("%d workers for %d chunk(s): give a smaller --chunk-size to keep them all busy (chunks of "
                     "whole documents are the unit of work)", workers, n_chunks)
@@ -507,8 +507,7 @@ def empty_lines(lines: Sequence[str]) -> list[int]:
     """1-based numbers of the lines BERTScore scores 0 as empty texts: nothing but whitespace and the
     control / format characters BERT's tokenizer drops (a zero-width space, U+FFFD)."""
     return [k for k, text in enumerate(lines, start=1)
-            if not text.strip() or all(ch.isspace() or ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cf")
-                                       for ch in text)]
+            if all(ch.isspace() or ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)]
 
 
 def _warn_empty(what: str, lines: Sequence[str]) -> None:
@@ -543,6 +542,11 @@ def document_runs(doc_ids: Sequence[str] | None, n: int) -> list[tuple[int, int]
         log.warning("document id %r (and %d more) comes back after other documents: each run of its lines "
                     "counts as a document of its own", again[0], len(again) - 1)
     return runs
+
+
+def count_chunks(doc_ids: Sequence[str] | None, n: int, chunk_size: int) -> int:
+    """How many chunks ``score_systems`` scores ``n`` lines in (whole documents, ``chunk_size`` lines)."""
+    return sum(1 for _ in chunk_ranges(document_runs(doc_ids, n), chunk_size))
 
 
 def chunk_ranges(docs: Sequence[tuple[int, int]], chunk_size: int) -> Iterator[tuple[int, int, list[tuple[int, int]]]]:
@@ -742,8 +746,6 @@ class _ReportMerger:
     def result(self, system: Mapping[str, Any]) -> dict[str, Any]:
         first = self.parts[0]
         out: dict[str, Any] = {k: v for k, v in first.items() if k not in ("findings", "pairs", "alignment")}
-        # The first document's stage timings are not the set's: the score report's meta.seconds is.
-        out["meta"] = {k: v for k, v in (first.get("meta") or {}).items() if k != "timings"}
         docs = {side: {**first[side], "text": "", "sentences": [], "paragraphs": []}
                 for side in ("original", "rewritten")}
         alignment: list[dict[str, Any]] = []
@@ -798,7 +800,8 @@ class _ReportMerger:
                     "original_sentences": {"aligned": n_o, "total": n_o},
                     "rewritten_sentences": {"aligned": n_r, "total": n_r}})
         out["coverage"] = cov
-        out["meta"] = {**first.get("meta", {}), "line_aligned": True}
+        # The first document's stage timings are not the set's (the score report's meta.seconds is).
+        out["meta"] = {**{k: v for k, v in (first.get("meta") or {}).items() if k != "timings"}, "line_aligned": True}
         return out
 
 

@@ -212,3 +212,11 @@ def test_compare_and_score_refuse_clashing_or_stdout_export_folders(tmp_path: Pa
     assert main(["score", "--ref", str(o), "--hyp", str(r), "--csv", "-", "--json", str(tmp_path / "s.json")]) == 2
     assert "--csv -: only --json can write to stdout" in capsys.readouterr().err
     assert not (Path.cwd() / "-").exists() and not (tmp_path / "s.json").exists()
+
+
+def test_the_merged_report_for_the_html_page_carries_no_stage_timings_of_its_first_line(resources: Any) -> None:
+    from evaluator.testsets import score_systems
+
+    _, merged = score_systems([REFS], {"sys": HYPS}, resources=resources, keep_report=True, chunk_size=2)
+    assert merged is not None and merged["meta"]["line_aligned"] is True
+    assert "timings" not in merged["meta"]

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 
-from ..types import Document, Finding, Severity
+from ..types import Document, Finding, Severity, Span
 from ._dedupe import _context_spans, _evidence
 from .base import CheckContext
 
@@ -46,10 +46,9 @@ def _words(text: str, offset: int) -> tuple[list[str], list[tuple[int, int]]]:
     return [m.group(0).lower() for m in found], [(offset + m.start(), offset + m.end()) for m in found]
 
 
-def _cut_point(whole: Document, whole_indices: Sequence[int], fragment: str, at_start: bool) -> int | None:
-    """The character offset in ``whole`` where ``fragment`` begins (``at_start``) or ends: the first /
-    last run of ``MIN_RUN`` or more words the two share; None where they share none."""
-    span = whole.span_of(tuple(whole_indices))
+def _cut_point(span: Span | None, fragment: str, at_start: bool) -> int | None:
+    """The character offset in the whole sentence ``span`` where ``fragment`` begins (``at_start``) or
+    ends: the first / last run of ``MIN_RUN`` or more words the two share; None where they share none."""
     if span is None:
         return None
     w_words, w_pos = _words(span.text, span.start)
@@ -75,35 +74,39 @@ def outside_excerpt(findings: Iterable[Finding], ctx: CheckContext) -> list[Find
     if not any(a or b for a, b in cuts.values()):
         return list(findings)
     points: dict[tuple[int, str, bool], int | None] = {}
+    contexts: dict[int, dict[str, Span | None]] = {}  # each pair's sentence spans, once
     out: list[Finding] = []
     for f in findings:
-        out.append(_outside(f, ctx, cuts, points) or f)
+        out.append(_outside(f, ctx, cuts, points, contexts) or f)
     return out
 
 
 def _outside(f: Finding, ctx: CheckContext, cuts: dict[str, tuple[set[int], set[int]]],
-             points: dict[tuple[int, str, bool], int | None]) -> Finding | None:
+             points: dict[tuple[int, str, bool], int | None],
+             contexts: dict[int, dict[str, Span | None]]) -> Finding | None:
     ai = f.alignment
     if ai is None or f.severity == Severity.INFO or not 0 <= ai < len(ctx.alignment):
         return None
     pair = ctx.alignment[ai]
     if not pair.is_match:
         return None
-    ev = _evidence(f, _context_spans(ctx, ai))
+    if ai not in contexts:
+        contexts[ai] = _context_spans(ctx, ai)
+    context = contexts[ai]
+    ev = _evidence(f, context)
     for cut_side, whole_side in (("original", "rewritten"), ("rewritten", "original")):
         here = ev[whole_side]
         if ev[cut_side] is not None or here is None:
             continue
         starts, ends = cuts[cut_side]
         cut_indices = getattr(pair, cut_side)
-        whole_indices = getattr(pair, whole_side)
         for at_start, cut_sentence in ((True, cut_indices[0]), (False, cut_indices[-1])):
             if cut_sentence not in (starts if at_start else ends):
                 continue
             key = (ai, cut_side, at_start)
             if key not in points:
                 fragment = ctx.doc(cut_side).sentences[cut_sentence].text
-                points[key] = _cut_point(ctx.doc(whole_side), whole_indices, fragment, at_start)
+                points[key] = _cut_point(context[whole_side], fragment, at_start)
             point = points[key]
             if point is None or not (here[1] <= point if at_start else here[0] >= point):
                 continue

@@ -60,3 +60,14 @@ def q(text: str) -> str:
 
 # The channel an attribution names ("a statement from X's office said"): the source speaks through it.
 CHANNEL_NOUNS = frozenset({"statement", "release", "communique", "announcement", "bulletin"})
+
+
+def subject_of(verb: Any) -> Any | None:
+    """The subject of ``verb``, or of the verb it is coordinated with ("stole and sold", "took ... but
+    rejected"); None."""
+    for _ in range(4):
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
+            return subj
+        verb = verb.head
+    return None

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..lexicon import UPOS_TO_WN, WordNet
 from ..types import Finding, Severity
-from ._lex_util import Located, side_tokens, span_of
+from ._lex_util import Located, side_tokens, span_of, subject_of
 from .base import CheckContext, register
 
 log = logging.getLogger(__name__)
@@ -337,18 +337,6 @@ _TRIVIAL = {"", "the", "a", ",", "of"}
 _Slot = tuple[str, frozenset[tuple[int, str]], frozenset[str], str]
 
 
-def _verb_subject(t: Any) -> str:
-    """The lemma of a verb's subject, or of the verb it is coordinated with ("took ... but rejected"); ""."""
-    for _ in range(4):
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None:
-            return str(subj.lemma_.lower())
-        if t.dep_ != "conj" or t.head.i == t.i:
-            break
-        t = t.head
-    return ""
-
-
 def _slot(t: Any) -> _Slot:
     """Where a token sits: its head's lemma, the words two to either side, and, for a verb, the content
     lemmas of what it governs and its subject."""
@@ -360,7 +348,8 @@ def _slot(t: Any) -> _Slot:
     governed = frozenset(d.lemma_.lower() for d in t.subtree
                          if d.i != t.i and not (d.is_punct or d.is_stop or d.lower_ in _TRIVIAL)) if verb \
         else frozenset()
-    return head, near, governed, _verb_subject(t) if verb else ""
+    subject = subject_of(t) if verb else None
+    return head, near, governed, str(subject.lemma_.lower()) if subject is not None else ""
 
 
 def _in_place(a: _Slot, b: _Slot) -> bool:
@@ -708,8 +697,8 @@ def _negative_instead(cue: Cue, mine: list[Located], theirs: list[Located], thei
     negative, so neither qualifies.  A cue that negates itself ("refused a job", "denied that ...") is a
     negative word already: its antonym ("accepted", "admitted") is the opposite, not the same polarity."""
     my_words = {t.lower_ for _, t in mine} | {t.lemma_.lower() for _, t in mine}
-    counted = {(c.tok[0], c.tok[1].i) for c in their_cues}
-    self_negating = cue.pred[0] == cue.tok[0] and cue.pred[1].i == cue.tok[1].i
+    counted = {_key(c.tok) for c in their_cues}
+    self_negating = _key(cue.pred) == _key(cue.tok)
     opposites = wn.antonyms(cue.pred_lemma) if wn is not None and not self_negating else frozenset()
     # A negated negative is positive ("did not miss" = attended): a negative word on the other side is
     # then the opposite, unless it is the negated word's own opposite ("did not leave" = "stayed").
@@ -731,7 +720,7 @@ def _negative_words(mine: list[Located], theirs: list[Located], their_cues: list
     """Words of ``theirs``, absent from ``mine``, not cues and not negated, that carry a negation of
     their own: ``_LEXICAL_NEGATIVES``, "at large", adjectives with a negative prefix ("ineffective")."""
     my_words = {t.lower_ for _, t in mine} | {t.lemma_.lower() for _, t in mine}
-    counted = {(c.tok[0], c.tok[1].i) for c in their_cues}
+    counted = {_key(c.tok) for c in their_cues}
     for k, (s, t) in enumerate(theirs):
         low, lemma = t.lower_, t.lemma_.lower()
         if (s, t.i) in counted or t.pos_ not in _CONTENT or low in my_words or lemma in my_words or _negated(t):
@@ -788,9 +777,9 @@ def _counterpart(c: Cue, candidates: list[Located], mine: list[Located], theirs:
         return (tok[1].i - first) / max(last - first, 1)
 
     at = where(c.pred, mine)
-    free = [t for t in candidates if (t[0], t[1].i) not in used] or candidates
+    free = [t for t in candidates if _key(t) not in used] or candidates
     best = min(free, key=lambda t: abs(where(t, theirs) - at))
-    used.add((best[0], best[1].i))
+    used.add(_key(best))
     return best
 
 

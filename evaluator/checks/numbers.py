@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,9 +125,7 @@ _TO_BASE: dict[str, dict[str, float]] = {
     "power": {"w": 1.0, "kw": 1e3, "mw": 1e6, "gw": 1e9},
 }
 # What a dimension is called in a message: "Unit changed from weight to money".
-_DIM_NAMES = {"length": "length", "mass": "weight", "area": "area", "time": "time", "power": "power",
-              "temp": "temperature", "volume": "volume", "speed": "speed", "money": "money",
-              "percent": "percentage"}
+_DIM_NAMES = {"mass": "weight", "temp": "temperature", "percent": "percentage"}  # read as .get(x, x)
 # After a glued "m" or "k" ("10m", "5K"): words that make it metres (or a race distance), not a million.
 _LENGTH_CONTEXT = {"tall", "high", "long", "deep", "wide", "away", "above", "below", "sprint", "race", "dash",
                    "hurdles", "freestyle", "relay", "medley", "butterfly", "backstroke", "breaststroke", "run",
@@ -933,7 +930,8 @@ class NumbersCheck:
             j not in used_b for j in range(len(lr))) else set()
         said: set[tuple[str, int, int]] = set()  # "24/7", "2015–2019": one token, two values, one finding
         # "a second band of rain" -> "another band of rain": the ordinal that only means "one more"
-        another = Counter(t.lower_ for _, t in rtoks)["another"] - Counter(t.lower_ for _, t in otoks)["another"]
+        extra_another = sum(t.lower_ == "another" for _, t in rtoks) - sum(t.lower_ == "another" for _, t in otoks)
+        another = extra_another
         for i, a in enumerate(lo):
             if i in used_a or a.keys & near_r or ("o", a.first[1].i, a.last[1].i) in said:
                 continue
@@ -945,7 +943,7 @@ class NumbersCheck:
             yield self._finding(ctx, ai, "number-missing", sev, f"Number missing in the rewrite: “{a.text}”",
                                 a, None, {"original_value": _fmt(a.value), "original_text": a.text,
                                           "kind": a.kind}, r_idx)
-        another = Counter(t.lower_ for _, t in otoks)["another"] - Counter(t.lower_ for _, t in rtoks)["another"]
+        another = -extra_another
         for j, b in enumerate(lr):
             if j in used_b or b.keys & near_o or ("r", b.first[1].i, b.last[1].i) in said:
                 continue

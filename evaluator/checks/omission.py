@@ -401,7 +401,7 @@ class OmissionCheck:
                 if len(heavy) == 1 and self._complex_predicate(here, there, h2t, heavy[0]):
                     continue  # "release 50 million dollars" -> "make 50 million dollars available"
                 if len(heavy) == 1 and heavy[0].pos_ == "VERB" and self._swapped_verb(
-                        ctx, other, al, side, heavy[0], unmatched_there):
+                        ctx, other, here, there, h2t, heavy[0], unmatched_there):
                     continue  # "floods killed 11 people" -> "11 people died after floods": another verb, same arguments
                 if heavy and all(t.lower_ in _NEGATIONS or t.lemma_.lower() in _NEGATION_STAND_INS for t in heavy) \
                         and any(there.surface[w] for w in _NEGATIONS):
@@ -488,13 +488,11 @@ class OmissionCheck:
         return mate.pos_ == "VERB" and lemma_key(mate) != lemma_key(head)
 
     @staticmethod
-    def _swapped_verb(ctx: CheckContext, other: str, al: ContentAlignment, side: str, verb: Any,
+    def _swapped_verb(ctx: CheckContext, other: str, here: SideTokens, there: SideTokens, h2t: dict[int, int], verb: Any,
                       unmatched_there: Sequence[int]) -> bool:
         """Whether an unmatched verb on the other side governs the counterparts of this verb's arguments
         (its subject, object or a prepositional object): the clause kept, its verb reworded and moved
         ("the storm dumped 400 mm of rain" -> "400 mm of rain fell")."""
-        here, there = (al.o, al.r) if side == "original" else (al.r, al.o)
-        h2t = al.o2r if side == "original" else al.r2o
         index = {t.i: k for k, t in enumerate(here.tokens) if t.doc is verb.doc}
         verbs = {(id(there.tokens[j].doc), there.tokens[j].i) for j in unmatched_there if there.tokens[j].pos_ == "VERB"}
         args: list[Any] = []

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..reference_sets import LETTER_FOLD
+from ..reference_sets import LETTER_FOLD, _strip_accents
 from ..types import Document, Finding, Severity, Span
-from ._lex_util import CHANNEL_NOUNS, neighbour_indices
+from ._lex_util import CHANNEL_NOUNS, neighbour_indices, subject_of
 from ._names_util import fuzzy_equal, name_variant
 from ._struct_util import _synonym_fn, tokens_match
 from .base import CheckContext, register
@@ -144,8 +143,7 @@ def _squash(text: str) -> str:
 
 def _fold(text: str) -> str:
     """``_squash`` without accents: "Błaszczak" = "blaszczak" (a speaker's name lower-cased or unaccented)."""
-    text = unicodedata.normalize("NFKD", text.translate(LETTER_FOLD))
-    return _squash("".join(c for c in text if not unicodedata.combining(c)))
+    return _squash(_strip_accents(text.translate(LETTER_FOLD)))
 
 
 def _sentence_at(doc: Document, pos: int) -> int:
@@ -467,16 +465,6 @@ class Attribution:
     own: bool
 
 
-def _subject_of(verb: Any) -> Any | None:
-    """The subject of ``verb``, or of the verb it is coordinated with ("stole and sold")."""
-    for _ in range(4):
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
-            return subj
-        verb = verb.head
-    return None
-
-
 def _noun_words(head: Any) -> set[str]:
     """Lemmas of a common-noun source: the head, its compounds ("police officers": officer, police) and the
     object of a preposition that says whose it is ("a spokesman for the police", "officers of the army"),
@@ -584,13 +572,13 @@ def attributions(sent: Any, quoted: Any = None) -> list[Attribution]:
                 comps += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "to"
                           for g in c.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
                 gerund = bool(comps)
-            source = _subject_of(t)
+            source = subject_of(t)
             if not comps or source is None or (quoted is not None and (quoted(source) or any(map(quoted, comps)))):
                 continue
             if source.dep_ == "nsubjpass" or source.lower_ in _EXPLETIVES:  # "it was reported that ..."
-                out.append(Attribution(t, None, _subject_of(comps[0]), False))
+                out.append(Attribution(t, None, subject_of(comps[0]), False))
                 continue
-            subject = source if gerund else _subject_of(comps[0])
+            subject = source if gerund else subject_of(comps[0])
             out.append(Attribution(t, source, subject, gerund or _own(source, subject)))
         elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             source = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
@@ -600,9 +588,9 @@ def attributions(sent: Any, quoted: Any = None) -> list[Attribution]:
             set_off = t.i == sent.start or doc[t.i - 1].text in _SET_OFF or (
                 after < sent.end and doc[after].text in _SET_OFF)
             if source is not None and set_off and not (quoted is not None and quoted(source)):
-                out.append(Attribution(t, source, _subject_of(t.head) if t.head.i != t.i else None, False))
+                out.append(Attribution(t, source, subject_of(t.head) if t.head.i != t.i else None, False))
         elif low in _HEDGE_ADVERBS and t.head.i != t.i:
-            out.append(Attribution(t, None, _subject_of(t.head), False))
+            out.append(Attribution(t, None, subject_of(t.head), False))
     return out
 
 

@@ -250,6 +250,14 @@ def one_line(text: Any) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
+def same_file(a: Any, b: Any) -> bool:
+    """Two streams that write to one file (``2>&1``, or one terminal)."""
+    try:
+        return os.path.samestat(os.fstat(a.fileno()), os.fstat(b.fileno()))
+    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding) have no fileno
+        return False
+
+
 def shell_path(path: Any) -> str:
     """A path as a shell takes it back when copied from the console: quoted where it has spaces or
     shell characters ("reports/Korea review.html" -> 'reports/Korea review.html').  Control characters

@@ -5,7 +5,7 @@ import datetime as _dt
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .common import one_line
+from .common import one_line, same_file
 
 if TYPE_CHECKING:
     from ..waivers import Waiver
@@ -79,13 +79,9 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
 
 def same_terminal() -> bool:
     """stdout and stderr are one terminal: what the console table shows, a person already sees."""
-    import os
-
     try:
-        if not (sys.stdout.isatty() and sys.stderr.isatty()):
-            return False
-        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno()))
-    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding) have no fileno
+        return sys.stdout.isatty() and sys.stderr.isatty() and same_file(sys.stdout, sys.stderr)
+    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding)
         return False
 
 

@@ -21,6 +21,7 @@ from .common import (
     one_line,
     options_from_args,
     prepare_exports,
+    same_file,
     shell_path,
     to_stdout,
 )
@@ -55,16 +56,6 @@ exit codes: 0 scored (gate passed or warned), 1 gate failed, 2 usage or input er
 
 
 SCORE_TABLES = ("findings", "pairs", "systems")  # frames.tables of a score report: the exports' files
-
-
-def _same_file(a: Any, b: Any) -> bool:
-    """Two streams that write to one file (``2>&1``)."""
-    import os
-
-    try:
-        return os.path.samestat(os.fstat(a.fileno()), os.fstat(b.fileno()))
-    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding) have no fileno
-        return False
 
 
 class _TerminalLine:
@@ -205,19 +196,18 @@ def run(args: Any) -> int:
         raise InputError(f"{refs[0].label}: no lines to score")
 
     from ..pipeline import load_resources
-    from ..testsets import chunk_ranges, document_runs, score_systems
+    from ..testsets import count_chunks, score_systems
 
     resources = load_resources(options) if args.workers == 1 else None  # workers load their own
     progress: Any = None
     terminal: _TerminalLine | None = None
     if not args.quiet and sys.stderr.isatty():
         progress = terminal = _TerminalLine(sys.stderr)
-    elif not args.quiet and not (args.json == "-" and _same_file(sys.stdout, sys.stderr)):
+    elif not args.quiet and not (args.json == "-" and same_file(sys.stdout, sys.stderr)):
         # A log (CI): plain lines, a tenth of the set or 30 s apart; a set scored in one chunk has no
         # progress to show before its end (the summary follows at once).  Not into the JSON on stdout
         # (`--json - > out.json 2>&1`).
-        n_chunks = sum(1 for _ in chunk_ranges(document_runs(doc_ids.lines if doc_ids else None,
-                                                             len(refs[0].lines)), args.chunk_size))
+        n_chunks = count_chunks(doc_ids.lines if doc_ids else None, len(refs[0].lines), args.chunk_size)
         if n_chunks > 1:
             from ..progress import ScoreLineProgress
 

@@ -535,6 +535,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
     footer = _footer(report)
     files = f"{_doc_label(orig, labels['original'].lower())} → {_doc_label(rew, labels['rewritten'].lower())}"
     heading = name if name else run_name(report)
+    n_info = sum(1 for f in findings if f["severity"] == "info")
     return {
         "title": heading or files, "back": back or "",
         "kind": "score" if score else "compare", "labels": labels,
@@ -555,8 +556,8 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         "findings": findings, "checks": checks, "severities": SEVERITIES,
         "pairs": pairs, "n_pairs": sum(1 for p in pairs if p["kind"] == "match"), "n_rows": len(pairs),
         # Info findings (context: sentences outside an excerpt, house-style notes) start hidden, one tick away.
-        "n_info": sum(1 for f in findings if f["severity"] == "info"),
-        "info_hidden": any(f["severity"] == "info" for f in findings),
+        "n_info": n_info,
+        "info_hidden": n_info > 0,
         "n_flagged": sum(1 for p in pairs if p["kind"] == "match" and p["worst"] >= RANK["minor"]),
         # what "only pairs with findings" shows: a minor or worse one (info findings are hidden by default,
         # and 36 rows of the example carry nothing else)
