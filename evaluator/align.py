@@ -49,6 +49,7 @@ Deterministic: ties go to the first transition in ``_kinds`` order and to the lo
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -471,9 +472,11 @@ def _stem(word: str) -> str:
     return word
 
 
-def _content(text: str) -> set[str]:
-    """Content words of a sentence, stemmed; numbers as whole tokens."""
-    return {_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP}
+@functools.lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
+    """Content words of a sentence, stemmed; numbers as whole tokens (cached: a lone sentence is read
+    again for each neighbouring match it may belong to)."""
+    return frozenset(_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP)
 
 
 def _absorb_fragments(pairs: list[AlignedPair], o: np.ndarray, r: np.ndarray, original: Document,

@@ -427,24 +427,6 @@ class Families:
     def of(self, words: Sequence[str]) -> str | None:
         return self.forms.get(tuple(words))
 
-    def nested_places(self, side: Words) -> Counter[str]:
-        """Place families named inside a longer form of another family ("Chinese" in "Chinese foreign ministry",
-        "China" in "China's foreign ministry"), which ``present`` counts as the organisation only."""
-        found: Counter[str] = Counter()
-        ws = side.words
-        i = 0
-        while i < len(ws):
-            n, fam = self._longest(ws, i)
-            if fam and not fam.startswith("place:") and n > 1:
-                k = i
-                while k < i + n:
-                    m, inner = self._longest(ws[:i + n], k, n - 1)
-                    if inner and inner.startswith("place:"):
-                        found[inner] += 1
-                    k += max(m, 1)
-            i += max(n, 1)
-        return found
-
     def _longest(self, ws: Sequence[str], i: int, most: int | None = None) -> tuple[int, str | None]:
         """Length and family of the longest form starting at ``ws[i]`` (at most ``most`` words)."""
         if ws[i] not in self.first_words:
@@ -455,26 +437,33 @@ class Families:
                 return n, fam
         return 0, None
 
-    def present(self, side: Words) -> Counter[str]:
-        """Family ids whose forms occur in ``side``, with counts (longest match first; "Central America" is not
-        "America")."""
+    def scan(self, side: Words) -> tuple[Counter[str], Counter[str]]:
+        """One walk over ``side``: the family ids whose forms occur, with counts (longest match first:
+        "Central America" is not "America"), and the place families named inside a longer form of another
+        family ("Chinese" in "Chinese foreign ministry", "China" in "China's foreign ministry"), which the
+        first counts as the organisation only."""
         found: Counter[str] = Counter()
+        nested: Counter[str] = Counter()
         ws = side.words
         i = 0
         while i < len(ws):
-            step = 1
-            if ws[i] not in self.first_words:
-                i += 1
-                continue
-            for n in range(min(self.max_len, len(ws) - i), 0, -1):
-                fam = self.forms.get(tuple(ws[i:i + n]))
-                if fam:
-                    if not (n == 1 and ws[i] == "america" and i and ws[i - 1] in {"central", "south", "north", "latin"}):
-                        found[fam] += 1
-                    step = n
-                    break
-            i += step
-        return found
+            n, fam = self._longest(ws, i)
+            if fam:
+                if not (n == 1 and ws[i] == "america" and i and ws[i - 1] in {"central", "south", "north", "latin"}):
+                    found[fam] += 1
+                if n > 1 and not fam.startswith("place:"):
+                    k = i
+                    while k < i + n:
+                        m, inner = self._longest(ws[:i + n], k, n - 1)
+                        if inner and inner.startswith("place:"):
+                            nested[inner] += 1
+                        k += max(m, 1)
+            i += max(n, 1)
+        return found, nested
+
+    def present(self, side: Words) -> Counter[str]:
+        """Family ids whose forms occur in ``side``, with counts (see ``scan``)."""
+        return self.scan(side)[0]
 
 
 @functools.lru_cache(maxsize=8)

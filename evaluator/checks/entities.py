@@ -152,8 +152,7 @@ class _Side:
         self.wn = ctx.wordnet()
         self.words: Words = cache.get(side, indices)
         self.wordset = self.words.wordset()
-        self.families = fams.present(self.words)
-        self.inner = fams.nested_places(self.words)
+        self.families, self.inner = fams.scan(self.words)
         self.mentions: list[Mention] = [m for p, i in zip(parses, indices, strict=True) for m in mentions_in(p, i)
                                         if not _common_word_mention(m, self.wn)]
         self.content = [w for w in self.words.words if w not in _STOP]

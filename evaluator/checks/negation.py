@@ -696,35 +696,40 @@ def _negative_instead(cue: Cue, mine: list[Located], theirs: list[Located], thei
     not added or removed.  Words that are cues themselves are already counted, and a negated word is no
     negative, so neither qualifies.  A cue that negates itself ("refused a job", "denied that ...") is a
     negative word already: its antonym ("accepted", "admitted") is the opposite, not the same polarity."""
-    my_words = {t.lower_ for _, t in mine} | {t.lemma_.lower() for _, t in mine}
-    counted = {_key(c.tok) for c in their_cues}
     self_negating = _key(cue.pred) == _key(cue.tok)
     opposites = wn.antonyms(cue.pred_lemma) if wn is not None and not self_negating else frozenset()
     # A negated negative is positive ("did not miss" = attended): a negative word on the other side is
     # then the opposite, unless it is the negated word's own opposite ("did not leave" = "stayed").
     negative = _is_negative(cue.pred[1], wn)
-    for s, t in theirs:
-        low, lemma = t.lower_, t.lemma_.lower()
-        if (s, t.i) in counted or t.pos_ not in _CONTENT or low in my_words or lemma in my_words or _negated(t):
-            continue
-        if lemma in opposites or low in opposites:
+    candidates = list(_new_words(mine, theirs, their_cues))
+    for _, s, t in candidates:
+        if t.lemma_.lower() in opposites or t.lower_ in opposites:
             return (s, t)
-    for s, t in _negative_words(mine, theirs, their_cues, wn):
+    for s, t in _negative_words(mine, theirs, their_cues, wn, candidates):
         if not negative or _opposed(cue.pred_lemma, (s, t), wn):
             return (s, t)
     return None
 
 
-def _negative_words(mine: list[Located], theirs: list[Located], their_cues: list[Cue],
-                    wn: WordNet | None) -> Iterator[Located]:
-    """Words of ``theirs``, absent from ``mine``, not cues and not negated, that carry a negation of
-    their own: ``_LEXICAL_NEGATIVES``, "at large", adjectives with a negative prefix ("ineffective")."""
+def _new_words(mine: list[Located], theirs: list[Located], their_cues: list[Cue]) -> Iterator[tuple[int, int, Any]]:
+    """``(position in theirs, sentence, token)`` of the content words of ``theirs`` absent from ``mine``
+    (form or lemma), not counted as cues and not negated themselves."""
     my_words = {t.lower_ for _, t in mine} | {t.lemma_.lower() for _, t in mine}
     counted = {_key(c.tok) for c in their_cues}
     for k, (s, t) in enumerate(theirs):
-        low, lemma = t.lower_, t.lemma_.lower()
-        if (s, t.i) in counted or t.pos_ not in _CONTENT or low in my_words or lemma in my_words or _negated(t):
+        if (s, t.i) in counted or t.pos_ not in _CONTENT or t.lower_ in my_words or t.lemma_.lower() in my_words:
             continue
+        if not _negated(t):
+            yield k, s, t
+
+
+def _negative_words(mine: list[Located], theirs: list[Located], their_cues: list[Cue], wn: WordNet | None,
+                    candidates: Sequence[tuple[int, int, Any]] | None = None) -> Iterator[Located]:
+    """Words of ``theirs``, absent from ``mine``, not cues and not negated (``_new_words``, or the
+    ``candidates`` it already gave), that carry a negation of their own: ``_LEXICAL_NEGATIVES``,
+    "at large", adjectives with a negative prefix ("ineffective")."""
+    for k, s, t in (_new_words(mine, theirs, their_cues) if candidates is None else candidates):
+        low, lemma = t.lower_, t.lemma_.lower()
         if lemma in _LEXICAL_NEGATIVES or low in _LEXICAL_NEGATIVES:
             yield s, t
         elif low == "large" and k and theirs[k - 1][1].lower_ == "at":  # "remains at large": not caught

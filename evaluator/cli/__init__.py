@@ -88,11 +88,14 @@ def _closest_option(parser: argparse.ArgumentParser, extras: Sequence[str]) -> s
     return None
 
 
-EPILOG = """\
+# What `make demo` runs, shown in this help and compare's.
+DEMO_EXAMPLE = """\
 example (what `make demo` runs):
   evaluator compare reference_sets/examples/korea-diplomacy/original.txt \\
                     reference_sets/examples/korea-diplomacy/rewritten.txt --out reports --screenshot
+"""
 
+EPILOG = DEMO_EXAMPLE + """
 exit codes: 0 ok (a gate passed or warned), 1 a gate failed or some batch pairs failed,
 2 usage or input error (nothing half-written), 3 internal error (a bug: please report it),
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import DEMO_EXAMPLE
 from .common import (
     LEXICAL_LABELS,
     add_export_options,
@@ -24,10 +25,7 @@ from .common import (
     to_stdout,
 )
 
-EPILOG = """\
-example (what `make demo` runs):
-  evaluator compare reference_sets/examples/korea-diplomacy/original.txt \\
-                    reference_sets/examples/korea-diplomacy/rewritten.txt --out reports --screenshot
+EPILOG = DEMO_EXAMPLE + """\
   evaluator compare a.txt b.txt --json - --no-html | jq .summary    # the JSON on stdout
 
 exit codes: 0 compared (gate passed or warned), 1 gate failed, 2 usage or input error (nothing
