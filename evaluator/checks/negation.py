@@ -403,12 +403,27 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
             hit = (lo, lr) in _OPPOSITE or (to[1].lower_, tr[1].lower_) in _OPPOSITE or _prefixed_antonym(lo, lr)
             if not hit and wn is not None and po and pr:
                 hit = wn.are_antonyms(lo, lr, indirect=False) or (po == pr and wn.are_opposed(lo, lr, po))
+            if hit and _converse_told(to[1].lemma_.lower(), tr[1].lemma_.lower(), slots[id(to[1])], slots[id(tr[1])]):
+                continue
             if hit:
                 swaps.append(Swap(to, tr, lo, lr))
                 used_o.add(to[1].i)
                 used_r.add(tr[1].i)
                 break
     return swaps
+
+
+# Verbs that tell one event from either party's side: "Labour won against the Tories" = "the Tories lost
+# to Labour", "A bought X from B" = "B sold X to A".  Said with another subject, the opposite verb is the
+# same event (whether the parties traded places is the roles check's question).
+_CONVERSES = frozenset({frozenset(p) for p in (("win", "lose"), ("buy", "sell"), ("lend", "borrow"),
+                                               ("give", "receive"), ("teach", "learn"), ("beat", "lose"),
+                                               ("defeat", "lose"))})
+
+
+def _converse_told(a: str, b: str, slot_a: _Slot, slot_b: _Slot) -> bool:
+    """``a`` -> ``b`` is a converse verb with another subject: the same event from the other side."""
+    return frozenset((a, b)) in _CONVERSES and bool(slot_a[3]) and bool(slot_b[3]) and slot_a[3] != slot_b[3]
 
 
 def _prefixed_antonym(a: str, b: str) -> bool:

@@ -30,7 +30,7 @@ _PREDICATE_CLASSES: dict[str, str] = {}
 for _cls in (
     ("view", "see", "regard", "consider", "perceive", "deem", "treat"),
     ("help", "assist", "aid", "support", "back"),
-    ("beat", "defeat"),
+    ("beat", "defeat", "overcome", "edge", "thrash", "rout", "crush", "outplay", "outscore", "upset"),
     ("attack", "assault"),
     ("hire", "employ"),
     ("tell", "inform"),
@@ -46,6 +46,18 @@ _ARG_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 # An event noun's owner acts on the object of these: "X's criticism of Y", "X's win over Y",
 # "X's attack on Y", "X's case against Y".
 _EVENT_PREPOSITIONS = ("of", "over", "on", "against")
+# Who beat whom, however it is said: "X beat Y", "X won against Y", "Y lost to X", "X's win over Y",
+# "X recorded a win over Y", "gave X a win over Y", "Y's defeat to X", "X handed Y a defeat": all one
+# relation ("beat", winner first), so a winner and loser traded across constructions are found.
+_WIN_NOUNS = frozenset({"win", "victory", "triumph"})
+_LOSS_NOUNS = frozenset({"defeat", "loss"})
+# Verbs whose subject is the owner of a win/loss noun they take: "X recorded a win over Y".
+_SUPPORT_VERBS = frozenset({"record", "earn", "claim", "secure", "score", "seal", "clinch", "notch", "post",
+                            "achieve", "register", "grab", "snatch", "take", "pick", "suffer", "sustain",
+                            "endure", "celebrate", "deserve", "get"})
+_GIVE_VERBS = frozenset({"give", "hand", "deal", "inflict"})
+_MATCH_NOUNS = frozenset({"match", "game", "tie", "final", "semifinal", "semi", "clash", "fixture", "contest",
+                          "race", "bout", "fight", "election", "vote", "case", "battle", "leg", "series"})
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,7 @@ def extract_triples(sent: Any) -> list[Triple]:
                 out.append(Triple(agent, v, other, pred_class, slot))
         if source is not None and goal is not None and source is not goal:  # "flew from A to B"
             out.append(Triple(source, v, goal, pred_class, "route"))
+    out += _victories(sent)
     for n in sent:  # event nouns: "China's criticism of Japan", "Spain's win over Germany"
         owner = _child(n, ("poss",)) if n.pos_ == "NOUN" else None
         if owner is None or owner.pos_ not in ("PROPN", "NOUN"):
@@ -147,6 +160,66 @@ def extract_triples(sent: Any) -> list[Triple]:
             obj = _prep_object(n, prep)
             if obj is not None and obj.pos_ in ("PROPN", "NOUN"):
                 out.append(Triple(owner, n, obj, n.lemma_.lower(), prep))
+    return out
+
+
+def _opponent(head: Any, prepositions: Sequence[str]) -> Any | None:
+    """The object of ``head``'s (or of its match noun's: "won the final against Y") phrase with one of
+    ``prepositions``."""
+    for prep in prepositions:
+        obj = _prep_object(head, prep)
+        if obj is not None:
+            return obj
+    obj = _child(head, ("dobj",))
+    if obj is not None and obj.lemma_.lower() in _MATCH_NOUNS:
+        return _opponent(obj, prepositions)
+    return None
+
+
+def _victories(sent: Any) -> list[Triple]:
+    """Who beat whom, as ("beat", winner, loser) triples, from the other ways of saying it than "X beat
+    Y" (which the verbs give): "X won against Y", "Y lost to X", "X's win over Y", "X recorded a win over
+    Y", "gave X a win over Y", "Y's defeat to X", "X's defeat of Y", "X handed Y a defeat"."""
+    out: list[Triple] = []
+
+    def add(winner: Any, event: Any, loser: Any) -> None:
+        winner, loser = _resolve(winner, event), _resolve(loser, event)
+        if winner is not None and loser is not None and winner is not loser:
+            out.append(Triple(winner, event, loser, "beat"))
+
+    for t in sent:
+        lemma = t.lemma_.lower()
+        if t.pos_ == "VERB" and not any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children):
+            if lemma == "win":
+                add(_subject(t), t, _opponent(t, ("against", "over")))
+            elif lemma == "lose":
+                add(_opponent(t, ("to",)), t, _subject(t))
+        elif t.pos_ == "NOUN" and lemma in _WIN_NOUNS | _LOSS_NOUNS:
+            owner = _child(t, ("poss",))
+            head = t.head if t.dep_ in ("dobj", "attr") else None
+            giver = None
+            if owner is None and head is not None and head.pos_ == "VERB":
+                if head.lemma_.lower() in _SUPPORT_VERBS:
+                    owner = _subject(head)
+                elif head.lemma_.lower() in _GIVE_VERBS:
+                    owner, giver = _recipient(head), _subject(head)
+            if owner is None:
+                continue
+
+            def opponent(preps: tuple[str, ...]) -> Any | None:
+                # the phrase may hang off the support verb: "suffered a defeat | to X"
+                found = _opponent(t, preps)
+                if found is None and head is not None and giver is None:
+                    found = _opponent(head, preps)
+                return found
+
+            if lemma in _WIN_NOUNS:
+                add(owner, t, opponent(("over", "against")))
+            elif giver is not None:  # "X handed Y a defeat": X won
+                add(giver, t, owner)
+            else:  # "Y's defeat to X", "Y suffered a loss to X"; "X's defeat of Y"
+                add(opponent(("to", "against")), t, owner)
+                add(owner, t, _prep_object(t, "of"))
     return out
 
 
@@ -225,6 +298,8 @@ class RolesCheck:
             if t.slot == "route":
                 return f'{t.predicate.lemma_} from "{quote(a, 50)}" to "{quote(b, 50)}"'
             link = f" {t.slot}" if t.slot else ""
+            if t.pred_class == "beat" and t.predicate.lemma_.lower() != "beat":  # "lost to", "win over"
+                return f'"{quote(a, 50)}" beat "{quote(b, 50)}" (“{t.predicate.text}”)'
             return f'"{quote(a, 50)}" {t.predicate.lemma_}{link} "{quote(b, 50)}"'
 
         msg = f"Roles reversed: in the original {says(ot, oa, ob)}; in the rewrite {says(rt, ra, rb)}"

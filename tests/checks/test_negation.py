@@ -132,6 +132,10 @@ ANTONYM_CASES = [
     ("Google bought the startup from its founders for $1 billion.",
      "The startup's founders sold it to Google for $1 billion.", set()),
     ("The bank lent the firm $5 million last year.", "The firm borrowed $5 million from the bank last year.", set()),
+    ("Labour won the election against the Conservatives.", "The Conservatives lost the election to Labour.", set()),
+    # ... but the same subject with the opposite verb is the opposite
+    ("Labour won the election.", "Labour lost the election.", {"antonym-swap"}),
+    ("The bank lent the firm $5 million.", "The bank borrowed $5 million from the firm.", {"antonym-swap"}),
     # an answer turned round: "No." / "Yes." (an interjection, not a content word)
     ('Asked whether the order would be lifted, the mayor said: "No."',
      'Asked whether the order would be lifted, the mayor said: "Yes."', {"antonym-swap"}),

@@ -36,6 +36,27 @@ CASES = [
     ("China's criticism of Japan grew.", "Japan's criticism of China grew.", {"role-reversed"}),
     ("Spain's win over Germany surprised fans.", "Germany's win over Spain surprised fans.", {"role-reversed"}),
     ("Trump's attack on Biden was sharp.", "Biden's attack on Trump was sharp.", {"role-reversed"}),
+    # who beat whom, across the ways of saying it
+    ("Real Madrid beat Bayern Munich 2-1 on Tuesday.", "Bayern Munich recorded a 2-1 win over Real Madrid on Tuesday.",
+     {"role-reversed"}),
+    ("Real Madrid beat Bayern Munich 2-1 on Tuesday.", "Real Madrid recorded a 2-1 win over Bayern Munich on Tuesday.",
+     set()),
+    ("Real Madrid beat Bayern Munich 2-1 on Tuesday.", "A late goal gave Bayern Munich a 2-1 win over Real Madrid.",
+     {"role-reversed"}),
+    ("Real Madrid beat Bayern Munich 2-1 on Tuesday.", "A late goal gave Real Madrid a 2-1 win over Bayern Munich.",
+     set()),
+    ("Real Madrid beat Bayern Munich 2-1 on Tuesday.", "Bayern Munich lost 2-1 to Real Madrid on Tuesday.", set()),
+    ("Real Madrid beat Bayern Munich 2-1 on Tuesday.", "Real Madrid lost 2-1 to Bayern Munich on Tuesday.",
+     {"role-reversed"}),
+    ("Real Madrid won the final against Bayern Munich.", "Bayern Munich won the final against Real Madrid.",
+     {"role-reversed"}),
+    ("Real Madrid won the final against Bayern Munich.", "Real Madrid's defeat to Bayern Munich stunned fans.",
+     {"role-reversed"}),
+    ("Real Madrid handed Bayern Munich a heavy defeat.", "Bayern Munich suffered a heavy defeat to Real Madrid.", set()),
+    ("Real Madrid handed Bayern Munich a heavy defeat.", "Real Madrid suffered a heavy defeat to Bayern Munich.",
+     {"role-reversed"}),
+    ("Serena Williams defeated Venus Williams in straight sets.",
+     "Venus Williams was beaten by Serena Williams in straight sets.", set()),
     ("Trump's attack on Biden was sharp.", "The attack by Trump on Biden was sharp.", set()),
     ("Biden flew from Washington to Tokyo.", "Biden flew from Tokyo to Washington.", {"role-reversed"}),
     ("Biden flew from Washington to Tokyo.", "Biden flew to Tokyo from Washington.", set()),
@@ -60,6 +81,17 @@ def test_relative_clause_and_copula_resolve_to_the_country() -> None:
     ctx = make_context(BIDEN_O, "x")
     keys = [t.key for t in extract_triples(ctx.parses["original"][0])]
     assert ("biden", "view", "country") in keys
+
+
+def test_a_victory_reads_as_who_beat_whom() -> None:
+    ctx = make_context("Real Madrid beat Bayern Munich 2-1.", "Bayern Munich lost 2-1 to Real Madrid.")
+    (f,) = list(RolesCheck().run(make_context("Real Madrid beat Bayern Munich 2-1.",
+                                              "Real Madrid lost 2-1 to Bayern Munich.")))
+    assert f.message == ('Roles reversed: in the original "Real Madrid" beat "Bayern Munich"; in the rewrite '
+                         '"Bayern Munich" beat "Real Madrid" (“lost”)')
+    assert f.original is not None and f.original.text == "Real Madrid beat Bayern Munich"
+    keys = {t.key for t in extract_triples(ctx.parses["rewritten"][0])}
+    assert ("real madrid", "beat", "bayern munich") in keys or ("madrid", "beat", "munich") in keys
 
 
 def test_evidence_spans_quote_both_sides() -> None:
