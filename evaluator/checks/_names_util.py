@@ -35,6 +35,36 @@ TITLE_HEADS = frozenset({
     "general", "admiral", "commander", "judge", "justice", "prosecutor", "ministers", "monarch", "diplomat", "councilor", "councillor", "attorney", "sheikh", "emir", "pope",
     "executive", "officer", "ceo", "cfo", "coo", "cto", "mp", "pm", "vp",
 })
+# Occupations and roles that stand where a title does ("Arsenal manager Mikel Arteta", "Dr. Joanne Ryan, an
+# epidemiologist at Monash University"): a changed one is a changed title.  Besides these, nouns ending in
+# "-ologist" or "-ician" (``is_occupation``).
+OCCUPATION_HEADS = frozenset({
+    "manager", "coach", "captain", "striker", "forward", "attacker", "midfielder", "defender", "goalkeeper",
+    "keeper", "winger", "player", "referee", "umpire", "trainer", "jockey", "owner", "founder", "co-founder",
+    "boss", "professor", "lecturer", "researcher", "scientist", "economist", "analyst", "strategist", "lawyer",
+    "barrister", "solicitor", "counsel", "doctor", "physician", "surgeon", "nurse", "paramedic", "dean",
+    "principal", "rector", "provost", "editor", "correspondent", "reporter", "journalist", "columnist", "author",
+    "novelist", "poet", "historian", "actor", "actress", "singer", "composer", "producer", "chef", "pilot",
+    "engineer", "architect", "detective", "inspector", "sergeant", "constable", "superintendent", "colonel",
+    "lieutenant", "corporal", "sheriff", "marshal", "activist", "campaigner", "lobbyist", "consultant",
+    "investor", "banker", "trader", "entrepreneur", "teacher", "student", "pastor", "priest", "bishop",
+    "archbishop", "rabbi", "imam", "cardinal", "chaplain", "mediator", "negotiator", "candidate", "challenger",
+    "incumbent", "partner", "president", "head",
+})
+# One role under several names: compared as the first ("Arsenal boss" = "Arsenal manager").
+OCCUPATION_SYNONYMS = {w: group[0] for group in (
+    ("manager", "coach", "boss", "head coach", "trainer"), ("striker", "forward", "attacker"),
+    ("goalkeeper", "keeper", "goalie"), ("doctor", "physician"), ("lawyer", "attorney", "counsel"),
+    ("reporter", "journalist", "correspondent"), ("founder", "co-founder"), ("researcher", "scientist"),
+) for w in group}
+
+
+def is_occupation(word: str) -> bool:
+    """A noun naming what a person does: ``OCCUPATION_HEADS`` or a "-ologist"/"-ician" word ("epidemiologist",
+    "physician", "statistician")."""
+    return word in OCCUPATION_HEADS or (len(word) > 7 and word.endswith(("ologist", "ician")))
+
+
 # Words after a title head that give the office-holder's status ("President-elect", "Secretary-designate"): part of
 # the title, and a change of them changes the office.
 TITLE_STATUS_WORDS = frozenset({"elect", "designate", "nominee"})
@@ -348,7 +378,8 @@ def _given_name(t: Any) -> bool:
     """A capitalised proper noun outside any entity that is not a title or an honorific."""
     low = t.lower_.rstrip(".")
     return (t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_ and low not in HONORIFICS
-            and expand_title_word(low) not in TITLE_ONLY_WORDS and low not in TITLE_ABBREVIATIONS)
+            and expand_title_word(low) not in TITLE_ONLY_WORDS and low not in TITLE_ABBREVIATIONS
+            and not is_occupation(low))  # "Striker Harry Kane": the role, which the titles check reads
 
 
 def mentions_in(parse: Any, sent: int) -> list[Mention]:
@@ -501,7 +532,9 @@ def is_title_phrase(words: Sequence[str], refsets: ReferenceSets) -> bool:
         return True
     if len(words) > 1 and words[-1] in TITLE_STATUS_WORDS:  # "President-elect"
         words = words[:-1]
-    return words[-1] in TITLE_HEADS
+    cut = next((k for k, w in enumerate(words) if w in ("of", "for") and k), len(words))
+    head = words[cut - 1]  # "leader" of "leader of the Democratic Party"
+    return words[-1] in TITLE_HEADS or head in TITLE_HEADS or is_occupation(words[-1]) or is_occupation(head)
 
 
 def title_key(text: str) -> str:

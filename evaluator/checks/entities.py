@@ -52,9 +52,13 @@ _STOP = frozenset({"the", "of", "for", "and", "a", "an", "in", "on", "at", "to",
 def _common_word_mention(m: Mention, wn: Any) -> bool:
     """A lone capitalised dictionary word the tagger called a proper noun but NER did not call a name
     ("Millennia ago", "Urban MLA"): too uncertain to report as a name."""
-    if m.from_ner or len(m.tokens) != 1:
+    if len(m.tokens) != 1:
         return False
-    return wn is not None and wn.is_common_word(m.tokens[0].text)
+    t = m.tokens[0]
+    if m.from_ner:  # "Turnout was 38 percent": NER's name, the tagger's common noun, capitalised by position only
+        return (t.tag_ in ("NN", "NNS") and t.i == t.sent.start and wn is not None
+                and wn.is_common_word(t.text))
+    return wn is not None and wn.is_common_word(t.text)
 
 
 def _abbreviated(m: Mention, own: _Side, other: _Side) -> bool:

@@ -40,6 +40,11 @@ def fragment_reason(sent: Any) -> str | None:
     if first.dep_ == "mark" and first.head.dep_ == "ROOT" and first.head.i > first.i:
         return "is a bare subordinate clause"
     finite = any(t.tag_ in _FINITE_TAGS or "Fin" in t.morph.get("VerbForm") for t in words)
+    last = words[-1]
+    if not finite and last.tag_ == "VBN" and last.dep_ == "acl" and last.head.dep_ == "ROOT" \
+            and last.lower_.endswith("ed") and not any(c.dep_ in ("dobj", "agent", "prep") for c in last.children) \
+            and any(c.dep_ in ("det", "prep") for c in last.head.children):
+        finite = True  # "A crowd of 60,125 attended.": a past tense read as a participle (spelled alike)
     if not finite:
         if len(words) <= 3 and first.pos_ in _SHORT_OK_POS:
             return None  # "Not yet.", "Exactly so."

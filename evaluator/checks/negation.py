@@ -285,6 +285,19 @@ _CLOSED_OPPOSITES = [
     ("immediately", "eventually"), ("initially", "eventually"), ("initially", "finally"), ("ago", "later"),
     ("past", "future"), ("past", "current"), ("present", "absent"), ("win", "lose"), ("won", "lost"),
     ("yes", "no"), ("enemy", "ally"), ("enemy", "friend"), ("opponent", "ally"), ("friend", "foe"),
+    # rulings and decisions: "upheld the ruling" -> "overturned the ruling"
+    ("uphold", "overturn"), ("uphold", "reverse"), ("uphold", "quash"), ("uphold", "overrule"),
+    ("uphold", "vacate"), ("uphold", "dismiss"), ("uphold", "reject"), ("affirm", "overturn"),
+    ("affirm", "reverse"), ("affirm", "vacate"), ("sustain", "overrule"), ("dismiss", "allow"),
+    ("grant", "reject"), ("grant", "deny"), ("grant", "refuse"), ("grant", "dismiss"), ("approve", "reject"),
+    ("approve", "veto"), ("ratify", "reject"), ("pass", "reject"), ("accept", "reject"), ("accept", "decline"),
+    ("acquit", "convict"), ("acquittal", "conviction"), ("guilty", "innocent"),
+    # compass directions and their opposites: "80 km southeast of" -> "80 km northwest of"
+    ("northeast", "southwest"), ("northwest", "southeast"), ("northeastern", "southwestern"),
+    ("northwestern", "southeastern"), ("north-east", "south-west"), ("north-west", "south-east"),
+    ("northern", "southern"), ("eastern", "western"), ("north", "south"), ("east", "west"),
+    ("northward", "southward"), ("eastward", "westward"), ("northbound", "southbound"),
+    ("eastbound", "westbound"), ("upstream", "downstream"), ("uphill", "downhill"),
 ]
 _OPPOSITE = {(a, b) for a, b in _CLOSED_OPPOSITES} | {(b, a) for a, b in _CLOSED_OPPOSITES}
 _SWAP_POS = _CONTENT | {"ADP", "SCONJ", "DET", "PRON", "INTJ"}  # INTJ: an answer, "No." -> "Yes."

@@ -123,9 +123,11 @@ _TO_BASE: dict[str, dict[str, float]] = {
     "volume": {"l": 1.0, "ml": 1e-3, "gal": 3.785411784},
     "speed": {"kmh": 1.0, "mph": 1.609344},
     "power": {"w": 1.0, "kw": 1e3, "mw": 1e6, "gw": 1e9},
+    "points": {"pp": 1.0, "bp": 0.01},  # 50 basis points = half a percentage point
 }
 # What a dimension is called in a message: "Unit changed from weight to money".
-_DIM_NAMES = {"mass": "weight", "temp": "temperature", "percent": "percentage"}  # read as .get(x, x)
+_DIM_NAMES = {"mass": "weight", "temp": "temperature", "percent": "percentage",
+              "points": "percentage points"}  # read as .get(x, x)
 # After a glued "m" or "k" ("10m", "5K"): words that make it metres (or a race distance), not a million.
 _LENGTH_CONTEXT = {"tall", "high", "long", "deep", "wide", "away", "above", "below", "sprint", "race", "dash",
                    "hurdles", "freestyle", "relay", "medley", "butterfly", "backstroke", "breaststroke", "run",
@@ -560,6 +562,10 @@ class _Scanner:
             unit, end = ("percent", "%"), k
         elif w == "per" and self.low(k + 1) == "cent":
             unit, end = ("percent", "%"), k + 1
+        elif w in ("percentage", "basis") and self.low(k + 1) in ("point", "points"):
+            unit, end = ("points", "pp" if w == "percentage" else "bp"), k + 1  # a difference of rates
+        elif w in ("bp", "bps", "pp", "ppt", "ppts") and unit is None:
+            unit, end = ("points", "bp" if w.startswith("b") else "pp"), k
         elif w in ("pound", "pounds") and cur is None and self._weight_context(k):
             unit, end = _UNITS["lb"], k  # "it weighs 5 pounds"
         elif w in _CURRENCY_WORDS and not (w == "won" and self.toks[k][1].pos_ == "VERB"):

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..types import AlignedPair, Finding, Severity, Span
-from ._lex_util import CHANNEL_NOUNS
+from ._lex_util import CHANNEL_NOUNS, side_tokens
 from ._names_util import GENERIC_NAME_WORDS
 from ._struct_util import (
     LIGHT_VERBS,
@@ -62,6 +62,8 @@ _STAND_INS = frozenset({"it", "they", "them", "he", "she", "him", "her", "this",
 _PARTICIPLE_DEPS = frozenset({"acl", "prep", "advcl", "pcomp"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "advmod", "nummod", "npadvmod"})
 _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
+# Words of a figure's unit that the numbers check reads ("46.5 percent" = "46.5%").
+_UNIT_WORDS = frozenset({"percent", "percentage", "pct", "cent", "point", "points"})
 # Words that make a claim an allegation or a guess: dropping one states it as fact ("allegedly stole"
 # -> "stole"), adding one casts doubt on a fact. Major either way, however short.
 _HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly",
@@ -403,6 +405,11 @@ class OmissionCheck:
                 if len(heavy) == 1 and heavy[0].pos_ == "VERB" and self._swapped_verb(
                         ctx, other, here, there, h2t, heavy[0], unmatched_there):
                     continue  # "floods killed 11 people" -> "11 people died after floods": another verb, same arguments
+                if heavy and any(t.pos_ == "NUM" or t.like_num or t.lower_ in _UNIT_WORDS for t in heavy) \
+                        and self._number_kept(ctx, side, other, here, there, heavy):
+                    # "0.5 percentage points" -> "half a percentage point", "46.5 percent" -> "46.5%": a figure
+                    # the other side states too (what differs in it is the numbers check's to say)
+                    continue
                 if heavy and all(t.lower_ in _NEGATIONS or t.lemma_.lower() in _NEGATION_STAND_INS for t in heavy) \
                         and any(there.surface[w] for w in _NEGATIONS):
                     continue  # a negation reworded ("failed to meet" -> "did not meet"): see the negation check
@@ -464,6 +471,21 @@ class OmissionCheck:
         if lows <= _ANOTHER:
             return bool(surplus(lambda t: t.lower_ == "another"))
         return False
+
+    @staticmethod
+    def _number_kept(ctx: CheckContext, side: str, other: str, here: SideTokens, there: SideTokens,
+                     lost: Sequence[Any]) -> bool:
+        """Each lost word belongs to a figure (its number or unit) the other side states in other words (the
+        numbers check reads "half a" as 0.5 and "%" as "percent", and reports what differs)."""
+        from .numbers import extract
+
+        mine = extract(side_tokens(ctx, side, sorted(set(here.sents))))
+        theirs = {k for m in extract(side_tokens(ctx, other, sorted(set(there.sents)))) for k in m.keys}
+        for t in lost:
+            m = next((m for m in mine if m.first[1].i <= t.i <= m.last[1].i and m.first[1].doc is t.doc), None)
+            if m is None or not (set(m.keys) & theirs):
+                return False
+        return True
 
     @staticmethod
     def _complex_predicate(here: SideTokens, there: SideTokens, h2t: dict[int, int], tok: Any) -> bool:

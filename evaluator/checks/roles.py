@@ -113,6 +113,9 @@ def _subject(verb: Any) -> Any | None:
         return verb.head  # "the officials who met X": a subject relative with the pronoun elided
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _child(verb.head, ("nsubj",))  # "X hit Y and kicked Z"
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX") \
+            and not any(c.dep_ in ("mark", "nsubjpass") for c in verb.children):
+        return _child(verb.head, ("nsubj",))  # "X won the election, defeating Y"
     # a misparse seen often with reduced relatives: the subject hangs off a ccomp before the verb
     for c in verb.children:
         if c.dep_ in ("ccomp", "csubj") and c.i < verb.i:
@@ -176,6 +179,14 @@ def _opponent(head: Any, prepositions: Sequence[str]) -> Any | None:
     return None
 
 
+def _event_opponent(noun: Any, verb: Any | None, prepositions: tuple[str, ...]) -> Any | None:
+    """The opponent of a win/loss noun, in its own phrase or in its support verb's (``verb``)."""
+    found = _opponent(noun, prepositions)
+    if found is None and verb is not None:
+        found = _opponent(verb, prepositions)
+    return found
+
+
 def _victories(sent: Any) -> list[Triple]:
     """Who beat whom, as ("beat", winner, loser) triples, from the other ways of saying it than "X beat
     Y" (which the verbs give): "X won against Y", "Y lost to X", "X's win over Y", "X recorded a win over
@@ -206,19 +217,14 @@ def _victories(sent: Any) -> list[Triple]:
             if owner is None:
                 continue
 
-            def opponent(preps: tuple[str, ...]) -> Any | None:
-                # the phrase may hang off the support verb: "suffered a defeat | to X"
-                found = _opponent(t, preps)
-                if found is None and head is not None and giver is None:
-                    found = _opponent(head, preps)
-                return found
-
+            # the phrase may hang off the support verb: "suffered a defeat | to X"
+            via = head if giver is None else None
             if lemma in _WIN_NOUNS:
-                add(owner, t, opponent(("over", "against")))
+                add(owner, t, _event_opponent(t, via, ("over", "against")))
             elif giver is not None:  # "X handed Y a defeat": X won
                 add(giver, t, owner)
             else:  # "Y's defeat to X", "Y suffered a loss to X"; "X's defeat of Y"
-                add(opponent(("to", "against")), t, owner)
+                add(_event_opponent(t, via, ("to", "against")), t, owner)
                 add(owner, t, _prep_object(t, "of"))
     return out
 

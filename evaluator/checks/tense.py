@@ -309,5 +309,11 @@ def _paired(og: list[VerbGroup], rg: list[VerbGroup]) -> list[tuple[VerbGroup, V
     for lemma, gs in by_o.items():
         other = by_r.get(lemma, [])
         if len(other) == len(gs):
-            out.extend(zip(gs, other, strict=False))
+            out.extend((a, b) for a, b in zip(gs, other, strict=False) if _catenative(a) == _catenative(b))
     return out
+
+
+def _catenative(g: VerbGroup) -> bool:
+    """The verb takes another verb ("failed to show", "began to fall"): a use of its own, not the same
+    predicate as the plain verb ("had failed to show" / "would fail" are two different statements)."""
+    return any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in g.head[1].children)

@@ -23,12 +23,14 @@ from ..types import Finding, Severity, Span
 from ._names_util import (
     FEMALE_HONORIFICS,
     MALE_HONORIFICS,
+    OCCUPATION_SYNONYMS,
     SPELLED_HONORIFICS,
     TITLE_ABBREVIATIONS,
     TITLE_HEADS,
     TITLE_STATUS_WORDS,
     TITLE_WORDS,
     expand_title_word,
+    is_occupation,
     is_title_phrase,
     nearest_original,
     reference_sets_of,
@@ -117,7 +119,7 @@ def _is_titleish(tok: Any) -> bool:
     if tok.is_punct or tok.like_num:
         return False
     low = tok.lower_
-    if low in TITLE_WORDS:
+    if low in TITLE_WORDS or (tok.pos_ == "NOUN" and is_occupation(low)):
         return True
     return tok.text[:1].isupper() and tok.pos_ in {"PROPN", "NOUN", "ADJ"} and _honorific_key(tok) not in HONORIFICS
 
@@ -172,7 +174,7 @@ def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> li
         words = [w for t in cand for w in token_words(t.text)]
         if refsets.is_known_title(" ".join(words)):
             return cand
-        if best is None and words and words[-1] in TITLE_HEADS:
+        if best is None and words and (words[-1] in TITLE_HEADS or is_occupation(words[-1])):
             best = cand
     return best
 
@@ -188,7 +190,12 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         s, e = ent.start, ent.end
         while s < e and (doc[s].lower_ in TITLE_WORDS or _is_address(doc[s])):
             s += 1  # NER sometimes swallows the title or the honorific
+        role = [k for k in range(s, e - 1) if is_occupation(doc[k].lower_) and (
+            doc[k].pos_ == "NOUN" or doc[k].is_lower or k == doc[k].sent.start)]
+        if role:
+            s = role[-1] + 1  # ... or a role and what qualifies it ("Arsenal manager Mikel Arteta")
         while s - 1 >= lo and doc[s - 1].pos_ == "PROPN" and doc[s - 1].lower_ not in TITLE_WORDS \
+                and not is_occupation(doc[s - 1].lower_) \
                 and not _is_address(doc[s - 1]) and doc[s - 1].ent_type_ in {"", "PERSON"} \
                 and not (doc[s - 1].text == "." and s - 2 >= lo and _is_address(doc[s - 2])):
             s -= 1  # NER often drops the given name after a title ("Secretary of State Antony J. Blinken")
@@ -206,6 +213,9 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
             j += 1
         if refsets.person(_text(doc[i:j])) is not None and not _is_address(doc[i]):
             spans.append((i, j))
+        elif i - 1 >= lo and doc[i - 1].pos_ == "NOUN" and (doc[i - 1].lower_ in TITLE_HEADS or is_occupation(
+                doc[i - 1].lower_)) and all(t.text[:1].isupper() and t.ent_type_ in ("", "PERSON") for t in doc[i:j]):
+            spans.append((i, j))  # a name NER missed, after a role ("Arsenal captain Mikel Arteta")
         i = max(j, i + 1)
     out: list[PersonMention] = []
     for s, e in sorted(spans):
@@ -228,8 +238,9 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         title = title or _title_before(doc, before, lo, refsets)
         if title is None and before - 1 >= lo and doc[before - 1].text == ",":
             cand = _title_before(doc, before - 1, lo, refsets)
-            if cand and cand[-1].lower_ in TITLE_HEADS:
-                title = cand
+            if cand and (cand[-1].lower_ in TITLE_HEADS or is_title_phrase(
+                    [w for t in cand for w in token_words(t.text)], refsets)):
+                title = cand  # "the White House national security adviser, Jake Sullivan", "the leader of X, Lee"
         if title is None and e < hi and doc[e].text == ",":
             title = _title_after(doc, e + 1, hi, refsets)
         out.append(PersonMention(sent, name, words, hon, title))
@@ -242,6 +253,9 @@ def _canonical(core: str) -> str:
     words = " ".join(_TITLE_ACRONYMS.get(w, expand_title_word(w)) for w in core.split())
     for long_, short in _TITLE_LONG_FORMS:
         words = f" {words} ".replace(f" {long_} ", f" {short} ").strip()
+    for name, same in OCCUPATION_SYNONYMS.items():  # "Arsenal boss" = "Arsenal manager"
+        if name != same and f" {name} " in f" {words} ":
+            words = f" {words} ".replace(f" {name} ", f" {same} ").strip()
     return words
 
 

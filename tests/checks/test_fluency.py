@@ -58,6 +58,8 @@ def test_unaligned_fragment_inside_a_paragraph_is_minor() -> None:
     ("The talks failed.", None),
     ("Exactly.", None),
     ("iPhone sales rose.", None),
+    ("A crowd of 60,125 attended.", None),  # a past tense the tagger read as a participle
+    ("Ten people killed in the blast.", "has no finite verb"),
 ])
 def test_fragment_reason(text: str, reason: str | None) -> None:
     ctx = make_context(text, "x")

@@ -135,6 +135,11 @@ ANTONYM_CASES = [
     ("Labour won the election against the Conservatives.", "The Conservatives lost the election to Labour.", set()),
     # ... but the same subject with the opposite verb is the opposite
     ("Labour won the election.", "Labour lost the election.", {"antonym-swap"}),
+    # rulings and compass directions turned round
+    ("The appeals court upheld the ruling.", "The appeals court overturned the ruling.", {"antonym-swap"}),
+    ("The court rejected the appeal.", "The court granted the appeal.", {"antonym-swap"}),
+    ("The quake hit about 80 kilometres southeast of the city.", "The quake hit about 80 kilometres northwest of the city.",
+     {"antonym-swap"}),
     ("The bank lent the firm $5 million.", "The bank borrowed $5 million from the firm.", {"antonym-swap"}),
     # an answer turned round: "No." / "Yes." (an interjection, not a content word)
     ('Asked whether the order would be lifted, the mayor said: "No."',

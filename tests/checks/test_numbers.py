@@ -157,6 +157,13 @@ CASES = [
     ("The store is open 24/7.", "The store is open 24 hours a day, seven days a week.", set()),
     ("The store is open 24/7.", "The store is open round the clock.", set()),
     ("The store is open 24/7.", "The store is open 12 hours a day.", {"number-missing", "number-added"}),
+    # percentage points are not percent; basis points are hundredths of a point
+    ("The central bank raised interest rates by 0.5 percentage points.",
+     "The central bank raised interest rates by 0.5 percent.", {"unit-changed"}),
+    ("The central bank raised interest rates by 0.5 percentage points.",
+     "The central bank raised interest rates by 50 basis points.", set()),
+    ("The central bank raised interest rates by 0.25 percentage points.",
+     "The central bank raised interest rates by 50 basis points.", {"number-added", "number-missing"}),
 ]
 
 

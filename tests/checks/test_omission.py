@@ -77,6 +77,10 @@ CASES = [
     ("The company failed to meet its sales targets.", "The company did not meet its targets.", {"clause-dropped"}),
     # but a verb removed where an auxiliary stays is still a hole
     ("The company has sold its shares to the bank.", "The company has its shares to the bank.", {"clause-dropped"}),
+    # a figure said in other words is the numbers check's business: "half a" = 0.5, "%" = "percent"
+    ("The bank raised rates by 0.5 percentage points.", "The bank raised rates by half a percentage point.", set()),
+    ("Its margin widened by 2.5 percentage points to 46.5 percent.", "Its margin widened 2.5 points to 46.5%.",
+     set()),
 ]
 
 

@@ -86,6 +86,15 @@ CASES = [
     ("The company's chief executive, Tim Cook, spoke.", "The company's chief financial officer, Tim Cook, spoke.",
      {"title-changed"}, {"title-changed"}),
     ("Former President John Smith said so.", "The leader, John Smith, said so.", {"title-changed"}, {"title-changed"}),
+    # occupations and roles stand where titles do
+    ("Arsenal manager Mikel Arteta praised his players.", "Arsenal captain Mikel Arteta praised his players.",
+     {"title-changed"}, {"title-changed"}),
+    ("Arsenal manager Mikel Arteta praised his players.", "Arsenal boss Mikel Arteta praised his players.",
+     set(), set()),
+    ("The risk is low, said Dr. Joanne Ryan, an epidemiologist at Monash University.",
+     "The risk is low, said Dr. Joanne Ryan, a neurologist at Monash University.", {"title-changed"},
+     {"title-changed"}),
+    ("Head coach Erik Larsen resigned.", "Team captain Erik Larsen resigned.", {"title-changed"}, {"title-changed"}),
 ]
 
 
