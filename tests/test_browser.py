@@ -488,3 +488,119 @@ def test_index_fits_the_width_sorts_visibly_and_runs_offline(browser: Any, index
         assert not s.errors and not s.dialogs and not s.requests, (s.errors, s.dialogs, s.requests)
     finally:
         s.close()
+
+
+def _in_view(page: Any, selector: str) -> bool:
+    return page.evaluate("s => { const r = document.querySelector(s).getBoundingClientRect();"
+                         " return r.height > 0 && r.top >= 0 && r.top < innerHeight; }", selector)
+
+
+def test_a_badge_to_a_hidden_finding_reveals_it_and_scrolls_there(example: Session) -> None:
+    """Pair 6's badge points at an info finding, hidden by default: following it ticks "info",
+    updates the count and lands on the card (not a changed hash and nothing else)."""
+    page = example.page
+    badge = page.locator('#pair-6 a.badge[href="#finding-7"]')
+    assert badge.inner_text() == "sentence-added"
+    assert not page.locator("#finding-7").is_visible()
+    badge.click()
+    page.wait_for_function("location.hash === '#finding-7'")
+    assert page.locator("#finding-7").is_visible() and page.locator("#sev-info").is_checked()
+    assert page.locator("#shown").inner_text() == "7 of 7 shown"
+    assert not page.locator("#info-note").is_visible()
+    page.wait_for_function("(() => { const r = document.getElementById('finding-7').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < innerHeight; })()")
+    # A check filter that leaves it out is cleared too, and a hash set by hand (no click) works alike.
+    page.locator("#sev-info").uncheck()
+    page.select_option("#check-filter", "quotes")
+    page.evaluate("window.scrollTo(0, 0); location.hash = '#finding-6'")  # the minor "titles" finding
+    page.wait_for_function("!document.getElementById('finding-6').hidden")
+    assert page.locator("#check-filter").input_value() == ""
+    assert page.locator("#shown").inner_text() == "6 of 7 shown"
+    page.wait_for_function("(() => { const r = document.getElementById('finding-6').getBoundingClientRect();"
+                           " return r.height > 0 && r.top >= 0 && r.top < innerHeight; })()")
+    # Clicking the same badge again after hiding the finding once more (no hashchange) still reveals it.
+    page.locator("#sev-info").uncheck()
+    page.evaluate("window.scrollTo(0, 0); history.replaceState(null, '', '#finding-7')")
+    page.locator('#pair-6 a.badge[href="#finding-7"]').click()
+    assert page.locator("#finding-7").is_visible()
+    assert example.errors == []
+
+
+def test_opening_the_page_at_a_hidden_finding_shows_it(browser: Any, pages: dict[str, Path]) -> None:
+    s = Session(browser, pages["example"])
+    try:
+        page = s.page
+        page.goto(pages["example"].as_uri() + "#finding-7", wait_until="load")
+        assert page.locator("#finding-7").is_visible() and page.locator("#sev-info").is_checked()
+        assert page.locator("#shown").inner_text() == "7 of 7 shown"
+        page.wait_for_function("(() => { const r = document.getElementById('finding-7').getBoundingClientRect();"
+                               " return r.height > 0 && r.top >= 0 && r.top < innerHeight; })()")
+        assert s.errors == []
+    finally:
+        s.close()
+
+
+def test_a_link_to_a_pair_the_toggle_hides_turns_the_toggle_off(example: Session) -> None:
+    page = example.page
+    page.locator("#only-findings").check()
+    assert not page.locator("#pair-6").is_visible()
+    page.evaluate("location.hash = '#pair-6'")
+    page.wait_for_function("!document.body.classList.contains('only-findings')")
+    assert page.locator("#pair-6").is_visible() and not page.locator("#only-findings").is_checked()
+
+
+def test_only_pairs_with_findings_says_none_when_every_finding_is_info(browser: Any, tmp_path: Path) -> None:
+    r = example_report()
+    r["findings"] = [dict(f, severity="info") for f in r["findings"]]
+    write_html(r, tmp_path / "info.html")
+    s = Session(browser, tmp_path / "info.html")
+    try:
+        page = s.open()
+        assert "(0)" in page.locator("label.toggle").inner_text()
+        page.locator("#only-findings").check()
+        assert page.eval_on_selector_all("article.pair", "els => els.filter(e => e.offsetParent !== null).length") == 0
+        expect(page.locator("#no-pairs-shown")).to_be_visible()
+        page.locator("#only-findings").uncheck()
+        expect(page.locator("#no-pairs-shown")).to_be_hidden()
+    finally:
+        s.close()
+    # With a flagged pair the note stays away.
+    s = Session(browser, pages_example := tmp_path / "ex.html")
+    write_html(example_report(), pages_example)
+    try:
+        page = s.open()
+        page.locator("#only-findings").check()
+        assert not page.locator("#no-pairs-shown").is_visible()
+    finally:
+        s.close()
+
+
+def test_print_shows_what_the_screen_shows_and_says_so(browser: Any, pages: dict[str, Path]) -> None:
+    s = Session(browser, pages["example"])
+    try:
+        page = s.open()
+        note = page.locator("#print-filters")
+        assert not note.is_visible()  # on screen the filters speak for themselves
+        page.emulate_media(media="print")
+        assert note.is_visible()
+        assert note.inner_text() == ("Printed with filters: severity critical, major, minor; all checks; "
+                                     "1 of 7 findings hidden.")
+        assert not page.locator("#finding-7").is_visible()  # the info finding stays hidden on paper
+        page.emulate_media(media="screen")
+        page.locator("#sev-critical").uncheck()
+        page.select_option("#check-filter", "quotes")
+        page.locator("#only-findings").check()
+        page.emulate_media(media="print")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert note.inner_text() == ("Printed with filters: severity major, minor; check quotes; 6 of 7 findings "
+                                     "hidden; only pairs with minor or worse findings (11 rows hidden).")
+        shown = page.eval_on_selector_all("li.finding", "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
+        assert shown == visible_findings(page) == ["finding-5"]  # the major quote
+        rows = page.eval_on_selector_all("article.pair", "els => els.filter(e => e.offsetParent !== null).length")
+        assert rows == 5
+        # the metric signatures still print
+        assert all(h > 20 for h in page.eval_on_selector_all(
+            ".sig code", "els => els.map(e => e.getBoundingClientRect().height)"))
+        assert s.errors == []
+    finally:
+        s.close()

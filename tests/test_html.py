@@ -797,3 +797,73 @@ def test_a_score_page_words_messages_as_reference_and_system_output() -> None:
     assert "in the system output but not in the reference: &#34;the original plan&#34;" in html
     plain = dict(example_report(), findings=[f])
     assert "in the rewrite but not in the original" in render.render_html(plain, charts=False)
+
+
+def test_line_and_paragraph_separators_show_as_code_points_and_text_stays_escaped() -> None:
+    """HTML draws no U+2028 / U+2029 (nor NEL, VT, FF): "spoke<LS>at" read "spokeat".  They are shown as
+    their code point, as the bidi controls are; the markup around them stays escaped."""
+    report = example_report()
+    text = report["rewritten"]["text"]
+    first = report["rewritten"]["sentences"][0]
+    at = text.index(" ", first["start"])
+    # same length, so every offset holds: "<LS>", then "<b>" with a paragraph separator, then NEL
+    text = text[:at] + "\u2028" + text[at + 1:]
+    at2 = text.index(" ", at + 1)
+    text = text[:at2] + "\u2029" + text[at2 + 1:]
+    at3 = text.index(" ", at2 + 1)
+    text = text[:at3] + "\x85" + text[at3 + 1:]
+    report["rewritten"]["text"] = text
+    report["rewritten"]["path"] = "rew\u2028<b>name</b>.txt"
+    html = render.render_html(report)
+    body = html.split('<script type="application/json"', 1)[0]
+    assert "\u2028" not in body and "\u2029" not in body and "\x85" not in body
+    shown = text[first["start"]:at3 + 4].replace("\u2028", "U+2028").replace("\u2029", "U+2029") \
+        .replace("\x85", "U+0085")
+    assert "U+2028" in shown and "U+0085" in shown
+    assert shown in re.sub(r"<[^>]+>", "", body)  # the words a reader sees, separators marked between them
+    assert "rewU+2028&lt;b&gt;name&lt;/b&gt;.txt" in body and "<b>name" not in body
+    data = json.loads(parse(html).scripts[0])  # the inline data keeps the text as stored
+    assert data["findings"]  # still parses
+    assert render.show_separators("a\u2028b\u2029c\x0bd") == "aU+2028bU+2029cU+000Bd"
+    assert render.show_separators("plain text\n") == "plain text\n"
+
+
+def test_counts_take_the_singular_for_one() -> None:
+    from evaluator.render import plural
+    from evaluator.render.charts import render_charts
+
+    assert plural(1, "finding") == "1 finding" and plural(0, "finding") == "0 findings"
+    assert plural(2, "sentence") == "2 sentences" and plural(1, "child", "children") == "1 child"
+    html = render.render_html(example_report(), charts=False)
+    assert "3 sentences have no counterpart" in html
+    r = example_report()  # one added sentence only: pairs 6 and 14 aligned away
+    r["alignment"] = [a for k, a in enumerate(r["alignment"]) if k not in (6, 13)]
+    r["findings"] = [dict(f, alignment=None) for f in r["findings"]]
+    r["pairs"] = []
+    html = render.render_html(r, charts=False)
+    assert "1 sentence has no counterpart" in html and "1 sentences" not in html
+    r = example_report()
+    r["alignment"] = r["alignment"][:1]
+    r["pairs"] = r["pairs"][:1]
+    r["findings"] = [dict(r["findings"][0], alignment=0, original=None, rewritten=None)]
+    html = render.render_html(r)
+    assert "1 of 1 aligned pair carries a minor or worse finding." in html
+    assert ">1 row · 1 aligned<" in html and "1 rows" not in html
+    captions = [c["caption"] for c in render_charts(r)]
+    assert "1 finding." in captions and any(c.startswith("1 pair;") for c in captions)
+    # no "{n} <plural>" phrase in the page for a count of one
+    assert not re.search(r"\b1 (findings|pairs|rows|sentences|checks)\b", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_page_carries_the_filters_it_prints_with(example_html: str) -> None:
+    """Paper shows what the screen shows: the CSS no longer prints hidden findings or pairs, and a
+    printed page opens with the filters it was made with (report.js keeps the line current)."""
+    assert ('<p class="print-only" id="print-filters">Printed with filters: severity critical, major, minor; '
+            'all checks; 1 of 7 findings hidden.</p>') in example_html
+    css = str(render.asset("report.css"))
+    print_css = css[css.index("@media print"):]
+    assert ".finding[hidden]" not in print_css and 'pair[data-f="0"]' not in print_css
+    r = example_report()
+    r["findings"] = [f for f in r["findings"] if f["severity"] != "info"]
+    assert "severity critical, major, minor, info; all checks; 0 of 6 findings hidden." in render.render_html(
+        r, charts=False)

@@ -7,6 +7,11 @@ from pathlib import Path
 ELLIPSIS = "\u2026"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word`` in the number it takes: "1 finding", "2 findings" (``many``: an irregular plural)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def cut_at_word(line: str, width: int) -> str:
     """``line`` cut to at most ``width`` characters at the last word boundary that fits, with an
     ellipsis, so a cut message never ends mid-word as if it were whole (one long word is cut inside)."""

@@ -14,6 +14,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from . import plural
+
 SEVERITY_COLORS = {"critical": "#c0362c", "major": "#d9822b", "minor": "#3f7fbf", "info": "#8c959f"}
 SEVERITIES = ("critical", "major", "minor", "info")
 _GRID_STYLE = 'stroke="#8c959f" stroke-width="0.5" opacity="0.5"'
@@ -176,7 +178,7 @@ def render_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
     if chrf:
         out.append({
             "id": "chart-chrf", "title": "chrF per aligned pair",
-            "caption": f"{len(chrf)} pairs; dashed line: median.",
+            "caption": f"{plural(len(chrf), 'pair')}; dashed line: median.",
             "svg": histogram(chrf, [i * 5 for i in range(21)], "chrF", "Histogram of chrF per aligned pair", ".1f"),
         })
     if f1:
@@ -184,14 +186,14 @@ def render_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
         step = (1.0 - lo) / 20
         out.append({
             "id": "chart-bertscore", "title": "BERTScore F1 per aligned pair",
-            "caption": f"{len(f1)} pairs; dashed line: median.",
+            "caption": f"{plural(len(f1), 'pair')}; dashed line: median.",
             "svg": histogram(f1, [lo + i * step for i in range(21)], "BERTScore F1",
                              "Histogram of BERTScore F1 per aligned pair", ".3f"),
         })
     if findings:
         out.append({
             "id": "chart-findings", "title": "Findings by check and severity",
-            "caption": f"{len(findings)} findings.",
+            "caption": f"{plural(len(findings), 'finding')}.",
             "svg": findings_bars(findings),
         })
     return out

@@ -365,7 +365,7 @@ def _about_sheet(wb: Any, tables: Mapping[str, Any], about: Mapping[str, Any]) -
             rows.append((str(k), str(v)))
     rows.append(("written", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
     for name, df in tables.items():
-        rows.append((f"sheet {name}", f"{len(df):,} rows"))
+        rows.append((f"sheet {name}", f"{len(df):,} row{'s' if len(df) != 1 else ''}"))
     rows += [
         ("triage", "In the findings sheet, set \"reviewer verdict\" to accepted or rejected (blank: not "
                    "reviewed) and give a reason for each accepted finding; \"expires\" is optional."),

@@ -28,7 +28,7 @@ from .._atomic import atomic_write_text
 from ..checks._dedupe import SAME_EDIT
 from ..checks.codes import meaning as code_meaning
 from ..gate import gate_results
-from . import pair_name
+from . import pair_name, plural
 from .junit import show_bidi
 
 log = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def _coverage(report: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
         total = sent.get("total", len((report.get(side) or {}).get("sentences") or []))
         sides.append({
             "label": label,
-            "sentences": f"{sent.get('aligned', '—')} / {total}",
+            "sentences": f"{sent.get('aligned', '—')} / {total}", "total": total,
             "sentence_pct": _pct(cov.get(side)),
             "char_pct": _pct(cov.get(f"{side}_chars")),
             "partial": bool(cov.get(f"partial_{side}")),
@@ -563,6 +563,12 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         # and 36 rows of the example carry nothing else)
         "n_with_findings": sum(1 for p in pairs if p["worst"] >= RANK["minor"]),
         "n_unaligned": sum(1 for p in pairs if p["kind"] != "match"),
+        "n_unaligned_sentences": sum(len(alignment[p["k"]].get("original") or [])
+                                     + len(alignment[p["k"]].get("rewritten") or [])
+                                     for p in pairs if p["kind"] != "match"),
+        # The line a printout opens with (report.js rewrites it as the filters change): the page prints
+        # what the screen shows, and says what that leaves out.
+        "print_filters": print_filters(len(findings), n_info),
         "suspicious": suspicious[:FINE_SHOWN], "suspicious_more": suspicious[FINE_SHOWN:], "high_chrf": HIGH_CHRF,
         "f1_median": _fmt(f1_median, 3) if f1_median is not None else None,
         "charts": _charts(report) if charts else [],
@@ -573,6 +579,14 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
             "pairs": len(pairs),
         }),
     }
+
+
+def print_filters(total: int, hidden_info: int) -> str:
+    """The "Printed with filters" line of a page as served (info findings unticked when there are any);
+    report.js writes the same words for the filters a reader sets."""
+    sevs = [s for s in SEVERITIES if not (s == "info" and hidden_info)]
+    return (f"Printed with filters: severity {', '.join(sevs)}; all checks; "
+            f"{hidden_info} of {plural(total, 'finding')} hidden.")
 
 
 def _charts(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -595,15 +609,30 @@ def environment() -> Any:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              finalize=_show_bidi)
+    env.filters["plural"] = plural
     return env
+
+
+# Line and paragraph separators other than LF/CR (U+2028, U+2029, NEL, VT, FF and the information
+# separators, which ``str.splitlines`` also breaks at): HTML draws none of them, so "spoke<U+2028>at"
+# would read "spokeat".  Shown as their code point, as the bidi controls are.
+_SEPARATORS = re.compile("[\u2028\u2029\x85\x0b\x0c\x1c-\x1e]")
+
+
+def show_separators(text: str) -> str:
+    """``text`` with its line and paragraph separators written as their code point ("U+2028")."""
+    return _SEPARATORS.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
 def _show_bidi(value: Any) -> Any:
     """Every ``{{ }}`` of user text (not our Markup) with its bidi embeddings, overrides and isolates
     written as their code points ("U+202E"), as the Markdown and JUnit outputs do: a reader sees the
     characters as stored, not text an override reordered (``send <U+202E>001<U+202C>`` must not read
-    as "send 100"), and no override runs past its label into the rest of the line."""
-    return show_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    as "send 100"), and no override runs past its label into the rest of the line.  Line and paragraph
+    separators, which HTML does not draw, are shown the same way (``show_separators``)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return show_separators(show_bidi(value))
+    return value
 
 
 @functools.lru_cache(maxsize=4)

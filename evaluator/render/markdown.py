@@ -16,7 +16,7 @@ from typing import Any
 
 from .._atomic import atomic_write_text
 from ..gate import effect_label, gate_results
-from . import cut_at_word
+from . import cut_at_word, plural
 from .junit import show_bidi
 
 _ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "🛑"}
@@ -87,8 +87,9 @@ def render_markdown(report: Mapping[str, Any], *, max_findings: int = 10) -> str
         lines.append(f"## {_ICONS.get(status, '')} Evaluator gate: **{status.upper()}**")
         counts = gate.get("counts") or {}
         parts = [f"{counts.get(s, 0)} {label}" for s, label in
-                 (("pass", "passed"), ("warn", "warned"), ("fail", "failed"), ("error", "errors")) if counts.get(s)]
-        info = f"{len(gate.get('results') or [])} thresholds: " + (", ".join(parts) or "none")
+                 (("pass", "passed"), ("warn", "warned"), ("fail", "failed"),
+                  ("error", "errors" if counts.get("error") != 1 else "error")) if counts.get(s)]
+        info = f"{plural(len(gate.get('results') or []), 'threshold')}: " + (", ".join(parts) or "none")
         if gate.get("config"):
             info += f" · config {md_escape(gate['config'], 120)}"
         lines += ["", info, ""]
