@@ -385,6 +385,11 @@ class _Scanner:
             return self._time(i, int(w), 0)
         if w in _DECADE_WORDS:  # "in his fifties" = "in his 50s"
             return Mention(self.toks[i], self.toks[i], tok.text, "code", _DECADE_WORDS[w], head="decade"), i + 1
+        if w in ("first", "second") and self.low(i + 1) in ("half", "halves", "half-time", "leg", "innings"):
+            return None  # "the second half", "the first leg": a part of a match, not a figure
+        if w in ("half", "halves") and (self.low(i + 1) in ("-", "time", "-time") or self.low(i - 1) in (
+                "first", "second", "opening", "closing", "early", "late")) and self.low(i + 1) not in ("of", "a", "an"):
+            return None  # "half-time", "the second half": a part of a match
         if w in _ORD_WORDS:
             if w == "second" and (self.low(i - 1) in _SMALL or self.low(i + 1) in ("", ".", ",") and (
                     tok.pos_ == "NOUN" or self.low(i - 1) in ("a", "per", "every", "each", "split"))):

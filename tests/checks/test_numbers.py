@@ -157,6 +157,10 @@ CASES = [
     ("The store is open 24/7.", "The store is open 24 hours a day, seven days a week.", set()),
     ("The store is open 24/7.", "The store is open round the clock.", set()),
     ("The store is open 24/7.", "The store is open 12 hours a day.", {"number-missing", "number-added"}),
+    # a part of a match is no figure
+    ("Salah equalised shortly before half-time.", "Salah levelled shortly before the interval.", set()),
+    ("His side had not done enough in the second half.", "His side had not done enough after the break.", set()),
+    ("Half of the voters stayed home.", "A third of the voters stayed home.", {"number-changed"}),
     # percentage points are not percent; basis points are hundredths of a point
     ("The central bank raised interest rates by 0.5 percentage points.",
      "The central bank raised interest rates by 0.5 percent.", {"unit-changed"}),
