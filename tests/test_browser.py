@@ -386,9 +386,9 @@ def test_context_evidence_is_labelled_and_neutral(browser: Any, tmp_path: Path) 
         assert "nearest original sentence, for context" in ctx_side.inner_text()
         bg = ctx_side.locator("q").evaluate("e => getComputedStyle(e).backgroundColor")
         assert bg == "rgba(0, 0, 0, 0)", bg  # no change colour
-        changed = page.locator("li.finding q.ev-o").first.evaluate("e => getComputedStyle(e).backgroundColor")
+        changed = page.locator("li.finding .ev-o").first.evaluate("e => getComputedStyle(e).backgroundColor")
         assert changed != "rgba(0, 0, 0, 0)"
-        assert card.locator("[data-side=rewritten] q.ev-r").is_visible()
+        assert card.locator("[data-side=rewritten] .ev-r").is_visible()
         assert s.errors == [] and s.requests == []
     finally:
         s.close()

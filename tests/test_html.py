@@ -867,3 +867,27 @@ def test_the_page_carries_the_filters_it_prints_with(example_html: str) -> None:
     r["findings"] = [f for f in r["findings"] if f["severity"] != "info"]
     assert "severity critical, major, minor, info; all checks; 0 of 6 findings hidden." in render.render_html(
         r, charts=False)
+
+
+def test_a_card_shows_its_evidence_inside_the_words_around_it() -> None:
+    """A finding's card marks the evidence within its sentence ("we will [not] accept"), cut at a word
+    with "…" beyond CONTEXT_CHARS, and the words around it are escaped like any text."""
+    body = "Officials met on Monday. " + "<b>We</b> will not accept the offer, the minister said on the record today."
+    doc = {"text": body, "sentences": [{"start": 0, "end": 24}, {"start": 25, "end": len(body)}]}
+    start = body.index("not")
+    before, after = render._around(doc, {"start": start, "end": start + 3}, "not")
+    assert before == "<b>We</b> will " and after == " accept the offer, the minister said on the record today."
+    long_doc = {"text": "word " * 40 + "X" + " tail" * 40, "sentences": []}
+    at = long_doc["text"].index("X")
+    before, after = render._around(long_doc, {"start": at, "end": at + 1}, "X")
+    assert before.startswith("…") and len(before) <= render.CONTEXT_CHARS + 1 and before.endswith("word ")
+    assert after.endswith("…") and len(after) <= render.CONTEXT_CHARS + 1 and after.startswith(" tail")
+    assert render._around(doc, {"start": start, "end": start + 3}, "NOT") == ("", "")  # text must match the span
+    report = example_report()
+    f = next(f for f in report["findings"] if f.get("original") and f.get("rewritten"))
+    o = report["original"]
+    o["text"] = o["text"][:f["original"]["start"]] + o["text"][f["original"]["start"]:]
+    html = render.render_html(report)
+    assert '<span class="ev-around">' in html and '<mark class="ev ev-o">' in html
+    hostile = render.render_html(hostile_report())
+    assert "<script>alert" not in hostile

@@ -410,8 +410,37 @@ def _context_side(f: dict[str, Any], entry: dict[str, Any] | None) -> str | None
     return None
 
 
-def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str, str]) -> list[dict[str, Any]]:
-    """The two sides of a finding's card: its evidence, or (marked, in a neutral colour) context."""
+CONTEXT_CHARS = 80  # words shown around a finding's evidence, each side, within its sentence
+
+
+def _around(doc: dict[str, Any], span: dict[str, Any], text: str) -> tuple[str, str]:
+    """The words of the evidence's sentence(s) before and after ``span`` (at most ``CONTEXT_CHARS`` each,
+    cut at a word, "…" where cut), so a card reads "we will [not] accept the offer", not just "not"."""
+    body = str(doc.get("text") or "")
+    try:
+        start, end = int(span["start"]), int(span["end"])
+    except (KeyError, TypeError, ValueError):
+        return "", ""
+    if not (0 <= start <= end <= len(body)) or body[start:end] != text:
+        return "", ""
+    sents = [(int(x["start"]), int(x["end"])) for x in doc.get("sentences") or []
+             if isinstance(x, dict) and "start" in x and "end" in x]
+    lo = max((a for a, b in sents if a <= start), default=0)
+    hi = min((b for a, b in sents if b >= end), default=len(body))
+    before, after = body[lo:start], body[end:hi]
+    if len(before) > CONTEXT_CHARS:
+        cut = before[-CONTEXT_CHARS:]
+        before = "…" + (cut.split(" ", 1)[1] if " " in cut[:-1] else cut)
+    if len(after) > CONTEXT_CHARS:
+        cut = after[:CONTEXT_CHARS]
+        after = (cut.rsplit(" ", 1)[0] if " " in cut[1:] else cut) + "…"
+    return before, after
+
+
+def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str, str],
+              docs: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The two sides of a finding's card: its evidence (marked inside the words around it in its
+    sentence), or (in a neutral colour) context."""
     ctx = _context_side(f, entry)
     out = []
     for side, cls in (("original", "ev-o"), ("rewritten", "ev-r")):
@@ -422,10 +451,12 @@ def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str,
             note = (f"not in the {name}: nearest {name} sentence, for context" if text is not None
                     else f"not in the {name}")
             out.append({"side": side, "label": labels[side], "text": text, "context": True, "cls": "ev-ctx",
-                        "note": note})
+                        "note": note, "before": "", "after": ""})
         else:
+            before, after = (_around(docs[side], span, str(text)) if docs and isinstance(span, dict)
+                             and text is not None else ("", ""))
             out.append({"side": side, "label": labels[side], "text": text, "context": False, "cls": cls,
-                        "note": ""})
+                        "note": "", "before": before, "after": after})
     return out
 
 
@@ -471,7 +502,8 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
                 "severity": sev, "message": message, "also": also, "full_message": str(f.get("message", "")),
                 "pair": pair,
                 "pn": None if pair is None else pair + 1,  # as the reader counts (and Markdown prints) them
-                "evidence": _evidence(f, entry if isinstance(entry, dict) else None, labels),
+                "evidence": _evidence(f, entry if isinstance(entry, dict) else None, labels,
+                                      {"original": orig, "rewritten": rew}),
                 "waived": None if waived is None else {k: str(v) for k, v in waived.items()},
                 "original": (f.get("original") or {}).get("text"),
                 "rewritten": (f.get("rewritten") or {}).get("text"),
