@@ -9,7 +9,11 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   gaps (excerpts) are free and a pair below ``MIN_SIMILARITY`` is never made.
 * A merge is only allowed when the merged unit is more similar than each of its parts
   (``MERGE_MARGIN``): adding a sentence that is not part of the translation dilutes the mean and
-  lowers the cosine, so a dropped sentence next to a good 1-1 stays an omission.
+  lowers the cosine, so a dropped sentence next to a good 1-1 stays an omission.  Nor when the merge's
+  single sentence has a better match of its own (``_Sims.best_matches``: the whole other document for the
+  full matrix, the band otherwise): the gain counts sentences, so two dropped sentences that merely
+  resemble a kept one (templated text: 0.88 as a unit) outbid the kept one's exact copy (1.0), which
+  the DP then left as an omission.
 * Memory is linear: documents up to ``FULL_MATRIX_CELLS`` cells use the full similarity matrix;
   longer ones are aligned coarse-to-fine (as Vecalign does): sentences are averaged in chunks of
   ``COARSEN_FACTOR``, the chunks are aligned (recursively), and the sentence-level DP runs only in a
@@ -42,8 +46,10 @@ How it works (Vecalign-like, in the "gain" form of the same dynamic programme):
   builds 1-k and k-1 shapes, so its cost is unchanged.  Neither post-pass makes a unit of more than
   ``JOIN_MAX_SENTENCES`` sentences (both sides together), so no 3-3 or larger shape is built.
 * ``lexical(a, b)`` (e.g. chrF/100) only breaks near-ties: it is evaluated for the few rewrite
-  candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and adds at most
-  ``LEXICAL_WEIGHT`` to that 1-1 cell's gain.
+  candidates within ``LEXICAL_TIE_MARGIN`` of an original sentence's best match and lowers the 1-1
+  gain of each by ``LEXICAL_WEIGHT`` times its lexical score's distance to the best of them, so the
+  lexically closest candidate keeps its gain and no cell gains over those of other original sentences
+  (a row with a near-tie must not outbid the exact copy of its neighbour, which has no tie).
 
 Deterministic: ties go to the first transition in ``_kinds`` order and to the lower index.
 """
@@ -165,6 +171,20 @@ class _Sims:
             c1 = min(m, int(hi[min(n, i + 3)]))
             self.rows.append((c0, _padded(r[c0:c1] @ o[i], right=0)))
 
+    def best_matches(self, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """The highest similarity of each original sentence to any one rewritten sentence within its reach
+        (the whole rewrite for the full matrix, its band otherwise), and of each rewritten sentence to any
+        one original sentence; -inf where a sentence has none."""
+        row_best = np.full(n, -np.inf, np.float32)
+        col_best = np.full(m, -np.inf, np.float32)
+        for i in range(n):
+            c0, vals = self.values(i)
+            vals = vals[: m - c0]
+            if len(vals):
+                row_best[i] = vals.max()
+                np.fmax(col_best[c0:c0 + len(vals)], vals, out=col_best[c0:c0 + len(vals)])
+        return row_best, col_best
+
     def values(self, i: int) -> tuple[int, np.ndarray]:
         """The first column and the similarities of original sentence ``i`` (without padding)."""
         c0, vec = self.rows[i]
@@ -193,6 +213,9 @@ def _dp(o: np.ndarray, r: np.ndarray, lo: np.ndarray, hi: np.ndarray, sims: _Sim
     nr2, nr3 = (_padded(x) for x in _run_norms(r))
     max_l = max(kr for _, kr in p.kinds)
     max_k = max(ko for ko, _ in p.kinds)
+    # A merged unit must score at least what its single sentence scores with its best match alone (module docstring).
+    row_best, col_best = sims.best_matches(n, m) if max(max_k, max_l) > 1 else (np.zeros(n), np.zeros(m))
+    col_best = _padded(col_best)
     scores: dict[int, np.ndarray] = {}
     moves: list[np.ndarray] = []
     for i in range(n + 1):
@@ -233,6 +256,10 @@ def _dp(o: np.ndarray, r: np.ndarray, lo: np.ndarray, hi: np.ndarray, sims: _Sim
                 ok = s >= p.min_sim
                 if comp is not None:
                     ok &= s >= comp + p.merge_margin
+                    # ... and its single sentence has no better match of its own: counting sentences, a merge of
+                    # two sentences that merely resemble it (a template, a repeated phrase) earns more gain than
+                    # the 1-1 with its exact copy next to them, which the DP would leave an omission.
+                    ok &= s >= (row_best[i - 1] if kr > 1 else col_best[start - 1 + _PAD: start - 1 + _PAD + width])
                 elif bonus and (i - 1) in bonus:
                     cols, extra = bonus[i - 1]
                     add = np.zeros(width)
@@ -347,7 +374,11 @@ def _lexical_bonus(sims: _Sims, original: Document, rewritten: Document,
         text = original.sentences[i].text
         vals = np.array([float(lexical(text, rewritten.sentences[int(j)].text)) for j in cols])
         calls += len(cols)
-        out[i] = (cols.astype(np.int64), LEXICAL_WEIGHT * np.clip(vals, 0.0, 1.0))
+        # Relative to the row's best candidate: the tie is broken inside the row, and no cell gains over the cells
+        # of other rows.  An absolute bonus went only to rows that have a near-tie: a sentence near-tied between
+        # two neighbours took the exact copy of the sentence before it, which has no tie and so no bonus.
+        vals = np.clip(vals, 0.0, 1.0)
+        out[i] = (cols.astype(np.int64), LEXICAL_WEIGHT * (vals - vals.max()))
     log.debug("lexical tie-breaker evaluated on %d cells", calls)
     return out
 

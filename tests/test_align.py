@@ -248,6 +248,55 @@ def test_max_merge_one_keeps_pairs_one_to_one(encoder: Any) -> None:
     assert sum(p.is_match for p in pairs) == 4
 
 
+def _item(i: int, who: str, verb: str, num: int) -> str:
+    return f'In item {i}, {who} {verb} that {num} people <&> attended the "meeting {i}" in Seoul.'
+
+
+# Templated sentences (the reviewer's 2,000-sentence case): any two score 0.7-0.9 with each other.
+ITEMS = {1232: _item(1232, "Mr. Kim", "denied", 5331), 1233: _item(1233, "Antony J. Blinken", "announced", 8912),
+         1234: _item(1234, "Mr. Kim", "said", 2687), 1235: _item(1235, "the ministry", "reported", 2350),
+         1236: _item(1236, "China", "confirmed", 8537), 1237: _item(1237, "Mr. Kim", "announced", 7547),
+         1589: _item(1589, "Antony J. Blinken", "reported", 8768),
+         1590: _item(1590, "Antony J. Blinken", "reported", 5917),
+         1591: _item(1591, "Antony J. Blinken", "reported", 8748), 1592: _item(1592, "the ministry", "reported", 291)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", [None, 4])
+@pytest.mark.parametrize(("kept", "dropped"), [
+    ([1234], [1235, 1236]),  # the copy, then two dropped sentences
+    ([1236], [1234, 1235]),  # two dropped sentences, then the copy
+    ([1232, 1234, 1237], [1233, 1235, 1236]),  # the reviewer's rows 1251-1255
+])
+def test_kept_sentence_pairs_with_its_copy_not_a_merge_of_dropped_neighbours(
+        encoder: Any, kept: list[int], dropped: list[int], window: int | None) -> None:
+    # Two dropped sentences merged (0.88 as a unit, above each alone) earn more DP gain than the exact copy's
+    # 1-1 (three sentences counted against two): the kept sentence was reported omitted and the 2-1 as altered.
+    orig = [ITEMS[i] for i in sorted(kept + dropped)]
+    rew = [ITEMS[i] for i in kept]
+    pairs = align(embed(encoder, orig), embed(encoder, rew), make_doc("o", orig), make_doc("r", rew),
+                  window=window)
+    check_invariants(pairs, len(orig), len(rew))
+    where = {i: k for k, i in enumerate(sorted(kept + dropped))}
+    assert sorted((p.original, p.rewritten) for p in pairs) == sorted(
+        [((where[i],), (k,)) for k, i in enumerate(kept)] + [((where[i],), ()) for i in dropped])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", [None, 4])
+def test_lexical_tie_breaker_does_not_take_a_neighbours_exact_copy(encoder: Any, window: int | None) -> None:
+    # O2 is near-tied between R0 and R1 (0.93 / 0.96): the tie-breaker once added chrF to O2's cells only,
+    # enough to outbid O1's exact copy R1 (1.0, no tie, no bonus); O1 was reported omitted.
+    from evaluator.metrics.lexical import chrf_similarity
+
+    orig = [ITEMS[i] for i in (1589, 1590, 1591, 1592)]
+    rew = [orig[0].replace("8768", "8769"), orig[1], orig[3]]
+    pairs = align(embed(encoder, orig), embed(encoder, rew), make_doc("o", orig), make_doc("r", rew),
+                  lexical=chrf_similarity, window=window)
+    check_invariants(pairs, 4, 3)
+    assert [(p.original, p.rewritten) for p in pairs] == [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
+
+
 def test_lexical_breaks_a_tie_and_is_called_on_few_cells() -> None:
     sacrebleu = pytest.importorskip("sacrebleu")
     orig = ["Sales rose 5 percent in March."]

@@ -87,12 +87,52 @@ class CheckContext:
         return self.doc(side).span_of(tuple(indices))
 
 
+# Findings whose evidence may stand in a neighbouring row of the alignment (``outside_pair``): a quotation is
+# matched in its pair with the neighbouring pairs allowed (it can straddle a sentence split, or sit across an
+# alignment slip), so the rewritten quotation, and the speaker named next to it, may lie in the row before or after.
+NEIGHBOUR_ROW_CODES = frozenset({("quotes", "quote-altered"), ("quotes", "quote-truncated"),
+                                 ("quotes", "quote-extended"), ("quotes", "quote-form-changed"),
+                                 ("quotes", "quote-speaker-changed")})
+
+
+def outside_pair(findings: Sequence[Finding], ctx: CheckContext, *,
+                 neighbour_rows: bool = True) -> list[tuple[Finding, str]]:
+    """Findings (with the side) whose evidence span lies outside the sentences of the alignment row they name.
+
+    A span must overlap the sentences of its row on its side (it may run on past them: a quotation that runs
+    into the next sentence, or ``sentence-moved``, whose row is the first of the moved run).  A side the row
+    has no sentence on is not looked at: an omission's or addition's other side is an anchor, the nearest
+    aligned sentence.  With ``neighbour_rows`` the rows next to it count too for ``NEIGHBOUR_ROW_CODES``.
+    """
+    out: list[tuple[Finding, str]] = []
+    for f in findings:
+        if f.alignment is None or not 0 <= f.alignment < len(ctx.alignment):
+            continue
+        rows = [f.alignment]
+        if neighbour_rows and (f.check, f.code) in NEIGHBOUR_ROW_CODES:
+            rows = [k for k in (f.alignment - 1, f.alignment, f.alignment + 1) if 0 <= k < len(ctx.alignment)]
+        for side in ("original", "rewritten"):
+            span: Span | None = getattr(f, side)
+            own = getattr(ctx.alignment[f.alignment], side)
+            if span is None or not own:
+                continue
+            sentences = ctx.doc(side).sentences
+            ranges = [(sentences[min(idx)].start, sentences[max(idx)].end)
+                      for idx in (getattr(ctx.alignment[k], side) for k in rows) if idx]
+            if not any(span.start < hi and span.end > lo or span.start == span.end and lo <= span.start <= hi
+                       for lo, hi in ranges):
+                out.append((f, side))
+    return out
+
+
 def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
                on_error: Callable[[str, BaseException], None] | None = None,
                merge: bool = True) -> list[Finding]:
     """Run the named (default: all) registered checks and return findings sorted by severity.
 
     A finding about the part of a sentence an excerpt cut off is info (``_excerpt.outside_excerpt``).
+    With ``EVALUATOR_STRICT_CODES=1`` (the tests set it), an unknown finding code, or evidence outside the
+    alignment row a finding names (``outside_pair``), raises an AssertionError.
     With ``merge`` (the default), findings that describe the same edit are merged into one
     (``_dedupe.dedupe_findings``).
     """
@@ -117,6 +157,12 @@ def run_checks(ctx: CheckContext, names: Sequence[str] | None = None,
         unknown = sorted({f"{f.check}/{f.code}" for f in findings if CODES.get(f.code, ("",))[0] != f.check})
         if unknown:
             raise AssertionError(f"finding codes missing from evaluator/checks/codes.py: {', '.join(unknown)}")
+        # Evidence must stand in the row it names (or a neighbouring one, for NEIGHBOUR_ROW_CODES): a span in
+        # another row is an index slip, or a match a later row's own sentence should have had.
+        stray = outside_pair(findings, ctx)
+        if stray:
+            raise AssertionError("findings with evidence outside their alignment row: " + "; ".join(
+                f"{f.check}/{f.code} row {f.alignment} {side} {getattr(f, side).text[:60]!r}" for f, side in stray[:5]))
     findings = outside_excerpt(findings, ctx)  # what an excerpt's cut leaves out is info, not drift
     if merge:
         return dedupe_findings(findings, ctx)

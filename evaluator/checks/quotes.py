@@ -610,46 +610,66 @@ class QuotesCheck:
         yield from self._attributions(ctx, oq, rq, speaker_changed)
 
     def _quotations(self, ctx: CheckContext, oq: Sequence[Quote], rq: Sequence[Quote]) -> Iterator[Finding]:
-        """Each original quotation matched to the rewrite's: words and speaker compared."""
+        """Each original quotation matched to the rewrite's: words and speaker compared.
+
+        The candidates of all pairs are ranked together, best first, a pair's own quotations before those
+        of its neighbours on a tie: a pair that lost a quotation (a 2-1 of a dropped sentence) must not take
+        the next pair's quotation, which that pair's own original matches better, and start a chain of
+        misquotes each pairing an identical sentence with the next one's quotation."""
         if not oq:
             return
         r_all = {q.words for q in rq}
         o_links = self._links(ctx, "original", oq)
         r_links = self._links(ctx, "rewritten", rq)
+        o_all_groups, r_all_groups = _groups(o_links, len(oq)), _groups(r_links, len(rq))
         used: set[int] = set()
         done: set[int] = set()  # original quotations compared (indices into ``oq``)
+        pairs: list[tuple[int, Any, list[int], list[int]]] = []  # (ai, pair, its quotations, candidates)
+        scored: list[tuple[float, int, int, int, tuple[int, ...], tuple[int, ...]]] = []
+        o_join: dict[tuple[int, ...], Quote] = {}
+        r_join: dict[tuple[int, ...], Quote] = {}
         for ai, pair in ctx.matched():
             mine = [i for i, q in enumerate(oq) if q.sentence in pair.original]
             if not mine:
                 continue
             near = set(neighbour_indices(ctx, ai, "rewritten"))
             cands = [k for k, q in enumerate(rq) if q.sentence in near]
+            pairs.append((ai, pair, mine, cands))
             # Whole quotations and quotations split around their attribution, on both sides: an original
             # group may reach a fragment in the next sentence ("“We will win,” Smith said. “We always do.”").
-            o_groups = [g for g in _groups(o_links, len(oq)) if set(g) & set(mine)]
-            r_groups = [g for g in _groups(r_links, len(rq)) if set(g) <= set(cands)]
-            o_join = {g: joined([oq[i] for i in g]) for g in o_groups}
-            r_join = {g: joined([rq[k] for k in g]) for g in r_groups}
-            scored = []
-            for og, a in o_join.items():
-                for rg, b in r_join.items():
+            o_groups = [g for g in o_all_groups if set(g) & set(mine)]
+            r_groups = [g for g in r_all_groups if set(g) <= set(cands)]
+            for g in o_groups:
+                o_join.setdefault(g, joined([oq[i] for i in g]))
+            for g in r_groups:
+                r_join.setdefault(g, joined([rq[k] for k in g]))
+            own = set(pair.rewritten)
+            for og in o_groups:
+                a = o_join[og]
+                for rg in r_groups:
+                    b = r_join[rg]
                     sim = 1.0 if a.words == b.words else _similarity(a, b)
                     if sim >= 0.5:
-                        # best first; on a tie the fewest fragments (whole quotations before joined ones)
-                        scored.append((-sim, len(og) + len(rg), og, rg))
-            scored.sort()
-            for _s, _n, og, rg in scored:
-                if set(og) & done or set(rg) & used:
+                        # best first; on a tie the pair's own quotations, then the fewest fragments (whole
+                        # quotations before joined ones), then the earlier pair
+                        away = int(not all(rq[k].sentence in own for k in rg))
+                        scored.append((-sim, away, len(og) + len(rg), ai, og, rg))
+        scored.sort()
+        out: dict[int, list[Finding]] = {}
+        for _s, _away, _n, ai, og, rg in scored:
+            if set(og) & done or set(rg) & used:
+                continue
+            a = o_join[og]
+            if len(og) > 1:  # a fragment the rewrite took out of quotation marks is no part of the match
+                og = _touched(og, oq, r_join[rg])
+                if not og or set(og) & done:
                     continue
-                a = o_join[og]
-                if len(og) > 1:  # a fragment the rewrite took out of quotation marks is no part of the match
-                    og = _touched(og, oq, r_join[rg])
-                    if not og or set(og) & done:
-                        continue
-                    a = joined([oq[i] for i in og])
-                done.update(og)
-                used.update(rg)
-                yield from self._compare(ctx, ai, a, r_join[rg])
+                a = joined([oq[i] for i in og])
+            done.update(og)
+            used.update(rg)
+            out.setdefault(ai, []).extend(self._compare(ctx, ai, a, r_join[rg]))
+        for ai, pair, mine, cands in pairs:
+            yield from out.get(ai, ())
             # Still unmatched: a reworded quotation in the pair itself ("has a critical role to play" ->
             # "plays a crucial role") when it shares words with exactly one free quotation there.
             own = set(pair.rewritten)

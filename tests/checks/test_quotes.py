@@ -284,3 +284,37 @@ def test_form_key(a: str, b: str, same: bool) -> None:
     from evaluator.checks.quotes import form_key
 
     assert (form_key(a.split()) == form_key(b.split())) is same
+
+
+def _meeting(i: int, who: str, verb: str, num: int) -> str:
+    return f'In item {i}, {who} {verb} that {num} people attended the "meeting {i}" in Seoul.'
+
+
+def test_a_pair_that_lost_a_quotation_does_not_take_the_next_pairs_quotation() -> None:
+    """The reviewer's rows 1254-1272: a 2-1 of two dropped sentences has two quotations and the rewrite's one.  Its
+    second quotation took the next pair's ("meeting 1236" -> "meeting 1237", similar enough as one word of two), that
+    pair's then took the one after it, and so on: every identical pair after it reported a misquote of the next
+    sentence, its evidence outside its row."""
+    from evaluator.checks.base import outside_pair
+
+    items = {i: _meeting(i, who, verb, num) for i, who, verb, num in [
+        (1234, "Mr. Kim", "said", 2687), (1235, "the ministry", "reported", 2350), (1236, "China", "confirmed", 8537),
+        (1237, "Mr. Kim", "announced", 7547), (1238, "Mr. Kim", "denied", 8170),
+        (1239, "President Biden", "said", 2215)]}
+    ctx = make_context([items[i] for i in (1235, 1236, 1237, 1238, 1239)], [items[i] for i in (1234, 1237, 1238, 1239)],
+                       alignment=[((0, 1), (0,)), ((2,), (1,)), ((3,), (2,)), ((4,), (3,))])
+    fs = list(QuotesCheck().run(ctx))
+    assert {f.alignment for f in fs} == {0}, [(f.alignment, f.message) for f in fs]
+    assert [(f.code, f.original.text, f.rewritten.text) for f in fs if f.code == "quote-altered"] == [  # type: ignore[union-attr]
+        ("quote-altered", "meeting 1235", "meeting 1234")]
+    assert outside_pair(fs, ctx, neighbour_rows=False) == []
+
+
+def test_quotation_in_the_next_pair_is_still_matched_when_that_pair_has_none_of_its_own() -> None:
+    """An alignment slip: the quotation went into the sentence aligned with the next original sentence, which has
+    no quotation; the neighbouring row is still searched (and the finding points there)."""
+    ctx = make_context(['Smith spoke on Monday: "We will rebuild the bridge this year."', "The council agreed."],
+                       ["Smith spoke on Monday.", 'The council agreed, and Smith said "we will rebuild the bridge soon".'],
+                       alignment=[((0,), (0,)), ((1,), (1,))])
+    fs = [f for f in QuotesCheck().run(ctx) if f.code.startswith("quote-")]
+    assert [(f.code, f.alignment) for f in fs] == [("quote-altered", 0)]
