@@ -509,11 +509,14 @@ def report_fingerprint(options: Options) -> str:
 
 
 def _option_files(options: Options) -> list[Path]:
-    """The files of the reference sets and glossaries (a folder: every file in it, sorted)."""
+    """The files of the reference sets and glossaries (a folder: every file in it, sorted) and the
+    rescaling baseline given with ``--baseline``: what they say is a setting, like the options."""
     files: list[Path] = []
     for name in (*options.reference_sets, *options.glossaries):
         path = Path(name)
         files += sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]
+    if options.rescale and options.baseline_path:
+        files.append(Path(options.baseline_path))
     return files
 
 
@@ -694,6 +697,7 @@ class BatchResult:
     seconds: float
     summary: dict[str, Any] = field(default_factory=dict)
     resumed_failed: int = 0  # of ``resumed``, the error records kept from an earlier run (not retried)
+    html: bool = False  # whether index.html and the pair pages were written (asked for, or the folder had them)
 
     @property
     def missing(self) -> int:
@@ -725,6 +729,9 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
         else read_manifest(os.fspath(manifest))  # type: ignore[arg-type]
     if chunk_size < 1 or workers < 1:
         raise ConfigError(None, "--workers and the chunk size must be at least 1")
+    if timeout_per_pair is not None and not (isinstance(timeout_per_pair, (int, float))
+                                             and math.isfinite(timeout_per_pair) and timeout_per_pair > 0):
+        raise ConfigError(None, "--timeout-per-pair must be a positive finite number")
     run_engine = get_engine(engine)  # an unknown engine fails before any work
     engine_args: dict[str, Any] = {}
     if engine == "ray":
@@ -735,68 +742,138 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
         check_address(address)
         engine_args["address_checked"] = True  # and is probed once per batch
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with _folder_lock(out):  # one run at a time per folder
-        _check_settings(out, options, manifest_path if manifest_path is not None else manifest)
-        results = ResultsFile(out / RESULTS)
-        done = results.recover()
-        if retry_failed:
-            _remove_pages(out, [k for k, v in done.items() if v == "error"])
-            n = results.drop_errors()
-            done = {k: v for k, v in done.items() if v != "error"}
-            log.info("retrying %d failed pairs", n)
-        changed = _changed_inputs(specs, done, results.fingerprints, options.max_input_bytes)
-        if changed:
-            _remove_pages(out, changed)  # first: a page must never outlive the result it shows
-            results.drop_ids(changed)
-            done = {k: v for k, v in done.items() if k not in changed}
-            first = next(s.id for s in specs if s.id in changed)
-            log.warning("%d pair(s) changed since they were scored (first: %r): scored again", len(changed), first)
-        resumed = sum(1 for s in specs if s.id in done)
-        resumed_failed = sum(1 for s in specs if done.get(s.id) == "error")
-        fresh: set[str] = set()
-        pending = [s for s in specs if s.id not in done]
-        if resumed:
-            log.info("resuming: %d of %d pairs already done", resumed, len(specs))
-        stop = stop or threading.Event()
-        if progress is not None:
-            progress.start(len(specs), resumed)
-        scored = 0
-        stream = run_engine(pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size,
-                            address=address, stop=stop, **engine_args)
-        try:
-            for res in stream:
-                if res.id in done:
-                    log.warning("engine returned %r twice; keeping the first", res.id)
-                    continue
-                results.append(res.line)
-                done[res.id] = res.status
-                fresh.add(res.id)
-                scored += 1
-                if progress is not None:
-                    progress.advance(res.status == "ok")
-                # On a stop the engine ends its stream itself, after the pairs in hand (with workers: the
-                # chunks already running); whatever it still yields is finished work and is kept.
-        finally:
-            close = getattr(stream, "close", None)
-            if close is not None:
-                close()
-            results.close()
-            if progress is not None:
-                progress.finish()
-        stopped = stop.is_set() and len(done) < len(specs)
-        summary, rows = summarise(results, specs, out if html else None, rewrite=fresh)
-        summary["settings"] = {"engine": engine, "workers": workers, "chunk_size": chunk_size,
-                               "timeout_per_pair": timeout_per_pair, "options": options.to_dict()}
-        atomic_write_json(out / SUMMARY, summary)
-        if html:
-            from .render.batch_index import write_index
+    # Every input is read before the folder is touched: a bad glossary, reference set, baseline or model,
+    # or an --out / --cache that is a file, is exit 2 with nothing written (and a corrected rerun is free).
+    _check_folder_option("--out", out)
+    if options.cache_dir:
+        _check_folder_option("--cache", Path(options.cache_dir))
+    wanted = _settings_of(options, _check_inputs(options))
+    created = _make_folder(out)
+    try:
+        with _folder_lock(out) as lock_created:
+            had = {name: (out / name).exists() for name in (SETTINGS, SUMMARY)}
+            try:
+                return _run_locked(specs, out, options, wanted, manifest_path if manifest_path is not None else manifest,
+                                   engine=engine, address=address, workers=workers, html=html,
+                                   timeout_per_pair=timeout_per_pair, chunk_size=chunk_size,
+                                   retry_failed=retry_failed, stop=stop, progress=progress, run_engine=run_engine,
+                                   engine_args=engine_args, t0=t0)
+            except BaseException:
+                _undo_empty_run(out, had, lock_created)
+                raise
+    except BaseException:
+        for d in reversed(created):  # folders this run made and left empty
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise
 
-            write_index(out / INDEX, summary, rows)
-        ok = summary["pairs"]["ok"]
-        failed = summary["pairs"]["failed"]
-        return BatchResult(out, len(specs), ok, failed, resumed, scored, stopped,
-                           time.perf_counter() - t0, summary, resumed_failed)
+
+def _run_locked(specs: list[PairSpec], out: Path, options: Options, wanted: dict[str, Any], manifest: Any, *,
+                engine: str, address: str | None, workers: int, html: bool, timeout_per_pair: float | None,
+                chunk_size: int, retry_failed: bool, stop: threading.Event | None, progress: ProgressSink | None,
+                run_engine: Callable[..., Any], engine_args: dict[str, Any], t0: float) -> BatchResult:
+    """``run_batch`` once the folder is locked."""
+    _check_settings(out, wanted, manifest)
+    if not html and (out / INDEX).exists():
+        # A folder with an HTML overview keeps it current: an index left as it was would link pages
+        # removed below and show older results than results.jsonl holds.
+        log.info("%s exists: rewriting it and the pair pages", out / INDEX)
+        html = True
+    results = ResultsFile(out / RESULTS)
+    done = results.recover()
+    if retry_failed:
+        _remove_pages(out, [k for k, v in done.items() if v == "error"])
+        n = results.drop_errors()
+        done = {k: v for k, v in done.items() if v != "error"}
+        log.info("retrying %d failed pairs", n)
+    changed = _changed_inputs(specs, done, results.fingerprints, options.max_input_bytes)
+    if changed:
+        _remove_pages(out, changed)  # first: a page must never outlive the result it shows
+        results.drop_ids(changed)
+        done = {k: v for k, v in done.items() if k not in changed}
+        first = next(s.id for s in specs if s.id in changed)
+        log.warning("%d pair(s) changed since they were scored (first: %r): scored again", len(changed), first)
+    resumed = sum(1 for s in specs if s.id in done)
+    resumed_failed = sum(1 for s in specs if done.get(s.id) == "error")
+    fresh: set[str] = set()
+    pending = [s for s in specs if s.id not in done]
+    if resumed:
+        log.info("resuming: %d of %d pairs already done", resumed, len(specs))
+    stop = stop or threading.Event()
+    if progress is not None:
+        progress.start(len(specs), resumed)
+    scored = 0
+    stream = run_engine(pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size,
+                        address=address, stop=stop, **engine_args)
+    try:
+        for res in stream:
+            if res.id in done:
+                log.warning("engine returned %r twice; keeping the first", res.id)
+                continue
+            results.append(res.line)
+            done[res.id] = res.status
+            fresh.add(res.id)
+            scored += 1
+            if progress is not None:
+                progress.advance(res.status == "ok")
+            # On a stop the engine ends its stream itself, after the pairs in hand (with workers: the
+            # chunks already running); whatever it still yields is finished work and is kept.
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+        results.close()
+        if progress is not None:
+            progress.finish()
+    # Only this manifest's pairs count: results.jsonl may also hold ids of another manifest.
+    stopped = stop.is_set() and any(s.id not in done for s in specs)
+    summary, rows = summarise(results, specs, out if html else None, rewrite=fresh)
+    summary["settings"] = {"engine": engine, "workers": workers, "chunk_size": chunk_size,
+                           "timeout_per_pair": timeout_per_pair, "options": options.to_dict()}
+    atomic_write_json(out / SUMMARY, summary)
+    if html:
+        from .render.batch_index import write_index
+
+        write_index(out / INDEX, summary, rows)
+    ok = summary["pairs"]["ok"]
+    failed = summary["pairs"]["failed"]
+    return BatchResult(out, len(specs), ok, failed, resumed, scored, stopped,
+                       time.perf_counter() - t0, summary, resumed_failed, html=html)
+
+
+def _check_folder_option(flag: str, path: Path) -> None:
+    """``--out`` / ``--cache`` must name a folder (made if missing), not a file."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError(path, f"{flag} must name a folder, and this is a file")
+
+
+def _make_folder(out: Path) -> list[Path]:
+    """Make ``out`` and its missing parents; the folders made, outermost first (exit 2 when it cannot)."""
+    missing = [p for p in (out, *out.parents) if not p.exists()][::-1]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(out, f"--out: cannot make the folder ({exc.strerror or exc})") from None
+    return missing
+
+
+def _undo_empty_run(out: Path, had: dict[str, bool], lock_created: bool) -> None:
+    """A run that failed before its first result leaves the folder as it found it: ``batch.json`` (its
+    settings) and ``summary.json`` if it wrote them, and the ``.lock`` it made, go; so a rerun with
+    corrected input is not refused as "other settings".  Called with the folder still locked."""
+    results = out / RESULTS
+    with contextlib.suppress(OSError):
+        if results.exists() and results.stat().st_size > 0:
+            return  # results are kept, and so are the settings they were made with
+        if results.exists():
+            results.unlink()
+        for name, existed in had.items():
+            if not existed:
+                with contextlib.suppress(FileNotFoundError):
+                    (out / name).unlink()
+        if lock_created:
+            with contextlib.suppress(FileNotFoundError):
+                (out / ".lock").unlink()
 
 
 def _canonical_checks(options: Options) -> Options:
@@ -830,15 +907,16 @@ def _changed_inputs(specs: Sequence[PairSpec], done: dict[str, str], fingerprint
 
 
 @contextlib.contextmanager
-def _folder_lock(out: Path) -> Iterator[None]:
+def _folder_lock(out: Path) -> Iterator[bool]:
     """One run at a time per output folder: a second one is refused (exit 2) rather than appending the
     same ids again.  An advisory lock on ``DIR/.lock``, released by the OS when the process ends however
-    it ends; where ``fcntl`` is missing (Windows) there is no lock."""
+    it ends; where ``fcntl`` is missing (Windows) there is no lock.  Yields whether it made the file."""
     try:
         import fcntl
     except ImportError:
-        yield
+        yield False
         return
+    created = not (out / ".lock").exists()
     with (out / ".lock").open("a+b") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -846,7 +924,7 @@ def _folder_lock(out: Path) -> Iterator[None]:
             raise ConfigError(out, "another `evaluator batch` run is writing this folder; wait for it or "
                                    "give another --out") from None
         try:
-            yield
+            yield created
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
@@ -868,18 +946,114 @@ def _plain_layer(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _check_settings(out: Path, options: Options, manifest: Any) -> None:
-    """Refuse to mix results made with other settings into one results.jsonl."""
+def _real(path: Any) -> str:
+    """A file setting as one string however it was spelled (``g.csv``, ``./g.csv``, absolute, from another
+    folder): the resolved absolute path."""
+    return os.path.realpath(os.fspath(path))
+
+
+def _check_inputs(options: Options) -> str:
+    """Read every file the settings name, and find the model, before anything is written: a bad glossary,
+    reference set, baseline or model is exit 2 with the --out folder untouched.  Returns the model's
+    weights revision (what the stored-report cache keys on), part of the folder's settings."""
+    from .encoder import resolve_model, weights_revision
+    from .reference_sets import load_reference_sets
+
+    name, folder = resolve_model(options.model)  # ModelError: an unknown model, offline
+    load_reference_sets(options.reference_sets, include_bundled=options.use_bundled_reference_set)
+    if options.glossaries:
+        from .glossary import load_glossary
+
+        load_glossary(options.glossaries)
+    if options.rescale and options.baseline_path:
+        _check_baseline(options, name, folder)
+    return weights_revision(folder)
+
+
+def _check_baseline(options: Options, name: str, folder: str) -> None:
+    """Read the --baseline file as scoring will (header, rows, the model layer's row), without the model."""
+    from types import SimpleNamespace
+
+    from .encoder import _default_layer
+    from .metrics import semantic
+
+    layer = options.layer
+    if layer is None:
+        try:
+            config = json.loads((Path(folder) / "config.json").read_text(encoding="utf-8"))
+            layer = _default_layer(name, int(config.get("num_hidden_layers") or config.get("n_layers") or 0))
+        except Exception:  # noqa: BLE001 - the layer is known once the model loads; check the file's form now
+            layer = -1
+    quiet = logging.getLogger(semantic.__name__)
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "no row for layer N" is said when scoring, once is enough
+    try:
+        semantic.load_baseline(SimpleNamespace(name=name, layer=layer), options.baseline_path)  # type: ignore[arg-type]
+    finally:
+        quiet.setLevel(level)
+
+
+_FILE_SETTINGS = ("reference_sets", "glossaries", "baseline_path")
+
+
+def _settings_of(options: Options, model_revision: str) -> dict[str, Any]:
+    """What a folder's results depend on, as stored in ``batch.json``: the options that change a report,
+    files by their resolved path and the digest of their content, and the model's weights revision
+    (new weights at the same --model path are another setting)."""
     wanted = _plain_layer({k: v for k, v in _canonical_checks(options).to_dict().items()
                            if k not in _NEUTRAL_OPTIONS})
-    # What the glossaries and reference sets say, not only where they are: an edited glossary is
-    # another setting (its findings would differ from the results already there).
-    wanted["file_digests"] = {str(f): _file_digest(f) for f in _option_files(options)}
+    wanted = _normalise_files(json.loads(json.dumps(wanted)))
+    # What the glossaries, reference sets and baseline say, not only where they are: an edited glossary
+    # is another setting (its findings would differ from the results already there).
+    wanted["file_digests"] = {_real(f): _file_digest(f) for f in _option_files(options)}
+    wanted["model_revision"] = model_revision
+    return wanted
+
+
+def _normalise_files(settings: dict[str, Any]) -> dict[str, Any]:
+    out = dict(settings)
+    for k in ("reference_sets", "glossaries"):
+        if isinstance(out.get(k), list):
+            out[k] = [_real(p) if isinstance(p, str) else p for p in out[k]]
+    if isinstance(out.get("baseline_path"), str):
+        out["baseline_path"] = _real(out["baseline_path"])
+    if isinstance(out.get("file_digests"), dict):
+        out["file_digests"] = {_real(k): v for k, v in out["file_digests"].items()}
+    return out
+
+
+def _describe_changes(old: dict[str, Any], wanted: dict[str, Any]) -> str:
+    """What differs, truthfully: an option by its name; a file setting with the files; an edited file by name."""
+    parts = []
+    for k in sorted(set(old) | set(wanted)):
+        was, now = old.get(k), wanted.get(k)
+        if was == now:
+            continue
+        if k == "file_digests":
+            was, now = was or {}, now or {}
+            edited = sorted(f for f in set(was) & set(now) if was[f] != now[f])
+            if edited:
+                parts.append("the content of a glossary or reference set: " + ", ".join(edited)
+                             if set(edited) - {wanted.get("baseline_path")} else
+                             "the content of the --baseline file: " + ", ".join(edited))
+            elif not any(old.get(f) != wanted.get(f) for f in _FILE_SETTINGS):
+                parts.append("the files in a glossary or reference set folder")
+        elif k == "model_revision":
+            parts.append(f"the model's weights (revision {was} then, {now} now)")
+        elif k in _FILE_SETTINGS:
+            parts.append(f"{k}: {was} then, {now} now")
+        else:
+            parts.append(k)
+    return "; ".join(parts)
+
+
+def _check_settings(out: Path, wanted: dict[str, Any], manifest: Any) -> None:
+    """Refuse to mix results made with other settings into one results.jsonl."""
     path = out / SETTINGS
     if path.exists():
         try:
             old = json.loads(path.read_text(encoding="utf-8")).get("options", {})
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             old = None
         if old is not None:
             # A setting added after the folder was made was at its default then.
@@ -888,13 +1062,12 @@ def _check_settings(out: Path, options: Options, manifest: Any) -> None:
             old = {k: v for k, v in old.items() if k not in _NEUTRAL_OPTIONS}  # neutral now, kept by older runs
             if isinstance(old.get("checks"), list):  # a folder written before checks were kept as a set
                 old["checks"] = sorted(set(old["checks"]))
+            old = _normalise_files(old)  # paths as given by an older run: resolved from here
             old.setdefault("file_digests", wanted["file_digests"])  # a folder made before digests were kept
-        if old is not None and old != json.loads(json.dumps(wanted)):
-            changed = sorted("the content of a glossary or reference set" if k == "file_digests" else k
-                             for k in set(old) | set(wanted) if old.get(k) != wanted.get(k))
-            raise ConfigError(out, f"holds results made with other settings ({', '.join(changed)}); "
-                                   "use a fresh --out folder")
-        if old is not None:
+            old.setdefault("model_revision", wanted["model_revision"])  # ... before the weights revision was
+            if old != wanted:
+                raise ConfigError(out, f"holds results made with other settings ({_describe_changes(old, wanted)}); "
+                                       "use a fresh --out folder")
             return
     atomic_write_json(path, {"options": wanted,
                              "manifest": str(manifest) if isinstance(manifest, (str, os.PathLike)) else None})

@@ -11,6 +11,9 @@ One SQLite file (``DIR/cache.sqlite3``) in WAL mode holds two tables of blobs:
 
 Two runs may share a cache: every write is one short ``INSERT OR IGNORE`` transaction, readers never
 block writers (WAL) and a busy database is waited for (``busy_timeout``) instead of failing.
+A cache that cannot be used (a file that is not a database, damaged pages: ``sqlite3.DatabaseError``;
+a folder that cannot be made) costs speed, never results: one warning names the file, and from then on
+the cache reads nothing and writes nothing, as a run without ``--cache``.
 * ``reports``: a batch pair's finished report (JSON) keyed by a hash of its two documents and a
   fingerprint of everything else it depends on (``evaluator.batch.report_fingerprint``: options,
   the evaluator's own files, reference sets and glossaries, model, spaCy pipeline, library
@@ -55,17 +58,42 @@ class Cache:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / DB_NAME
         self._lock = threading.Lock()
         self._pid = os.getpid()
-        self._conn = self._connect()
         self.stats = {t: CacheStats() for t in TABLES}
+        self.broken: str | None = None  # why the cache is off (then it reads and writes nothing)
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._conn = self._connect()
+        except (sqlite3.Error, OSError) as exc:
+            self._disable(exc)
+
+    def _disable(self, exc: BaseException) -> None:
+        """Turn the cache off for the rest of this process, with one warning naming its file."""
+        if self.broken is None:
+            self.broken = f"{type(exc).__name__}: {exc}"
+            log.warning("the cache %s cannot be used (%s); going on without it (delete the file to start a "
+                        "fresh cache)", self.path, self.broken)
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we open transactions ourselves and keep them short.
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
+        try:
+            return self._set_up(conn)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _set_up(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Switching to WAL takes an exclusive lock and SQLite does not call the busy handler for it:
         # when another process is creating the same file at this moment, wait and retry ourselves.
@@ -83,11 +111,17 @@ class Cache:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
         return conn
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self) -> sqlite3.Connection | None:
+        """The open connection, or None when the cache is off."""
         # A connection must not cross fork(): a forked worker opens its own.
         if os.getpid() != self._pid:
             self._pid = os.getpid()
-            self._conn = self._connect()
+            self._conn = None
+            if self.broken is None:
+                try:
+                    self._conn = self._connect()
+                except (sqlite3.Error, OSError) as exc:
+                    self._disable(exc)
         return self._conn
 
     def get_many(self, keys: Sequence[str], table: str = "encodings") -> dict[str, bytes]:
@@ -97,11 +131,17 @@ class Cache:
         found: dict[str, bytes] = {}
         with self._lock:
             conn = self._connection()
-            for i in range(0, len(unique), _CHUNK):
-                part = unique[i:i + _CHUNK]
-                marks = ",".join("?" * len(part))
-                rows = conn.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", part).fetchall()
-                found.update((k, bytes(v)) for k, v in rows)
+            try:
+                for i in range(0, len(unique), _CHUNK):
+                    if conn is None:
+                        break
+                    part = unique[i:i + _CHUNK]
+                    marks = ",".join("?" * len(part))
+                    rows = conn.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", part).fetchall()
+                    found.update((k, bytes(v)) for k, v in rows)
+            except sqlite3.DatabaseError as exc:  # damaged pages: "database disk image is malformed"
+                self._disable(exc)
+                found = {}
         st = self.stats[table]
         st.hits += len(found)
         st.misses += len(unique) - len(found)
@@ -114,25 +154,43 @@ class Cache:
             return
         with self._lock:
             conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
+            if conn is None:
+                return
             try:
-                conn.executemany(f"INSERT OR IGNORE INTO {table} (key, value) VALUES (?, ?)",
-                                 [(k, sqlite3.Binary(v)) for k, v in items.items()])
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.executemany(f"INSERT OR IGNORE INTO {table} (key, value) VALUES (?, ?)",
+                                     [(k, sqlite3.Binary(v)) for k, v in items.items()])
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        try:
+                            conn.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass
+                    raise
+            except sqlite3.DatabaseError as exc:  # damaged pages, a full disk: the cache goes off
+                self._disable(exc)
+                return
         self.stats[table].writes += len(items)
 
     def count(self, table: str = "encodings") -> int:
         """Number of entries in a table."""
         _check_table(table)
         with self._lock:
-            return int(self._connection().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            conn = self._connection()
+            if conn is None:
+                return 0
+            try:
+                return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            except sqlite3.DatabaseError as exc:
+                self._disable(exc)
+                return 0
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
 
     def __getstate__(self) -> dict[str, Any]:
         # Shipped to another process (Ray, multiprocessing) as its folder; reopened there.
@@ -199,8 +257,14 @@ def cached_pipe(nlp: Any, texts: Sequence[str], cache: Cache | None, *, batch_si
     todo: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         blob = found.get(k)
+        doc = None
         if blob is not None:
-            out[i] = Doc(nlp.vocab).from_bytes(blob)
+            try:
+                doc = Doc(nlp.vocab).from_bytes(blob)
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss: parse the text again
+                log.warning("the cache %s holds an unreadable parse; parsing again", cache.path)
+        if doc is not None:
+            out[i] = doc
         else:
             todo.setdefault(texts[i], []).append(i)
     if todo:
@@ -272,5 +336,12 @@ class CachingNlp:
 def iter_keys(cache: Cache, table: str = "encodings") -> Iterator[str]:
     """Every key in a table (for inspection and tests)."""
     _check_table(table)
-    rows = cache._connection().execute(f"SELECT key FROM {table}").fetchall()
+    conn = cache._connection()
+    if conn is None:
+        return
+    try:
+        rows = conn.execute(f"SELECT key FROM {table}").fetchall()
+    except sqlite3.DatabaseError as exc:
+        cache._disable(exc)
+        return
     yield from (r[0] for r in rows)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, DocumentError
 from .io import DEFAULT_MAX_BYTES, LoadedText, display_path, read_document, read_text
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ class PairSpec:
 
     def _side(self, side: str, max_bytes: int) -> LoadedText:
         path = getattr(self, f"{side}_path")
+        if path == "":
+            raise DocumentError(f"{self.id}:{side}_path", "empty: no file named")
         if path is not None:
             return read_document(path, max_bytes=max_bytes)
         return read_text(getattr(self, side), name=f"{self.id}:{side}", max_bytes=max_bytes)
@@ -111,8 +113,14 @@ def _read_lines(p: Path) -> str:
         raise ConfigError(p, f"not valid UTF-8 (byte offset {exc.start})") from None
 
 
+KEYS = ("id", *SIDES, *(f"{side}_path" for side in SIDES))
+
+
 def _read_jsonl(p: Path) -> Iterator[PairSpec]:
-    for n, line in enumerate(_read_lines(p).splitlines(), start=1):
+    # Lines end at \n (or \r\n) only: ``str.splitlines`` also splits at U+2028, U+2029, NEL and form feed,
+    # which JSON leaves unescaped inside a string (``json.dumps(ensure_ascii=False)`` writes them raw).
+    for n, line in enumerate(_read_lines(p).split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -121,6 +129,9 @@ def _read_jsonl(p: Path) -> Iterator[PairSpec]:
             raise ConfigError(p, f"not valid JSON ({exc.msg} at column {exc.colno})", line=n) from None
         if not isinstance(row, dict):
             raise ConfigError(p, f"expected a JSON object, got {type(row).__name__}", line=n)
+        unknown = [k for k in row if k not in KEYS]
+        if unknown:
+            raise ConfigError(p, f"unknown key {unknown[0]!r} (a row has {', '.join(KEYS)})", line=n)
         yield _spec_from_row(p, row, n)
 
 
@@ -152,7 +163,10 @@ class _CountedLines:
 def _read_csv(p: Path) -> Iterator[PairSpec]:
     lines = _CountedLines(_read_lines(p))
     delimiter = "\t" if p.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(lines, delimiter=delimiter)
+    # strict: a quote that opens a field and is never closed (it would swallow the rows after it into one
+    # cell) or a quoted field with more text after its closing quote (``"We will win," she said.``, which
+    # the lenient reader turns into another text, its quotes dropped) is an error, not a silent change.
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
     try:
         if not reader.fieldnames:
             raise ConfigError(p, "the CSV has no header line", line=1)
@@ -167,9 +181,29 @@ def _read_csv(p: Path) -> Iterator[PairSpec]:
             if None in row:
                 raise ConfigError(p, "more fields than the header has columns", line=start)
             values = {k: v for k, v in row.items() if v not in (None, "")}
+            for side in SIDES:
+                # A column that is there with an empty cell (and no file given instead) is an empty document:
+                # that pair's error record, as "original": "" in JSONL; a missing column stays a manifest error.
+                # (A short row, whose cells are None, still lacks the side: a manifest error.)
+                if side not in values and f"{side}_path" not in values:
+                    if row.get(side) == "":
+                        values[side] = ""
+                    elif row.get(f"{side}_path") == "":
+                        values[f"{side}_path"] = ""
             yield _spec_from_row(p, values, start)
     except csv.Error as exc:
-        raise ConfigError(p, f"malformed CSV ({exc})", line=lines.start or reader.line_num) from None
+        raise ConfigError(p, f"malformed CSV: {_csv_problem(str(exc))}", line=lines.start or reader.line_num) from None
+
+
+def _csv_problem(message: str) -> str:
+    """The csv module's message, said in terms of the file."""
+    if "unexpected end of data" in message:
+        return ("a quoted field is never closed (its opening \" swallows the rest of the file); "
+                "close it, or double the quote marks inside it")
+    if "expected after" in message:
+        return ("text after the closing quote of a quoted field; a cell that starts with \" must be quoted "
+                "whole, with its quote marks doubled (\"\"\"We will win,\"\" she said.\")")
+    return message
 
 
 def _spec_from_row(p: Path, row: dict[str, Any], n: int) -> PairSpec:
@@ -196,7 +230,9 @@ def _spec_from_row(p: Path, row: dict[str, Any], n: int) -> PairSpec:
         if not isinstance(value, str):
             key = side if text is not None else f"{side}_path"
             raise ConfigError(p, f"'{key}' must be a string, got {type(value).__name__}", line=n)
-        if path is not None:
+        if path == "":  # an empty cell of a CSV path column: that pair's error when it is read
+            fields[f"{side}_path"] = ""
+        elif path is not None:
             fields[f"{side}_path"] = str((p.parent / path).resolve()) if not Path(path).is_absolute() else path
         else:
             fields[side] = text

@@ -339,12 +339,13 @@ def test_an_edited_glossary_is_another_setting(tmp_path: Path, monkeypatch: pyte
     seen: list[list[str]] = []
     _fake_engine(monkeypatch, seen)
     glossary = tmp_path / "terms.csv"
-    glossary.write_text("source_term,target_term\nphotovoltaic,photovoltaic\n", encoding="utf-8")
+    glossary.write_text("source_term,required\nphotovoltaic,photovoltaic\n", encoding="utf-8")
     m, out, opts = manifest(tmp_path), tmp_path / "out", Options(glossaries=(str(tmp_path / "terms.csv"),))
     run_batch(m, out, opts)
     run_batch(m, out, opts, retry_failed=True)  # the same file: the same setting
-    glossary.write_text("source_term,target_term\nphotovoltaic,solar\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="other settings \\(the content of a glossary or reference set\\)"):
+    glossary.write_text("source_term,required\nphotovoltaic,solar\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"other settings \(the content of a glossary or reference set: "
+                                          r".*terms\.csv\)"):
         run_batch(m, out, opts)
     assert len(seen) == 2
 

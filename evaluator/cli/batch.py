@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -111,8 +112,8 @@ def run(args: Any) -> int:
 
     if args.workers < 1 or args.chunk_size < 1:
         raise InputError("--workers and --chunk-size must be at least 1")
-    if args.timeout_per_pair is not None and args.timeout_per_pair <= 0:
-        raise InputError("--timeout-per-pair must be a positive number of seconds")
+    if args.timeout_per_pair is not None and not (math.isfinite(args.timeout_per_pair) and args.timeout_per_pair > 0):
+        raise InputError("--timeout-per-pair must be a positive finite number")  # nan, inf and 1e400 too
     options = options_from_args(args)
     _validate_checks(options.checks)
     check_exports(args)
@@ -141,7 +142,7 @@ def run(args: Any) -> int:
     exports = [] if result.stopped else write_exports(args.out, args, {"batch": args.out})
     if not args.quiet:
         written = [f"{args.out}/results.jsonl", f"{args.out}/summary.json"]
-        if args.html:
+        if result.html:  # asked for, or kept current where the folder had one
             written.append(f"{args.out}/index.html")
         written += exports
         # This run's error records are counted apart: a failed pair was tried, not scored.
