@@ -20,6 +20,7 @@ Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -105,11 +106,29 @@ def load_settings(path: str | Path) -> dict[str, Any]:
             ok = value in PRECISIONS
         if ok and isinstance(value, list):
             ok = all(isinstance(v, str) for v in value)
+        if ok and key == "device":
+            ok = re.fullmatch(r"cpu|cuda(:\d+)?", value) is not None
         if not ok:
             raise ConfigError(path, f"settings.{key} must be {what}, not {value!r}", _line_of(raw, key))
+        if key == "checks":
+            _check_names(path, value, _line_of(raw, key))
         if key in _PATH_KEYS:
             value = str(base / value)
         elif key in _PATH_LIST_KEYS:
             value = [str(base / v) for v in value]
         out[key] = value
     return out
+
+
+def _check_names(path: str | Path, names: list[str], line: int | None) -> None:
+    """``settings.checks``: known check names, at least one (an empty list would run no check)."""
+    if not names or not any(n.strip() for n in names):
+        raise ConfigError(path, "settings.checks is empty: it would run no check (leave it out to run every check)",
+                          line)
+    from .gate import _known_checks
+
+    known = _known_checks()
+    unknown = [n for n in names if known is not None and n.strip() not in known]
+    if unknown:
+        raise ConfigError(path, f"settings.checks: unknown check(s) {', '.join(unknown)}; known: "
+                                f"{', '.join(sorted(known or ()))}", line)

@@ -222,6 +222,11 @@ def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw:
                 raise fail(f"gate.{kind}.{key} = {t.value:g} is outside the metric's range ({bounds})",
                            "gate", kind, key)
             thresholds.append(t)
+    floors = {t.key: t for t in thresholds if t.kind == "min"}
+    for t in thresholds:
+        if t.kind == "max" and t.key in floors and floors[t.key].value > t.value:
+            raise fail(f"gate.min.{t.key} = {floors[t.key].value:g} is above gate.max.{t.key} = {t.value:g}: "
+                       "no score can meet both", "gate", "max", t.key)
     known_checks = _known_checks()
     for key, value in _table(gate, "max_findings", fail).items():
         _check_findings_key(key, known_checks, fail, ("gate", "max_findings", key))
@@ -306,6 +311,10 @@ def _parse_baseline(b: Any, fail: Any, known_checks: set[str] | None, base_dir: 
             if t.test:
                 raise fail(f"gate.baseline.{t.name}: test = true needs gate.baseline.significance",
                            "gate", "baseline", t.kind, t.key)
+    if not drops and not increases:
+        raise fail("gate.baseline sets no max_drop or max_increase: it would compare nothing (add "
+                   "max_drop = { chrf = 0.5 } or max_increase = { critical = 0 }, or remove the table)",
+                   "gate", "baseline")
     return BaselineConfig(path=str(base_dir / b["path"]) if "path" in b else None, system=b.get("system"),
                           max_drop=tuple(drops), max_increase=tuple(increases),
                           significance=float(sig) if sig is not None else None, method=method,
@@ -438,7 +447,162 @@ def load_report(path: str | Path) -> dict[str, Any]:
         report_kind(data)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
+    version = data.get("schema_version")
+    if version is not None and version not in SCHEMA_VERSIONS:
+        raise InputError(f"{path}: unsupported schema_version {version!r} (this evaluator reads "
+                         f"{', '.join(repr(v) for v in SCHEMA_VERSIONS)}): write it again with this version")
+    problem = report_problem(data)
+    if problem:
+        raise InputError(f"{path}: not an evaluator report: {problem}")
     return data
+
+
+SCHEMA_VERSIONS = ("1",)  # the report schema versions the gate reads (evaluator.types.SCHEMA_VERSION)
+
+
+def _number(x: Any, *, null: bool = True) -> bool:
+    if x is None:
+        return null
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _findings_problem(findings: Any, where: str) -> str | None:
+    if findings is None:
+        return None
+    if not isinstance(findings, list):
+        return f"{where} is not a list"
+    for i, f in enumerate(findings):
+        at = f"{where}[{i}]"
+        if not isinstance(f, dict):
+            return f"{at} is not an object"
+        for key in ("check", "code"):
+            if not isinstance(f.get(key), str):
+                return f"{at} has no {key!r} (a string)"
+        if f.get("severity") not in SEVERITIES:
+            return f"{at}.severity is {f.get('severity')!r}, not one of {', '.join(SEVERITIES)}"
+        for side in ("original", "rewritten"):
+            span = f.get(side)
+            if span is not None and not (isinstance(span, dict) and isinstance(span.get("text", ""), str)):
+                return f"{at}.{side} is not a span (an object with its text)"
+        if "alignment" in f and f["alignment"] is not None and (
+                isinstance(f["alignment"], bool) or not isinstance(f["alignment"], int)):
+            return f"{at}.alignment is not a pair index"
+    return None
+
+
+def _metrics_problem(m: Mapping[str, Any], where: str) -> str | None:
+    for key in LEXICAL:
+        v = m.get(key)
+        if v is not None and not (isinstance(v, dict) and _number(v.get("score"))):
+            return f"{where}.{key} is not a score (an object whose 'score' is a number or null)"
+    bert = m.get("bertscore")
+    if bert is not None:
+        if not isinstance(bert, dict):
+            return f"{where}.bertscore is not an object"
+        for part in ("f1", "precision", "recall"):
+            if not _number(bert.get(part)):
+                return f"{where}.bertscore.{part} is not a number"
+    return None
+
+
+def _per_segment_problem(entry: Any, where: str) -> str | None:
+    if not isinstance(entry, dict):
+        return f"{where} is not an object"
+    for key in BERTSCORE:
+        if not _number(entry.get(key)):
+            return f"{where}.{key} is not a number"
+    return None
+
+
+def report_problem(report: Mapping[str, Any]) -> str | None:
+    """What makes ``report`` (a dict ``report_kind`` accepts) unusable for the gate, or None.
+
+    Checks the shape of everything the gate reads: scores are numbers (or null), findings are objects
+    with a check, a code and a known severity, segments and pairs are objects.  A hand-edited report
+    must fail here, with the field named, not crash the gate or pass it silently."""
+    if report_kind(report) == "score":
+        systems = report["systems"]
+        if not systems:
+            return "'systems' is empty"
+        for name, s in systems.items():
+            where = f"systems.{name}"
+            if not isinstance(s, dict):
+                return f"{where} is not an object"
+            if not any(k in s for k in (*LEXICAL, "bertscore")):
+                return f"{where} has no scores (bleu, chrf, chrf++, ter, bertscore)"
+            problem = _metrics_problem(s, where)
+            if problem:
+                return problem
+            if not _number(s.get("coverage")):
+                return f"{where}.coverage is not a number"
+        segs = report.get("segments")
+        if not isinstance(segs, list):
+            return "no 'segments' list (the per-line scores and findings)"
+        for i, seg in enumerate(segs):
+            where = f"segments[{i}]"
+            if not isinstance(seg, dict):
+                return f"{where} is not an object"
+            if not isinstance(seg.get("ref"), str):
+                return f"{where} has no 'ref' text"
+            extra = seg.get("extra_refs")
+            if extra is not None and not (isinstance(extra, list) and all(isinstance(r, str) for r in extra)):
+                return f"{where}.extra_refs is not a list of texts"
+            per = seg.get("systems")
+            if not isinstance(per, dict):
+                return f"{where} has no 'systems' object (each system's line)"
+            for name, entry in per.items():
+                problem = _per_segment_problem(entry, f"{where}.systems.{name}")
+                if problem:
+                    return problem
+                if not isinstance(entry.get("hyp", ""), str):
+                    return f"{where}.systems.{name}.hyp is not text"
+                problem = _findings_problem(entry.get("findings"), f"{where}.systems.{name}.findings")
+                if problem:
+                    return problem
+        return None
+    problem = _metrics_problem(report["metrics"], "metrics")
+    if problem:
+        return problem
+    cov = report.get("coverage")
+    if cov is not None:
+        if not isinstance(cov, dict):
+            return "'coverage' is not an object"
+        for side in ("original", "rewritten"):
+            if not _number(cov.get(side)):
+                return f"coverage.{side} is not a number"
+    if "findings" not in report:
+        return "no 'findings' list"
+    problem = _findings_problem(report["findings"], "findings")
+    if problem:
+        return problem
+    pairs = report.get("pairs")
+    if pairs is not None and not isinstance(pairs, list):
+        return "'pairs' is not a list"
+    for i, pair in enumerate(pairs or []):
+        problem = _per_segment_problem(pair, f"pairs[{i}]")
+        if problem:
+            return problem
+    for side in ("original", "rewritten"):
+        doc = report.get(side)
+        if doc is None:
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("text", ""), str):
+            return f"{side} is not a document (an object with its text)"
+        sents = doc.get("sentences")
+        if sents is not None and not (isinstance(sents, list) and all(
+                isinstance(x, dict) and all(isinstance(x.get(k), int) and not isinstance(x.get(k), bool)
+                                            for k in ("start", "end")) for x in sents)):
+            return f"{side}.sentences is not a list of sentence spans (start, end)"
+    alignment = report["alignment"]
+    if not isinstance(alignment, list):
+        return "'alignment' is not a list"
+    for i, a in enumerate(alignment):
+        ok = isinstance(a, dict) and all(
+            a.get(k) is None or (isinstance(a.get(k), list) and all(
+                isinstance(j, int) and not isinstance(j, bool) for j in a[k])) for k in ("original", "rewritten"))
+        if not ok:
+            return f"alignment[{i}] is not an object with lists of sentence indices"
+    return None
 
 
 def _keyed(texts: Iterable[str]) -> list[tuple[str, int]]:
@@ -901,6 +1065,45 @@ def _check_same_kind(report: Mapping[str, Any], baseline: Mapping[str, Any], whe
         raise InputError(f"the baseline is a {_describe_kind(baseline)}, from {where}; this is a "
                          f"{_describe_kind(report)}: gate a report against a baseline of the same kind "
                          f"(`evaluator {report_kind(report)}` on the baseline's inputs)")
+
+
+def check_gate_for_run(config: GateConfig, kind: str, systems: Sequence[str] | None = None) -> None:
+    """Refuse (``InputError``, exit 2) before any scoring a gate that cannot apply to the run about to
+    make a ``kind`` report ("compare" or "score", its ``systems`` where known): systems named that the
+    run has not, a baseline report of the other kind or without the named system.  The same errors
+    ``evaluate_gate`` would raise only after the work."""
+    where = config.path or "the gate config"
+    if config.systems is not None:
+        if kind == "compare":
+            raise InputError(f"{where}: gate.systems names systems, but `compare` makes a report of one document "
+                             "pair, without systems (gate.systems is for `score`)")
+        if systems is not None:
+            unknown = [n for n in config.systems if n not in systems]
+            if unknown:
+                raise InputError(f"{where}: gate.systems names {', '.join(unknown)}, but the run's systems are "
+                                 f"{', '.join(systems)}")
+    base = config.baseline
+    if base is None:
+        return
+    if base.path is None:
+        if kind == "compare":
+            raise InputError(f"{where}: gate.baseline.system without a path needs a score report with that "
+                             "system; `compare` has no systems (give gate.baseline.path)")
+        if systems is not None and base.system not in systems:
+            raise InputError(f"{where}: gate.baseline.system = {base.system!r} is not a system of this run "
+                             f"(it has {', '.join(systems)})")
+        return
+    source = load_report(base.path)
+    if report_kind(source) != kind:
+        raise InputError(f"the baseline is a {_describe_kind(source)}, from {base.path}; this run makes a "
+                         f"`{kind}` report: gate a report against a baseline of the same kind "
+                         f"(`evaluator {kind}` on the baseline's inputs)")
+    if kind == "compare" and base.system:
+        raise InputError(f"gate.baseline.system = {base.system!r}, but {base.path} is a compare report "
+                         "(it has no systems)")
+    if kind == "score" and base.system and base.system not in source["systems"]:
+        raise InputError(f"gate.baseline.system = {base.system!r} is not a system of {base.path} "
+                         f"(it has {', '.join(source['systems']) or 'none'})")
 
 
 def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequence[Any] = (),

@@ -177,6 +177,11 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
                 raise DocumentError(
                     p, f"not valid {name.upper()} despite its byte-order mark (at byte offset {exc.start})"
                 ) from None
+            if name.startswith("utf-16") and _byte_swapped(text):
+                other = "utf-16-be" if name == "utf-16-le" else "utf-16-le"
+                raise DocumentError(
+                    p, f"its byte-order mark says {name.upper()}, but the text is {other.upper()} (read as "
+                       f"{name.upper()} it would be mojibake); re-save it as UTF-8")
             return text.lstrip("\ufeff"), name
     for magic, what in _MAGIC:
         if data.startswith(magic):
@@ -199,6 +204,22 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
             p, f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); re-save as UTF-8"
         ) from None
     return text, "utf-8"
+
+
+_SWAP_SAMPLE = 4096  # characters of a UTF-16 text looked at for a byte-order mark that contradicts it
+
+
+def _byte_swapped(text: str) -> bool:
+    """Whether UTF-16 ``text`` was decoded in the wrong byte order (a BOM that does not match the bytes).
+
+    Read with the wrong order, every character below U+0100 (spaces, digits, Latin letters) becomes
+    U+XX00: a CJK ideograph, a Hangul syllable or an unassigned code point.  Real text has few of those
+    (U+4E00 "一" is one), so more than a quarter of the characters (at least 8) is taken as swapped."""
+    sample = text[:_SWAP_SAMPLE].lstrip("\ufeff")
+    if not sample:
+        return False
+    swapped = sum(1 for ch in sample if ord(ch) >= 0x100 and not ord(ch) & 0xFF)
+    return swapped >= 8 and swapped > len(sample) / 4
 
 
 def _too_big(where: str | os.PathLike[str], size_mb: str, max_bytes: int) -> DocumentError:

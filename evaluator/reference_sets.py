@@ -378,18 +378,26 @@ def load_reference_sets(paths: Sequence[str | Path], include_bundled: bool = Tru
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files.extend(sorted(f for f in path.iterdir()
-                                if f.suffix.lower() in {".toml", ".csv"} and not f.name.lower().startswith("glossary")))
+            found = sorted(f for f in path.iterdir()
+                           if f.suffix.lower() in {".toml", ".csv"} and not f.name.lower().startswith("glossary"))
+            if not found:  # a wrong folder would otherwise run with no reference set of the user's
+                raise ConfigError(path, "no reference set in this folder (no .toml or .csv file)")
+            files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
             raise ConfigError(path, "reference set not found")
+    n_user = len(files)  # the user's files come first; the bundled set, if any, after them
     if include_bundled:
         bundled = bundled_reference_set_path()
         if bundled.resolve() not in {f.resolve() for f in files}:
             files.append(bundled)
-    for f in files:
-        result = result.merged(_load_file(f))
+    for n, f in enumerate(files):
+        loaded = _load_file(f)
+        if len(loaded) == 0 and n < n_user:
+            # an empty file (or one of comments) is a mistake, not a reference set: as an empty glossary
+            raise ConfigError(f, "the reference set is empty (no people, offices, organisations or places)")
+        result = result.merged(loaded)
     log.debug("loaded reference sets %s", result)
     return result
 

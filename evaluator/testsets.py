@@ -79,7 +79,7 @@ class StreamReader:
 
     def __init__(self, *, max_bytes: int = 20 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
-        self._tables: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+        self._tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
 
     def read(self, spec: str, *, named: bool = False, blank_ok: bool = False) -> Stream:
         """The stream ``spec`` names.  ``blank_ok`` (a system's output): a plain-text file of only empty
@@ -106,9 +106,15 @@ class StreamReader:
         missing = next((n for n, r in enumerate(rows, start=1) if column not in r), None)
         if missing is not None:  # a JSONL line without the key (a typo, "hpy") is not an empty segment
             raise DocumentError(path, f"line {missing}: no {column!r} field (a null value counts as empty text)")
+        number = next((n for n, r in enumerate(rows, start=1) if not isinstance(r[column], str)), None)
+        if number is not None:  # 5 is not the text "5": refused as an object or a list is
+            value = rows[number - 1][column]
+            raise DocumentError(path, f"line {number}: field {column!r} is not text but "
+                                      f"{'true/false' if isinstance(value, bool) else 'a number'} ({json.dumps(value)}); "
+                                      "write it as a JSON string")
         return Stream(name or column, display_path(path), column, [r[column] for r in rows])
 
-    def _table(self, path: str, kind: str) -> tuple[list[str], list[dict[str, str]]]:
+    def _table(self, path: str, kind: str) -> tuple[list[str], list[dict[str, Any]]]:
         if path not in self._tables:
             from .io import read_lines
 
@@ -132,7 +138,7 @@ def _parse_tsv(path: str, lines: list[str]) -> tuple[list[str], list[dict[str, s
     return header, rows
 
 
-def _parse_jsonl(path: str, lines: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+def _parse_jsonl(path: str, lines: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
     columns: dict[str, None] = {}
     rows = []
     for n, line in enumerate(lines, start=1):
@@ -144,13 +150,16 @@ def _parse_jsonl(path: str, lines: list[str]) -> tuple[list[str], list[dict[str,
             raise DocumentError(path, f"line {n}: invalid JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
             raise DocumentError(path, f"line {n}: not a JSON object")
-        row = {}
+        row: dict[str, Any] = {}
         for k, v in obj.items():
             if v is None:
                 v = ""
-            if not isinstance(v, str | int | float):
+            if isinstance(v, str):
+                row[k] = v.replace("\n", " ")
+            elif isinstance(v, int | float):
+                row[k] = v  # kept as it is: refused if this field is a stream read (``StreamReader.read``)
+            else:
                 raise DocumentError(path, f"line {n}: field {k!r} is not text")
-            row[k] = str(v).replace("\n", " ")
             columns.setdefault(k, None)
         rows.append(row)
     return list(columns), rows

@@ -113,10 +113,20 @@ def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     if not isinstance(entries, list):
         raise ConfigError(path, "'waiver' must be an array of tables: write [[waiver]]", _line_of(raw, "waiver"))
     headers = [i + 1 for i, line in enumerate(raw.splitlines()) if re.match(r"\s*\[\[\s*waiver\s*\]\]", line)]
-    out = []
+    out: list[Waiver] = []
+    seen: dict[str, Waiver] = {}
     for n, entry in enumerate(entries):
         line = headers[n] if n < len(headers) else None
-        out.append(_parse_waiver(path, entry, line))
+        w = _parse_waiver(path, entry, line)
+        # An unknown check name is not refused here: as docs/ci.md says, a waiver with a typo matches no
+        # finding and the gate lists it in waivers.unused, with a warning.
+        if w.id:
+            if w.id in seen:
+                first = seen[w.id].line
+                raise ConfigError(path, f"duplicate waiver id {w.id!r} (at lines {first} and {line})"
+                                  if first and line else f"duplicate waiver id {w.id!r}", line)
+            seen[w.id] = w
+        out.append(w)
     return out
 
 

@@ -656,8 +656,9 @@ def test_interrupt_and_internal_error_leave_earlier_outputs_whole(tmp_path: Path
         assert (out / "x.html").read_bytes() == before["x.html"]
         assert json.loads((out / "x.json").read_text(encoding="utf-8"))["original"]["text"].count("Paris") == 1
         assert sorted(p.name for p in out.iterdir()) == ["x.html", "x.json"]  # no temporary files left
-    with pytest.raises(RuntimeError, match="boom"):  # --debug: the traceback, for a bug report
-        main(["--debug", "compare", str(o), str(r), "--out", str(out), "--name", "x", "-q"])
+    # --debug: the traceback, for a bug report, and still exit 3 (a re-raise would exit 1: "gate failed")
+    rc, _, err = run(capsys, ["--debug", "compare", str(o), str(r), "--out", str(out), "--name", "x", "-q"])
+    assert rc == 3 and "Traceback" in err and "RuntimeError: boom" in err
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")

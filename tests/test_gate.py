@@ -519,12 +519,12 @@ def test_gate_command_today_and_outputs(tmp_path: Path) -> None:
     cfg.write_text('[gate]\nsystems = ["bad"]\nwaivers = "w.toml"\n[gate.max_findings]\ncritical = 0\n')
     (tmp_path / "w.toml").write_text('[[waiver]]\ncheck = "numbers"\ncode = "number-changed"\noriginal = "300"\n'
                                      'reason = "known"\nexpires = 2030-01-01\n')
-    junit, md = tmp_path / "g.xml", tmp_path / "g.md"
-    args = ["gate", str(cfg), str(report), "--junit", str(junit), "--markdown", str(md), "--json", str(report)]
+    junit, md, gated = tmp_path / "g.xml", tmp_path / "g.md", tmp_path / "gated.json"
+    args = ["gate", str(cfg), str(report), "--junit", str(junit), "--markdown", str(md), "--json", str(gated)]
     assert main([*args, "--today", "2029-12-31"]) == 0
     assert "1 waived" in md.read_text()
     assert main([*args, "--today", "2030-01-02"]) == 1  # the waiver expired
-    gate = json.loads(report.read_text())["gate"]
+    gate = json.loads(gated.read_text())["gate"]
     assert gate["waivers"]["expired"] and any(r["kind"] == "waiver" for r in gate["results"])
     assert "<failure" in junit.read_text()
     assert dt.date.fromisoformat(gate["date"]) == dt.date(2030, 1, 2)

@@ -194,7 +194,10 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help(sys.stderr)
+        # One line, as every usage error: the whole help is what `evaluator --help` is for.
+        names = ", ".join(getattr(parser, "commands", None) or COMMANDS)
+        sys.stderr.write(f"evaluator: error: no command given: choose one of {names} "
+                         "(see evaluator --help)\n")
         return EXIT_INPUT
     global _COMMAND
     _COMMAND = args.command
@@ -225,7 +228,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_OK
     except OSError as exc:
         if args.debug or os.environ.get("EVALUATOR_DEBUG"):
-            raise
+            _print_traceback()  # the traceback asked for, and still the exit code of an unwritable output
+            return EXIT_INPUT
         # An output that cannot be written (no permission, no space, a file where a folder should be).
         where = exc.filename
         problem = exc.strerror or str(exc) or type(exc).__name__
@@ -234,10 +238,20 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - a bug must still end in one line, not a traceback
         if args.debug or os.environ.get("EVALUATOR_DEBUG"):
-            raise
+            # The traceback asked for, but still exit 3: re-raising would end the process with Python's 1,
+            # which a CI job reads as "the gate failed".
+            _print_traceback()
+            sys.stderr.write(f"evaluator: internal error: {type(exc).__name__}: {_one_line(str(exc))}\n")
+            return EXIT_INTERNAL
         sys.stderr.write(f"evaluator: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                          "(rerun with --debug for the traceback)\n")
         return EXIT_INTERNAL
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
 
 
 def _one_line(text: str) -> str:

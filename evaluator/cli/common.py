@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -57,16 +59,21 @@ def _apply_settings(args: Any) -> None:
     from ..config import load_settings
 
     s = load_settings(path)
+    origin: dict[str, str] = {}  # option -> where its value came from, where that was the config file
     plain = {"model": DEFAULT_MODEL, "layer": None, "baseline": None, "device": "cpu",
              "batch_tokens": 4096, "precision": "fp32", "max_input_mb": 20.0}
     for key, default in plain.items():
         if key in s and getattr(args, key, default) == default:
             setattr(args, key, s[key])
+            origin[key] = f"{path}: settings.{key}"
     for key in ("idf", "rescale"):
-        if s.get(key):
+        if s.get(key) and not getattr(args, key, False):
             setattr(args, key, True)
-    if s.get("bertscore") is False:
+            origin[key] = f"{path}: settings.{key} = true"
+    if s.get("bertscore") is False and not args.no_bertscore:
         args.no_bertscore = True
+        origin["no_bertscore"] = f"{path}: settings.bertscore = false"
+    args.config_origin = origin
     if s.get("bundled_reference_set") is False:
         args.no_bundled_reference_set = True
     args.reference_set = list(s.get("reference_sets", [])) + list(args.reference_set)
@@ -75,8 +82,41 @@ def _apply_settings(args: Any) -> None:
         args.checks = ",".join(s["checks"])
 
 
+def option_source(args: Any, key: str, flag: str) -> str:
+    """How a message names option ``key``: the config file's setting where its value came from there
+    (``evaluator.toml: settings.rescale = true``), else the flag as given (``--rescale``)."""
+    return str(getattr(args, "config_origin", {}).get(key) or flag)
+
+
+def _check_contradictions(args: Any) -> None:
+    """Options that contradict each other are refused (exit 2), not one of them silently ignored."""
+    if not args.no_bertscore:
+        return
+    origin = getattr(args, "config_origin", {})
+    for key, flag in (("rescale", "--rescale"), ("baseline", "--baseline")):
+        if not getattr(args, key, None):
+            continue
+        if key in origin and "no_bertscore" not in origin:
+            setattr(args, key, False if key == "rescale" else None)  # the flag wins over the config's setting
+            continue
+        raise InputError(f"{option_source(args, key, flag)} and {option_source(args, 'no_bertscore', '--no-bertscore')} "
+                         "contradict each other: rescaling applies to BERTScore, which --no-bertscore skips")
+
+
+def _check_names(args: Any) -> None:
+    if args.checks is not None and args.checks != "" and not any(c.strip() for c in args.checks.split(",")):
+        raise InputError(f"--checks {args.checks!r}: no check named (give comma-separated check names; "
+                         "leave --checks out to run every check)")
+
+
 def options_from_args(args: Any) -> Options:
     _apply_settings(args)
+    _check_names(args)
+    _check_contradictions(args)
+    if args.baseline and not args.no_bertscore:
+        from ..metrics.semantic import read_baseline
+
+        read_baseline(args.baseline)  # a bad baseline file fails now, before any model loads
     if args.lang != "en":
         raise InputError(f"--lang {args.lang}: only English (en) is supported by the bundled parser")
     if args.layer is not None and args.layer < 1:
@@ -201,18 +241,52 @@ def export_folders(args: Any, tables: Sequence[str]) -> list[tuple[str, Any, lis
 
 
 def check_gate_files(args: Any) -> None:
-    """--junit and --markdown report a gate: refused without --gate (exit 2) rather than ignored."""
+    """--junit, --markdown and --waivers serve a gate: refused without --gate (exit 2) rather than ignored."""
     if not getattr(args, "gate", None):
-        given = [f for f, v in (("--junit", getattr(args, "junit", None)), ("--markdown", getattr(args, "markdown", None)))
-                 if v]
+        given = [f for f, v in (("--junit", getattr(args, "junit", None)), ("--markdown", getattr(args, "markdown", None)),
+                                ("--waivers", getattr(args, "waivers", None))) if v]
         if given:
             from ..errors import InputError
 
             what = {"--junit": "the JUnit file reports the gate's thresholds",
-                    "--markdown": "the Markdown summary reports the gate's result"}
+                    "--markdown": "the Markdown summary reports the gate's result",
+                    "--waivers": "waivers are applied by the gate"}
             if len(given) == 1:
                 raise InputError(f"{given[0]} needs --gate CONFIG ({what[given[0]]})")
-            raise InputError(f"{' and '.join(given)} need --gate CONFIG (they report the gate's result)")
+            raise InputError(f"{', '.join(given[:-1])} and {given[-1]} need --gate CONFIG (they serve the gate)")
+
+
+def check_gate_needs(args: Any, gate_config: Any, options: Options) -> None:
+    """A gate that asks for BERTScore in a run that skips it would only fail after all the work:
+    refused before any (exit 2), naming both the option and the gate's threshold."""
+    if options.bertscore or gate_config is None:
+        return
+    from ..gate import BERTSCORE
+
+    base = gate_config.baseline
+    needs = [t.name for t in (*gate_config.thresholds, *(base.max_drop if base else ())) if t.key in BERTSCORE]
+    if needs:
+        raise InputError(f"{option_source(args, 'no_bertscore', '--no-bertscore')} and --gate {args.gate} "
+                         f"(gate.{needs[0]}) contradict each other: the gate needs the BERTScore the run skips")
+
+
+def check_folder_creatable(flag: str, path: Any) -> None:
+    """Refuse (exit 2) an output folder that cannot be made (``--out /sys/x``: writable to ``os.access``
+    as root, refused by the file system), before any work; nothing is left behind."""
+    p = Path(path).absolute()
+    missing = []
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    if not missing:
+        return
+    top = missing[-1]
+    try:
+        top.mkdir()
+    except OSError as exc:
+        raise InputError(f"{flag} {path}: cannot create the folder ({exc.strerror or exc})") from None
+    with contextlib.suppress(OSError):
+        top.rmdir()
 
 
 def prepare_exports(source: Any, args: Any, about: dict[str, Any] | None = None) -> Callable[[], list[str]]:

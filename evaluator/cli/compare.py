@@ -12,7 +12,9 @@ from .common import (
     add_export_options,
     add_model_options,
     check_exports,
+    check_folder_creatable,
     check_gate_files,
+    check_gate_needs,
     check_output_files,
     clip,
     command_line,
@@ -67,10 +69,20 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: Any) -> int:
+    from ..errors import InputError
     from ..io import display_path, read_document
     from ..pipeline import compare_loaded, load_resources
     from ..render import pair_name
 
+    for arg in (args.original, args.rewritten):
+        if arg == "-":
+            raise InputError("-: reading a document from stdin is not supported; give the file's path")
+    if args.no_html:
+        given = [f for f, v in (("--html", args.html), ("--screenshot", args.screenshot)) if v is not None]
+        if given:
+            raise InputError(f"--no-html and {' and '.join(given)} contradict each other: "
+                             "drop --no-html to write the HTML report, or drop "
+                             f"{' and '.join(given)}")
     options = options_from_args(args)
     _validate_checks(options.checks)
     gate_config = None
@@ -78,11 +90,16 @@ def run(args: Any) -> int:
         from ..gate import load_gate_config
 
         gate_config = load_gate_config(args.gate)  # a bad config fails before any work
+        check_gate_needs(args, gate_config, options)
     waivers = None
     if args.waivers:
         from ..waivers import load_waivers
 
         waivers = load_waivers(args.waivers)  # likewise a bad waiver file; the gate uses these
+    if gate_config is not None:
+        from ..gate import check_gate_for_run
+
+        check_gate_for_run(gate_config, "compare")  # and a gate that cannot apply to a compare report
     check_exports(args)
     check_gate_files(args)
     if args.name is not None and (not args.name.strip() or args.name in (".", "..")
@@ -93,8 +110,6 @@ def run(args: Any) -> int:
     name = args.name or pair_name(args.original, args.rewritten)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        from ..errors import InputError
-
         raise InputError(f"--out {args.out}: exists and is not a folder")
     stdout = to_stdout("--json", args.json)
     json_path = None if stdout else Path(args.json) if args.json else out / f"{name}.json"
@@ -107,6 +122,8 @@ def run(args: Any) -> int:
                        ("--xlsx", args.xlsx),
                        inputs=[args.original, args.rewritten, *args.glossary, args.gate, args.waivers],
                        folders=export_folders(args, COMPARE_TABLES))
+    if (json_path is not None and not args.json) or (html_path is not None and not args.html):
+        check_folder_creatable("--out", args.out)  # the default outputs go there
 
     # Both documents are read and validated before any model loads: a bad file fails at once.
     original = read_document(args.original, max_bytes=options.max_input_bytes)

@@ -71,8 +71,14 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
         gate["waivers"]["path"] = str(waivers_path)
     data["gate"] = gate
     if echo:
-        for r in gate["results"]:  # in evaluate_gate's order: fail, error, warn, pass
-            if r["status"] != "pass":
+        shown = [r for r in gate["results"] if r["status"] != "pass"]  # in evaluate_gate's order: fail, error, warn
+        if gate["status"] == "error":
+            # Exit 2: one line on stderr, as for any error; each result in it, with its status.
+            sys.stderr.write("evaluator: gate error: " + "; ".join(
+                (f"{one_line(r['name'])}: " if r["status"] == "error" else f"{r['status']} {one_line(r['name'])}: ")
+                + one_line(r["message"]) for r in shown) + "\n")
+        else:
+            for r in shown:
                 sys.stderr.write(f"evaluator: gate {r['status']}: {one_line(r['name'])}: {one_line(r['message'])}\n")
     return exit_code(gate["status"])
 
@@ -118,7 +124,7 @@ def run(args: Any) -> int:
         raise InputError("--html renders compare reports; a score report's HTML comes from `score --html`")
     # Every output path is checked before any is written: a run that cannot write one writes none.
     check_output_files(("--json", args.json), ("--html", args.html), ("--junit", args.junit),
-                       ("--markdown", args.markdown), inputs=[args.config, args.waivers])
+                       ("--markdown", args.markdown), inputs=[args.config, args.report, args.waivers])
     # The console table below lists every result; on a terminal that also shows stderr, the stderr lines
     # would repeat each failure.  Redirected (CI logs), stderr keeps them.
     code = apply_gate_to_report(data, config, args, echo=args.quiet or not same_terminal())

@@ -14,6 +14,7 @@ from .common import (
     add_model_options,
     check_exports,
     check_gate_files,
+    check_gate_needs,
     check_output_files,
     command_line,
     export_folders,
@@ -149,6 +150,9 @@ def run(args: Any) -> int:
     from ..errors import InputError
     from ..testsets import StreamReader, check_line_counts
 
+    for spec in (*args.ref, *args.hyp, *([args.src] if args.src else []), *([args.doc_ids] if args.doc_ids else [])):
+        if spec == "-" or spec.endswith("=-"):
+            raise InputError(f"{spec}: reading a stream from stdin is not supported; give the file's path")
     options = options_from_args(args)
     from .compare import _validate_checks
 
@@ -164,6 +168,7 @@ def run(args: Any) -> int:
         from ..gate import load_gate_config
 
         gate_config = load_gate_config(args.gate)  # a bad config fails before any model work
+        check_gate_needs(args, gate_config, options)
     waivers = None
     if args.waivers:
         from ..waivers import load_waivers
@@ -194,6 +199,10 @@ def run(args: Any) -> int:
         raise InputError(f"two systems are named {dupes[0]!r}: name them with NAME=PATH")
     if not refs[0].lines:
         raise InputError(f"{refs[0].label}: no lines to score")
+    if gate_config is not None:
+        from ..gate import check_gate_for_run
+
+        check_gate_for_run(gate_config, "score", names)  # one that cannot apply fails before the models load
 
     from ..pipeline import load_resources
     from ..testsets import count_chunks, score_systems

@@ -153,16 +153,13 @@ def baseline_path_for(encoder: Encoder, lang: str = "en") -> Path | None:
     return theirs if theirs.is_file() else None
 
 
-def load_baseline(
-    encoder: Encoder, path: str | Path | None = None, lang: str = "en"
-) -> tuple[float, float, float] | None:
-    """The (P, R, F) baseline of ``encoder.layer`` from a bert_score TSV; None if there is none."""
-    file = Path(path) if path is not None else baseline_path_for(encoder, lang)
-    if file is None:
-        log.warning("no rescaling baseline for %s; scores are not rescaled", encoder.name)
-        return None
+def read_baseline(file: str | Path) -> dict[int, tuple[float, float, float]]:
+    """Every row of a bert_score baseline TSV (``LAYER,P,R,F``), validated: a whole layer number and
+    three finite values below 1 (rescaling divides by ``1 - baseline``: a 1 divides by zero, a NaN or
+    an infinity turns every score into NaN).  Any problem raises ``ConfigError`` naming the file and row."""
+    file = Path(file)
     if not file.is_file():
-        raise ConfigError(file, "baseline file not found")
+        raise ConfigError(file, "baseline file not found" if not file.exists() else "not a file: not a bert_score baseline")
     try:
         with file.open(encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
@@ -172,13 +169,36 @@ def load_baseline(
         raise ConfigError(file, f"cannot read ({exc.strerror or exc})") from None
     if not rows or [c.strip().upper() for c in rows[0]] != ["LAYER", "P", "R", "F"]:
         raise ConfigError(file, "not a bert_score baseline (expected the header LAYER,P,R,F)")
+    out: dict[int, tuple[float, float, float]] = {}
     for lineno, row in enumerate(rows[1:], start=2):
+        if not row or not any(c.strip() for c in row):
+            continue  # a blank line (a trailing one)
         try:
-            if int(row[0]) == encoder.layer:
-                p, r, f = (float(x) for x in row[1:4])
-                return p, r, f
-        except (ValueError, IndexError):
-            raise ConfigError(file, f"bad baseline row {row!r}", line=lineno) from None
+            if len(row) != 4:
+                raise ValueError
+            layer = int(row[0])
+            p, r, f = (float(x) for x in row[1:4])
+        except ValueError:
+            raise ConfigError(file, f"bad baseline row {row!r} (expected LAYER,P,R,F)", line=lineno) from None
+        bad = next((x for x in (p, r, f) if not math.isfinite(x) or x >= 1), None)
+        if bad is not None:
+            raise ConfigError(file, f"baseline row {row!r}: {bad!r} is not a usable baseline value "
+                                    "(rescaling needs finite values below 1)", line=lineno)
+        out.setdefault(layer, (p, r, f))
+    return out
+
+
+def load_baseline(
+    encoder: Encoder, path: str | Path | None = None, lang: str = "en"
+) -> tuple[float, float, float] | None:
+    """The (P, R, F) baseline of ``encoder.layer`` from a bert_score TSV; None if there is none."""
+    file = Path(path) if path is not None else baseline_path_for(encoder, lang)
+    if file is None:
+        log.warning("no rescaling baseline for %s; scores are not rescaled", encoder.name)
+        return None
+    row = read_baseline(file).get(encoder.layer)
+    if row is not None:
+        return row
     log.warning("baseline %s has no row for layer %d; scores are not rescaled", file, encoder.layer)
     return None
 
