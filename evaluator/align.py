@@ -593,6 +593,8 @@ def _fragment_of(m: AlignedPair, side: str, idx: int, joined: float, o: np.ndarr
         return False  # it repeats the match's own side (a duplicate): nothing of the other side is missing there
     if len(words) >= 2 and len(shared) >= FRAGMENT_CONTAINED * len(words):
         return True
+    if words and words <= shared and not words & here and any(w[:1].isdigit() for w in words):
+        return True  # "She was 91." -> "..., aged 91": all it says, a figure among it, is in the other side
     if len(shared - here) <= len(repeated):
         return False  # it brings no word of the other side that the match's own side lacks
     vec, against = (r[idx], o) if side == "rewritten" else (o[idx], r)

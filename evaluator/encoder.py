@@ -370,8 +370,18 @@ class Encoder:
         if todo and self._cache is not None:
             keys = {self.cache_key(t): t for t in todo}
             found = self._cache.get_many(list(keys))
-            for key, blob in found.items():
-                self._memory[keys[key]] = Encoding.from_bytes(blob)
+            for key, blob in list(found.items()):
+                try:
+                    enc = Encoding.from_bytes(blob)
+                except Exception as exc:  # noqa: BLE001 - a damaged blob is a miss: encoded again and stored anew
+                    log.warning("cache: an unreadable stored encoding (%s: %s) is encoded again",
+                                type(exc).__name__, exc)
+                    del found[key]
+                    continue
+                if enc.text != keys[key]:
+                    del found[key]  # not what the key says: encoded again
+                    continue
+                self._memory[keys[key]] = enc
             self.stats.cache_hits += len(found)
             todo = [t for t in todo if self.cache_key(t) not in found]
         if todo:

@@ -179,6 +179,15 @@ CASES: list[tuple[str, list[str], list[str], list[tuple[tuple[int, ...], tuple[i
     ("flood-boundary-shift", FO, [*FR[:5], *SHIFT, *FR[7:]], [((5, 6), (5, 6)), ((4,), (4,)), ((7,), (7,))],
      {"1-0", "0-1"}),
     ("quote-span-restructured", QUOTE_O, QUOTE_R, [((0, 1), (0, 1, 2))], {"1-0", "0-1"}),
+    # a short sentence whose one content word, a figure, went into its neighbour ("She was 91." -> ", aged 91")
+    ("age-merged", ["Margaret Ellison died on Monday at her home in Cambridge.", "She was 91.",
+                    "Her husband died in 2001."],
+     ["Margaret Ellison died on Monday at her Cambridge home, aged 91.", "Her husband died in 2001."],
+     [((0, 1), (0,)), ((2,), (1,))], {"1-0"}),
+    ("age-dropped", ["Margaret Ellison died on Monday at her home in Cambridge.", "She was 91.",
+                     "Her husband died in 2001."],
+     ["Margaret Ellison died on Monday at her Cambridge home.", "Her husband died in 2001."],
+     [((0,), (0,)), ((1,), ()), ((2,), (1,))], set()),
 ]
 
 

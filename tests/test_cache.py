@@ -173,3 +173,28 @@ def test_load_resources_with_a_cache_reads_parses_and_encodings_from_it(tmp_path
     for report in (first, second):
         report["meta"].pop("timings")
     assert first == second
+
+
+def test_an_unreadable_stored_encoding_is_a_miss_encoded_again(tmp_path: Path) -> None:
+    """A blob that reads back as garbage (not a sqlite error: the bytes themselves) is encoded again."""
+    from evaluator.cache import Cache
+    from evaluator.encoder import load_encoder
+
+    texts = ["The minister resigned on Monday.", "It rained all week."]
+    cache = Cache(tmp_path / "c")
+    try:
+        enc = load_encoder(Options(), cache=cache)
+        first = enc.encode(texts)
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "c" / "cache.sqlite3") as db:
+            n = db.execute("UPDATE encodings SET value = ? WHERE key = ?",
+                           (b"not an npz archive", enc.cache_key(texts[0]))).rowcount
+        assert n == 1
+        enc.clear_memory()
+        again = enc.encode(texts)
+    finally:
+        cache.close()
+    assert [a.text for a in again] == texts
+    assert (again[0].layer_embeddings == first[0].layer_embeddings).all()
+    assert enc.stats.cache_hits == 1  # the damaged one was encoded again, the other came from the cache

@@ -339,14 +339,18 @@ def _speaker_of(head: Any, inside: set[int]) -> tuple[set[str], list[Any]]:
     appositive names the same person ("the minister, John Smith"); a name among its other dependents
     names someone else ("Smith's spokesman", "a Smith spokesman", "the spokesman for Smith"), so the
     key pairs the noun with that name ({"spokesman:smith"}): the spokesman is not Smith, but is the
-    same spokesman however the phrase is built.  A bare noun or a pronoun gives no key (unknown)."""
-    if head.pos_ != "PROPN":
+    same spokesman however the phrase is built.  A bare noun or a pronoun gives no key (unknown).
+    A name the tagger split at a hyphen and read as a noun ("Lee Jae-myung": "myung") is a name."""
+    as_name = head.pos_ == "PROPN" or _hyphenated_name(head)
+    if not as_name:
         for c in head.children:
             if c.dep_ == "appos" and c.i not in inside:
                 words, toks = _speaker_of(c, inside)
                 if words:
                     return words, toks
-    names = _name_tokens(head, inside) if head.pos_ == "PROPN" else []
+    names = ([t for t in _name_tokens(head, inside) if t.i != head.i] + [head] if as_name and head.pos_ != "PROPN"
+             else _name_tokens(head, inside) if as_name else [])
+    names = sorted(names, key=lambda t: t.i)
     words = {_fold(w.text) for w in names} - _HONORIFICS - {""}
     if words:
         return words, names
@@ -358,6 +362,14 @@ def _speaker_of(head: Any, inside: set[int]) -> tuple[set[str], list[Any]]:
             noun = head.lemma_.lower()
             return {f"{noun}:{w}" for w in owners}, sorted([head, *others], key=lambda t: t.i)
     return set(), [head]
+
+
+def _hyphenated_name(t: Any) -> bool:
+    """The last part of a hyphenated name read as a common noun: "myung" of "Lee Jae-myung"."""
+    doc = t.doc
+    return (t.pos_ == "NOUN" and t.i >= 2 and doc[t.i - 1].text in ("-", "‐") and not doc[t.i - 1].whitespace_
+            and not doc[t.i - 2].whitespace_ and doc[t.i - 2].pos_ == "PROPN"
+            and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children))
 
 
 def _same_speaker(sa: set[str], ta: Sequence[Any], sb: set[str], tb: Sequence[Any]) -> bool:
@@ -424,8 +436,34 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
         # Two subjects for one verb are a misparse of an attribution after the quotation ('Dwyer had
         # "betrayed" people, Judge Carter told the court': both "Dwyer" and "Carter" nsubj of "told"):
         # the one next to the verb says it.
-        return _speaker_of(min(who, key=lambda c: abs(c.i - t.i)), inside)
+        subject = min(who, key=lambda c: abs(c.i - t.i))
+        if subject.lower_ in _PERSON_PRONOUNS:
+            named = _antecedent(ctx, side, first, lo, inside)
+            if named is not None:
+                return _speaker_of(named, set())
+        return _speaker_of(subject, inside)
     return set(), []
+
+
+_PERSON_PRONOUNS = frozenset({"he", "she"})
+_NOT_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "LAW", "LANGUAGE",
+                         "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "WORK_OF_ART"})
+
+
+def _antecedent(ctx: CheckContext, side: str, si: int, before: int, inside: set[int]) -> Any | None:
+    """The one person a "he"/"she" attributing a quotation in sentence ``si`` can refer to: the only person
+    named in that sentence before the quotation or in the one before it ("Laura Chen said prices would not
+    rise. 'We want ...,' she told analysts." -> Chen).  None when none or several are named."""
+    doc = ctx.doc(side)
+    lo = doc.sentences[max(si - 1, 0)].start
+    people: dict[str, Any] = {}
+    for t in _tokens_in(ctx, side, lo, doc.sentences[si].end):
+        if t.i in inside and t.doc is ctx.parses[side][si].doc:
+            continue
+        if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat") and t.ent_type_ not in _NOT_PEOPLE \
+                and _fold(t.text) not in _HONORIFICS:
+            people.setdefault(_fold(t.text), t)  # the head of each name (NER's labels aside: it may call Smith an ORG)
+    return next(iter(people.values())) if len(people) == 1 else None
 
 
 # Reported (indirect) speech: who says a claim is true.  A verb of saying with a clause for its complement
@@ -446,6 +484,14 @@ _COLLECTIVE = frozenset({"police", "government", "ministry", "department", "offi
 _AGENTS = frozenset({"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "aide", "adviser", "advisor",
                      "representative", "agent", "son", "daughter", "wife", "husband", "brother", "sister", "father",
                      "mother", "friend", "colleague"})
+# Common nouns a report uses for one source: the company it is about is "the firm", "the carmaker", "the
+# lender"; the police are "officers" or "the authorities".  Within a class one source; across classes not.
+_SOURCE_CLASSES = {w: name for name, words in (
+    ("company", ("company", "firm", "business", "corporation", "group", "conglomerate", "maker", "manufacturer",
+                 "carmaker", "automaker", "chipmaker", "retailer", "lender", "bank", "insurer", "airline",
+                 "operator", "developer", "producer", "supplier", "giant")),
+    ("authorities", ("authority", "authorities", "official", "officials", "police", "officer", "officers")),
+) for w in words}
 _OWNER_PREPS = frozenset({"for", "of", "at"})  # "a spokesman for the police", "an official at the ministry"
 _SELF_PRONOUNS = {"he": "s", "she": "s", "they": "p", "we": "p", "i": "1"}
 _EXPLETIVES = frozenset({"it", "there"})
@@ -534,6 +580,9 @@ def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
     wa, wb = _noun_words(a), _noun_words(b)
     if a.lemma_.lower() in wb or b.lemma_.lower() in wa:
         return True
+    ca, cb = _SOURCE_CLASSES.get(a.lemma_.lower()), _SOURCE_CLASSES.get(b.lemma_.lower())
+    if ca is not None and ca == cb:
+        return True  # "the company said" / "the firm said", "police said" / "the authorities said"
     return tokens_match(a, b, syn)
 
 

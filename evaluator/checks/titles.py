@@ -173,9 +173,11 @@ def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> li
             continue
         words = [w for t in cand for w in token_words(t.text)]
         if refsets.is_known_title(" ".join(words)):
+            if best is not None and len(best) > k and best[k].lower_ in ("of", "for"):
+                return best  # "leader of the Democratic Party": the known "leader" with what it leads
             return cand
-        if best is None and words and (words[-1] in TITLE_HEADS or is_occupation(words[-1])):
-            best = cand
+        if best is None and words and words[-1] not in ("of", "for", "the") and is_title_phrase(words, refsets):
+            best = cand  # the longest: "leader of the Democratic Party", not "leader"
     return best
 
 

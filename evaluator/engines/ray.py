@@ -68,7 +68,9 @@ def check_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> None
     except OSError as exc:
         reason = (f"no answer within {timeout:g} s" if isinstance(exc, TimeoutError)
                   else exc.strerror or type(exc).__name__)
-        where = "there" if address.endswith(f"{host}:{port}") else f"at {host}:{port}"
+        where = "there" if address.endswith(f"{host}:{port}") else (
+            f"at {host}:{port}, the address Ray joins for it" if "://" not in address and address != "auto"
+            else f"at {host}:{port}")  # Ray turns a loopback address into this machine's own
         raise InputError(f"--address {address}: no Ray cluster answers {where} ({reason}); check the address "
                          "(`ray status` on the head node prints it)") from None
 

@@ -132,6 +132,11 @@ ATTRIBUTION_CASES = [
      set()),
     ("According to the president of the Dental Chamber, Roman Šmucler, the unions should be aware.",
      "According to Roman Šmucler, the president of the Dental Chamber, the unions should be aware.", set()),
+    # one source named by other common nouns for it: the company is "the firm", the police "the authorities"
+    ("Revenue climbed to $11.2 billion, the company said.", "Revenue climbed to $11.2 billion, the firm said.",
+     set()),
+    ("Police said the man was arrested at his home.", "Authorities said the man was arrested at his home.", set()),
+    ("The company said profits would rise.", "The union said profits would rise.", {"attribution-changed"}),
     # hedges and others' word kept; an unset "according to" is no attribution
     ("The suspect allegedly stole the car.", "Prosecutors say the suspect stole the car.", set()),
     ("The suspect allegedly stole the car.", "The suspect reportedly stole the car.", set()),
@@ -318,3 +323,34 @@ def test_quotation_in_the_next_pair_is_still_matched_when_that_pair_has_none_of_
                        alignment=[((0,), (0,)), ((1,), (1,))])
     fs = [f for f in QuotesCheck().run(ctx) if f.code.startswith("quote-")]
     assert [(f.code, f.alignment) for f in fs] == [("quote-altered", 0)]
+
+
+@pytest.mark.parametrize("rewritten,expected", [
+    ('"We want to be the supplier they can count on," Chief Financial Officer David Okafor told analysts.',
+     {"quote-speaker-changed"}),
+    ('"We want to be the supplier they can count on," Chen told analysts.', set()),
+    ('"We want to be the supplier they can count on," she told analysts.', set()),
+])
+def test_a_pronoun_speaker_is_the_one_person_named_just_before(rewritten: str, expected: set[str]) -> None:
+    """ "..., she told analysts" after a sentence naming only Laura Chen is Chen speaking."""
+    first = "Chief Executive Laura Chen said prices would not rise."
+    ctx = make_context([first, '"We want to be the supplier they can count on," she told analysts.'],
+                       [first, rewritten])
+    assert codes(list(QuotesCheck().run(ctx)), MAJOR) == expected
+
+
+def test_a_pronoun_speaker_after_two_people_stays_unknown() -> None:
+    """ "Smith met Jones. '...,' he said." may be either: no speaker change is claimed for "Smith said"."""
+    ctx = make_context(["Smith met Jones on Monday.", '"We agreed on everything," he said.'],
+                       ["Smith met Jones on Monday.", '"We agreed on everything," Smith said.'])
+    assert codes(list(QuotesCheck().run(ctx)), MAJOR) == set()
+
+
+@pytest.mark.parametrize("rewritten,expected", [
+    ('The leader of the Democratic Party, Lee Jae-myung, called it "humiliating diplomacy."', set()),
+    ('Yoon Suk-yeol, leader of the People Power Party, called it "humiliating diplomacy."',
+     {"quote-speaker-changed"}),
+])
+def test_an_appositive_moved_round_the_name_is_the_same_speaker(rewritten: str, expected: set[str]) -> None:
+    ctx = make_context('Lee Jae-myung, leader of the Democratic Party, called it "humiliating diplomacy."', rewritten)
+    assert codes(list(QuotesCheck().run(ctx)), MAJOR) == expected

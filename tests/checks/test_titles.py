@@ -86,6 +86,9 @@ CASES = [
     ("The company's chief executive, Tim Cook, spoke.", "The company's chief financial officer, Tim Cook, spoke.",
      {"title-changed"}, {"title-changed"}),
     ("Former President John Smith said so.", "The leader, John Smith, said so.", {"title-changed"}, {"title-changed"}),
+    # an appositive title moved before the name, "of" phrase and all
+    ("Lee Jae-myung, leader of the Democratic Party, called it humiliating.",
+     "The leader of the Democratic Party, Lee Jae-myung, called it humiliating.", set(), set()),
     # occupations and roles stand where titles do
     ("Arsenal manager Mikel Arteta praised his players.", "Arsenal captain Mikel Arteta praised his players.",
      {"title-changed"}, {"title-changed"}),
