@@ -564,7 +564,8 @@ def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
     if owned_a and owned_b:
         if _same_speaker(ka, ta, kb, tb):
             return True
-        nouns = ({k.split(":", 1)[0] for k in ka}, {k.split(":", 1)[0] for k in kb})
+        nouns = ({_SOURCE_CLASSES.get(n, n) for n in (k.split(":", 1)[0] for k in ka)},
+                 {_SOURCE_CLASSES.get(n, n) for n in (k.split(":", 1)[0] for k in kb)})  # "the Austin-based firm"
         owners = ({k.split(":", 1)[1] for k in ka}, {k.split(":", 1)[1] for k in kb})
         return bool(nouns[0] & nouns[1]) and _names_match(*owners)
     if ka and kb:  # a name against "X's spokesman": X's spokesman is not X

@@ -136,6 +136,8 @@ ATTRIBUTION_CASES = [
     ("Revenue climbed to $11.2 billion, the company said.", "Revenue climbed to $11.2 billion, the firm said.",
      set()),
     ("Police said the man was arrested at his home.", "Authorities said the man was arrested at his home.", set()),
+    ("Revenue climbed to $11.2 billion, the Austin-based company said.",
+     "The Austin-based firm said revenue climbed to $11.2 billion.", set()),
     ("The company said profits would rise.", "The union said profits would rise.", {"attribution-changed"}),
     # hedges and others' word kept; an unset "according to" is no attribution
     ("The suspect allegedly stole the car.", "Prosecutors say the suspect stole the car.", set()),
