@@ -1063,12 +1063,20 @@ def _check_settings(out: Path, wanted: dict[str, Any], manifest: Any) -> None:
             if isinstance(old.get("checks"), list):  # a folder written before checks were kept as a set
                 old["checks"] = sorted(set(old["checks"]))
             old = _normalise_files(old)  # paths as given by an older run: resolved from here
+            filled = "file_digests" not in old or "model_revision" not in old
             old.setdefault("file_digests", wanted["file_digests"])  # a folder made before digests were kept
+            base = wanted.get("baseline_path")
+            if base and old.get("baseline_path") == base and isinstance(old["file_digests"], dict):
+                real = _real(base)  # ... or before the --baseline file's digest was
+                if real in wanted["file_digests"] and real not in old["file_digests"]:
+                    old["file_digests"] = {**old["file_digests"], real: wanted["file_digests"][real]}
+                    filled = True
             old.setdefault("model_revision", wanted["model_revision"])  # ... before the weights revision was
             if old != wanted:
                 raise ConfigError(out, f"holds results made with other settings ({_describe_changes(old, wanted)}); "
                                        "use a fresh --out folder")
-            return
+            if not filled:
+                return  # else: recorded now, so that a later edit of those files is seen
     atomic_write_json(path, {"options": wanted,
                              "manifest": str(manifest) if isinstance(manifest, (str, os.PathLike)) else None})
 

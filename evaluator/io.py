@@ -214,12 +214,15 @@ def _byte_swapped(text: str) -> bool:
 
     Read with the wrong order, every character below U+0100 (spaces, digits, Latin letters) becomes
     U+XX00: a CJK ideograph, a Hangul syllable or an unassigned code point.  Real text has few of those
-    (U+4E00 "一" is one), so more than a quarter of the characters (at least 8) is taken as swapped."""
+    (U+4E00 "一" is one), so the text is taken as swapped when more than a quarter of its characters (at
+    least 8) are U+XX00 with XX a printable ASCII character, and a space or a line break read swapped
+    (U+2000, U+0A00) is among them: Latin text has spaces, CJK text with many "一" or "가" does not."""
     sample = text[:_SWAP_SAMPLE].lstrip("\ufeff")
     if not sample:
         return False
-    swapped = sum(1 for ch in sample if ord(ch) >= 0x100 and not ord(ch) & 0xFF)
-    return swapped >= 8 and swapped > len(sample) / 4
+    swapped = sum(1 for ch in sample if ord(ch) >= 0x100 and not ord(ch) & 0xFF and 0x20 <= ord(ch) >> 8 <= 0x7E)
+    spaced = "\u2000" in sample or "\u0a00" in sample
+    return swapped >= 8 and swapped > len(sample) / 4 and spaced
 
 
 def _too_big(where: str | os.PathLike[str], size_mb: str, max_bytes: int) -> DocumentError:

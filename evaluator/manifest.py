@@ -117,10 +117,11 @@ KEYS = ("id", *SIDES, *(f"{side}_path" for side in SIDES))
 
 
 def _read_jsonl(p: Path) -> Iterator[PairSpec]:
-    # Lines end at \n (or \r\n) only: ``str.splitlines`` also splits at U+2028, U+2029, NEL and form feed,
-    # which JSON leaves unescaped inside a string (``json.dumps(ensure_ascii=False)`` writes them raw).
-    for n, line in enumerate(_read_lines(p).split("\n"), start=1):
-        line = line.removesuffix("\r")
+    # Lines end at \n, \r\n or a lone \r (old Mac files) only: ``str.splitlines`` also splits at U+2028,
+    # U+2029, NEL and form feed, which JSON leaves unescaped inside a string (``json.dumps(ensure_ascii=False)``
+    # writes them raw); a raw \r cannot stand inside a JSON string, so splitting there is safe.
+    unknown_keys: dict[str, int] = {}
+    for n, line in enumerate(re.split(r"\r\n|\n|\r", _read_lines(p)), start=1):
         if not line.strip():
             continue
         try:
@@ -129,10 +130,13 @@ def _read_jsonl(p: Path) -> Iterator[PairSpec]:
             raise ConfigError(p, f"not valid JSON ({exc.msg} at column {exc.colno})", line=n) from None
         if not isinstance(row, dict):
             raise ConfigError(p, f"expected a JSON object, got {type(row).__name__}", line=n)
-        unknown = [k for k in row if k not in KEYS]
-        if unknown:
-            raise ConfigError(p, f"unknown key {unknown[0]!r} (a row has {', '.join(KEYS)})", line=n)
+        for k in row:
+            if k not in KEYS:
+                unknown_keys.setdefault(k, n)
         yield _spec_from_row(p, row, n)
+    if unknown_keys:  # metadata a user keeps with the pair ("lang", "source"), or a misspelt optional key
+        log.warning("%s: keys ignored (a row reads %s): %s", p, ", ".join(KEYS),
+                    ", ".join(f"{k!r} (line {n})" for k, n in list(unknown_keys.items())[:5]))
 
 
 class _CountedLines:

@@ -81,10 +81,11 @@ class StreamReader:
         self.max_bytes = max_bytes
         self._tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
 
-    def read(self, spec: str, *, named: bool = False, blank_ok: bool = False) -> Stream:
+    def read(self, spec: str, *, named: bool = False, blank_ok: bool = False, ids: bool = False) -> Stream:
         """The stream ``spec`` names.  ``blank_ok`` (a system's output): a plain-text file of only empty
         lines is read, with a warning, and scored as the system's (empty) output; without it (a
-        reference, a source) it is an input error."""
+        reference, a source) it is an input error.  ``ids`` (document ids): a whole number in a JSONL
+        field is read as its digits ("doc_id": 1 is document "1"); a text stream refuses it."""
         from .io import read_lines
 
         name, path, column = parse_spec(spec, named=named)
@@ -106,6 +107,9 @@ class StreamReader:
         missing = next((n for n, r in enumerate(rows, start=1) if column not in r), None)
         if missing is not None:  # a JSONL line without the key (a typo, "hpy") is not an empty segment
             raise DocumentError(path, f"line {missing}: no {column!r} field (a null value counts as empty text)")
+        if ids:  # document ids: 1 is the id "1" (a whole number only: 1.5 or true is no id)
+            rows = [dict(r, **{column: str(r[column])}) if isinstance(r[column], int)
+                    and not isinstance(r[column], bool) else r for r in rows]
         number = next((n for n, r in enumerate(rows, start=1) if not isinstance(r[column], str)), None)
         if number is not None:  # 5 is not the text "5": refused as an object or a list is
             value = rows[number - 1][column]

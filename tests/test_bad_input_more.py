@@ -177,6 +177,19 @@ def test_a_utf16_bom_that_does_not_match_the_text_is_refused(tmp_path: Path, cap
     one_error_line(err, f"{ref}: ", "byte-order mark")
 
 
+@pytest.mark.parametrize("text", ["가가 가다 가게 가방 가을 가족 가치 가수", "一、二、三。一一一一一一一一",
+                                  "\u3000\u3000北京。一一一一一一一一一一"])
+def test_utf16_cjk_dense_in_code_points_ending_00_is_read(tmp_path: Path, text: str) -> None:
+    """가 U+AC00, 一 U+4E00 and the ideographic space U+3000 end in 00 as swapped Latin text does; without a
+    swapped space or line break among them the text is what its mark says."""
+    from evaluator.io import read_document
+
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        f = tmp_path / f"{codec}.txt"
+        f.write_bytes(bom + text.encode(codec))
+        assert read_document(f).text.strip() == text.strip()
+
+
 def test_utf16_with_a_matching_bom_and_cjk_text_is_read(tmp_path: Path) -> None:
     from evaluator.io import read_document
 
@@ -398,6 +411,21 @@ def test_a_numeric_field_no_stream_reads_is_fine(tmp_path: Path) -> None:
     data = tmp_path / "data.jsonl"
     data.write_text('{"ref": "The cat sat.", "id": 1}\n{"ref": "A dog.", "id": 2.5}\n', encoding="utf-8")
     assert StreamReader().read(f"{data}:ref").lines == ["The cat sat.", "A dog."]
+
+
+def test_whole_number_document_ids_read_as_their_digits(tmp_path: Path) -> None:
+    """"doc_id": 1 is document "1" (the natural way to write it); a fraction or true is no id."""
+    from evaluator.errors import DocumentError
+    from evaluator.testsets import StreamReader
+
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"ref": "The cat sat.", "doc": 1}\n{"ref": "A dog.", "doc": "b"}\n', encoding="utf-8")
+    assert StreamReader().read(f"{data}:doc", ids=True).lines == ["1", "b"]
+    with pytest.raises(DocumentError, match="'doc' is not text"):
+        StreamReader().read(f"{data}:doc")  # as a text stream, 1 is still refused
+    data.write_text('{"ref": "The cat sat.", "doc": 1.5}\n', encoding="utf-8")
+    with pytest.raises(DocumentError, match="'doc' is not text"):
+        StreamReader().read(f"{data}:doc", ids=True)
 
 
 # --- 15. messages ----------------------------------------------------------------------------------

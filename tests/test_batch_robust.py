@@ -364,12 +364,43 @@ def test_an_empty_csv_cell_gives_an_error_record_as_jsonl_does(tmp_path: Path, m
     assert rec["status"] == "error" and "empty" in rec["error"]
 
 
-def test_an_unknown_jsonl_key_is_an_error_with_its_line(tmp_path: Path) -> None:
+def test_an_unknown_jsonl_key_is_ignored_with_one_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Metadata kept with a pair ("lang", "source") is common: the keys are named once, the pairs read."""
     m = tmp_path / "m.jsonl"
-    m.write_text(json.dumps({"id": "a", "original": "x", "rewritten": "y"}) + "\n" +
-                 json.dumps({"id": "b", "original": "x", "rewritten": "y", "orignal_path": "f"}) + "\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"m\.jsonl:2: unknown key 'orignal_path'"):
-        read_manifest(m)
+    m.write_text(json.dumps({"id": "a", "original": "x", "rewritten": "y", "lang": "en"}) + "\n" +
+                 json.dumps({"id": "b", "original": "x", "rewritten": "y", "source": "reuters"}) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        specs = read_manifest(m)
+    assert [s.id for s in specs] == ["a", "b"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "'lang' (line 1)" in warnings[0] and "'source' (line 2)" in warnings[0]
+
+
+def test_a_jsonl_manifest_with_old_mac_line_ends_reads(tmp_path: Path) -> None:
+    m = tmp_path / "m.jsonl"
+    m.write_bytes((json.dumps({"id": "a", "original": "x", "rewritten": "y"}) + "\r" +
+                   json.dumps({"id": "b", "original": "x\u2028z", "rewritten": "y"}, ensure_ascii=False) + "\r")
+                  .encode("utf-8"))
+    assert [(s.id, s.original) for s in read_manifest(m)] == [("a", "x"), ("b", "x\u2028z")]
+
+
+def test_a_folder_made_before_baseline_digests_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """batch.json of an older version lists no digest for the --baseline file: the same file resumes."""
+    fake_engine(monkeypatch)
+    bl = tmp_path / "bl.tsv"
+    bl.write_text("LAYER,P,R,F\n3,0.1,0.1,0.1\n", encoding="utf-8")
+    opts = Options(rescale=True, baseline_path=str(bl))
+    m, out = manifest(tmp_path), tmp_path / "out"
+    run_batch(m, out, opts)
+    settings = out / "batch.json"
+    data = json.loads(settings.read_text(encoding="utf-8"))
+    data["options"]["file_digests"] = {}
+    data["options"].pop("model_revision", None)
+    settings.write_text(json.dumps(data), encoding="utf-8")
+    run_batch(m, out, opts, retry_failed=True)  # no "other settings"
+    bl.write_text("LAYER,P,R,F\n3,0.5,0.5,0.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"other settings"):
+        run_batch(m, out, opts)
 
 
 # ------------------------------------------------------------------------- 8, 9: stop and index

@@ -191,7 +191,7 @@ def run(args: Any) -> int:
     refs = [reader.read(s) for s in args.ref]
     hyps = [reader.read(s, named=True, blank_ok=True) for s in args.hyp]  # an all-empty output scores 0
     src = reader.read(args.src) if args.src else None
-    doc_ids = reader.read(args.doc_ids) if args.doc_ids else None
+    doc_ids = reader.read(args.doc_ids, ids=True) if args.doc_ids else None
     check_line_counts(refs[0], [*refs[1:], *hyps, *([src] if src else []), *([doc_ids] if doc_ids else [])])
     names = [h.name for h in hyps]
     dupes = sorted({n for n in names if names.count(n) > 1})
