@@ -49,14 +49,16 @@ OCCUPATION_HEADS = frozenset({
     "lieutenant", "corporal", "sheriff", "marshal", "activist", "campaigner", "lobbyist", "consultant",
     "investor", "banker", "trader", "entrepreneur", "teacher", "student", "pastor", "priest", "bishop",
     "archbishop", "rabbi", "imam", "cardinal", "chaplain", "mediator", "negotiator", "candidate", "challenger",
-    "incumbent", "partner", "president", "head",
+    "incumbent", "partner", "president",
 })
-# One role under several names: compared as the first ("Arsenal boss" = "Arsenal manager").
+# One role under several names: compared as the first ("Arsenal boss" = "Arsenal manager"); the longest
+# names first, so that "head coach" is read before "coach".
 OCCUPATION_SYNONYMS = {w: group[0] for group in (
     ("manager", "coach", "boss", "head coach", "trainer"), ("striker", "forward", "attacker"),
     ("goalkeeper", "keeper", "goalie"), ("doctor", "physician"), ("lawyer", "attorney", "counsel"),
     ("reporter", "journalist", "correspondent"), ("founder", "co-founder"), ("researcher", "scientist"),
 ) for w in group}
+OCCUPATION_SYNONYMS = dict(sorted(OCCUPATION_SYNONYMS.items(), key=lambda kv: -len(kv[0].split())))
 
 
 def is_occupation(word: str) -> bool:

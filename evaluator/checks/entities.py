@@ -55,9 +55,10 @@ def _common_word_mention(m: Mention, wn: Any) -> bool:
     if len(m.tokens) != 1:
         return False
     t = m.tokens[0]
-    if m.from_ner:  # "Turnout was 38 percent": NER's name, the tagger's common noun, capitalised by position only
-        return (t.tag_ in ("NN", "NNS") and t.i == t.sent.start and wn is not None
-                and wn.is_common_word(t.text))
+    if m.from_ner:  # "Turnout was 38 percent": NER's name, the tagger's common noun, capitalised by position only,
+        # the subject of "be" (a measure stated); "Pence said", "Target cut prices" stay names
+        return (t.tag_ in ("NN", "NNS") and t.i == t.sent.start and t.dep_ == "nsubj" and t.head.lemma_ == "be"
+                and wn is not None and wn.is_common_word(t.text))
     return wn is not None and wn.is_common_word(t.text)
 
 

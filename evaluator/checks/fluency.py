@@ -40,16 +40,28 @@ def fragment_reason(sent: Any) -> str | None:
     if first.dep_ == "mark" and first.head.dep_ == "ROOT" and first.head.i > first.i:
         return "is a bare subordinate clause"
     finite = any(t.tag_ in _FINITE_TAGS or "Fin" in t.morph.get("VerbForm") for t in words)
-    last = words[-1]
-    if not finite and last.tag_ == "VBN" and last.dep_ == "acl" and last.head.dep_ == "ROOT" \
-            and last.lower_.endswith("ed") and not any(c.dep_ in ("dobj", "agent", "prep") for c in last.children) \
-            and any(c.dep_ in ("det", "prep") for c in last.head.children):
+    if not finite and any(_past_read_as_participle(t) for t in words):
         finite = True  # "A crowd of 60,125 attended.": a past tense read as a participle (spelled alike)
     if not finite:
         if len(words) <= 3 and first.pos_ in _SHORT_OK_POS:
             return None  # "Not yet.", "Exactly so."
         return "has no finite verb"
     return None
+
+
+def _past_read_as_participle(t: Any) -> bool:
+    """A regular past tense ("-ed") the tagger read as a participle (VBN) where only a finite verb fits: the
+    sentence's root with a subject ("About 60,125 fans attended."), or a participle closing the sentence
+    after a subject noun that has its own "of" phrase ("A crowd of 60,125 attended.").  Not "A statement
+    released." (a headline: the noun has nothing but its article)."""
+    if t.tag_ != "VBN" or not t.lower_.endswith("ed") or any(c.dep_ in ("auxpass", "aux") for c in t.children):
+        return False
+    if t.dep_ == "ROOT":  # "About 60,125 fans attended."; not "Ten people killed in the blast." (a headline)
+        return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < t.i for c in t.children) and not any(
+            c.dep_ in ("prep", "agent", "dobj") for c in t.children)
+    return (t.dep_ == "acl" and t.head.dep_ == "ROOT" and t.i == t.sent.end - 1 - (t.sent[-1].is_punct)
+            and not any(c.dep_ in ("dobj", "agent", "prep") for c in t.children)
+            and any(c.dep_ == "prep" for c in t.head.children))
 
 
 @register

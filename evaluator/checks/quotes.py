@@ -438,7 +438,7 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
         # the one next to the verb says it.
         subject = min(who, key=lambda c: abs(c.i - t.i))
         if subject.lower_ in _PERSON_PRONOUNS:
-            named = _antecedent(ctx, side, first, lo, inside)
+            named = _antecedent(ctx, side, first, q.start)
             if named is not None:
                 return _speaker_of(named, set())
         return _speaker_of(subject, inside)
@@ -450,19 +450,22 @@ _NOT_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "
                          "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "WORK_OF_ART"})
 
 
-def _antecedent(ctx: CheckContext, side: str, si: int, before: int, inside: set[int]) -> Any | None:
+def _antecedent(ctx: CheckContext, side: str, si: int, before: int) -> Any | None:
     """The one person a "he"/"she" attributing a quotation in sentence ``si`` can refer to: the only person
-    named in that sentence before the quotation or in the one before it ("Laura Chen said prices would not
-    rise. 'We want ...,' she told analysts." -> Chen).  None when none or several are named."""
+    named in the two sentences before it or in that sentence before the quotation ("Laura Chen said prices
+    would not rise. 'We want ...,' she told analysts." -> Chen).  None when none or several are named, or
+    when an organisation is named there too (NER may call a person an organisation, and a quotation may be a
+    company's spokesperson's): a wrong speaker is worse than an unknown one."""
     doc = ctx.doc(side)
-    lo = doc.sentences[max(si - 1, 0)].start
+    lo = doc.sentences[max(si - 2, 0)].start
     people: dict[str, Any] = {}
-    for t in _tokens_in(ctx, side, lo, doc.sentences[si].end):
-        if t.i in inside and t.doc is ctx.parses[side][si].doc:
+    for t in _tokens_in(ctx, side, lo, before):
+        if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat") or _fold(t.text) in _HONORIFICS:
             continue
-        if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat") and t.ent_type_ not in _NOT_PEOPLE \
-                and _fold(t.text) not in _HONORIFICS:
-            people.setdefault(_fold(t.text), t)  # the head of each name (NER's labels aside: it may call Smith an ORG)
+        if t.ent_type_ in ("ORG", "NORP"):
+            return None
+        if t.ent_type_ not in _NOT_PEOPLE:
+            people.setdefault(_fold(t.text), t)  # the head of each name
     return next(iter(people.values())) if len(people) == 1 else None
 
 
@@ -485,13 +488,28 @@ _AGENTS = frozenset({"spokesman", "spokeswoman", "spokesperson", "lawyer", "atto
                      "representative", "agent", "son", "daughter", "wife", "husband", "brother", "sister", "father",
                      "mother", "friend", "colleague"})
 # Common nouns a report uses for one source: the company it is about is "the firm", "the carmaker", "the
-# lender"; the police are "officers" or "the authorities".  Within a class one source; across classes not.
-_SOURCE_CLASSES = {w: name for name, words in (
-    ("company", ("company", "firm", "business", "corporation", "group", "conglomerate", "maker", "manufacturer",
-                 "carmaker", "automaker", "chipmaker", "retailer", "lender", "bank", "insurer", "airline",
-                 "operator", "developer", "producer", "supplier", "giant")),
-    ("authorities", ("authority", "authorities", "official", "officials", "police", "officer", "officers")),
-) for w in words}
+# lender"; the police are "the authorities".  A generic noun of a class (company, firm; authorities) names
+# the same source as any noun of its class; two specific nouns ("the bank" / "the airline", "police" /
+# "officials") are two sources.
+_SOURCE_CLASSES: dict[str, tuple[str, bool]] = {}  # lemma -> (class, generic)
+for _cls, _generic, _specific in (
+    ("company", ("company", "firm", "business", "corporation"),
+     ("maker", "manufacturer", "carmaker", "automaker", "chipmaker", "retailer", "lender", "bank", "insurer",
+      "airline", "operator", "developer", "producer", "supplier", "conglomerate", "giant")),
+    ("authorities", ("authority", "authorities"), ("police", "officer", "officers", "official", "officials")),
+):
+    for _w in _generic:
+        _SOURCE_CLASSES[_w] = (_cls, True)
+    for _w in _specific:
+        _SOURCE_CLASSES[_w] = (_cls, False)
+
+
+def _one_source_class(a: str, b: str) -> bool:
+    """Nouns ``a`` and ``b`` (lemmas) name one source by ``_SOURCE_CLASSES``: the same class, one of them generic."""
+    ca, cb = _SOURCE_CLASSES.get(a), _SOURCE_CLASSES.get(b)
+    return a == b or (ca is not None and cb is not None and ca[0] == cb[0] and (ca[1] or cb[1]))
+
+
 _OWNER_PREPS = frozenset({"for", "of", "at"})  # "a spokesman for the police", "an official at the ministry"
 _SELF_PRONOUNS = {"he": "s", "she": "s", "they": "p", "we": "p", "i": "1"}
 _EXPLETIVES = frozenset({"it", "there"})
@@ -564,10 +582,9 @@ def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
     if owned_a and owned_b:
         if _same_speaker(ka, ta, kb, tb):
             return True
-        nouns = ({_SOURCE_CLASSES.get(n, n) for n in (k.split(":", 1)[0] for k in ka)},
-                 {_SOURCE_CLASSES.get(n, n) for n in (k.split(":", 1)[0] for k in kb)})  # "the Austin-based firm"
+        nouns = ({k.split(":", 1)[0] for k in ka}, {k.split(":", 1)[0] for k in kb})
         owners = ({k.split(":", 1)[1] for k in ka}, {k.split(":", 1)[1] for k in kb})
-        return bool(nouns[0] & nouns[1]) and _names_match(*owners)
+        return any(_one_source_class(x, y) for x in nouns[0] for y in nouns[1]) and _names_match(*owners)
     if ka and kb:  # a name against "X's spokesman": X's spokesman is not X
         name, owned = (ka, kb) if owned_b else (kb, ka)
         roles = {k.split(":", 1)[0] for k in owned}
@@ -581,8 +598,7 @@ def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
     wa, wb = _noun_words(a), _noun_words(b)
     if a.lemma_.lower() in wb or b.lemma_.lower() in wa:
         return True
-    ca, cb = _SOURCE_CLASSES.get(a.lemma_.lower()), _SOURCE_CLASSES.get(b.lemma_.lower())
-    if ca is not None and ca == cb:
+    if _one_source_class(a.lemma_.lower(), b.lemma_.lower()):
         return True  # "the company said" / "the firm said", "police said" / "the authorities said"
     return tokens_match(a, b, syn)
 

@@ -8,9 +8,11 @@ with a recipient (indirect object or "to" phrase: "Ukraine gave Russia an ultima
 Arguments trade places only within the same pairing.  Relative pronouns are
 resolved to the noun they modify, and "X is one that Y viewed" to X, so "the country is one that
 Biden has viewed as an adversary" gives (Biden, view, country).  Coordinated verbs inherit their
-subject.  A reversal is the same predicate (lemma, or one small class of synonyms such as
-view/see/regard/consider) whose agent and patient trade places, comparing heads by lemma and people
-by surname (honorifics stripped).
+subject, and so does a participle clause ("X won the election, defeating Y").  Who beat whom is one
+relation however it is said ("X beat/defeated Y", "X won against Y", "Y lost to X", "X's win over Y",
+"X recorded a win over Y", "gave X a win over Y", "Y suffered a defeat to X", "X handed Y a defeat").
+A reversal is the same predicate (lemma, or one small class of synonyms such as view/see/regard/consider)
+whose agent and patient trade places, comparing heads by lemma and people by surname (honorifics stripped).
 """
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ _LOSS_NOUNS = frozenset({"defeat", "loss"})
 # Verbs whose subject is the owner of a win/loss noun they take: "X recorded a win over Y".
 _SUPPORT_VERBS = frozenset({"record", "earn", "claim", "secure", "score", "seal", "clinch", "notch", "post",
                             "achieve", "register", "grab", "snatch", "take", "pick", "suffer", "sustain",
-                            "endure", "celebrate", "deserve", "get"})
+                            "endure", "deserve", "get"})
 _GIVE_VERBS = frozenset({"give", "hand", "deal", "inflict"})
 _MATCH_NOUNS = frozenset({"match", "game", "tie", "final", "semifinal", "semi", "clash", "fixture", "contest",
                           "race", "bout", "fight", "election", "vote", "case", "battle", "leg", "series"})
@@ -223,9 +225,10 @@ def _victories(sent: Any) -> list[Triple]:
                 add(owner, t, _event_opponent(t, via, ("over", "against")))
             elif giver is not None:  # "X handed Y a defeat": X won
                 add(giver, t, owner)
-            else:  # "Y's defeat to X", "Y suffered a loss to X"; "X's defeat of Y"
+            else:  # "Y's defeat to X", "Y suffered a loss to X"; "X's defeat of Y" (not "X's loss of Y": lost Y)
                 add(_event_opponent(t, via, ("to", "against")), t, owner)
-                add(owner, t, _prep_object(t, "of"))
+                if lemma == "defeat":
+                    add(owner, t, _prep_object(t, "of"))
     return out
 
 

@@ -9,7 +9,12 @@ the secretary of state,").  Titles are compared through the reference sets' offi
 Abbreviations are the words they abbreviate ("Gen." = "General", "Dr" = "Doctor"), and a hyphenated
 title is read whole ("Secretary-General").  A title shortened to its own head word ("Secretary of
 State" -> "the secretary") or described generically ("U.N. Secretary-General" -> "the UN chief") names
-no other office: a minor note, not a changed title.
+no other office: a minor note, not a changed title.  Occupations and roles stand where titles do
+("Arsenal manager Mikel Arteta", "Dr. Joanne Ryan, an epidemiologist at Monash University":
+``_names_util.OCCUPATION_HEADS`` and "-ologist"/"-ician" words), with a few role synonyms ("boss" =
+"manager", "forward" = "striker"); a role of a body is one title before or after the body's name ("leader
+of the Democratic Party" = "Democratic Party leader"), and "player" describes a role generically.  A title
+before a comma belongs to the name after it only as its apposition.
 """
 from __future__ import annotations
 
@@ -61,7 +66,7 @@ _RANK_ADDRESSES = frozenset({"general", "lieutenant", "colonel", "captain", "maj
                              "superintendent", "inspector", "detective"})
 _TERM_PAIRS = (("administration", "government"), ("administration", "regime"))
 # Words that describe any office generically: "the UN chief" for the U.N. Secretary-General.
-_GENERIC_TITLE_WORDS = frozenset({"chief", "head", "leader", "boss", "official", "officer", "top"})
+_GENERIC_TITLE_WORDS = frozenset({"chief", "head", "leader", "boss", "official", "officer", "top", "player"})
 _HYPHENS = frozenset({"-", "–", "‑"})
 
 
@@ -119,7 +124,7 @@ def _is_titleish(tok: Any) -> bool:
     if tok.is_punct or tok.like_num:
         return False
     low = tok.lower_
-    if low in TITLE_WORDS or (tok.pos_ == "NOUN" and is_occupation(low)):
+    if low in TITLE_WORDS or is_occupation(low):  # "forward" may be tagged an adverb, "epidemiologist" a verb
         return True
     return tok.text[:1].isupper() and tok.pos_ in {"PROPN", "NOUN", "ADJ"} and _honorific_key(tok) not in HONORIFICS
 
@@ -153,6 +158,18 @@ def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> lis
         if fallback is None and is_title_phrase(words, refsets):
             fallback = cand
     return fallback
+
+
+def _apposed(title: Sequence[Any], name: Sequence[Any]) -> bool:
+    """The title phrase before a comma may be the name's (an apposition): not where the name after the comma
+    is the subject of the verb after it and the phrase is no apposition of it ("He was hit on the head, John
+    Smith said": a clause, then its speaker).  Other parses are left as they are (the parser may hang a
+    name in apposition on the wrong noun)."""
+    t_ids, n_ids = {t.i for t in title}, {t.i for t in name}
+    if any(t.dep_ == "appos" and t.head.i in t_ids for t in name) or any(
+            t.dep_ == "appos" and t.head.i in n_ids for t in title):
+        return True
+    return not any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i > t.i for t in name)
 
 
 def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> list[Any] | None:
@@ -241,7 +258,7 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
         if title is None and before - 1 >= lo and doc[before - 1].text == ",":
             cand = _title_before(doc, before - 1, lo, refsets)
             if cand and (cand[-1].lower_ in TITLE_HEADS or is_title_phrase(
-                    [w for t in cand for w in token_words(t.text)], refsets)):
+                    [w for t in cand for w in token_words(t.text)], refsets)) and _apposed(cand, name):
                 title = cand  # "the White House national security adviser, Jake Sullivan", "the leader of X, Lee"
         if title is None and e < hi and doc[e].text == ",":
             title = _title_after(doc, e + 1, hi, refsets)
@@ -258,7 +275,20 @@ def _canonical(core: str) -> str:
     for name, same in OCCUPATION_SYNONYMS.items():  # "Arsenal boss" = "Arsenal manager"
         if name != same and f" {name} " in f" {words} ":
             words = f" {words} ".replace(f" {name} ", f" {same} ").strip()
-    return words
+    return _head_last(words)
+
+
+def _head_last(words: str) -> str:
+    """"leader of the democratic party" -> "democratic party leader", "striker for arsenal" -> "arsenal
+    striker": a role of a body said after or before its name is one title.  Not "secretary of state" (the
+    U.S. office is no "state secretary")."""
+    parts = words.split()
+    cut = next((k for k, w in enumerate(parts) if w in ("of", "for", "at") and k), None)
+    if cut is None or cut != 1 or parts[0] == "secretary" or not (
+            parts[0] in TITLE_HEADS or is_occupation(parts[0])):
+        return words
+    rest = [w for w in parts[cut + 1:] if w not in ("the", "a", "an")]
+    return " ".join([*rest, parts[0]]) if rest else words
 
 
 def _core(title: str, refsets: ReferenceSets) -> tuple[str, str | None, tuple[str, ...]]:

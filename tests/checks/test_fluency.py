@@ -59,6 +59,9 @@ def test_unaligned_fragment_inside_a_paragraph_is_minor() -> None:
     ("Exactly.", None),
     ("iPhone sales rose.", None),
     ("A crowd of 60,125 attended.", None),  # a past tense the tagger read as a participle
+    ("About 60,125 fans attended.", None),
+    ("A crowd of 5,000 gathered.", None),
+    ("A statement released.", "has no finite verb"),  # a headline's participle
     ("Ten people killed in the blast.", "has no finite verb"),
 ])
 def test_fragment_reason(text: str, reason: str | None) -> None:

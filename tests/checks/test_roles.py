@@ -58,6 +58,8 @@ CASES = [
     ("Marquez won the election, defeating Whitfield.", "Whitfield won the election, defeating Marquez.",
      {"role-reversed"}),
     ("Marquez won the election, defeating Whitfield.", "Whitfield lost the election to Marquez.", set()),
+    # fans celebrating a win did not win it
+    ("Chelsea fans celebrated the win over Arsenal.", "Arsenal fans celebrated the win over Chelsea.", set()),
     ("Serena Williams defeated Venus Williams in straight sets.",
      "Venus Williams was beaten by Serena Williams in straight sets.", set()),
     ("Trump's attack on Biden was sharp.", "The attack by Trump on Biden was sharp.", set()),
@@ -108,3 +110,11 @@ def test_evidence_spans_quote_both_sides() -> None:
                                "President Biden"
     assert f.data["original_agent"] == "President Biden" and f.data["rewritten_patient"] == "President Biden"
     assert '"President Biden"' in f.message and '"the country"' in f.message
+
+
+def test_a_loss_of_something_is_no_victory_over_it() -> None:
+    """"Labour's loss of Hartlepool": Labour lost the seat, it did not beat it ("X's defeat of Y" it did)."""
+    ctx = make_context(["Labour's loss of Hartlepool shocked the party.", "Labour's defeat of the Tories was clear."], "x")
+    keys = [t.key for i in (0, 1) for t in extract_triples(ctx.parses["original"][i])]
+    assert not any(p == "beat" and a == "labor" and b == "hartlepool" for a, p, b in keys)
+    assert any(p == "beat" and a == "labor" for a, p, b in keys)

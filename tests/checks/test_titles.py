@@ -89,6 +89,19 @@ CASES = [
     # an appositive title moved before the name, "of" phrase and all
     ("Lee Jae-myung, leader of the Democratic Party, called it humiliating.",
      "The leader of the Democratic Party, Lee Jae-myung, called it humiliating.", set(), set()),
+    # a clause before ", X said" is no title of X; a role of a body is one title either way round
+    ("He was hit on the head, John Smith said.", "John Smith said he was hit on the head.", set(), set()),
+    ("He punched the player, John Smith said.", "John Smith said he punched the player.", set(), set()),
+    ("John Smith, a striker for Arsenal, scored.", "Arsenal striker John Smith scored.", set(), set()),
+    ("Lee Jae-myung, the leader of the Democratic Party, spoke.", "Democratic Party leader Lee Jae-myung spoke.",
+     set(), set()),
+    ("Arsenal head coach Mikel Arteta praised his players.", "Arsenal manager Mikel Arteta praised his players.",
+     set(), set()),
+    ("Tottenham striker Harry Kane scored twice.", "Tottenham forward Harry Kane scored twice.", set(), set()),
+    ("Tottenham striker Harry Kane scored twice.", "The Tottenham player Harry Kane scored twice.",
+     {"title-changed"}, set()),
+    ("It is safe, said Dr. Joanne Ryan, an epidemiologist at Monash University.",
+     "It is safe, said Monash University epidemiologist Dr. Joanne Ryan.", set(), set()),
     # occupations and roles stand where titles do
     ("Arsenal manager Mikel Arteta praised his players.", "Arsenal captain Mikel Arteta praised his players.",
      {"title-changed"}, {"title-changed"}),
