@@ -1,17 +1,23 @@
 """Negation added or removed, and words swapped for their antonyms, across aligned sentences.
 
-Each negation cue (not, n't, never, no, nothing, without, fail to, refuse to, hardly ...) is attached
-to the predicate it negates (from the dependency parse).  Predicates found on both sides are compared
-for polarity; cues on predicates without a counterpart count only when the number of cues differs
-(a negation that merely moved is a paraphrase), and only as a minor note when the other side says the
+Each negation cue (not, n't, never, no, nothing, without, fail to, refuse to, avoid/refrain from/prevent
+or block ... from + a verb, hardly, and "unless" = "if not" ...) is attached to the predicate it negates (from the
+dependency parse); "unless" / "if" is thus a flip and "unless" / "if ... not" the same condition.
+Predicates found on both sides are compared for polarity; cues on predicates without a counterpart count
+only when the number of cues differs (a negation that merely moved is a paraphrase), and only as a minor note when the other side says the
 negation with a word of its own instead ("did not attend" / "was absent", "ineffective" / "does not
 work") -- unless the negated word is negative itself ("did not miss" / "was absent": a flip).  Idioms
 are read as what they mean: "yet to" is a cue, "not without" and "did not fail to" cancel (and flip
 against the negative half alone: "not without" / "without", "did not deny" / "denied"), "no fewer
 than 50" and "not ... until Monday" are a bound and a time unless the other side has the same
-construction without the negation (or, for "until", says "before").  A word typed twice is one cue;
+construction without the negation (or, for "until", says "before"); "no change" ("voted for no change" =
+"voted to hold") counts only against "change" on the other side.  A word typed twice is one cue;
 a cue misspelt on the other side ("unlikey") is a minor note.  Antonyms come from WordNet
-(evaluator.lexicon); without WordNet that half is skipped with one warning.  A negation plus an
+(evaluator.lexicon) and a closed list WordNet lacks (function words, comparisons said in other words:
+"higher than" / "below", rulings, directions, policies: "suspended" / "introduced"); without WordNet only
+the closed list is read, with one warning.  Scope quantifiers of opposed classes on the same noun
+("some of the jewellery" / "most of the jewellery", "one of its two engines" / "both of its engines") are
+antonym swaps too, compared by position so that a swapped pair is found.  A negation plus an
 antonym ("not aware" → "unaware", "never stopped" → "always") cancel out.
 """
 from __future__ import annotations
@@ -31,9 +37,19 @@ log = logging.getLogger(__name__)
 
 _NEG_WORDS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nowhere", "noone",
               "cannot", "nor", "hardly", "barely", "scarcely", "seldom", "without", "no-one"}
-_NEG_VERBS = {"fail", "refuse", "deny", "lack", "cease", "decline", "stop"}
+# Verbs that negate only a verb after "from": "blocked the administration from including" = "it did not include".
+_FROM_NEGATORS = {"block", "bar", "ban", "prohibit", "forbid", "deter"}
+_NEG_VERBS = {"fail", "refuse", "deny", "lack", "cease", "decline", "stop", "avoid", "refrain", "abstain",
+              "prevent"} | _FROM_NEGATORS
 # "declined to comment", not "prices declined"; "stopped working", not "stopped the car"
-_NEG_VERBS_NEED_XCOMP = {"decline", "cease", "stop"}
+_NEG_VERBS_NEED_XCOMP = {"decline", "cease", "stop", "avoid", "refrain", "abstain", "prevent"} | _FROM_NEGATORS
+# Verbs that negate a verb they govern ("avoid swimming" = "not swim", "refrained from voting", "prevented
+# the match from going ahead"); with a noun instead ("avoid travel", "abstained from the vote") the negation
+# is weak: it balances a negation on the other side but is no finding alone.
+_NEG_VERBS_WEAK_NOUN = {"avoid", "refrain", "abstain", "prevent"}
+# "no change" says "unchanged" (kept as it was), no denial of the predicate: a negation only against
+# "change" on the other side ("voted for a change" / "voted for no change").
+_NO_IDIOMS = {"change", "changes"}
 # Adjectives that negate their complement: "unable to attend", "unlikely to pass" (= "will probably not pass").
 _NEG_ADJ = {"unable", "unlikely", "unwilling"}
 # "no fewer than 50", "not more than 50", "no later than Friday": a bound on a quantity, not a negation.
@@ -165,6 +181,8 @@ def find_cues(toks: list[Located], doubles: list[tuple[Cue, Cue]]) -> list[Cue]:
                 continue  # "no one but him"
             else:
                 pred = _clause_head(t.head if t.dep_ == "det" else t)
+                if t.dep_ == "det" and t.head.lower_ in _NO_IDIOMS:
+                    needs = "change"  # "voted for no change" = "voted to hold"
         elif low in ("never", "hardly", "barely", "scarcely", "seldom"):
             pred = t.head
         elif low in ("none", "nobody", "nothing", "nowhere", "noone", "no-one", "neither"):
@@ -197,11 +215,31 @@ def find_cues(toks: list[Located], doubles: list[tuple[Cue, Cue]]) -> list[Cue]:
         elif low in _NEG_ADJ:
             xcomp = [c for c in t.children if c.dep_ == "xcomp"]
             pred = xcomp[0] if xcomp else _clause_head(t)
-        elif t.pos_ == "VERB" and t.lemma_.lower() in _NEG_VERBS:
-            xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS and not _repeat(c)]
-            if t.lemma_.lower() in _NEG_VERBS_NEED_XCOMP and not xcomp:
+        elif low == "unless" or (low == "except" and nxt in ("if", "when")):
+            # "unless X" = "if not X": a negation of the clause it introduces (so "unless" / "if" is a flip,
+            # "unless" / "if ... not" the same condition); "except if X" says the same
+            clause = toks[k + 1][1].head if low == "except" else t.head
+            if clause.i == t.i:
+                clause = next((c for c in t.children if c.dep_ in ("pcomp", "pobj")), t)
+            if clause.i == t.i:
                 continue
-            if t.lemma_.lower() == "stop" and xcomp[0].tag_ != "VBG":
+            pred = _predicate(clause)
+        elif t.pos_ == "VERB" and t.lemma_.lower() in _NEG_VERBS:
+            lemma = t.lemma_.lower()
+            xcomp = [c for c in t.children if c.dep_ == "xcomp" and c.pos_ in _CLAUSE_POS and not _repeat(c)
+                     and lemma not in _FROM_NEGATORS]
+            if not xcomp and lemma in _NEG_VERBS_WEAK_NOUN | _FROM_NEGATORS | {"stop"}:  # "refrained from voting"
+                objs = [o for c in t.children if c.dep_ == "prep" and c.lower_ == "from"
+                        for o in c.children if o.dep_ in ("pcomp", "pobj")]
+                xcomp = [o for o in objs if o.pos_ in _CLAUSE_POS]
+                nouns = [c for c in t.children if c.dep_ == "dobj"] if lemma == "avoid" else objs
+                xcomp = xcomp or [o for o in nouns if o.lower_.endswith("ing")]  # "avoided swimming" (tagged a noun)
+                if not xcomp and nouns and lemma in _NEG_VERBS_WEAK_NOUN:  # "avoid travel"
+                    cues.append(Cue((s, t), where.get((s, nouns[0].i), (s, nouns[0])), low, weak=True))
+                    continue
+            if lemma in _NEG_VERBS_NEED_XCOMP and not xcomp:
+                continue
+            if lemma == "stop" and xcomp[0].tag_ != "VBG":
                 continue  # "stopped working" is a negation; "stopped to talk" (in order to) is not
             pred = xcomp[0] if xcomp else t
         if pred is None:
@@ -298,7 +336,16 @@ _CLOSED_OPPOSITES = [
     ("northern", "southern"), ("eastern", "western"), ("north", "south"), ("east", "west"),
     ("northward", "southward"), ("eastward", "westward"), ("northbound", "southbound"),
     ("eastbound", "westbound"), ("upstream", "downstream"), ("uphill", "downhill"),
+    # policies and rates turned round: "the payments were suspended" -> "the payments were introduced"
+    ("introduce", "abolish"), ("introduce", "scrap"), ("introduce", "suspend"), ("suspend", "resume"),
+    ("suspend", "restore"), ("suspend", "reinstate"), ("impose", "lift"), ("tighten", "ease"),
+    ("tighten", "relax"), ("tighten", "loosen"), ("raise", "cut"), ("hike", "cut"), ("increase", "cut"),
 ]
+# A comparison turned round in other words: "15 degrees higher than normal" -> "15 degrees below normal",
+# "$300 more than" -> "$300 below" (each word of one side against each of the other, in the same slot).
+_UPWARD = ("more", "higher", "greater", "above", "over")
+_DOWNWARD = ("less", "fewer", "lower", "below", "under")
+_CLOSED_OPPOSITES += [(a, b) for a in _UPWARD for b in _DOWNWARD]
 _OPPOSITE = {(a, b) for a, b in _CLOSED_OPPOSITES} | {(b, a) for a, b in _CLOSED_OPPOSITES}
 _SWAP_POS = _CONTENT | {"ADP", "SCONJ", "DET", "PRON", "INTJ"}  # INTJ: an answer, "No." -> "Yes."
 
@@ -426,6 +473,102 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
     return swaps
 
 
+# Scope quantifiers by the share they claim.  A quantifier of one class on a noun for one of an opposed
+# class on the same noun says another share ("some of the jewellery" -> "most of the jewellery", "one of
+# its two engines" -> "both of its engines"); within a class it is a paraphrase ("all" / "every", "most" /
+# "the majority of", "some" / "several", "many" / "a lot of").  "no"/"none" are negation cues.
+_QUANT_CLASS = {"all": "all", "every": "all", "each": "all", "both": "all", "entire": "all", "whole": "all",
+                "most": "most", "majority": "most", "many": "many", "numerous": "many", "lot": "many",
+                "lots": "many", "some": "some", "several": "some", "one": "some", "few": "few", "minority": "few"}
+_QUANT_OPPOSED = frozenset(frozenset(p) for p in (("all", "most"), ("all", "some"), ("all", "few"), ("all", "many"),
+                                                  ("most", "some"), ("most", "few"), ("many", "few")))
+_ALMOST = frozenset({"almost", "nearly", "virtually", "practically"})
+
+
+def _quantifiers(toks: list[Located]) -> list[tuple[str, str, Located]]:
+    """(class, lemma of the noun it quantifies or "", token) for each scope quantifier of one side: the
+    noun it determines ("most people") or the object of its "of" ("most of the country")."""
+    out = []
+    for k, (s, t) in enumerate(toks):
+        low = t.lower_
+        cls = _QUANT_CLASS.get(low)
+        if cls is None or t.dep_ in ("quantmod", "preconj", "advmod", "npadvmod"):
+            continue  # "some 9,400 homes" (about), "both A and B", "most important"
+        prev = toks[k - 1][1].lower_ if k else ""
+        of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if low in ("one", "lot", "lots", "majority", "minority") and obj is None:
+            continue  # "one" alone is a number; "a lot", "the majority" need their "of"
+        if prev in ("not", "n't", "n’t"):
+            continue  # "not all": a negation
+        if low == "few" and prev == "a":
+            cls = "some"  # "a few" is some, "few" is hardly any
+        elif cls == "all" and (prev in _ALMOST or any(c.lower_ in _ALMOST for c in t.children)):
+            cls = "most"  # "almost all"
+        if obj is not None:
+            noun = obj.lemma_.lower()
+        elif t.dep_ in ("det", "amod", "nummod", "predet") and t.head.pos_ in ("NOUN", "PROPN"):
+            noun = t.head.lemma_.lower()
+        else:
+            noun = ""
+        out.append((cls, noun, (s, t)))
+    return out
+
+
+def _quantifier_words(toks: list[Located]) -> Counter[str]:
+    """The quantifier words of one side by class, however parsed ("most" in "and most backed it" is
+    read as an adverb)."""
+    words = [t.lower_ for _, t in toks]
+    return Counter(_QUANT_CLASS[w] for k, w in enumerate(words) if w in _QUANT_CLASS
+                   and (w != "one" or words[k + 1: k + 2] == ["of"]))
+
+
+def find_quantifier_swaps(o_toks: list[Located], r_toks: list[Located]) -> list[Swap]:
+    """Scope quantifiers of opposed classes on the same noun ("some of the jewellery" / "most of the
+    jewellery"), compared by position: a pair swapped round leaves the same words on each side."""
+    oq, rq = _quantifiers(o_toks), _quantifiers(r_toks)
+    if not oq or not rq:
+        return []
+    r_by_noun: dict[str, list[tuple[str, str, Located]]] = {}
+    for q in rq:
+        if q[1]:
+            r_by_noun.setdefault(q[1], []).append(q)
+    swaps: list[Swap] = []
+    seen: Counter[str] = Counter()
+    matched: set[tuple[int, int]] = set()  # the rewrite's quantifiers given to one of the original
+    unmatched = []
+    for cls, noun, tok in oq:
+        theirs = r_by_noun.get(noun, []) if noun else []
+        k = seen[noun]
+        seen[noun] += 1
+        if k >= len(theirs):
+            unmatched.append((cls, tok))
+            continue
+        matched.add(_key(theirs[k][2]))
+        if frozenset((cls, theirs[k][0])) in _QUANT_OPPOSED:
+            swaps.append(Swap(tok, theirs[k][2], tok[1].lower_, theirs[k][2][1].lower_))
+    # The noun reworded ("in most of the country" -> "in all of Spain"): the same relation to the same word.
+    rest = [q for q in rq if _key(q[2]) not in matched]
+    for cls, tok in unmatched:
+        t = tok[1]
+        for q in rest:
+            u = q[2][1]
+            if (u.dep_ == t.dep_ and u.head.lemma_.lower() == t.head.lemma_.lower() and u.head.i != u.i
+                    and frozenset((cls, q[0])) in _QUANT_OPPOSED):
+                swaps.append(Swap(tok, q[2], t.lower_, u.lower_))
+                rest.remove(q)
+                break
+    # The same classes on both sides: a swap only where it goes both ways ("some ... most" -> "most ...
+    # some"), not one quantifier moved to another noun ("All were rescued, some injured" / "Some passengers
+    # were injured; all were rescued").
+    if swaps and _quantifier_words(o_toks) == _quantifier_words(r_toks):
+        o_cls = {_key(t): c for c, _, t in oq}
+        r_cls = {_key(t): c for c, _, t in rq}
+        pairs = {(o_cls[_key(sw.orig)], r_cls[_key(sw.rew)]) for sw in swaps}
+        swaps = [sw for sw in swaps if (r_cls[_key(sw.rew)], o_cls[_key(sw.orig)]) in pairs]
+    return swaps
+
+
 # Verbs that tell one event from either party's side: "Labour won against the Tories" = "the Tories lost
 # to Labour", "A bought X from B" = "B sold X to A".  Said with another subject, the opposite verb is the
 # same event (whether the parties traded places is the roles check's question).
@@ -464,16 +607,18 @@ class NegationCheck:
         od: list[tuple[Cue, Cue]] = []
         rd: list[tuple[Cue, Cue]] = []
         oc, rc = find_cues(o_toks, od), find_cues(r_toks, rd)
-        oc = [c for c in oc if _idiom_counts(c, r_toks)]
-        rc = [c for c in rc if _idiom_counts(c, o_toks)]
+        oc, rc = [c for c in oc if _idiom_counts(c, r_toks, rc)], [c for c in rc if _idiom_counts(c, o_toks, oc)]
         # A word of a double negation swapped for its opposite says the same: "never stopped believing" /
         # "always believed", "did not fail the exam" / "passed the exam".
         # Only where the verb the double negation governs is still there: "never stopped criticising" /
         # "always supported" says the opposite.
         in_double = ({_key(c.tok) for d in od if _governed_kept(d, r_toks) for c in d},
                      {_key(c.tok) for d in rd if _governed_kept(d, o_toks) for c in d})
-        swaps = [sw for sw in find_swaps(wn, o_toks, r_toks)
-                 if _key(sw.orig) not in in_double[0] and _key(sw.rew) not in in_double[1]]
+        swaps = find_swaps(wn, o_toks, r_toks)
+        taken = {_key(sw.orig) for sw in swaps} | {_key(sw.rew) for sw in swaps}
+        swaps += [sw for sw in find_quantifier_swaps(o_toks, r_toks)
+                  if _key(sw.orig) not in taken and _key(sw.rew) not in taken]
+        swaps = [sw for sw in swaps if _key(sw.orig) not in in_double[0] and _key(sw.rew) not in in_double[1]]
         # Taken whole, in this order, before the cue lists are read below: each consumes the other side's cues.
         doubles = [*self._double_flips(ctx, ai, od, rc, o_toks, r_toks, "removed", wn),
                    *self._double_flips(ctx, ai, rd, oc, r_toks, o_toks, "added", wn)]
@@ -487,12 +632,13 @@ class NegationCheck:
                    for c in cues):
                 swaps.remove(sw)
                 continue
-            for cues, tok in ((oc, sw.orig), (rc, sw.rew)):
-                hit = next((c for c in cues if c.pred[0] == tok[0] and c.pred[1].i == tok[1].i), None)
-                if hit is not None:
-                    cues.remove(hit)
-                    swaps.remove(sw)
-                    break
+            hits = [(cues, next((c for c in cues if c.pred[0] == tok[0] and c.pred[1].i == tok[1].i), None))
+                    for cues, tok in ((oc, sw.orig), (rc, sw.rew))]
+            negated = [(cues, hit) for cues, hit in hits if hit is not None]
+            for cues, hit in negated:
+                cues.remove(hit)
+            if len(negated) == 1:  # negated on both sides ("prevent ships from entering" / "... from exiting"):
+                swaps.remove(sw)   # still a swap
         found, reworded = self._flips(oc, rc, o_toks, r_toks, wn)
         flips = [f for f in found if not _contrast_kept(f[1], r_toks if f[0] == "removed" else o_toks)]
         # A negation and an antonym swap on the same clause cancel ("not aware" -> "unaware").
@@ -601,7 +747,11 @@ class NegationCheck:
                     continue
                 budget[lem] -= 1
                 if lem in their_preds:
-                    out.append((kind, c, _counterpart(c, their_preds[lem], mine_toks, their_toks, used)))
+                    there = _counterpart(c, their_preds[lem], mine_toks, their_toks, used)
+                    mine_gov = _negative_governor(c.pred[1])
+                    if _negative_governor(there[1]) is not None and (mine_gov is None or mine_gov.i == c.tok[1].i):
+                        continue  # "blocked it from including" / "stopped its attempts to include": negated too
+                    out.append((kind, c, there))
                 else:
                     rest.append(c)
         # Cues on predicates without a counterpart: only a change in the number of negations counts.
@@ -641,18 +791,38 @@ class NegationCheck:
         return out, reworded
 
 
+# Negative verbs that negate what they govern, however far down ("stopped the administration's attempts
+# to include": "include" is not done).
+_NEGATIVE_GOVERNORS = frozenset(_NEG_VERBS | {"halt", "reject", "omit", "neglect", "forgo"})
+
+
+def _negative_governor(tok: Any) -> Any:
+    """A negative verb among the nearest heads of ``tok`` (up to four steps), or None."""
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        if cur.pos_ == "VERB" and cur.lemma_.lower() in _NEGATIVE_GOVERNORS:
+            return cur
+    return None
+
+
 def _key(loc: Located) -> tuple[int, int]:
     return loc[0], loc[1].i
 
 
-def _idiom_counts(cue: Cue, other: list[Located]) -> bool:
+def _idiom_counts(cue: Cue, other: list[Located], other_cues: list[Cue]) -> bool:
     """An idiom cue ("no fewer than", "not ... until") counts only against the same construction on the
     other side; "not ... until X" also against "before X" ("did not leave until 5pm" / "left before
-    5pm"), which puts the event on the other side of X."""
+    5pm"), which puts the event on the other side of X.  "no change" also counts against a negation of
+    the same predicate ("no damage was reported" / "no change was reported")."""
     if not cue.needs:
         return True
     words = [t.lower_ for _, t in other]
-    if cue.needs in words:
+    if cue.needs in words or any(t.lemma_.lower() == cue.needs for _, t in other):
+        return True
+    if cue.needs == "change" and any(c.pred_lemma == cue.pred_lemma and not c.weak for c in other_cues):
         return True
     return cue.needs in ("until", "till") and "before" in words  # "not ... before": its own cue, no flip
 
@@ -706,6 +876,7 @@ def _with_counterpart(cue: Cue, other: list[Located]) -> bool:
 # "skipped"/"did not go", "stayed"/"did not leave", "lack"/"have no".
 _LEXICAL_NEGATIVES = frozenset({"fail", "refuse", "decline", "deny", "reject", "stop", "cease", "quit", "lack",
                                 "absent", "absence", "skip", "miss", "avoid", "neglect", "omit", "abstain", "forgo",
+                                "refrain", "block", "bar", "prohibit", "forbid", "deter",
                                 "stay", "prevent", "ban", "halt"})
 _NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 # Verbs whose meaning is a negation too: "lie" (not tell the truth), "leave" (not stay), "forget".

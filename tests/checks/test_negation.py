@@ -112,6 +112,33 @@ CASES = [
      "the people in Kashmir failed failed.", set()),
     ("The plan is unlikely to pass.", "The plan is unlikey to pass.", set()),
     ("The peace talks failed.", "The peace talks succeeded.", {"negation-removed"}),
+    # "unless X" = "if not X": "unless" / "if" reverses the condition, "unless" / "if ... not" keeps it
+    ("Workers will walk out on Friday unless a deal is reached.", "Workers will walk out on Friday if a deal is reached.",
+     {"negation-removed"}),
+    ("Losses might exceed 3.5 million tonnes if dry conditions continue.",
+     "Losses might exceed 3.5 million tonnes unless dry conditions continue.", {"negation-added"}),
+    ("The strike will go ahead if talks fail.", "The strike will go ahead unless talks fail.", {"negation-added"}),
+    ("Workers will strike if a deal is reached.", "Workers will strike except if a deal is reached.",
+     {"negation-added"}),
+    ("Workers would walk out on Friday unless a deal is reached.",
+     "Workers would strike on Friday if no agreement is reached.", set()),
+    ("The strike will go ahead unless the company improves its offer.",
+     "The strike will go ahead if the company does not improve its offer.", set()),
+    # verbs that negate the verb they govern: "avoid swimming" = "not swim"; with a noun only a weak cue
+    ("Officials urged residents on Friday to avoid swimming in the lake.",
+     "On Friday, officials advised residents not to swim in the lake.", set()),
+    ("Members refrained from voting.", "Members did not vote.", set()),
+    ("The rain prevented the match from going ahead.", "The match could not go ahead because of the rain.", set()),
+    ("Residents avoided swimming.", "Residents swam.", {"negation-removed"}),
+    ("The Supreme Court blocked the administration from including the question.",
+     "The Supreme Court prevented the administration from including the question.", set()),
+    ("The Supreme Court blocked the administration from including the question.",
+     "The Supreme Court allowed the administration to include the question.", {"negation-removed"}),
+    ("The Supreme Court blocked the administration from including the question.",
+     "The Supreme Court stopped the administration's attempts to include the question.", set()),
+    ("Members refrained from voting.", "Members voted.", {"negation-removed"}),
+    # "no change" is "unchanged", not a denial of the verb
+    ("The other seven members voted to hold.", "The remaining seven members voted for no change.", set()),
 ]
 
 ANTONYM_CASES = [
@@ -172,6 +199,34 @@ ANTONYM_CASES = [
     ("She did not fail the exam.", "She was unsuccessful in the exam.", {"negation-removed"}),
     ("The ministry did not deny the report.", "The ministry rejected the report.", {"negation-removed"}),
     ("The minister did not miss the meeting.", "The minister attended the meeting.", set()),
+    # the same negation on both sides of an antonym swap: still a swap
+    ("The British planted mines to prevent ships from entering the ocean.",
+     "The British planted mines to prevent ships from exiting the ocean.", {"antonym-swap"}),
+    ("He did not enter the room.", "He did not exit the room.", {"antonym-swap"}),
+]
+
+# Closed opposites WordNet lacks: a comparison turned round in other words, policies reversed, and scope
+# quantifiers of opposed classes on the same noun (compared by position, so a swapped pair is found).
+OPPOSITE_CASES = [
+    ("Temperatures were 10 to 15 degrees higher than normal.", "Temperatures were 10 to 15 degrees below normal.",
+     {"antonym-swap"}),
+    ("It starts at $1,899, about $300 more than the flagship model.",
+     "It starts at $1,899, roughly $300 below the flagship model.", {"antonym-swap"}),
+    ("Fewer than 50 people died.", "Over 50 people died.", {"antonym-swap"}),
+    ("The payments were suspended in 2009.", "The payments were introduced in 2009.", {"antonym-swap"}),
+    ("The government imposed sanctions.", "The government lifted sanctions.", {"antonym-swap"}),
+    ("The central bank raised rates.", "The central bank cut rates.", {"antonym-swap"}),
+    ("Officers recovered some of the jewellery, but most of it is still missing.",
+     "Officers recovered most of the jewellery, but some of it is still missing.", {"antonym-swap"}),
+    ("Some reviewers said the film was too long.", "All reviewers said the film was too long.", {"antonym-swap"}),
+    ("Temperatures will stay above average in most of the country.",
+     "Temperatures will stay above average in all of the country.", {"antonym-swap"}),
+    ("Temperatures will stay above average in most of the country.",
+     "Temperatures will remain above average in all of Spain.", {"antonym-swap"}),
+    ("The lander tipped over after one of its two main engines failed.",
+     "The lander tipped over after both of its main engines failed.", {"antonym-swap"}),
+    ("Each of the two engines failed.", "One of the two engines failed.", {"antonym-swap"}),
+    ("Most people agreed.", "Few people agreed.", {"antonym-swap"}),
 ]
 
 
@@ -186,6 +241,53 @@ def test_negation_table(original: str, rewritten: str, expected: set[str]) -> No
 def test_antonym_table(original: str, rewritten: str, expected: set[str]) -> None:
     findings = list(NegationCheck().run(make_context(original, rewritten)))
     assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", OPPOSITE_CASES)
+def test_closed_opposites_table(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(NegationCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+def test_quantifier_swap_by_position() -> None:
+    """Both words of a swapped pair occur on both sides; each change is one finding with its own evidence.
+    Quantifiers of one class, or the same quantifiers on other nouns, are a paraphrase."""
+    o = "Officers recovered some of the jewellery, but most of it is still missing."
+    r = "Officers recovered most of the jewellery, but some of it is still missing."
+    fs = sorted(NegationCheck().run(make_context(o, r)), key=lambda f: f.original.start)  # type: ignore[union-attr]
+    assert [(f.original.text, f.rewritten.text) for f in fs] == [("some", "most"), ("most", "some")]  # type: ignore[union-attr]
+    quiet = [("Many residents left the city.", "A lot of residents left the city."),
+             ("Most of the buildings were destroyed.", "The majority of the buildings were destroyed."),
+             ("All passengers were checked.", "Every passenger was checked."),
+             ("Some analysts expect a cut.", "Several analysts expect a cut."),
+             ("Almost all of the buildings were destroyed.", "Most of the buildings were destroyed."),
+             ("Some 9,400 homes are without water.", "All 9,400 homes are without water."),  # "some" = about
+             ("All passengers were rescued, some with injuries.", "Some passengers were injured, but all were rescued."),
+             ("Most voters backed the plan, and some opposed it.", "Some voters opposed the plan, and most backed it.")]
+    for a, b in quiet:
+        assert codes(list(NegationCheck().run(make_context(a, b))), MAJOR) == set(), (a, b)
+
+
+def test_negative_verb_with_a_noun_is_a_weak_cue() -> None:
+    """"avoid swimming" negates "swim"; "avoid travel" (a noun) only balances a negation elsewhere, so
+    "avoid travelling" / "avoid travel" is no flip."""
+    (f,) = list(NegationCheck().run(make_context("Residents avoided swimming.", "Residents swam.")))
+    assert f.code == "negation-removed" and f.severity == Severity.CRITICAL and f.original.text == "avoided"  # type: ignore[union-attr]
+    for a, b in (("Officials urged people to avoid travelling.", "Officials urged people to avoid travel."),
+                 ("Residents should avoid travel.", "Residents should not travel."),
+                 ("Members abstained from voting.", "Members abstained from the vote.")):
+        assert codes(list(NegationCheck().run(make_context(a, b))), MAJOR) == set(), (a, b)
+
+
+def test_no_change_idiom_is_a_negation_against_change() -> None:
+    """"voted for no change" = "voted to hold" (no finding), but against "voted for a change" a flip."""
+    assert codes(list(NegationCheck().run(make_context("The bank voted to hold.", "The bank voted for no change.")))) \
+        == set()
+    (f,) = list(NegationCheck().run(make_context("The bank voted for a change.", "The bank voted for no change.")))
+    assert f.code == "negation-added" and f.severity == Severity.CRITICAL
+    # against a negation of the same predicate it balances it, as any "no" would
+    assert codes(list(NegationCheck().run(make_context("The office said that no damage was reported.",
+                                                       "The office said that no change was reported.")))) == set()
 
 
 def test_negation_evidence() -> None:
