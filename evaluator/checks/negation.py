@@ -454,6 +454,13 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
                     break
     swaps: list[Swap] = []
     slots = {id(t[1]): _slot(t[1]) for _, _, t in removed + added}
+    # A converse verb with the parties traded ("A won against B" / "B lost to A", "the bank lent the city" /
+    # "the city borrowed from the bank"): one event from the other side, its "to"/"from" traded with it.
+    for _, _, to in removed:
+        for _, _, tr in added:
+            if to[1].i not in used_o and tr[1].i not in used_r and _converse_told(to[1], tr[1]):
+                used_o.update({to[1].i, *(c.i for c in to[1].children if c.dep_ in ("prep", "dative"))})
+                used_r.update({tr[1].i, *(c.i for c in tr[1].children if c.dep_ in ("prep", "dative"))})
     for lo, po, to in removed:
         if to[1].i in used_o:
             continue
@@ -463,8 +470,8 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
             hit = (lo, lr) in _OPPOSITE or (to[1].lower_, tr[1].lower_) in _OPPOSITE or _prefixed_antonym(lo, lr)
             if not hit and wn is not None and po and pr:
                 hit = wn.are_antonyms(lo, lr, indirect=False) or (po == pr and wn.are_opposed(lo, lr, po))
-            if hit and _converse_told(to[1].lemma_.lower(), tr[1].lemma_.lower(), slots[id(to[1])], slots[id(tr[1])]):
-                continue
+            if hit and _RULING_VERBS & {to[1].lemma_.lower(), tr[1].lemma_.lower()} and _objects(to[1]) != _objects(tr[1]):
+                continue  # "upheld his conviction" / "dismissed his appeal against it": a ruling on another thing
             if hit:
                 swaps.append(Swap(to, tr, lo, lr))
                 used_o.add(to[1].i)
@@ -577,9 +584,37 @@ _CONVERSES = frozenset({frozenset(p) for p in (("win", "lose"), ("buy", "sell"),
                                                ("defeat", "lose"))})
 
 
-def _converse_told(a: str, b: str, slot_a: _Slot, slot_b: _Slot) -> bool:
-    """``a`` -> ``b`` is a converse verb with another subject: the same event from the other side."""
-    return frozenset((a, b)) in _CONVERSES and bool(slot_a[3]) and bool(slot_b[3]) and slot_a[3] != slot_b[3]
+# A court's verbs of ruling on a decision: opposites only about the same thing (the object), as "upholding a
+# conviction" is "dismissing the appeal" against it.
+_RULING_VERBS = frozenset({"uphold", "overturn", "reverse", "quash", "overrule", "vacate", "affirm", "sustain"})
+
+
+def _objects(v: Any) -> frozenset[str]:
+    """Lemmas of a verb's direct object(s), or of a passive verb's subject."""
+    return frozenset(c.lemma_.lower() for c in v.children if c.dep_ in ("dobj", "nsubjpass"))
+
+
+def _converse_told(a: Any, b: Any) -> bool:
+    """Verbs ``a`` -> ``b`` are converses with the parties traded: each one's subject is among the other's
+    arguments (object, "to"/"from"/"against"/"over" object, indirect object).  "Smith won the seat" / "He
+    lost the seat" trades nothing: the opposite."""
+    if frozenset((a.lemma_.lower(), b.lemma_.lower())) not in _CONVERSES:
+        return False
+    sa, sb = subject_of(a), subject_of(b)
+    if sa is None or sb is None:
+        return False
+
+    def args(v: Any) -> set[str]:
+        out = {c.lemma_.lower() for c in v.children if c.dep_ in ("dobj", "dative")}
+        for c in v.children:
+            if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "from", "against", "over", "with"):
+                out |= {g.lemma_.lower() for g in c.children if g.dep_ == "pobj"}
+            if c.dep_ == "dobj":  # "won the election against X": the phrase may hang on the object
+                out |= {g.lemma_.lower() for p in c.children if p.dep_ == "prep" and p.lower_ in ("against", "over")
+                        for g in p.children if g.dep_ == "pobj"}
+        return out
+
+    return sb.lemma_.lower() in args(a) and sa.lemma_.lower() in args(b)
 
 
 def _prefixed_antonym(a: str, b: str) -> bool:

@@ -164,6 +164,12 @@ ANTONYM_CASES = [
     ("Labour won the election.", "Labour lost the election.", {"antonym-swap"}),
     # rulings and compass directions turned round
     ("The appeals court upheld the ruling.", "The appeals court overturned the ruling.", {"antonym-swap"}),
+    ("The appeals court upheld his conviction on Tuesday.",
+     "The appeals court dismissed his appeal against the conviction on Tuesday.", set()),  # another object
+    # a converse verb keeps the event only with the parties traded
+    ("Smith won the seat in 2019.", "He lost the seat in 2019.", {"antonym-swap"}),
+    ("The company sold 40,000 shares.", "The firm bought 40,000 shares.", {"antonym-swap"}),
+    ("The bank lent the money to the city.", "The city borrowed the money from the bank.", set()),
     ("The court rejected the appeal.", "The court granted the appeal.", {"antonym-swap"}),
     ("The quake hit about 80 kilometres southeast of the city.", "The quake hit about 80 kilometres northwest of the city.",
      {"antonym-swap"}),
