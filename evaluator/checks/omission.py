@@ -6,6 +6,13 @@ rewrite has nothing unmatched in the same place (between the counterparts of the
 a paraphrase swaps words, a deletion leaves a hole.  The dependency parse widens the run to the
 constituent that vanished (relative clause, prepositional phrase, object ...), and BERTScore's
 token-matching evidence, when present, vetoes words the encoder did find a match for.
+
+A hedge ("allegedly", "probably") dropped or added is major whatever the encoder matched, unless the
+other side hedges in some other way more often ("may", "police say", "likely"). A causal connective
+("because", "due to", "so", "as a result") on one side only, linking content both sides state, is a
+major addition or drop of a causal link. Stand-ins are not holes: "aged 29" ~ "29"; a pronoun subject
+of a clause the rewrite makes passive without an agent is only a note; a manner noun carrying the
+other side's predicate adjective ("struck a cautious note") or "on her behalf" is minor.
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ from ._struct_util import (
     is_content,
     is_light,
     lemma_key,
+    norm_text,
     pair_alignment,
     quote,
     runs,
@@ -74,6 +82,10 @@ _HEDGE_MARKERS = frozenset({"may", "might", "could", "must", "seem", "appear", "
                             "accuse", "report", "suspect", "believe", "think", "expect", "likely", "unlikely",
                             "possible", "probable", "according", "reportedly", "allegedly", "apparently",
                             "probably", "possibly", "perhaps", "maybe", "presumably", "supposedly"})
+# The markers by part of speech: "suspects" (a noun) or "say" as a noun hedges nothing.
+_HEDGE_VERBS = frozenset({"seem", "appear", "say", "claim", "allege", "accuse", "report", "suspect", "believe",
+                          "think", "expect"})
+_HEDGE_MODALS = frozenset({"may", "might", "could", "must"})
 _HEDGE_ADJECTIVES = frozenset({"alleged", "purported", "suspected", "supposed"})  # only before a noun:
 # "the alleged thief", not "he suspected that" or "is supposed to provide" (an obligation)
 # Negations and the words a reworded negation trades ("failed to meet" -> "did not meet", "not a single
@@ -95,6 +107,28 @@ _EVER_NOUNS = frozenset({"history", "record"})
 # to a poll", "prosecutors said" -> "according to prosecutors").
 _REPORT_VERBS = frozenset({"say", "find", "tell", "report", "show", "state", "claim", "add", "suggest",
                            "estimate", "announce", "conclude", "write", "indicate", "reveal"})
+# Connectives that state a cause (see ``_causal_connectives``): "because (of)", causal "since", "so (that)"
+# between clauses, "due/owing/thanks to", "as a result (of)", "therefore", "caused by", "leading to".
+_CAUSAL_PREPS = frozenset({"due", "owing", "thanks"})  # + "to"
+_CAUSAL_ADVERBS = frozenset({"therefore", "thus", "hence", "consequently"})
+_CAUSAL_VERBS = {"lead": "to", "result": "in"}  # "demand fell, leading to lower prices"
+# Words with which the other side may state a cause (then a connective on one side is a paraphrase, or
+# not this rule's to judge): every connective above, "as", "since" and "when" (time or cause), "so" not
+# of degree, and the verbs and nouns of causing ("sparked", "the reason", "blamed on").
+_CAUSAL_WORDS = frozenset({"because", "since", "as", "so", "due", "owing", "thanks", "therefore", "thus", "hence",
+                           "consequently", "cause", "result", "lead", "reason", "why", "consequence", "effect",
+                           "trigger", "spark", "prompt", "drive", "fuel", "blame", "attribute", "stem", "owe",
+                           "mean", "force", "make", "bring", "when"})
+# Prepositions of means, which say how as much as why ("found prey thanks to smell" ~ "by smell").
+_MEANS_PREPS = frozenset({"by", "through", "via"})
+# Nouns that name a manner or attitude and carry an adjective in an idiom ("struck a cautious note",
+# "took a tough stance", "in a cautious tone"): with the adjective said as a predicate, only a frame.
+_MANNER_NOUNS = frozenset({"note", "tone", "stance", "approach", "position", "attitude", "line", "mood",
+                           "manner", "posture"})
+# The words that frame an age ("aged 29", "29 years old", "at the age of 29"), which "29" alone, "who is
+# 29" or "a 29-year-old" say as well; "years" alone next to a number is a duration, not a frame.
+_AGE_WORDS = frozenset({"aged", "age", "old"})
+_AGE_UNITS = frozenset({"year", "years"})
 # "a second band of rain" -> "another band of rain": the ordinal that only means "one more".
 _ANOTHER = frozenset({"second"})
 # Verbs that with a predicate adjective make one verb ("make available" ~ "release", "keep secret" ~ "hide").
@@ -107,6 +141,100 @@ _NEED_MODALS = frozenset({"must", "need", "should"})
 # The arguments of a verb whose counterparts show that another verb took over the clause.
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "attr", "dative", "oprd", "agent", "prep", "ccomp",
                        "xcomp", "acomp"})
+
+
+def _hedge_marker(t: Any) -> bool:
+    """Whether ``t`` hedges its clause: a hedging verb, a modal, a likelihood word or adverb, "according"."""
+    low, lemma = t.lower_, t.lemma_.lower()
+    if lemma in _HEDGE_VERBS or low in _HEDGE_VERBS:
+        return t.pos_ == "VERB"
+    if low in _HEDGE_MODALS:
+        return t.tag_ == "MD"
+    return low in _HEDGE_MARKERS or lemma in _HEDGE_MARKERS
+
+
+def _causal_connectives(sent: Any) -> list[tuple[list[Any], list[Any], list[Any]]]:
+    """The causal connectives of a sentence, each as (its words, the cause, the effect): the words of the
+    clause or phrase it introduces and of the rest of the sentence ("X because Y": Y causes X;
+    "X, so Y" and "X, leading to Y": X causes Y). "since" counts where its main clause is not perfect
+    ("has risen since demand fell" is a time); "so" of degree ("so large", "so far") and "due to" an
+    infinitive ("is due to be published") are no connectives; "as" is left alone (time or cause)."""
+    toks = list(sent)
+    out: list[tuple[list[Any], list[Any], list[Any]]] = []
+
+    def by_subtree(marker: list[Any], root: Any) -> None:
+        ids = {m.i for m in marker}
+        cause = [t for t in root.subtree if t.i not in ids]
+        cause_ids = {t.i for t in cause}
+        out.append((marker, cause, [t for t in toks if t.i not in ids and t.i not in cause_ids]))
+
+    def by_position(marker: list[Any], head: Any | None = None) -> None:
+        first, last = marker[0].i, marker[-1].i
+        if head is not None and (head.i < last or any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") and c.i < first for c in head.children)):
+            return  # "the ratio is therefore 3:2": a link to what came before the sentence, not inside it
+        out.append((marker, [t for t in toks if t.i < first], [t for t in toks if t.i > last]))
+
+    for t in toks:
+        low, nxt = t.lower_, (t.doc[t.i + 1] if t.i + 1 < sent.end else None)
+        if low == "because":
+            if nxt is not None and nxt.lower_ == "of":
+                by_subtree([t, nxt], nxt)
+            elif t.dep_ == "mark" and t.head.i != t.i:
+                by_subtree([t], t.head)
+        elif low == "since" and t.dep_ == "mark" and t.head.dep_ == "advcl":
+            main = t.head.head
+            if not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in [*main.children, *t.head.children]):
+                by_subtree([t], t.head)
+        elif low == "so" and t.i > sent.start and t.head.pos_ in ("VERB", "AUX") and (
+                t.pos_ in ("SCONJ", "CCONJ") or t.dep_ in ("mark", "cc")):
+            by_position([t, nxt] if nxt is not None and nxt.lower_ == "that" else [t], t.head)
+        elif low in _CAUSAL_PREPS and nxt is not None and nxt.lower_ == "to" and nxt.tag_ != "TO":
+            by_subtree([t, nxt], nxt)
+        elif low == "result" and t.pos_ == "NOUN" and t.head.lower_ == "as":
+            of = next((c for c in t.children if c.lower_ == "of"), None)
+            marker = [x for x in t.doc[t.head.i: t.i + 1]]
+            if of is not None:
+                by_subtree([*marker, of], of)
+            else:
+                by_position(marker, t.head.head)
+        elif low in _CAUSAL_ADVERBS and t.dep_ == "advmod" and t.head.pos_ in ("VERB", "AUX"):
+            by_position([t], t.head)
+        elif t.pos_ == "VERB" and t.lemma_.lower() == "cause" and t.tag_ == "VBN":
+            agent = next((c for c in t.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                by_subtree([t, agent], agent)
+        elif t.pos_ == "VERB" and t.lemma_.lower() in _CAUSAL_VERBS:
+            prep = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == _CAUSAL_VERBS[t.lemma_.lower()]),
+                        None)
+            if prep is not None:
+                by_position([t, prep])
+    return out
+
+
+def _chunk_text(toks: Sequence[Any]) -> str:
+    """The text of the longest run of adjacent tokens in ``toks``, without edge punctuation."""
+    best: list[Any] = []
+    cur: list[Any] = []
+    for t in sorted(toks, key=lambda t: t.i):
+        cur = cur + [t] if cur and cur[-1].i + 1 == t.i else [t]
+        if len(cur) > len(best):
+            best = cur
+    best = trim_tokens(best)
+    return best[0].doc[best[0].i: best[-1].i + 1].text if best else ""
+
+
+def _states_cause(sent: Any) -> bool:
+    """Whether a sentence has a word that may state a cause (a connective, "as", "since", a verb of causing)."""
+    for t in sent:
+        if t.lower_ in _CAUSAL_WORDS or t.lemma_.lower() in _CAUSAL_WORDS:
+            if t.lower_ == "so" and t.head.pos_ in ("ADJ", "ADV") and not (
+                    t.i + 1 < sent.end and t.doc[t.i + 1].lower_ == "that"):
+                continue  # "so large", "so far": degree
+            return True
+        if t.lower_ in _MEANS_PREPS and t.dep_ == "prep":
+            return True  # "thanks to their sense of smell" ~ "by smell"
+    return False
 
 
 def _increasing(matched: Sequence[tuple[int, AlignedPair]]) -> set[int]:
@@ -345,6 +473,7 @@ class OmissionCheck:
         yield from self._holes(ctx, index, al, "original", evidence["original"])
         yield from self._dropped_subject_pronouns(ctx, index, al, pair)
         yield from self._holes(ctx, index, al, "rewritten", evidence["rewritten"])
+        yield from self._causal_links(ctx, index, al, pair)
 
     def _holes(self, ctx: CheckContext, index: int, al: ContentAlignment, side: str,
                evidence: tuple[Span, ...] | None) -> Iterator[Finding]:
@@ -396,6 +525,8 @@ class OmissionCheck:
                 if _glossed(toks, lost_ids):
                     # "acidic or basic (alkaline)": a second name for the same thing, in parentheses
                     sev = min(sev, Severity.MINOR)
+                if heavy and all(any(t in marker for marker, _, _ in _causal_connectives(sent)) for t in heavy):
+                    continue  # "as a result", "caused by": a causal connective is ``_causal_links``'s to report
                 if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
                     continue  # "the trials are" -> "they are": a pronoun took the words' place
                 if self._equivalent_stand_in(ctx, side, other, here, there, content, left, right):
@@ -410,19 +541,21 @@ class OmissionCheck:
                     # "0.5 percentage points" -> "half a percentage point", "46.5 percent" -> "46.5%": a figure
                     # the other side states too (what differs in it is the numbers check's to say)
                     continue
+                if heavy and self._age_frame(heavy, lost_ids, sent):
+                    continue  # "a man, aged 29," -> "a man, 29," / "who is 29" / "a 29-year-old man": one age
                 if heavy and all(t.lower_ in _NEGATIONS or t.lemma_.lower() in _NEGATION_STAND_INS for t in heavy) \
                         and any(there.surface[w] for w in _NEGATIONS):
                     continue  # a negation reworded ("failed to meet" -> "did not meet"): see the negation check
                 if heavy and all(t.lemma_.lower() in CHANNEL_NOUNS for t in heavy):
                     # "a statement from Smith's office said" -> "Smith's office said": the channel, not the source
                     sev = min(sev, Severity.MINOR)
+                if heavy and all(self._frame_noun(t, lost_ids, here, there, h2t) for t in heavy):
+                    # "were cautious" -> "struck a cautious note", "her award was accepted by X" -> "X accepted
+                    # the award on her behalf": a noun that only carries a kept adjective or a kept possessor
+                    sev = min(sev, Severity.MINOR)
                 if heavy and all(_name_part_kept(t, lost_ids) for t in heavy):
                     # "Joe Biden" -> "Biden", "President Joe Biden" -> "Biden": the same person, named shorter
                     sev = min(sev, Severity.MINOR)
-                if any(t.lower_ in _HEDGES or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod") for t in content) \
-                        and not self._hedged(ctx, other, sorted(set(there.sents))):
-                    # "allegedly stole" -> "stole": an allegation stated as fact (or a fact put in doubt)
-                    sev, kind = max(sev, Severity.MAJOR), "hedge"
                 span = ctx.token_span(side, si, words[0], words[-1])
                 if evidence is not None:
                     off = base.sentences[si].start - sent.start_char
@@ -430,6 +563,13 @@ class OmissionCheck:
                                for t in content):
                         # the encoder found a counterpart for every one of these words
                         sev = min(sev, Severity.MINOR)
+                if any(t.lower_ in _HEDGES or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod") for t in content) \
+                        and not self._hedged(ctx, other, sorted(set(there.sents)), side, sorted(set(here.sents)),
+                                             lost_ids):
+                    # "allegedly stole" -> "stole": an allegation stated as fact (or a fact put in doubt).
+                    # After the encoder's veto: it matches "probably" to the sentence around it, but a
+                    # claim with its certainty changed is not the same claim.
+                    sev, kind = max(sev, Severity.MAJOR), "hedge"
                 anchor = self._anchor_span(ctx, other, there, left, right)
                 # "between" two neighbours in one sentence; with one, the side it is on
                 both = left is not None and right is not None and there.sents[left] == there.sents[right]
@@ -471,6 +611,101 @@ class OmissionCheck:
         if lows <= _ANOTHER:
             return bool(surplus(lambda t: t.lower_ == "another"))
         return False
+
+    def _causal_links(self, ctx: CheckContext, index: int, al: ContentAlignment,
+                      pair: AlignedPair) -> Iterator[Finding]:
+        """A causal connective on one side only that links content both sides state: "Prices rose and demand
+        fell" -> "Prices rose because demand fell" adds a claim (why prices rose); dropping one removes it;
+        "after" -> "because" turns a sequence into a cause. Major either way. Where the other side has any
+        word that may state a cause ("as", "since", "led to", "the reason") it is not reported."""
+        for side, other in (("original", "rewritten"), ("rewritten", "original")):
+            here, there = (al.o, al.r) if side == "original" else (al.r, al.o)
+            h2t = al.o2r if side == "original" else al.r2o
+            here_sents = pair.original if side == "original" else pair.rewritten
+            there_sents = pair.rewritten if side == "original" else pair.original
+            if any(_states_cause(ctx.parses[other][si]) for si in there_sents):
+                continue
+            where = {(id(t.doc), t.i): k for k, t in enumerate(here.tokens)}
+            unmatched_there = al.unmatched_r() if side == "original" else al.unmatched_o()
+            # "so (that) he could catch the train" ~ "to catch the train": a purpose said with an infinitive
+            purpose = any(t.tag_ == "TO" and t.head.dep_ in ("advcl", "xcomp", "acl")
+                          for si in there_sents for t in ctx.parses[other][si])
+            def shared(part: list[Any], where: dict[tuple[int, int], int] = where,
+                       h2t: dict[int, int] = h2t) -> list[int]:
+                """The indices of the part's content words that have a counterpart on the other side."""
+                return [k for t in part if (k := where.get((id(t.doc), t.i))) is not None and k in h2t]
+
+            for si in here_sents:
+                sent = ctx.parses[side][si]
+                for marker, cause, effect in _causal_connectives(sent):
+                    if purpose and marker[0].lower_ == "so":
+                        continue
+                    c_keys, e_keys = shared(cause), shared(effect)
+                    if all(is_light(here.tokens[k]) for k in c_keys) or all(is_light(here.tokens[k]) for k in e_keys):
+                        continue  # a link to content of its own: the omission of that content is the finding
+                    before = [k for k in c_keys + e_keys if here.tokens[k].i < marker[0].i]
+                    after = [k for k in c_keys + e_keys if here.tokens[k].i > marker[-1].i]
+                    left = h2t[max(before)] if before else None
+                    right = h2t[min(after)] if after else None
+                    # something unmatched stands in its place ("thnks to", "casued by", "Sicne", a foreign word)
+                    lo = left if left is not None else (right - 2 if right is not None else -1)
+                    hi = right if right is not None else (left + 2 if left is not None else -1)
+                    if any(min(lo, hi) < j < max(lo, hi) for j in unmatched_there):
+                        continue
+                    anchor = self._anchor_span(ctx, other, there, left, right)
+                    span = ctx.token_span(side, si, marker[0], marker[-1])
+                    link = (f'"{span.text}" makes "{quote(_chunk_text(cause), 50)}" the cause of '
+                            f'"{quote(_chunk_text(effect), 50)}"')
+                    data = {"kind": "causal link", "words": [t.text for t in marker], "side": side}
+                    if side == "original":
+                        yield Finding(check=self.name, code="clause-dropped", severity=Severity.MAJOR,
+                                      message=f"Dropped from the rewrite (causal link): {link}; the rewrite "
+                                              f"states both without the link",
+                                      original=span, rewritten=anchor, alignment=index, data=data)
+                    else:
+                        yield Finding(check=self.name, code="content-added", severity=Severity.MAJOR,
+                                      message=f"Added in the rewrite with no counterpart in the original (causal "
+                                              f"link): {link}; the original states both without the link",
+                                      original=anchor, rewritten=span, alignment=index, data=data)
+
+    @staticmethod
+    def _frame_noun(t: Any, lost: set[int], here: SideTokens, there: SideTokens, h2t: dict[int, int]) -> bool:
+        """Whether the lost noun ``t`` is a frame around what the other side says without it: a noun of
+        manner whose adjective is the other side's predicate ("struck a cautious note" ~ "were cautious",
+        "took a tough stance" ~ "were tough"), or "behalf" whose possessor the other side has ("accepted the
+        award on her behalf" ~ "her award was accepted")."""
+        if t.pos_ != "NOUN":
+            return False
+        lemma = t.lemma_.lower()
+        if lemma == "behalf":
+            owners = [c for c in t.children if c.dep_ == "poss"]
+            owners += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                       if g.dep_ == "pobj"]
+            return any(o.i not in lost and there.surface[norm_text(o.text)] > 0 for o in owners)
+        if lemma not in _MANNER_NOUNS:
+            return False
+        index = {(id(x.doc), x.i): k for k, x in enumerate(here.tokens)}
+        for c in t.children:
+            k = index.get((id(c.doc), c.i))
+            if c.dep_ == "amod" and k is not None and k in h2t:
+                mate = there.tokens[h2t[k]]
+                if mate.pos_ == "ADJ" and mate.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp"):
+                    return True
+        return False
+
+    @staticmethod
+    def _age_frame(heavy: Sequence[Any], lost: set[int], sent: Any) -> bool:
+        """Whether the lost words only frame an age whose number stays ("aged 29", "29 years old", "at the
+        age of 29"): each is an age word next to a kept number, and one of them says age, not a duration."""
+        if not any(t.lower_ in _AGE_WORDS for t in heavy):
+            return False
+        for t in heavy:
+            if t.lower_ not in _AGE_WORDS and t.lower_ not in _AGE_UNITS:
+                return False
+            near = t.doc[max(t.i - 3, sent.start): min(t.i + 4, sent.end)]
+            if not any(n.like_num and n.i not in lost for n in near):
+                return False
+        return True
 
     @staticmethod
     def _number_kept(ctx: CheckContext, side: str, other: str, here: SideTokens, there: SideTokens,
@@ -551,10 +786,15 @@ class OmissionCheck:
         return False
 
     @staticmethod
-    def _hedged(ctx: CheckContext, side: str, sents: Sequence[int]) -> bool:
-        """Whether these sentences of ``side`` hedge in some other way (a modal, "say", "seem", "likely")."""
-        return any(t.lemma_.lower() in _HEDGE_MARKERS or t.lower_ in _HEDGE_MARKERS
-                   for si in sents for t in ctx.parses[side][si])
+    def _hedged(ctx: CheckContext, side: str, sents: Sequence[int], here_side: str, here_sents: Sequence[int],
+                lost: set[int]) -> bool:
+        """Whether these sentences of ``side`` hedge in some other way (a modal, "say", "seem", "likely")
+        more often than the hedge's own sentences do without the lost words: a hedge kept in another form.
+        "Police said the suspects allegedly used" -> "Police said the suspects used" keeps "said" only."""
+        def count(s: str, indices: Sequence[int], skip: set[int]) -> int:
+            return sum(1 for si in indices for t in ctx.parses[s][si] if t.i not in skip and _hedge_marker(t))
+
+        return count(side, sents, set()) > count(here_side, here_sents, lost)
 
     @staticmethod
     def _preposition_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
@@ -631,12 +871,36 @@ class OmissionCheck:
                 span = ctx.token_span("original", si, t)
                 anchor = ctx.sentence_span("rewritten", pair.rewritten)
                 head = t.head.text
+                # "they had not ruled out a leak" -> "a leak had not been ruled out": the clause made passive
+                # without an agent drops only the pronoun standing for the actor (a note, not a loss)
+                passive = self._agentless_passive(ctx, pair.rewritten, t.head) if t.dep_ == "nsubj" else None
+                how = ""
+                if passive is not None:
+                    anchor = ctx.token_span("rewritten", passive[0], passive[1])
+                    how = f'; the rewrite makes "{passive[1].text}" passive with no agent'
                 yield Finding(
-                    check=self.name, code="clause-dropped", severity=Severity.MAJOR,
-                    message=f'Dropped from the rewrite (subject): "{t.text}" (the subject of "{head}")',
+                    check=self.name, code="clause-dropped",
+                    severity=Severity.MINOR if passive is not None else Severity.MAJOR,
+                    message=f'Dropped from the rewrite (subject): "{t.text}" (the subject of "{head}"{how})',
                     original=span, rewritten=anchor, alignment=index,
                     data={"kind": "subject", "words": [t.text], "side": "original"},
                 )
+
+    @staticmethod
+    def _agentless_passive(ctx: CheckContext, r_indices: Sequence[int], verb: Any) -> tuple[int, Any] | None:
+        """The rewrite's passive verb without a "by" agent that says ``verb`` (by lemma) or the verb it
+        governs as a complement ("it plans to publish" -> "will be published"), if there is one."""
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+            return None  # passive already: "it is speculated" -> "is speculated" drops the subject
+        lemmas = {verb.lemma_.lower()} | {c.lemma_.lower() for c in verb.children
+                                          if c.dep_ == "xcomp" and c.pos_ == "VERB"}
+        for si in r_indices:
+            for t in ctx.parses["rewritten"][si]:
+                if t.pos_ == "VERB" and t.lemma_.lower() in lemmas \
+                        and any(c.dep_ == "nsubjpass" and c.pos_ != "PRON" for c in t.children) \
+                        and not any(c.dep_ == "agent" for c in t.children):
+                    return si, t
+        return None
 
     @staticmethod
     def _shared_subject(ctx: CheckContext, r_indices: Sequence[int], verb: Any) -> bool:

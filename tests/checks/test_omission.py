@@ -58,7 +58,19 @@ CASES = [
     ("The minister reportedly resigned on Friday.", "The minister resigned on Friday.", {"clause-dropped"}),
     ("The man stole the car.", "The man allegedly stole the car.", {"content-added"}),
     ("The alleged thief stole the car.", "The thief stole the car.", {"clause-dropped"}),
+    # "suspects" (a noun) hedges nothing; a "said" both sides have keeps no dropped hedge
+    ("The suspects allegedly used a stolen van.", "The suspects used a stolen van.", {"clause-dropped"}),
+    ("Police said the suspects allegedly used a stolen van.", "Police said the suspects used a stolen van.",
+     {"clause-dropped"}),
+    ("Officials said the contamination was probably linked to runoff.",
+     "The contamination was tied to runoff, officials said.", {"clause-dropped"}),
     # a hedge traded for another way of hedging (a modal, a verb of saying or seeming) is a paraphrase
+    ("The fire was probably caused by a cigarette.", "The fire was likely caused by a cigarette.", set()),
+    ("The fire was probably caused by a cigarette.", "The fire may have been caused by a cigarette.", set()),
+    ("The suspects allegedly used a stolen van.", "The suspects are accused of using a stolen van.", set()),
+    ("The suspects allegedly used a stolen van.", "Police say the suspects used a stolen van.", set()),
+    ("Officials said the contamination was probably linked to runoff.",
+     "The contamination was probably tied to runoff, officials said.", set()),
     ("He possibly knew about the plan.", "He may have known about the plan.", set()),
     ("The vote was apparently rigged.", "It appears the vote was rigged.", set()),
     ("The suspect allegedly stole the money.", "Prosecutors say the suspect stole the money.", set()),
@@ -84,7 +96,34 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("original,rewritten,expected", CASES)
+# A causal connective on one side only, linking what both sides state, adds or drops a claim (why);
+# one connective for another, "as" (time or cause), a temporal "since", "so" of degree are no change.
+CAUSAL_CASES = [
+    ("Reservoirs are at about 15 percent of capacity, and the government has restricted water use.",
+     "Reservoirs are at about 15 percent of capacity because the government has restricted water use.",
+     {"content-added"}),
+    ("Prices rose and demand fell.", "Prices rose because demand fell.", {"content-added"}),
+    ("Prices rose after demand fell.", "Prices rose because demand fell.", {"content-added"}),
+    ("Prices rose, and demand fell.", "Prices rose, so demand fell.", {"content-added"}),
+    ("Prices rose and demand fell.", "Prices rose due to falling demand.", {"content-added"}),
+    ("Demand fell and prices rose.", "Demand fell, leading to higher prices.", {"content-added"}),
+    ("The fire spread quickly, and dozens of homes were destroyed.",
+     "The fire spread quickly; as a result, dozens of homes were destroyed.", {"content-added"}),
+    ("Prices rose because demand fell.", "Prices rose and demand fell.", {"clause-dropped"}),
+    ("Prices rose because demand fell.", "Prices rose after demand fell.", {"clause-dropped"}),
+    ("Prices rose because demand fell.", "Prices rose since demand fell.", set()),
+    ("Prices rose because demand fell.", "Demand fell, so prices rose.", set()),
+    ("Prices rose because demand fell.", "Prices rose as a result of falling demand.", set()),
+    ("The game was cancelled because of rain.", "The game was called off due to rain.", set()),
+    ("Prices rose as demand fell.", "Prices rose while demand fell.", set()),
+    ("Demand fell and prices rose.", "Prices rose as demand fell.", set()),
+    ("Prices have risen since January.", "Prices have gone up since January.", set()),
+    ("The crater is large.", "The crater is so large.", set()),
+    ("The report is expected on Friday.", "The report is due to be published on Friday.", set()),
+]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", CASES + CAUSAL_CASES)
 def test_omission_table(original: str, rewritten: str, expected: set[str]) -> None:
     ctx = make_context(original, rewritten)
     assert codes(list(OmissionCheck().run(ctx)), Severity.MAJOR) == expected
@@ -153,6 +192,45 @@ def test_sentence_omitted_outside_an_excerpt_rewrite_is_info_inside_it_major(par
     for text in ("Intro came first.", "The end came later."):
         assert got[text].severity == (Severity.INFO if partial else Severity.MAJOR)
         assert ("no counterpart in the excerpt (the rewrite looks partial" in got[text].message) is partial
+
+
+def test_causal_link_evidence() -> None:
+    ctx = make_context("Prices rose and demand fell.", "Prices rose because demand fell.")
+    (f,) = [f for f in OmissionCheck().run(ctx) if f.severity >= Severity.MAJOR]
+    assert (f.code, f.data["kind"], f.data["words"]) == ("content-added", "causal link", ["because"])
+    assert f.rewritten is not None and f.rewritten.text == "because"
+    assert f.original is not None and f.original.text == "rose and demand"  # where the link would sit
+    assert '"demand fell" the cause of "Prices rose"' in f.message
+
+
+def test_a_hedge_dropped_is_major_whatever_the_encoder_matched() -> None:
+    """The encoder matches "probably" to the sentence around it; the claim's certainty changed all the same."""
+    original, rewritten = "The fire was probably caused by a cigarette.", "The fire was caused by a cigarette."
+    ctx = make_context(original, rewritten)
+    ctx.pairs = {0: dataclasses.replace(ctx.pairs[0], bertscore_f1=0.99, unmatched_original=())}
+    (f,) = list(OmissionCheck().run(ctx))
+    assert (f.code, f.severity, f.data["kind"]) == ("clause-dropped", Severity.MAJOR, "hedge")
+    ctx = make_context(rewritten, original)
+    ctx.pairs = {0: dataclasses.replace(ctx.pairs[0], bertscore_f1=0.99, unmatched_rewritten=())}
+    (f,) = list(OmissionCheck().run(ctx))
+    assert (f.code, f.severity, f.data["kind"]) == ("content-added", Severity.MAJOR, "hedge")
+
+
+@pytest.mark.parametrize("original,rewritten", [
+    ("Officials said the contamination was probably linked to runoff, but they had not ruled out a sewage leak.",
+     "The contamination was probably tied to runoff, officials said, although a sewage leak had not been ruled out."),
+    ("It plans to publish new test results every Tuesday and Friday.",
+     "New test results will be published every Tuesday and Friday."),
+])
+def test_a_pronoun_subject_of_a_clause_made_passive_is_a_note(original: str, rewritten: str) -> None:
+    """The clause made passive without an agent drops only the pronoun that stood for the actor: minor."""
+    findings = list(OmissionCheck().run(make_context(original, rewritten)))
+    (f,) = [f for f in findings if f.data.get("kind") == "subject"]
+    assert f.severity == Severity.MINOR and "passive with no agent" in f.message
+    # a named actor dropped, or a pronoun dropped with no passive to take its place, stays a loss
+    assert codes(list(OmissionCheck().run(make_context("Officials had not ruled out a sewage leak.",
+                                                       "A sewage leak had not been ruled out."))),
+                 Severity.MAJOR) == {"clause-dropped"}
 
 
 def test_bertscore_match_vetoes_a_drop() -> None:
@@ -264,6 +342,14 @@ STAND_IN_CASES = [
      "Forecasters warned that another band of rain could hit the region.", set()),
     ("Forecasters warned that a second band of rain could hit the region.",
      "Forecasters warned that a band of rain could hit the region.", {"clause-dropped"}),
+    # "aged 29" ~ "29" ~ "who is 29" ~ "29 years old"; "years" of a duration is no age frame
+    ("A third man, aged 29, was arrested in Bradford last month.",
+     "Last month a third man, 29, was arrested in Bradford.", set()),
+    ("The men, aged 34 and 41, were detained at a house in Harehills.",
+     "The men, who are 34 and 41, were detained at a house in Harehills.", set()),
+    ("A man, 29 years old, was arrested.", "A man, 29, was arrested.", set()),
+    ("A man, 29, was arrested.", "A man, aged 29, was arrested.", set()),
+    ("The contract runs for 29 years.", "The contract runs for 29.", {"clause-dropped"}),
 ]
 
 
@@ -271,6 +357,21 @@ STAND_IN_CASES = [
 def test_stand_ins_are_no_omission(original: str, rewritten: str, expected: set[str]) -> None:
     findings = list(OmissionCheck().run(make_context(original, rewritten)))
     assert codes(findings, Severity.MINOR) == expected, [f.message for f in findings]
+
+
+@pytest.mark.parametrize("original,rewritten,expected", [
+    # a noun of manner carrying an adjective the other side says as a predicate; "on her behalf" where the
+    # other side has the possessor: minor. A new thing with the adjective, or a new "behalf", is content.
+    ("Analysts were cautious.", "Analysts struck a cautious note.", set()),
+    ("Her award was accepted by the lead actress, Shirin Kamali.",
+     "The lead actress, Shirin Kamali, accepted the award on her behalf.", set()),
+    ("Analysts were cautious.", "Analysts issued a cautious forecast.", {"content-added"}),
+    ("The award was accepted by the lead actress.", "The lead actress accepted the award on her behalf.",
+     {"content-added"}),
+])
+def test_frame_nouns_are_minor(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(OmissionCheck().run(make_context(original, rewritten)))
+    assert codes(findings, Severity.MAJOR) == expected, [f.message for f in findings]
 
 
 @pytest.mark.parametrize("rewritten,expected", [
