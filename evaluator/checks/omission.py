@@ -714,8 +714,14 @@ class OmissionCheck:
         numbers check reads "half a" as 0.5 and "%" as "percent", and reports what differs)."""
         from .numbers import extract
 
-        mine = extract(side_tokens(ctx, side, sorted(set(here.sents))))
-        theirs = {k for m in extract(side_tokens(ctx, other, sorted(set(there.sents)))) for k in m.keys}
+        def mentions(toks: SideTokens, which: str) -> list[Any]:
+            got = toks.__dict__.get("_numbers")  # once per side of a pair, however many holes it has
+            if got is None:
+                got = toks.__dict__["_numbers"] = extract(side_tokens(ctx, which, sorted(set(toks.sents))))
+            return got  # type: ignore[no-any-return]
+
+        mine = mentions(here, side)
+        theirs = {k for m in mentions(there, other) for k in m.keys}
         for t in lost:
             m = next((m for m in mine if m.first[1].i <= t.i <= m.last[1].i and m.first[1].doc is t.doc), None)
             if m is None or not (set(m.keys) & theirs):
