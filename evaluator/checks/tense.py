@@ -2,10 +2,13 @@
 
 Each clause's verb group (main verb with its auxiliaries) is read from the parse: tense of the finite
 element (past / present / future), perfect and progressive aspect, and modal category (necessity /
-possibility).  Groups are compared only for a predicate (lemma) that occurs once on each side, so
-restructured sentences are left alone; reported speech ("said he will" → "said he would") is the
-sequence of tenses, not a change.  Contractions are read as what they stand for: "'d" before a past
-participle or "better" is "had", "'s been" is "has been" ("'s gone" may be "has" or "is").
+possibility).  Groups are compared only for a predicate (lemma) that occurs as often on each side, so
+restructured sentences are left alone; for modality alone, also a verb and its one WordNet synonym ("may
+remain" / "will stay") and the one main clause left on each side where its verbs govern a shared noun
+("could damage crops" / "crops will be harmed").  Reported speech ("said he will" → "said he would"),
+with the clauses inside the report ("if conditions continued"), however the parser hangs "it said" on
+it, is the sequence of tenses, not a change.  Contractions are read as what they stand for: "'d" before
+a past participle or "better" is "had", "'s been" is "has been" ("'s gone" may be "has" or "is").
 """
 from __future__ import annotations
 
@@ -154,11 +157,52 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
         lemma = v.lemma_.lower()
         if v.pos_ not in ("VERB", "AUX"):  # "is happy": compare on the predicate word
             lemma = f"be {lemma}"
-        head = v.head
-        reported = v.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in _SPEECH
+        reported = _reported(v)
         out.append(VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), lemma, tense,
                              perfect, progressive, modal, reported, maybe_perfect=spelled == "has or is"))
     return out
+
+
+# Links from a clause to the clause it belongs to, followed up to the reporting clause: "said [losses
+# might exceed ... [if conditions continued]]" reports the "if" clause too.
+_CLAUSE_LINKS = frozenset({"advcl", "ccomp", "conj", "relcl", "xcomp", "acl", "parataxis"})
+
+
+def _reported(v: Any) -> bool:
+    """The verb's clause, or a clause it sits in, is what a speech verb reports, however the parser hangs
+    the two together: the complement of "said" ("It said losses might exceed"), or the clause that a
+    trailing or parenthetical "it said" hangs on ("Losses might exceed ..., it said").  Subordinate
+    clauses inside the reported clause ("if dry conditions continued") are reported too, so the sequence
+    of tenses applies; words in quotation marks are the speaker's own, tenses and all."""
+    if _quoted(v):
+        return False  # direct speech keeps the speaker's tenses: "'... if lockdowns have to be ordered,' he said"
+    t = v
+    for _ in range(12):  # a parse is a tree; the bound only guards against a malformed one
+        if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in _SPEECH:
+            return True
+        if any(c.dep_ == "parataxis" and c.lemma_.lower() in _SPEECH
+               and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+               and not any(g.dep_ == "ccomp" for g in c.children) for c in t.children):
+            return True  # "..., it said", "The plan, officials said, would": hung on the clause it reports
+        if t.dep_ not in _CLAUSE_LINKS or t.head is t:
+            return False
+        t = t.head
+    return False
+
+
+def _quoted(v: Any) -> bool:
+    """The token stands inside quotation marks opened before it in its sentence."""
+    inside = False
+    for t in v.sent:
+        if t.i >= v.i:
+            return inside
+        if t.text in ("“", "«", "„"):
+            inside = True
+        elif t.text in ("”", "»"):
+            inside = False
+        elif t.text == '"':
+            inside = not inside
+    return inside
 
 
 def _singular_subject(v: Any) -> bool:
@@ -227,14 +271,23 @@ class TenseCheck:
         # Wording kept but tense changed is a clear change; in a reworded sentence a tense shift is
         # usually a translator's choice, so it is only a minor note.
         severity = Severity.MAJOR if _overlap(o_toks, r_toks) >= _CLOSE else Severity.MINOR
-        for a, b in _paired(og, rg):
-            yield from self._compare(ctx, ai, a, b, severity)
+        for a, b, reworded in _paired(og, rg, ctx.wordnet()):
+            yield from self._compare(ctx, ai, a, b, severity, modality_only=reworded)
 
     def _compare(self, ctx: CheckContext, ai: int, a: VerbGroup, b: VerbGroup,
-                 severity: Severity) -> Iterator[Finding]:
+                 severity: Severity, modality_only: bool = False) -> Iterator[Finding]:
         code = None
+        if modality_only and not (a.modality != b.modality and (a.modality or b.modality)):
+            return  # two different verbs (synonyms, or the main clauses): modality alone, see _paired
         if a.modality != b.modality and (a.modality or b.modality):
             code, what = "modality-changed", "Modality changed"
+            if {a.modality, b.modality} == {"possibility", ""} and {a.modal, b.modal} & {"will", "shall"} \
+                    and _arguments(a) & _arguments(b):
+                # "could damage crops" / "crops will be harmed": what may happen now will; unlike a tense
+                # shift this is no translator's choice, however much the rest of the sentence is reworded.
+                # Other shifts are left to the wording rule: "can speed up" / "if ..., it would speed up",
+                # "are expected" / "can expect", "should" / "is supposed to" say the same in other words.
+                severity = Severity.MAJOR
             if {a.modality, b.modality} == {"possibility", ""} and _hedged(a if not a.modality else b):
                 severity = Severity.MINOR  # "perhaps ... will resume" / "may resume": the same hedge
         elif (a.perfect, a.progressive) != (b.perfect, b.progressive) and not (
@@ -297,23 +350,70 @@ def _unglued(word: str) -> str:
     return word
 
 
-def _paired(og: list[VerbGroup], rg: list[VerbGroup]) -> list[tuple[VerbGroup, VerbGroup]]:
-    """Verb groups of the same predicate, paired in order where it occurs as often on both sides."""
+def _paired(og: list[VerbGroup], rg: list[VerbGroup], wn: Any = None) -> list[tuple[VerbGroup, VerbGroup, bool]]:
+    """Verb groups of the same predicate, each with whether it is compared for modality only.
+
+    First the same lemma, paired in order where it occurs as often on both sides; then, among the groups
+    left, one verb and its one WordNet synonym ("remain" / "stay", "start" / "begin"); last, the one main
+    clause left on each side when the two verbs govern a shared content word ("The heat could damage
+    crops" / "Crops will be harmed by the heat").  Those two pairings are guesses about two different
+    verbs: good enough to see "could" turn into "will", not to read a tense or aspect shift into a
+    reworded clause ("watched" / "was viewing", "had been breached" / "was broken" are a translator's
+    choice), so they are compared for modality only.
+    """
     by_o: dict[str, list[VerbGroup]] = {}
     by_r: dict[str, list[VerbGroup]] = {}
     for g in og:
         by_o.setdefault(g.lemma, []).append(g)
     for g in rg:
         by_r.setdefault(g.lemma, []).append(g)
-    out: list[tuple[VerbGroup, VerbGroup]] = []
+    out: list[tuple[VerbGroup, VerbGroup, bool]] = []
     for lemma, gs in by_o.items():
         other = by_r.get(lemma, [])
         if len(other) == len(gs):
-            out.extend((a, b) for a, b in zip(gs, other, strict=False) if _catenative(a) == _catenative(b))
+            out.extend((a, b, False) for a, b in zip(gs, other, strict=False) if _catenative(a) == _catenative(b))
+    done = {id(g) for pair in out for g in pair[:2]}
+    left_o = [g for g in og if id(g) not in done and g.lemma not in by_r]
+    left_r = [g for g in rg if id(g) not in done and g.lemma not in by_o]
+    if wn is not None:
+        def synonyms(a: VerbGroup, b: VerbGroup) -> bool:
+            return " " not in a.lemma and " " not in b.lemma and wn.are_synonyms(a.lemma, b.lemma, "v")
+
+        for a in list(left_o):
+            cands = [b for b in left_r if synonyms(a, b)]
+            if len(cands) != 1 or sum(synonyms(x, cands[0]) for x in left_o) != 1 \
+                    or _catenative(a) != _catenative(cands[0]):
+                continue
+            out.append((a, cands[0], True))
+            left_o.remove(a)
+            left_r.remove(cands[0])
+    mains_o = [g for g in left_o if g.head[1].dep_ == "ROOT"]
+    mains_r = [g for g in left_r if g.head[1].dep_ == "ROOT"]
+    # not a verb that takes another ("is supposed to provide", "has to pay"): it may carry a modality of
+    # its own that the modal word of the other side says
+    if len(mains_o) == len(mains_r) == 1 and _arguments(mains_o[0]) & _arguments(mains_r[0]) \
+            and not (_catenative(mains_o[0]) or _catenative(mains_r[0])):
+        out.append((mains_o[0], mains_r[0], True))
     return out
 
 
+def _arguments(g: VerbGroup) -> set[str]:
+    """Lemmas of the nouns a verb governs: subject, object, agent and prepositional objects."""
+    out: set[str] = set()
+    for c in g.head[1].children:
+        nouns = [c] if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative") else [
+            p for p in c.children if p.dep_ == "pobj"] if c.dep_ in ("agent", "prep") else []
+        out.update(n.lemma_.lower() for n in nouns if n.pos_ in ("NOUN", "PROPN"))
+    return out
+
+
+# Verbs of phase: with another verb or a noun they say the same ("stopped production" / "stop producing").
+_PHASE_VERBS = frozenset({"stop", "start", "begin", "continue", "keep", "cease", "finish", "resume", "end"})
+
+
 def _catenative(g: VerbGroup) -> bool:
-    """The verb takes another verb ("failed to show", "began to fall"): a use of its own, not the same
-    predicate as the plain verb ("had failed to show" / "would fail" are two different statements)."""
-    return any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in g.head[1].children)
+    """The verb takes another verb ("failed to show", "tried to leave"): a use of its own, not the same
+    predicate as the plain verb ("had failed to show" / "would fail" are two different statements).  Verbs of
+    phase are one predicate either way ("stopped production" / "will stop producing")."""
+    return g.lemma not in _PHASE_VERBS and any(
+        c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in g.head[1].children)

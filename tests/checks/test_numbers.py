@@ -157,9 +157,14 @@ CASES = [
     ("The store is open 24/7.", "The store is open 24 hours a day, seven days a week.", set()),
     ("The store is open 24/7.", "The store is open round the clock.", set()),
     ("The store is open 24/7.", "The store is open 12 hours a day.", {"number-missing", "number-added"}),
+    # a bound dropped in a definite phrase names a known span: a minor rounding
+    ("It is unprecedented in the more than 40 years of relations.", "It is unprecedented in the 40 years of relations.",
+     set()),
+    ("More than 40 people died.", "40 people died.", {"qualifier-changed"}),
     # a part of a match is no figure
     ("Salah equalised shortly before half-time.", "Salah levelled shortly before the interval.", set()),
     ("His side had not done enough in the second half.", "His side had not done enough after the break.", set()),
+    ("Profits fell in the second half.", "Profits fell in the latter half.", set()),
     ("Half of the voters stayed home.", "A third of the voters stayed home.", {"number-changed"}),
     # percentage points are not percent; basis points are hundredths of a point
     ("The central bank raised interest rates by 0.5 percentage points.",
@@ -254,3 +259,102 @@ def test_second_said_as_another(rewritten: str, expected: set[str]) -> None:
     original = "Forecasters warned that a second band of rain could hit the region."
     findings = list(NumbersCheck().run(make_context(original, rewritten)))
     assert codes(findings, int(Severity.MINOR)) == expected, [f.message for f in findings]
+
+
+@pytest.mark.parametrize("original,rewritten", [
+    # a floor or a ceiling against an approximation or a bare figure: the figure no longer says which way
+    ("At least 14 people were injured.", "About 14 people were injured."),
+    ("More than 14 people were injured.", "About 14 people were injured."),
+    ("At least 14 people were injured.", "14 people were injured."),
+    ("Over 14 people were injured.", "14 people were injured."),
+    ("Nimbus claims the battery lasts up to 15 hours.", "Nimbus claims the battery lasts 15 hours."),
+    ("14 people or more were injured.", "14 people were injured."),
+])
+def test_bound_against_approximation_or_bare_figure(original: str, rewritten: str) -> None:
+    findings = list(NumbersCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == {"qualifier-changed"}, [f.message for f in findings]
+
+
+def test_bound_kept_in_other_words_is_no_finding() -> None:
+    """Approximations among themselves, a bound said in other words, prepositions that are no bound."""
+    same = [
+        ("About 14 people were injured.", "Around 14 people were injured."),
+        ("Roughly 300 people came.", "Some 300 people came."),
+        ("An estimated 300 people came.", "About 300 people came."),
+        ("More than 14 people were injured.", "14 or more people were injured."),
+        ("A large rocket more than 100 feet high is needed.", "It takes a rocket over a 100 feet high."),
+        ("Sales were a good 21 percent higher.", "Sales were more than 21 percent higher."),
+        ("Florida's daily death toll has surpassed 100.", "It is Florida's daily death count over 100."),
+        ("It was a 26-0 win over fifth-seeded Zambia.", "It was a 26-0 win against 5th seeded Zambia."),
+        ("The festival runs over 3 days.", "The festival runs for 3 days."),
+        ("Prices went up to 5% last year.", "Prices rose to 5% last year."),
+        ("Thunderstorms and up to 25 degrees Celsius are expected.", "Temperatures reaching 25 degrees are expected."),
+        # a qualifier the scanner cannot read whole (a stray mark, a typo, words swapped) is still there
+        ("It has a history of more than 1,000 years.", "It has a history of more: than 1,000 years."),
+        ("There are more than 2,300 data labelers.", "There are more thna 2,300 data labelers."),
+        ("There are more than 2,300 data labelers.", "There are than more 2,300 data labelers."),
+    ]
+    for original, rewritten in same:
+        findings = list(NumbersCheck().run(make_context(original, rewritten)))
+        assert codes(findings, MAJOR) == set(), (original, rewritten, [f.message for f in findings])
+    # while a bound turned into an approximation is still one
+    assert codes(list(NumbersCheck().run(make_context("More than 14 people came.", "Some 14 people came."))),
+                 MAJOR) == {"qualifier-changed"}
+
+
+@pytest.mark.parametrize("original,rewritten", [
+    ("About 14 people were injured.", "14 people were injured."),
+    ("14 people were injured.", "About 14 people were injured."),
+    ("Nearly 14 people were injured.", "About 14 people were injured."),
+    ("Nearly 14 people were injured.", "14 people were injured."),
+])
+def test_vagueness_lost_or_added_is_minor(original: str, rewritten: str) -> None:
+    """"About 14" -> "14" makes a figure precise; "nearly" is close to the figure either way: minor."""
+    found = [f for f in NumbersCheck().run(make_context(original, rewritten)) if f.code == "qualifier-changed"]
+    assert [f.severity for f in found] == [Severity.MINOR], [f.message for f in found]
+
+
+def test_bound_evidence_covers_the_qualifier() -> None:
+    ctx = make_context("At least 14 people were injured.", "About 14 people were injured.")
+    (f,) = list(NumbersCheck().run(ctx))
+    assert f.original is not None and f.rewritten is not None
+    assert (f.original.text, f.rewritten.text) == ("At least 14", "About 14")
+    assert f.data["original_bound"] == "above" and f.data["rewritten_bound"] == "approx"
+
+
+@pytest.mark.parametrize("original,rewritten,code", [
+    # the figure a contrast cue governs (the alternative, the earlier figure) traded places
+    ("Economists now expect the first cut in June rather than August.",
+     "Economists now expect the first cut in August rather than June.", "date-changed"),
+    ("The first cut is expected in June, not August.", "The first cut is expected in August, not June.",
+     "date-changed"),
+    ("The festival screened 21 films this year, down from 23 last year.",
+     "This year the festival showed 23 films, compared with 21 the year before.", "number-swapped"),
+])
+def test_values_swapped_around_a_contrast(original: str, rewritten: str, code: str) -> None:
+    (f,) = [f for f in NumbersCheck().run(make_context(original, rewritten)) if f.severity >= Severity.MAJOR]
+    assert f.code == code and f.severity == Severity.CRITICAL, f.message
+    assert f.original is not None and f.rewritten is not None  # the evidence spans both values
+    assert f.original.text in ("June rather than August", "June, not August",
+                               "21 films this year, down from 23 last year")
+    assert f.rewritten.text in ("August rather than June", "August, not June", "23 films, compared with 21")
+
+
+def test_same_foil_reordered_is_no_swap() -> None:
+    same = [
+        ("The festival screened 21 films this year, down from 23 last year.",
+         "This year the festival showed 21 films, compared with 23 the year before."),
+        ("The festival screened 21 films this year, down from 23 last year.",
+         "Down from 23 last year, the festival screened 21 films this year."),
+        ("Economists now expect the first cut in June rather than August.",
+         "Rather than in August, economists now expect the first cut in June."),
+        ("Sales rose to 10 million from 5 million.", "Sales rose from 5 million to 10 million."),
+        ("More than 500 people came, and 300 stayed.", "300 people stayed, and more than 500 came."),
+        # a month and a year are no two values to trade
+        ("He held the post from December 2018 to May 2020.", "He held the post from 2018 December to May 2020."),
+    ]
+    for original, rewritten in same:
+        findings = list(NumbersCheck().run(make_context(original, rewritten)))
+        assert codes(findings, MAJOR) == set(), (original, rewritten, [f.message for f in findings])
+    swapped = make_context("The cut came in June, not August.", "The cut came in August, not June.")
+    assert codes(list(NumbersCheck().run(swapped)), MAJOR) == {"date-changed"}

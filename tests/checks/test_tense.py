@@ -115,3 +115,80 @@ def test_contraction_glued_to_subject() -> None:
     (f,) = list(TenseCheck().run(ctx))
     assert f.rewritten is not None and f.rewritten.text == "company’ll pay"
     assert f.data["rewritten"] == {"tense": "future", "aspect": "simple", "modal": "will"}
+
+
+@pytest.mark.parametrize("original,rewritten", [
+    # a verb and its WordNet synonym are one predicate
+    ("Foldable screens may remain a niche product.", "Foldable screens will stay a niche product."),
+    ("Borrowing costs could start to fall this summer.", "Borrowing costs will begin to come down this summer."),
+    # the one main clause left on each side, its verb governing the same nouns: compared for modality
+    ("The heat could damage cereal crops.", "Cereal crops will be harmed by the heat."),
+])
+def test_modality_change_with_the_verb_reworded(original: str, rewritten: str) -> None:
+    findings = list(TenseCheck().run(make_context(original, rewritten)))
+    assert [(f.code, f.severity) for f in findings] == [("modality-changed", Severity.MAJOR)], [
+        f.message for f in findings]
+
+
+def test_reworded_verb_pairing_limits() -> None:
+    """Two different verbs paired only as the main clauses are compared for modality, not tense; a "would"
+    that puts a possibility as a condition stays a minor note in a reworded sentence."""
+    quiet = [
+        ("The heat damaged cereal crops.", "Cereal crops will be harmed by the heat."),
+        ("The heat damaged cereal crops.", "Cereal crops were harmed by the heat."),
+        ("His research shows that the administration of hormones can accelerate the maturation of the lungs.",
+         "His research showed that if a hormone was administered it would speed up the lungs' maturation."),
+        ("Foldable screens may remain a niche product.", "Foldable screens might stay a niche product."),
+        # synonyms are compared for modality only: a reworded verb's aspect is a translator's choice
+        ("As I watched the eclipse, the clouds parted.", "As I was viewing the eclipse, the clouds parted."),
+        # other modal shifts in a reworded sentence stay minor: the same in other words
+        ("In Moscow on Sunday, light rains are expected, the weather service reports.",
+         "Moscow can expect light rain on Sunday, the weather service announced."),
+        ("Foster care should provide all the needs that were lacking in the home.",
+         "Foster care is supposed to provide all the necessities that were lacking in the home."),
+    ]
+    for original, rewritten in quiet:
+        findings = list(TenseCheck().run(make_context(original, rewritten)))
+        assert codes(findings, MAJOR) == set(), (original, rewritten, [f.message for f in findings])
+    ctx = make_context("Foldable screens may remain a niche product.", "Foldable screens must stay a niche product.")
+    assert codes(list(TenseCheck().run(ctx)), MAJOR) == {"modality-changed"}
+
+
+@pytest.mark.parametrize("original,rewritten", [
+    # "it said" moved to the end: the "if" clause inside the report takes the sequence of tenses
+    ("It said losses might exceed 3.5 million tonnes if dry conditions continued through May.",
+     "Losses might exceed 3.5 million tonnes if dry conditions continue through May, it said."),
+    ("It said losses might exceed 3.5 million tonnes if dry conditions continued through May.",
+     "Losses might top 3.5 million tonnes should dry conditions continue through May, it said."),
+    # a parenthetical "officials said" hangs on the clause it reports
+    ("Officials said the plan would cost more if prices rose.",
+     "The plan, officials said, would cost more if prices rise."),
+])
+def test_reported_clause_and_its_subordinates(original: str, rewritten: str) -> None:
+    findings = list(TenseCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == set(), [f.message for f in findings]
+
+
+def test_reported_speech_only_where_a_speech_verb_reports() -> None:
+    """The subordinate clause of an unreported statement keeps its tense; the same inside a report does not."""
+    ctx = make_context("Losses exceeded 3.5 million tonnes when dry conditions continued.",
+                       "Losses exceed 3.5 million tonnes when dry conditions continue.")
+    assert [f.code for f in TenseCheck().run(ctx)] == ["tense-changed", "tense-changed"]
+    ctx = make_context("The ministry said losses exceeded 3.5 million tonnes when dry conditions continued.",
+                       "Losses exceed 3.5 million tonnes when dry conditions continue, the ministry said.")
+    assert codes(list(TenseCheck().run(ctx)), MAJOR) == set()
+    # a speech verb in the complement ("said they believed") does not make the reporting verb reported
+    ctx = make_context("No student interviewed - much less any teacher - said they believed in the date.",
+                       "No student interviewed - much less any teacher - says they believed in the date.")
+    assert codes(list(TenseCheck().run(ctx)), MAJOR) == {"tense-changed"}
+    # direct speech keeps the speaker's tenses, in its subordinate clauses too
+    ctx = make_context('"It can take its toll if regional lockdowns have to be ordered," said Mistol.',
+                       '"It can take its toll if regional lockdowns had to be ordered," said Mistol.')
+    assert codes(list(TenseCheck().run(ctx)), MAJOR) == {"tense-changed"}
+
+
+def test_a_verb_of_phase_is_one_predicate_with_a_noun_or_a_verb() -> None:
+    """"stopped production" / "will stop producing": the same verb, its tense changed (reworded: minor)."""
+    fs = list(TenseCheck().run(make_context("The plant stopped production in May.",
+                                            "The plant will stop producing in May.")))
+    assert [f.code for f in fs] == ["tense-changed"]
