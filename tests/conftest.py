@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,3 +90,18 @@ def bert_score_module():
 
     bert_score.utils.Pool = Pool  # type: ignore[attr-defined]
     return bert_score
+
+
+@pytest.fixture
+def no_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading a model fails the test: input errors must be found before any model loads (test_bad_input*)."""
+    import evaluator.encoder
+    import evaluator.pipeline
+    import evaluator.segment
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a model was loaded for an input that is unusable")
+
+    monkeypatch.setattr(evaluator.encoder, "load_encoder", refuse)
+    monkeypatch.setattr(evaluator.segment, "load_nlp", refuse)
+    monkeypatch.setattr(evaluator.pipeline, "_RESOURCES", {})  # no models loaded earlier in the session either

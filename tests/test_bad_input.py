@@ -54,21 +54,6 @@ def one_error_line(err: str, *words: str) -> str:
     return lines[0]
 
 
-@pytest.fixture
-def no_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Loading a model fails the test: input errors must be found before any model loads."""
-    import evaluator.encoder
-    import evaluator.pipeline
-    import evaluator.segment
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a model was loaded for an input that is unusable")
-
-    monkeypatch.setattr(evaluator.encoder, "load_encoder", refuse)
-    monkeypatch.setattr(evaluator.segment, "load_nlp", refuse)
-    monkeypatch.setattr(evaluator.pipeline, "_RESOURCES", {})  # no models loaded earlier in the session either
-
-
 def write_test_set(tmp: Path, chrf: float) -> tuple[Path, Path, Path]:
     """A three-line reference and hypothesis, and a gate config asking for chrF >= ``chrf``."""
     ref, hyp, gate = tmp / "ref.txt", tmp / "hyp.txt", tmp / "gate.toml"

@@ -23,21 +23,6 @@ from tests.test_gate import finding, make_compare_report, make_score_report
 pytestmark = pytest.mark.usefixtures("no_network_attempts")
 
 
-@pytest.fixture
-def no_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Loading a model fails the test: every error here must be found before any model loads."""
-    import evaluator.encoder
-    import evaluator.pipeline
-    import evaluator.segment
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a model was loaded for an input that is unusable")
-
-    monkeypatch.setattr(evaluator.encoder, "load_encoder", refuse)
-    monkeypatch.setattr(evaluator.segment, "load_nlp", refuse)
-    monkeypatch.setattr(evaluator.pipeline, "_RESOURCES", {})
-
-
 def files_under(path: Path) -> list[str]:
     return sorted(str(p.relative_to(path)) for p in path.rglob("*")) if path.exists() else []
 
