@@ -959,38 +959,17 @@ def _check_inputs(options: Options) -> str:
     from .encoder import resolve_model, weights_revision
     from .reference_sets import load_reference_sets
 
-    name, folder = resolve_model(options.model)  # ModelError: an unknown model, offline
+    _name, folder = resolve_model(options.model)  # ModelError: an unknown model, offline
     load_reference_sets(options.reference_sets, include_bundled=options.use_bundled_reference_set)
     if options.glossaries:
         from .glossary import load_glossary
 
         load_glossary(options.glossaries)
     if options.rescale and options.baseline_path:
-        _check_baseline(options, name, folder)
+        from .metrics.semantic import read_baseline
+
+        read_baseline(options.baseline_path)  # header, rows, finite values below 1: as scoring will read it
     return weights_revision(folder)
-
-
-def _check_baseline(options: Options, name: str, folder: str) -> None:
-    """Read the --baseline file as scoring will (header, rows, the model layer's row), without the model."""
-    from types import SimpleNamespace
-
-    from .encoder import _default_layer
-    from .metrics import semantic
-
-    layer = options.layer
-    if layer is None:
-        try:
-            config = json.loads((Path(folder) / "config.json").read_text(encoding="utf-8"))
-            layer = _default_layer(name, int(config.get("num_hidden_layers") or config.get("n_layers") or 0))
-        except Exception:  # noqa: BLE001 - the layer is known once the model loads; check the file's form now
-            layer = -1
-    quiet = logging.getLogger(semantic.__name__)
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # "no row for layer N" is said when scoring, once is enough
-    try:
-        semantic.load_baseline(SimpleNamespace(name=name, layer=layer), options.baseline_path)  # type: ignore[arg-type]
-    finally:
-        quiet.setLevel(level)
 
 
 _FILE_SETTINGS = ("reference_sets", "glossaries", "baseline_path")

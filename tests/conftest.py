@@ -105,3 +105,9 @@ def no_models(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evaluator.encoder, "load_encoder", refuse)
     monkeypatch.setattr(evaluator.segment, "load_nlp", refuse)
     monkeypatch.setattr(evaluator.pipeline, "_RESOURCES", {})  # no models loaded earlier in the session either
+
+
+@pytest.fixture(scope="module")
+def options(resources: Any) -> Any:
+    """The loaded resources' options (test_batch*)."""
+    return resources.options

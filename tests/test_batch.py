@@ -71,11 +71,6 @@ def assert_close(a: Any, b: Any, path: str = "") -> None:
         assert a == b, path
 
 
-@pytest.fixture(scope="module")
-def options(resources) -> Options:
-    return resources.options
-
-
 def test_chunked_reports_equal_compare_loaded(resources) -> None:
     from evaluator.pipeline import compare_loaded
 

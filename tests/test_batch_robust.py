@@ -15,6 +15,7 @@ from evaluator.batch import PairResult, report_fingerprint, run_batch
 from evaluator.errors import ConfigError, DocumentError, InputError
 from evaluator.manifest import read_manifest
 from evaluator.options import Options
+from tests.test_batch import records
 
 PAIRS = [("a", "The council met on Tuesday.", "The council met on Tuesday."),
          ("b", "Rain is expected tomorrow. Buses run as usual.", "Rain is expected tomorrow.")]
@@ -25,10 +26,6 @@ def manifest(tmp: Path, pairs: list[tuple[str, str, str]] = PAIRS, name: str = "
     path.write_text("".join(json.dumps({"id": i, "original": o, "rewritten": r}) + "\n" for i, o, r in pairs),
                     encoding="utf-8")
     return path
-
-
-def records(out: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def fake_engine(monkeypatch: pytest.MonkeyPatch, error: str = "fake", stop_after: int | None = None,
@@ -51,11 +48,6 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch, error: str = "fake", stop_after
 
     monkeypatch.setattr(evaluator.engines, "get_engine", lambda name: engine)
     return seen
-
-
-@pytest.fixture(scope="module")
-def options(resources) -> Options:
-    return resources.options
 
 
 def cli(*argv: str) -> int:

@@ -17,6 +17,7 @@ import pytest
 from evaluator.checks.base import NEIGHBOUR_ROW_CODES, outside_pair
 from evaluator.types import AlignedPair, Finding, Severity, Span
 from tests.checkkit import make_doc
+from tests.test_align import _item
 
 
 def _ctx(orig: list[str], rew: list[str], rows: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> Any:
@@ -52,10 +53,6 @@ def test_outside_pair_rules() -> None:
     run_on = Finding("omission", "sentence-moved", Severity.MINOR, "m",
                      Span.of(doc.text, doc.sentences[2].start, doc.sentences[3].end), None, 2)
     assert outside_pair([run_on], ctx) == []
-
-
-def _item(i: int, who: str, verb: str, num: int) -> str:
-    return f'In item {i}, {who} {verb} that {num} people <&> attended the "meeting {i}" in Seoul.'
 
 
 # The reviewer's 2,000-sentence case, rows 1248-1262: items 1233, 1235 and 1236 dropped, 1239's number changed.

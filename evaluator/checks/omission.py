@@ -525,7 +525,7 @@ class OmissionCheck:
                 if _glossed(toks, lost_ids):
                     # "acidic or basic (alkaline)": a second name for the same thing, in parentheses
                     sev = min(sev, Severity.MINOR)
-                if heavy and all(any(t in marker for marker, _, _ in _causal_connectives(sent)) for t in heavy):
+                if heavy and {t.i for t in heavy} <= {m.i for marker, _, _ in _causal_connectives(sent) for m in marker}:
                     continue  # "as a result", "caused by": a causal connective is ``_causal_links``'s to report
                 if self._pronoun_stand_in(ctx, other, there, left, right, toks, here):
                     continue  # "the trials are" -> "they are": a pronoun took the words' place

@@ -348,9 +348,9 @@ def _speaker_of(head: Any, inside: set[int]) -> tuple[set[str], list[Any]]:
                 words, toks = _speaker_of(c, inside)
                 if words:
                     return words, toks
-    names = ([t for t in _name_tokens(head, inside) if t.i != head.i] + [head] if as_name and head.pos_ != "PROPN"
-             else _name_tokens(head, inside) if as_name else [])
-    names = sorted(names, key=lambda t: t.i)
+    names = _name_tokens(head, inside) if as_name else []  # proper nouns, in order
+    if as_name and head.pos_ != "PROPN":  # the hyphenated name's last part, read as a noun
+        names = sorted([*names, head], key=lambda t: t.i)
     words = {_fold(w.text) for w in names} - _HONORIFICS - {""}
     if words:
         return words, names

@@ -157,8 +157,8 @@ def extract_triples(sent: Any) -> list[Triple]:
         if source is not None and goal is not None and source is not goal:  # "flew from A to B"
             out.append(Triple(source, v, goal, pred_class, "route"))
     out += _victories(sent)
-    for n in sent:  # event nouns: "China's criticism of Japan", "Spain's win over Germany"
-        owner = _child(n, ("poss",)) if n.pos_ == "NOUN" else None
+    for n in sent:  # event nouns: "China's criticism of Japan" (a win or a loss: _victories above)
+        owner = _child(n, ("poss",)) if n.pos_ == "NOUN" and n.lemma_.lower() not in _WIN_NOUNS | _LOSS_NOUNS else None
         if owner is None or owner.pos_ not in ("PROPN", "NOUN"):
             continue
         for prep in _EVENT_PREPOSITIONS:

@@ -277,9 +277,10 @@ class TenseCheck:
     def _compare(self, ctx: CheckContext, ai: int, a: VerbGroup, b: VerbGroup,
                  severity: Severity, modality_only: bool = False) -> Iterator[Finding]:
         code = None
-        if modality_only and not (a.modality != b.modality and (a.modality or b.modality)):
+        modality_changed = a.modality != b.modality and bool(a.modality or b.modality)
+        if modality_only and not modality_changed:
             return  # two different verbs (synonyms, or the main clauses): modality alone, see _paired
-        if a.modality != b.modality and (a.modality or b.modality):
+        if modality_changed:
             code, what = "modality-changed", "Modality changed"
             if {a.modality, b.modality} == {"possibility", ""} and {a.modal, b.modal} & {"will", "shall"} \
                     and _arguments(a) & _arguments(b):

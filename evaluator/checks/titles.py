@@ -283,11 +283,10 @@ def _head_last(words: str) -> str:
     striker": a role of a body said after or before its name is one title.  Not "secretary of state" (the
     U.S. office is no "state secretary")."""
     parts = words.split()
-    cut = next((k for k, w in enumerate(parts) if w in ("of", "for", "at") and k), None)
-    if cut is None or cut != 1 or parts[0] == "secretary" or not (
+    if len(parts) < 2 or parts[1] not in ("of", "for", "at") or parts[0] == "secretary" or not (
             parts[0] in TITLE_HEADS or is_occupation(parts[0])):
         return words
-    rest = [w for w in parts[cut + 1:] if w not in ("the", "a", "an")]
+    rest = [w for w in parts[2:] if w not in ("the", "a", "an")]
     return " ".join([*rest, parts[0]]) if rest else words
 
 

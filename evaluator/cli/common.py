@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..options import DEFAULT_MODEL, PRECISIONS, Options
+from ..options import DEFAULT_MODEL, DEVICE_PATTERN, PRECISIONS, Options
 
 
 def add_model_options(p: argparse.ArgumentParser, *, idf_from: str = "the original side",
@@ -125,7 +124,7 @@ def options_from_args(args: Any) -> Options:
         raise InputError(f"--max-input-mb {args.max_input_mb:g}: must be a positive number of megabytes")
     if not isinstance(args.batch_tokens, int) or args.batch_tokens < 1:
         raise InputError(f"--batch-tokens {args.batch_tokens}: must be a positive number of tokens")
-    if not isinstance(args.device, str) or not re.fullmatch(r"cpu|cuda(:\d+)?", args.device):
+    if not isinstance(args.device, str) or not DEVICE_PATTERN.fullmatch(args.device):
         raise InputError(f"--device {args.device}: expected cpu, cuda or cuda:N")
     return Options(
         model=args.model,
@@ -210,8 +209,7 @@ def check_output_files(*outputs: tuple[str, Any], inputs: Sequence[Any] = (),
     dirs: dict[str, str] = {}
     for flag, value, names in folders:
         if value is None or to_stdout(flag, value):  # to_stdout refuses "-": a folder has no stdout
-            continue
-        check_writable(flag, value, folder=True)
+            continue  # (writable: check_exports, which every caller with folders runs first)
         where = key(value)
         if where in taken:
             raise InputError(f"{flag} {value}: the same path as {taken[where]} "

@@ -8,6 +8,7 @@ script-safe JSON block, the CSS/JS we ship and the charts' SVG (render/charts.py
 from __future__ import annotations
 
 import base64
+import bisect
 import difflib
 import functools
 import hashlib
@@ -410,12 +411,25 @@ def _context_side(f: dict[str, Any], entry: dict[str, Any] | None) -> str | None
     return None
 
 
-CONTEXT_CHARS = 80  # words shown around a finding's evidence, each side, within its sentence
+CONTEXT_CHARS = 80  # characters shown around a finding's evidence, each side, within its sentence
+
+Bounds = tuple[list[int], list[int]]  # a document's sentence starts and ends, each sorted
 
 
-def _around(doc: dict[str, Any], span: dict[str, Any], text: str) -> tuple[str, str]:
+def _sentence_bounds(doc: dict[str, Any]) -> Bounds:
+    """The sorted starts and ends of a document's sentences (read once per report, for ``_around``)."""
+    try:
+        sents = [(int(x["start"]), int(x["end"])) for x in doc.get("sentences") or []
+                 if isinstance(x, dict) and "start" in x and "end" in x]
+    except (TypeError, ValueError):
+        return [], []
+    return sorted(a for a, _ in sents), sorted(b for _, b in sents)
+
+
+def _around(doc: dict[str, Any], span: dict[str, Any], text: str, bounds: Bounds | None = None) -> tuple[str, str]:
     """The words of the evidence's sentence(s) before and after ``span`` (at most ``CONTEXT_CHARS`` each,
-    cut at a word, "…" where cut), so a card reads "we will [not] accept the offer", not just "not"."""
+    cut at a word, "…" where cut), so a card reads "we will [not] accept the offer", not just "not".
+    ``bounds``: the document's ``_sentence_bounds``, when the caller has them."""
     body = str(doc.get("text") or "")
     try:
         start, end = int(span["start"]), int(span["end"])
@@ -423,10 +437,11 @@ def _around(doc: dict[str, Any], span: dict[str, Any], text: str) -> tuple[str, 
         return "", ""
     if not (0 <= start <= end <= len(body)) or body[start:end] != text:
         return "", ""
-    sents = [(int(x["start"]), int(x["end"])) for x in doc.get("sentences") or []
-             if isinstance(x, dict) and "start" in x and "end" in x]
-    lo = max((a for a, b in sents if a <= start), default=0)
-    hi = min((b for a, b in sents if b >= end), default=len(body))
+    starts, ends = bounds if bounds is not None else _sentence_bounds(doc)
+    i = bisect.bisect_right(starts, start)  # the last sentence starting at or before the evidence
+    lo = starts[i - 1] if i else 0
+    j = bisect.bisect_left(ends, end)  # the first sentence ending at or after it
+    hi = ends[j] if j < len(ends) else len(body)
     before, after = body[lo:start], body[end:hi]
     if len(before) > CONTEXT_CHARS:
         cut = before[-CONTEXT_CHARS:]
@@ -438,7 +453,7 @@ def _around(doc: dict[str, Any], span: dict[str, Any], text: str) -> tuple[str, 
 
 
 def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str, str],
-              docs: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+              docs: dict[str, tuple[dict[str, Any], Bounds]]) -> list[dict[str, Any]]:
     """The two sides of a finding's card: its evidence (marked inside the words around it in its
     sentence), or (in a neutral colour) context."""
     ctx = _context_side(f, entry)
@@ -453,8 +468,8 @@ def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str,
             out.append({"side": side, "label": labels[side], "text": text, "context": True, "cls": "ev-ctx",
                         "note": note, "before": "", "after": ""})
         else:
-            before, after = (_around(docs[side], span, str(text)) if docs and isinstance(span, dict)
-                             and text is not None else ("", ""))
+            before, after = _around(docs[side][0], span, str(text), docs[side][1]) \
+                if isinstance(span, dict) and text is not None else ("", "")
             out.append({"side": side, "label": labels[side], "text": text, "context": False, "cls": cls,
                         "note": "", "before": before, "after": after})
     return out
@@ -480,6 +495,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
     counts = {s: 0 for s in SEVERITIES}
     n_waived = 0
     findings: list[dict[str, Any]] = []
+    docs = {"original": (orig, _sentence_bounds(orig)), "rewritten": (rew, _sentence_bounds(rew))}
     by_pair: dict[int, list[dict[str, Any]]] = {}
     for i, f in enumerate(_sort_findings(report.get("findings") or []), start=1):
         sev = str(f.get("severity", "info"))
@@ -502,8 +518,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
                 "severity": sev, "message": message, "also": also, "full_message": str(f.get("message", "")),
                 "pair": pair,
                 "pn": None if pair is None else pair + 1,  # as the reader counts (and Markdown prints) them
-                "evidence": _evidence(f, entry if isinstance(entry, dict) else None, labels,
-                                      {"original": orig, "rewritten": rew}),
+                "evidence": _evidence(f, entry if isinstance(entry, dict) else None, labels, docs),
                 "waived": None if waived is None else {k: str(v) for k, v in waived.items()},
                 "original": (f.get("original") or {}).get("text"),
                 "rewritten": (f.get("rewritten") or {}).get("text"),
@@ -594,7 +609,6 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         # what "only pairs with findings" shows: a minor or worse one (info findings are hidden by default,
         # and 36 rows of the example carry nothing else)
         "n_with_findings": sum(1 for p in pairs if p["worst"] >= RANK["minor"]),
-        "n_unaligned": sum(1 for p in pairs if p["kind"] != "match"),
         "n_unaligned_sentences": sum(len(alignment[p["k"]].get("original") or [])
                                      + len(alignment[p["k"]].get("rewritten") or [])
                                      for p in pairs if p["kind"] != "match"),
