@@ -72,6 +72,23 @@ def matmul_flops(size: int = 2048, reps: int = 5) -> float:
     return 2 * size**3 / best
 
 
+def matmul_flops_f64(size: int = 2048, reps: int = 5) -> float:
+    """Measured FLOP/s of numpy's default matmul, float64 (``np.random.rand`` arrays), best of ``reps``.
+
+    Shown for reference only: it is the way the project's environment notes measured "a 2048² matmul,
+    about 130 GFLOP/s". The model runs in fp32, so the target is held against fp32 ``torch.mm``."""
+    import numpy as np
+
+    a, b = np.random.rand(size, size), np.random.rand(size, size)
+    a @ b
+    best = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t)
+    return 2 * size**3 / best
+
+
 def flops_per_token(encoder: Any, layers: int, mean_len: float) -> float:
     """Forward FLOPs per token: 2 x weights of the layers run, plus attention's QK^T and AV."""
     cfg = encoder.model.config
@@ -113,6 +130,7 @@ def _worker(kind: str, pairs: int, idf: bool, fast_paths: bool, out: str) -> Non
         score_texts(enc, cands[:64], refs[:64], idf=idf)  # torch's first call costs extra, once per process
         enc.clear_memory()
         res["matmul"] = matmul_flops()
+        res["matmul_f64"] = matmul_flops_f64()
         before = enc.stats.forward_seconds
         sec, scores = _timed(lambda: score_texts(enc, cands, refs, idf=idf))
         res["forward_s"] = enc.stats.forward_seconds - before  # the model's calls alone
@@ -202,6 +220,7 @@ def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool 
     kinds = ("ours", "bert_score", "bert_score_tuned")
     times: dict[str, list[float]] = {}
     peaks: list[float] = []
+    peaks64: list[float] = []
     forward: list[float] = []
     load0 = os.getloadavg()[0]
     ours_f1 = theirs_f1 = None
@@ -215,6 +234,7 @@ def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool 
                 times.setdefault(label, []).append(sec)
             if kind == "ours":
                 peaks.append(res["matmul"])
+                peaks64.append(res["matmul_f64"])
                 forward.append(res["forward_s"])
                 ours_f1 = np.array(res["f1"])
                 info = res
@@ -256,7 +276,14 @@ def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool 
               f"Where our time goes (medians): the encoder's forward calls {fwd:.2f} s "
               f"({', '.join(f'{x:.2f}' for x in forward)}), {n_tokens / fwd:.0f} tokens/s, "
               f"{fwd_share:.0%} of the matmul rate; tokenising, matching and the rest "
-              f"{med['ours'] - fwd:.2f} s. The share in the table and the target is the whole call's.", ""]
+              f"{med['ours'] - fwd:.2f} s. The share in the table and the target is the whole call's.", "",
+              f"Which matmul rate: the target is held against fp32 `torch.mm` ({peak / 1e9:.0f} GFLOP/s), the "
+              f"precision and library the model runs in. numpy's default 2048² matmul is float64: "
+              f"{statistics.median(peaks64) / 1e9:.0f} GFLOP/s here (median of "
+              f"{', '.join(f'{p / 1e9:.0f}' for p in peaks64)}; the environment notes give 'a 2048² "
+              f"matmul about 130 GFLOP/s' for this machine); against that rate the whole call's share is "
+              f"{n_tokens / med['ours'] * fpt / statistics.median(peaks64):.0%}. Shown so the target's "
+              f"reference can be settled; it is not used to mark the target met.", ""]
     if fast:
         lines += ["### Fast paths (not the default)", "",
                   "One run each on the same pairs; deviation is max |delta F1| against our fp32 scores.", "",
@@ -276,6 +303,10 @@ def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool 
     ]
     figures.append(Figure("… same, the encoder's forward calls alone (tokenising and matching left out)",
                           f"{fwd_share:.0%}", "(shown for reference)", None))
+    peak64 = statistics.median(peaks64)
+    figures.append(Figure(f"… same, whole call, against numpy's float64 2048² matmul ({peak64 / 1e9:.0f} GFLOP/s; "
+                          "the environment notes' '2048² matmul about 130 GFLOP/s')",
+                          f"{n_tokens / med['ours'] * fpt / peak64:.0%}", "(shown for reference)", None))
     tuned = med.get("bert_score.score, our heap settings")
     if tuned is not None:
         figures.append(Figure("… same, bert_score given our heap settings too", f"{tuned / med['ours']:.2f}x",
@@ -286,7 +317,7 @@ def run(pairs: int = 5000, rounds: int = 5, idf: bool = False, fast_paths: bool 
             figures.append(Figure("Fast path bf16: speed-up / max abs F1 deviation",
                                   f"{fast[0][1] / bf[1]:.2f}x / {bf[2]:.1e}", "documented", None))
     lines.append("| figure | measured | target | |\n|---|---:|---|---|")
-    lines += [f"| {f.name} | {f.value} | {f.target} | {met(f.met)} |" for f in figures[:5]]
+    lines += [f"| {f.name} | {f.value} | {f.target} | {met(f.met)} |" for f in figures[:6]]
     return Section("\n".join(lines) + "\n", figures)
 
 
