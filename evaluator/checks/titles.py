@@ -280,14 +280,17 @@ def _canonical(core: str) -> str:
 
 def _head_last(words: str) -> str:
     """"leader of the democratic party" -> "democratic party leader", "striker for arsenal" -> "arsenal
-    striker": a role of a body said after or before its name is one title.  Not "secretary of state" (the
-    U.S. office is no "state secretary")."""
+    striker", "chief executive of network rail" -> "network rail chief executive": a role of a body said
+    after or before its name is one title.  Not "secretary of state" or "minister of state" (the U.S.
+    office is no "state secretary")."""
     parts = words.split()
-    if len(parts) < 2 or parts[1] not in ("of", "for", "at") or parts[0] == "secretary" or not (
-            parts[0] in TITLE_HEADS or is_occupation(parts[0])):
+    # The head may be several words ("chief executive of Network Rail" = "Network Rail chief executive").
+    cut = next((k for k, w in enumerate(parts) if w in ("of", "for", "at")), None)
+    if not cut or cut > 3 or parts[cut - 1] == "secretary" or parts[cut + 1:cut + 2] == ["state"] or not (
+            parts[cut - 1] in TITLE_HEADS or is_occupation(parts[cut - 1])):
         return words
-    rest = [w for w in parts[2:] if w not in ("the", "a", "an")]
-    return " ".join([*rest, parts[0]]) if rest else words
+    rest = [w for w in parts[cut + 1:] if w not in ("the", "a", "an")]
+    return " ".join([*rest, *parts[:cut]]) if rest else words
 
 
 def _core(title: str, refsets: ReferenceSets) -> tuple[str, str | None, tuple[str, ...]]:
