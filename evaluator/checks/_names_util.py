@@ -118,6 +118,14 @@ GENERIC_NAME_WORDS = frozenset({
     "academy", "society", "commission", "authority", "army", "navy", "force", "forces", "police", "media",
     "times", "post", "daily", "people", "peoples", "democratic", "socialist", "general", "assembly", "house",
 })
+# Last words that make a name a body's, never a person's: NER calls "Anglian Water" or "Vitol Group" a person.
+ORG_LAST_WORDS = frozenset({
+    "water", "energy", "power", "gas", "electric", "airlines", "airways", "air", "rail", "railways", "motors",
+    "pharmaceuticals", "pharma", "therapeutics", "holdings", "group", "bank", "capital", "partners",
+    "securities", "insurance", "inc", "ltd", "plc", "corp", "corporation", "company", "co", "llc", "gmbh", "ag",
+    "council", "university", "college", "institute", "foundation", "trust", "association", "federation",
+    "union", "agency", "authority", "ministry", "department", "committee", "commission", "party", "fc",
+})
 # Calendar words and era markers are dates, not names (NER and the tagger often call them proper nouns).
 CALENDAR_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
@@ -408,7 +416,8 @@ def mentions_in(parse: Any, sent: int) -> list[Mention]:
         if not _is_name_like(words, toks):
             continue
         propn = [w for t in toks if t.pos_ == "PROPN" for w in token_words(t.text) if w not in HONORIFICS]
-        out.append(Mention(sent, toks, ent.label_, words, _content(propn), True))
+        label = "ORG" if ent.label_ == "PERSON" and len(words) > 1 and words[-1] in ORG_LAST_WORDS else ent.label_
+        out.append(Mention(sent, toks, label, words, _content(propn), True))
     run: list[Any] = []
 
     def flush() -> None:

@@ -476,8 +476,10 @@ class EntitiesCheck:
         named = m.from_ner and a.from_ner and _kind(m.label) == _kind(a.label) and _kind(m.label) != "name" \
             and not (_kind(m.label) == "person" and shared)
         sev = Severity.CRITICAL if named else Severity.MAJOR
+        # Two kinds for one slot ("Jefferies" a place, "Eisai" a body): one label is the recogniser's slip.
+        kind = _kind(m.label) if _kind(m.label) == _kind(a.label) else "name"
         return Finding("entities", "entity-substituted", sev,
-                       f'{_kind(m.label).capitalize()} changed: "{o_span.text}" → "{r_span.text}"',
+                       f'{kind.capitalize()} changed: "{o_span.text}" → "{r_span.text}"',
                        o_span, r_span, ai, data)
 
     # -- pronoun gender ----------------------------------------------------------------------------

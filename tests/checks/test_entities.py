@@ -173,6 +173,23 @@ def test_person_renamed_with_surname_kept_is_major_with_both_names(refsets):
     assert f.severity == Severity.MAJOR
 
 
+def test_body_the_recogniser_calls_a_person_is_renamed_as_a_body(refsets):
+    # NER calls "Anglian Water" a person; a name ending in a body's word is read as the body's
+    fs = run("Reservoir levels stood at 61 percent, said Anglian Water, which supplies most of the area.",
+             "Reservoir levels stood at 61 percent, said Essex and Suffolk Water, which supplies most of the area.",
+             refsets)
+    (f,) = [f for f in fs if int(f.severity) >= MAJOR]
+    assert f.code == "org-renamed" and f.original.text == "Anglian Water"
+
+
+def test_substitution_across_two_labels_names_no_kind(refsets):
+    # NER calls "Jefferies" a place and "Eisai" a body: the message names neither kind
+    (f,) = [f for f in run("Analysts at Jefferies estimated that the drug could generate $5 billion a year.",
+                           "Eisai executives estimated that the drug could generate $5 billion a year.", refsets)
+            if f.code == "entity-substituted"]
+    assert f.message.startswith("Name changed:") and (f.original.text, f.rewritten.text) == ("Jefferies", "Eisai")
+
+
 @pytest.mark.parametrize("a, b, same", [
     ("smith", "smyth", False), ("reid", "reed", False), ("gadi", "gadd", False), ("tina", "tony", False),
     ("ellen", "allen", False), ("hassan", "hussein", False), ("louis", "louise", False), ("stefan", "stephanie", False), ("john", "james", False), ("hillary", "bill", False),
