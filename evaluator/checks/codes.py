@@ -43,11 +43,11 @@ CODES: dict[str, tuple[str, str]] = {
     "quote-missing": ("quotes", "a quotation of the original is paraphrased, missing, or left without quotation "
                                 "marks in the rewrite"),
     "quote-speaker-changed": ("quotes", "a quotation is attributed to someone else"),
-    "attribution-changed": ("quotes", "a reported claim has another source (\"police said\" -> \"the suspect said\"), or an allegation became the subject's own word (\"allegedly stole\" -> \"admitted he stole\")"),
+    "attribution-changed": ("quotes", "a reported claim has another source (\"police said\" -> \"the suspect said\"), or an allegation became the subject's own word or a plain fact (\"allegedly stole\" -> \"admitted he stole\", \"took\")"),
     # negation
-    "negation-added": ("negation", "a statement negated in the rewrite but not in the original"),
-    "negation-removed": ("negation", "a negation of the original is gone (the statement now says the opposite)"),
-    "antonym-swap": ("negation", "a word replaced by its opposite (\"increased\" -> \"decreased\")"),
+    "negation-added": ("negation", "a statement negated in the rewrite but not in the original, or restricted by an added \"only\""),
+    "negation-removed": ("negation", "a negation of the original is gone (the statement now says the opposite), or an \"only\" that restricted it (\"only three engines fired\" -> \"three engines fired\")"),
+    "antonym-swap": ("negation", "a word replaced by its opposite (\"increased\" -> \"decreased\"), or a quantifier turned round (\"some\" -> \"all\", \"some reviewers\" -> \"reviewers\")"),
     # roles
     "role-reversed": ("roles", "who did what to whom turned round (agent and patient, giver and recipient ...)"),
     # tense

@@ -17,8 +17,16 @@ a cue misspelt on the other side ("unlikey") is a minor note.  Antonyms come fro
 "higher than" / "below", rulings, directions, policies: "suspended" / "introduced"); without WordNet only
 the closed list is read, with one warning.  Scope quantifiers of opposed classes on the same noun
 ("some of the jewellery" / "most of the jewellery", "one of its two engines" / "both of its engines") are
-antonym swaps too, compared by position so that a swapped pair is found.  A negation plus an
-antonym ("not aware" → "unaware", "never stopped" → "always") cancel out.
+antonym swaps too, compared by position so that a swapped pair is found; so is a restricting quantifier
+(some, many, several, a few, most) dropped from a plural subject that stands bare on the other side ("Some
+reviewers criticised the film" / "Reviewers criticised the film": a claim about some made general), or
+added to one.  ("All" dropped is left to the omission check's minor note: a bare plural subject already
+reads as "all, in general"; a bare plural object reads as "some": "arrested protesters".)  A negation plus an
+antonym ("not aware" → "unaware", "never stopped" → "always") cancel out.  "Only" as a focus restriction
+("Only three engines fired", "opens only on Sundays") says "and no other": a negation of the rest, so
+dropping or adding it is negation-removed / negation-added, major, where the word it restricts stands on
+the other side and that side says no restriction in other words ("just", "merely", "alone", "not
+until", "except" ...).
 """
 from __future__ import annotations
 
@@ -576,6 +584,107 @@ def find_quantifier_swaps(o_toks: list[Located], r_toks: list[Located]) -> list[
     return swaps
 
 
+# A restricting quantifier on a plural subject against the same subject bare ("Some reviewers" /
+# "Reviewers"): the bare plural subject reads as a generic, so a claim about a part became one about all.
+_RESTRICTING = frozenset({"some", "many", "several", "few", "most", "numerous"})
+# What else makes a plural noun specific or quantified: "the reviewers", "their reviewers", "12 reviewers",
+# "various reviewers", "a number of reviewers".
+_SPECIFIERS = frozenset({"det", "poss", "nummod", "quantmod", "predet"})
+_OTHER_QUANTIFIERS = frozenset({"various", "certain", "countless", "multiple", "dozens", "hundreds", "thousands",
+                                "millions", "other", "more", "fewer", "less", "enough", "plenty"})
+
+
+_ALL_WORDS = frozenset({"all", "every", "each", "both", "whole", "entire"})
+
+
+def _bare_plural_subject(t: Any) -> bool:
+    """``t`` is a plural common noun standing bare as a subject ("Reviewers criticised the film")."""
+    return (t.pos_ == "NOUN" and t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass")
+            and not any(c.dep_ in _SPECIFIERS or c.lower_ in _RESTRICTING | _OTHER_QUANTIFIERS
+                        or c.dep_ in ("amod", "advmod") and c.lower_ in _ALL_WORDS for c in t.children))
+
+
+
+def _restricted_subjects(toks: list[Located]) -> list[tuple[Located, Located]]:
+    """(quantifier, noun) for each plural subject a restricting quantifier determines ("Some reviewers",
+    "Many residents", "A few residents") or whose "of" object it takes ("Some of the reviewers" as subject)."""
+    out = []
+    for s, t in toks:
+        if t.lower_ not in _RESTRICTING or t.dep_ in ("quantmod", "advmod", "npadvmod"):
+            continue
+        if t.dep_ in ("det", "amod") and t.head.tag_ == "NNS" and t.head.dep_ in ("nsubj", "nsubjpass"):
+            out.append(((s, t), (s, t.head)))
+        elif t.dep_ in ("nsubj", "nsubjpass"):
+            of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((c for c in of.children if c.dep_ == "pobj" and c.tag_ == "NNS"), None) if of is not None else None
+            if obj is not None:
+                out.append(((s, t), (s, obj)))
+    return out
+
+
+def find_generalised(o_toks: list[Located], r_toks: list[Located]
+                     ) -> list[tuple[str, Located, Located, Located]]:
+    """("dropped"|"added", quantifier, its noun, the bare noun on the other side) for a restricting quantifier on a plural
+    subject whose noun is a bare plural subject on the other side, the noun once on each side."""
+    out: list[tuple[str, Located, Located, Located]] = []
+    for kind, mine, theirs in (("dropped", o_toks, r_toks), ("added", r_toks, o_toks)):
+        for q, noun in _restricted_subjects(mine):
+            lemma = noun[1].lemma_.lower()
+            same = [x for x in theirs if x[1].lemma_.lower() == lemma and x[1].pos_ == "NOUN"]
+            if len(same) != 1 or sum(x[1].lemma_.lower() == lemma for x in mine) != 1:
+                continue
+            if _bare_plural_subject(same[0][1]) and not any(
+                    x[1].lower_ in _RESTRICTING | _OTHER_QUANTIFIERS for x in theirs):
+                out.append((kind, q, noun, same[0]))
+    return out
+
+
+# "Only" as a focus restriction: "only three engines fired" = "three fired, no more"; "opens only on Sundays"
+# = "on no other day".  What says the same in other words on the other side.
+_RESTRICTION_WORDS = frozenset({"only", "just", "merely", "solely", "exclusively", "alone", "sole", "mere",
+                                "simply", "purely", "but", "except", "until", "barely", "scarcely", "hardly",
+                                "limited", "restricted", "exclusive", "lone", "single"})
+_FOCUS_POS = frozenset({"NOUN", "PROPN", "NUM", "ADJ", "VERB", "ADV", "PRON"})
+
+
+def _restrictions(toks: list[Located]) -> list[tuple[Located, Located]]:
+    """("only", the first content word it restricts) for each focus "only" of one side; not "not only ...
+    but", "if only", "only to find", "only just", nor the adjective of "the only person" (= "the sole")."""
+    out = []
+    for k, (s, t) in enumerate(toks):
+        if t.lower_ != "only" or t.dep_ not in ("advmod", "amod") or t.pos_ != "ADV":
+            continue
+        prev = toks[k - 1][1].lower_ if k else ""
+        nxt = toks[k + 1][1].lower_ if k + 1 < len(toks) else ""
+        if prev in ("not", "if", "the", "an", "a") or nxt in ("to", "just", "if", "because", "then", "when"):
+            continue
+        focus = next((x for x in toks[k + 1: k + 5] if x[0] == s and x[1].pos_ in _FOCUS_POS and not x[1].is_stop
+                      or x[1].like_num), None)
+        if focus is not None:
+            out.append(((s, t), focus))
+    return out
+
+
+def find_restriction_changes(o_toks: list[Located], r_toks: list[Located]) -> list[tuple[str, Located, Located]]:
+    """("removed"|"added", the "only", the restricted word's counterpart on the other side) for a focus
+    "only" one side has and the other does not say in any way, the restricted word standing there."""
+    out: list[tuple[str, Located, Located]] = []
+    for kind, mine, theirs in (("removed", o_toks, r_toks), ("added", r_toks, o_toks)):
+        found = _restrictions(mine)
+        have = sum(1 for _, t in mine if t.lower_ in _RESTRICTION_WORDS)
+        there = sum(1 for _, t in theirs if t.lower_ in _RESTRICTION_WORDS or t.lemma_.lower() in _RESTRICTION_WORDS)
+        if not found or there >= have:
+            continue
+        if sum(t.lower_ in _NEG_WORDS for _, t in theirs) > sum(t.lower_ in _NEG_WORDS for _, t in mine):
+            continue  # said as a negation of the rest: "three fired; the others did not"
+        for only, focus in found:
+            words = {focus[1].lower_, focus[1].lemma_.lower()}
+            same = [x for x in theirs if x[1].lower_ in words or x[1].lemma_.lower() in words]
+            if len(same) == 1:
+                out.append((kind, only, same[0]))
+    return out
+
+
 # Verbs that tell one event from either party's side: "Labour won against the Tories" = "the Tories lost
 # to Labour", "A bought X from B" = "B sold X to A".  Said with another subject, the opposite verb is the
 # same event (whether the parties traded places is the roles check's question).
@@ -658,6 +767,7 @@ class NegationCheck:
         doubles = [*self._double_flips(ctx, ai, od, rc, o_toks, r_toks, "removed", wn),
                    *self._double_flips(ctx, ai, rd, oc, r_toks, o_toks, "added", wn)]
         yield from doubles
+        yield from self._restriction_findings(ctx, ai, o_toks, r_toks)
         if not oc and not rc and not swaps:
             return
         # A negated word replaced by its antonym says the same ("not possible" -> "impossible").
@@ -719,6 +829,36 @@ class NegationCheck:
                           message=f"Antonym swapped in: “{sw.orig[1].text}” → “{sw.rew[1].text}”",
                           original=span_of(ctx, "original", sw.orig), rewritten=span_of(ctx, "rewritten", sw.rew),
                           alignment=ai, data={"original_lemma": sw.orig_lemma, "rewritten_lemma": sw.rew_lemma})
+
+    def _restriction_findings(self, ctx: CheckContext, ai: int, o_toks: list[Located], r_toks: list[Located]
+                              ) -> Iterator[Finding]:
+        """A focus "only" dropped or added; a restricting quantifier dropped from, or added to, a plural
+        subject.  Major: the claim's reach changes ("only three fired" / "three fired"), not its polarity."""
+        for kind, only, there in find_restriction_changes(o_toks, r_toks):
+            here_side, there_side = ("original", "rewritten") if kind == "removed" else ("rewritten", "original")
+            cue_span, other_span = span_of(ctx, here_side, only), span_of(ctx, there_side, there)
+            o_span, r_span = (cue_span, other_span) if kind == "removed" else (other_span, cue_span)
+            msg = (f"Negation {kind}: “only” restricts “{there[1].text}” in the "
+                   f"{'original' if kind == 'removed' else 'rewrite'} (and no other), not in the "
+                   f"{'rewrite' if kind == 'removed' else 'original'}")
+            yield Finding(check=self.name, code=f"negation-{kind}", severity=Severity.MAJOR, message=msg,
+                          original=o_span, rewritten=r_span, alignment=ai,
+                          data={"cue": only[1].text, "predicate": there[1].lemma_.lower(), "restriction": True})
+        for kind, q, noun, bare_noun in find_generalised(o_toks, r_toks):
+            here_side, there_side = ("original", "rewritten") if kind == "dropped" else ("rewritten", "original")
+            # "Some reviewers", "A few critics", "Some of the reviewers"
+            first = (q[0], noun[1].left_edge) if q[1].head.i == noun[1].i else q
+            q_span = span_of(ctx, here_side, first, noun)
+            bare = span_of(ctx, there_side, bare_noun)
+            o_span, r_span = (q_span, bare) if kind == "dropped" else (bare, q_span)
+            what = ("a claim about part of them made general" if kind == "dropped"
+                    else "a general claim limited to part of them")
+            msg = f"Quantifier {kind}: “{o_span.text}” → “{r_span.text}” ({what})"
+            yield Finding(check=self.name, code="antonym-swap", severity=Severity.MAJOR, message=msg,
+                          original=o_span, rewritten=r_span, alignment=ai,
+                          data={"original_lemma": q[1].lower_ if kind == "dropped" else "",
+                                "rewritten_lemma": q[1].lower_ if kind == "added" else "",
+                                "quantifier": kind})
 
     def _double_flips(self, ctx: CheckContext, ai: int, doubles: list[tuple[Cue, Cue]], their_cues: list[Cue],
                       mine: list[Located], theirs: list[Located], kind: str, wn: WordNet | None

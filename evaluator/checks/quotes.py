@@ -11,7 +11,10 @@ The speaker is the head of the speech verb's subject: "Smith's spokesman" is the
 Reported (indirect) speech is compared too (``attributions``, code attribution-changed): the source of a
 claim (the subject of a verb of saying with a clause, "according to X", or a hedge adverb that leaves it
 unnamed) must stay the same source ("police said" -> "the suspect said" is another claim), and a claim of
-others must not become its subject's own word ("allegedly stole" -> "admitted he stole" / "says he stole").
+others must not become its subject's own word ("allegedly stole" -> "admitted he stole" / "says he stole"),
+nor a plain statement when the verb is reworded too ("He allegedly stole the funds" -> "He took the funds":
+the claim's verb paired by lemma, or by the same subject with a shared object, or as each side's only main
+verb with the same subject), unless the other side hedges or attributes in some other way.
 """
 from __future__ import annotations
 
@@ -660,6 +663,45 @@ def attributions(sent: Any, quoted: Any = None) -> list[Attribution]:
     return out
 
 
+# What else hedges or attributes a claim: a modal, a verb of saying, seeming or suspecting, a likelihood word,
+# a noun of accusing, "alleged"/"suspected" before a noun ("the alleged theft"); "the suspects" hedges nothing.
+_HEDGING_MODALS = frozenset({"may", "might", "could", "must"})
+_HEDGING_VERBS = frozenset({"seem", "appear", "accuse", "allege", "suspect", "believe", "claim", "charge"})
+_HEDGING_OTHER = frozenset({"likely", "possibly", "probably", "perhaps", "apparently", "presumably", "according",
+                            "alleged", "suspected", "purported", "supposed", "accusation", "allegation",
+                            "suspicion"})
+
+
+def _hedging(t: Any) -> bool:
+    low, lemma = t.lower_, t.lemma_.lower()
+    if t.pos_ == "VERB":
+        return lemma in _HEDGING_VERBS or lemma in _REPORTING
+    return low in _HEDGE_ADVERBS or low in _HEDGING_OTHER or lemma in _HEDGING_OTHER or (
+        t.tag_ == "MD" and low in _HEDGING_MODALS)
+
+
+def _arg_words(verb: Any) -> set[str]:
+    """Lemmas of a verb's objects (direct, prepositional, passive subject)."""
+    out = {c.lemma_.lower() for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")}
+    out |= {g.lemma_.lower() for c in verb.children if c.dep_ in ("prep", "agent") for g in c.children
+            if g.dep_ == "pobj"}
+    return out
+
+
+def _same_claim(a: Any, b: Any) -> bool:
+    """Verbs ``a`` and ``b`` of two sides say one claim: the same lemma; or the same subject with a shared
+    object ("stole the funds" / "took the funds"); or, with the same subject, each the main verb of its
+    sentence and the only verb there ("He allegedly stole it" / "He pocketed it")."""
+    if a.lemma_.lower() == b.lemma_.lower():
+        return True
+    sa, sb = subject_of(a), subject_of(b)
+    if sa is None or sb is None or not (sa.lower_ == sb.lower_ or sa.lemma_.lower() == sb.lemma_.lower()):
+        return False
+    if _arg_words(a) & _arg_words(b) - {"-PRON-"}:
+        return True
+    return a.dep_ == b.dep_ == "ROOT" and all(sum(t.pos_ == "VERB" for t in v.sent) == 1 for v in (a, b))
+
+
 @register
 class QuotesCheck:
     """Words inside quotation marks must survive verbatim, with the same speaker."""
@@ -785,11 +827,46 @@ class QuotesCheck:
                 continue
             oa = [a for si in pair.original for a in claims("original", si)]
             ra = [a for si in pair.rewritten for a in claims("rewritten", si)]
+            if bool(oa) != bool(ra):
+                lost = self._hedge_lost(ctx, ai, pair, oa, ra)
+                if lost is not None:
+                    yield lost
+                    continue
             if not oa or not ra:
                 continue
             found = self._other_speaker(oa, ra, syn) or self._other_kind(oa, ra, syn)
             if found is not None:
                 yield self._attribution_finding(ctx, ai, *found)
+
+    def _hedge_lost(self, ctx: CheckContext, ai: int, pair: Any, oa: Sequence[Attribution],
+                    ra: Sequence[Attribution]) -> Finding | None:
+        """attribution-changed for a hedged claim ("He allegedly stole the funds") that the other side, with
+        no attribution or hedge of any kind, states as a plain fact ("He took the funds"), or the reverse;
+        the claim's verb paired with a verb of the other side by ``_same_claim``."""
+        for here, kind, side, other, idx in ((oa, "hedge-lost", "original", "rewritten", pair.rewritten),
+                                             (ra, "hedge-added", "rewritten", "original", pair.original)):
+            hedges = [x for x in here if x.source is None and x.marker.lower_ in _HEDGE_ADVERBS]
+            if not hedges or len(hedges) != len(here):
+                continue
+            sents = [ctx.parses[other][si] for si in idx]
+            if any(_hedging(t) for sent in sents for t in sent):
+                return None  # hedged or attributed in another way ("may have stolen", "is accused of")
+            for x in hedges:
+                verb = x.marker.head
+                paired = [t for sent in sents for t in sent if t.pos_ in ("VERB", "AUX") and _same_claim(verb, t)]
+                if len(paired) != 1:
+                    continue
+                a = self._token_span(ctx, side, sorted([x.marker, verb], key=lambda t: t.i))
+                b = self._token_span(ctx, other, [paired[0]])
+                o, r = (a, b) if side == "original" else (b, a)
+                claim = f"“{x.marker.text} {verb.text}”" if x.marker.i < verb.i else f"“{verb.text} {x.marker.text}”"
+                msg = (f"An allegation became a plain statement: {claim} → “{paired[0].text}”" if kind == "hedge-lost"
+                       else f"A plain statement became an allegation: “{paired[0].text}” → {claim}")
+                return Finding(check=self.name, code="attribution-changed", severity=Severity.MAJOR, message=msg,
+                               original=o, rewritten=r, alignment=ai,
+                               data={"kind": kind, "original_source": o.text if o else "",
+                                     "rewritten_source": r.text if r else ""})
+        return None
 
     @staticmethod
     def _quotes_by_sentence(ctx: CheckContext, side: str, quotes: Sequence[Quote]) -> dict[int, list[Quote]]:

@@ -13,6 +13,13 @@ relation however it is said ("X beat/defeated Y", "X won against Y", "Y lost to 
 "X recorded a win over Y", "gave X a win over Y", "Y suffered a defeat to X", "X handed Y a defeat").
 A reversal is the same predicate (lemma, or one small class of synonyms such as view/see/regard/consider)
 whose agent and patient trade places, comparing heads by lemma and people by surname (honorifics stripped).
+
+Cause and effect are one more pairing (``causal_links``): "E because C", "because C, E", "C, so E", "E because
+of / due to / owing to / as a result of C", "C caused E", "E was caused by C", "C led to / resulted in E", "E
+resulted / stemmed from C".  Each side of a link is read as the content words (lemmas) of its clause or
+phrase; a link whose cause reads like the other side's effect and whose effect reads like its cause, with no
+link of the same direction there, is a reversal ("Prices rose because demand fell" -> "Demand fell because
+prices rose").  Clauses merely joined ("as", "and", "when") say nothing of cause and are not read.
 """
 from __future__ import annotations
 
@@ -273,6 +280,110 @@ def _span(ctx: CheckContext, side: str, si: int, t: Triple) -> Span:
     return ctx.token_span(side, si, first, last)
 
 
+# Cause and effect.  Subordinators and prepositions that mark a cause; "as" and "since" are left out (they
+# are as often "while" and "from then on").
+_CAUSE_MARKS = frozenset({"because"})
+_CAUSE_PREPS = {"because": "of", "due": "to", "owing": "to", "thanks": "to"}
+# Verbs whose subject causes their object (or their "to"/"in" object); "result/stem from": the reverse.
+_CAUSE_VERBS = {"cause": "", "lead": "to", "result": "in", "trigger": "", "spark": "", "prompt": ""}
+_CAUSED_BY_VERBS = {"result": "from", "stem": "from"}
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+_CAUSE_MIN_SIM = 0.5  # Dice overlap of content lemmas for a cause to read like the other side's effect
+
+
+@dataclass(frozen=True)
+class CausalLink:
+    """One cause-effect relation of a sentence: the tokens of each side and the words that link them."""
+
+    cause: tuple[Any, ...]
+    effect: tuple[Any, ...]
+    marker: Any
+
+    @staticmethod
+    def words(toks: Sequence[Any]) -> frozenset[str]:
+        return frozenset(t.lemma_.lower() for t in toks if t.pos_ in _CONTENT_POS and not t.is_stop)
+
+
+def _tokens(subtree_of: Any, *without: Any) -> tuple[Any, ...]:
+    """``subtree_of``'s subtree, less the subtrees of ``without`` and punctuation."""
+    drop = {x.i for w in without if w is not None for x in w.subtree}
+    return tuple(t for t in subtree_of.subtree if t.i not in drop and not t.is_punct)
+
+
+def causal_links(sent: Any) -> list[CausalLink]:
+    """The cause-effect relations said in a parsed sentence, whichever way round it is worded."""
+    out: list[CausalLink] = []
+
+    def add(cause: tuple[Any, ...], effect: tuple[Any, ...], marker: Any) -> None:
+        cause = tuple(t for t in cause if t.i != marker.i)
+        effect = tuple(t for t in effect if t.i != marker.i)
+        if CausalLink.words(cause) and CausalLink.words(effect):
+            out.append(CausalLink(cause, effect, marker))
+
+    for t in sent:
+        low, lemma = t.lower_, t.lemma_.lower()
+        if low in _CAUSE_MARKS and t.dep_ == "mark" and t.head.dep_ == "advcl":  # "E because C", "Because C, E"
+            clause = t.head
+            add(_tokens(clause), _tokens(clause.head, clause), t)
+        elif low == "so" and t.dep_ == "mark":  # "C, so E": the cause hangs on E's verb before "so"
+            cause = next((c for c in t.head.children if c.dep_ in ("ccomp", "advcl") and c.i < t.i), None)
+            if cause is not None:
+                add(_tokens(cause), _tokens(t.head, cause), t)
+        elif low == "so" and t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX"):  # "C, so E" as coordination
+            effect = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None)
+            if effect is not None:
+                add(_tokens(t.head, effect), _tokens(effect), t)
+        elif t.dep_ == "prep" and (low in _CAUSE_PREPS or low == "as"):
+            # "because of C", "due to C", "owing to C", "thanks to C", "as a result of C"
+            if low == "as":
+                result = next((c for c in t.children if c.dep_ == "pobj" and c.lemma_.lower() == "result"), None)
+                link = next((c for c in result.children if c.dep_ == "prep" and c.lower_ == "of"), None) \
+                    if result is not None else None
+            else:
+                link = next((c for c in t.children if c.lower_ == _CAUSE_PREPS[low]), None)
+            # the object hangs on "of"/"to", or on the first word ("because/prep of/pcomp the strike/pobj")
+            cause = next((c for x in (link, t) if x is not None for c in x.children if c.dep_ == "pobj"), None) \
+                if link is not None else None
+            if cause is not None:
+                add(_tokens(cause), _tokens(t.head, t), t)
+        elif t.pos_ == "VERB" and (lemma in _CAUSE_VERBS or lemma in _CAUSED_BY_VERBS):
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
+            subj = _child(t, ("nsubjpass",) if passive else ("nsubj",))
+            if subj is None:
+                continue
+            if passive:  # "E was caused by C"
+                by = _child(t, ("agent",))
+                agent = _child(by, ("pobj",)) if by is not None else None
+                if agent is not None and lemma in _CAUSE_VERBS:
+                    add(_tokens(agent), _tokens(subj), t)
+                continue
+            for prep, forward in ((_CAUSE_VERBS.get(lemma), True), (_CAUSED_BY_VERBS.get(lemma), False)):
+                if prep is None:
+                    continue
+                # "caused the delay", "caused prices to rise" (a clause), "led to the delay"
+                obj = _child(t, ("dobj", "ccomp", "xcomp")) if prep == "" else _prep_object(t, prep)
+                if obj is not None:
+                    add(*((_tokens(subj), _tokens(obj)) if forward else (_tokens(obj), _tokens(subj))), t)
+    return out
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _reversed_link(o: CausalLink, r: CausalLink) -> bool:
+    """``r`` says ``o``'s effect caused ``o``'s cause: each side reads like the other's opposite number,
+    more than like its own."""
+    oc, oe, rc, re_ = (CausalLink.words(x) for x in (o.cause, o.effect, r.cause, r.effect))
+    crossed = min(_dice(oc, re_), _dice(oe, rc))
+    return crossed >= _CAUSE_MIN_SIM and crossed > max(_dice(oc, rc), _dice(oe, re_))
+
+
+def _same_link(o: CausalLink, r: CausalLink) -> bool:
+    oc, oe, rc, re_ = (CausalLink.words(x) for x in (o.cause, o.effect, r.cause, r.effect))
+    return min(_dice(oc, rc), _dice(oe, re_)) >= _CAUSE_MIN_SIM
+
+
 @register
 class RolesCheck:
     """Agent and patient of the same event swapped between original and rewrite."""
@@ -283,8 +394,6 @@ class RolesCheck:
         for index, pair in ctx.matched():
             o = [(si, t) for si in pair.original for t in extract_triples(ctx.parses["original"][si])]
             r = [(si, t) for si in pair.rewritten for t in extract_triples(ctx.parses["rewritten"][si])]
-            if not o or not r:
-                continue
             reported: set[tuple[str, str, str]] = set()
             r_keys = {t.key for _, t in r}
             for osi, ot in o:
@@ -299,6 +408,43 @@ class RolesCheck:
                     reported.add((a, p, b))
                     yield self._finding(ctx, index, osi, ot, rsi, rt)
                     break
+            if not reported:  # "X led to Y" / "Y led to X" is told once, by the triples above
+                yield from self._causes(ctx, index, pair.original, pair.rewritten)
+
+    def _causes(self, ctx: CheckContext, index: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
+        """role-reversed for a cause and an effect that traded places ("Prices rose because demand fell" ->
+        "Demand fell because prices rose"), however each side words the link; one finding per pair."""
+        o = [(si, c) for si in o_idx for c in causal_links(ctx.parses["original"][si])]
+        r = [(si, c) for si in r_idx for c in causal_links(ctx.parses["rewritten"][si])]
+        for osi, oc in o:
+            if any(_same_link(oc, rc) for _, rc in r):
+                continue  # the rewrite also says it the right way round
+            for rsi, rc in r:
+                if _reversed_link(oc, rc):
+                    yield self._cause_finding(ctx, index, osi, oc, rsi, rc)
+                    return
+
+    def _cause_finding(self, ctx: CheckContext, index: int, osi: int, oc: CausalLink, rsi: int,
+                       rc: CausalLink) -> Finding:
+        def text(toks: tuple[Any, ...]) -> str:
+            return quote(" ".join(t.text for t in sorted(toks, key=lambda t: t.i)), 50)
+
+        def span(side: str, si: int, c: CausalLink) -> Span:
+            sent = ctx.parses[side][si]
+            toks = [x for x in (*c.cause, *c.effect, c.marker) if sent.start <= x.i < sent.end]
+            return ctx.token_span(side, si, min(toks, key=lambda x: x.i), max(toks, key=lambda x: x.i))
+
+        msg = (f'Cause and effect reversed: in the original "{text(oc.cause)}" is the cause of "{text(oc.effect)}" '
+               f'(“{oc.marker.text}”); in the rewrite "{text(rc.cause)}" is the cause of "{text(rc.effect)}" '
+               f'(“{rc.marker.text}”)')
+        # as severe as any other reversal of who did what: the rewrite explains the events the wrong way round
+        return Finding(
+            check=self.name, code="role-reversed", severity=Severity.CRITICAL, message=msg,
+            original=span("original", osi, oc), rewritten=span("rewritten", rsi, rc), alignment=index,
+            data={"predicate": "cause", "slot": "effect", "original_agent": text(oc.cause),
+                  "original_patient": text(oc.effect), "rewritten_agent": text(rc.cause),
+                  "rewritten_patient": text(rc.effect)},
+        )
 
     def _finding(self, ctx: CheckContext, index: int, osi: int, ot: Triple, rsi: int, rt: Triple) -> Finding:
         oa, ob = _phrase_text(ot.agent), _phrase_text(ot.patient)

@@ -5,7 +5,8 @@ element (past / present / future), perfect and progressive aspect, and modal cat
 possibility).  Groups are compared only for a predicate (lemma) that occurs as often on each side, so
 restructured sentences are left alone; for modality alone, also a verb and its one WordNet synonym ("may
 remain" / "will stay") and the one main clause left on each side where its verbs govern a shared noun
-("could damage crops" / "crops will be harmed").  Reported speech ("said he will" → "said he would"),
+("could damage crops" / "crops will be harmed") or is each side's only verb ("The strike could delay
+flights" / "The walkout will hold up air travel").  Reported speech ("said he will" → "said he would"),
 with the clauses inside the report ("if conditions continued"), however the parser hangs "it said" on
 it, is the sequence of tenses, not a change.  Contractions are read as what they stand for: "'d" before
 a past participle or "better" is "had", "'s been" is "has been" ("'s gone" may be "has" or "is").
@@ -271,11 +272,12 @@ class TenseCheck:
         # Wording kept but tense changed is a clear change; in a reworded sentence a tense shift is
         # usually a translator's choice, so it is only a minor note.
         severity = Severity.MAJOR if _overlap(o_toks, r_toks) >= _CLOSE else Severity.MINOR
+        sole = _sole(og, rg)
         for a, b, reworded in _paired(og, rg, ctx.wordnet()):
-            yield from self._compare(ctx, ai, a, b, severity, modality_only=reworded)
+            yield from self._compare(ctx, ai, a, b, severity, modality_only=reworded, sole=sole)
 
     def _compare(self, ctx: CheckContext, ai: int, a: VerbGroup, b: VerbGroup,
-                 severity: Severity, modality_only: bool = False) -> Iterator[Finding]:
+                 severity: Severity, modality_only: bool = False, sole: bool = False) -> Iterator[Finding]:
         code = None
         modality_changed = a.modality != b.modality and bool(a.modality or b.modality)
         if modality_only and not modality_changed:
@@ -283,7 +285,7 @@ class TenseCheck:
         if modality_changed:
             code, what = "modality-changed", "Modality changed"
             if {a.modality, b.modality} == {"possibility", ""} and {a.modal, b.modal} & {"will", "shall"} \
-                    and _arguments(a) & _arguments(b):
+                    and (_arguments(a) & _arguments(b) or sole):
                 # "could damage crops" / "crops will be harmed": what may happen now will; unlike a tense
                 # shift this is no translator's choice, however much the rest of the sentence is reworded.
                 # Other shifts are left to the wording rule: "can speed up" / "if ..., it would speed up",
@@ -392,10 +394,16 @@ def _paired(og: list[VerbGroup], rg: list[VerbGroup], wn: Any = None) -> list[tu
     mains_r = [g for g in left_r if g.head[1].dep_ == "ROOT"]
     # not a verb that takes another ("is supposed to provide", "has to pay"): it may carry a modality of
     # its own that the modal word of the other side says
-    if len(mains_o) == len(mains_r) == 1 and _arguments(mains_o[0]) & _arguments(mains_r[0]) \
+    if len(mains_o) == len(mains_r) == 1 and (_arguments(mains_o[0]) & _arguments(mains_r[0]) or _sole(og, rg)) \
             and not (_catenative(mains_o[0]) or _catenative(mains_r[0])):
         out.append((mains_o[0], mains_r[0], True))
     return out
+
+
+def _sole(og: list[VerbGroup], rg: list[VerbGroup]) -> bool:
+    """Each side is one clause, its main verb the only verb group: the two say the same event however
+    every word of it is reworded ("The strike could delay flights" / "The walkout will hold up travel")."""
+    return len(og) == len(rg) == 1 and og[0].head[1].dep_ == rg[0].head[1].dep_ == "ROOT"
 
 
 def _arguments(g: VerbGroup) -> set[str]:

@@ -368,3 +368,42 @@ def test_negative_verb_message() -> None:
 def test_misspelt_cue_is_minor() -> None:
     (f,) = list(NegationCheck().run(make_context("The plan is unlikely to pass.", "The plan is unlikey to pass.")))
     assert f.severity == Severity.MINOR and "unlikey" in f.message
+
+
+@pytest.mark.parametrize("original,rewritten,expected", [
+    # a restricting quantifier dropped from a plural subject: a claim about some made general (or the reverse)
+    ("Some reviewers criticised the film.", "Reviewers criticised the film.", {"antonym-swap"}),
+    ("Many residents left the town.", "Residents left the town.", {"antonym-swap"}),
+    ("Some of the reviewers criticised the film.", "Reviewers criticised the film.", {"antonym-swap"}),
+    ("Critics praised the film.", "A few critics praised the film.", {"antonym-swap"}),
+    # a definite, an object (a bare plural object reads as "some"), "all" dropped, or a quantifier of the
+    # same reach: no finding
+    ("The reviewers criticised the film.", "Reviewers criticised the film.", set()),
+    ("Police arrested some protesters.", "Police arrested protesters.", set()),
+    ("All reviewers criticised the film.", "Reviewers criticised the film.", set()),
+    ("Some reviewers criticised the film.", "Several reviewers criticised the film.", set()),
+    ("Some reviewers criticised the film.", "Various reviewers criticised the film.", set()),
+    # a focus "only" dropped or added: the rest is no longer excluded (or newly is)
+    ("Only three of the 12 engines fired.", "Three of the 12 engines fired.", {"negation-removed"}),
+    ("The museum opens only on Sundays.", "The museum opens on Sundays.", {"negation-removed"}),
+    ("Three of the 12 engines fired.", "Only three of the 12 engines fired.", {"negation-added"}),
+    # the restriction said in other words, "the only" (= "the sole"), "not only ... but"
+    ("Only three of the 12 engines fired.", "Just three of the 12 engines fired.", set()),
+    ("The museum opens only on Sundays.", "The museum opens on Sundays alone.", set()),
+    ("He is the only person who knows.", "He is the person who knows.", set()),
+    ("Not only did he win, he set a record.", "He won and he set a record.", set()),
+])
+def test_restriction_table(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(NegationCheck().run(make_context(original, rewritten)))
+    assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+def test_restriction_evidence_on_both_sides() -> None:
+    (f,) = list(NegationCheck().run(make_context("Only three of the 12 engines fired.",
+                                                 "Three of the 12 engines fired.")))
+    assert f.severity == Severity.MAJOR and f.original is not None and f.rewritten is not None
+    assert (f.original.text, f.rewritten.text) == ("Only", "Three")
+    (g,) = list(NegationCheck().run(make_context("Some reviewers criticised the film.",
+                                                 "Reviewers criticised the film.")))
+    assert g.original is not None and g.rewritten is not None
+    assert (g.original.text, g.rewritten.text) == ("Some reviewers", "Reviewers")

@@ -148,6 +148,17 @@ ATTRIBUTION_CASES = [
     ("The suspect allegedly stole the car.", "Prosecutors say the suspect stole the car.", set()),
     ("The suspect allegedly stole the car.", "The suspect reportedly stole the car.", set()),
     ("The suspect allegedly stole the car.", "The suspect is accused of stealing the car.", set()),
+    # an allegation stated as plain fact, the verb reworded too (or the reverse)
+    ("He allegedly stole the funds.", "He took the funds.", {"attribution-changed"}),
+    ("He allegedly stole the funds.", "He stole the funds.", {"attribution-changed"}),
+    ("The suspects allegedly used a stolen van.", "The suspects drove a stolen van.", {"attribution-changed"}),
+    ("He took the funds.", "He allegedly stole the funds.", {"attribution-changed"}),
+    # hedged or attributed in another way; another subject and nothing shared: no claim paired
+    ("He allegedly stole the funds.", "He reportedly took the funds.", set()),
+    ("He allegedly stole the funds.", "He may have taken the funds.", set()),
+    ("He allegedly stole the funds.", "He is suspected of taking the funds.", set()),
+    ("He allegedly stole the funds.", "Police say he took the funds.", set()),
+    ("He allegedly stole the funds.", "She spent the money.", set()),
     ("He reportedly said he would resign.", "He said he would resign.", set()),
     ("Mr. Chen admitted on television that he had taken bribes.", "Mr. Chen admitted on TV that he took bribes.",
      set()),
@@ -372,3 +383,10 @@ def test_a_pronoun_speaker_after_two_people_stays_unknown() -> None:
 def test_an_appositive_moved_round_the_name_is_the_same_speaker(rewritten: str, expected: set[str]) -> None:
     ctx = make_context('Lee Jae-myung, leader of the Democratic Party, called it "humiliating diplomacy."', rewritten)
     assert codes(list(QuotesCheck().run(ctx)), MAJOR) == expected
+
+
+def test_a_dropped_hedge_with_a_reworded_verb_quotes_both_verbs() -> None:
+    (f,) = list(QuotesCheck().run(make_context("He allegedly stole the funds.", "He took the funds.")))
+    assert f.code == "attribution-changed" and f.severity == Severity.MAJOR and f.data["kind"] == "hedge-lost"
+    assert f.original is not None and f.original.text == "allegedly stole"
+    assert f.rewritten is not None and f.rewritten.text == "took"

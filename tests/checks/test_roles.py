@@ -67,6 +67,23 @@ CASES = [
     ("Biden flew from Washington to Tokyo.", "Biden flew to Tokyo from Washington.", set()),
     (BIDEN_O, "But the country perhaps best placed to influence Pyongyang is one that President Biden has "
               "increasingly seen as an adversary: China.", set()),
+    # cause and effect traded places, however the link is worded
+    ("Prices rose because demand fell.", "Demand fell because prices rose.", {"role-reversed"}),
+    ("Prices rose because demand fell.", "Rising prices caused demand to fall.", {"role-reversed"}),
+    ("The flights were cancelled due to the storm.", "The storm was cancelled due to the flights.",
+     {"role-reversed"}),
+    ("Sales fell as a result of the recall.", "The recall happened as a result of falling sales.",
+     {"role-reversed"}),
+    ("The factory closed because of the strike.", "The strike happened because the factory closed.",
+     {"role-reversed"}),
+    # the same direction in other words, or no causal link at all, is no reversal
+    ("Prices rose because demand fell.", "Because demand fell, prices rose.", set()),
+    ("Prices rose because demand fell.", "Demand fell, so prices rose.", set()),
+    ("Prices rose as demand fell.", "Demand fell and prices rose.", set()),
+    ("Prices rose because demand fell.", "Demand fell and prices rose.", set()),
+    ("Sales fell as a result of the recall.", "The recall led to a fall in sales.", set()),
+    ("Sales fell as a result of the recall.", "The fall in sales resulted from the recall.", set()),
+    ("The flights were cancelled due to the storm.", "The storm caused the flights to be cancelled.", set()),
 ]
 
 
@@ -118,3 +135,19 @@ def test_a_loss_of_something_is_no_victory_over_it() -> None:
     keys = [t.key for i in (0, 1) for t in extract_triples(ctx.parses["original"][i])]
     assert not any(p == "beat" and a == "labor" and b == "hartlepool" for a, p, b in keys)
     assert any(p == "beat" and a == "labor" for a, p, b in keys)
+
+
+def test_reversed_cause_names_both_links() -> None:
+    ctx = make_context("Prices rose because demand fell.", "Demand fell because prices rose.")
+    (f,) = list(RolesCheck().run(ctx))
+    assert f.code == "role-reversed" and f.severity == Severity.CRITICAL and f.data["predicate"] == "cause"
+    assert f.original is not None and f.original.text == "Prices rose because demand fell"
+    assert f.rewritten is not None and f.rewritten.text == "Demand fell because prices rose"
+    assert f.data["original_agent"] == "demand fell" and f.data["rewritten_agent"] == "prices rose"
+
+
+def test_a_reversed_led_to_is_told_once() -> None:
+    """"X led to Y" / "Y led to X" is a triple reversal; the causal reading of the same words adds nothing."""
+    ctx = make_context("The drought led to higher food prices.", "Higher food prices led to the drought.")
+    (f,) = list(RolesCheck().run(ctx))
+    assert f.data["predicate"] == "lead"
