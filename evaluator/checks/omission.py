@@ -131,6 +131,22 @@ _AGE_WORDS = frozenset({"aged", "age", "old"})
 _AGE_UNITS = frozenset({"year", "years"})
 # "a second band of rain" -> "another band of rain": the ordinal that only means "one more".
 _ANOTHER = frozenset({"second"})
+# Light adverbs that still restrict, qualify or approximate what a clause claims ("has only surpassed 100",
+# "nearly 300"): one added is a change the negation or numbers check may name, not a mere restatement.
+_SCOPE_ADVERBS = frozenset({"only", "just", "even", "still", "already", "yet", "again", "almost", "nearly",
+                            "approximately", "about", "around", "never", "once"})
+# Participles that work as prepositions, with the prepositions that say the same ("following" ~ "after",
+# "including Bailey" ~ "Bailey among them", "the surrounding rocks" ~ "the rocks around it"); another
+# preposition in their place may say something else ("before" for "following").
+_PARTICIPLE_PREPS = {"follow": frozenset({"after"}), "precede": frozenset({"before"}),
+                     "include": frozenset({"with", "among"}), "exclude": frozenset({"without", "except"}),
+                     "surround": frozenset({"around", "round"}), "regard": frozenset({"about", "on", "over"}),
+                     "concern": frozenset({"about", "on", "over"}), "involve": frozenset({"with"}),
+                     "accompany": frozenset({"with"})}
+# Copular verbs that say no more than "be" when their complement stays ("the sun stood low", "he became
+# ill" is a change of state, but "Japan became the fifth" ~ "making Japan the fifth"): a drop is no loss.
+# "remain" and "stay" (continuation), "seem" and "appear" (hedges) are not among them.
+_COPULAS = frozenset({"stand", "lie", "sit", "become", "get"})
 # Verbs that with a predicate adjective make one verb ("make available" ~ "release", "keep secret" ~ "hide").
 _FRAME_VERBS = frozenset({"make", "keep", "render", "leave"})
 # Verbs whose object noun carries the meaning ("give approval" ~ "approve", "carry out an attack" ~ "attack"),
@@ -344,6 +360,12 @@ def _glossed(toks: Sequence[Any], lost: set[int]) -> bool:
     if prev >= 1 and after < len(doc) and doc[prev].text == "(" and doc[after].text == ")":
         return is_content(doc[prev - 1]) and doc[prev - 1].i not in lost
     return False
+
+
+def _quoted(t: Any) -> bool:
+    """Whether ``t`` stands inside a quotation of its sentence (an odd number of quote marks before it)."""
+    marks = sum(1 for x in t.sent if x.i < t.i and x.text in ('"', "\u201c", "\u201d", "\u201e"))
+    return marks % 2 == 1
 
 
 def _severity(content: Sequence[Any], added: bool) -> Severity:
@@ -570,11 +592,66 @@ class OmissionCheck:
                     # After the encoder's veto: it matches "probably" to the sentence around it, but a
                     # claim with its certainty changed is not the same claim.
                     sev, kind = max(sev, Severity.MAJOR), "hedge"
+                if sev == Severity.MINOR and self._restated(ctx, side, other, here, there, h2t, content, heavy,
+                                                            lost_ids, left, right):
+                    continue  # a word that only restates what the other side says ("the sun stood low")
                 anchor = self._anchor_span(ctx, other, there, left, right)
                 # "between" two neighbours in one sentence; with one, the side it is on
                 both = left is not None and right is not None and there.sents[left] == there.sents[right]
                 place = "between" if both else "after" if left is not None else "before" if right is not None else "in"
                 yield self._hole_finding(ctx, index, side, span, anchor, kind, sev, content, place)
+
+    @staticmethod
+    def _restated(ctx: CheckContext, side: str, other: str, here: SideTokens, there: SideTokens, h2t: dict[int, int],
+                  content: Sequence[Any], heavy: Sequence[Any], lost: set[int], left: int | None,
+                  right: int | None) -> bool:
+        """Whether a minor hole only restates, in other words, what the other side says around it:
+
+        * only light words added (a support verb, "also", "the other", a generic noun): no new claim
+          ("the sun was low" -> "the sun stood low", "making Japan the fifth" -> "Japan became the fifth"),
+          but not a light adverb that restricts or qualifies the claim ("has only surpassed", "almost");
+        * a copular verb dropped whose complement stays ("the sun stood low" -> "the sun was low");
+        * a participle doing a preposition's work ("following"/"after", "including X"/"X among them") or a
+          participle modifier said by a prepositional phrase of function words on its noun ("the surrounding
+          rocks" -> "the rocks around it"), where the other side has a preposition this side lacks, in that place."""
+        if any(_quoted(t) for t in content):
+            return False  # a quotation is verbatim: any word in or out of it is a change to its text
+        if side == "rewritten" and not heavy:
+            return not any(t.lower_ in _SCOPE_ADVERBS for t in content)
+        if len(heavy) != 1:
+            return False
+        t = heavy[0]
+        index = {(id(x.doc), x.i): k for k, x in enumerate(here.tokens)}
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _COPULAS:
+            # the complement kept ("stood low" is parsed with "low" as an adverbial modifier)
+            return any((c.dep_ in ("acomp", "attr", "oprd") or c.dep_ == "advmod" and c.pos_ == "ADJ")
+                       and index.get((id(c.doc), c.i)) in h2t for c in t.children)
+        # a participle taking an object of a preposition ("following the Soviet Union") is one
+        as_prep = t.dep_ == "prep" or any(c.dep_ == "pobj" for c in t.children)
+        preps = _PARTICIPLE_PREPS.get(t.lemma_.lower(), frozenset())
+        if t.tag_ not in ("VBG", "VBN") or not preps or not (as_prep or t.dep_ == "amod"):
+            return False
+        here_adps = Counter(x.lower_ for si in set(here.sents) for x in ctx.parses[side][si] if x.pos_ == "ADP")
+        there_adps = [x for si in sorted(set(there.sents)) for x in ctx.parses[other][si] if x.pos_ == "ADP"]
+        seen: Counter[str] = Counter()
+        surplus = []
+        for x in there_adps:
+            seen[x.lower_] += 1
+            if seen[x.lower_] > here_adps[x.lower_] and x.lower_ in preps:
+                surplus.append(x)
+        if not surplus:
+            return False
+        if as_prep:  # "following the Soviet Union" ~ "after the Soviet Union": next to the anchors
+            near = [there.tokens[j] for j in (left, right) if j is not None]
+            return any(x.doc is n.doc and abs(x.i - n.i) <= 3 for x in surplus for n in near)
+        # "the surrounding rocks" ~ "the rocks around it": the preposition hangs on the noun's counterpart
+        k = index.get((id(t.head.doc), t.head.i))
+        if k is None or k not in h2t:
+            return False
+        noun = there.tokens[h2t[k]]
+        # on it, or right after it where the parser hung it higher up ("pictures of [the rocks] around it")
+        return any(x.doc is noun.doc and (x.head.i == noun.i or x.i == noun.right_edge.i + 1) and all(
+            not is_content(y) or y.pos_ == "PRON" for y in x.subtree) for x in surplus)
 
     @staticmethod
     def _equivalent_stand_in(ctx: CheckContext, side: str, other: str, here: SideTokens, there: SideTokens,

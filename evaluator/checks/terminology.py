@@ -10,6 +10,8 @@
 * ``term-inconsistent``: a noun the original repeats is kept in some pairs and replaced by one
   other noun in others ("administration" -> "government" here, "administration" there).  Only clean
   one-for-one substitutions count, so a paraphrase that restructures a sentence is not evidence.
+  Forms of one word are one rendering: an inflection, a spelling variant, a shared stem, or a verb and
+  the noun made of it ("landing" ~ "land", "tests" ~ "testing").
 
 Matching (case, NFC normalisation, dashes, plural and possessive endings) is ``GlossaryTerm.find``'s:
 see ``evaluator/glossary.py``.
@@ -35,6 +37,22 @@ def _side_text(ctx: CheckContext, side: str, indices: Sequence[int]) -> tuple[st
     """The text covering the given sentences and its offset in the document."""
     span = ctx.sentence_span(side, indices)
     return (span.text, span.start) if span is not None else ("", 0)
+
+
+# Endings that make a noun of a verb or inflect it ("landing" ~ "land", "testing" ~ "tests"): short stems
+# ("land", "test") are below ``stem_match``'s five letters, so these are read off the ending.
+_NOUN_ENDINGS = ("ing", "ings", "s", "es", "ment", "ments")  # not "er": "lander" is a thing, "landing" an act
+
+
+def _one_word(a: str, b: str, wn: Any) -> bool:
+    """Whether two normalised lemmas are forms of one word: one is the other plus a noun-forming or
+    inflectional ending, or (with WordNet) a base form of the other as a verb ("landing" -> "land")."""
+    for x, y in ((a, b), (b, a)):
+        if len(y) >= 3 and x.startswith(y) and x[len(y):] in _NOUN_ENDINGS:
+            return True
+        if wn is not None and y in wn.base_forms(x, "v"):
+            return True
+    return False
 
 
 @register
@@ -110,6 +128,7 @@ class TerminologyCheck:
         # original noun lemma -> rendering lemma -> [(alignment, o_sent, o_tok, r_sent, r_tok)]
         renderings: dict[str, dict[str, list[tuple[int, int, Any, int, Any]]]] = defaultdict(
             lambda: defaultdict(list))
+        wn = ctx.wordnet()
         for index, _pair in ctx.matched():
             al = pair_alignment(ctx, index)
             o, r = al.o, al.r
@@ -121,7 +140,8 @@ class TerminologyCheck:
                     # a synonym match ("administration" ~ "government") is a different rendering;
                     # an inflection or spelling variant is the same one
                     key, rkey = lemma_key(t), lemma_key(rt)
-                    if rkey != key and (rt.pos_ not in _TERM_POS or stem_match(key, rkey)):
+                    if rkey != key and (rt.pos_ not in _TERM_POS or stem_match(key, rkey)
+                                        or _one_word(key, rkey, wn)):
                         rkey = key
                     renderings[key][rkey].append((index, o.sents[i], t, r.sents[j], rt))
             unmatched_r = al.unmatched_r()
@@ -137,7 +157,7 @@ class TerminologyCheck:
                 if (left is not None and gap[0] != left + 1) or (right is not None and gap[0] != right - 1):
                     continue
                 rt = r.tokens[gap[0]]
-                if rt.pos_ not in _TERM_POS:
+                if rt.pos_ not in _TERM_POS or _one_word(lemma_key(t), lemma_key(rt), wn):
                     continue
                 renderings[lemma_key(t)][lemma_key(rt)].append((index, o.sents[run[0]], t, r.sents[gap[0]], rt))
         for term, by_rendering in renderings.items():

@@ -404,3 +404,38 @@ def test_an_empty_output_line_is_one_omission_of_the_whole_segment(resources) ->
         assert f.data["empty_line"] and "line is empty" in f.message
     merged = {m["code"] for m in by_line[1][0].data["merged"]}
     assert "entity-missing" in merged
+
+
+@pytest.mark.parametrize("original,rewritten,expected", [
+    # light words added, a copula dropped whose complement stays, a participle doing a preposition's work:
+    # they restate the other side, no finding at all
+    ("It could generate power only when the sun was low in the sky.",
+     "It could generate power only when the sun stood low in the sky.", set()),
+    ("It could generate power only when the sun stood low in the sky.",
+     "It could generate power only when the sun was low in the sky.", set()),
+    ("The landing made Japan the fifth country to do so.", "With the landing, Japan became the fifth country to do so.",
+     set()),
+    ("Japan is the fifth country to land on the moon, after the Soviet Union and India.",
+     "Japan is the fifth country to land on the moon, following the Soviet Union and India.", set()),
+    ("The other seven members, including Bailey, voted to hold.",
+     "The remaining seven members, Bailey among them, voted for no change.", set()),
+    ("The probe sent back images of the surrounding rocks.", "The probe transmitted pictures of the rocks around it.",
+     set()),
+    # a light adverb that restricts the claim is more than a restatement
+    ("Florida's daily death toll has surpassed 100.", "Florida's daily death toll has only surpassed 100.",
+     {"content-added"}),
+    # inside a quotation every word counts
+    ('He said: "We made enormous progress from session to session."',
+     'He said: "We made enormous progress going from session to session."', {"content-added"}),
+    # another preposition than the participle's, or none: still reported
+    ("Japan is the fifth country to land on the moon, before the Soviet Union and India.",
+     "Japan is the fifth country to land on the moon, following the Soviet Union and India.", {"content-added"}),
+    ("The probe sent back images of the surrounding rocks.", "The probe sent back images of the rocks under it.",
+     {"clause-dropped"}),
+    # a dropped modifier that carries meaning, or a verb that says more than "be", is still a drop
+    ("The probe sent back images of the lunar rocks.", "The probe sent back images of the rocks.", {"clause-dropped"}),
+    ("He remained silent.", "He was silent.", {"clause-dropped"}),
+])
+def test_restating_words_are_no_hole(original: str, rewritten: str, expected: set[str]) -> None:
+    findings = list(OmissionCheck().run(make_context(original, rewritten)))
+    assert codes(findings) == expected, [f.message for f in findings]

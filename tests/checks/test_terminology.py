@@ -151,3 +151,18 @@ NFD = unicodedata.normalize("NFD", "café")
 def test_glossary_matching_in_the_check(glossary, original: str, rewritten: str,
                                         expected: list[tuple[str, str, str]]) -> None:
     assert _codes([original], [rewritten], glossary) == expected
+
+
+@pytest.mark.parametrize("rendering,expected", [
+    # a verb and the noun made of it, an inflection: one word, not another rendering
+    ("Japan had planned the land for weeks.", 0),
+    ("Japan had planned the testing for weeks.", 0),
+    ("Japan had planned the descent for weeks.", 1),
+])
+def test_forms_of_one_word_are_one_rendering(rendering: str, expected: int) -> None:
+    o = ["Japan had planned the landing for weeks.", "The landing was a success."]
+    if "testing" in rendering:
+        o = ["Japan had planned the tests for weeks.", "The tests were a success."]
+    r = [rendering, o[1]]
+    found = [f for f in TerminologyCheck().run(make_context(o, r)) if f.code == "term-inconsistent"]
+    assert len(found) == expected, [f.message for f in found]
