@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._atomic import atomic_write_json, dumps_json
 from .errors import ConfigError, EvaluatorError
@@ -50,11 +50,15 @@ from .io import LoadedText
 from .manifest import PairSpec, read_manifest, safe_id
 from .options import Options, Resources
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import OptionFiles
+
 log = logging.getLogger(__name__)
 
 RESULTS = "results.jsonl"
 SUMMARY = "summary.json"
 SETTINGS = "batch.json"
+WEIGHTS = ".weights.json"  # the model weights' digest (``encoder.weights_record``): a rerun does not hash them
 INDEX = "index.html"
 PAIRS_DIR = "pairs"
 DEFAULT_CHUNK = 64
@@ -257,9 +261,12 @@ class ChunkScorer:
     """Scores chunks of pairs with models loaded once (the local engine's worker and Ray's actor)."""
 
     def __init__(self, options: Options, resources: Resources | None = None, *,
-                 timeout: float | None = None) -> None:
+                 timeout: float | None = None, files: OptionFiles | None = None) -> None:
+        """``files``: the options' reference sets and glossaries as ``run_batch`` parsed them already
+        (``pipeline.load_option_files``), for when the models load here."""
         self.options = options
         self.timeout = timeout
+        self._files = files
         self._fingerprint: str | None = None
         self.report_hits = 0
         self._resources: Resources | None = None
@@ -278,7 +285,7 @@ class ChunkScorer:
         from .cache import CachingNlp
         from .pipeline import load_resources
 
-        res = resources or load_resources(self.options)
+        res = resources or load_resources(self.options, files=self._files)
         nlp = res.nlp if isinstance(res.nlp, CachingNlp) else CachingNlp(res.nlp, res.extras.get("cache"))
         self._resources = replace(res, nlp=nlp)
 
@@ -704,6 +711,17 @@ class BatchResult:
         return self.total - self.ok - self.failed
 
 
+TIMEOUT_PROBLEM = "--timeout-per-pair must be a positive finite number"
+
+
+def valid_timeout(seconds: Any) -> bool:
+    """``timeout_per_pair`` as ``run_batch`` takes it: None (no limit) or a positive finite number of
+    seconds; nan, inf and 1e400 (inf once parsed) are not.  The one test of it: ``run_batch`` and
+    ``evaluator batch`` (which refuses the flag before reading the manifest) both raise
+    ``TIMEOUT_PROBLEM`` where it fails."""
+    return seconds is None or (isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds > 0)
+
+
 def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: str | os.PathLike[str],
               options: Options | None = None, *, engine: str = "local", address: str | None = None,
               workers: int = 1, html: bool = False, timeout_per_pair: float | None = None,
@@ -729,9 +747,8 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
         else read_manifest(os.fspath(manifest))  # type: ignore[arg-type]
     if chunk_size < 1 or workers < 1:
         raise ConfigError(None, "--workers and the chunk size must be at least 1")
-    if timeout_per_pair is not None and not (isinstance(timeout_per_pair, (int, float))
-                                             and math.isfinite(timeout_per_pair) and timeout_per_pair > 0):
-        raise ConfigError(None, "--timeout-per-pair must be a positive finite number")
+    if not valid_timeout(timeout_per_pair):
+        raise ConfigError(None, TIMEOUT_PROBLEM)
     run_engine = get_engine(engine)  # an unknown engine fails before any work
     engine_args: dict[str, Any] = {}
     if engine == "ray":
@@ -747,14 +764,19 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
     _check_folder_option("--out", out)
     if options.cache_dir:
         _check_folder_option("--cache", Path(options.cache_dir))
-    wanted = _settings_of(options, _check_inputs(options))
+    revision, files, weights = _check_inputs(options, out)
+    wanted = _settings_of(options, revision)
+    if engine == "local":
+        # Scoring in this process (one worker) uses the files parsed above; worker processes and Ray
+        # actors load their own.
+        engine_args["files"] = files
     created = _make_folder(out)
     try:
         with _folder_lock(out) as lock_created:
-            had = {name: (out / name).exists() for name in (SETTINGS, SUMMARY)}
+            had = {name: (out / name).exists() for name in (SETTINGS, SUMMARY, WEIGHTS)}
             try:
                 return _run_locked(specs, out, options, wanted, manifest_path if manifest_path is not None else manifest,
-                                   engine=engine, address=address, workers=workers, html=html,
+                                   weights=weights, engine=engine, address=address, workers=workers, html=html,
                                    timeout_per_pair=timeout_per_pair, chunk_size=chunk_size,
                                    retry_failed=retry_failed, stop=stop, progress=progress, run_engine=run_engine,
                                    engine_args=engine_args, t0=t0)
@@ -769,11 +791,14 @@ def run_batch(manifest: str | os.PathLike[str] | Sequence[PairSpec], out_dir: st
 
 
 def _run_locked(specs: list[PairSpec], out: Path, options: Options, wanted: dict[str, Any], manifest: Any, *,
-                engine: str, address: str | None, workers: int, html: bool, timeout_per_pair: float | None,
-                chunk_size: int, retry_failed: bool, stop: threading.Event | None, progress: ProgressSink | None,
-                run_engine: Callable[..., Any], engine_args: dict[str, Any], t0: float) -> BatchResult:
-    """``run_batch`` once the folder is locked."""
+                weights: dict[str, Any] | None, engine: str, address: str | None, workers: int, html: bool,
+                timeout_per_pair: float | None, chunk_size: int, retry_failed: bool, stop: threading.Event | None,
+                progress: ProgressSink | None, run_engine: Callable[..., Any], engine_args: dict[str, Any],
+                t0: float) -> BatchResult:
+    """``run_batch`` once the folder is locked; ``weights``: a new ``WEIGHTS`` record to keep."""
     _check_settings(out, wanted, manifest)
+    if weights is not None:
+        atomic_write_json(out / WEIGHTS, weights)
     if not html and (out / INDEX).exists():
         # A folder with an HTML overview keeps it current: an index left as it was would link pages
         # removed below and show older results than results.jsonl holds.
@@ -859,8 +884,9 @@ def _make_folder(out: Path) -> list[Path]:
 
 def _undo_empty_run(out: Path, had: dict[str, bool], lock_created: bool) -> None:
     """A run that failed before its first result leaves the folder as it found it: ``batch.json`` (its
-    settings) and ``summary.json`` if it wrote them, and the ``.lock`` it made, go; so a rerun with
-    corrected input is not refused as "other settings".  Called with the folder still locked."""
+    settings), ``summary.json`` and the weights' digest if it wrote them, and the ``.lock`` it made, go;
+    so a rerun with corrected input is not refused as "other settings".  Called with the folder still
+    locked."""
     results = out / RESULTS
     with contextlib.suppress(OSError):
         if results.exists() and results.stat().st_size > 0:
@@ -952,24 +978,29 @@ def _real(path: Any) -> str:
     return os.path.realpath(os.fspath(path))
 
 
-def _check_inputs(options: Options) -> str:
+def _check_inputs(options: Options, out: Path) -> tuple[str, OptionFiles, dict[str, Any] | None]:
     """Read every file the settings name, and find the model, before anything is written: a bad glossary,
     reference set, baseline or model is exit 2 with the --out folder untouched.  Returns the model's
-    weights revision (what the stored-report cache keys on), part of the folder's settings."""
-    from .encoder import resolve_model, weights_revision
-    from .reference_sets import load_reference_sets
+    weights revision (what the stored-report cache keys on), part of the folder's settings; the
+    parsed reference sets and glossaries (scoring reuses them); and the weights' digest record to keep
+    in ``out`` (None where it holds that one already: the weights were not hashed again)."""
+    from .encoder import resolve_model, weights_record, weights_revision
+    from .pipeline import load_option_files
 
     _name, folder = resolve_model(options.model)  # ModelError: an unknown model, offline
-    load_reference_sets(options.reference_sets, include_bundled=options.use_bundled_reference_set)
-    if options.glossaries:
-        from .glossary import load_glossary
-
-        load_glossary(options.glossaries)
+    files = load_option_files(options)
     if options.rescale and options.baseline_path:
         from .metrics.semantic import read_baseline
 
         read_baseline(options.baseline_path)  # header, rows, finite values below 1: as scoring will read it
-    return weights_revision(folder)
+    try:
+        stored = json.loads((out / WEIGHTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet (a first run), or unreadable: hashed again
+        stored = None
+    stored = stored if isinstance(stored, dict) else None
+    revision = weights_revision(folder, known=stored)
+    record = weights_record(folder)
+    return revision, files, (record if record != stored else None)
 
 
 _FILE_SETTINGS = ("reference_sets", "glossaries", "baseline_path")

@@ -19,13 +19,16 @@ Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
 """
 from __future__ import annotations
 
+import logging
 import math
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from .errors import ConfigError
 from .options import DEVICE_PATTERN, PRECISIONS
+
+log = logging.getLogger(__name__)
 
 # key -> (python types accepted, description for the error message)
 _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -124,10 +127,31 @@ def _check_names(path: str | Path, names: list[str], line: int | None) -> None:
     if not names or not any(n.strip() for n in names):
         raise ConfigError(path, "settings.checks is empty: it would run no check (leave it out to run every check)",
                           line)
-    from .gate import _known_checks
-
-    known = _known_checks()
+    known = known_checks()
     unknown = [n for n in names if known is not None and n.strip() not in known]
     if unknown:
         raise ConfigError(path, f"settings.checks: unknown check(s) {', '.join(unknown)}; known: "
                                 f"{', '.join(sorted(known or ()))}", line)
+
+
+@overload
+def known_checks(*, strict: Literal[True]) -> frozenset[str]: ...
+@overload
+def known_checks(*, strict: bool = False) -> frozenset[str] | None: ...
+def known_checks(*, strict: bool = False) -> frozenset[str] | None:
+    """The names of the registered checks (every check module imported): what ``--checks``,
+    ``settings.checks``, a gate's ``max_findings`` keys and triage's accepted rows are checked against.
+
+    Where a check module cannot be imported: with ``strict`` its error is raised; otherwise a warning
+    is logged and None returned, and the caller accepts any name (a broken check module must not hide
+    a config's other errors)."""
+    try:
+        from .checks import REGISTRY, load_all
+
+        load_all()
+    except Exception as exc:  # noqa: BLE001 - see above
+        if strict:
+            raise
+        log.warning("cannot list checks to validate check names (%s); accepting any name", exc)
+        return None
+    return frozenset(REGISTRY)

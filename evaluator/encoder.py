@@ -32,7 +32,7 @@ import io
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -51,7 +51,7 @@ DEFAULT_MODEL_ALIASES = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/al
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 WINDOW_OVERLAP = 128  # tokens shared by consecutive windows of an over-long text
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack")
-_REVISIONS: dict[tuple[str, int, int], str] = {}  # (weights file, size, mtime_ns) -> sha256
+_REVISIONS: dict[tuple[str, int, int], str] = {}  # (resolved weights file, size, mtime_ns) -> sha256
 
 
 def _set_offline() -> None:
@@ -88,21 +88,52 @@ def resolve_model(name_or_path: str) -> tuple[str, str]:
     return name_or_path, str(folder)
 
 
-def weights_revision(path: str) -> str:
-    """First 12 hex digits of the sha256 of the model's weights file (cached per file)."""
+def _weights_key(path: str) -> tuple[str, int, int] | None:
+    """(resolved path, size, mtime_ns) of a model folder's weights file, what its digest is known by
+    (a file replaced or rewritten has another); None for a folder without one."""
     for fname in _WEIGHT_FILES:
         f = Path(path) / fname
         if f.is_file():
             st = f.stat()
-            key = (str(f), st.st_size, st.st_mtime_ns)
-            if key not in _REVISIONS:
-                h = hashlib.sha256()
-                with f.open("rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        h.update(block)
-                _REVISIONS[key] = h.hexdigest()
-            return _REVISIONS[key][:12]
-    return "unknown"
+            return os.path.realpath(f), st.st_size, st.st_mtime_ns
+    return None
+
+
+def _is_record_of(record: Mapping[str, Any], key: tuple[str, int, int]) -> bool:
+    digest = record.get("sha256")
+    return ((record.get("file"), record.get("size"), record.get("mtime_ns")) == key and isinstance(digest, str)
+            and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest))
+
+
+def weights_revision(path: str, *, known: Mapping[str, Any] | None = None) -> str:
+    """First 12 hex digits of the sha256 of the model's weights file, hashed once per process for each
+    (resolved file, size, mtime_ns); "unknown" for a folder without weights.
+
+    ``known``: a ``weights_record`` an earlier run stored (a batch folder keeps one, so that a resumed
+    run does not hash a large model again): its digest is taken where it records that same key."""
+    key = _weights_key(path)
+    return "unknown" if key is None else _digest(key, known)[:12]
+
+
+def _digest(key: tuple[str, int, int], known: Mapping[str, Any] | None = None) -> str:
+    """The sha256 of the weights file of ``key``: ``known``'s where it records that key, else hashed."""
+    if key not in _REVISIONS:
+        if known is not None and _is_record_of(known, key):
+            _REVISIONS[key] = str(known["sha256"])
+        else:
+            h = hashlib.sha256()
+            with open(key[0], "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            _REVISIONS[key] = h.hexdigest()
+    return _REVISIONS[key]
+
+
+def weights_record(path: str) -> dict[str, Any] | None:
+    """The weights file's key and sha256 as JSON, for ``weights_revision(known=...)`` in a later run
+    (hashed now if this process has not yet); None for a folder without weights."""
+    key = _weights_key(path)
+    return None if key is None else {"file": key[0], "size": key[1], "mtime_ns": key[2], "sha256": _digest(key)}
 
 
 @dataclass

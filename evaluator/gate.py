@@ -228,7 +228,9 @@ def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw:
         if t.kind == "max" and t.key in floors and floors[t.key].value > t.value:
             raise fail(f"gate.min.{t.key} = {floors[t.key].value:g} is above gate.max.{t.key} = {t.value:g}: "
                        "no score can meet both", "gate", "max", t.key)
-    known_checks = _known_checks()
+    from .config import known_checks as registered_checks
+
+    known_checks = registered_checks()
     for key, value in _table(gate, "max_findings", fail).items():
         _check_findings_key(key, known_checks, fail, ("gate", "max_findings", key))
         thresholds.append(_threshold("max_findings", key, value, fail, ("gate", "max_findings", key),
@@ -252,7 +254,7 @@ def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw:
                       systems=tuple(systems) if systems is not None else None, path=path)
 
 
-def _parse_baseline(b: Any, fail: Any, known_checks: set[str] | None, base_dir: Path) -> BaselineConfig:
+def _parse_baseline(b: Any, fail: Any, known_checks: frozenset[str] | None, base_dir: Path) -> BaselineConfig:
     if not isinstance(b, dict):
         raise fail("gate.baseline must be a table", "gate", "baseline")
     for key in b:
@@ -359,18 +361,7 @@ def _threshold(kind: str, key: str, value: Any, fail: Any, keys: tuple[str, ...]
     return Threshold(kind, key, float(value), critical, test)
 
 
-def _known_checks() -> set[str] | None:
-    try:
-        from .checks import REGISTRY, load_all
-
-        load_all()
-        return set(REGISTRY)
-    except Exception as exc:  # noqa: BLE001 - a broken check module must not hide config errors
-        log.warning("cannot list checks to validate check names (%s); accepting any name", exc)
-        return None
-
-
-def _check_findings_key(key: str, known: set[str] | None, fail: Any, keys: tuple[str, ...]) -> None:
+def _check_findings_key(key: str, known: frozenset[str] | None, fail: Any, keys: tuple[str, ...]) -> None:
     if key in SEVERITIES or key == "total":
         return
     if known is not None and key not in known:
@@ -1069,11 +1060,15 @@ def _check_same_kind(report: Mapping[str, Any], baseline: Mapping[str, Any], whe
                          f"(`evaluator {report_kind(report)}` on the baseline's inputs)")
 
 
-def check_gate_for_run(config: GateConfig, kind: str, systems: Sequence[str] | None = None) -> None:
+def check_gate_for_run(config: GateConfig, kind: str,
+                       systems: Sequence[str] | None = None) -> dict[str, Any] | None:
     """Refuse (``InputError``, exit 2) before any scoring a gate that cannot apply to the run about to
     make a ``kind`` report ("compare" or "score", its ``systems`` where known): systems named that the
     run has not, a baseline report of the other kind or without the named system.  The same errors
-    ``evaluate_gate`` would raise only after the work."""
+    ``evaluate_gate`` would raise only after the work.
+
+    Returns the baseline report read from ``gate.baseline.path`` (None without one): the caller hands
+    it to ``evaluate_gate`` (``baseline_report``, ``baseline_name``) so that the file is read once."""
     where = config.path or "the gate config"
     if config.systems is not None:
         if kind == "compare":
@@ -1086,7 +1081,7 @@ def check_gate_for_run(config: GateConfig, kind: str, systems: Sequence[str] | N
                                  f"{', '.join(systems)}")
     base = config.baseline
     if base is None:
-        return
+        return None
     if base.path is None:
         if kind == "compare":
             raise InputError(f"{where}: gate.baseline.system without a path needs a score report with that "
@@ -1094,7 +1089,7 @@ def check_gate_for_run(config: GateConfig, kind: str, systems: Sequence[str] | N
         if systems is not None and base.system not in systems:
             raise InputError(f"{where}: gate.baseline.system = {base.system!r} is not a system of this run "
                              f"(it has {', '.join(systems)})")
-        return
+        return None
     source = load_report(base.path)
     if report_kind(source) != kind:
         raise InputError(f"the baseline is a {_describe_kind(source)}, from {base.path}; this run makes a "
@@ -1106,14 +1101,18 @@ def check_gate_for_run(config: GateConfig, kind: str, systems: Sequence[str] | N
     if kind == "score" and base.system and base.system not in source["systems"]:
         raise InputError(f"gate.baseline.system = {base.system!r} is not a system of {base.path} "
                          f"(it has {', '.join(source['systems']) or 'none'})")
+    return source
 
 
 def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequence[Any] = (),
-                  today: _dt.date | None = None, baseline_report: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                  today: _dt.date | None = None, baseline_report: Mapping[str, Any] | None = None,
+                  baseline_name: str | None = None) -> dict[str, Any]:
     """Apply waivers (marking findings in ``report`` in place) and every threshold; return the gate dict.
 
-    ``baseline_report`` overrides reading ``config.baseline.path``.  The result is what
-    ``report["gate"]`` holds: status, results, findings counts per subject, waivers, baseline.
+    ``baseline_report`` overrides reading ``config.baseline.path`` (it is not modified);
+    ``baseline_name`` is where it came from, for messages and ``gate.baseline.source`` (default "the
+    baseline report").  The result is what ``report["gate"]`` holds: status, results, findings counts
+    per subject, waivers, baseline.
     """
     today = today or _dt.date.today()
     subjects = subjects_of(report)
@@ -1142,7 +1141,7 @@ def evaluate_gate(report: dict[str, Any], config: GateConfig, *, waivers: Sequen
     source_name = "this report"
     if base_cfg is not None:
         if baseline_report is not None:
-            source, source_name = baseline_report, "the baseline report"
+            source, source_name = baseline_report, baseline_name or "the baseline report"
         elif base_cfg.path:
             source, source_name = load_report(base_cfg.path), base_cfg.path
         else:

@@ -40,8 +40,34 @@ def _resource_key(o: Options) -> tuple[Any, ...]:
             o.glossaries, o.use_bundled_reference_set, o.cache_dir)
 
 
-def load_resources(options: Options | None = None) -> Resources:
-    """Load the encoder, the spaCy pipeline, reference sets and glossary once per setting."""
+@dataclass(frozen=True)
+class OptionFiles:
+    """What the reference-set and glossary files of some options hold, parsed (``load_option_files``)."""
+
+    reference_sets: Any  # evaluator.reference_sets.ReferenceSets
+    glossary: Any = None  # evaluator.glossary.Glossary; None without glossaries
+
+
+def load_option_files(options: Options) -> OptionFiles:
+    """Parse the reference sets (with the bundled one unless turned off) and the glossaries that
+    ``options`` name; a bad file raises ``ConfigError``.  ``batch`` does so before any work and hands
+    the result to ``load_resources`` (``files=``), so each file is parsed once."""
+    from .reference_sets import load_reference_sets
+
+    reference_sets = load_reference_sets(options.reference_sets, include_bundled=options.use_bundled_reference_set)
+    glossary = None
+    if options.glossaries:
+        from .glossary import load_glossary
+
+        glossary = load_glossary(options.glossaries)
+    return OptionFiles(reference_sets, glossary)
+
+
+def load_resources(options: Options | None = None, *, files: OptionFiles | None = None) -> Resources:
+    """Load the encoder, the spaCy pipeline, reference sets and glossary once per setting.
+
+    ``files``: ``load_option_files(options)`` where the caller has parsed them already (they are not
+    read again)."""
     options = options or Options()
     key = _resource_key(options)
     cached = _RESOURCES.get(key)
@@ -49,7 +75,6 @@ def load_resources(options: Options | None = None) -> Resources:
         return cached
     set_offline()
     from .encoder import load_encoder
-    from .reference_sets import load_reference_sets
     from .segment import load_nlp
 
     cache = None
@@ -58,12 +83,9 @@ def load_resources(options: Options | None = None) -> Resources:
 
         cache = open_cache(options.cache_dir)
     res = Resources(options=options)
-    res.reference_sets = load_reference_sets(options.reference_sets,
-                                             include_bundled=options.use_bundled_reference_set)
-    if options.glossaries:
-        from .glossary import load_glossary
-
-        res.glossary = load_glossary(options.glossaries)
+    files = files or load_option_files(options)
+    res.reference_sets = files.reference_sets
+    res.glossary = files.glossary
     res.nlp = load_nlp(options.spacy_model)
     if cache is not None:
         from .cache import CachingNlp
@@ -132,7 +154,8 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
                     resources: Resources | None = None, ids: tuple[str, str] = ("reference", "hypothesis"),
                     paths: tuple[str | None, str | None] = (None, None),
                     totals: CorpusTotals | None = None, similarity: bool = True,
-                    parses: ParseMemo | None = None, idf: Mapping[int, float] | None = None) -> Report:
+                    parses: ParseMemo | None = None, idf: Mapping[int, float] | None = None,
+                    warn_empty: bool = True) -> Report:
     """Line-aligned test set: line i of the hypothesis is paired with line i of the reference(s).
 
     ``totals`` (a ``metrics.lexical.CorpusTotals``), when given, receives the lines' BLEU, chrF and TER
@@ -146,6 +169,8 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     ``parses`` (``segment.parse_lines``): lines parsed beforehand, not parsed again.  ``idf``: the
     BERTScore idf weights to use (``semantic.idf_dict`` over a whole test set, for a caller that scores
     it part by part) instead of idf over these lines' references (with ``idf`` on in the options).
+    ``warn_empty=False``: no BERTScore warning for a batch with an empty line (``semantic.score_pairs``),
+    for a caller that reports the empty lines itself.
     """
     from .coverage import compute_coverage
     from .errors import InputError
@@ -179,7 +204,7 @@ def compare_aligned(ref_lines: Sequence[str], hyp_lines: Sequence[str], *,
     coverage = compute_coverage(o_doc, r_doc, alignment)
     return _score_and_check(o_doc, r_doc, alignment, {"original": o_parses, "rewritten": r_parses},
                             embeddings, coverage, options, res, timings, extra_refs=extra_refs, totals=totals,
-                            idf=idf)
+                            idf=idf, warn_empty=warn_empty)
 
 
 evaluate_pairs = compare_aligned
@@ -243,7 +268,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
                      parses: dict[str, Any], embeddings: dict[str, Any], coverage: Any,
                      options: Options, res: Resources, timings: dict[str, float],
                      extra_refs: Sequence[Sequence[str]] = (), totals: CorpusTotals | None = None,
-                     idf: Mapping[int, float] | None = None) -> Report:
+                     idf: Mapping[int, float] | None = None, warn_empty: bool = True) -> Report:
     from .checks import CheckContext, run_checks
     from .metrics.lexical import document_and_pair_scores
 
@@ -262,7 +287,7 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
     bert_pairs: list[Any] = [None] * len(matched)
     encs: list[tuple[Any, Any]] = []
     if options.bertscore and matched:
-        bert, bert_pairs, encs = _bertscore(res, o_units, r_units, options, idf)
+        bert, bert_pairs, encs = _bertscore(res, o_units, r_units, options, idf, warn_empty=warn_empty)
     timings["bertscore"] = time.perf_counter() - t
 
     pairs: list[PairScores] = []
@@ -301,8 +326,8 @@ def _score_and_check(o_doc: Document, r_doc: Document, alignment: tuple[AlignedP
 
 
 def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
-               options: Options, idf_weights: Mapping[int, float] | None = None,
-               ) -> tuple[BertScoreResult, list[Any], list[tuple[Any, Any]]]:
+               options: Options, idf_weights: Mapping[int, float] | None = None, *,
+               warn_empty: bool = True) -> tuple[BertScoreResult, list[Any], list[tuple[Any, Any]]]:
     """The document's BERTScore, each unit pair's scores, and each pair's (original, rewritten) encodings.
 
     With idf on, the weights are ``idf_weights`` where given, else idf over the original units."""
@@ -317,7 +342,7 @@ def _bertscore(res: Resources, o_units: list[_Unit], r_units: list[_Unit],
     ref_encs, hyp_encs = encs[: len(refs)], encs[len(refs):]
     idf = (idf_weights if idf_weights is not None else semantic.idf_dict(enc, refs)) if options.idf else None
     baseline = semantic.load_baseline(enc, options.baseline_path) if options.rescale else None
-    scored = semantic.score_pairs(enc, hyp_encs, ref_encs, idf=idf, baseline=baseline)
+    scored = semantic.score_pairs(enc, hyp_encs, ref_encs, idf=idf, baseline=baseline, warn_empty=warn_empty)
     n = len(scored)
     doc = BertScoreResult(
         precision=sum(s.precision for s in scored) / n,

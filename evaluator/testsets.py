@@ -352,9 +352,9 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     the whole first reference stream, as ``bert_score.score`` computes it over all its references.
 
     Empty lines: bert_score's "Empty candidate/reference sentence detected" warning (one per matching
-    batch, without a line number) is held back while the chunks are scored; instead, with BERTScore on
-    and ``warn_empty``, one warning per system (and one for the first reference) says how many of its
-    lines are empty and names the first few (``empty_lines``).
+    batch, without a line number) is turned off while the chunks are scored (``compare_aligned``'s
+    ``warn_empty=False``); instead, with BERTScore on and ``warn_empty``, one warning per system (and one
+    for the first reference) says how many of its lines are empty and names the first few (``empty_lines``).
     """
     from .metrics.lexical import CorpusTotals
     from .options import Options
@@ -488,32 +488,7 @@ def score_systems(references: Sequence[Sequence[str]], systems: Mapping[str, Seq
     return data, merged
 
 
-_EMPTY_TEXT_WARNING = re.compile(r"bert_score: Warning: Empty (candidate|reference) sentence detected")
 _SHOWN_EMPTY = 5  # line numbers named in an empty-lines warning
-
-
-class _NoEmptyTextWarnings(logging.Filter):
-    """Drops bert_score's per-batch empty-text warnings (``metrics.semantic``): ``score_systems`` says
-    once per stream which lines are empty (``_warn_empty``)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno == logging.WARNING and _EMPTY_TEXT_WARNING.match(str(record.msg)))
-
-
-_EMPTY_FILTER = _NoEmptyTextWarnings()
-
-
-@contextlib.contextmanager
-def _empty_text_warnings_held() -> Iterator[None]:
-    logger = logging.getLogger("evaluator.metrics.semantic")
-    if _EMPTY_FILTER in logger.filters:  # nested (a chunk within a chunk's context): already held
-        yield
-        return
-    logger.addFilter(_EMPTY_FILTER)
-    try:
-        yield
-    finally:
-        logger.removeFilter(_EMPTY_FILTER)
 
 
 def empty_lines(lines: Sequence[str]) -> list[int]:
@@ -625,7 +600,7 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
 
     refs = job.references
     out = _ChunkResult(job.start, [], {}, {}, None, {}, [])
-    with memory_zone(res.nlp), _empty_text_warnings_held():  # this chunk's words leave spaCy's vocab at its end
+    with memory_zone(res.nlp):  # this chunk's words leave spaCy's vocab at its end
         # The whole chunk is parsed and encoded in batches here; each document is then compared alone
         # (its lines are memory hits), so no check looks across documents.
         ref_parses = parse_lines(refs[0], res.nlp)
@@ -650,7 +625,8 @@ def _score_chunk(res: Any, options: Any, job: _ChunkJob) -> _ChunkResult:
                 report = compare_aligned(refs[0][a:b], hyps[a:b], extra_refs=[r[a:b] for r in refs[1:]],
                                          options=options, resources=res, ids=("reference", name), totals=log_,
                                          similarity=job.keep_report,  # only the HTML shows them
-                                         parses=parses, idf=job.idf)
+                                         parses=parses, idf=job.idf,
+                                         warn_empty=False)  # score_systems names the empty lines itself
                 for p in report.pairs:
                     out.rows[a + p.alignment]["systems"][name] = {
                         "hyp": hyps[a + p.alignment], "bleu": _r(p.bleu), "chrf": _r(p.chrf),

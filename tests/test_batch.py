@@ -345,6 +345,40 @@ def test_an_edited_glossary_is_another_setting(tmp_path: Path, monkeypatch: pyte
     assert len(seen) == 2
 
 
+def test_glossaries_and_reference_sets_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_batch`` parses the glossary and reference-set files once, to check them before any work,
+    and the in-process scorer loads its resources with those (not reading the files again).  The
+    models are stubbed: loading the parser ends the run."""
+    import evaluator.glossary
+    import evaluator.reference_sets
+    import evaluator.segment
+
+    class Loaded(Exception):
+        pass
+
+    reads: list[str] = []
+    for module, name in ((evaluator.glossary, "load_glossary_file"), (evaluator.reference_sets, "_load_file")):
+        real = getattr(module, name)
+
+        def counting(path: Any, *a: Any, _real: Any = real, **k: Any) -> Any:
+            reads.append(Path(path).name)
+            return _real(path, *a, **k)
+
+        monkeypatch.setattr(module, name, counting)
+
+    def load_nlp(*a: Any, **k: Any) -> Any:
+        raise Loaded
+
+    monkeypatch.setattr(evaluator.segment, "load_nlp", load_nlp)
+    (tmp_path / "terms.csv").write_text("source_term,required\nphotovoltaic,photovoltaic\n", encoding="utf-8")
+    (tmp_path / "people.csv").write_text("name,title\nAda Lovelace,mathematician\n", encoding="utf-8")
+    opts = Options(glossaries=(str(tmp_path / "terms.csv"),), reference_sets=(str(tmp_path / "people.csv"),),
+                   use_bundled_reference_set=False)
+    with pytest.raises(Loaded):
+        run_batch(manifest(tmp_path), tmp_path / "out", opts)
+    assert sorted(reads) == ["people.csv", "terms.csv"]
+
+
 def test_other_settings_in_the_same_out_dir_are_refused(tmp_path: Path, options) -> None:
     m = manifest(tmp_path, PAIRS[:1])
     run_batch(m, tmp_path / "out", options)

@@ -105,3 +105,24 @@ def test_bad_config_on_the_command_line_is_one_line_and_exit_2(tmp_path, capsys)
     assert code == 2
     assert len(err.splitlines()) == 1 and f"{cfg}:2" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_known_checks_is_the_registry_and_a_broken_check_module_is_tolerated_unless_strict(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """``config.known_checks``: the one list every check-name validator uses (--checks, settings.checks,
+    gate keys, triage rows).  A check module that fails to import: None and a warning (configs accept
+    any name), or the error itself with ``strict`` (the command line's --checks)."""
+    import evaluator.checks
+    from evaluator.config import known_checks
+
+    known = known_checks()
+    assert known is not None and "titles" in known and known == frozenset(evaluator.checks.REGISTRY)
+
+    def broken() -> None:
+        raise ImportError("a broken check")
+
+    monkeypatch.setattr(evaluator.checks, "load_all", broken)
+    assert known_checks() is None
+    assert "cannot list checks to validate check names (a broken check); accepting any name" in caplog.text
+    with pytest.raises(ImportError, match="a broken check"):
+        known_checks(strict=True)

@@ -602,6 +602,75 @@ def test_compare_parses_its_waiver_file_once(tmp_path: Path, monkeypatch: pytest
     assert gate["waivers"]["applied"] == 1 and gate["waivers"]["path"] == str(waivers)
 
 
+@pytest.fixture
+def baseline_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths ``gate.load_report`` reads in this test; the model work is stubbed out."""
+    import evaluator.gate
+    import evaluator.pipeline
+
+    monkeypatch.setattr(evaluator.pipeline, "load_resources", lambda options: None)
+    reads: list[str] = []
+    real = evaluator.gate.load_report
+
+    def counting(path: Any) -> Any:
+        reads.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(evaluator.gate, "load_report", counting)
+    return reads
+
+
+def test_score_reads_its_baseline_report_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              baseline_reads: list[str]) -> None:
+    """``score --gate`` with ``gate.baseline.path``: the report is read (and checked) once, before any
+    model work, and the gate compares against it, naming its path as the source."""
+    import evaluator.testsets
+
+    monkeypatch.setattr(evaluator.testsets, "score_systems", lambda *a, **k: (score_report(), None))
+    (tmp_path / "ref.txt").write_text("\n".join(REFS) + "\n", encoding="utf-8")
+    for name, lines in (("good", GOOD), ("bad", BAD)):
+        (tmp_path / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps(make_score_report(REFS, {"bad": GOOD})), encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text('[gate]\nsystems = ["bad"]\n[gate.baseline]\npath = "b.json"\nmax_drop = { chrf = 1 }\n',
+                   encoding="utf-8")
+    out = tmp_path / "s.json"
+    code = main(["score", "--ref", str(tmp_path / "ref.txt"), "--hyp", f"good={tmp_path / 'good.txt'}",
+                 "--hyp", f"bad={tmp_path / 'bad.txt'}", "--gate", str(cfg), "--json", str(out), "--quiet"])
+    assert code == 1  # bad against its own good baseline: a drop
+    assert baseline_reads == [str(base)]
+    gate = json.loads(out.read_text(encoding="utf-8"))["gate"]
+    assert gate["baseline"]["source"] == str(base)
+    assert results_by_name(gate)["max_drop.chrf"]["status"] == "fail"
+
+
+def test_compare_reads_its_baseline_report_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                baseline_reads: list[str]) -> None:
+    """``compare --gate`` with ``gate.baseline.path``: likewise (the comparison is stubbed)."""
+    import types
+
+    import evaluator.pipeline
+
+    report = make_compare_report(["He paid 300 dollars."], ["He paid 500 dollars."])
+    monkeypatch.setattr(evaluator.pipeline, "compare_loaded",
+                        lambda *a, **k: types.SimpleNamespace(to_dict=lambda: copy.deepcopy(report)))
+    (tmp_path / "o.txt").write_text("He paid 300 dollars.\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text("He paid 500 dollars.\n", encoding="utf-8")
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps(report), encoding="utf-8")
+    cfg = tmp_path / "g.toml"
+    cfg.write_text('[gate.baseline]\npath = "b.json"\nmax_increase = { critical = 0 }\n', encoding="utf-8")
+    out = tmp_path / "c.json"
+    code = main(["compare", str(tmp_path / "o.txt"), str(tmp_path / "r.txt"), "--gate", str(cfg),
+                 "--json", str(out), "--no-html", "--quiet"])
+    assert code == 0
+    assert baseline_reads == [str(base)]
+    gate = json.loads(out.read_text(encoding="utf-8"))["gate"]
+    assert gate["baseline"]["source"] == str(base)
+    assert results_by_name(gate)["max_increase.critical"]["status"] == "pass"
+
+
 def test_parse_gate_config_programmatic() -> None:
     cfg = parse_gate_config({"gate": {"min": {"chrf": 10}, "max_findings": {"critical": 0}}})
     assert [t.name for t in cfg.thresholds] == ["min.chrf", "max_findings.critical"]

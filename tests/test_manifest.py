@@ -71,13 +71,14 @@ def test_folder_layouts(tmp_path: Path, layout: str) -> None:
 
 
 ERRORS = [
-    # (file name, content, expected line, expected words in the message)
+    # (file name, content, expected line, the words the message starts with after "PATH:LINE: ")
     ("m.jsonl", jsonl({"id": "a", "original": "x", "rewritten": "y"}, '{"id": "b", "original": '), 2, "not valid JSON"),
     ("m.jsonl", jsonl({"id": "a", "original": "x", "rewritten": "y"}, "[1, 2]"), 2, "expected a JSON object"),
     ("m.jsonl", jsonl({"original": "x", "rewritten": "y"}), 1, "missing 'id'"),
     ("m.jsonl", jsonl({"id": "a", "original": "x"}), 1, "missing 'rewritten'"),
-    ("m.jsonl", jsonl({"id": "a", "original": "x", "original_path": "f", "rewritten": "y"}), 1, "not both"),
-    ("m.jsonl", jsonl({"id": "a", "original": 3, "rewritten": "y"}), 1, "must be a string"),
+    ("m.jsonl", jsonl({"id": "a", "original": "x", "original_path": "f", "rewritten": "y"}), 1,
+     "give either 'original' or 'original_path', not both"),
+    ("m.jsonl", jsonl({"id": "a", "original": 3, "rewritten": "y"}), 1, "'original' must be a string"),
     ("m.jsonl", jsonl({"id": ["a"], "original": "x", "rewritten": "y"}), 1, "'id' must be"),
     ("m.jsonl", jsonl({"id": "a", "original": "x", "rewritten": "y"}, {"id": "b", "original": "x", "rewritten": "y"},
                       {"id": "a", "original": "z", "rewritten": "w"}), 3, "duplicate id 'a' (first on line 1)"),
@@ -87,10 +88,18 @@ ERRORS = [
     # A multi-line record is named by the line where it starts (2), not where it ends (4).
     ("m.csv", 'id,original,rewritten\na,"x\n\ny",z,extra\n', 2, "more fields"),
     ("m.csv", 'id,original,rewritten\na,x,y\n\nb,"x\ny",z,extra\n', 4, "more fields"),
+    ("u.csv", 'id,original,rewritten\na,One.,Two.\nb,"Never closed.,Two.\nc,One.,Two.\n', 3,
+     "malformed CSV: a quoted field is never closed"),
+    ("t.tsv", 'id\toriginal\trewritten\na\tOne.\tTwo.\nb\t"We will win," she said.\tTwo.\n', 3,
+     "malformed CSV: text after the closing quote"),
+    # A row with fewer fields than the header lacks the side: the manifest's error (an empty cell is the pair's).
+    ("s.csv", "id,original,rewritten\na,One.\n", 2, "missing 'rewritten'"),
+    ("n.csv", "id,rewritten\na,Two.\n", 2, "missing 'original'"),
     # A lone surrogate in an id cannot be written to results.jsonl: refused with its line.
     ("m.jsonl", jsonl({"id": "ok", "original": "x", "rewritten": "y"},
-                      '{"id": "bad\\ud800", "original": "x", "rewritten": "y"}'), 2, "lone surrogate U+D800"),
-    ("m.jsonl", "\n\n", None, "lists no pairs"),
+                      '{"id": "bad\\ud800", "original": "x", "rewritten": "y"}'), 2,
+     "'id' is not valid Unicode text (a lone surrogate U+D800"),
+    ("m.jsonl", "\n\n", None, "the manifest lists no pairs"),
     ("m.yaml", "id: a\n", None, "unknown manifest type"),
 ]
 
@@ -103,6 +112,7 @@ def test_manifest_errors(tmp_path: Path, name: str, content: str, line: int | No
     assert err.value.line == line
     assert words in str(err.value)
     assert str(err.value).startswith(f"{m}:{line}:" if line else f"{m}:")
+    assert str(err.value).startswith(f"{m}:{line}: {words}" if line else f"{m}: {words}")
     assert err.value.exit_code == 2
 
 

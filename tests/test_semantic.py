@@ -230,6 +230,20 @@ def test_mismatched_lengths_raise(encoder: Encoder) -> None:
         S.score_pairs(encoder, [c], [])
 
 
+def test_empty_text_warning_can_be_turned_off(encoder: Encoder, caplog: pytest.LogCaptureFixture) -> None:
+    """bert_score's warning for a batch with an empty text by default; ``warn_empty=False`` (a caller
+    that names the empty lines itself) drops it, and the scores are the same either way."""
+    c, r = encoder.encode_layer_only(["", "The council met on Tuesday."])
+    with caplog.at_level("WARNING", logger="evaluator.metrics.semantic"):
+        loud = S.score_pairs(encoder, [c], [r])
+    assert [m for m in caplog.messages if "Empty candidate sentence detected" in m]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="evaluator.metrics.semantic"):
+        quiet = S.score_pairs(encoder, [c], [r], warn_empty=False)
+    assert not caplog.messages
+    assert quiet == loud and quiet[0].f1 == 0.0
+
+
 def test_signature(encoder: Encoder) -> None:
     import bert_score
     import torch

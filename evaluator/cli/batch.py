@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import signal
 import sys
 import threading
@@ -104,18 +103,16 @@ def failed_lines(summary: dict[str, Any], out: str) -> list[str]:
 
 
 def run(args: Any) -> int:
-    from ..batch import run_batch
+    from ..batch import TIMEOUT_PROBLEM, run_batch, valid_timeout
     from ..errors import InputError
     from ..manifest import read_manifest
     from ..progress import make_progress
-    from .compare import _validate_checks
 
     if args.workers < 1 or args.chunk_size < 1:
         raise InputError("--workers and --chunk-size must be at least 1")
-    if args.timeout_per_pair is not None and not (math.isfinite(args.timeout_per_pair) and args.timeout_per_pair > 0):
-        raise InputError("--timeout-per-pair must be a positive finite number")  # nan, inf and 1e400 too
+    if not valid_timeout(args.timeout_per_pair):  # before the manifest is read, as every flag
+        raise InputError(TIMEOUT_PROBLEM)
     options = options_from_args(args)
-    _validate_checks(options.checks)
     check_exports(args)
     specs = read_manifest(args.pairs)  # a malformed manifest fails here, before any model loads
     progress = make_progress(sys.stderr, "none" if args.quiet else args.progress)

@@ -109,6 +109,8 @@ def _check_names(args: Any) -> None:
 
 
 def options_from_args(args: Any) -> Options:
+    """The run's ``Options`` from the command line and its config file, every option checked (an
+    unknown ``--checks`` name too): a bad one is ``InputError`` (exit 2) before any work."""
     _apply_settings(args)
     _check_names(args)
     _check_contradictions(args)
@@ -126,7 +128,7 @@ def options_from_args(args: Any) -> Options:
         raise InputError(f"--batch-tokens {args.batch_tokens}: must be a positive number of tokens")
     if not isinstance(args.device, str) or not DEVICE_PATTERN.fullmatch(args.device):
         raise InputError(f"--device {args.device}: expected cpu, cuda or cuda:N")
-    return Options(
+    options = Options(
         model=args.model,
         layer=args.layer,
         idf=args.idf,
@@ -144,6 +146,14 @@ def options_from_args(args: Any) -> Options:
         max_input_bytes=int(args.max_input_mb * 1024 * 1024),
         cache_dir=getattr(args, "cache_dir", None),
     )
+    if options.checks:
+        from ..config import known_checks
+
+        known = known_checks(strict=True)
+        unknown = [n for n in options.checks if n not in known]
+        if unknown:
+            raise InputError(f"--checks: unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return options
 
 
 def add_export_options(p: argparse.ArgumentParser) -> None:

@@ -50,13 +50,16 @@ def _date(text: str) -> _dt.date:
 
 
 def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
-                         waivers: list[Waiver] | None = None, *, echo: bool = True) -> int:
+                         waivers: list[Waiver] | None = None, *, echo: bool = True,
+                         baseline: dict[str, Any] | None = None) -> int:
     """Evaluate the gate on a report dict, put it in ``data["gate"]`` and, with ``echo``, report each
     result that did not pass on stderr (``write_gate_files`` writes --junit / --markdown, once every
     output is known to be writable).
 
     ``waivers``: those of ``args.waivers`` when the caller has parsed the file already; otherwise
     they are read from ``args.waivers`` or the config's ``waivers`` path.
+    ``baseline``: the report of ``gate.baseline.path`` as ``check_gate_for_run`` read it (otherwise
+    the gate reads the file).
     Returns the exit code: 0 pass or warn, 1 fail, 2 error.
     """
     from ..gate import evaluate_gate, exit_code
@@ -66,7 +69,9 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
         from ..waivers import load_waivers
 
         waivers = load_waivers(waivers_path) if waivers_path else []
-    gate = evaluate_gate(data, gate_config, waivers=waivers, today=getattr(args, "today", None))
+    gate = evaluate_gate(data, gate_config, waivers=waivers, today=getattr(args, "today", None),
+                         baseline_report=baseline,
+                         baseline_name=gate_config.baseline.path if baseline is not None else None)
     if waivers_path:
         gate["waivers"]["path"] = str(waivers_path)
     data["gate"] = gate

@@ -154,9 +154,6 @@ def run(args: Any) -> int:
         if spec == "-" or spec.endswith("=-"):
             raise InputError(f"{spec}: reading a stream from stdin is not supported; give the file's path")
     options = options_from_args(args)
-    from .compare import _validate_checks
-
-    _validate_checks(options.checks)
     if args.chunk_size < 1:
         raise InputError("--chunk-size must be at least 1")
     if args.workers < 1:
@@ -199,10 +196,11 @@ def run(args: Any) -> int:
         raise InputError(f"two systems are named {dupes[0]!r}: name them with NAME=PATH")
     if not refs[0].lines:
         raise InputError(f"{refs[0].label}: no lines to score")
+    baseline = None  # the gate's baseline report, read once: checked now, used after the work
     if gate_config is not None:
         from ..gate import check_gate_for_run
 
-        check_gate_for_run(gate_config, "score", names)  # one that cannot apply fails before the models load
+        baseline = check_gate_for_run(gate_config, "score", names)  # one that cannot apply fails before the models load
 
     from ..pipeline import load_resources
     from ..testsets import count_chunks, score_systems
@@ -244,7 +242,7 @@ def run(args: Any) -> int:
     if gate_config is not None:
         from .gate import apply_gate_to_report
 
-        exit_code = apply_gate_to_report(data, gate_config, args, waivers)
+        exit_code = apply_gate_to_report(data, gate_config, args, waivers, baseline=baseline)
 
     # Everything is built and checked before the first file is written: a run that cannot write one
     # of its outputs writes none (an XLSX sheet too long is known only now).

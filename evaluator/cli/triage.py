@@ -239,9 +239,9 @@ def build_waivers(rows: list[Row], *, where: str, today: _dt.date, expires: _dt.
     waivers: list[Any] = []
     first: dict[tuple[str, str, str | None, str | None], Row] = {}  # each finding's first accepted row
     warnings: list[str] = []
-    from ..gate import _known_checks
+    from ..config import known_checks
 
-    known = _known_checks() if accepted else None
+    known = known_checks() if accepted else None
     for r in accepted:
         if known is not None and r.check not in known:  # the waiver file would be refused when read
             raise InputError(f"{where} row {r.n}: unknown check {r.check!r} (known: {', '.join(sorted(known))})")

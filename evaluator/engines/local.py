@@ -10,10 +10,14 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from typing import TYPE_CHECKING
 
 from ..batch import ChunkScorer, PairResult
 from ..manifest import PairSpec
 from ..options import Options
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pipeline import OptionFiles
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +26,11 @@ _WORKER: ChunkScorer | None = None
 
 def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1, timeout: float | None = None,
               chunk_size: int = 64, address: str | None = None, stop: threading.Event | None = None,
-              ) -> Iterator[PairResult]:
-    """Yield a result per pending pair; in-process for ``workers == 1``."""
+              files: OptionFiles | None = None) -> Iterator[PairResult]:
+    """Yield a result per pending pair; in-process for ``workers == 1``.
+
+    ``files``: the options' reference sets and glossaries, parsed already (``run_batch`` checks them
+    first); the in-process scorer uses them, worker processes parse their own."""
     if address:
         log.warning("--address is ignored by the local engine")
     stop = stop or threading.Event()
@@ -31,7 +38,7 @@ def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1
         return
     chunks = [list(pending[i:i + chunk_size]) for i in range(0, len(pending), chunk_size)]
     if workers <= 1:
-        scorer = ChunkScorer(options, timeout=timeout)
+        scorer = ChunkScorer(options, timeout=timeout, files=files)
         for chunk in chunks:
             pairs = scorer.iter_specs(chunk)
             try:

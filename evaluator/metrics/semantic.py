@@ -237,11 +237,12 @@ def one_torch_thread() -> Iterator[None]:
 
 
 def _greedy(r_emb: Any, r_mask: Any, r_idf: Any, c_emb: Any, c_mask: Any, c_idf: Any,
-            best: list[Any] | None = None) -> tuple[Any, Any, Any]:
+            best: list[Any] | None = None, *, warn_empty: bool = True) -> tuple[Any, Any, Any]:
     """``bert_score.utils.greedy_cos_idf`` (0.3.13, one layer), op for op, in place as it is.
 
     References first, as bert_score orders them; normalises ``r_emb``/``c_emb`` and the idf rows in place.
     ``best``, when given, receives each candidate and reference token's best (masked) similarity.
+    ``warn_empty``: log bert_score's warning for a batch with an empty candidate or reference.
     """
     import torch
 
@@ -262,11 +263,13 @@ def _greedy(r_emb: Any, r_mask: Any, r_idf: Any, c_emb: Any, c_mask: Any, c_idf:
     c_zero = c_mask.sum(dim=1).eq(2)
     r_zero = r_mask.sum(dim=1).eq(2)
     if torch.any(c_zero):
-        log.warning("bert_score: Warning: Empty candidate sentence detected; setting raw BERTscores to 0.")
+        if warn_empty:
+            log.warning("bert_score: Warning: Empty candidate sentence detected; setting raw BERTscores to 0.")
         P = P.masked_fill(c_zero, 0.0)
         R = R.masked_fill(c_zero, 0.0)
     if torch.any(r_zero):
-        log.warning("bert_score: Warning: Empty reference sentence detected; setting raw BERTscores to 0.")
+        if warn_empty:
+            log.warning("bert_score: Warning: Empty reference sentence detected; setting raw BERTscores to 0.")
         P = P.masked_fill(r_zero, 0.0)
         R = R.masked_fill(r_zero, 0.0)
     F = F.masked_fill(torch.isnan(F), 0.0)
@@ -343,7 +346,7 @@ def _cells(c_enc: Encoding, r_enc: Encoding) -> int:
 
 def _match_batch(encoder: Encoder, idx: list[int], cands: Sequence[Encoding], refs: Sequence[Encoding],
                  idf: Mapping[int, float] | None, baseline: tuple[float, float, float] | None, threshold: float,
-                 special: frozenset[int], results: list[PairBertScore | None]) -> None:
+                 special: frozenset[int], results: list[PairBertScore | None], warn_empty: bool = True) -> None:
     """Match one batch of pairs (``_greedy``) and put each pair's result at its index in ``results``."""
     import torch
 
@@ -360,7 +363,7 @@ def _match_batch(encoder: Encoder, idx: list[int], cands: Sequence[Encoding], re
     c_mask = torch.arange(c_emb.shape[1])[None, :] < c_len[:, None]
     r_mask = torch.arange(r_emb.shape[1])[None, :] < r_len[:, None]
     maxima: list[Any] = []
-    P, R, F = _greedy(r_emb, r_mask, r_idf, c_emb, c_mask, c_idf, maxima)
+    P, R, F = _greedy(r_emb, r_mask, r_idf, c_emb, c_mask, c_idf, maxima, warn_empty=warn_empty)
     if threshold > 0:
         # The matching's best similarities are max(best real match, 0) (see _pad): for a
         # positive threshold, "under it" is the same test on them as on the real best match.
@@ -385,11 +388,15 @@ def score_pairs(
     idf: Mapping[int, float] | None = None,
     baseline: tuple[float, float, float] | None = None,
     threshold: float = DEFAULT_UNMATCHED_THRESHOLD,
+    warn_empty: bool = True,
 ) -> list[PairBertScore]:
     """BERTScore of each (cand, ref) pair: cands are the rewritten side, refs the original side.
 
     ``idf``: an idf dict from ``idf_dict`` (None: plain weights); ``baseline``: (P, R, F) from
     ``load_baseline`` to rescale; ``threshold``: best-match cosine under which a token is unmatched.
+    ``warn_empty``: log bert_score's "Empty candidate/reference sentence detected" warning (once per
+    matching batch that has one, without saying which pair); False for a caller that reports empty
+    texts itself (``testsets.score_systems``).  The scores are the same either way (0 for such a pair).
     """
     import torch
 
@@ -410,7 +417,7 @@ def score_pairs(
     def match(share: Sequence[list[int]]) -> None:
         with torch.inference_mode():
             for idx in share:
-                _match_batch(encoder, idx, cands, refs, idf, baseline, threshold, special, results)
+                _match_batch(encoder, idx, cands, refs, idf, baseline, threshold, special, results, warn_empty)
 
     # Each batch's tensors are tiny: torch's ops run on one thread (waking a second one for each costs
     # more than the work), and the batches are shared among as many Python threads as torch had

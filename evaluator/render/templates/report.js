@@ -6,6 +6,7 @@
   var list = document.getElementById("findings-list");
   var items = list ? Array.prototype.slice.call(list.querySelectorAll("li.finding")) : [];
   var form = document.getElementById("filters");
+  var checkFilter = form ? form.querySelector("select[name=check]") : null;  // "": every check
   var shown = document.getElementById("shown");
   var none = document.getElementById("no-findings-shown");
   var infoNote = document.getElementById("info-note");
@@ -17,6 +18,7 @@
     describeFilters();
   });
 
+  // The findings the filters leave shown, in page order.
   function visible() {
     return items.filter(function (li) { return !li.hidden; });
   }
@@ -33,9 +35,9 @@
   function describeFilters() {
     if (!printNote) { return; }
     var sevs = severityBoxes().filter(function (cb) { return cb.checked; }).map(function (cb) { return cb.value; });
-    var check = form ? form.querySelector("select[name=check]").value : "";
+    var check = checkFilter ? checkFilter.value : "";
     var total = items.length;
-    var hidden = items.filter(function (li) { return li.hidden; }).length;
+    var hidden = total - visible().length;
     var text = "Printed with filters: severity " + (sevs.length ? sevs.join(", ") : "none") + "; " +
       (check === "" ? "all checks" : "check " + check) + "; " +
       hidden + " of " + total + " finding" + (total === 1 ? "" : "s") + " hidden";
@@ -49,13 +51,11 @@
   function applyFilters() {
     var sev = {};
     severityBoxes().forEach(function (cb) { sev[cb.value] = cb.checked; });
-    var check = form.querySelector("select[name=check]").value;
-    var n = 0;
+    var check = checkFilter.value;
     items.forEach(function (li) {
-      var ok = sev[li.dataset.severity] && (check === "" || li.dataset.check === check);
-      li.hidden = !ok;
-      if (ok) { n += 1; }
+      li.hidden = !(sev[li.dataset.severity] && (check === "" || li.dataset.check === check));
     });
+    var n = visible().length;
     shown.textContent = n + " of " + data.findings.length + " shown";
     if (none) { none.hidden = n !== 0 || items.length === 0; }
     if (infoNote) { infoNote.hidden = !!sev.info; }
@@ -92,8 +92,7 @@
       severityBoxes().forEach(function (cb) {
         if (cb.value === el.dataset.severity && !cb.checked) { cb.checked = true; changed = true; }
       });
-      var sel = form.querySelector("select[name=check]");
-      if (sel.value !== "" && sel.value !== el.dataset.check) { sel.value = ""; changed = true; }
+      if (checkFilter.value !== "" && checkFilter.value !== el.dataset.check) { checkFilter.value = ""; changed = true; }
       if (changed) { applyFilters(); }
     } else if (only && only.checked && el.classList.contains("pair") && el.dataset.f === "0") {
       only.checked = false;
