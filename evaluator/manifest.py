@@ -93,7 +93,21 @@ def read_manifest(path: str | Path) -> list[PairSpec]:
         raise ConfigError(p, "manifest not found")
     elif p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         specs = _check_unique(p, _read_jsonl(p))
-    elif p.suffix.lower() in (".csv", ".tsv"):
+    elif p.suffix.lower() == ".tsv":
+        try:
+            specs = _check_unique(p, _read_csv(p))
+        except _QuotingError as quoted:
+            # Plain TSV has no quoting at all (a cell is the text between tabs: IANA text/tab-separated-values,
+            # most MT tools): a cell that opens with a quotation mark ("We will win," she said.) is text, not
+            # a quoted field.  Read so when quoted fields do not parse; a file that fails both ways is
+            # reported as the quoted reading failed.
+            try:
+                specs = _check_unique(p, _read_csv(p, quoted=False))
+            except ConfigError:
+                raise quoted from None
+            log.warning("%s: read as plain tab-separated text, quotation marks kept as text (line %s has a cell "
+                        "that opens with \" and is no quoted field)", p, quoted.line)
+    elif p.suffix.lower() == ".csv":
         specs = _check_unique(p, _read_csv(p))
     else:
         raise ConfigError(p, "unknown manifest type: use .jsonl, .csv or a folder of pairs")
@@ -164,13 +178,22 @@ class _CountedLines:
         return line
 
 
-def _read_csv(p: Path) -> Iterator[PairSpec]:
+class _QuotingError(ConfigError):
+    """A CSV/TSV whose quoted fields do not parse."""
+
+    def __init__(self, p: Path, detail: str, line: int | None) -> None:
+        super().__init__(p, f"malformed CSV: {detail}", line=line)
+
+
+def _read_csv(p: Path, *, quoted: bool = True) -> Iterator[PairSpec]:
     lines = _CountedLines(_read_lines(p))
     delimiter = "\t" if p.suffix.lower() == ".tsv" else ","
     # strict: a quote that opens a field and is never closed (it would swallow the rows after it into one
     # cell) or a quoted field with more text after its closing quote (``"We will win," she said.``, which
     # the lenient reader turns into another text, its quotes dropped) is an error, not a silent change.
-    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
+    # ``quoted=False`` (plain TSV): no quoting, every character of a cell is its text.
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True,
+                            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
     try:
         if not reader.fieldnames:
             raise ConfigError(p, "the CSV has no header line", line=1)
@@ -196,7 +219,7 @@ def _read_csv(p: Path) -> Iterator[PairSpec]:
                         values[f"{side}_path"] = ""
             yield _spec_from_row(p, values, start)
     except csv.Error as exc:
-        raise ConfigError(p, f"malformed CSV: {_csv_problem(str(exc))}", line=lines.start or reader.line_num) from None
+        raise _QuotingError(p, _csv_problem(str(exc)), lines.start or reader.line_num) from None
 
 
 def _csv_problem(message: str) -> str:

@@ -90,8 +90,9 @@ ERRORS = [
     ("m.csv", 'id,original,rewritten\na,x,y\n\nb,"x\ny",z,extra\n', 4, "more fields"),
     ("u.csv", 'id,original,rewritten\na,One.,Two.\nb,"Never closed.,Two.\nc,One.,Two.\n', 3,
      "malformed CSV: a quoted field is never closed"),
-    ("t.tsv", 'id\toriginal\trewritten\na\tOne.\tTwo.\nb\t"We will win," she said.\tTwo.\n', 3,
-     "malformed CSV: text after the closing quote"),
+    # a TSV that fails both as quoted and as plain text: the quoted reading's error
+    ("t.tsv", 'id\toriginal\trewritten\na\t"One.\tTwo.\nb\tx\ty\tz\n', 2,
+     "malformed CSV: a quoted field is never closed"),
     # A row with fewer fields than the header lacks the side: the manifest's error (an empty cell is the pair's).
     ("s.csv", "id,original,rewritten\na,One.\n", 2, "missing 'rewritten'"),
     ("n.csv", "id,rewritten\na,Two.\n", 2, "missing 'original'"),
@@ -102,6 +103,26 @@ ERRORS = [
     ("m.jsonl", "\n\n", None, "the manifest lists no pairs"),
     ("m.yaml", "id: a\n", None, "unknown manifest type"),
 ]
+
+
+def test_plain_tsv_keeps_quotation_marks_as_text(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Plain TSV has no quoting: a cell opening with a quotation mark is text ("text after the closing quote"
+    # as CSV); read so, with a warning naming the line; nothing else of the file changes.
+    m = write(tmp_path / "t.tsv", 'id\toriginal\trewritten\na\tOne.\tTwo.\n'
+                                  'b\t"We will win," she said.\t"Never closed.\n')
+    with caplog.at_level("WARNING"):
+        specs = read_manifest(m)
+    assert [(s.id, s.original, s.rewritten) for s in specs] == [
+        ("a", "One.", "Two."), ("b", '"We will win," she said.', '"Never closed.')]
+    assert "plain tab-separated" in caplog.text and "line 3" in caplog.text
+
+
+def test_quoted_tsv_still_reads_quoted_fields(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    m = write(tmp_path / "q.tsv", 'id\toriginal\trewritten\na\t"One\tand\ntwo."\t"""Quoted,"" she said."\n')
+    with caplog.at_level("WARNING"):
+        (spec,) = read_manifest(m)
+    assert (spec.original, spec.rewritten) == ("One\tand\ntwo.", '"Quoted," she said.')
+    assert "plain tab-separated" not in caplog.text
 
 
 @pytest.mark.parametrize(("name", "content", "line", "words"), ERRORS)
