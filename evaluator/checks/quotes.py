@@ -13,8 +13,10 @@ claim (the subject of a verb of saying with a clause, "according to X", or a hed
 unnamed) must stay the same source ("police said" -> "the suspect said" is another claim), and a claim of
 others must not become its subject's own word ("allegedly stole" -> "admitted he stole" / "says he stole"),
 nor a plain statement when the verb is reworded too ("He allegedly stole the funds" -> "He took the funds":
-the claim's verb paired by lemma, or by the same subject with a shared object, or as each side's only main
-verb with the same subject), unless the other side hedges or attributes in some other way.
+the claim's verb paired by lemma, or by the same subject (its appositive too) with a shared object, or as each
+side's only main verb with the same subject), unless the other side hedges or attributes in some other way.
+A hedged verb of saying is such a claim too ("X reportedly told ministers that ..." -> "X warned ministers
+that ...": that X said it is what others report).
 """
 from __future__ import annotations
 
@@ -481,7 +483,7 @@ _REPORTING = frozenset({"say", "tell", "claim", "announce", "admit", "deny", "in
                         "stress", "reply", "respond", "comment", "contend"})
 # Verbs of admitting: the speaker owns what the complement says ("admitted stealing", "confessed to stealing").
 _ADMISSIONS = frozenset({"admit", "confess", "acknowledge", "concede"})
-_HEDGE_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly"})
+_HEDGE_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "apparently"})
 # Nouns for a body of people: "police said he ..." is not the police speaking of itself, "they" may be.
 _COLLECTIVE = frozenset({"police", "government", "ministry", "department", "office", "agency", "court", "company",
                          "firm", "army", "military", "team", "party", "authority", "administration", "council",
@@ -667,7 +669,7 @@ def attributions(sent: Any, quoted: Any = None) -> list[Attribution]:
 # a noun of accusing, "alleged"/"suspected" before a noun ("the alleged theft"); "the suspects" hedges nothing.
 _HEDGING_MODALS = frozenset({"may", "might", "could", "must"})
 _HEDGING_VERBS = frozenset({"seem", "appear", "accuse", "allege", "suspect", "believe", "claim", "charge"})
-_HEDGING_OTHER = frozenset({"likely", "possibly", "probably", "perhaps", "apparently", "presumably", "according",
+_HEDGING_OTHER = frozenset({"likely", "possibly", "probably", "perhaps", "presumably", "according",
                             "alleged", "suspected", "purported", "supposed", "accusation", "allegation",
                             "suspicion"})
 
@@ -688,6 +690,13 @@ def _arg_words(verb: Any) -> set[str]:
     return out
 
 
+def _names(subject: Any) -> set[str]:
+    """What a subject is called: its own word and lemma, and its appositive's ("Its chief executive, Leora
+    Cruddas" / "Leora Cruddas, its chief executive" are one subject)."""
+    return {w for t in [subject] + [c for c in subject.children if c.dep_ == "appos"]
+            for w in (t.lower_, t.lemma_.lower())}
+
+
 def _same_claim(a: Any, b: Any) -> bool:
     """Verbs ``a`` and ``b`` of two sides say one claim: the same lemma; or the same subject with a shared
     object ("stole the funds" / "took the funds"); or, with the same subject, each the main verb of its
@@ -695,7 +704,7 @@ def _same_claim(a: Any, b: Any) -> bool:
     if a.lemma_.lower() == b.lemma_.lower():
         return True
     sa, sb = subject_of(a), subject_of(b)
-    if sa is None or sb is None or not (sa.lower_ == sb.lower_ or sa.lemma_.lower() == sb.lemma_.lower()):
+    if sa is None or sb is None or not (_names(sa) & _names(sb)):
         return False
     if _arg_words(a) & _arg_words(b) - {"-PRON-"}:
         return True
@@ -827,11 +836,10 @@ class QuotesCheck:
                 continue
             oa = [a for si in pair.original for a in claims("original", si)]
             ra = [a for si in pair.rewritten for a in claims("rewritten", si)]
-            if bool(oa) != bool(ra):
-                lost = self._hedge_lost(ctx, ai, pair, oa, ra)
-                if lost is not None:
-                    yield lost
-                    continue
+            lost = self._hedge_lost(ctx, ai, pair, oa, ra)
+            if lost is not None:
+                yield lost
+                continue
             if not oa or not ra:
                 continue
             found = self._other_speaker(oa, ra, syn) or self._other_kind(oa, ra, syn)
@@ -842,20 +850,29 @@ class QuotesCheck:
                     ra: Sequence[Attribution]) -> Finding | None:
         """attribution-changed for a hedged claim ("He allegedly stole the funds") that the other side, with
         no attribution or hedge of any kind, states as a plain fact ("He took the funds"), or the reverse;
-        the claim's verb paired with a verb of the other side by ``_same_claim``."""
+        the claim's verb paired with a verb of the other side by ``_same_claim``.  A hedged verb of saying is
+        such a claim too ("Its chief executive reportedly told ministers that ..." / "... warned ministers
+        that ..."): that it was said is what others report; its own verb of saying on the other side is no
+        hedge of it."""
         for here, kind, side, other, idx in ((oa, "hedge-lost", "original", "rewritten", pair.rewritten),
                                              (ra, "hedge-added", "rewritten", "original", pair.original)):
             hedges = [x for x in here if x.source is None and x.marker.lower_ in _HEDGE_ADVERBS]
-            if not hedges or len(hedges) != len(here):
+            hedged = {x.marker.head.i for x in hedges}
+            if not hedges or any(x not in hedges and x.marker.i not in hedged for x in here):
                 continue
             sents = [ctx.parses[other][si] for si in idx]
-            if any(_hedging(t) for sent in sents for t in sent):
-                return None  # hedged or attributed in another way ("may have stolen", "is accused of")
+            if any(difflib.SequenceMatcher(None, x.marker.lower_, t.lower_).ratio() >= 0.8
+                   for x in hedges for sent in sents for t in sent):
+                continue  # the hedge is still there, misspelt ("apparantly")
             for x in hedges:
                 verb = x.marker.head
                 paired = [t for sent in sents for t in sent if t.pos_ in ("VERB", "AUX") and _same_claim(verb, t)]
                 if len(paired) != 1:
                     continue
+                there = ra if kind == "hedge-lost" else oa
+                if any(y.marker.i != paired[0].i for y in there) or any(
+                        _hedging(t) for sent in sents for t in sent if t.i != paired[0].i):
+                    return None  # hedged or attributed in another way ("may have stolen", "is accused of")
                 a = self._token_span(ctx, side, sorted([x.marker, verb], key=lambda t: t.i))
                 b = self._token_span(ctx, other, [paired[0]])
                 o, r = (a, b) if side == "original" else (b, a)

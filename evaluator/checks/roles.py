@@ -16,10 +16,16 @@ whose agent and patient trade places, comparing heads by lemma and people by sur
 
 Cause and effect are one more pairing (``causal_links``): "E because C", "because C, E", "C, so E", "E because
 of / due to / owing to / as a result of C", "C caused E", "E was caused by C", "C led to / resulted in E", "E
-resulted / stemmed from C".  Each side of a link is read as the content words (lemmas) of its clause or
-phrase; a link whose cause reads like the other side's effect and whose effect reads like its cause, with no
+resulted / stemmed from C", "C led X to do E" (the effect is X doing it), "X blamed E on C" / "blamed C for
+E", "E was attributed to C".  Each side of a link is read as the content words (lemmas) of its clause or
+phrase, words of rising and falling each read as one ("rose" / "increased"), less what merely dates it or
+says who says it ("after developers paused construction", "according to X", ", X said"); a link whose cause reads like the other side's effect and whose effect reads like its cause, with no
 link of the same direction there, is a reversal ("Prices rose because demand fell" -> "Demand fell because
 prices rose").  Clauses merely joined ("as", "and", "when") say nothing of cause and are not read.
+
+Two agents traded between two predicates are a reversal too ("American troops will lead the landings, while
+British marines support them" -> "British marines will lead the landings, while American troops support
+them"): each predicate keeps its patient, but its agent is the other one's, and neither is said as before.
 """
 from __future__ import annotations
 
@@ -289,6 +295,18 @@ _CAUSE_VERBS = {"cause": "", "lead": "to", "result": "in", "trigger": "", "spark
 _CAUSED_BY_VERBS = {"result": "from", "stem": "from"}
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 _CAUSE_MIN_SIM = 0.5  # Dice overlap of content lemmas for a cause to read like the other side's effect
+# Verbs of a change's direction, each class read as one word: "prices rose" / "prices increased".
+_DIRECTION: dict[str, str] = {}
+for _dir_cls in (("rise", "increase", "climb", "grow", "jump", "soar", "surge", "rocket", "spike"),
+             ("fall", "drop", "decline", "decrease", "slump", "plunge", "sink", "tumble", "slide", "dip")):
+    for _lemma in _dir_cls:
+        _DIRECTION[_lemma] = _dir_cls[0]
+# Subordinators of a clause that only dates another ("fell after developers paused construction"): the same
+# adjunct may hang on the cause on one side and on the effect on the other, so it is no part of either.
+_TIME_MARKS = frozenset({"after", "before", "when", "while", "until", "once", "whenever"})
+# "E was blamed on C", "blamed C for E", "E was attributed to C": the verb's object (or passive subject) and
+# the preposition of the other side; True when the object is the effect.
+_BLAME_VERBS = {"blame": (("on", True), ("for", False)), "attribute": (("to", True),), "ascribe": (("to", True),)}
 
 
 @dataclass(frozen=True)
@@ -301,12 +319,24 @@ class CausalLink:
 
     @staticmethod
     def words(toks: Sequence[Any]) -> frozenset[str]:
-        return frozenset(t.lemma_.lower() for t in toks if t.pos_ in _CONTENT_POS and not t.is_stop)
+        return frozenset(_DIRECTION.get(lem, lem) for lem in (
+            t.lemma_.lower() for t in toks if t.pos_ in _CONTENT_POS and not t.is_stop))
+
+
+def _aside(t: Any) -> bool:
+    """``t`` heads a phrase that dates a clause or names who says it, not what happened: "after developers
+    paused construction", "according to the union's vice president", ", the ministry said"."""
+    if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in t.children):
+        return True
+    if t.dep_ == "prep" and t.lower_ == "according":
+        return True
+    return t.dep_ == "parataxis" and t.lemma_.lower() in ("say", "tell", "add", "report", "announce")
 
 
 def _tokens(subtree_of: Any, *without: Any) -> tuple[Any, ...]:
-    """``subtree_of``'s subtree, less the subtrees of ``without`` and punctuation."""
+    """``subtree_of``'s subtree, less the subtrees of ``without``, of asides (``_aside``) and punctuation."""
     drop = {x.i for w in without if w is not None for x in w.subtree}
+    drop |= {x.i for t in subtree_of.subtree if t is not subtree_of and _aside(t) for x in t.subtree}
     return tuple(t for t in subtree_of.subtree if t.i not in drop and not t.is_punct)
 
 
@@ -346,6 +376,19 @@ def causal_links(sent: Any) -> list[CausalLink]:
                 if link is not None else None
             if cause is not None:
                 add(_tokens(cause), _tokens(t.head, t), t)
+        elif t.pos_ == "VERB" and lemma in _BLAME_VERBS:
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
+            obj = _child(t, ("nsubjpass",) if passive else ("dobj",))
+            if obj is None:
+                continue
+            for blame_prep, obj_is_effect in _BLAME_VERBS[lemma]:
+                # the phrase hangs on the verb or, as often, on its object ("blamed the decline | on X")
+                other = _prep_object(t, blame_prep) or _prep_object(obj, blame_prep)
+                if other is not None:
+                    cause, effect = (_tokens(other), _tokens(obj, other.head)) if obj_is_effect else (
+                        _tokens(obj, other.head), _tokens(other))
+                    add(cause, effect, t)
+                    break
         elif t.pos_ == "VERB" and (lemma in _CAUSE_VERBS or lemma in _CAUSED_BY_VERBS):
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
             subj = _child(t, ("nsubjpass",) if passive else ("nsubj",))
@@ -362,7 +405,12 @@ def causal_links(sent: Any) -> list[CausalLink]:
                     continue
                 # "caused the delay", "caused prices to rise" (a clause), "led to the delay"
                 obj = _child(t, ("dobj", "ccomp", "xcomp")) if prep == "" else _prep_object(t, prep)
-                if obj is not None:
+                then = _child(t, ("xcomp",))
+                if forward and then is not None and then is not obj and _child(t, ("dobj",)) is not None:
+                    # "led shipping lines to divert vessels", "prompted the bank to cut rates": the effect
+                    # is the object doing it
+                    add(_tokens(subj), _tokens(_child(t, ("dobj",))) + _tokens(then), t)
+                elif obj is not None:
                     add(*((_tokens(subj), _tokens(obj)) if forward else (_tokens(obj), _tokens(subj))), t)
     return out
 
@@ -380,8 +428,31 @@ def _reversed_link(o: CausalLink, r: CausalLink) -> bool:
 
 
 def _same_link(o: CausalLink, r: CausalLink) -> bool:
+    """``r`` says ``o`` the same way round: each side reads like its own number, at least as much as like the
+    other's (two sides that share a word of direction, "rainfall dropped" / "yields fell", read alike too)."""
     oc, oe, rc, re_ = (CausalLink.words(x) for x in (o.cause, o.effect, r.cause, r.effect))
-    return min(_dice(oc, rc), _dice(oe, re_)) >= _CAUSE_MIN_SIM
+    straight = min(_dice(oc, rc), _dice(oe, re_))
+    return straight >= _CAUSE_MIN_SIM and straight >= min(_dice(oc, re_), _dice(oe, rc))
+
+
+def _traded_agents(o: Sequence[tuple[int, Triple]], r: Sequence[tuple[int, Triple]]) -> tuple[
+        tuple[int, Triple], tuple[int, Triple], tuple[int, Triple], tuple[int, Triple]] | None:
+    """Two predicates of the original whose agents the rewrite trades ("A lead X, while B support Y" -> "B
+    lead X, while A support Y"): each predicate with the same patient, the other one's agent, and neither
+    said as in the original.  The two original triples and their rewritten counterparts, or None."""
+    o_keys, r_keys = {t.key for _, t in o}, {t.key for _, t in r}
+    for i, (_, t1) in enumerate(o):
+        for _, t2 in o[i + 1:]:
+            (a1, p1, x1), (a2, p2, x2) = t1.key, t2.key
+            if p1 == p2 or a1 == a2 or {a1, a2} & {x1, x2} or t1.predicate is t2.predicate:
+                continue
+            swapped = ((a2, p1, x1), (a1, p2, x2))
+            if t1.key in r_keys or t2.key in r_keys or any(k in o_keys for k in swapped):
+                continue
+            found = [next((x for x in r if x[1].key == k), None) for k in swapped]
+            if found[0] is not None and found[1] is not None:
+                return (next(x for x in o if x[1] is t1), next(x for x in o if x[1] is t2), found[0], found[1])
+    return None
 
 
 @register
@@ -408,7 +479,12 @@ class RolesCheck:
                     reported.add((a, p, b))
                     yield self._finding(ctx, index, osi, ot, rsi, rt)
                     break
-            if not reported:  # "X led to Y" / "Y led to X" is told once, by the triples above
+            if not reported:
+                traded = _traded_agents(o, r)
+                if traded is not None:
+                    yield self._traded_finding(ctx, index, *traded)
+                    continue
+                # "X led to Y" / "Y led to X" is told once, by the triples above
                 yield from self._causes(ctx, index, pair.original, pair.rewritten)
 
     def _causes(self, ctx: CheckContext, index: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:
@@ -423,6 +499,25 @@ class RolesCheck:
                 if _reversed_link(oc, rc):
                     yield self._cause_finding(ctx, index, osi, oc, rsi, rc)
                     return
+
+    def _traded_finding(self, ctx: CheckContext, index: int, o1: tuple[int, Triple], o2: tuple[int, Triple],
+                        r1: tuple[int, Triple], r2: tuple[int, Triple]) -> Finding:
+        (osi, ot), (rsi, rt) = o1, r1
+        a1, b1 = _phrase_text(ot.agent), _phrase_text(ot.patient)
+        a2, b2 = _phrase_text(o2[1].agent), _phrase_text(o2[1].patient)
+        msg = (f'Roles traded: in the original "{quote(a1, 50)}" {ot.predicate.lemma_} "{quote(b1, 50)}" and '
+               f'"{quote(a2, 50)}" {o2[1].predicate.lemma_} "{quote(b2, 50)}"; in the rewrite '
+               f'"{quote(_phrase_text(rt.agent), 50)}" {rt.predicate.lemma_} "{quote(_phrase_text(rt.patient), 50)}" '
+               f'and "{quote(_phrase_text(r2[1].agent), 50)}" {r2[1].predicate.lemma_} '
+               f'"{quote(_phrase_text(r2[1].patient), 50)}"')
+        # who does what is turned round, as in any other reversal
+        return Finding(
+            check=self.name, code="role-reversed", severity=Severity.CRITICAL, message=msg,
+            original=_span(ctx, "original", osi, ot), rewritten=_span(ctx, "rewritten", rsi, rt), alignment=index,
+            data={"predicate": ot.pred_class, "slot": ot.slot or "patient", "original_agent": a1,
+                  "original_patient": b1, "rewritten_agent": _phrase_text(rt.agent),
+                  "rewritten_patient": _phrase_text(rt.patient)},
+        )
 
     def _cause_finding(self, ctx: CheckContext, index: int, osi: int, oc: CausalLink, rsi: int,
                        rc: CausalLink) -> Finding:

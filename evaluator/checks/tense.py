@@ -8,7 +8,18 @@ remain" / "will stay") and the one main clause left on each side where its verbs
 ("could damage crops" / "crops will be harmed") or is each side's only verb ("The strike could delay
 flights" / "The walkout will hold up air travel").  Reported speech ("said he will" → "said he would"),
 with the clauses inside the report ("if conditions continued"), however the parser hangs "it said" on
-it, is the sequence of tenses, not a change.  Contractions are read as what they stand for: "'d" before
+it, is the sequence of tenses, not a change.
+
+A hedge said by a predicate ("is expected to begin", "is likely to begin") is read as a modality of
+possibility on the verb it governs, as "may begin" is, so "is expected to begin" / "will kick off" is an
+expectation stated as certain.  A possibility stated as a plain fact ("may have been linked" / "were
+caused", "could fall short" / "will miss") is major wherever the two verbs are paired by their nouns or as
+each side's only clause: no translator's choice.  Two different verbs are also paired as the only clause
+that a verb of saying paired on both sides reports ("argued that the plan could fall short" / "argued that
+the plan will miss its goal"); and two different verbs with the same subject, paired that way or by a
+shared object or as the main clauses, that move an event from the future to the past or the reverse
+("will test" / "assessed", "said ... would open" / "said ... had completed") are a tense change.
+Contractions are read as what they stand for: "'d" before
 a past participle or "better" is "had", "'s been" is "has been" ("'s gone" may be "has" or "is").
 """
 from __future__ import annotations
@@ -31,7 +42,18 @@ _MODAL_FORMS = {"wo": "will", "ca": "can", "sha": "shall", "'ll": "will", "ll": 
                 "d": "would"}
 _MODAL_TENSE = {"will": "future", "shall": "future", "would": "conditional"}
 _SPEECH = {"say", "tell", "report", "announce", "state", "claim", "add", "write", "explain", "note", "insist",
-           "believe", "think", "expect", "warn", "argue", "suggest", "predict", "declare", "promise"}
+           "believe", "think", "expect", "warn", "argue", "suggest", "predict", "declare", "promise", "caution",
+           "confirm", "acknowledge", "admit", "concede", "stress", "reveal", "assert", "allege", "contend",
+           "testify", "conclude"}
+# Predicates that hedge the verb they take as "may" does: "is expected to begin", "is likely to begin".  Not
+# "is set to" / "is due to", which say what is planned, as "will" does.
+_HEDGE_PASSIVES = frozenset({"expect", "project", "forecast", "predict", "anticipate", "believe", "think"})
+_HEDGE_ADJECTIVES = frozenset({"likely", "probable"})
+_MODAL_CLASS_PHRASES = frozenset({"expected", "likely"})  # the modal spelling of a hedge predicate
+_MODAL_CLASS.update(dict.fromkeys(_MODAL_CLASS_PHRASES, "possibility"))
+# Modals that say an event may be so, not that it is: "may have been linked" is no "were caused" ("can",
+# "could" often say what one is able to do, as a plain verb may).
+_EPISTEMIC = frozenset({"may", "might", "expected", "likely"})
 # Verbs whose past tense is spelled like their present: without an auxiliary the tagger can only guess.
 _SAME_PAST = frozenset({"spread", "put", "set", "cut", "hit", "let", "cost", "shut", "hurt", "quit", "read", "cast",
                         "burst", "bet", "split", "thrust", "broadcast", "forecast", "upset", "shed", "bid", "rid",
@@ -56,6 +78,13 @@ class VerbGroup:
     reported: bool  # complement of a speech verb
     # "'s" + past participle: "has gone" or "is gone" ("is killed"); the perfect cannot be told
     maybe_perfect: bool = False
+    # the clause's main predicate is the hedge that governs this verb ("is expected to begin")
+    hedged_root: bool = False
+    subject: Any = None  # the subject of the hedge, when the verb's own is left implicit
+
+    @property
+    def main(self) -> bool:
+        return self.hedged_root or self.head[1].dep_ == "ROOT"
 
     @property
     def aspect(self) -> str:
@@ -112,6 +141,29 @@ def _chain(v: Any) -> list[Any]:
     return sorted(aux, key=lambda t: t.i) + [v]
 
 
+def _hedge_of(v: Any) -> tuple[Any, Any, str] | None:
+    """For a verb governed by a hedge ("is expected to begin", "is likely to begin"): the hedge's finite verb
+    (its own chain's head), the hedge word's token and its modal spelling ("expected" / "likely")."""
+    if v.dep_ != "xcomp" or not any(c.tag_ == "TO" or c.lower_ == "to" for c in v.children if c.i < v.i):
+        return None
+    h = v.head
+    if h.pos_ == "VERB" and h.lemma_.lower() in _HEDGE_PASSIVES and any(c.dep_ == "auxpass" for c in h.children):
+        return h, h, "expected"
+    if h.lemma_.lower() in _HEDGE_ADJECTIVES and h.dep_ == "acomp" and h.head.lemma_.lower() == "be":
+        return h.head, h, "likely"
+    return None
+
+
+def _is_hedge(v: Any) -> bool:
+    """``v`` is the verb of a hedge that another verb group carries (``_hedge_of``): not a clause of its own."""
+    heads = [v] + [c for c in v.children if c.dep_ == "acomp"]  # "is likely [to begin]"
+    for x in (c for h in heads for c in h.children if c.dep_ == "xcomp"):
+        hedge = _hedge_of(x)
+        if hedge is not None and hedge[0].i == v.i:
+            return True
+    return False
+
+
 def verb_groups(toks: list[Located]) -> list[VerbGroup]:
     """The finite verb groups of one side of a pair."""
     where = {(s, t.i): (s, t) for s, t in toks}
@@ -121,7 +173,13 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
             continue
         if not (v.pos_ in ("VERB", "AUX") or any(c.dep_ == "cop" for c in v.children)):
             continue
+        if _is_hedge(v):
+            continue  # "is expected [to begin]": read on the verb it hedges
         chain = _chain(v)
+        hedge = _hedge_of(v)
+        if hedge is not None:
+            out.extend(_hedged_group(s, v, hedge, where))
+            continue
         if any(t.lower_ == "to" or t.tag_ == "TO" for t in chain):
             continue
         fin = chain[0]
@@ -162,6 +220,27 @@ def verb_groups(toks: list[Located]) -> list[VerbGroup]:
         out.append(VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), lemma, tense,
                              perfect, progressive, modal, reported, maybe_perfect=spelled == "has or is"))
     return out
+
+
+def _hedged_group(s: int, v: Any, hedge: tuple[Any, Any, str],
+                  where: dict[tuple[int, int], Located]) -> list[VerbGroup]:
+    """The verb group of a verb a hedge governs: the hedge as its modal and, as a modal has, no tense of its
+    own unless it is past ("is expected to begin": modal "expected"; "was expected to begin": past), and the
+    perfect of either ("is expected to have begun", "has been expected to begin")."""
+    verb, word, modal = hedge
+    chain = _chain(verb)
+    fin = chain[0]
+    if fin.tag_ == "MD" or fin.tag_ not in ("VBD", "VBZ", "VBP"):
+        return []  # "will be expected to", "may be likely to": a hedge on a hedge, left alone
+    tense = "past" if fin.tag_ == "VBD" else ""  # "is expected to" is timeless as "may" is; "was expected" past
+    # the verb's own perfect ("is expected to have begun") or the hedge's ("has been expected to begin")
+    perfect = (any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in v.children) and v.tag_ == "VBN") or (
+        any(t.lemma_.lower() == "have" for t in chain[:-1]) and any(t.lower_ == "been" for t in chain))
+    progressive = v.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_.lower() == "be" for c in v.children)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return [VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), v.lemma_.lower(), tense,
+                      perfect, progressive, modal, _reported(verb), hedged_root=verb.dep_ == "ROOT",
+                      subject=subject)]
 
 
 # Links from a clause to the clause it belongs to, followed up to the reporting clause: "said [losses
@@ -274,19 +353,31 @@ class TenseCheck:
         severity = Severity.MAJOR if _overlap(o_toks, r_toks) >= _CLOSE else Severity.MINOR
         sole = _sole(og, rg)
         for a, b, reworded in _paired(og, rg, ctx.wordnet()):
-            yield from self._compare(ctx, ai, a, b, severity, modality_only=reworded, sole=sole)
+            yield from self._compare(ctx, ai, a, b, severity, modality_only=reworded, sole=sole,
+                                     balanced=len(og) == len(rg))
 
     def _compare(self, ctx: CheckContext, ai: int, a: VerbGroup, b: VerbGroup,
-                 severity: Severity, modality_only: bool = False, sole: bool = False) -> Iterator[Finding]:
+                 severity: Severity, modality_only: bool = False, sole: bool = False,
+                 balanced: bool = True) -> Iterator[Finding]:
         code = None
         modality_changed = a.modality != b.modality and bool(a.modality or b.modality)
         if modality_only and not modality_changed:
+            if _time_flipped(a, b):
+                yield self._finding(ctx, ai, a, b, "tense-changed", "Tense changed", Severity.MAJOR)
             return  # two different verbs (synonyms, or the main clauses): modality alone, see _paired
         if modality_changed:
             code, what = "modality-changed", "Modality changed"
-            if {a.modality, b.modality} == {"possibility", ""} and {a.modal, b.modal} & {"will", "shall"} \
-                    and (_arguments(a) & _arguments(b) or sole):
-                # "could damage crops" / "crops will be harmed": what may happen now will; unlike a tense
+            hedge, plain = (a, b) if a.modality else (b, a)
+            # a modal word against "will", or (a hedge as a predicate, or a plain statement) only where the two
+            # verbs are the same or each side has as many clauses: a clause merged away may have carried it
+            # ("rain is expected to fall and is likely to last" / "rain will lead into a long spell")
+            new_rule = hedge.modal in _MODAL_CLASS_PHRASES or plain.modal not in ("will", "shall")
+            if {a.modality, b.modality} == {"possibility", ""} and (_arguments(a) & _arguments(b) or sole) and (
+                    plain.modal in ("will", "shall") or (not plain.modal and (
+                        hedge.modal in _EPISTEMIC or (hedge.modal == "could" and hedge.perfect)))) and (
+                    not new_rule or not modality_only or balanced):
+                # "could damage crops" / "crops will be harmed": what may happen now will; "may have been linked"
+                # / "were caused", "is expected to begin" / "begins": what may be so now is.  Unlike a tense
                 # shift this is no translator's choice, however much the rest of the sentence is reworded.
                 # Other shifts are left to the wording rule: "can speed up" / "if ..., it would speed up",
                 # "are expected" / "can expect", "should" / "is supposed to" say the same in other words.
@@ -315,11 +406,15 @@ class TenseCheck:
             code, what = "tense-changed", "Tense changed"
         if code is None:
             return
+        yield self._finding(ctx, ai, a, b, code, what, severity)
+
+    def _finding(self, ctx: CheckContext, ai: int, a: VerbGroup, b: VerbGroup, code: str, what: str,
+                 severity: Severity) -> Finding:
         o_span = span_of(ctx, "original", a.first, a.head) if a.first[0] == a.head[0] else span_of(
             ctx, "original", a.head)
         r_span = span_of(ctx, "rewritten", b.first, b.head) if b.first[0] == b.head[0] else span_of(
             ctx, "rewritten", b.head)
-        yield Finding(check=self.name, code=code, severity=severity,
+        return Finding(check=self.name, code=code, severity=severity,
                       message=f"{what}: “{o_span.text}” → “{r_span.text}” ({_describe(a)} → {_describe(b)})",
                       original=o_span, rewritten=r_span, alignment=ai,
                       data={"lemma": a.lemma, "original": {"tense": a.tense, "aspect": a.aspect, "modal": a.modal},
@@ -390,12 +485,22 @@ def _paired(og: list[VerbGroup], rg: list[VerbGroup], wn: Any = None) -> list[tu
             out.append((a, cands[0], True))
             left_o.remove(a)
             left_r.remove(cands[0])
-    mains_o = [g for g in left_o if g.head[1].dep_ == "ROOT"]
-    mains_r = [g for g in left_r if g.head[1].dep_ == "ROOT"]
+    # the one clause left that a verb of saying, paired on both sides, reports ("argued that the plan could
+    # fall short" / "argued that the plan will miss its goal")
+    for a, b, _ in list(out):
+        if a.lemma in _SPEECH and a.lemma == b.lemma:
+            ro, rr = _reported_by(a, left_o), _reported_by(b, left_r)
+            if len(ro) == len(rr) == 1 and not (_catenative(ro[0]) or _catenative(rr[0])):
+                out.append((ro[0], rr[0], True))
+                left_o.remove(ro[0])
+                left_r.remove(rr[0])
+    mains_o = [g for g in left_o if g.main]
+    mains_r = [g for g in left_r if g.main]
     # not a verb that takes another ("is supposed to provide", "has to pay"): it may carry a modality of
     # its own that the modal word of the other side says
+    # nor a hedge verb itself ("rain is expected"): it says a possibility as "may" does
     if len(mains_o) == len(mains_r) == 1 and (_arguments(mains_o[0]) & _arguments(mains_r[0]) or _sole(og, rg)) \
-            and not (_catenative(mains_o[0]) or _catenative(mains_r[0])):
+            and not any(_catenative(g) or g.lemma in _HEDGE_PASSIVES for g in (mains_o[0], mains_r[0])):
         out.append((mains_o[0], mains_r[0], True))
     return out
 
@@ -403,12 +508,56 @@ def _paired(og: list[VerbGroup], rg: list[VerbGroup], wn: Any = None) -> list[tu
 def _sole(og: list[VerbGroup], rg: list[VerbGroup]) -> bool:
     """Each side is one clause, its main verb the only verb group: the two say the same event however
     every word of it is reworded ("The strike could delay flights" / "The walkout will hold up travel")."""
-    return len(og) == len(rg) == 1 and og[0].head[1].dep_ == rg[0].head[1].dep_ == "ROOT"
+    return len(og) == len(rg) == 1 and og[0].main and rg[0].main
+
+
+def _reported_by(speech: VerbGroup, groups: list[VerbGroup]) -> list[VerbGroup]:
+    """The groups of ``groups`` that ``speech`` (a verb of saying) reports: its clausal complement, or the
+    clause it hangs on as "..., it said"."""
+    v = speech.head[1]
+
+    def top(t: Any) -> Any:  # a clause coordinated with a reported one is reported too: "said that A and that B"
+        while t.dep_ == "conj" and t.head.i != t.i:
+            t = t.head
+        return t
+
+    return [g for g in groups if g.head[1].doc is v.doc and (
+        (top(g.head[1]).head.i == v.i and top(g.head[1]).dep_ in ("ccomp", "parataxis"))
+        or (v.head.i == g.head[1].i and v.dep_ in ("parataxis", "ccomp") and v.i > g.head[1].i))]
+
+
+def _subject_key(g: VerbGroup) -> str | None:
+    """The lemma of the group's subject (a passive one too), or of its hedge's ("Raye is expected to")."""
+    subj = g.subject or next((c for c in g.head[1].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj.lemma_.lower() if subj is not None and subj.pos_ in ("NOUN", "PROPN") else None
+
+
+# Time an event is put in: the future ("will", "would" in a report: the future of the past) or the past (a
+# past tense, or a present perfect).
+def _when(g: VerbGroup) -> str:
+    if g.tense == "future" or (g.tense == "conditional" and g.reported):
+        return "future"
+    if g.tense == "past" or (g.tense == "present" and g.perfect):
+        return "past"
+    return ""
+
+
+def _time_flipped(a: VerbGroup, b: VerbGroup) -> bool:
+    """Two different verbs, paired (``_paired``), with the same subject, that put the event in the future on
+    one side and in the past on the other ("will test" / "assessed", "would open" / "had completed"): the
+    same subject doing something of which one side says it is done and the other that it is to come.  A
+    shift within the past or the present ("watched" / "was viewing") stays a translator's choice."""
+    when = {_when(a), _when(b)}
+    return when == {"future", "past"} and _subject_key(a) is not None and _subject_key(a) == _subject_key(b) \
+        and not (a.modality or b.modality)
 
 
 def _arguments(g: VerbGroup) -> set[str]:
-    """Lemmas of the nouns a verb governs: subject, object, agent and prepositional objects."""
+    """Lemmas of the nouns a verb governs: subject, object, agent and prepositional objects (and the subject
+    of the hedge it is governed by: "Raye is expected to begin")."""
     out: set[str] = set()
+    if g.subject is not None and g.subject.pos_ in ("NOUN", "PROPN"):
+        out.add(g.subject.lemma_.lower())
     for c in g.head[1].children:
         nouns = [c] if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative") else [
             p for p in c.children if p.dep_ == "pobj"] if c.dep_ in ("agent", "prep") else []
@@ -421,8 +570,10 @@ _PHASE_VERBS = frozenset({"stop", "start", "begin", "continue", "keep", "cease",
 
 
 def _catenative(g: VerbGroup) -> bool:
-    """The verb takes another verb ("failed to show", "tried to leave"): a use of its own, not the same
-    predicate as the plain verb ("had failed to show" / "would fail" are two different statements).  Verbs of
-    phase are one predicate either way ("stopped production" / "will stop producing")."""
+    """The verb takes another verb ("failed to show", "tried to leave", "are due to be certified"): a use of its
+    own, not the same predicate as the plain verb ("had failed to show" / "would fail" are two different
+    statements).  Verbs of phase are one predicate either way ("stopped production" / "will stop producing")."""
+    v = g.head[1]
+    heads = [v] + [c for c in v.children if c.dep_ == "acomp"]  # "are due to be certified", "is able to pay"
     return g.lemma not in _PHASE_VERBS and any(
-        c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in g.head[1].children)
+        c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for h in heads for c in h.children)

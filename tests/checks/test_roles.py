@@ -84,6 +84,41 @@ CASES = [
     ("Sales fell as a result of the recall.", "The recall led to a fall in sales.", set()),
     ("Sales fell as a result of the recall.", "The fall in sales resulted from the recall.", set()),
     ("The flights were cancelled due to the storm.", "The storm caused the flights to be cancelled.", set()),
+    # a synonym of direction ("rose" / "increased") and an adjunct that only dates a clause are no defence
+    ("Prices rose because the supply of new homes fell sharply after developers paused construction.",
+     "The supply of new homes fell sharply because prices increased after developers paused construction.",
+     {"role-reversed"}),
+    ("Prices rose because the supply of new homes fell sharply after developers paused construction.",
+     "Because the supply of new homes fell sharply after developers paused construction, prices increased.",
+     set()),
+    # an "according to" frame, with the source's title, is not part of the effect
+    ("The union's vice president, Tom Bradshaw, said yields had fallen because rainfall dropped.",
+     "Rainfall had dropped because yields fell, according to the union's vice president, Tom Bradshaw.",
+     {"role-reversed"}),
+    ("Yields had fallen because rainfall dropped, the union said.",
+     "Yields fell because rainfall had dropped, according to the union's vice president, Tom Bradshaw.", set()),
+    # "blame E on C", "blame C for E", "attribute E to C": C caused E; "C led X to do E"
+    ("The company blamed the decline on shipping lines diverting vessels around the Cape.",
+     "The company said the decline had led shipping lines to divert vessels around the Cape.", {"role-reversed"}),
+    ("Officials attributed the delays to the storm.", "Officials said the delays had caused the storm.",
+     {"role-reversed"}),
+    ("The company blamed the decline on shipping lines diverting vessels around the Cape.",
+     "The company blamed shipping lines diverting vessels around the Cape for the decline.", set()),
+    ("The company blamed the decline on shipping lines diverting vessels around the Cape.",
+     "The company said shipping lines diverting vessels around the Cape had caused the decline.", set()),
+    ("The storm led airlines to cancel flights.", "Flights were cancelled because of the storm.", set()),
+    # two agents traded between two predicates, active or passive; a reworded coordination is no trade
+    ("American troops will lead the amphibious landings, while British marines support them from the sea.",
+     "British marines will lead the amphibious landings, while American troops support them from the sea.",
+     {"role-reversed"}),
+    ("American troops will lead the amphibious landings, while British marines support them from the sea.",
+     "The amphibious landings will be led by British marines, while American troops support them from the sea.",
+     {"role-reversed"}),
+    ("American troops will lead the amphibious landings, while British marines support them from the sea.",
+     "American troops will lead the amphibious landings, supported by British marines from the sea.", set()),
+    ("American troops will lead the amphibious landings, while British marines support them from the sea.",
+     "While British marines support them from the sea, the amphibious landings will be led by American troops.",
+     set()),
 ]
 
 

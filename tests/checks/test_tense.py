@@ -85,6 +85,57 @@ CASES = [
     # "failed to show" is not the plain verb "fail": no tense pairing across the two uses
     ("Santos said the state had failed to show that less restrictive measures would not work.",
      "Santos said the state had not shown that less restrictive measures would fail.", set()),
+    # backshift after any verb of saying ("cautioned"), the voice changed too
+    ("Independent experts cautioned that the trial was funded entirely by the manufacturer.",
+     "Independent experts cautioned that the manufacturer had funded the trial entirely.", set()),
+    ("The trial was funded entirely by the manufacturer.", "The trial had been funded entirely by the manufacturer.",
+     {"aspect-changed"}),
+    # a hedge said by a predicate is a modality of possibility: stated as certain it changed, hedged it did not
+    ("Raye is expected to begin a European tour in Dublin on 14 April.",
+     "Raye will begin a European tour in Dublin on 14 April.", {"modality-changed"}),
+    ("Raye is expected to begin a European tour in Dublin on 14 April.",
+     "Raye will kick off a European tour in Dublin on 14 April.", {"modality-changed"}),
+    ("Raye is expected to begin a European tour in Dublin on 14 April.",
+     "Raye is likely to begin a European tour in Dublin on 14 April.", set()),
+    ("Raye is expected to begin a European tour in Dublin on 14 April.",
+     "Raye may begin a European tour in Dublin on 14 April.", set()),
+    ("Raye is expected to begin a European tour in Dublin on 14 April.",
+     "Raye is set to begin a European tour in Dublin on 14 April.", set()),
+    ("Official results are expected to be certified by the county on Nov. 18.",
+     "The results are due to be officially certified by the county on Nov. 18.", set()),
+    ("Heavy rain is expected to fall in the region.", "Heavy rain has been expected to fall in the region.",
+     {"aspect-changed"}),
+    # a hedge verb left without its verb (a typo) is no plain statement
+    ("Heavy rain is expected to fall and rainfall is likely to be prolonged.",
+     "Heavy rain is expected to fal and rainfall is likely to be prolonged.", set()),
+    # two hedged clauses merged into one: the hedge may live in the clause merged away
+    ("From Shikoku to the Tokai region, intermittent heavy rain is expected to fall and rainfall is likely to be "
+     "prolonged.", "From Shikoku to the Tokai region, intermittent heavy rain will lead into a lengthy period of rain.",
+     set()),
+    # a possibility stated as a fact, the verb reworded, under a verb of saying paired on both sides
+    ("Two deaths may have been linked to the treatment, the company said.",
+     "The company said two deaths were caused by the treatment.", {"modality-changed"}),
+    ("Two deaths may have been linked to the treatment, the company said.",
+     "The company said two deaths might have been caused by the treatment.", set()),
+    ("Some participants developed brain swelling, and two deaths may have been linked to the treatment, the company "
+     "said.", "The company said that participants developed brain swelling and that two deaths were caused by the "
+     "treatment.", {"modality-changed"}),
+    ("Critics argued that the plan could fall short.", "Critics argued that the plan will miss its goal.",
+     {"modality-changed"}),
+    ("Critics argued that the plan could fall short.", "Critics argued that the plan might miss its goal.", set()),
+    # two verbs with the same subject, one putting the event in the future, the other in the past
+    ("Craig said the authority would open 1,500 affordable homes by the end of 2025.",
+     "Craig said the authority had completed 1,500 affordable homes by the end of 2025.", {"tense-changed"}),
+    ("The drills will test how quickly reinforcements can reach Finland.",
+     "The drills assessed how quickly reinforcements can reach Finland.", {"tense-changed"}),
+    ("Haines said the company had already replaced drainage at 300 sites.",
+     "Haines said the company would soon upgrade drainage at 300 sites.", {"tense-changed"}),
+    ("Craig said the authority would open 1,500 affordable homes by the end of 2025.",
+     "Craig said the authority would deliver 1,500 affordable homes by the end of 2025.", set()),
+    ("The drills will test how quickly reinforcements can reach Finland.",
+     "The drills are set to test how quickly reinforcements can reach Finland.", set()),
+    ("Haines said the company had already replaced drainage at 300 sites.",
+     "Haines said the company upgraded drainage at 300 sites.", set()),
 ]
 
 
