@@ -21,12 +21,17 @@ antonym swaps too, compared by position so that a swapped pair is found; so is a
 (some, many, several, a few, most) dropped from a plural subject that stands bare on the other side ("Some
 reviewers criticised the film" / "Reviewers criticised the film": a claim about some made general), or
 added to one.  ("All" dropped is left to the omission check's minor note: a bare plural subject already
-reads as "all, in general"; a bare plural object reads as "some": "arrested protesters".)  A negation plus an
+reads as "all, in general"; a bare plural object reads as "some": "arrested protesters".)  So is a restricting
+quantifier taking a definite noun through "of", in any role, against that noun definite and whole on the
+other side ("moved some of its services" / "moved its services": a part made the whole).  Verbs opposed
+only in another sense are no swap with the object that makes them one act ("breaking the record" /
+"setting the record").  A negation plus an
 antonym ("not aware" → "unaware", "never stopped" → "always") cancel out.  "Only" as a focus restriction
 ("Only three engines fired", "opens only on Sundays") says "and no other": a negation of the rest, so
 dropping or adding it is negation-removed / negation-added, major, where the word it restricts stands on
 the other side and that side says no restriction in other words ("just", "merely", "alone", "not
-until", "except" ...).
+until", "except" ...).  Before "the" and a rank outside the subject ("only the second woman to win", "for
+only the fifth time") "only" is emphasis, no restriction (the omission check notes the word).
 """
 from __future__ import annotations
 
@@ -480,6 +485,8 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
                 hit = wn.are_antonyms(lo, lr, indirect=False) or (po == pr and wn.are_opposed(lo, lr, po))
             if hit and _RULING_VERBS & {to[1].lemma_.lower(), tr[1].lemma_.lower()} and _objects(to[1]) != _objects(tr[1]):
                 continue  # "upheld his conviction" / "dismissed his appeal against it": a ruling on another thing
+            if hit and _same_act_on(to[1], tr[1]):
+                continue  # "breaking the record" / "setting the record": one act, however WordNet opposes the verbs
             if hit:
                 swaps.append(Swap(to, tr, lo, lr))
                 used_o.add(to[1].i)
@@ -622,19 +629,57 @@ def _restricted_subjects(toks: list[Located]) -> list[tuple[Located, Located]]:
     return out
 
 
+def _partitives(toks: list[Located]) -> list[tuple[Located, Located]]:
+    """(quantifier, noun) for each restricting quantifier that takes a definite noun through "of", in any role:
+    "moved some of its services", "many of the paintings were sold"."""
+    out = []
+    for s, t in toks:
+        if t.lower_ not in _RESTRICTING or t.dep_ in ("quantmod", "advmod", "npadvmod", "det", "amod"):
+            continue
+        of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of is not None else None
+        if obj is not None and _definite(obj):
+            out.append(((s, t), (s, obj)))
+    return out
+
+
+# Words that say a part in other ways ("part of its services", "half of the paintings", "partly").
+_PART_WORDS = frozenset({"part", "parts", "partly", "partially", "half", "portion", "share", "proportion", "fraction",
+                         "majority", "minority", "number", "some", "any", "few", "most", "many", "several"})
+
+
+def _definite(t: Any) -> bool:
+    """The noun has a definite determiner or a possessor ("the paintings", "its services", "these cars")."""
+    return any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that")
+               for c in t.children)
+
+
+def _whole(t: Any) -> bool:
+    """The noun stands definite and whole: no "of" of a quantifier, number or part word above it ("all of its
+    services", "three of the services", "part of the services"), no number on it."""
+    if not _definite(t) or any(c.dep_ == "nummod" or c.lower_ in _PART_WORDS for c in t.children):
+        return False
+    return not (t.dep_ == "pobj" and t.head.lower_ == "of")
+
+
 def find_generalised(o_toks: list[Located], r_toks: list[Located]
                      ) -> list[tuple[str, Located, Located, Located]]:
-    """("dropped"|"added", quantifier, its noun, the bare noun on the other side) for a restricting quantifier on a plural
-    subject whose noun is a bare plural subject on the other side, the noun once on each side."""
+    """("dropped"|"added", quantifier, its noun, the noun on the other side) for a restricting quantifier on a
+    plural subject whose noun is a bare plural subject on the other side, or for a restricting quantifier
+    taking a definite noun through "of" ("some of its services", in any role) whose noun the other side
+    states definite and whole ("its services": a part made the whole); the noun once on each side, and no
+    other word of a part or a quantity on the other side."""
     out: list[tuple[str, Located, Located, Located]] = []
     for kind, mine, theirs in (("dropped", o_toks, r_toks), ("added", r_toks, o_toks)):
-        for q, noun in _restricted_subjects(mine):
+        found = {_key(q): (q, noun) for q, noun in _restricted_subjects(mine) + _partitives(mine)}
+        for q, noun in found.values():
             lemma = noun[1].lemma_.lower()
             same = [x for x in theirs if x[1].lemma_.lower() == lemma and x[1].pos_ == "NOUN"]
             if len(same) != 1 or sum(x[1].lemma_.lower() == lemma for x in mine) != 1:
                 continue
-            if _bare_plural_subject(same[0][1]) and not any(
-                    x[1].lower_ in _RESTRICTING | _OTHER_QUANTIFIERS for x in theirs):
+            if any(x[1].lower_ in _RESTRICTING | _OTHER_QUANTIFIERS | _PART_WORDS for x in theirs):
+                continue
+            if _bare_plural_subject(same[0][1]) or (_definite(noun[1]) and _whole(same[0][1])):
                 out.append((kind, q, noun, same[0]))
     return out
 
@@ -660,9 +705,29 @@ def _restrictions(toks: list[Located]) -> list[tuple[Located, Located]]:
             continue
         focus = next((x for x in toks[k + 1: k + 5] if x[0] == s and x[1].pos_ in _FOCUS_POS and not x[1].is_stop
                       or x[1].like_num), None)
-        if focus is not None:
+        if focus is not None and not _emphatic_only(t, nxt, focus[1]):
             out.append(((s, t), focus))
     return out
+
+
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                       "eleventh", "twelfth", "twentieth", "hundredth", "latest", "last"})
+
+
+def _emphatic_only(only: Any, nxt: str, focus: Any) -> bool:
+    """"only the second woman to win", "for only the fifth time", "only the best player": before "the" and a rank
+    (an ordinal or a superlative) outside the subject, "only" stresses how rare the rank is (no other is
+    excluded: "the second woman" already says one came before).  "Only the best players were selected" (the
+    subject) does restrict."""
+    low = focus.lower_
+    rank = (low in _ORDINALS or focus.tag_ in ("JJS", "RBS")
+            or (low[:-2].isdigit() and low[-2:] in ("st", "nd", "rd", "th")))
+    if nxt != "the" or not rank:
+        return False
+    head = only.head
+    while head.dep_ in ("amod", "advmod", "compound", "nummod") and head.head.i != head.i:
+        head = head.head  # "only the third-youngest player": "only" may hang on a word of the noun phrase
+    return head.dep_ not in ("nsubj", "nsubjpass", "csubj")
 
 
 def find_restriction_changes(o_toks: list[Located], r_toks: list[Located]) -> list[tuple[str, Located, Located]]:
@@ -696,6 +761,18 @@ _CONVERSES = frozenset({frozenset(p) for p in (("win", "lose"), ("buy", "sell"),
 # A court's verbs of ruling on a decision: opposites only about the same thing (the object), as "upholding a
 # conviction" is "dismissing the appeal" against it.
 _RULING_VERBS = frozenset({"uphold", "overturn", "reverse", "quash", "overrule", "vacate", "affirm", "sustain"})
+
+
+# Verbs opposed in WordNet (or elsewhere) that say one act with a given object: "break a record" = "set a
+# record" (a new one set, the old one broken); "break" / "set" for a law, a bone or a trend stay opposites.
+_SAME_ACT_OBJECTS = {frozenset({"break", "set"}): frozenset({"record", "mark", "best"})}
+
+
+def _same_act_on(a: Any, b: Any) -> bool:
+    """Verbs ``a`` and ``b`` (one each side) are one of ``_SAME_ACT_OBJECTS``'s pairs and both take one of
+    the pair's objects ("breaking the record" / "setting the record for the most wins")."""
+    objects = _SAME_ACT_OBJECTS.get(frozenset((a.lemma_.lower(), b.lemma_.lower())))
+    return objects is not None and bool(_objects(a) & objects) and bool(_objects(b) & objects)
 
 
 def _objects(v: Any) -> frozenset[str]:
@@ -849,7 +926,7 @@ class NegationCheck:
             # "Some reviewers", "A few critics", "Some of the reviewers"
             first = (q[0], noun[1].left_edge) if q[1].head.i == noun[1].i else q
             q_span = span_of(ctx, here_side, first, noun)
-            bare = span_of(ctx, there_side, bare_noun)
+            bare = span_of(ctx, there_side, (bare_noun[0], bare_noun[1].left_edge), bare_noun)  # "its Asia services"
             o_span, r_span = (q_span, bare) if kind == "dropped" else (bare, q_span)
             what = ("a claim about part of them made general" if kind == "dropped"
                     else "a general claim limited to part of them")

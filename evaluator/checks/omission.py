@@ -10,9 +10,14 @@ token-matching evidence, when present, vetoes words the encoder did find a match
 A hedge ("allegedly", "probably") dropped or added is major whatever the encoder matched, unless the
 other side hedges in some other way more often ("may", "police say", "likely"). A causal connective
 ("because", "due to", "so", "as a result") on one side only, linking content both sides state, is a
-major addition or drop of a causal link. Stand-ins are not holes: "aged 29" ~ "29"; a pronoun subject
-of a clause the rewrite makes passive without an agent is only a note; a manner noun carrying the
-other side's predicate adjective ("struck a cautious note") or "on her behalf" is minor.
+major addition or drop of a causal link. Stand-ins are not holes: "aged 29" ~ "29"; a noun that names the
+class of a kept word standing in its place as a noun ("the city of Huancayo" ~ "Huancayo", "rescue teams" ~
+"rescuers"); a noun of office held in a relative clause that restates
+the sentence's role ("..., a post she held from 1982" ~ "from 1982 she headed"). A pronoun subject of a
+clause the rewrite makes passive without an agent is only a note; a manner noun carrying the other side's
+predicate adjective ("struck a cautious note") or "on her behalf" is minor. An added clause with its own
+verb and a name the original never mentions, where the original has at most a participle-preposition in
+its place ("including" -> "..., all of which Network Rail has accepted, ..."), is a new claim: major.
 """
 from __future__ import annotations
 
@@ -330,6 +335,31 @@ def _constituent(tokens: Sequence[Any], lost: set[int], sent: Any) -> tuple[list
     return (words or list(tokens)), kind
 
 
+# Nouns that name the class of what a kept word names ("the city of Huancayo", "the launch event", "rescue
+# teams", "the turnout rate", "31,000 people"): places, measures, groups and events.
+_CLASS_NOUNS = frozenset({"city", "town", "village", "state", "province", "county", "region", "district", "country",
+                          "island", "capital", "area", "rate", "level", "figure", "number", "amount", "total",
+                          "event", "team", "crew", "group", "people", "force"})
+# What "rate" makes of a word that is another thing alone ("interest rates" / "interest").
+_RATE_NAMES = frozenset({"interest", "exchange", "tax", "mortgage", "discount", "base", "bank", "policy", "hourly"})
+# A noun of office with the verb of holding it, as an apposition that only restates a role the sentence names
+# ("the first woman to head the department, a post she held from 1982 to 1991").
+_POST_NOUNS = frozenset({"post", "position", "role", "job", "office", "seat", "title"})
+_HOLD_VERBS = frozenset({"hold", "occupy", "fill", "keep", "retain"})
+
+
+def _held_post(heavy: Sequence[Any], lost: set[int]) -> bool:
+    """The lost words are a noun of office in apposition (or as a second complement) and the verb of a
+    relative clause on it that holds it, everything else of the clause kept ("a post she held from 1982 to
+    1991" -> "from 1982 to 1991 she headed ..."): the role is the sentence's own, said once."""
+    nouns = [t for t in heavy if t.pos_ == "NOUN" and t.lemma_.lower() in _POST_NOUNS and t.dep_ in ("appos", "attr")]
+    if len(nouns) != 1:
+        return False
+    verb = next((c for c in nouns[0].children if c.dep_ == "relcl" and c.lemma_.lower() in _HOLD_VERBS), None)
+    return (verb is not None and all(t is nouns[0] or t is verb for t in heavy)
+            and any(is_content(c) and c.i not in lost for c in verb.subtree if c.i != verb.i))
+
+
 def _name_part_kept(t: Any, lost: set[int]) -> bool:
     """``t`` is part of a person's name (or a title word compounded onto it) whose other part stays."""
     if t.pos_ != "PROPN" or t.ent_type_ not in ("", "PERSON"):
@@ -511,7 +541,11 @@ class OmissionCheck:
         base = ctx.doc(side)
         for run in runs(unmatched_here):
             gap, left, right = gap_counterpart(run, h2t, len(here.tokens), unmatched_there)
-            if gap:  # something else stands in the same place: a substitution, not a hole
+            # a clause of a new actor added where the original has only a participle-preposition ("including"
+            # -> "Among ..., all of which Network Rail has accepted, are"): a claim of its own, no substitution
+            claim = side == "rewritten" and self._new_claim([here.tokens[i] for i in run], there,
+                                                            [there.tokens[j] for j in gap])
+            if gap and not claim:  # something else stands in the same place: a substitution, not a hole
                 continue
             # a run may cross a sentence boundary in an n-m pair: report per sentence
             by_sent: dict[int, list[Any]] = {}
@@ -523,10 +557,16 @@ class OmissionCheck:
                 content = [t for t in words if is_content(t) and t.i in lost_ids]
                 if not content:
                     continue
+                if claim and not self._vetoed(ctx, base, si, sent, toks, evidence):
+                    # the words themselves, whatever the parse hangs them on: a new actor's clause is a new claim
+                    span = ctx.token_span(side, si, min(toks, key=lambda t: t.i), max(toks, key=lambda t: t.i))
+                    anchor = self._anchor_span(ctx, other, there, left, right)
+                    yield self._hole_finding(ctx, index, side, span, anchor, "clause", Severity.MAJOR, toks)
+                    continue
                 added = side == "rewritten"
                 sev = _severity(content, added)
                 heavy = [t for t in content if not is_light(t, added)]
-                if other_free and not (len(heavy) >= 3 and 3 * other_free <= len(heavy)):
+                if other_free and not (len(heavy) >= 3 and 3 * other_free <= len(heavy)) and not claim:
                     sev = min(sev, Severity.MINOR)
                 if all(lemma_key(t) in matched_keys and t.dep_ in _MODIFIER_DEPS for t in heavy):
                     # a repeated modifier ("Best Picture, Best Director") the other side says once
@@ -544,6 +584,10 @@ class OmissionCheck:
                         for t in heavy):
                     # "Deception Island" -> "Deception": the generic word of a name whose own part stays
                     sev = min(sev, Severity.MINOR)
+                if len(content) == 1 and self._class_noun(content[0], here, there, h2t):
+                    continue  # "the city of Huancayo" -> "Huancayo", "rescue teams" -> "rescuers": the kept word names it
+                if heavy and _held_post(heavy, lost_ids):
+                    continue  # "the first woman to head X, a post she held from 1982" -> "from 1982 she headed X"
                 if _glossed(toks, lost_ids):
                     # "acidic or basic (alkaline)": a second name for the same thing, in parentheses
                     sev = min(sev, Severity.MINOR)
@@ -785,6 +829,60 @@ class OmissionCheck:
         return True
 
     @staticmethod
+    def _vetoed(ctx: CheckContext, base: Any, si: int, sent: Any, toks: Sequence[Any],
+                evidence: tuple[Span, ...] | None) -> bool:
+        """The encoder found a counterpart for every one of ``toks`` (no evidence: not vetoed)."""
+        if evidence is None:
+            return False
+        off = base.sentences[si].start - sent.start_char
+        return not any(spans_overlap(t.idx + off, t.idx + off + len(t.text), evidence) for t in toks)
+
+    @staticmethod
+    def _new_claim(run: Sequence[Any], there: SideTokens, gap: Sequence[Any]) -> bool:
+        """Whether the added words hold a clause of its own: a verb (not a support verb) and, in what it
+        governs, a name the other side never mentions ("all of which Network Rail has accepted"), with at
+        most light words or a participle-preposition ("including") unmatched in its place on the other side."""
+        if any(not is_light(t) and t.lemma_.lower() not in _PARTICIPLE_PREPS for t in gap):
+            return False
+        ids = {t.i for t in run}
+        for v in run:
+            if v.pos_ != "VERB" or v.lemma_.lower() in SUPPORT_VERBS or v.tag_ in ("VBG", "VB"):
+                continue
+            if any(n.pos_ == "PROPN" and n.i in ids and n.i != v.i and not there.surface[norm_text(n.text)]
+                   for n in v.subtree):
+                return True
+        return False
+
+    @staticmethod
+    def _class_noun(t: Any, here: SideTokens, there: SideTokens, h2t: dict[int, int]) -> bool:
+        """Whether the lost noun ``t`` only names the class of a kept word that stands in its place on the
+        other side: "the city of Huancayo" -> "Huancayo", "the launch event" -> "the launch", "rescue teams" ->
+        "rescuers", "31,000 people" -> "31,000 employees".  The kept word (a compound, modifier, number or "of"
+        object of ``t``) fills ``t``'s role there as a noun (or, a number, counts a noun that does); a noun
+        that names a different thing ("police officers" -> "police") is no class noun."""
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in _CLASS_NOUNS:
+            return False
+        kept = [c for c in t.children if c.dep_ in ("compound", "amod", "nummod")]
+        kept += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if t.lemma_.lower() == "rate" and any(c.lemma_.lower() in _RATE_NAMES for c in kept):
+            return False  # "interest rates" -> "interest": another thing
+        if t.lemma_.lower() == "number" and any(c.lower_ == "a" for c in t.children):
+            return False  # "a number of protesters" (= some) -> "protesters": a quantity dropped, no class
+        index = {(id(x.doc), x.i): k for k, x in enumerate(here.tokens)}
+        for c in kept:
+            k = index.get((id(c.doc), c.i))
+            if k is None or k not in h2t:
+                continue
+            mate = there.tokens[h2t[k]]
+            # as a noun itself ("Oregon", "rescuers"): an adjective or a number left alone in the noun's slot is
+            # the noun dropped ("the best polo team" -> "the best", "the 13 states" -> "the 13")
+            if mate.dep_ == t.dep_ and mate.pos_ in ("NOUN", "PROPN") or (
+                    c.dep_ == "nummod" and mate.dep_ == "nummod" and mate.head.dep_ == t.dep_
+                    and mate.head.pos_ == "NOUN"):
+                return True
+        return False
+
+    @staticmethod
     def _number_kept(ctx: CheckContext, side: str, other: str, here: SideTokens, there: SideTokens,
                      lost: Sequence[Any]) -> bool:
         """Each lost word belongs to a figure (its number or unit) the other side states in other words (the
@@ -979,8 +1077,11 @@ class OmissionCheck:
                                           if c.dep_ == "xcomp" and c.pos_ == "VERB"}
         for si in r_indices:
             for t in ctx.parses["rewritten"][si]:
+                # a personal pronoun as the passive subject may be the dropped actor itself ("he moved" ->
+                # "he was moved"); a quantifier ("some of its services had been moved") is not
                 if t.pos_ == "VERB" and t.lemma_.lower() in lemmas \
-                        and any(c.dep_ == "nsubjpass" and c.pos_ != "PRON" for c in t.children) \
+                        and any(c.dep_ == "nsubjpass" and (c.pos_ != "PRON" or c.lower_ not in _STAND_INS)
+                                for c in t.children) \
                         and not any(c.dep_ == "agent" for c in t.children):
                     return si, t
         return None

@@ -209,6 +209,12 @@ ANTONYM_CASES = [
     ("The British planted mines to prevent ships from entering the ocean.",
      "The British planted mines to prevent ships from exiting the ocean.", {"antonym-swap"}),
     ("He did not enter the room.", "He did not exit the room.", {"antonym-swap"}),
+    # "break a record" is "set a record": one act; with another object the verbs stay opposed
+    ("Raye won six awards on Saturday, breaking the record for the most wins in a single night.",
+     "Raye won six awards on Saturday, setting the record for the most wins in one night.", set()),
+    ("She broke the world record in Paris.", "She set the world record in Paris.", set()),
+    ("Raye won six awards on Saturday, breaking the law for the first time.",
+     "Raye won six awards on Saturday, setting the law for the first time.", {"antonym-swap"}),
 ]
 
 # Closed opposites WordNet lacks: a comparison turned round in other words, policies reversed, and scope
@@ -392,6 +398,27 @@ def test_misspelt_cue_is_minor() -> None:
     ("The museum opens only on Sundays.", "The museum opens on Sundays alone.", set()),
     ("He is the only person who knows.", "He is the person who knows.", set()),
     ("Not only did he win, he set a record.", "He won and he set a record.", set()),
+    # "only" before "the" and a rank, outside the subject, stresses the rank and excludes nothing
+    ("She is only the second woman to win the prize.", "She is the second woman to win the prize.", set()),
+    ("It is only the fifth time the race has been cancelled.", "It is the fifth time the race has been cancelled.",
+     set()),
+    ("He is only the third-youngest player to score.", "He is the third-youngest player to score.", set()),
+    ("The race was cancelled for only the 3rd time.", "The race was cancelled for the 3rd time.", set()),
+    ("Only the best players were selected.", "The best players were selected.", {"negation-removed"}),
+    ("The museum opens only on the first Sunday.", "The museum opens on the first Sunday.", {"negation-removed"}),
+    # a restricting quantifier taking a definite noun through "of", in any role, against the noun whole
+    ("Maersk confirmed that it had moved some of its Asia services to Rotterdam.",
+     "Maersk confirmed that it had moved its Asia services to Rotterdam.", {"antonym-swap"}),
+    ("Police arrested several of the protesters.", "Police arrested the protesters.", {"antonym-swap"}),
+    ("Many of the paintings were sold.", "The paintings were sold.", {"antonym-swap"}),
+    ("The company sold the paintings.", "The company sold most of the paintings.", {"antonym-swap"}),
+    # the part said otherwise, the noun bare ("some"), or another share: left to the other rules
+    ("Maersk moved some of its Asia services to Rotterdam.", "Maersk moved part of its Asia services to Rotterdam.",
+     set()),
+    ("Police arrested several of the protesters.", "Police arrested protesters.", set()),
+    ("Police arrested several of the protesters.", "Police arrested three of the protesters.", set()),
+    ("Maersk, the largest customer, confirmed that it had moved some of its Asia services.",
+     "Maersk, the largest customer, confirmed that some of its Asia services had been moved.", set()),
 ])
 def test_restriction_table(original: str, rewritten: str, expected: set[str]) -> None:
     findings = list(NegationCheck().run(make_context(original, rewritten)))
@@ -407,3 +434,7 @@ def test_restriction_evidence_on_both_sides() -> None:
                                                  "Reviewers criticised the film.")))
     assert g.original is not None and g.rewritten is not None
     assert (g.original.text, g.rewritten.text) == ("Some reviewers", "Reviewers")
+    (h,) = list(NegationCheck().run(make_context("Maersk moved some of its Asia services to Rotterdam.",
+                                                 "Maersk moved its Asia services to Rotterdam.")))
+    assert h.original is not None and h.rewritten is not None
+    assert (h.original.text, h.rewritten.text) == ("some of its Asia services", "its Asia services")
