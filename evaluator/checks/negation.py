@@ -594,6 +594,7 @@ def find_quantifier_swaps(o_toks: list[Located], r_toks: list[Located]) -> list[
 # A restricting quantifier on a plural subject against the same subject bare ("Some reviewers" /
 # "Reviewers"): the bare plural subject reads as a generic, so a claim about a part became one about all.
 _RESTRICTING = frozenset({"some", "many", "several", "few", "most", "numerous"})
+_MAJORITY = frozenset({"many", "most", "numerous"})
 # What else makes a plural noun specific or quantified: "the reviewers", "their reviewers", "12 reviewers",
 # "various reviewers", "a number of reviewers".
 _SPECIFIERS = frozenset({"det", "poss", "nummod", "quantmod", "predet"})
@@ -930,8 +931,15 @@ class NegationCheck:
             o_span, r_span = (q_span, bare) if kind == "dropped" else (bare, q_span)
             what = ("a claim about part of them made general" if kind == "dropped"
                     else "a general claim limited to part of them")
+            # "Many/most residents" against the generic "residents": a majority's claim said of the kind in
+            # general, a weaker shift than "some" -> all or a known whole ("many of the paintings" -> "the
+            # paintings"): minor.
+            generic_majority = q[1].lower_ in _MAJORITY and _bare_plural_subject(bare_noun[1])
+            if generic_majority:
+                what += "; a majority said of the kind in general"
             msg = f"Quantifier {kind}: “{o_span.text}” → “{r_span.text}” ({what})"
-            yield Finding(check=self.name, code="antonym-swap", severity=Severity.MAJOR, message=msg,
+            yield Finding(check=self.name, code="antonym-swap",
+                          severity=Severity.MINOR if generic_majority else Severity.MAJOR, message=msg,
                           original=o_span, rewritten=r_span, alignment=ai,
                           data={"original_lemma": q[1].lower_ if kind == "dropped" else "",
                                 "rewritten_lemma": q[1].lower_ if kind == "added" else "",

@@ -379,8 +379,11 @@ def test_misspelt_cue_is_minor() -> None:
 @pytest.mark.parametrize("original,rewritten,expected", [
     # a restricting quantifier dropped from a plural subject: a claim about some made general (or the reverse)
     ("Some reviewers criticised the film.", "Reviewers criticised the film.", {"antonym-swap"}),
-    ("Many residents left the town.", "Residents left the town.", {"antonym-swap"}),
     ("Some of the reviewers criticised the film.", "Reviewers criticised the film.", {"antonym-swap"}),
+    # a majority said of the kind in general ("Many residents" -> "Residents"): minor; "few" (= not many) stays
+    ("Many residents left the town.", "Residents left the town.", set()),
+    ("Many people may not recognize the risk.", "People may not recognize the risk.", set()),
+    ("Few reviewers liked the film.", "Reviewers liked the film.", {"antonym-swap"}),
     ("Critics praised the film.", "A few critics praised the film.", {"antonym-swap"}),
     # a definite, an object (a bare plural object reads as "some"), "all" dropped, or a quantifier of the
     # same reach: no finding
@@ -423,6 +426,12 @@ def test_misspelt_cue_is_minor() -> None:
 def test_restriction_table(original: str, rewritten: str, expected: set[str]) -> None:
     findings = list(NegationCheck().run(make_context(original, rewritten)))
     assert codes(findings, MAJOR) == expected, [f.message for f in findings]
+
+
+def test_a_majority_made_general_is_a_minor_quantifier_note() -> None:
+    (f,) = [f for f in NegationCheck().run(make_context("Many residents left the town.", "Residents left the town."))
+            if f.code == "antonym-swap"]
+    assert f.severity == Severity.MINOR and "majority" in f.message
 
 
 def test_restriction_evidence_on_both_sides() -> None:
