@@ -199,11 +199,44 @@ def _decode(p: Path, data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = data[exc.start]
-        raise DocumentError(
-            p, f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); re-save as UTF-8"
-        ) from None
+        raise DocumentError(p, _not_utf8(data, exc.start)) from None
     return text, "utf-8"
+
+
+def _not_utf8(data: bytes, start: int) -> str:
+    """The message for bytes that are not UTF-8 from ``start`` on: where (line, column, byte offset) and,
+    where the bytes read as it, the likely encoding.  A guess named in a message, never used to read."""
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8")) + 1  # in characters: valid UTF-8 up to ``start``
+    where = f"not valid UTF-8 at line {line}, column {column} (byte 0x{data[start]:02x} at offset {start})"
+    if any(b >= 0x80 for b in data[:start]):
+        # UTF-8 text before it (non-ASCII characters read fine): a file of mixed encodings, which a
+        # re-save from any single encoding would not mend.
+        return f"{where}; the text before it holds UTF-8 non-ASCII characters, so the file mixes encodings: " \
+               "fix the bytes from there on"
+    guess = _likely_encoding(data)
+    return f"{where}; " + (f"it looks like {guess}: " if guess else "") + "re-save as UTF-8"
+
+
+def _likely_encoding(data: bytes) -> str | None:
+    """"Windows-1252 (or Latin-1)" where ``data`` reads as Western European single-byte text: it
+    decodes as cp1252 and each run of non-ASCII characters is short and made of letters, digits,
+    punctuation or symbols (an accented letter, a curly quote, a dash), as in French, German or
+    English text saved by an old Windows editor.  Multi-byte encodings (Shift-JIS, GBK, EUC-KR) decode
+    as cp1252 too, but as long runs of accented capitals and symbols: no guess for them."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    runs = re.findall(r"[^\x00-\x7f]+", text)
+    if not runs or any(len(run) > 2 for run in runs):
+        return None
+    if not all(unicodedata.category(ch)[0] in "LNPS" for run in runs for ch in run):
+        return None
+    # Without bytes 0x80-0x9f cp1252 and Latin-1 read the same; with them, only cp1252 has text there.
+    c1 = any(0x80 <= b <= 0x9F for b in data)
+    return "Windows-1252 text" if c1 else "Windows-1252 or Latin-1 (ISO-8859-1) text"
 
 
 _SWAP_SAMPLE = 4096  # characters of a UTF-16 text looked at for a byte-order mark that contradicts it

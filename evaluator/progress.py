@@ -40,7 +40,7 @@ class LineProgress:
         self._last_n = already_done
         todo = total - already_done
         resumed = f" ({already_done} already done)" if already_done else ""
-        self._write(f"batch: {todo} pairs to score of {total}{resumed}")
+        self._write(f"batch: {todo} pair{'' if todo == 1 else 's'} to score of {total}{resumed}")
 
     def advance(self, ok: bool) -> None:
         self.done += 1
@@ -85,7 +85,7 @@ class ScoreLineProgress(LineProgress):
         self.total = total
         self._t0 = self._last_t = clock()
         in_chunks = f" in {chunks} chunks" if chunks else ""
-        self._write(f"score: {total} lines to score{in_chunks}")
+        self._write(f"score: {total} line{'' if total == 1 else 's'} to score{in_chunks}")
 
     def update(self, done: int, total: int) -> None:
         self.done, self.total = done, total

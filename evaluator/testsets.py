@@ -170,11 +170,30 @@ def _parse_jsonl(path: str, lines: list[str]) -> tuple[list[str], list[dict[str,
 
 
 def check_line_counts(reference: Stream, others: Sequence[Stream]) -> None:
-    """Every stream must have as many lines as the first reference."""
+    """Every stream must have as many lines as the first reference.
+
+    Lines are counted as sacrebleu counts them (a final newline ends the last line; an empty line after
+    it is a line, an empty segment), so a file with one blank line too many at its end is refused as
+    sacrebleu refuses it, with a hint where the extra lines are only that."""
     for s in others:
         if len(s.lines) != len(reference.lines):
             raise InputError(f"line counts differ: {reference.label} has {len(reference.lines)} lines, "
-                             f"{s.label} has {len(s.lines)}")
+                             f"{s.label} has {len(s.lines)}" + trailing_blank_hint(reference, s))
+
+
+def trailing_blank_hint(a: Stream, b: Stream) -> str:
+    """``"; the last line of B is empty ..."`` where the longer stream's extra lines are all at its end
+    and all empty (or blank): a blank line typed after the last segment, the usual cause of such a
+    difference."""
+    longer, shorter = (a, b) if len(a.lines) > len(b.lines) else (b, a)
+    extra = longer.lines[len(shorter.lines):]
+    if not extra or any(line.strip() for line in extra):
+        return ""
+    if len(extra) == 1:
+        return (f"; the last line of {longer.label} is empty (sacrebleu counts it as a segment too): "
+                "delete it if it is not one")
+    return (f"; the last {len(extra)} lines of {longer.label} are empty (sacrebleu counts them as segments "
+            "too): delete them if they are not")
 
 
 # --------------------------------------------------------------------------- scoring

@@ -1006,6 +1006,49 @@ def test_help_texts_say_what_each_command_does(capsys: pytest.CaptureFixture[str
     assert "idf from the whole first reference" in score and "original side" not in score
 
 
+def test_help_texts_match_what_each_command_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """A first-time-user review: score's --model and --no-bertscore spoke of alignment (score aligns
+    nothing: its lines are paired already); --batch-tokens gave no default; batch's PAIRS said "JSONL or
+    CSV" (TSV reads too); the exit codes of score, compare and batch left out 3, 130 or 143."""
+    def help_of(command: str) -> str:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        return re.sub(r"-\s+", "-", " ".join(capsys.readouterr().out.split()))  # argparse wraps at hyphens
+
+    score, compare, batch = help_of("score"), help_of("compare"), help_of("batch")
+    assert "alignment" not in score and "aligns" not in score
+    assert "encoder for BERTScore and the checks" in score and "the checks still use the encoder" in score
+    assert "encoder for sentence alignment, BERTScore and the checks" in compare
+    for text in (score, compare, batch):
+        assert "tokens per encoder batch (default: 4096)" in text
+        assert "3 internal error" in text and "130" in text
+    for text in (score, compare):
+        assert "143 terminated (SIGTERM)" in text
+    assert "JSONL, CSV or TSV manifest" in batch and "pairs.tsv" in batch
+    assert "orig-vs-rew for orig.txt and rew.txt" in compare and "korea-diplomacy" in compare
+
+
+def test_compare_names_its_outputs_after_the_files_not_only_their_folder(tmp_path: Path) -> None:
+    """Two pairs of one folder (``p2/orig.txt p2/rew.txt``, ``p2/orig2.txt p2/rew2.txt``) both wrote
+    ``p2.json``, the second overwriting the first.  Files named only by their side keep the folder's
+    name (the example's ``korea-diplomacy``)."""
+    from evaluator.cli.compare import default_name
+
+    p2 = tmp_path / "p2"
+    story = tmp_path / "story"
+    for d in (p2, story, tmp_path / "a", tmp_path / "b"):
+        d.mkdir()
+    assert default_name(str(p2 / "orig.txt"), str(p2 / "rew.txt")) == "orig-vs-rew"
+    assert default_name(str(p2 / "orig2.txt"), str(p2 / "rew2.txt")) == "orig2-vs-rew2"
+    assert default_name(str(story / "original.txt"), str(story / "rewritten.txt")) == "story"
+    assert default_name(str(story / "Original.md"), str(story / "REWRITTEN.txt")) == "story"
+    ex = Path(__file__).resolve().parents[1] / "reference_sets" / "examples" / "korea-diplomacy"
+    assert default_name(str(ex / "original.txt"), str(ex / "rewritten.txt")) == "korea-diplomacy"
+    # the same stem in two folders: the stems do not tell them apart, the folder rule decides
+    assert default_name(str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")) == "x-vs-x"
+    assert default_name(str(p2 / "x.txt"), str(p2 / "x.md")) == "p2"
+
+
 def test_markdown_cells_are_cut_at_a_word_too() -> None:
     """The Markdown summary cut findings mid-word ("…increasingly viewed" -> "…one…", "Secre…")."""
     from evaluator.render.markdown import md_escape

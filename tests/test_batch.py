@@ -896,3 +896,43 @@ def test_a_ray_batch_probes_its_address_once(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(InputError, match="no Ray cluster answers"):
         run_batch(m, tmp_path / "out2", Options(bertscore=False), engine="ray", address="10.0.0.1:6379")
     assert not (tmp_path / "out2").exists()
+
+
+def test_a_stop_while_the_models_load_scores_no_pair(tmp_path: Path, options, monkeypatch) -> None:
+    """Ctrl-C 2 s into a batch (the models loading) took ~7 s: the first chunk's pre-pass (every pair of
+    it parsed and encoded) and its first pair ran before the stop was seen.  Now the run ends once the
+    models are loaded, nothing begun, nothing lost: a rerun scores every pair."""
+    stop = threading.Event()
+    real_load, real_prepare = ChunkScorer._load, ChunkScorer._prepare
+    prepared: list[int] = []
+
+    def load_then_stop(self: ChunkScorer, resources: Any = None) -> None:
+        real_load(self, resources)
+        stop.set()  # as the signal handler does, while the models load
+
+    def prepare(self: ChunkScorer, items: Any) -> None:
+        prepared.append(len(items))
+        real_prepare(self, items)
+
+    monkeypatch.setattr(ChunkScorer, "_load", load_then_stop)
+    monkeypatch.setattr(ChunkScorer, "_prepare", prepare)
+    m, out = manifest(tmp_path, PAIRS[:3]), tmp_path / "out"
+    res = run_batch(m, out, options, stop=stop, chunk_size=2)
+    assert res.stopped and (res.scored, res.missing) == (0, 3) and prepared == []
+    assert json.loads((out / "summary.json").read_text())["pairs"]["missing"] == 3
+    monkeypatch.setattr(ChunkScorer, "_load", real_load)
+    res = run_batch(m, out, options)
+    assert not res.stopped and (res.scored, res.ok) == (3, 3) and prepared
+
+
+def test_progress_counts_one_pair_and_one_line_in_the_singular() -> None:
+    """"batch: 1 pairs to score of 1" read wrong (and "score: 1 lines to score")."""
+    from evaluator.progress import ScoreLineProgress
+
+    out: list[str] = []
+    stream = type("S", (), {"write": lambda self, t: out.append(t), "flush": lambda self: None})()
+    LineProgress(stream).start(1, 0)
+    LineProgress(stream).start(3, 1)
+    ScoreLineProgress(stream, 1)
+    assert out == ["batch: 1 pair to score of 1\n", "batch: 2 pairs to score of 3 (1 already done)\n",
+                   "score: 1 line to score\n"]

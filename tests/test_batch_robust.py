@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import signal
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -437,3 +440,75 @@ def test_an_index_is_kept_current_by_a_rerun_without_html(tmp_path: Path, monkey
     fake_engine(monkeypatch)
     assert not run_batch(manifest(tmp_path), tmp_path / "plain", Options()).html
     assert not (tmp_path / "plain" / "index.html").exists()
+
+
+def ok_engine(monkeypatch: pytest.MonkeyPatch, stop_at_end: bool = False) -> list[list[str]]:
+    """An engine that gives each pair a minimal ok record (no model needed); ``stop_at_end``: it sets the
+    stop event once the last pair is handed back, as a Ctrl-C just after the last pair does."""
+    import evaluator.engines
+
+    seen: list[list[str]] = []
+
+    def engine(pending, options, *, stop, **_: Any):
+        seen.append([p.id for p in pending])
+        for p in pending:
+            report = {"summary": {"findings_by_severity": {}}, "findings": []}
+            yield PairResult(p.id, "ok", json.dumps({"id": p.id, "status": "ok", "report": report}))
+        if stop_at_end:
+            stop.set()
+
+    monkeypatch.setattr(evaluator.engines, "get_engine", lambda name: engine)
+    return seen
+
+
+def test_a_stop_after_the_last_pair_is_no_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exit code follows what is missing: a stop that comes once every pair is done stops nothing."""
+    ok_engine(monkeypatch, stop_at_end=True)
+    stop = threading.Event()
+    res = run_batch(manifest(tmp_path), tmp_path / "out", Options(), stop=stop)
+    assert stop.is_set() and not res.stopped and res.missing == 0 and res.ok == 2
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="sends itself SIGINT")
+def test_a_signal_while_the_outputs_are_written_keeps_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`timeout -s INT 6 evaluator batch ...` exited 130 with summary.json saying 5 ok, 0 missing: the
+    signal came after the last pair, once the handlers were restored, and Python's KeyboardInterrupt
+    made a complete run "interrupted".  The handlers now stay to the end; nothing is missing: exit 0."""
+    import evaluator.cli.batch as cli_batch
+
+    ok_engine(monkeypatch)
+    real = cli_batch.write_exports
+
+    def exports_then_sigint(*args: Any, **kwargs: Any) -> list[str]:
+        os.kill(os.getpid(), signal.SIGINT)  # handled here, between two bytecodes of this frame
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli_batch, "write_exports", exports_then_sigint)
+    out = tmp_path / "out"
+    assert cli(str(manifest(tmp_path)), "--out", str(out), "-q") == 0
+    err = capsys.readouterr().err
+    assert "every pair is done; writing the outputs" in err and "interrupted" not in err
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["pairs"]["missing"] == 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handed back at the end
+
+
+def test_a_stop_before_the_first_pair_starts_no_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stop asked for while the inputs are checked (the model resolved, its weights hashed) does not
+    start the engine (which would load the models and score a pair first); a rerun does the work."""
+    seen = ok_engine(monkeypatch)
+    stop = threading.Event()
+
+    class StopAtStart:
+        def start(self, total: int, already_done: int) -> None:
+            stop.set()
+
+        def advance(self, ok: bool) -> None: ...
+
+        def finish(self) -> None: ...
+
+    out = tmp_path / "out"
+    res = run_batch(manifest(tmp_path), out, Options(), stop=stop, progress=StopAtStart())
+    assert seen == [] and res.stopped and (res.scored, res.missing) == (0, 2)
+    res = run_batch(manifest(tmp_path), out, Options())
+    assert seen == [["a", "b"]] and not res.stopped and res.ok == 2

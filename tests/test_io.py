@@ -165,7 +165,7 @@ def test_read_lines_errors(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="set.txt: contains only whitespace"):
         read_lines(p)
     p.write_bytes("Caf\xe9".encode("latin-1"))
-    with pytest.raises(DocumentError, match=r"not valid UTF-8 \(byte 0xe9 at offset 3\)"):
+    with pytest.raises(DocumentError, match=r"not valid UTF-8 at line 1, column 4 \(byte 0xe9 at offset 3\)"):
         read_lines(p)
 
 
@@ -174,5 +174,36 @@ def test_fixture_files() -> None:
     md = read_document(DATA / "utf16-crlf.md")
     assert md.encoding == "utf-16-le" and md.markdown
     assert md.text.startswith("# Talks in Seoul\n\n") and "\r" not in md.text
-    with pytest.raises(DocumentError, match=r"windows-1252\.txt: not valid UTF-8 \(byte 0x93 at offset \d+\)"):
+    with pytest.raises(DocumentError, match=r"windows-1252\.txt: not valid UTF-8 at line \d+, column \d+ \(byte 0x93 at offset \d+\)"):
         read_document(DATA / "windows-1252.txt")
+
+
+@pytest.mark.parametrize("raw, where, guess", [
+    # cp1252 curly quotes (0x80-0x9f): only Windows-1252 has text there
+    ("Line one.\nHe said \u201cyes\u201d.\n".encode("cp1252"), "at line 2, column 9 (byte 0x93 at offset 18)",
+     "it looks like Windows-1252 text: re-save as UTF-8"),
+    # accented letters only: Windows-1252 and Latin-1 read them alike
+    ("Le caf\xe9.\nUne na\xefve id\xe9e.\n".encode("latin-1"), "at line 1, column 7 (byte 0xe9 at offset 6)",
+     "it looks like Windows-1252 or Latin-1 (ISO-8859-1) text"),
+    # a multi-byte encoding decodes as cp1252 too, as long runs of symbols: no guess
+    ("\u6771\u4eac\u306f\u5927\u304d\u3044\u3002".encode("shift_jis"), "at line 1, column 1 (byte 0x93 at offset 0)",
+     None),
+    # UTF-8 text before the bad byte: mixed encodings, which no re-save from one encoding mends
+    ("na\u00efve\nab".encode("utf-8") + b"\xe9t\xe9", "at line 2, column 3 (byte 0xe9 at offset 9)", None),
+])
+def test_not_utf8_names_the_line_and_column_and_the_likely_encoding(tmp_path: Path, raw: bytes, where: str,
+                                                                    guess: str | None) -> None:
+    """The offset alone left the user counting bytes; a cp1252 file got no hint of what it is."""
+    p = tmp_path / "set.txt"
+    p.write_bytes(raw)
+    for read in (read_document, read_lines):
+        with pytest.raises(DocumentError) as info:
+            read(p)
+        message = str(info.value)
+        assert f"not valid UTF-8 {where}" in message, message
+        if guess is not None:
+            assert guess in message
+        else:
+            assert "looks like" not in message
+    if raw.startswith(b"na"):
+        assert "mixes encodings" in message

@@ -220,3 +220,33 @@ def test_the_merged_report_for_the_html_page_carries_no_stage_timings_of_its_fir
     _, merged = score_systems([REFS], {"sys": HYPS}, resources=resources, keep_report=True, chunk_size=2)
     assert merged is not None and merged["meta"]["line_aligned"] is True
     assert "timings" not in merged["meta"]
+
+
+# ------------------------------------------------------------------------ line counts: a blank line at the end
+
+def test_a_trailing_empty_line_is_a_segment_as_in_sacrebleu_and_the_error_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"ref.txt has 5 lines, extra.txt has 6" left the user looking for the sixth segment: an empty line
+    after the last one.  It stays a segment (sacrebleu reads lines with the newline cut off, so
+    "a\\nb\\n\\n" is three, and refuses the pair too), and the message now names it."""
+    ref = write(tmp_path / "ref.txt", REFS)
+    extra = tmp_path / "extra.txt"
+    extra.write_text("".join(h + "\n" for h in HYPS) + "\n", encoding="utf-8")
+    with open(extra, encoding="utf-8", newline="\n") as fh:
+        assert len([line.rstrip("\n") for line in fh]) == len(REFS) + 1  # as sacrebleu counts
+    assert main(["score", "--ref", str(ref), "--hyp", str(extra), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"evaluator: error: line counts differ: {ref} has 5 lines, {extra} has 6; the last line of "
+                   f"{extra} is empty (sacrebleu counts it as a segment too): delete it if it is not one\n")
+
+    # two blank lines, in the reference this time
+    ref2 = tmp_path / "ref2.txt"
+    ref2.write_text("".join(r + "\n" for r in REFS) + "\n \n", encoding="utf-8")
+    hyp = write(tmp_path / "hyp.txt", HYPS)
+    assert main(["score", "--ref", str(ref2), "--hyp", str(hyp), "-q"]) == 2
+    assert f"; the last 2 lines of {ref2} are empty" in capsys.readouterr().err
+
+    # a missing segment is no blank line: no hint
+    short = write(tmp_path / "short.txt", HYPS[:4])
+    assert main(["score", "--ref", str(ref), "--hyp", str(short), "-q"]) == 2
+    assert capsys.readouterr().err == f"evaluator: error: line counts differ: {ref} has 5 lines, {short} has 4\n"

@@ -5,7 +5,7 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .common import (
     add_export_options,
@@ -17,6 +17,9 @@ from .common import (
     shell_path,
     write_exports,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..batch import BatchResult
 
 DESCRIPTION = """\
 Score every pair of a manifest.  Each finished pair is appended to DIR/results.jsonl at once, so
@@ -30,11 +33,14 @@ PAIRS is one of:
   pairs.jsonl   one JSON object a line: {"id": ..., "original": TEXT, "rewritten": TEXT}
                 or {"id": ..., "original_path": FILE, "rewritten_path": FILE} (relative to PAIRS)
   pairs.csv     the same columns, with a header line
+  pairs.tsv     the same, tab-separated (plain TSV without quoting reads too)
   DIR           DIR/<id>/original.txt + DIR/<id>/rewritten.txt,
                 or DIR/<id>.original.txt + DIR/<id>.rewritten.txt (.md reads as markdown)
 
 exit codes: 0 every pair scored, 1 some pairs failed (see their "error" in results.jsonl),
-2 input error (bad manifest, bad option; nothing was scored), 130 stopped (rerun to continue).
+2 input error (bad manifest, bad option; nothing was scored), 3 internal error (a bug: please
+report it), 130 stopped by Ctrl-C or SIGTERM with pairs not scored yet (rerun to continue; a stop
+that comes once every pair is done changes nothing).
 """
 
 
@@ -42,7 +48,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("batch", help="score many pairs from a manifest (resumable)",
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("pairs", metavar="PAIRS", help="JSONL or CSV manifest, or a folder of pairs")
+    p.add_argument("pairs", metavar="PAIRS", help="JSONL, CSV or TSV manifest, or a folder of pairs")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="output folder (results.jsonl, summary.json, batch.json: the settings and the manifest)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -118,24 +124,39 @@ def run(args: Any) -> int:
     progress = make_progress(sys.stderr, "none" if args.quiet else args.progress)
 
     stop = threading.Event()
+    ended: list[BatchResult] = []  # run_batch's result once it has returned: a signal then stops nothing
 
     def on_signal(signum: int, frame: Any) -> None:
         if stop.is_set():
             raise KeyboardInterrupt  # a second signal: stop now
         stop.set()
+        name = signal.Signals(signum).name
+        if ended:
+            what = "the run has stopped" if ended[0].missing else "every pair is done"
+            sys.stderr.write(f"\nevaluator: {name}: {what}; writing the outputs (again to stop at once)\n")
+            return
         in_hand = "the pair in hand" if args.workers <= 1 else "the chunks the workers hold"
-        sys.stderr.write(f"\nevaluator: {signal.Signals(signum).name}: finishing {in_hand}, then stopping"
-                         " (again to stop at once)\n")
+        sys.stderr.write(f"\nevaluator: {name}: finishing {in_hand}, then stopping (again to stop at once)\n")
 
+    # The handlers stay until the command returns: a signal that comes after the last pair (while the
+    # exports and the summary are written) is a stop request like any other, not a KeyboardInterrupt
+    # that made a complete run exit 130.  The exit code follows what is missing.
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         result = run_batch(specs, args.out, options, engine=args.engine, address=args.address,
                            workers=args.workers, html=args.html, timeout_per_pair=args.timeout_per_pair,
                            chunk_size=args.chunk_size, retry_failed=args.retry_failed, stop=stop,
                            progress=progress, manifest_path=args.pairs)
+        ended.append(result)
+        return _report(args, result)
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+
+
+def _report(args: Any, result: BatchResult) -> int:
+    """The console summary of a finished ``run_batch`` and the exit code: 130 while pairs are missing
+    after a stop, else 1 where some failed."""
     exports = [] if result.stopped else write_exports(args.out, args, {"batch": args.out})
     if not args.quiet:
         written = [f"{args.out}/results.jsonl", f"{args.out}/summary.json"]
@@ -155,8 +176,9 @@ def run(args: Any) -> int:
         n = result.resumed_failed
         sys.stderr.write(f"evaluator: {n} pair{'s' if n != 1 else ''} failed in an earlier run and {'were' if n != 1 else 'was'} "
                          "not tried again (the errors are in results.jsonl); add --retry-failed to score them again\n")
-    if result.stopped:
-        sys.stderr.write(f"evaluator: stopped with {result.missing} pairs left; rerun the same command to "
-                         "continue\n")
+    if result.stopped and result.missing:
+        n = result.missing
+        sys.stderr.write(f"evaluator: stopped with {n} pair{'s' if n != 1 else ''} left; rerun the same "
+                         "command to continue\n")
         return 130
     return 1 if result.failed or result.missing else 0

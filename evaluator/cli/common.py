@@ -15,22 +15,26 @@ from ..options import DEFAULT_MODEL, DEVICE_PATTERN, PRECISIONS, Options
 
 
 def add_model_options(p: argparse.ArgumentParser, *, idf_from: str = "the original side",
-                      gate_settings: bool = True) -> None:
+                      gate_settings: bool = True, aligns: bool = True) -> None:
     """The model, checks and settings options.  ``idf_from`` says where the command takes idf from
     (score: the first reference); ``gate_settings`` is False for a command without --gate (batch),
-    whose --config help must not promise a fallback it does not have."""
+    whose --config help must not promise a fallback it does not have; ``aligns`` is False for a
+    command whose inputs are aligned already (score: line by line), whose help must not say the
+    encoder aligns."""
+    uses = "sentence alignment, BERTScore and the checks" if aligns else "BERTScore and the checks"
     g = p.add_argument_group("model and scoring")
     g.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
-                   help=f"encoder for alignment and BERTScore (default: {DEFAULT_MODEL}, bundled)")
+                   help=f"encoder for {uses} (default: {DEFAULT_MODEL}, bundled)")
     g.add_argument("--layer", type=int, default=None, metavar="N",
                    help="BERTScore layer (default: 3 for the bundled model, bert-score's choice otherwise)")
     g.add_argument("--idf", action="store_true", help=f"idf-weighted BERTScore (idf from {idf_from})")
     g.add_argument("--rescale", action="store_true", help="rescale BERTScore with a baseline")
     g.add_argument("--baseline", metavar="TSV", help="baseline file for --rescale (bert-score's format)")
-    g.add_argument("--no-bertscore", action="store_true", help="skip BERTScore (alignment still uses the encoder)")
+    g.add_argument("--no-bertscore", action="store_true",
+                   help="skip BERTScore (" + ("alignment and " if aligns else "") + "the checks still use the encoder)")
     g.add_argument("--lang", default="en", help="language of both texts (default: en)")
     g.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
-    g.add_argument("--batch-tokens", type=int, default=4096, metavar="N", help="tokens per encoder batch")
+    g.add_argument("--batch-tokens", type=int, default=4096, metavar="N", help="tokens per encoder batch (default: 4096)")
     g.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="encoder pass in fp32 (default: BERTScore equals bert_score's) or bf16 (autocast; "
                         "~1.9x faster with AMX/avx512_bf16, F1 within ~5e-4; named in the signature)")

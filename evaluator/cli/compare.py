@@ -31,7 +31,7 @@ EPILOG = DEMO_EXAMPLE + """\
   evaluator compare a.txt b.txt --json - --no-html | jq .summary    # the JSON on stdout
 
 exit codes: 0 compared (gate passed or warned), 1 gate failed, 2 usage or input error (nothing
-written), 3 internal error (a bug: please report it), 130 interrupted.
+written), 3 internal error (a bug: please report it), 130 interrupted, 143 terminated (SIGTERM).
 """
 
 
@@ -45,7 +45,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("original", help="the original article (.txt or .md)")
     p.add_argument("rewritten", help="the rewritten / translated article (.txt or .md)")
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--name", help="base name of the outputs (default: derived from the inputs)")
+    p.add_argument("--name", help="base name of the outputs (default: from the two file names, e.g. "
+                                  "orig-vs-rew for orig.txt and rew.txt; for original.* and rewritten.* "
+                                  "the name of the folder they share, e.g. korea-diplomacy)")
     p.add_argument("--json", metavar="FILE",
                    help="JSON report path (default: DIR/NAME.json); '-' prints it on stdout (the console "
                         "summary then goes to stderr)")
@@ -60,6 +62,25 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
+# File stems that say which side a file is, not what it holds (a folder of pairs, the example): such a
+# pair is named after its folder.
+GENERIC_STEMS = frozenset({"original", "rewritten"})
+
+
+def default_name(original: str, rewritten: str) -> str:
+    """The outputs' base name without ``--name``: ``ORIGINAL-vs-REWRITTEN`` from the file stems, so two
+    pairs of one folder (``orig.txt rew.txt``, ``orig2.txt rew2.txt``) get two reports rather than one
+    overwriting the other.  Where the stems name only the side (``original.txt``, ``rewritten.txt``) or
+    are the same, the folder the two files share (``render.pair_name``: ``korea-diplomacy`` for the
+    example), else ``original-vs-rewritten``."""
+    from ..render import pair_name
+
+    o, r = Path(original).stem, Path(rewritten).stem
+    if o == r or {o.casefold(), r.casefold()} <= GENERIC_STEMS:
+        return pair_name(original, rewritten)
+    return f"{o}-vs-{r}"
+
+
 def add_gate_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("CI gate")
     g.add_argument("--gate", metavar="CONFIG", help="gate config (evaluator.toml or pyproject.toml)")
@@ -72,7 +93,6 @@ def run(args: Any) -> int:
     from ..errors import InputError
     from ..io import display_path, read_document
     from ..pipeline import compare_loaded, load_resources
-    from ..render import pair_name
 
     for arg in (args.original, args.rewritten):
         if arg == "-":
@@ -107,7 +127,7 @@ def run(args: Any) -> int:
         from ..errors import InputError
 
         raise InputError(f"--name {args.name!r}: a file name without folders is needed")
-    name = args.name or pair_name(args.original, args.rewritten)
+    name = args.name or default_name(args.original, args.rewritten)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {args.out}: exists and is not a folder")

@@ -40,7 +40,8 @@ streams: each --ref/--hyp/--src is [NAME=]PATH[:COLUMN]
   data.jsonl:hyp        key "hyp" of a JSON object per line
   sysA=out.txt          a system named sysA (default name: the column, else the file stem)
 
-All streams must have the same number of lines.  With several --ref, BLEU/chrF/TER use them all;
+All streams must have the same number of lines, counted as sacrebleu counts them (an empty line
+after the last one is one more, empty, segment).  With several --ref, BLEU/chrF/TER use them all;
 BERTScore and the drift checks use the first.  Every line is a document of its own unless --doc-ids
 groups consecutive lines into documents (checks that compare lines look within a document; with
 --idf, idf comes from the whole first reference).  The set is scored in chunks of --chunk-size lines
@@ -52,7 +53,8 @@ examples:
   evaluator score --ref newstest.en --hyp sysA=a.en --hyp sysB=b.en --json scores.json
   evaluator score --ref data.tsv:ref --hyp data.tsv:mt --gate evaluator.toml --junit gate.xml
 
-exit codes: 0 scored (gate passed or warned), 1 gate failed, 2 usage or input error.
+exit codes: 0 scored (gate passed or warned), 1 gate failed, 2 usage or input error (nothing
+written), 3 internal error (a bug: please report it), 130 interrupted, 143 terminated (SIGTERM).
 """
 
 
@@ -130,7 +132,7 @@ def add_parser(sub: Any) -> None:
                    help="score chunks in N worker processes that share the cores (default: 1); "
                         "the same numbers, each worker holds its own models")
     p.add_argument("--quiet", "-q", action="store_true", help="no console summary")
-    add_model_options(p, idf_from="the whole first reference")
+    add_model_options(p, idf_from="the whole first reference", aligns=False)
     add_gate_options(p)
     add_export_options(p)
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None, help=argparse.SUPPRESS)
