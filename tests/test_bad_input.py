@@ -1032,21 +1032,21 @@ def test_compare_names_its_outputs_after_the_files_not_only_their_folder(tmp_pat
     """Two pairs of one folder (``p2/orig.txt p2/rew.txt``, ``p2/orig2.txt p2/rew2.txt``) both wrote
     ``p2.json``, the second overwriting the first.  Files named only by their side keep the folder's
     name (the example's ``korea-diplomacy``)."""
-    from evaluator.cli.compare import default_name
+    from evaluator.render import pair_name
 
     p2 = tmp_path / "p2"
     story = tmp_path / "story"
     for d in (p2, story, tmp_path / "a", tmp_path / "b"):
         d.mkdir()
-    assert default_name(str(p2 / "orig.txt"), str(p2 / "rew.txt")) == "orig-vs-rew"
-    assert default_name(str(p2 / "orig2.txt"), str(p2 / "rew2.txt")) == "orig2-vs-rew2"
-    assert default_name(str(story / "original.txt"), str(story / "rewritten.txt")) == "story"
-    assert default_name(str(story / "Original.md"), str(story / "REWRITTEN.txt")) == "story"
+    assert pair_name(str(p2 / "orig.txt"), str(p2 / "rew.txt")) == "orig-vs-rew"
+    assert pair_name(str(p2 / "orig2.txt"), str(p2 / "rew2.txt")) == "orig2-vs-rew2"
+    assert pair_name(str(story / "original.txt"), str(story / "rewritten.txt")) == "story"
+    assert pair_name(str(story / "Original.md"), str(story / "REWRITTEN.txt")) == "story"
     ex = Path(__file__).resolve().parents[1] / "reference_sets" / "examples" / "korea-diplomacy"
-    assert default_name(str(ex / "original.txt"), str(ex / "rewritten.txt")) == "korea-diplomacy"
+    assert pair_name(str(ex / "original.txt"), str(ex / "rewritten.txt")) == "korea-diplomacy"
     # the same stem in two folders: the stems do not tell them apart, the folder rule decides
-    assert default_name(str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")) == "x-vs-x"
-    assert default_name(str(p2 / "x.txt"), str(p2 / "x.md")) == "p2"
+    assert pair_name(str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")) == "x-vs-x"
+    assert pair_name(str(p2 / "x.txt"), str(p2 / "x.md")) == "p2"
 
 
 def test_markdown_cells_are_cut_at_a_word_too() -> None:

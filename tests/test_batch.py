@@ -868,6 +868,20 @@ def test_index_lists_worst_first_and_explains_itself(tmp_path: Path) -> None:
     assert "model:" not in html and '<a href="summary.json">' in html
 
 
+def test_index_cards_format_scores_as_the_console_does(tmp_path: Path) -> None:
+    """Mean and median with one decimal (BLEU, chrF) or three (BERTScore F1), as the console summary: not
+    "56" beside "56.0"."""
+    from evaluator.render.batch_index import render_index
+
+    summary, rows = index_fixture(tmp_path)
+    stat = {"n": 2, "min": 50.0, "max": 62.0}
+    summary["metrics"] = {"chrf": {**stat, "mean": 56.0, "median": 56.04},
+                          "bertscore_f1": {**stat, "mean": 0.9, "median": 0.91234}}
+    html = render_index(summary, rows)
+    assert "chrF mean / median<b>56.0 / 56.0</b>" in html
+    assert "BERTScore F1 mean / median<b>0.900 / 0.912</b>" in html
+
+
 def test_a_ray_batch_probes_its_address_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``run_batch`` checks a Ray address before it makes the output folder and ``run_ray`` does not probe
     it again (one TCP probe a batch).  A stand-in Ray: no instance is started."""

@@ -476,6 +476,42 @@ def test_verdict(gate: dict[str, Any] | None, findings: list[str], status: str) 
         assert "chrf&gt;=40" in html
 
 
+def test_the_gate_leads_the_page_and_the_header_names_what_failed() -> None:
+    """The gate table came after scores, coverage and severity counts, and the header said only
+    "gate: fail": a reviewer had to scroll to learn which threshold failed."""
+    from evaluator.gate import evaluate_gate, parse_gate_config
+
+    r = example_report()
+    r["gate"] = evaluate_gate(r, parse_gate_config({"gate": {"max_findings": {"major": 0, "critical": 99},
+                                                             "min": {"chrf": 1.0}}}))
+    html = render.render_html(r, charts=False)
+    n_major = sum(1 for f in r["findings"] if f["severity"] == "major" and not f.get("waived"))
+    assert n_major > 0
+    value = re.search(r'<span class="verdict-value">(.*?)</span>\s*<span class="verdict-sub">', html, re.S)
+    assert value and re.sub(r"<[^>]+>", "", value.group(1)) == f"gate: fail (max_findings.major {n_major} &gt; 0)"
+    assert '<a href="#gate">' in value.group(1)  # the header jumps to the gate
+    # the gate section opens the page, before the score cards; what failed in the first table,
+    # what passed folded below it
+    assert html.index('id="gate"') < html.index('id="summary"') < html.index('id="findings"')
+    section = html[html.index('id="gate"'):html.index('id="summary"')]
+    open_rows = section[section.index('id="gate-open"'):section.index('id="gate-passed"')]
+    assert "max_findings.major" in open_rows and "min.chrf" not in open_rows
+    passed = section[section.index('id="gate-passed"'):]
+    assert "<summary>2 passed</summary>" in passed and "min.chrf" in passed and "max_findings.critical" in passed
+    assert "3 thresholds: 1 failed, 2 passed" in section
+    assert html.count('class="gate"') == 2 and 'href="#gate"' in html
+
+
+def test_a_passing_gate_shows_its_thresholds_open() -> None:
+    from evaluator.gate import evaluate_gate, parse_gate_config
+
+    r = example_report()
+    r["gate"] = evaluate_gate(r, parse_gate_config({"gate": {"min": {"chrf": 1.0}}}))
+    html = render.render_html(r, charts=False)
+    assert '<span class="verdict-value">gate: pass</span>' in html
+    assert '<details class="gate-passed" id="gate-passed" open>' in html and 'id="gate-open"' not in html
+
+
 def test_renders_without_bertscore_and_without_pairs() -> None:
     html = render.render_html(example_report(bertscore=False))
     assert html.count("not computed") == 1 and "chart-bertscore" not in html and "chart-chrf" in html
@@ -720,7 +756,8 @@ def test_run_name_is_the_name_compare_gives_its_outputs(tmp_path: Path, monkeypa
 
     for o, r, name in (("a/o.txt", "a/o.txt", "a"), ("a/o.txt", "b/r.txt", "o-vs-r"),
                        ("story/original.txt", "story/rewritten.txt", "original-vs-rewritten"),
-                       ("x.txt", "y.txt", tmp_path.name), ("a\0/o.txt", "a\0/r.txt", "a\0")):
+                       ("x.txt", "y.txt", "x-vs-y"), ("x.txt", "x.md", tmp_path.name),
+                       ("a\0/o.txt", "a\0/r.txt", "o-vs-r"), ("a\0/o.txt", "a\0/o.md", "a\0")):
         assert heading(o, r) == name, (o, r)
         if "\0" not in o:
             assert pair_name(o, r) == name

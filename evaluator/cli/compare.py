@@ -62,25 +62,6 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-# File stems that say which side a file is, not what it holds (a folder of pairs, the example): such a
-# pair is named after its folder.
-GENERIC_STEMS = frozenset({"original", "rewritten"})
-
-
-def default_name(original: str, rewritten: str) -> str:
-    """The outputs' base name without ``--name``: ``ORIGINAL-vs-REWRITTEN`` from the file stems, so two
-    pairs of one folder (``orig.txt rew.txt``, ``orig2.txt rew2.txt``) get two reports rather than one
-    overwriting the other.  Where the stems name only the side (``original.txt``, ``rewritten.txt``) or
-    are the same, the folder the two files share (``render.pair_name``: ``korea-diplomacy`` for the
-    example), else ``original-vs-rewritten``."""
-    from ..render import pair_name
-
-    o, r = Path(original).stem, Path(rewritten).stem
-    if o == r or {o.casefold(), r.casefold()} <= GENERIC_STEMS:
-        return pair_name(original, rewritten)
-    return f"{o}-vs-{r}"
-
-
 def add_gate_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("CI gate")
     g.add_argument("--gate", metavar="CONFIG", help="gate config (evaluator.toml or pyproject.toml)")
@@ -93,6 +74,7 @@ def run(args: Any) -> int:
     from ..errors import InputError
     from ..io import display_path, read_document
     from ..pipeline import compare_loaded, load_resources
+    from ..render import pair_name
 
     for arg in (args.original, args.rewritten):
         if arg == "-":
@@ -127,7 +109,7 @@ def run(args: Any) -> int:
         from ..errors import InputError
 
         raise InputError(f"--name {args.name!r}: a file name without folders is needed")
-    name = args.name or default_name(args.original, args.rewritten)
+    name = args.name or pair_name(args.original, args.rewritten)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {args.out}: exists and is not a folder")

@@ -24,16 +24,27 @@ def cut_at_word(line: str, width: int) -> str:
     return cut.rstrip(" ,;:") + ELLIPSIS
 
 
+# File stems that say which side a file is, not what it holds (a folder of pairs, the example): such a
+# pair is named after its folder.
+GENERIC_STEMS = frozenset({"original", "rewritten"})
+
+
 def pair_name(original: str | os.PathLike[str], rewritten: str | os.PathLike[str]) -> str:
-    """The name of a compare run without ``--name`` (its output files, its report's heading): the folder
-    both documents are in (symlinks resolved), else ``ORIGINAL-vs-REWRITTEN`` from the file stems."""
+    """The name of a compare run without ``--name`` (its output files, its report's heading):
+    ``ORIGINAL-vs-REWRITTEN`` from the file stems, so two pairs of one folder (``orig.txt rew.txt``,
+    ``orig2.txt rew2.txt``) get two reports rather than one overwriting the other.  Where the stems name
+    only the side (``original.txt``, ``rewritten.txt``) or are the same, the folder both documents are in
+    (symlinks resolved: ``korea-diplomacy`` for the example), else the stems again."""
     def folder(path: str | os.PathLike[str]) -> Path:
         try:
             return Path(path).resolve().parent
         except (OSError, RuntimeError, ValueError):  # a path no file system takes (a NUL in a loaded report)
             return Path(os.path.abspath(path)).parent
 
+    o_stem, r_stem = Path(original).stem, Path(rewritten).stem
+    if o_stem != r_stem and not {o_stem.casefold(), r_stem.casefold()} <= GENERIC_STEMS:
+        return f"{o_stem}-vs-{r_stem}"
     o, r = folder(original), folder(rewritten)
     if o == r and r.name:
         return r.name
-    return f"{Path(original).stem}-vs-{Path(rewritten).stem}"
+    return f"{o_stem}-vs-{r_stem}"
