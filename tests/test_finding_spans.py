@@ -2,8 +2,8 @@
 
 A finding's ``alignment`` names one row; its ``original`` / ``rewritten`` spans must overlap that row's sentences
 on that side.  Documented exceptions: a side the row has no sentence on (an omission's or addition's other side
-is an anchor, the nearest aligned sentence: ``omission``'s ``sentence-omitted`` / ``sentence-added``, the
-nearest-sentence context of ``titles`` and ``entities``) is not looked at, and a quotation is matched with the
+is an anchor, the nearest aligned sentence: ``omission``'s ``sentence-omitted`` / ``sentence-added``; ``titles``
+and ``entities`` leave it null and name that sentence in ``data.original_context``) is not looked at, and a quotation is matched with the
 neighbouring rows allowed, so the quotes codes in ``NEIGHBOUR_ROW_CODES`` may point at the row before or after.
 ``sentence-moved`` names the first row of a moved run and spans the run: it overlaps its row.
 """
@@ -97,3 +97,20 @@ def test_example_report_keeps_evidence_in_its_rows(example_report: Any) -> None:
     ctx = types.SimpleNamespace(alignment=rep.alignment,
                                 doc=lambda side: rep.original if side == "original" else rep.rewritten)
     assert outside_pair(rep.findings, ctx) == []
+
+
+def test_a_null_side_shows_its_nearest_sentence_for_context_in_the_html() -> None:
+    """The JSON contract: on a rewrite-only row a ``titles``/``entities`` finding's original is null and
+    ``data.original_context`` names the nearest original sentence; the HTML shows that sentence as context."""
+    from evaluator.render import html as render
+    from tests.test_html import _card, context_report
+
+    r = context_report()
+    (renamed,) = [f for f in r["findings"] if f["code"] == "org-renamed"]
+    near = renamed["original"]
+    renamed["original"] = None
+    renamed["data"] = {"original_context": {"sentence": 4, **near}}
+    card = _card(render.render_html(r, charts=False), "org-renamed")
+    assert 'data-side="original" data-context="1"' in card
+    assert "not in the original: nearest original sentence, for context" in card
+    assert near["text"][:40] in card

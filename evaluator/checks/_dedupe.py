@@ -7,15 +7,27 @@ the same aligned pair describe the same edit when, on one side, the evidence of 
 evidence of the other, and on the other side their evidence overlaps (or one of them has none).  A
 span that covers the pair's whole sentences is context, not evidence.
 
+Lying inside is not enough where the inner evidence is a small part of the outer and says something
+else: a word dropped somewhere inside the clause whose roles turned round ("one" inside "the country
+that ... is one that President Biden has viewed") is another edit.  So the inner evidence must be a
+good part of the outer (``MIN_SHARE``) or be named in the outer finding's message (a quotation's
+diff names every word it changed; a dropped clause names the name that went with it), and a side
+where either finding has only an anchor (``ANCHOR_SIDE``: where missing words would stand) proves
+nothing.  Evidence that only overlaps shows one edit where both messages name the shared words
+("Opposition leader" dropped, and the title "leader" of the name after it).
+
 Each group of such findings becomes one: the most severe finding is kept (between equally severe
 ones, the one whose evidence covers the most, which describes the whole edit; then the more specific
 check), and the others are folded into it: their messages are appended to its message ("Same
-edit: ...") and kept whole, spans included, under ``data["merged"]``, so no evidence is lost and a
-reader of the JSON can still see every check that fired.  Info findings are left alone.
+edit: ..."), unless the kept message already names their evidence (a quotation's diff that shows
+"critical" → "crucial" need not add "crucial" was added), and kept whole, spans included, under
+``data["merged"]``, so no evidence is lost and a reader of the JSON can still see every check that
+fired.  Info findings are left alone.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +38,13 @@ from .base import CheckContext
 _PRIORITY = ("roles", "negation", "numbers", "entities", "titles", "quotes", "tense", "omission", "terminology",
              "fluency")
 _MERGED_MESSAGE_CHARS = 160
+# The side of a finding that is an anchor, not evidence: where the missing words would stand, or the words
+# around what was added (the other side of an omission, an addition, a missing name or number).
+ANCHOR_SIDE = {"clause-dropped": "rewritten", "content-added": "original", "number-missing": "rewritten",
+               "number-added": "original", "entity-missing": "rewritten", "entity-added": "original",
+               "sentence-omitted": "rewritten", "sentence-added": "original"}
+MIN_SHARE = 1 / 3  # of the outer evidence the inner must cover, unless the outer message names it
+_CLOSERS = "”’\"')]»"
 
 
 def _rank(check: str) -> int:
@@ -61,18 +80,88 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def same_edit(a: dict[str, tuple[int, int] | None], b: dict[str, tuple[int, int] | None]) -> bool:
-    """Evidence of one inside the other's on some side, and overlapping (or absent) on the other side."""
+Related = Callable[[str, "bool | None"], bool]
+
+
+def same_edit(a: dict[str, tuple[int, int] | None], b: dict[str, tuple[int, int] | None],
+              related: Related | None = None) -> bool:
+    """Evidence of one inside the other's on some side, and overlapping (or absent) on the other side.
+
+    ``related(side, a_inside)``, when given, says whether the nesting on ``side`` (``a``'s evidence inside
+    ``b``'s, or the reverse) shows one edit (see the module docstring); a nesting it rejects still overlaps.
+    It is also asked of a side where the two only overlap (``a_inside`` None): words both findings name
+    there ("Opposition leader" dropped, the title "leader" dropped) show one edit too."""
     nested = False
     for side in ("original", "rewritten"):
         x, y = a[side], b[side]
         if x is None or y is None:
             continue
         if _inside(x, y) or _inside(y, x):
-            nested = True
+            if related is None or _inside(x, y) and related(side, True) or _inside(y, x) and related(side, False):
+                nested = True
         elif not _overlap(x, y):
             return False
+        elif related is not None and related(side, None):
+            nested = True
     return nested
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def named_in(text: str, message: str) -> bool:
+    """Whether ``message`` names ``text`` (its words, in order, as whole words)."""
+    words = _norm(text)
+    return bool(words) and f" {words} " in f" {_norm(message)} "
+
+
+def _evidence_text(f: Finding, side: str) -> str | None:
+    span: Span | None = getattr(f, side)
+    return None if span is None or ANCHOR_SIDE.get(f.code) == side else span.text
+
+
+def _related(inner: Finding, inner_ev: tuple[int, int], outer: Finding, outer_ev: tuple[int, int],
+             side: str) -> bool:
+    """Whether ``inner``'s evidence, lying inside ``outer``'s on ``side``, is part of the same edit."""
+    text = _evidence_text(inner, side)
+    if text is None or _evidence_text(outer, side) is None:
+        return False  # an anchor on either side proves nothing
+    if (inner_ev[1] - inner_ev[0]) >= MIN_SHARE * (outer_ev[1] - outer_ev[0]):
+        return True
+    return named_in(text, outer.message)
+
+
+def _relation(fs: Sequence[Finding], ev: Sequence[dict[str, tuple[int, int] | None]], i: int, j: int) -> Related:
+    """``same_edit``'s ``related`` for findings ``i`` and ``j`` of ``fs`` (evidence ``ev``)."""
+    def related(side: str, i_inside: bool | None) -> bool:
+        if i_inside is None:
+            return _shared(fs[i], fs[j], side)
+        inner, outer = (i, j) if i_inside else (j, i)
+        return _related(fs[inner], ev[inner][side] or (0, 0), fs[outer], ev[outer][side] or (0, 0), side)
+    return related
+
+
+def _shared(a: Finding, b: Finding, side: str) -> bool:
+    """Whether the words where the evidence of ``a`` and ``b`` overlaps on ``side`` are named in both messages."""
+    x, y = getattr(a, side), getattr(b, side)
+    if _evidence_text(a, side) is None or _evidence_text(b, side) is None:
+        return False
+    lo, hi = max(x.start, y.start), min(x.end, y.end)
+    text = x.text[lo - x.start:hi - x.start]
+    return named_in(text, a.message) and named_in(text, b.message)
+
+
+def _already_said(f: Finding, message: str) -> bool:
+    """Whether ``message`` names all of ``f``'s evidence (so appending ``f``'s message would repeat it)."""
+    texts = [t for t in (_evidence_text(f, side) for side in ("original", "rewritten")) if t is not None]
+    return bool(texts) and all(named_in(t, message) for t in texts)
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with a full stop (or ! ? …), inside closing quotation marks or not."""
+    core = text.rstrip().rstrip(_CLOSERS)
+    return bool(core) and core[-1] in ".!?…"
 
 
 def _size(ev: dict[str, tuple[int, int] | None]) -> int:
@@ -100,14 +189,21 @@ def merge_group(group: Sequence[Finding], evidence: Sequence[dict[str, tuple[int
 
 
 def _fold(keep: Finding, others: Sequence[Finding]) -> Finding:
-    """``keep`` saying, after its own message, what ``others`` said of the same edit."""
+    """``keep`` saying, after its own message, what ``others`` said of the same edit (what it does not
+    already say: see the module docstring)."""
     merged = [_summary(f) for f in others]  # dedupe runs once, on findings straight from the checks
+    data = {**(keep.data or {}), "merged": merged}
+    news = [f for f in others if not _already_said(f, keep.message)]
+    if not news:
+        return replace(keep, data=data)
     head = keep.message.rstrip()
-    if head and head[-1] not in ".!?…:;":
+    if head and not _ends_sentence(head) and head[-1] not in ":;":
         head += "."
-    detail = "; ".join(_short(f"{f.check}/{f.code}: {f.message}") for f in others).rstrip()
-    message = f"{head}{SAME_EDIT}{detail}" + ("" if detail.endswith((".", "…")) else ".")
-    return replace(keep, message=message, data={**(keep.data or {}), "merged": merged})
+    parts = [_short(f"{f.check}/{f.code}: {f.message}").rstrip() for f in news]
+    detail = "; ".join(p[:-1] if p.endswith(".") and not p.endswith("..") else p for p in parts[:-1])
+    detail = f"{detail}; {parts[-1]}" if detail else parts[-1]
+    message = f"{head}{SAME_EDIT}{detail}" + ("" if _ends_sentence(detail) else ".")
+    return replace(keep, message=message, data=data)
 
 
 def _root(parent: list[int], i: int) -> int:
@@ -140,7 +236,7 @@ def dedupe_findings(findings: Sequence[Finding], ctx: CheckContext | None = None
         parent = list(range(len(fs)))
         for i in range(len(fs)):
             for j in range(i + 1, len(fs)):
-                if same_edit(ev[i], ev[j]):
+                if same_edit(ev[i], ev[j], _relation(fs, ev, i, j)):
                     parent[_root(parent, i)] = _root(parent, j)
         groups: dict[int, list[int]] = {}
         for i in range(len(fs)):

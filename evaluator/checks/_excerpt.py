@@ -11,7 +11,9 @@ the excerpt simply does not reach it.  Such a finding is kept, as info, saying w
 The cut point is found in the whole sentence where the fragment's words begin (or end): the first
 (or last) run of at least two words the two share.  A finding counts as outside the excerpt when it
 has evidence only on the whole sentence's side and that evidence lies entirely before (after) the
-cut point.
+cut point.  The fragment's side of an addition or omission inside a sentence (``content-added`` /
+``clause-dropped``) is an anchor, the words next to where the text would stand (``_dedupe.ANCHOR_SIDE``),
+not evidence: "one of the few areas where ..." added before the excerpt's first words is outside it.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ..types import Document, Finding, Severity, Span
-from ._dedupe import _context_spans, _evidence
+from ._dedupe import ANCHOR_SIDE, _context_spans, _evidence
 from .base import CheckContext
 
 _WORDS = re.compile(r"\w+")
@@ -94,6 +96,9 @@ def _outside(f: Finding, ctx: CheckContext, cuts: dict[str, tuple[set[int], set[
         contexts[ai] = _context_spans(ctx, ai)
     context = contexts[ai]
     ev = _evidence(f, context)
+    anchor = ANCHOR_SIDE.get(f.code)
+    if anchor is not None:  # where added or dropped words stand is an anchor, not evidence ("between "economic"")
+        ev[anchor] = None
     for cut_side, whole_side in (("original", "rewritten"), ("rewritten", "original")):
         here = ev[whole_side]
         if ev[cut_side] is not None or here is None:

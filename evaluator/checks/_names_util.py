@@ -569,6 +569,28 @@ class SentenceWords:
         return out
 
 
+def original_side(ctx: Any, where: dict[int, tuple[int | None, tuple[int, ...]]], ri: int
+                  ) -> tuple[int | None, Any, dict[str, Any]]:
+    """For a finding about rewrite sentence ``ri`` (``where`` = ``nearest_original(ctx)``): its alignment index,
+    its ``original`` span and what goes into its ``data``.
+
+    On a row with original sentences the original side is that row's sentence (context, as a missing name's
+    rewritten side is).  On a rewrite-only row the original has no evidence: ``original`` is null (the JSON
+    contract) and ``data["original_context"]`` names the nearest original sentence for orientation
+    (``sentence``, ``start``, ``end``, ``text``; the HTML shows it as context).
+    """
+    ai, near = where.get(ri, (None, ()))
+    if not near:
+        return ai, None, {}
+    span = ctx.sentence_span("original", near)
+    if ai is not None and ctx.alignment[ai].original:
+        return ai, span, {}
+    if span is None:
+        return ai, None, {}
+    return ai, None, {"original_context": {"sentence": near[0], "start": span.start, "end": span.end,
+                                           "text": span.text}}
+
+
 def nearest_original(ctx: Any) -> dict[int, tuple[int | None, tuple[int, ...]]]:
     """Rewritten sentence -> (its alignment index, the nearest original sentence before it, else after it).
 

@@ -7,7 +7,9 @@ name whose other word the other side replaced ("John Smith" -> "James Smith", "W
 Organization" -> "World Trade Organization"), and person names differ by more than a short form or a
 transliteration ("Maggie" = "Margaret", "Omar" = "Umar"; see ``name_variant``).  A nationality word is its
 country ("Chinese" = "China", also inside a body's name: "the Chinese foreign ministry" = "China's"), and a
-capital standing for its country ("Tokyo" -> "Japan") is metonymy, a minor note.  Organisations are also checked
+capital standing for its country ("Tokyo" -> "Japan") is metonymy, a minor note.  A nationality word used as
+a language ("in English and German", "speaks German", "translated into German") is named a language in the
+message, not a place (``_language_use``).  Organisations are also checked
 against the reference sets' wrong variants ("US Peace Institute" is not the United States Institute
 of Peace), on aligned pairs and, for paragraphs only the rewrite has, on the rewrite alone.
 """
@@ -38,6 +40,7 @@ from ._names_util import (
     mentions_in,
     name_variant,
     nearest_original,
+    original_side,
     reference_sets_of,
     translit_variant,
 )
@@ -136,11 +139,49 @@ def _kind(label: str) -> str:
     return "name"
 
 
+# Verbs whose object (or whose "into"/"in") names a language: "she speaks German", "translated into German".
+_LANGUAGE_VERBS = frozenset({"speak", "translate", "write", "dub", "subtitle", "publish", "broadcast", "teach",
+                             "learn", "understand", "read", "sing", "print"})
+_LANGUAGE_NOUNS = frozenset({"language", "languages", "speaker", "speakers", "translation", "version", "edition",
+                             "original", "subtitles", "dub"})
+
+
+def _language_use(m: Mention) -> bool:
+    """A nationality word used as a language ("in English and German", "speaks German", "translated into
+    German", "German-language"): NER labels it NORP, which reads as a place; it is a language."""
+    if m.label == "LANGUAGE":
+        return True
+    if m.label != "NORP" or len(m.tokens) != 1:
+        return False
+    t = m.tokens[0]
+    doc = t.doc
+    nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+    if nxt is not None and (nxt.lower_ in _LANGUAGE_NOUNS or nxt.text in ("-", "–") and t.i + 2 < len(doc)
+                            and doc[t.i + 2].lower_ == "language"):
+        return True  # "German speakers", "the German version"
+    if t.dep_ == "amod" or t.head.pos_ == "NOUN" and t.dep_ in ("compound", "amod"):
+        return False  # "German officials": a nationality
+    # coordinated with a language ("English and German"), through the head of the coordination
+    heads = [t] + [h for h in (t.head,) if t.dep_ == "conj"]
+    if any(c.ent_type_ == "LANGUAGE" for h in heads for c in (h, *h.conjuncts)):
+        return True
+    root = heads[-1]
+    if root.dep_ == "pobj" and root.head.lower_ in ("in", "into", "from") and root.head.head.pos_ == "VERB":
+        return True  # "published in German", "translated into German", "translated from German"
+    return root.dep_ == "dobj" and str(root.head.lemma_).lower() in _LANGUAGE_VERBS  # "speaks German"
+
+
+def _label_kind(m: Mention) -> str:
+    """What a mention is called in a message: a language where it is used as one, else its kind."""
+    return "language" if _language_use(m) else _kind(m.label)
+
+
 def _may_replace(m: Any, a: Any) -> bool:
     """Whether mention ``a`` can stand where ``m`` was: a nationality or group word ("Chinese") only for
-    a place or another such word; a name the parser did not place could be anything else."""
+    a place or another such word, or, used as a language, for a language; a name the parser did not place
+    could be anything else."""
     if "NORP" in (m.label, a.label):
-        return _kind(m.label) == _kind(a.label) == "place"
+        return _kind(m.label) == _kind(a.label) == "place" or _language_use(m) and _language_use(a)
     return True
 
 
@@ -434,18 +475,20 @@ class EntitiesCheck:
             o_span = _span(ctx, "original", m)
             note = " (it appears in a neighbouring sentence of the rewrite)" if moved else ""
             yield Finding("entities", "entity-missing", sev,
-                          f'{_kind(m.label).capitalize()} "{o_span.text}" has no counterpart in the rewrite{note}',
+                          f'{_label_kind(m).capitalize()} "{o_span.text}" has no counterpart in the rewrite{note}',
                           o_span, ctx.sentence_span("rewritten", r_indices), ai,
-                          {"original_value": o_span.text, "label": m.label, "moved": moved})
+                          {"original_value": o_span.text, "label": m.label, "moved": moved,
+                           **({"language": True} if _language_use(m) else {})})
         for j, a in added:
             if j in used_r:
                 continue
             r_span = _span(ctx, "rewritten", a)
             yield Finding("entities", "entity-added", Severity.MINOR,
-                          f'{_kind(a.label).capitalize()} "{r_span.text}" appears in the rewrite only',
+                          f'{_label_kind(a).capitalize()} "{r_span.text}" appears in the rewrite only',
                           ctx.sentence_span("original", [s for s in sorted({m.sent for m in orig.mentions})] or
                                             list(self._orig_indices(ctx, ai))),
-                          r_span, ai, {"rewritten_value": r_span.text, "label": a.label})
+                          r_span, ai, {"rewritten_value": r_span.text, "label": a.label,
+                                       **({"language": True} if _language_use(a) else {})})
 
     @staticmethod
     def _orig_indices(ctx: CheckContext, ai: int) -> tuple[int, ...]:
@@ -478,6 +521,8 @@ class EntitiesCheck:
         sev = Severity.CRITICAL if named else Severity.MAJOR
         # Two kinds for one slot ("Jefferies" a place, "Eisai" a body): one label is the recogniser's slip.
         kind = _kind(m.label) if _kind(m.label) == _kind(a.label) else "name"
+        if _language_use(m) and _language_use(a):
+            kind = "language"  # "in English and German" -> "in English and French"
         return Finding("entities", "entity-substituted", sev,
                        f'{kind.capitalize()} changed: "{o_span.text}" → "{r_span.text}"',
                        o_span, r_span, ai, data)
@@ -541,10 +586,10 @@ class EntitiesCheck:
                 if org.country and not places.get(f"place:{org.country.lower()}"):
                     continue  # "Defense Ministry" in a sentence about Russia is not a renamed Pentagon
                 r_span = _words_span(ctx, "rewritten", ws, s, e)
-                ai, o_near = where.get(ri, (None, ()))
+                ai, o_span, context = original_side(ctx, where, ri)
                 yield Finding("entities", "org-renamed", Severity.MAJOR,
                               f'Organisation named "{r_span.text}": the reference set knows it as '
                               f'"{org.name}" ("{r_span.text}" is a wrong variant)',
-                              ctx.sentence_span("original", o_near) if o_near else None, r_span, ai,
+                              o_span, r_span, ai,
                               {"rewritten_value": r_span.text, "canonical": org.name, "reference": org.ref,
-                               "original_context": "nearest-sentence" if o_near else None})
+                               **context})

@@ -8,6 +8,10 @@ the rest as missing or added.  A figure paired by value may still have changed i
 a ceiling or an approximation: "at least 14" -> "about 14", "up to 15 hours" -> "15 hours"; see
 _bound_change) or traded places with another: between the nouns they count ("15 men and 3 women"), or
 around a contrast ("in June rather than August" -> "in August rather than June", see _contrast_swaps).
+Multiplying words are figures ("doubled" = "twofold" = "rose 100%"; "doubled" -> "tripled" is a change), and a
+capitalised "May" after a time word is the month ("in May", "by the end of May"), not the modal.  A changed
+figure is critical; the message says why where it is less: an ordinal word or a small number in words that
+counts no noun ("at number three"), a duration in other units, a vague amount made precise.
 """
 from __future__ import annotations
 
@@ -51,8 +55,14 @@ _LABELS = {"page", "pages", "p", "pp", "no", "nos", "nr", "number", "room", "cha
 # Words before a bare month name that make it a date ("in March", "until May"), not a verb or a name.
 _MONTH_CUES = {"in", "since", "until", "till", "during", "through", "early", "late", "mid", "last", "next",
                "this", "by", "from", "before", "after", "of"}
-# "By May" / "from May" read as often as the politician: a weak month needs a stronger cue.
-_MAY_CUES = {"in", "since", "until", "till", "during", "early", "late", "mid", "last", "next", "this"}
+# A capitalised "May" is the month after a time word ("in May", "until May", "early May", "mid-May"), but
+# the politician as often after some ("a speech by May", "a letter from May", "the cabinet of May"): those
+# cue the month only where the parse and the words say time (see _may_cue).
+_MAY_CUES = {"in", "since", "until", "till", "during", "through", "early", "late", "mid", "last", "next", "this",
+             "on", "before", "after"}
+# "of May" only after a noun of time: "the end of May", "the first week of May".
+_OF_MONTH_NOUNS = {"end", "start", "beginning", "middle", "month", "week", "weeks", "half", "rest", "part",
+                   "days", "ides"}
 # Qualifiers before a figure: a floor ("at least 500", "above"), a ceiling ("up to 500", "below") or an
 # approximation ("about 500", "approx").  "Nearly 500" and "more than 500" disagree; see _bound_change.
 _QUALIFIERS = {
@@ -115,6 +125,15 @@ _MONTHS = {
 # Month names that are also ordinary words or abbreviations: only a month next to a number.
 _WEAK_MONTHS = {"may", "march", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                 "nov", "dec"}
+# Verbs and "-fold" words that multiply a quantity ("doubled", "halved", "threefold", "10-fold"): a factor, a
+# number like any other ("doubled" -> "tripled" is a changed figure).  Inflected forms are read in any part of
+# speech ("a doubling of", "a tripled budget"), the base forms only as verbs ("a double room" is none).
+_MULTIPLIERS = {"double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0, "quintuple": 5.0, "halve": 0.5}
+_MULTIPLIER_FORMS = {f"{stem}{end}": v for stem, v in (("doubl", 2.0), ("tripl", 3.0), ("trebl", 3.0),
+                                                        ("quadrupl", 4.0), ("quintupl", 5.0), ("halv", 0.5))
+                     for end in ("ed", "ing")}
+_FOLD_RE = re.compile(r"^([a-z]+|\d+(?:\.\d+)?)-?fold$")
+FACTOR = ("factor", "x")  # the unit of a multiplier mention
 _CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
                      "c$": "CAD", "a$": "AUD", "hk$": "HKD", "r$": "BRL", "₽": "RUB", "₺": "TRY"}
 _CURRENCY_WORDS = {
@@ -166,7 +185,7 @@ _TO_BASE: dict[str, dict[str, float]] = {
 }
 # What a dimension is called in a message: "Unit changed from weight to money".
 _DIM_NAMES = {"mass": "weight", "temp": "temperature", "percent": "percentage",
-              "points": "percentage points"}  # read as .get(x, x)
+              "points": "percentage points", "factor": "multiple"}  # read as .get(x, x)
 # After a glued "m" or "k" ("10m", "5K"): words that make it metres (or a race distance), not a million.
 _LENGTH_CONTEXT = {"tall", "high", "long", "deep", "wide", "away", "above", "below", "sprint", "race", "dash",
                    "hurdles", "freestyle", "relay", "medley", "butterfly", "backstroke", "breaststroke", "run",
@@ -345,20 +364,50 @@ class _Scanner:
             m.loose_qual = "words"  # "more: than 1,000", "more thna 5", "than more 5": not read whole
         return "", "", None
 
+    def _cue(self, i: int) -> str:
+        """The word before token ``i`` that may make it a month: "in", "until"; "mid" of "mid-May"."""
+        cue = self.low(i - 1)
+        if cue in ("-", "–") and self.low(i - 2) == "mid":
+            return "mid"
+        return cue[:-1] if cue.endswith("-") else cue  # "mid-" as one token
+
+    def _may_cue(self, i: int) -> bool:
+        """Whether the word before a capitalised "May" makes it the month, not the politician (_MAY_CUES)."""
+        cue = self._cue(i)
+        if cue in _MAY_CUES:
+            return True
+        if cue == "of":  # "the end of May", not "the cabinet of May"
+            return self.low(i - 2) in _OF_MONTH_NOUNS
+        if cue not in ("by", "from"):
+            return False
+        # "a speech by May", "a letter from May": not where this side names May as a person ("Theresa May",
+        # "Mrs May"), nor before "and" ("by May and her ministers"); "from" only opening a span ("from May to").
+        person = any(t.text == "May" and k > 0 and self.toks[k - 1][1].pos_ == "PROPN"
+                     or t.text == "May" and self.low(k - 1).rstrip(".") in ("mrs", "ms", "minister")
+                     for k, (_, t) in enumerate(self.toks))
+        if person or self.low(i + 1) == "and" and self.low(i + 2) not in _MONTHS:
+            return False
+        return cue == "by" or self.low(i + 1) in ("to", "until", "till", "through", "onwards", "onward", ",", "-",
+                                                  "–", "", ".")
+
     def _month_at(self, i: int) -> int | None:
         w = self.low(i).rstrip(".")
         if w not in _MONTHS:
             return None
-        if w in _WEAK_MONTHS and len(w) > 3 and self.toks[i][1].text[:1].isupper() and i > 0 \
-                and self.low(i - 1) in (_MAY_CUES if w == "may" else _MONTH_CUES) \
-                and not (i + 1 < self.n and self.toks[i + 1][1].text in ("'s", "’s")):  # not "in May's cabinet"
-            return _MONTHS[w]  # "in March", "until May": a bare month, capitalised after a time word
+        tok = self.toks[i][1]
+        capital = tok.text[:1].isupper()
+        # "in March", "until May": a bare month, capitalised after a time word (not "in May's cabinet")
+        if w in _WEAK_MONTHS and (len(w) > 3 or w == "may") and capital and i > 0 \
+                and (self._may_cue(i) if w == "may" else self._cue(i) in _MONTH_CUES) \
+                and not (i + 1 < self.n and self.toks[i + 1][1].text in ("'s", "’s")):
+            return _MONTHS[w]
         if w in _WEAK_MONTHS:
-            tok = self.toks[i][1]
             after = (i + 1, i + 2) if self.low(i + 1) in (".", ":") else (i + 1,)  # "Sept. 16"
             near = any(self._day(j) is not None or self._year(j) for j in (i - 1, *after))
-            # "may" the verb before a number ("may 5 people") is no month; before a year it is
-            if w == "may" and tok.pos_ in ("AUX", "VERB") and not self._year(i + 1):
+            # "may" the verb before a number ("may 5 people") is no month; before a year, or a capitalised
+            # "May" after a day ("on 12 May"), it is
+            if w == "may" and tok.pos_ in ("AUX", "VERB") and not self._year(i + 1) \
+                    and not (capital and self._day(i - 1) is not None):
                 return None
             near = near or (self.low(i - 1) == "of" and self._day(i - 2) is not None)
             if not near:
@@ -442,6 +491,10 @@ class _Scanner:
         if w in _VAGUE_WORDS and (self.low(i + 1) in _SCALES or self.low(i + 1) == "dozen") \
                 and (w != "few" or self.low(i - 1) == "a"):
             return self._vague_scale(i)
+        factor = self._factor(i)
+        if factor is not None:
+            return Mention(self.toks[i], self.toks[i], tok.text, "num", factor, FACTOR, weak=True,
+                           head=self._head(i, i)), i + 1
         if w in _WEEKDAYS and tok.text[:1].isupper():
             return Mention(self.toks[i], self.toks[i], tok.text, "weekday", _WEEKDAYS[w], weak=True,
                            head="weekday"), i + 1
@@ -528,6 +581,23 @@ class _Scanner:
         else:
             return None
         return self._finish(start, end, value, kind, cur, None, digits=False)
+
+    def _factor(self, i: int) -> float | None:
+        """The factor a multiplying word says ("doubled" 2, "halving" 0.5, "threefold" 3), or None."""
+        w = self.low(i)
+        tok = self.toks[i][1]
+        value = _MULTIPLIER_FORMS.get(w)
+        if value is None and tok.pos_ == "VERB" and str(tok.lemma_).lower() in _MULTIPLIERS:
+            value = _MULTIPLIERS[str(tok.lemma_).lower()]
+        if value is not None:  # not "doubled down", "doubles as an office", "double-check", "doubled up"
+            return None if self.low(i + 1) in ("down", "up", "over", "as", "-", "–") else value
+        fold = _FOLD_RE.match(w)
+        if fold is None:
+            return None
+        word = fold.group(1)
+        if word in _SMALL or word in _SCALES:
+            return float(_SMALL.get(word) or _SCALES[word])
+        return _num(word) if word[0].isdigit() else None
 
     def _vague(self, i: int) -> tuple[Mention, int]:
         """"Hundreds", "tens of thousands": an order of magnitude, compared only with another such."""
@@ -663,6 +733,8 @@ class _Scanner:
         elif unit is None and k < self.n and self.toks[k][1].pos_ == "ADJ" \
                 and _UNITS.get(self.low(k + 1), ("",))[0] == "time" and not (start == end and self._year(end)):
             unit, end = _UNITS[self.low(k + 1)], k + 1  # "two full days", "three straight years"
+        elif unit is None and (w == "fold" or w in ("-", "–") and self.low(k + 1) == "fold"):
+            unit, end = FACTOR, k + (w != "fold")  # "two-fold", "10-fold" in three tokens: a factor
         elif unit is None and w == "square" and self.low(k + 1) in _UNITS:
             unit, end = ("area", _UNITS[self.low(k + 1)][1] + "2"), k + 1
         if cur is not None:
@@ -676,7 +748,8 @@ class _Scanner:
         if kind == "num" and digits and unit is None and plain_int and 1000 <= value <= 2100 \
                 and re.fullmatch(r"\d{4}", self.low(start)) and start == end:
             m.kind = "year"
-        m.weak = not digits and value <= 10 and (unit is None or unit[0] not in ("money", "percent"))
+        m.weak = not digits and value <= 10 and (unit is None or unit[0] not in ("money", "percent")) \
+            or unit == FACTOR  # a factor, as "doubled" is: often said another way ("rose 100%", "twice as many")
         m.head = self._head(start, end)
         if m.weak and self.low(start) in ("one", "a", "an") and end == start:
             return None  # type: ignore[return-value]  # "one of", "the one": not a figure
@@ -769,6 +842,8 @@ def _loose_keys(m: Mention) -> set[Any]:
             out.add(("code", decade.group(1)))
     elif m.kind == "year":
         out.add(("yy", round(float(m.value)) % 100))  # "1961" = "'61"
+    elif m.unit == FACTOR:  # "doubled" = "rose 100%", "halved" = "fell 50%"
+        out.add(("num", round(abs(float(m.value) - 1) * 100, 6)))
     if m.kind in ("num", "ordinal") and not m.unit and float(m.value) in range(1, 32):
         out.add(("day", float(m.value)))
     return out
@@ -805,6 +880,8 @@ def _match_exact(a: list[Mention], b: list[Mention], loose: bool = False
 
 
 def _compatible(a: Mention, b: Mention) -> bool:
+    if (a.unit == FACTOR) != (b.unit == FACTOR):
+        return False  # "doubled" against "100 people": a factor is compared only with a factor
     if a.kind == "date" or b.kind == "date":
         return a.kind == b.kind
     if a.kind in ("code", "time", "weekday") or b.kind in ("code", "time", "weekday"):
@@ -953,7 +1030,8 @@ def _converts(a: Mention, b: Mention) -> bool:
 
 def _echo(src: list[Mention], toks: list[Located], dst: list[Mention], src_toks: list[Located]) -> None:
     """Read on the other side what a mention of ``src`` shows was meant: a bare month ("in March") the other
-    side names where no time word cues it ("March saw sales rise", "in April and March"), and "24/7" said as
+    side names where no time word cues it ("March saw sales rise", "in April and March") or in lower case
+    after the same word ("in may"), and "24/7" said as
     "around the clock".  Added to ``dst`` only where no mention there holds it yet, and a month only where
     that side reads no month the source side lacks ("in March" -> "in April, unlike March" is a change)."""
     taken = {(s, t.i) for m in dst for s, t in (m.first, m.last)}
@@ -963,11 +1041,16 @@ def _echo(src: list[Mention], toks: list[Located], dst: list[Mention], src_toks:
     months = set() if competing else {m.value[0] for m in src if m.kind == "date" and m.value[1] is None} - {
         k[1][0] for k in have if k[0] == "date"}
     clock = any(m.kind == "code" and m.value == "24/7" for m in src) and ("code", "24/7") not in have
+    # The word before each bare month of the source: the same words in any case ("in May" -> "in may", a
+    # rewrite in lower case) are that month.
+    cues = {(m.value[0], m.first[1].doc[m.first[1].i - 1].lower_) for m in src
+            if m.kind == "date" and m.value[1] is None and m.first[1].i > 0}
     for k, (s, t) in enumerate(toks):
         if (s, t.i) in taken:
             continue
         word = t.text.lower()
-        if t.text[:1].isupper() and len(word) > 3 and _MONTHS.get(word) in months \
+        same_words = k > 0 and (_MONTHS.get(word), toks[k - 1][1].lower_) in cues
+        if (t.text[:1].isupper() and (len(word) > 3 or word == "may") or same_words) and _MONTHS.get(word) in months \
                 and not (word == "may" and k > 0 and toks[k - 1][1].pos_ == "PROPN"):  # not "Theresa May"
             months.discard(_MONTHS[word])
             dst.append(Mention((s, t), (s, t), t.text, "date", (_MONTHS[word], None), head="date"))
@@ -1020,8 +1103,9 @@ class NumbersCheck:
         for a, b in same:
             # Same value, another unit: "10 km" -> "10 miles", and across dimensions "5%" -> "$5" too;
             # not an equal duration said in other units ("48 hours" -> "two days").
+            # Nor a factor said as the change in percent ("doubled" -> "rose 100%", _loose_keys).
             if a.unit and b.unit and a.unit != b.unit and (_duration(a) is None or _duration(a) != _duration(b)) \
-                    and not _converts(a, b):
+                    and not _converts(a, b) and {a.unit[0], b.unit[0]} != {"factor", "percent"}:
                 kinds = f" from {_DIM_NAMES.get(a.unit[0], a.unit[0])} to {_DIM_NAMES.get(b.unit[0], b.unit[0])}" \
                     if a.unit[0] != b.unit[0] else ""
                 yield self._finding(ctx, ai, "unit-changed", Severity.MAJOR,
@@ -1066,12 +1150,24 @@ class NumbersCheck:
             date = _year_like(a) or _year_like(b)
             code = "date-changed" if date else "number-changed"
             label = "Date changed" if date else "Number changed"
-            sev = Severity.CRITICAL
-            if a.weak and b.weak and not date or _duration(a) and _duration(b) and a.unit != b.unit:
-                sev = Severity.MAJOR  # spelled-out small numbers; "48 hours" -> "three days" is in other units
+            # Critical, as a changed figure is, except where the message says why not: small numbers in words
+            # that count no noun ("at number three", "one in six") or ordinal words ("third") are often no
+            # figure; "48 hours" -> "three days" is in other units (a rounding is likely); "hundreds" ->
+            # "about 300" made precise, or vaguer.  A small number that counts a unit ("three years" -> "two
+            # years", "doubled" -> "tripled") or a noun ("three people" -> "five people") is a figure.
+            sev, why = Severity.CRITICAL, ""
+            measured = a.unit is not None and b.unit is not None and a.unit[0] == b.unit[0]
+            counted = all(m.kind == "num" and m.last[1].dep_ == "nummod" and m.last[1].head.pos_ == "NOUN"
+                          and m.last[1].head.lower_ not in _LABELS for m in (a, b))  # not "number three"
+            if a.weak and b.weak and not date and not measured and not counted:
+                sev, why = Severity.MAJOR, (" (ordinal words: often a rank or an order, not a figure)"
+                                            if "ordinal" in (a.kind, b.kind) else
+                                            " (a small number in words that counts no noun: often not a figure)")
+            elif _duration(a) and _duration(b) and a.unit != b.unit:
+                sev, why = Severity.MAJOR, " (a duration in other units: may be a rounding)"
             if (a.kind == "vague") != (b.kind == "vague"):
-                sev = Severity.MINOR  # "hundreds" -> "about 300": made precise, or vaguer
-            yield self._finding(ctx, ai, code, sev, f"{label}: “{a.text}” → “{b.text}”", a, b,
+                sev, why = Severity.MINOR, " (a vague amount made precise, or a precise one vague)"
+            yield self._finding(ctx, ai, code, sev, f"{label}: “{a.text}” → “{b.text}”{why}", a, b,
                                 {"original_value": _fmt(a.value), "rewritten_value": _fmt(b.value),
                                  "original_text": a.text, "rewritten_text": b.text, "kind": a.kind})
         # Missing / added: not if the value sits in a neighbouring pair (an alignment slip).

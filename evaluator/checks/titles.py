@@ -4,7 +4,8 @@ A person mention is a spaCy PERSON entity (widened over the proper nouns NER lea
 reference sets know.  Its title is read from the words right before the name ("Secretary of State
 Antony J. Blinken", "White House National Security Advisor Jake Sullivan"), a title before a comma
 ("the White House national security adviser, Jake Sullivan") or an appositive after it ("Mr. Blinken,
-the secretary of state,").  Titles are compared through the reference sets' offices, so
+the secretary of state,"; lowercase words qualifying it are read as before the name: "Claire Dubois, the
+opposition leader," has the title "leader", as "Opposition leader Claire Dubois" has).  Titles are compared through the reference sets' offices, so
 "Defense Secretary" = "Secretary of Defense" but "Foreign Secretary" != "Secretary of State" (US).
 Abbreviations are the words they abbreviate ("Gen." = "General", "Dr" = "Doctor"), and a hyphenated
 title is read whole ("Secretary-General").  A title shortened to its own head word ("Secretary of
@@ -38,6 +39,7 @@ from ._names_util import (
     is_occupation,
     is_title_phrase,
     nearest_original,
+    original_side,
     reference_sets_of,
     same_name,
     token_words,
@@ -178,6 +180,28 @@ def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> li
     while i < upper and (doc[i].lower_ in _DETERMINERS or doc[i].dep_ == "poss" or doc[i].tag_ == "POS"
                          or (i + 1 < upper and doc[i + 1].tag_ == "POS")):
         i += 1
+    # Lowercase words qualifying the title that follows ("the opposition leader", "the party treasurer"): the
+    # title is what follows them, as "Opposition leader Claire Dubois" is read "leader" (_title_before); a
+    # qualifier that changes the rank ("the deputy leader") or makes a known title with it stays in it.
+    mods: list[Any] = []
+    while i < upper and len(mods) < 3 and not _is_titleish(doc[i]) and doc[i].is_lower \
+            and doc[i].pos_ in ("NOUN", "ADJ") and doc[i].dep_ in ("compound", "amod", "nmod") and i < doc[i].head.i < upper:
+        mods.append(doc[i])
+        i += 1
+    if mods and not (i < upper and _is_titleish(doc[i])):
+        return None
+    title = _title_words_after(doc, i, start, upper, refsets)
+    if title is None or not mods:
+        return title
+    whole = mods + title
+    words = [w for t in whole for w in token_words(t.text)]
+    if refsets.is_known_title(" ".join(words)) or {w for t in mods for w in token_words(t.text)} & _RANK_WORDS:
+        return whole
+    return title
+
+
+def _title_words_after(doc: Any, i: int, start: int, upper: int, refsets: ReferenceSets) -> list[Any] | None:
+    """The title phrase starting at token ``i`` (after an appositive's determiners and qualifiers)."""
     toks: list[Any] = []
     while i < upper and len(toks) < _MAX_TITLE_TOKENS and (
             _is_titleish(doc[i]) or doc[i].lower_ in TITLE_WORDS or (bool(toks) and _in_hyphenated(doc, i, start))):
@@ -484,7 +508,7 @@ class TitlesCheck:
                     continue
                 role, office, is_wrong = verdict
                 r_span = self._span(ctx, "rewritten", m, m.title)
-                ai, near = where.get(m.sent, (None, ()))
+                ai, o_span, context = original_side(ctx, where, m.sent)
                 held = f"{role.country} {role.title}" if role.country else role.title
                 dates = "" if role.valid_from is None else (
                     f" ({role.valid_from.isoformat()}–{role.valid_to.isoformat() if role.valid_to else 'present'})")
@@ -492,11 +516,10 @@ class TitlesCheck:
                 yield Finding("titles", "title-contradicts-reference", Severity.MAJOR,
                               f'{m.name_text} is called "{m.title_text}", but the reference set lists '
                               f'{role.name} as {held}{dates}: "{m.title_text}" is {kind}',
-                              ctx.sentence_span("original", near) if near else None, r_span, ai,
+                              o_span, r_span, ai,
                               {"person": role.name, "rewritten_value": m.title_text, "expected": role.title,
                                "reference": role.ref, "office_reference": self._office_ref(role, refsets),
-                               "wrong_variant": is_wrong,
-                               "original_context": "nearest-sentence" if near else None})
+                               "wrong_variant": is_wrong, **context})
 
     @staticmethod
     def _office_ref(role: Person, refsets: ReferenceSets) -> str | None:
@@ -549,14 +572,13 @@ class TitlesCheck:
                 continue  # the original is just as varied
             known = [refsets.office_for_title(t, country) for t in (first.title_text or "", other.title_text or "")]
             both_offices = all(k is not None and not k[1] for k in known) and known[0][0].id != known[1][0].id  # type: ignore[index]
-            ai, near = where.get(other.sent, (None, ()))
+            ai, o_span, context = original_side(ctx, where, other.sent)
             yield Finding("titles", "title-inconsistent", Severity.MAJOR if both_offices else Severity.MINOR,
                           f'{key} is called "{first.title_text}" and, later, "{other.title_text}" in the rewrite',
-                          ctx.sentence_span("original", near) if near else None,
-                          self._span(ctx, "rewritten", other, other.title), ai,
+                          o_span, self._span(ctx, "rewritten", other, other.title), ai,
                           {"person": key, "titles": [first.title_text, other.title_text],
                            "first": self._span(ctx, "rewritten", first, first.title).to_dict(),
-                           **({"reference": people[0].ref} if people else {})})
+                           **({"reference": people[0].ref} if people else {}), **context})
 
     # -- "administration" -> "government" ----------------------------------------------------------
     def _terms(self, ctx: CheckContext, ai: int, o_idx: Sequence[int], r_idx: Sequence[int]) -> Iterator[Finding]:

@@ -238,7 +238,27 @@ def test_org_wrong_variant_in_rewrite_only_paragraph(refsets):
                        alignment=[((0,), (0,)), ((), (1,))], reference_sets=refsets)
     fs = [f for f in EntitiesCheck().run(ctx) if f.code == "org-renamed"]
     assert len(fs) == 1 and fs[0].rewritten.text == "US Peace Institute" and fs[0].alignment == 1
-    assert fs[0].original.text == "Talks were held in Seoul."  # the nearest original sentence, for orientation
+    # a rewrite-only row: the original has no evidence (null, docs/json.md); the nearest original sentence is
+    # named in data, for orientation
+    assert fs[0].original is None
+    assert fs[0].data["original_context"] == {"sentence": 0, "start": 0, "end": 25, "text": "Talks were held in Seoul."}
+
+
+@pytest.mark.parametrize("original,rewritten,message,code", [
+    # a nationality word used as a language is a language, not a place
+    ("The report was published in English and German.", "The report was published in English.",
+     'Language "German" has no counterpart in the rewrite', "entity-missing"),
+    ("She speaks German and French.", "She speaks French.", 'Language "German" has no counterpart', "entity-missing"),
+    ("The book was translated into German.", "The book was translated into French.",
+     'Language changed: "German" → "French"', "entity-substituted"),
+    # ... and a nationality before a noun is still one ("German officials")
+    ("German officials met their French counterparts.", "Officials met their French counterparts.",
+     'Place "German" has no counterpart', "entity-missing"),
+])
+def test_nationality_word_used_as_a_language(refsets, original, rewritten, message, code):
+    fs = [f for f in run(original, rewritten, refsets) if f.code == code]
+    assert len(fs) == 1 and fs[0].message.startswith(message), [f.message for f in fs]
+    assert fs[0].severity >= Severity.MAJOR  # a dropped or changed language is still reported
 
 
 def test_pronoun_evidence(refsets):

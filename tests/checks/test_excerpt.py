@@ -67,3 +67,19 @@ def test_cut_sentences_are_the_first_and_last_of_paragraphs_cut_mid_sentence() -
     doc, _ = segment("benefactor, and he said so. It was late.\n\nA whole one. And its end is cut and", nlp())
     starts, ends = cut_sentences(doc)
     assert starts == {0} and ends == {len(doc.sentences) - 1}
+
+
+def test_a_clause_added_before_the_cut_is_outside_the_excerpt(resources) -> None:
+    """The excerpt starts at "military expansionism": the rewrite's clause before it is not added to the excerpt,
+    although the omission check anchors it on the excerpt's first word (an anchor, not evidence)."""
+    original = "military expansionism, crackdown on democracy and economic coercion in the Indo-Pacific region.\n\n" + TAIL
+    rewritten = ("Climate is one of the few areas where officials believe they can work with China as the government "
+                 "faces military expansionism, crackdown on democracy and economic coercion in the Indo-Pacific "
+                 "region.\n\n" + TAIL)
+    fs = _findings(original, rewritten, resources)
+    added = [f for f in fs if f.code == "content-added" and f.rewritten is not None
+             and f.rewritten.end <= rewritten.index("military expansionism")]
+    assert added, [(f.code, f.severity, f.message) for f in fs]
+    assert all(f.severity == Severity.INFO and f.data["outside_excerpt"] == "original" for f in added), \
+        [(f.severity, f.message) for f in added]
+    assert not any(f.severity >= Severity.MAJOR for f in fs), [(f.code, f.message) for f in fs]

@@ -173,6 +173,30 @@ CASES = [
      "The central bank raised interest rates by 50 basis points.", set()),
     ("The central bank raised interest rates by 0.25 percentage points.",
      "The central bank raised interest rates by 50 basis points.", {"number-added", "number-missing"}),
+    # a capitalised "May" after a time word is the month, as "March" is; after "by"/"from"/"of" only where the
+    # words say time, not the politician
+    ("A final vote is expected in March.", "A final vote is expected in May.", {"date-changed"}),
+    ("A final vote is expected in May.", "A final vote is expected in June.", {"date-changed"}),
+    ("Voting closes in mid-May.", "Voting closes in mid-June.", {"date-changed"}),
+    ("The work must be finished by May.", "The work must be finished by July.", {"date-changed"}),
+    ("Fares rise from May to July.", "Fares rise from June to July.", {"date-changed"}),
+    ("Rain fell at the end of May.", "Rain fell at the end of April.", {"date-changed"}),
+    ("The deal was rejected by May and her cabinet.", "The deal was rejected by the prime minister and her cabinet.",
+     set()),
+    ("A letter from May arrived.", "A letter from the prime minister arrived.", set()),
+    ("Havlicek said in May that prices would rise.", "havlicek said in may that prices would rise.", set()),
+    ("At the end of May, Argentina defaulted.", "at the end of may, argentina defaulted.", set()),
+    ("In May, sales rose.", "Sales rose in May.", set()),
+    ("The plan was backed by Theresa May and later by May again.", "The plan was backed by Theresa May twice.",
+     set()),
+    # multiplying words are figures: "doubled" -> "tripled" is a changed number; said another way, none
+    ("By then the collection had doubled.", "By then the collection had tripled.", {"number-changed"}),
+    ("Profits rose threefold.", "Profits rose fourfold.", {"number-changed"}),
+    ("Costs rose 10-fold.", "Costs rose tenfold.", set()),
+    ("Prices halved in a year.", "Prices fell by half in a year.", set()),
+    ("The population doubled.", "The population rose by 100 percent.", set()),
+    ("The party doubled down on its plan.", "The party stood by its plan.", set()),
+    ("She booked a double room.", "She booked a twin room.", set()),
 ]
 
 
@@ -242,6 +266,24 @@ def test_duration_in_other_units_is_not_critical() -> None:
     ctx = make_context("The strike lasted 48 hours.", "The strike lasted three days.")
     (f,) = list(NumbersCheck().run(ctx))
     assert f.code == "number-changed" and f.severity == Severity.MAJOR
+    assert "in other units" in f.message  # the message says why it is not critical
+
+
+@pytest.mark.parametrize("original,rewritten,severity,why", [
+    # a small number in words that counts a unit is a figure: critical, as the severity rule says
+    ("The bridge will close for three years.", "The bridge will close for two years.", Severity.CRITICAL, ""),
+    ("By then the collection had doubled.", "By then the collection had tripled.", Severity.CRITICAL, ""),
+    ("Three people were injured on Saturday.", "Five people were injured on Saturday.", Severity.CRITICAL, ""),
+    # an ordinal word, or a small number in words that counts no noun, is often no figure: major, and the
+    # message says so
+    ("She came third in the race.", "She came fourth in the race.", Severity.MAJOR, "ordinal words"),
+    ("At number three, Kohli is the Tendulkar of the future.", "At number two, Kohli is the Tendulkar of the future.",
+     Severity.MAJOR, "counts no noun"),
+])
+def test_changed_number_severity_and_why(original: str, rewritten: str, severity: Severity, why: str) -> None:
+    (f,) = [f for f in NumbersCheck().run(make_context(original, rewritten)) if f.code == "number-changed"]
+    assert f.severity == severity, f.message
+    assert why in f.message and (why or "(" not in f.message), f.message
 
 
 def test_vague_to_precise_is_minor() -> None:

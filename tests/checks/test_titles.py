@@ -122,6 +122,11 @@ CASES = [
      "The risk is low, said Dr. Joanne Ryan, a neurologist at Monash University.", {"title-changed"},
      {"title-changed"}),
     ("Head coach Erik Larsen resigned.", "Team captain Erik Larsen resigned.", {"title-changed"}, {"title-changed"}),
+    # a title in an appositive after the name, with a lowercase word qualifying it, is the title before it
+    ("Opposition leader Claire Dubois argued against it.", "Claire Dubois, the opposition leader, argued against it.",
+     set(), set()),
+    ("Opposition leader Claire Dubois argued against it.", "Claire Dubois, the party treasurer, argued against it.",
+     {"title-changed"}, set()),  # read, not dropped ("leader" is generic: a minor change)
 ]
 
 
@@ -152,6 +157,18 @@ def test_contradiction_on_rewrite_only_sentence_cites_reference(refsets):
     assert f.data["reference"] == "international_news.toml:people/antony-blinken"
     assert f.data["office_reference"] == "international_news.toml:offices/us-secretary-of-state"
     assert f.data["wrong_variant"] is True and f.alignment == 1
+    # a rewrite-only row: no original evidence (null), the nearest original sentence in data, for orientation
+    assert f.original is None
+    assert f.data["original_context"] == {"sentence": 0, "start": 0, "end": 25, "text": "Talks were held in Seoul."}
+
+
+def test_contradiction_on_a_matched_row_keeps_its_own_original_sentence(refsets):
+    ctx = make_context(["Antony J. Blinken told reporters Thursday after talks."],
+                       ["Foreign Secretary Antony J. Blinken told reporters Thursday after talks."],
+                       reference_sets=refsets)
+    fs = [f for f in TitlesCheck().run(ctx) if f.code == "title-contradicts-reference"]
+    assert len(fs) == 1 and fs[0].original is not None and fs[0].original.text == ctx.original.text
+    assert "original_context" not in fs[0].data
 
 
 def test_title_inconsistent_within_rewrite(refsets):
