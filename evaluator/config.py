@@ -19,9 +19,11 @@ Any problem raises ``ConfigError`` as ``PATH:LINE: problem``.
 """
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -89,7 +91,8 @@ def load_settings(path: str | Path) -> dict[str, Any]:
     # A misspelled table ([setings]) would otherwise be ignored and the run go on without it.
     unknown = sorted(set(table) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown table {where}{unknown[0]} (known: {', '.join(sorted(_TOP_KEYS))})",
+        raise ConfigError(path, f"unknown table {where}{unknown[0]}{did_you_mean(unknown[0], _TOP_KEYS)} "
+                                f"(known: {', '.join(sorted(_TOP_KEYS))})",
                           _line_of(raw, f"[{where}{unknown[0]}") or _line_of(raw, unknown[0]))
     settings = table.get("settings", {})
     if not isinstance(settings, dict):
@@ -98,7 +101,8 @@ def load_settings(path: str | Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in settings.items():
         if key not in _KEYS:
-            raise ConfigError(path, f"unknown setting {key!r} (known: {', '.join(sorted(_KEYS))})",
+            raise ConfigError(path, f"unknown setting {key!r}{did_you_mean(key, _KEYS)} "
+                                    f"(known: {', '.join(sorted(_KEYS))})",
                               _line_of(raw, key))
         types, what = _KEYS[key]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
@@ -130,8 +134,19 @@ def _check_names(path: str | Path, names: list[str], line: int | None) -> None:
     known = known_checks()
     unknown = [n for n in names if known is not None and n.strip() not in known]
     if unknown:
-        raise ConfigError(path, f"settings.checks: unknown check(s) {', '.join(unknown)}; known: "
-                                f"{', '.join(sorted(known or ()))}", line)
+        hint = did_you_mean(unknown[0].strip(), known or ()) if len(unknown) == 1 else ""
+        raise ConfigError(path, f"settings.checks: unknown check(s) {', '.join(unknown)}{hint} (known: "
+                                f"{', '.join(sorted(known or ()))})", line)
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'chrf'?"`` for the choice closest to a misspelt ``name`` (difflib), or ``""``
+    when none is close: the hint a config error about an unknown name ends its first part with."""
+    match = difflib.get_close_matches(name, sorted(choices), n=1)
+    if not match:
+        lowered = {c.lower(): c for c in choices}
+        match = [lowered[m] for m in difflib.get_close_matches(name.lower(), sorted(lowered), n=1)]
+    return f"; did you mean {match[0]!r}?" if match else ""
 
 
 @overload

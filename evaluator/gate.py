@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import did_you_mean
 from .errors import ConfigError, InputError
 from .metrics.significance import SEED_MAX
 from .types import SCHEMA_VERSION
@@ -207,14 +208,16 @@ def parse_gate_config(table: Mapping[str, Any], *, path: str | None = None, raw:
         raise fail("'gate' must be a table", "gate")
     for key in gate:
         if key not in _GATE_KEYS:
-            raise fail(f"unknown key gate.{key} (known: {', '.join(sorted(_GATE_KEYS))})", "gate", key)
+            raise fail(f"unknown key gate.{key}{did_you_mean(key, _GATE_KEYS)} (known: {', '.join(sorted(_GATE_KEYS))})",
+                       "gate", key)
     base_dir = Path(path).parent if path else Path(".")
 
     thresholds: list[Threshold] = []
     for kind in ("min", "max"):
         for key, value in _table(gate, kind, fail).items():
             if key not in METRICS:
-                raise fail(f"unknown metric gate.{kind}.{key} (known: {', '.join(METRICS)})", "gate", kind, key)
+                raise fail(f"unknown metric gate.{kind}.{key}{did_you_mean(key, METRICS)} (known: {', '.join(METRICS)})",
+                           "gate", kind, key)
             t = _threshold(kind, key, value, fail, ("gate", kind, key))
             lo, hi = RANGES[key]
             if (lo is not None and t.value < lo) or (hi is not None and t.value > hi):
@@ -259,8 +262,8 @@ def _parse_baseline(b: Any, fail: Any, known_checks: frozenset[str] | None, base
         raise fail("gate.baseline must be a table", "gate", "baseline")
     for key in b:
         if key not in _BASELINE_KEYS:
-            raise fail(f"unknown key gate.baseline.{key} (known: {', '.join(sorted(_BASELINE_KEYS))})",
-                       "gate", "baseline", key)
+            raise fail(f"unknown key gate.baseline.{key}{did_you_mean(key, _BASELINE_KEYS)} "
+                       f"(known: {', '.join(sorted(_BASELINE_KEYS))})", "gate", "baseline", key)
     for key in ("path", "system"):
         if key in b and not isinstance(b[key], str):
             raise fail(f"gate.baseline.{key} must be a string", "gate", "baseline", key)
@@ -270,8 +273,8 @@ def _parse_baseline(b: Any, fail: Any, known_checks: frozenset[str] | None, base
     drops = []
     for key, value in _table(b, "max_drop", fail, ("gate", "baseline")).items():
         if key not in METRICS:
-            raise fail(f"unknown metric gate.baseline.max_drop.{key} (known: {', '.join(METRICS)})",
-                       "gate", "baseline", "max_drop", key)
+            raise fail(f"unknown metric gate.baseline.max_drop.{key}{did_you_mean(key, METRICS)} "
+                       f"(known: {', '.join(METRICS)})", "gate", "baseline", "max_drop", key)
         drops.append(_threshold("max_drop", key, value, fail, ("gate", "baseline", "max_drop", key),
                                 testable=True))
     increases = []
@@ -365,8 +368,9 @@ def _check_findings_key(key: str, known: frozenset[str] | None, fail: Any, keys:
     if key in SEVERITIES or key == "total":
         return
     if known is not None and key not in known:
-        raise fail(f"{'.'.join(keys)}: {key!r} is neither a severity ({', '.join(SEVERITIES)}, total) "
-                   f"nor a check ({', '.join(sorted(known))})", *keys)
+        hint = did_you_mean(key, (*SEVERITIES, "total", *known))
+        raise fail(f"{'.'.join(keys)}: {key!r} is neither a severity nor a check{hint} (severities: "
+                   f"{', '.join(SEVERITIES)}, total; checks: {', '.join(sorted(known))})", *keys)
 
 
 def _decode_line(exc: tomllib.TOMLDecodeError) -> int | None:
@@ -747,6 +751,50 @@ def gate_results(gate: Mapping[str, Any]) -> list[Any]:
     ``RESULT_ORDER``.  ``evaluate_gate`` writes them so; the sort is for a gate dict from elsewhere (a
     report written by an older version held them in config order), kept here, once for all outputs."""
     return sort_results(gate.get("results") or [])
+
+
+def gate_headline(gate: Mapping[str, Any]) -> str:
+    """The verdict in one line, naming what decided it: "gate: fail (max_findings.major 1 > 0)", with
+    "+N more" when more results have the gate's status; "gate: pass" when all passed."""
+    why = gate_reason(gate)
+    return f"gate: {gate.get('status', 'error')}" + (f" ({why})" if why else "")
+
+
+def gate_reason(gate: Mapping[str, Any]) -> str:
+    """What decided a gate that did not pass: the first result with the gate's status
+    (``result_headline``) and "+N more" such results; "" for a pass."""
+    status = str(gate.get("status", "error"))
+    decisive = [r for r in gate_results(gate) if r.get("status") == status] if status != "pass" else []
+    if not decisive:
+        return ""
+    return result_headline(decisive[0]) + (f", +{len(decisive) - 1} more" if len(decisive) > 1 else "")
+
+
+def result_headline(r: Mapping[str, Any]) -> str:
+    """A threshold that did not pass, in a few words: "min.chrf 41.20 < 50", "max_findings.major 1 > 0",
+    "max_drop.chrf worse by 1.20 > 0.5", "max_increase.critical +2 > 0", "waiver.x expired"; its
+    name alone where the numbers are missing (an error: the report lacks what it asks for)."""
+    name, kind, key = str(r.get("name", "")), r.get("kind"), r.get("key")
+    value, limit, base = r.get("value"), r.get("threshold"), r.get("baseline")
+    if kind == "waiver":
+        return f"{name} expired"
+    if r.get("status") == "error" or not (_number(value, null=False) and _number(limit, null=False)):
+        return name
+    value, limit = float(value), float(limit)  # type: ignore[arg-type]  # numbers: checked above
+    if kind == "min":
+        return f"{name} {_short(value)} < {_short(limit)}"
+    if kind in ("max", "max_findings"):
+        return f"{name} {_short(value)} > {_short(limit)}"
+    if kind == "max_increase" and _number(base, null=False):
+        return f"{name} +{_short(value - float(base))} > {_short(limit)}"  # type: ignore[arg-type]
+    if kind == "max_drop" and _number(base, null=False) and key in METRICS:
+        return f"{name} worse by {_short((float(base) - value) * METRICS[str(key)])} > {_short(limit)}"  # type: ignore[arg-type]
+    return name
+
+
+def _short(x: float) -> str:
+    """A number for a headline: a count or whole limit without decimals, a score as ``_fmt`` writes it."""
+    return str(int(x)) if float(x).is_integer() else _fmt(x)
 
 
 def findings_phrase(n: int, key: str) -> str:

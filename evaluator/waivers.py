@@ -14,6 +14,9 @@ The file is TOML, one ``[[waiver]]`` table per accepted finding::
 At least one of ``original`` / ``rewritten`` must be given.  Evidence matches when it equals the
 finding's span text after collapsing whitespace (case is significant: "US" is not "us").  A waiver
 whose ``expires`` date is before today is expired: it waives nothing and the gate fails, naming it.
+A ``check`` that is not a registered check, or a ``code`` that is not one of its check's codes
+(``evaluator.checks.codes``), is a ``ConfigError`` naming the waiver and the closest name: such a
+waiver could match no finding.
 """
 from __future__ import annotations
 
@@ -118,8 +121,6 @@ def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     for n, entry in enumerate(entries):
         line = headers[n] if n < len(headers) else None
         w = _parse_waiver(path, entry, line)
-        # An unknown check name is not refused here: as docs/ci.md says, a waiver with a typo matches no
-        # finding and the gate lists it in waivers.unused, with a warning.
         if w.id:
             if w.id in seen:
                 first = seen[w.id].line
@@ -127,7 +128,33 @@ def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
                                   if first and line else f"duplicate waiver id {w.id!r}", line)
             seen[w.id] = w
         out.append(w)
+    # Names after the file's structure: a check or code that does not exist would match no finding, and
+    # the finding it was meant for would fail the gate as if never reviewed.
+    _check_names(path, out)
     return out
+
+
+def _check_names(path: Any, waivers: Sequence[Waiver]) -> None:
+    """Refuse a waiver whose check is not a registered check, or whose code is not one of its check's
+    codes (``evaluator.checks.codes``), with the closest name ("did you mean 'roles'?")."""
+    from .checks.codes import CODES
+    from .config import did_you_mean, known_checks
+
+    known = known_checks()
+    if known is None:  # a check module cannot be imported (warned): accept any name
+        return
+    for w in waivers:
+        who = f"waiver {w.id!r}: " if w.id else ("" if w.line else "a waiver: ")  # the line leads the message
+        if w.check not in known:
+            raise ConfigError(path, f"{who}unknown check {w.check!r}{did_you_mean(w.check, known)} "
+                                    f"(known: {', '.join(sorted(known))})", w.line)
+        codes = sorted(code for code, (check, _) in CODES.items() if check == w.check)
+        if w.code != "*" and w.code not in codes:
+            elsewhere = CODES[w.code][0] if w.code in CODES else None
+            hint = (f"; it is a code of check {elsewhere!r}" if elsewhere
+                    else did_you_mean(w.code, codes))
+            raise ConfigError(path, f"{who}unknown code {w.code!r} of check {w.check!r}{hint} "
+                                    f"(its codes: {', '.join(codes)}, or \"*\" for any)", w.line)
 
 
 def _parse_waiver(path: Any, entry: Any, line: int | None) -> Waiver:

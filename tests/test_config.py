@@ -62,13 +62,14 @@ def test_gate_file_settings_are_read_from_pyproject(tmp_path):
 @pytest.mark.parametrize("body, needle, line", [
     ("[settings]\nlayer = \"three\"\n", "settings.layer must be a positive integer", 2),
     ("[settings]\nidf = 1\n", "settings.idf must be true or false", 2),
-    ("[settings]\n\nmodle = \"x\"\n", "unknown setting 'modle'", 3),
+    ("[settings]\n\nmodle = \"x\"\n", "unknown setting 'modle'; did you mean 'model'? (known: ", 3),
+    ('[settings]\nchecks = ["roles", "negaton"]\n', "unknown check(s) negaton; did you mean 'negation'? (known: ", 2),
     ("[settings]\nlayer = 0\n", "settings.layer", 2),
     ("[settings\nlayer = 3\n", "invalid TOML", 1),
     ('{"metrics": {}}\n', "looks like a JSON report, not a config (TOML)", None),
     ("[settings]\nmax_input_mb = inf\n", "settings.max_input_mb must be a positive number", 2),
     ("[settings]\nmax_input_mb = nan\n", "settings.max_input_mb must be a positive number", 2),
-    ("# a typo must not be ignored\n[setings]\nmodel = \"x\"\n", "unknown table setings", 2),
+    ("# a typo must not be ignored\n[setings]\nmodel = \"x\"\n", "unknown table setings; did you mean 'settings'?", 2),
 ])
 def test_bad_settings_name_the_file_and_line(tmp_path, body, needle, line):
     cfg = _write(tmp_path, "evaluator.toml", body)
@@ -126,3 +127,15 @@ def test_known_checks_is_the_registry_and_a_broken_check_module_is_tolerated_unl
     assert "cannot list checks to validate check names (a broken check); accepting any name" in caplog.text
     with pytest.raises(ImportError, match="a broken check"):
         known_checks(strict=True)
+
+
+@pytest.mark.parametrize("name, choices, hint", [
+    ("chrff", ["bleu", "chrf", "chrf++", "ter"], "; did you mean 'chrf'?"),
+    ("role", ["roles", "negation"], "; did you mean 'roles'?"),
+    ("CHRF", ["bleu", "chrf"], "; did you mean 'chrf'?"),  # case alone
+    ("zzz", ["bleu", "chrf"], ""),  # nothing close: no guess
+])
+def test_did_you_mean(name, choices, hint):
+    from evaluator.config import did_you_mean
+
+    assert did_you_mean(name, choices) == hint

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,14 @@ def results_by_name(gate: dict[str, Any]) -> dict[str, dict[str, Any]]:
 BAD_CONFIGS = [
     # (toml text, expected line, expected words in the message)
     ("[gate.min]\nchrf = 55.0\nbleu = \n", 3, "invalid TOML"),
-    ("[gate.min]\nchrf = 55.0\nchrff = 10\n", 3, "unknown metric gate.min.chrff"),
+    ("[gate.min]\nchrf = 55.0\nchrff = 10\n", 3, "unknown metric gate.min.chrff; did you mean 'chrf'? (known: "),
+    ("[gate.max]\nterr = 10\n", 2, "unknown metric gate.max.terr; did you mean 'ter'?"),
+    ("[gate.max_findings]\nnumbrs = 1\n", 2, "'numbrs' is neither a severity nor a check; did you mean 'numbers'?"),
+    ("[gate.max_findings]\nmajr = 1\n", 2, "did you mean 'major'?"),
+    ("[gate]\nmax_finding = { major = 1 }\n", 2, "unknown key gate.max_finding; did you mean 'max_findings'?"),
+    ("[gate.baseline]\npath = \"b.json\"\nmax_increase = { critcal = 0 }\n", 3, "did you mean 'critical'?"),
+    ("[gate.baseline]\npath = \"b.json\"\nmax_drop = { bertscore_f = 0.1 }\n", 3,
+     "unknown metric gate.baseline.max_drop.bertscore_f; did you mean 'bertscore_f1'?"),
     ("[gate]\nthreshold = 3\n", 2, "unknown key gate.threshold"),
     ("[gate.min]\nchrf = \"high\"\n", 2, "must be a number"),
     ("[gate.max_findings]\ncritical = -1\n", 2, "whole number >= 0"),
@@ -885,31 +893,68 @@ def test_gate_config_line_numbers_with_any_line_ending(tmp_path: Path, newline: 
     assert [t.name for t in load_gate_config(cfg).thresholds] == ["min.chrf"]
 
 
-def test_gate_failures_are_not_repeated_on_one_terminal(tmp_path: Path, capsys: Any,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The console table lists each failure; stderr repeats them only when it is not the same terminal
-    (stdout redirected: a CI log keeps the failure on stderr)."""
-    import evaluator.cli.gate as cli_gate
-
+def _failing_gate(tmp_path: Path) -> tuple[str, str]:
     report = tmp_path / "report.json"
     report.write_text(json.dumps(score_report()), encoding="utf-8")
     cfg = tmp_path / "fail.toml"
     cfg.write_text("[gate.min]\nchrf = 50\n", encoding="utf-8")
-    assert cli_gate.same_terminal() is False  # captured streams
-    assert main(["gate", str(cfg), str(report)]) == 1
+    return str(cfg), str(report)
+
+
+def test_gate_failures_are_not_repeated_where_the_table_reaches_stderr(tmp_path: Path, capsys: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console table lists each failure; stderr repeats them only when it goes elsewhere than the
+    table (stdout redirected, stderr apart: a CI log keeps the failure on stderr)."""
+    import evaluator.cli.gate as cli_gate
+
+    cfg, report = _failing_gate(tmp_path)
+    assert cli_gate.table_reaches_stderr(sys.stdout) is False  # captured streams: two
+    assert main(["gate", cfg, report]) == 1
     captured = capsys.readouterr()
     assert "FAIL  bad: min.chrf" in captured.out and "evaluator: gate fail: bad: min.chrf" in captured.err
-    monkeypatch.setattr(cli_gate, "same_terminal", lambda: True)
-    assert main(["gate", str(cfg), str(report)]) == 1
+    monkeypatch.setattr(cli_gate, "table_reaches_stderr", lambda table: True)
+    assert main(["gate", cfg, report]) == 1
     captured = capsys.readouterr()
     assert "FAIL  bad: min.chrf" in captured.out and "gate fail" not in captured.err
-    assert main(["gate", str(cfg), str(report), "--quiet"]) == 1  # no table: stderr says it
+    assert main(["gate", cfg, report, "--quiet"]) == 1  # no table: stderr says it
     captured = capsys.readouterr()
     assert captured.out == "" and "evaluator: gate fail: bad: min.chrf" in captured.err
 
 
-def test_same_terminal_needs_one_tty_for_both_streams(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_gate_failures_print_once_on_a_terminal_in_one_log_and_with_json_on_stdout(
+        tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each failure once: both streams on one terminal (a pty, as `script` gives), both in one log
+    (`> log 2>&1`), and with `--json -`, where the table itself goes to stderr (it was printed twice)."""
+    import pty
+
+    cfg, report = _failing_gate(tmp_path)
+    assert main(["gate", cfg, report, "--json", "-"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["gate"]["status"] == "fail"
+    assert captured.err.count("bad: min.chrf") == 1 and "FAIL  bad: min.chrf" in captured.err, captured.err
+
+    log = tmp_path / "log.txt"
+    with open(log, "a", encoding="utf-8") as out, open(log, "a", encoding="utf-8") as err:
+        monkeypatch.setattr("sys.stdout", out)
+        monkeypatch.setattr("sys.stderr", err)
+        assert main(["gate", cfg, report]) == 1
+    text = log.read_text(encoding="utf-8")
+    assert text.count("bad: min.chrf") == 1 and "FAIL  bad: min.chrf" in text, text
+
+    main_fd, tty_fd = pty.openpty()
+    try:
+        with open(tty_fd, "w", closefd=False) as tty:
+            monkeypatch.setattr("sys.stdout", tty)
+            monkeypatch.setattr("sys.stderr", tty)
+            assert main(["gate", cfg, report]) == 1
+        shown = os.read(main_fd, 65536).decode()
+    finally:
+        os.close(main_fd)
+        os.close(tty_fd)
+    assert shown.count("bad: min.chrf") == 1 and "FAIL  bad: min.chrf" in shown, shown
+
+
+def test_table_reaches_stderr_on_one_file_or_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     import pty
 
     import evaluator.cli.gate as cli_gate
@@ -921,12 +966,13 @@ def test_same_terminal_needs_one_tty_for_both_streams(monkeypatch: pytest.Monkey
                 open(os.devnull, "w") as null:
             monkeypatch.setattr("sys.stdout", tty)
             monkeypatch.setattr("sys.stderr", tty)
-            assert cli_gate.same_terminal() is True
+            assert cli_gate.table_reaches_stderr(sys.stdout) is True
             monkeypatch.setattr("sys.stderr", other)
-            assert cli_gate.same_terminal() is False  # two terminals
+            assert cli_gate.table_reaches_stderr(sys.stdout) is False  # two terminals
+            assert cli_gate.table_reaches_stderr(sys.stderr) is True  # the table on stderr (--json -)
             monkeypatch.setattr("sys.stdout", null)
             monkeypatch.setattr("sys.stderr", tty)
-            assert cli_gate.same_terminal() is False  # stdout redirected
+            assert cli_gate.table_reaches_stderr(sys.stdout) is False  # stdout redirected
     finally:
         for fd in (main_fd, tty_fd, other_main, other_fd):
             os.close(fd)
@@ -1096,3 +1142,39 @@ def test_a_test_set_with_lines_the_baseline_lacks_counts_their_findings_as_new(t
     res = results_by_name(evaluate_gate(cur, cfg))["max_increase.critical"]
     assert res["status"] == "fail" and res["value"] == 2 and res["baseline"] == 0
     assert "2 of the report's on lines the baseline lacks" in res["message"]
+
+
+@pytest.mark.parametrize(("result", "headline"), [
+    ({"name": "max_findings.major", "kind": "max_findings", "status": "fail", "value": 1.0, "threshold": 0.0},
+     "max_findings.major 1 > 0"),
+    ({"name": "min.chrf", "kind": "min", "key": "chrf", "status": "fail", "value": 41.234, "threshold": 50.0},
+     "min.chrf 41.23 < 50"),
+    ({"name": "max.ter", "kind": "max", "key": "ter", "status": "warn", "value": 71.5, "threshold": 70.0},
+     "max.ter 71.50 > 70"),
+    ({"name": "max_drop.chrf", "kind": "max_drop", "key": "chrf", "status": "fail", "value": 90.0,
+      "threshold": 0.5, "baseline": 91.25}, "max_drop.chrf worse by 1.25 > 0.5"),
+    ({"name": "max_drop.ter", "kind": "max_drop", "key": "ter", "status": "fail", "value": 32.0,
+      "threshold": 1.0, "baseline": 30.0}, "max_drop.ter worse by 2 > 1"),
+    ({"name": "max_increase.critical", "kind": "max_increase", "status": "fail", "value": 3.0, "threshold": 0.0,
+      "baseline": 1.0}, "max_increase.critical +2 > 0"),
+    ({"name": "waiver.roles", "kind": "waiver", "status": "fail", "value": None, "threshold": None},
+     "waiver.roles expired"),
+    ({"name": "min.bertscore_f1", "kind": "min", "status": "error", "value": None, "threshold": 0.9},
+     "min.bertscore_f1"),
+])
+def test_result_headline(result: dict[str, Any], headline: str) -> None:
+    from evaluator.gate import result_headline
+
+    assert result_headline(result) == headline
+
+
+def test_gate_headline_names_the_first_result_of_the_gate_status() -> None:
+    from evaluator.gate import gate_headline
+
+    report = make_score_report(["a b c"], {"s": ["a b c"]}, findings={"s": {0: [finding(severity="major")]}})
+    cfg = parse_gate_config({"gate": {"min": {"chrf": {"value": 99.9, "critical": False}},
+                                      "max_findings": {"major": 0, "total": 0}}})
+    gate = evaluate_gate(report, cfg)
+    assert gate_headline(gate) == "gate: fail (max_findings.major 1 > 0, +1 more)"
+    gate = evaluate_gate(report, parse_gate_config({"gate": {"max_findings": {"major": 1}}}))
+    assert gate_headline(gate) == "gate: pass"

@@ -163,3 +163,30 @@ def test_markdown_and_junit_list_results_in_the_gate_order_with_effect_labels() 
     assert render_markdown(shuffled) == md
     suite = ET.fromstring(render_junit(shuffled)).find("testsuite")
     assert [c.get("name") for c in suite.findall("testcase")] == order  # type: ignore[union-attr]
+
+
+def test_junit_findings_say_where_they_are_and_counts_are_integers() -> None:
+    """A failure body listed its findings without where they were (the Markdown says "line 3 (mt)"),
+    and counts read "value: 6.0"."""
+    from .test_gate import make_compare_report
+
+    refs = sentences(4)
+    report = make_score_report(refs, {"mt": refs, "other": refs},
+                               findings={"mt": {2: [finding()], 0: [finding(severity="major", code="number-missing")]},
+                                         "other": {1: [finding()]}})
+    report["gate"] = evaluate_gate(report, parse_gate_config({"gate": {"max_findings": {"critical": 0},
+                                                                       "min": {"chrf": 50.5}}}))
+    suite = ET.fromstring(render_junit(report)).find("testsuite")
+    assert suite is not None
+    bodies = {c.get("name"): c.findtext("failure") or c.findtext("system-out") or "" for c in suite.findall("testcase")}
+    body = bodies["mt: max_findings.critical"]
+    assert "  [critical] numbers/number-changed, line 3 (mt): 300 became 500" in body.splitlines(), body
+    assert "line 2 (other)" not in body and "number-missing" not in body  # another system's, another severity
+    assert "value: 1\n" in body and "threshold: 0\n" in body, body
+    assert "threshold: 50.5\n" in bodies["mt: min.chrf"]  # a limit with decimals keeps them
+    assert "line 2 (other)" in bodies["other: max_findings.critical"]
+
+    compare = make_compare_report(["a b", "c d"], ["a b", "c e"], findings=[{**finding(), "alignment": 1}])
+    compare["gate"] = evaluate_gate(compare, parse_gate_config({"gate": {"max_findings": {"total": 0}}}))
+    body = ET.fromstring(render_junit(compare)).find("testsuite").find("testcase").findtext("failure")  # type: ignore[union-attr]
+    assert "  [critical] numbers/number-changed, pair 2: 300 became 500" in (body or "").splitlines(), body

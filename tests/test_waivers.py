@@ -81,6 +81,17 @@ BAD_FILES = [
     ("[[waiver]]\ncheck = numbers\n", 2, "invalid TOML"),
     ("[waiver]\ncheck = 'numbers'\n", 1, "array of tables"),
     ("note = 'x'\n", 1, "unknown key 'note'"),
+    # a check or code that does not exist: such a waiver could waive nothing
+    ("[[waiver]]\nid = 'roles'\ncheck = 'role'\ncode = 'role-reversed'\noriginal = 'a'\nreason = 'r'\n"
+     "expires = 2026-01-01\n", 1, "waiver 'roles': unknown check 'role'; did you mean 'roles'? (known: entities,"),
+    ("[[waiver]]\ncheck = 'numbers'\ncode = 'number-change'\noriginal = '1'\nreason = 'r'\nexpires = 2026-01-01\n",
+     1, "unknown code 'number-change' of check 'numbers'; did you mean 'number-changed'?"),
+    ("[[waiver]]\ncheck = 'numbers'\ncode = '*'\noriginal = '1'\nreason = 'r'\nexpires = 2026-01-01\n\n"
+     "[[waiver]]\nid = 'n'\ncheck = 'negation'\ncode = 'role-reversed'\noriginal = '1'\nreason = 'r'\n"
+     "expires = 2026-01-01\n", 8, "waiver 'n': unknown code 'role-reversed' of check 'negation'; it is a code of "
+     "check 'roles'"),
+    ("[[waiver]]\ncheck = 'nosuch'\ncode = 'x'\noriginal = '1'\nreason = 'r'\nexpires = 2026-01-01\n", 1,
+     "unknown check 'nosuch' (known: "),
 ]
 
 
@@ -157,14 +168,34 @@ def test_html_and_markdown_count_open_findings_as_the_gate_does() -> None:
 
 
 def test_unused_waivers_are_named_and_a_bom_or_spaced_header_reads(tmp_path: Path) -> None:
-    """A waiver that matches nothing (a typo in its check, or its finding fixed) is listed as unused;
+    """A waiver that matches nothing (a typo in its evidence, or its finding fixed) is listed as unused;
     a file saved with a byte-order mark, or written `[[ waiver ]]`, reads, with line numbers."""
     path = tmp_path / "w.toml"
-    path.write_text('\ufeff# by Notepad\n[[ waiver ]]\ncheck = "nubmers"\ncode = "number-changed"\n'
-                    'reason = "typo"\nexpires = 2099-01-01\noriginal = "12"\nrewritten = "13"\n', encoding="utf-8")
+    path.write_text('\ufeff# by Notepad\n[[ waiver ]]\ncheck = "numbers"\ncode = "number-changed"\n'
+                    'reason = "typo"\nexpires = 2099-01-01\noriginal = "12"\nrewritten = "31"\n', encoding="utf-8")
     (w,) = load_waivers(path)
     assert w.line == 2 and "(line 2)" in w.label
     report = make_score_report(["a 12 b"], {"s": ["a 13 b"]}, findings={"s": {0: [finding(original="12",
                                                                                            rewritten="13")]}})
     gate = evaluate_gate(report, parse_gate_config({"gate": {"max_findings": {"critical": 0}}}), waivers=[w])
     assert gate["status"] == "fail" and gate["waivers"]["unused"] == [w.label] and gate["waivers"]["applied"] == 0
+
+
+def test_a_waiver_of_an_unknown_check_is_exit_2_naming_file_waiver_and_check(tmp_path: Path, capsys: Any) -> None:
+    """It only warned "1 waiver(s) matched no finding", and the finding it was written for failed the gate."""
+    import json
+
+    from evaluator.cli import main
+
+    report = make_score_report(sentences(3), {"s": sentences(3)},
+                               findings={"s": {0: [finding(check="roles", code="role-reversed", original="a")]}})
+    (tmp_path / "r.json").write_text(json.dumps(report), encoding="utf-8")
+    (tmp_path / "g.toml").write_text("[gate.max_findings]\ncritical = 0\n", encoding="utf-8")
+    waivers = tmp_path / "w.toml"
+    waivers.write_text('[[waiver]]\nid = "roles"\ncheck = "role"\ncode = "role-reversed"\noriginal = "a"\n'
+                       'reason = "r"\nexpires = 2099-01-01\n', encoding="utf-8")
+    assert main(["gate", str(tmp_path / "g.toml"), str(tmp_path / "r.json"), "--waivers", str(waivers)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    assert captured.err.startswith(f"evaluator: error: {waivers}:1: waiver 'roles': unknown check 'role'; "
+                                   "did you mean 'roles'?"), captured.err

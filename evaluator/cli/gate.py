@@ -88,12 +88,11 @@ def apply_gate_to_report(data: dict[str, Any], gate_config: Any, args: Any,
     return exit_code(gate["status"])
 
 
-def same_terminal() -> bool:
-    """stdout and stderr are one terminal: what the console table shows, a person already sees."""
-    try:
-        return sys.stdout.isatty() and sys.stderr.isatty() and same_file(sys.stdout, sys.stderr)
-    except (AttributeError, OSError, ValueError):  # replaced streams (tests, embedding)
-        return False
+def table_reaches_stderr(table: Any) -> bool:
+    """Whether what the console table (written to ``table``) shows already reaches stderr's reader:
+    the table is on stderr (``--json -``), or stdout and stderr are one file (one terminal, ``2>&1``
+    into one log or pipe).  Then the stderr lines would only repeat each failure."""
+    return table is sys.stderr or same_file(table, sys.stderr)
 
 
 def write_gate_files(data: dict[str, Any], args: Any) -> list[str]:
@@ -130,10 +129,12 @@ def run(args: Any) -> int:
     # Every output path is checked before any is written: a run that cannot write one writes none.
     check_output_files(("--json", args.json), ("--html", args.html), ("--junit", args.junit),
                        ("--markdown", args.markdown), inputs=[args.config, args.report, args.waivers])
-    # The console table below lists every result; on a terminal that also shows stderr, the stderr lines
-    # would repeat each failure.  Redirected (CI logs), stderr keeps them.
-    code = apply_gate_to_report(data, config, args, echo=args.quiet or not same_terminal())
     stdout = to_stdout("--json", args.json)  # the JSON on stdout, the table on stderr
+    table = sys.stderr if stdout else sys.stdout
+    # The console table below lists every result; where it reaches stderr's reader too (one terminal,
+    # one log, or the table itself on stderr), the stderr lines would repeat each failure.  With stdout
+    # redirected elsewhere (a CI step keeping stderr apart, `> summary.txt`), stderr keeps them.
+    code = apply_gate_to_report(data, config, args, echo=args.quiet or not table_reaches_stderr(table))
     written = write_gate_files(data, args)
     if args.json and not stdout:
         from ..render.json import write_json
@@ -146,10 +147,9 @@ def run(args: Any) -> int:
         write_html(data, args.html)
         written.append(str(args.html))
     if not args.quiet:
-        print_gate(data["gate"], stream=sys.stderr if stdout else sys.stdout)
+        print_gate(data["gate"], stream=table)
         if written:
-            (sys.stderr if stdout else sys.stdout).write("wrote " + ", ".join(shell_path(p) for p in written)
-                                                            + "\n")
+            table.write("wrote " + ", ".join(shell_path(p) for p in written) + "\n")
     if stdout:
         from .._atomic import write_json_stream
 

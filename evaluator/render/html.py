@@ -28,7 +28,7 @@ from markupsafe import Markup
 from .._atomic import atomic_write_text
 from ..checks._dedupe import SAME_EDIT
 from ..checks.codes import meaning as code_meaning
-from ..gate import gate_results
+from ..gate import gate_headline, gate_reason, gate_results
 from . import pair_name, plural
 from .junit import show_bidi
 
@@ -156,15 +156,16 @@ def _verdict(report: dict[str, Any], counts: dict[str, int]) -> dict[str, str]:
     gate = report.get("gate")
     if isinstance(gate, dict) and gate.get("status"):
         status = str(gate["status"])
-        return {"status": status, "label": f"gate: {status}",
+        # the threshold that decided it, so the header alone says what to fix: "gate: fail (min.chrf 41 < 50)"
+        return {"status": status, "label": gate_headline(gate), "head": f"gate: {status}", "why": gate_reason(gate),
                 "tone": {"pass": "ok", "warn": "warn"}.get(status, "bad")}
     if counts.get("critical"):
-        return {"status": "critical", "label": "critical findings", "tone": "bad"}
+        return {"status": "critical", "label": "critical findings", "tone": "bad", "why": ""}
     if counts.get("major"):
-        return {"status": "major", "label": "major findings", "tone": "warn"}
+        return {"status": "major", "label": "major findings", "tone": "warn", "why": ""}
     if counts.get("minor"):  # nothing that changes the meaning, but worth a look: not called clean
-        return {"status": "minor", "label": "minor findings only", "tone": "ok"}
-    return {"status": "clean", "label": "clean", "tone": "ok"}
+        return {"status": "minor", "label": "minor findings only", "tone": "ok", "why": ""}
+    return {"status": "clean", "label": "clean", "tone": "ok", "why": ""}
 
 
 def _metric_cards(metrics: dict[str, Any], versions: Any = None) -> list[dict[str, Any]]:
@@ -457,10 +458,15 @@ def _evidence(f: dict[str, Any], entry: dict[str, Any] | None, labels: dict[str,
     """The two sides of a finding's card: its evidence (marked inside the words around it in its
     sentence), or (in a neutral colour) context."""
     ctx = _context_side(f, entry)
+    data = f.get("data")
+    data = data if isinstance(data, dict) else {}
     out = []
     for side, cls in (("original", "ev-o"), ("rewritten", "ev-r")):
         span = f.get(side)
         text = span.get("text") if isinstance(span, dict) else None
+        near = data.get(f"{side}_context")  # a null side's nearest sentence, for orientation (docs/json.md)
+        if side == ctx and text is None and isinstance(near, dict) and near.get("text") is not None:
+            text = str(near["text"])
         name = labels[side].lower()
         if side == ctx:
             note = (f"not in the {name}: nearest {name} sentence, for context" if text is not None
@@ -593,10 +599,7 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
         "rewritten": {"label": _doc_label(rew, "rewrite"), "path": rew.get("path") or "",
                       "title": rew.get("title") or ""},
         "verdict": _verdict(report, counts),
-        "gate": {"status": gate.get("status"), "results": [
-            {"name": str(r.get("name", "")), "status": str(r.get("status", "")),
-             "message": str(r.get("message", "")), "critical": bool(r.get("critical"))}
-            for r in gate_results(gate)]} if gate else None,
+        "gate": _gate_view(gate) if gate else None,
         "metrics": _metric_cards(report.get("metrics") or {}, (report.get("meta") or {}).get("versions")),
         "coverage": _coverage(report, labels),
         "counts": counts, "total_findings": len(findings), "n_waived": n_waived,
@@ -625,6 +628,23 @@ def build_view(report: dict[str, Any], *, charts: bool = True, name: str | None 
             "pairs": len(pairs),
         }),
     }
+
+
+def _gate_view(gate: dict[str, Any]) -> dict[str, Any]:
+    """The gate section: the results that did not pass first, in a table of their own at the top of
+    the page (what a reviewer acts on); the passed ones folded below them."""
+    results = [{"name": str(r.get("name", "")), "status": str(r.get("status", "")),
+                "message": str(r.get("message", "")), "critical": bool(r.get("critical"))}
+               for r in gate_results(gate)]
+    open_ = [r for r in results if r["status"] != "pass"]
+    passed = [r for r in results if r["status"] == "pass"]
+    parts = [f"{n} {word}" for n, word in ((sum(r["status"] == s for r in results), word) for s, word in
+             (("fail", "failed"), ("error", "could not be checked"), ("warn", "warned"), ("pass", "passed"))) if n]
+    waivers = gate.get("waivers")
+    return {"status": gate.get("status"), "results": results, "open": open_, "passed": passed,
+            "summary": f"{plural(len(results), 'threshold')}: {', '.join(parts) or 'none'}",
+            "config": str(gate.get("config") or ""),
+            "waived": int(waivers.get("applied") or 0) if isinstance(waivers, dict) else 0}
 
 
 def print_filters(total: int, hidden_info: int) -> str:

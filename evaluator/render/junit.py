@@ -44,21 +44,44 @@ def show_bidi(text: str) -> str:
     return _BIDI.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
+def _located_findings(report: Mapping[str, Any], system: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """(where, finding) for each finding of a report: "line 3 (mt)" in a score report (the line of the
+    test set, as the Markdown summary says it), "pair 4" in a compare report."""
+    if isinstance(report.get("systems"), Mapping):
+        out = []
+        for n, seg in enumerate(report.get("segments") or []):
+            index = seg.get("index", n)
+            for name, entry in (seg.get("systems") or {}).items():
+                if system is not None and name != system:
+                    continue
+                for f in entry.get("findings") or []:
+                    out.append((f"line {int(index) + 1} ({name})", f))
+        return out
+    pairs = []
+    for f in report.get("findings") or []:
+        a = f.get("alignment")
+        pairs.append((f"pair {a + 1}" if isinstance(a, int) and not isinstance(a, bool) else "", f))
+    return pairs
+
+
 def _finding_lines(report: Mapping[str, Any], result: Mapping[str, Any], limit: int = 10) -> list[str]:
-    """The worst unwaived findings behind a max_findings / max_increase result."""
-    from ..gate import SEVERITIES, subjects_of
+    """The worst unwaived findings behind a max_findings / max_increase result, each with where it is."""
+    from ..gate import SEVERITIES
 
     key = str(result.get("key"))
-    lines = []
-    for subj in subjects_of(report):
-        if result.get("system") not in (None, subj.name):
-            continue
-        chosen = [f for f in subj.findings if not f.get("waived") and (
-            key == "total" or f.get("check") == key or (key in SEVERITIES and f.get("severity") == key))]
-        chosen.sort(key=lambda f: -SEVERITIES.index(f["severity"]) if f.get("severity") in SEVERITIES else 0)
-        for f in chosen[:limit]:
-            lines.append(f"  [{f.get('severity')}] {f.get('check')}/{f.get('code')}: {f.get('message')}")
-    return lines
+    chosen = [(where, f) for where, f in _located_findings(report, result.get("system")) if not f.get("waived") and (
+        key == "total" or f.get("check") == key or (key in SEVERITIES and f.get("severity") == key))]
+    # worst first; in report order within a severity (sort is stable)
+    chosen.sort(key=lambda wf: -SEVERITIES.index(wf[1]["severity"]) if wf[1].get("severity") in SEVERITIES else 0)
+    return [f"  [{f.get('severity')}] {f.get('check')}/{f.get('code')}" + (f", {where}" if where else "")
+            + f": {f.get('message')}" for where, f in chosen[:limit]]
+
+
+def _number(x: Any) -> str:
+    """A value as the other outputs print it: a count or a whole-number limit without ".0"."""
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
 
 
 def render_junit(report: Mapping[str, Any], *, suite: str = "evaluator gate") -> str:
@@ -86,10 +109,10 @@ def render_junit(report: Mapping[str, Any], *, suite: str = "evaluator gate") ->
         case = ET.SubElement(ts, "testcase", {"classname": xml_text(classname), "name": xml_text(r.get("name")),
                                               "time": "0"})
         message = xml_text(r.get("message"))
-        details = [message, f"value: {r.get('value')}", f"threshold: {r.get('threshold')}",
+        details = [message, f"value: {_number(r.get('value'))}", f"threshold: {_number(r.get('threshold'))}",
                    f"if violated: {effect_label(r.get('critical', True))}"]
         if "baseline" in r:
-            details.append(f"baseline: {r['baseline']}")
+            details.append(f"baseline: {_number(r['baseline'])}")
         if "p_value" in r:
             details.append(f"p-value: {r['p_value']}")
         if r.get("kind") in ("max_findings", "max_increase") and r.get("status") != "pass":
