@@ -704,7 +704,39 @@ def align(orig_emb: np.ndarray, rew_emb: np.ndarray, original: Document, rewritt
     if max_merge > 1:
         pairs = _absorb_fragments(pairs, o, r, original, rewritten, max_merge, swap_min, min_similarity)
         pairs = _join_shifted(pairs, o, r, max_merge)
-    return pairs
+    return _place_insertions(pairs, swap_min)
+
+
+def _place_insertions(pairs: list[AlignedPair], min_sim: float) -> list[AlignedPair]:
+    """Each rewrite-only sentence back in the rewrite's order.  The DP's path has them there; a swap or a
+    move of the pairs around one can leave it behind (an added sentence listed after later ones).  Only a
+    close one-to-one match may stand out of the rewrite's order (a moved sentence): an added sentence goes
+    after every other pair of earlier rewrite sentences and before every one of later ones, and among the
+    moved matches between those, after the last that holds an earlier sentence."""
+    added = sorted((p for p in pairs if not p.original), key=lambda p: p.rewritten[0])
+    if not added:
+        return pairs
+    rest = [p for p in pairs if p.original]
+
+    def movable(p: AlignedPair) -> bool:
+        return len(p.original) == 1 and len(p.rewritten) == 1 and p.similarity >= min_sim - 1e-6
+
+    slots: dict[int, list[AlignedPair]] = {}
+    for ins in added:
+        j = ins.rewritten[0]
+        lo = max((k + 1 for k, p in enumerate(rest) if p.rewritten and not movable(p) and max(p.rewritten) < j),
+                 default=0)
+        hi = min((k for k, p in enumerate(rest) if p.rewritten and not movable(p) and min(p.rewritten) > j),
+                 default=len(rest))
+        at = max((k + 1 for k in range(lo, min(hi, len(rest))) if rest[k].rewritten and max(rest[k].rewritten) < j),
+                 default=lo) if lo <= hi else lo
+        slots.setdefault(at, []).append(ins)
+    out: list[AlignedPair] = []
+    for k in range(len(rest) + 1):
+        out.extend(slots.get(k, []))
+        if k < len(rest):
+            out.append(rest[k])
+    return out
 
 
 __all__ = ["align", "MIN_SIMILARITY", "DEFAULT_WINDOW", "FULL_MATRIX_CELLS"]
