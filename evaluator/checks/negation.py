@@ -25,7 +25,9 @@ reads as "all, in general"; a bare plural object reads as "some": "arrested prot
 quantifier taking a definite noun through "of", in any role, against that noun definite and whole on the
 other side ("moved some of its services" / "moved its services": a part made the whole).  Verbs opposed
 only in another sense are no swap with the object that makes them one act ("breaking the record" /
-"setting the record").  A negation plus an
+"setting the record").  The outcomes of a contest exclude each other: "drew" / "tied" against "won" / "lost"
+is a swap where "drew" is said of a contest (a game, match, bout ... as its object, or no object: "drew 1-1
+with Chelsea"), not "drew a crowd", "drew praise", "drew on his experience".  A negation plus an
 antonym ("not aware" → "unaware", "never stopped" → "always") cancel out.  "Only" as a focus restriction
 ("Only three engines fired", "opens only on Sundays") says "and no other": a negation of the rest, so
 dropping or adding it is negation-removed / negation-added, major, where the word it restricts stands on
@@ -359,7 +361,14 @@ _CLOSED_OPPOSITES = [
 _UPWARD = ("more", "higher", "greater", "above", "over")
 _DOWNWARD = ("less", "fewer", "lower", "below", "under")
 _CLOSED_OPPOSITES += [(a, b) for a in _UPWARD for b in _DOWNWARD]
+# The outcomes of a contest exclude each other: "drew his final game" -> "lost his final game".  "Draw" and
+# "tie" are outcomes only when said of a contest (``_contest_outcome``): "drew a crowd", "tied the knot" are not.
+_OUTCOME_DRAWS = frozenset({"draw", "tie"})
+_CLOSED_OPPOSITES += [(d, o) for d in ("draw", "drew", "drawn", "tie", "tied") for o in ("win", "won", "lose", "lost")]
 _OPPOSITE = {(a, b) for a, b in _CLOSED_OPPOSITES} | {(b, a) for a, b in _CLOSED_OPPOSITES}
+# What a contest is called, as the object of "drew"/"tied" ("drew his final game", "tied the match 1-1").
+_CONTEST_NOUNS = frozenset({"game", "match", "bout", "tie", "fixture", "contest", "final", "semifinal", "clash",
+                            "encounter", "round", "leg", "series", "race", "battle", "derby", "opener", "decider"})
 _SWAP_POS = _CONTENT | {"ADP", "SCONJ", "DET", "PRON", "INTJ"}  # INTJ: an answer, "No." -> "Yes."
 
 
@@ -425,6 +434,29 @@ def _slot(t: Any) -> _Slot:
     return head, near, governed, str(subject.lemma_.lower()) if subject is not None else ""
 
 
+def _outcomes(a: Any, b: Any) -> bool:
+    """``a`` and ``b`` are a draw and a win or loss ("drew" / "lost")."""
+    lemmas = {a.lemma_.lower(), b.lemma_.lower()}
+    return bool(lemmas & _OUTCOME_DRAWS) and bool(lemmas & {"win", "lose"})
+
+
+def _contest_outcome(t: Any) -> bool:
+    """``t`` ("drew", "tied") says a contest's outcome: it takes a contest as its object ("drew his final game"),
+    or no object, particle or phrase of another sense ("Arsenal drew 1-1", "drew with Chelsea"), not "drew a
+    crowd", "drew on his experience", "drew to a close", "tied to the economy"."""
+    if t.pos_ != "VERB" or any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children):
+        return False
+    objects = [c for c in t.children if c.dep_ == "dobj"]
+    if objects:
+        return all(c.lemma_.lower() in _CONTEST_NOUNS for c in objects)
+    def other_sense(c: Any) -> bool:  # "drew on his experience", "drew to a close"; not "drew on Saturday"
+        if c.dep_ != "prep" or c.lower_ in ("with", "against", "at", "in", "for"):
+            return c.dep_ == "prt"
+        return not any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children)
+
+    return not any(other_sense(c) for c in t.children)
+
+
 def _in_place(a: _Slot, b: _Slot) -> bool:
     """The two tokens fill the same slot: same head word, the same word next to them, or two verbs with one
     subject that govern mostly the same words ("the judge ... but rejected the claim that he had shown
@@ -481,6 +513,9 @@ def find_swaps(wn: WordNet | None, o_toks: list[Located], r_toks: list[Located])
             if tr[1].i in used_r or lo == lr or not _in_place(slots[id(to[1])], slots[id(tr[1])]):
                 continue
             hit = (lo, lr) in _OPPOSITE or (to[1].lower_, tr[1].lower_) in _OPPOSITE or _prefixed_antonym(lo, lr)
+            if hit and _outcomes(to[1], tr[1]) and not all(
+                    _contest_outcome(x[1]) for x in (to, tr) if x[1].lemma_.lower() in _OUTCOME_DRAWS):
+                hit = False  # "drew a crowd" / "won a crowd": not the outcome of a contest
             if not hit and wn is not None and po and pr:
                 hit = wn.are_antonyms(lo, lr, indirect=False) or (po == pr and wn.are_opposed(lo, lr, po))
             if hit and _RULING_VERBS & {to[1].lemma_.lower(), tr[1].lemma_.lower()} and _objects(to[1]) != _objects(tr[1]):

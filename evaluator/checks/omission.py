@@ -8,13 +8,17 @@ constituent that vanished (relative clause, prepositional phrase, object ...), a
 token-matching evidence, when present, vetoes words the encoder did find a match for.
 
 A hedge ("allegedly", "probably") dropped or added is major whatever the encoder matched, unless the
-other side hedges in some other way more often ("may", "police say", "likely"). A causal connective
+other side hedges in some other way more often ("may", "police say", "likely"); an attribution reworded
+("said" -> "according to") counts on both sides, so it is no other way. A causal connective
 ("because", "due to", "so", "as a result") on one side only, linking content both sides state, is a
 major addition or drop of a causal link. Stand-ins are not holes: "aged 29" ~ "29"; a noun that names the
 class of a kept word standing in its place as a noun ("the city of Huancayo" ~ "Huancayo", "rescue teams" ~
 "rescuers"); a noun of office held in a relative clause that restates
-the sentence's role ("..., a post she held from 1982" ~ "from 1982 she headed"). A pronoun subject of a
-clause the rewrite makes passive without an agent is only a note; a manner noun carrying the other side's
+the sentence's role ("..., a post she held from 1982" ~ "from 1982 she headed"). A pronoun subject dropped is a loss
+(major) where its clause says nobody in its place; of a clause the rewrite makes passive without an agent, or
+whose verb the rewrite says as a noun ("It was bought" -> "The purchase"), it is only a note, and nothing at
+all where its referent (the subject of the verb its clause depends on: "The companies said they ...") is kept
+too; a manner noun carrying the other side's
 predicate adjective ("struck a cautious note") or "on her behalf" is minor. An added clause with its own
 verb and a name the original never mentions, where the original has at most a participle-preposition in
 its place ("including" -> "..., all of which Network Rail has accepted, ..."), is a new claim: major.
@@ -90,6 +94,8 @@ _HEDGE_MARKERS = frozenset({"may", "might", "could", "must", "seem", "appear", "
 # The markers by part of speech: "suspects" (a noun) or "say" as a noun hedges nothing.
 _HEDGE_VERBS = frozenset({"seem", "appear", "say", "claim", "allege", "accuse", "report", "suspect", "believe",
                           "think", "expect"})
+# The markers that say who claims it: a speaker's "said" reworded as "according to" is the same attribution.
+_ATTRIBUTION_MARKERS = frozenset({"say", "claim", "allege", "accuse", "report", "according"})
 _HEDGE_MODALS = frozenset({"may", "might", "could", "must"})
 _HEDGE_ADJECTIVES = frozenset({"alleged", "purported", "suspected", "supposed"})  # only before a noun:
 # "the alleged thief", not "he suspected that" or "is supposed to provide" (an obligation)
@@ -172,6 +178,12 @@ def _hedge_marker(t: Any) -> bool:
     if low in _HEDGE_MODALS:
         return t.tag_ == "MD"
     return low in _HEDGE_MARKERS or lemma in _HEDGE_MARKERS
+
+
+def _attribution(t: Any) -> bool:
+    """Whether hedge marker ``t`` attributes the claim to someone ("said", "claim", "according to") rather
+    than weighing it ("may", "seem", "likely")."""
+    return t.lemma_.lower() in _ATTRIBUTION_MARKERS or t.lower_ in _ATTRIBUTION_MARKERS
 
 
 def _causal_connectives(sent: Any) -> list[tuple[list[Any], list[Any], list[Any]]]:
@@ -972,10 +984,15 @@ class OmissionCheck:
         """Whether these sentences of ``side`` hedge in some other way (a modal, "say", "seem", "likely")
         more often than the hedge's own sentences do without the lost words: a hedge kept in another form.
         "Police said the suspects allegedly used" -> "Police said the suspects used" keeps "said" only."""
-        def count(s: str, indices: Sequence[int], skip: set[int]) -> int:
-            return sum(1 for si in indices for t in ctx.parses[s][si] if t.i not in skip and _hedge_marker(t))
+        def count(s: str, indices: Sequence[int], skip: set[int], attribution: bool) -> int:
+            return sum(1 for si in indices for t in ctx.parses[s][si]
+                       if t.i not in skip and _hedge_marker(t) and _attribution(t) == attribution)
 
-        return count(side, sents, set()) > count(here_side, here_sents, lost)
+        # An attribution counts on both sides whether or not it was reworded: "Analysts said routes would
+        # probably be dropped" -> "Routes will be dropped, according to analysts" trades "said" for
+        # "according to" (one attribution for another) and drops the hedge.
+        return count(side, sents, set(), False) > count(here_side, here_sents, lost, False) \
+            or count(side, sents, set(), True) > count(here_side, here_sents, set(), True)
 
     @staticmethod
     def _preposition_stand_in(ctx: CheckContext, side: str, toks: SideTokens, left: int | None,
@@ -1055,17 +1072,69 @@ class OmissionCheck:
                 # "they had not ruled out a leak" -> "a leak had not been ruled out": the clause made passive
                 # without an agent drops only the pronoun standing for the actor (a note, not a loss)
                 passive = self._agentless_passive(ctx, pair.rewritten, t.head) if t.dep_ == "nsubj" else None
+                # "It was bought with support from X" -> "The purchase was supported by X": the event said as a
+                # noun needs no subject; the pronoun stood only for a participant the text names elsewhere
+                nominal = self._nominalised(al, t.head) if passive is None else None
                 how = ""
                 if passive is not None:
                     anchor = ctx.token_span("rewritten", passive[0], passive[1])
                     how = f'; the rewrite makes "{passive[1].text}" passive with no agent'
+                elif nominal is not None:
+                    anchor = ctx.token_span("rewritten", nominal[0], nominal[1])
+                    how = f'; the rewrite says it as the noun "{nominal[1].text}"'
+                # "The companies said they had not decided" -> "... had not been decided, the companies said":
+                # the pronoun's referent (the subject of the verb its clause depends on) is still there
+                referent = self._kept_referent(al, t)
+                if referent is not None and (passive is not None or nominal is not None):
+                    continue  # the clause restructured, and who it was about still said: nothing lost
+                # a pronoun is lost where its clause says nobody in its place ("He was greeted" -> "Was greeted",
+                # "because he missed" -> "because missed"), whether or not its referent is named elsewhere;
+                # restructured, it is a note
+                minor = passive is not None or nominal is not None
                 yield Finding(
                     check=self.name, code="clause-dropped",
-                    severity=Severity.MINOR if passive is not None else Severity.MAJOR,
+                    severity=Severity.MINOR if minor else Severity.MAJOR,
                     message=f'Dropped from the rewrite (subject): "{t.text}" (the subject of "{head}"{how})',
                     original=span, rewritten=anchor, alignment=index,
                     data={"kind": "subject", "words": [t.text], "side": "original"},
                 )
+
+    @staticmethod
+    def _counterpart(al: ContentAlignment, tok: Any) -> tuple[int, Any] | None:
+        """The rewrite's content token (sentence index, token) aligned to original token ``tok``, if any."""
+        for k, o in enumerate(al.o.tokens):
+            if o.doc is tok.doc and o.i == tok.i:
+                j = al.o2r.get(k)
+                return (al.r.sents[j], al.r.tokens[j]) if j is not None else None
+        return None
+
+    def _nominalised(self, al: ContentAlignment, verb: Any) -> tuple[int, Any] | None:
+        """The rewrite's noun that says ``verb`` ("bought" -> "the purchase"), if the alignment pairs them."""
+        found = self._counterpart(al, verb) if verb.pos_ == "VERB" else None
+        # the same word in the same form is the verb left behind and read as a noun ("the destination you
+        # visit" -> "the destination visit"), not a nominalisation
+        return found if found is not None and found[1].pos_ == "NOUN" and found[1].lower_ != verb.lower_ else None
+
+    def _kept_referent(self, al: ContentAlignment, pron: Any) -> Any | None:
+        """The rewrite's counterpart of the noun a third-person subject pronoun most likely stands for: the
+        subject of the verb its clause depends on ("The companies said they ...", "The library closed after
+        it was attacked", "The firm met and it agreed"), agreeing in number; None where there is none."""
+        if "3" not in pron.morph.get("Person") or pron.lower_ not in ("it", "they", "he", "she"):
+            return None
+        plural = pron.lower_ == "they"
+        clause = pron.head
+        for _ in range(3):  # up through a few embedded or coordinated clauses
+            if clause.dep_ not in ("ccomp", "xcomp", "advcl", "conj") or clause.head is clause:
+                return None
+            clause = clause.head
+            subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            if subj.pos_ not in ("NOUN", "PROPN") or (subj.tag_ in ("NNS", "NNPS")) != plural:
+                return None
+            found = self._counterpart(al, subj)
+            return found[1] if found is not None else None
+        return None
 
     @staticmethod
     def _agentless_passive(ctx: CheckContext, r_indices: Sequence[int], verb: Any) -> tuple[int, Any] | None:
@@ -1080,7 +1149,7 @@ class OmissionCheck:
                 # a personal pronoun as the passive subject may be the dropped actor itself ("he moved" ->
                 # "he was moved"); a quantifier ("some of its services had been moved") is not
                 if t.pos_ == "VERB" and t.lemma_.lower() in lemmas \
-                        and any(c.dep_ == "nsubjpass" and (c.pos_ != "PRON" or c.lower_ not in _STAND_INS)
+                        and any(c.dep_ in ("nsubjpass", "csubjpass") and (c.pos_ != "PRON" or c.lower_ not in _STAND_INS)
                                 for c in t.children) \
                         and not any(c.dep_ == "agent" for c in t.children):
                     return si, t

@@ -7,7 +7,10 @@ with a recipient (indirect object or "to" phrase: "Ukraine gave Russia an ultima
 ("China's criticism of Japan"), and a "from" place with a "to" place ("flew from A to B").
 Arguments trade places only within the same pairing.  Relative pronouns are
 resolved to the noun they modify, and "X is one that Y viewed" to X, so "the country is one that
-Biden has viewed as an adversary" gives (Biden, view, country).  Coordinated verbs inherit their
+Biden has viewed as an adversary" gives (Biden, view, country).  The object of "help"/"let"/"make"/"see" ... before
+a bare infinitive, which the parser reads as the infinitive's subject, is the patient ("is helping the library
+investigate" gives (centre, help, library), as does "the library is helped by the centre to investigate").
+Coordinated verbs inherit their
 subject, and so does a participle clause ("X won the election, defeating Y").  Who beat whom is one
 relation however it is said ("X beat/defeated Y", "X won against Y", "Y lost to X", "X's win over Y",
 "X recorded a win over Y", "gave X a win over Y", "Y suffered a defeat to X", "X handed Y a defeat").
@@ -19,7 +22,9 @@ of / due to / owing to / as a result of C", "C caused E", "E was caused by C", "
 resulted / stemmed from C", "C led X to do E" (the effect is X doing it), "X blamed E on C" / "blamed C for
 E", "E was attributed to C".  Each side of a link is read as the content words (lemmas) of its clause or
 phrase, words of rising and falling each read as one ("rose" / "increased"), less what merely dates it or
-says who says it ("after developers paused construction", "according to X", ", X said"); a link whose cause reads like the other side's effect and whose effect reads like its cause, with no
+says who says it ("after developers paused construction", "according to X", ", X said"), and with the
+noun a pronoun subject of one clause stands for, the other clause's subject ("Public institutions are targeted
+because they use old software": the cause is read as "public institutions use old software"); a link whose cause reads like the other side's effect and whose effect reads like its cause, with no
 link of the same direction there, is a reversal ("Prices rose because demand fell" -> "Demand fell because
 prices rose").  Clauses merely joined ("as", "and", "when") say nothing of cause and are not read.
 
@@ -57,6 +62,9 @@ for _cls in (
         _PREDICATE_CLASSES[_lemma] = _cls[0]
 # Symmetric predicates: swapping their arguments does not change the meaning.
 _SYMMETRIC = frozenset({"meet", "marry", "resemble", "equal", "match", "join", "date", "fight"})
+# Verbs that take an object and a bare infinitive ("helped the library investigate", "made them pay"), which
+# the parser reads as a clause with its own subject.
+_SMALL_CLAUSE_VERBS = frozenset({"help", "let", "make", "have", "see", "watch", "hear", "bid"})
 _ARG_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 # An event noun's owner acts on the object of these: "X's criticism of Y", "X's win over Y",
 # "X's attack on Y", "X's case against Y".
@@ -157,6 +165,12 @@ def extract_triples(sent: Any) -> list[Triple]:
         else:
             agent = _subject(v)
             patient = _child(v, ("dobj",))
+            if patient is None and lemma in _SMALL_CLAUSE_VERBS:
+                # "is helping the library investigate the attack": the object is parsed as the subject of a
+                # bare infinitive ("helped by the library to investigate" in the passive)
+                clause = next((c for c in v.children if c.dep_ in ("ccomp", "xcomp") and c.tag_ == "VB"
+                               and not any(m.dep_ in ("mark", "aux") for m in c.children)), None)
+                patient = _child(clause, ("nsubj",)) if clause is not None else None
             if patient is None and v.dep_ == "relcl":
                 # "the country that Biden viewed": the relative pronoun may be unattached
                 rel = [c for c in v.children if c.lower_ in RELATIVE_PRONOUNS and c.dep_ != "nsubj"]
@@ -316,11 +330,19 @@ class CausalLink:
     cause: tuple[Any, ...]
     effect: tuple[Any, ...]
     marker: Any
+    # the noun a pronoun subject of a side stands for ("... because they use old software": "Public
+    # institutions"), read with that side's words but not shown as its text
+    cause_ref: tuple[Any, ...] = ()
+    effect_ref: tuple[Any, ...] = ()
 
     @staticmethod
     def words(toks: Sequence[Any]) -> frozenset[str]:
         return frozenset(_DIRECTION.get(lem, lem) for lem in (
             t.lemma_.lower() for t in toks if t.pos_ in _CONTENT_POS and not t.is_stop))
+
+    def sides(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The content words of the cause and of the effect, each with the noun its pronoun subject stands for."""
+        return self.words(self.cause + self.cause_ref), self.words(self.effect + self.effect_ref)
 
 
 def _aside(t: Any) -> bool:
@@ -340,29 +362,49 @@ def _tokens(subtree_of: Any, *without: Any) -> tuple[Any, ...]:
     return tuple(t for t in subtree_of.subtree if t.i not in drop and not t.is_punct)
 
 
+def _referent(clause: Any, other: Any) -> tuple[Any, ...]:
+    """The noun phrase a pronoun subject of ``clause`` stands for: the noun subject of ``other``, the clause it is
+    linked to, agreeing in number ("Public institutions are targeted because they use old software": "they" =
+    "Public institutions"); () where there is none.  Read with the pronoun's side, the subject that moves from
+    one clause to the other in a reversal ("Public institutions use old software because they are targeted")
+    does not make the two sides read alike."""
+    subj = _child(clause, ("nsubj", "nsubjpass"))
+    if subj is None or subj.lower_ not in ("it", "they", "he", "she"):
+        return ()
+    ref = _child(other, ("nsubj", "nsubjpass"))
+    if ref is None or ref.pos_ not in ("NOUN", "PROPN") or (ref.tag_ in ("NNS", "NNPS")) != (subj.lower_ == "they"):
+        return ()
+    return tuple(_phrase(ref))
+
+
 def causal_links(sent: Any) -> list[CausalLink]:
     """The cause-effect relations said in a parsed sentence, whichever way round it is worded."""
     out: list[CausalLink] = []
 
-    def add(cause: tuple[Any, ...], effect: tuple[Any, ...], marker: Any) -> None:
+    def add(cause: tuple[Any, ...], effect: tuple[Any, ...], marker: Any,
+            clauses: tuple[Any, Any] | None = None) -> None:
+        """``clauses``: the heads of the cause's and the effect's clauses, whose pronoun subjects are read."""
         cause = tuple(t for t in cause if t.i != marker.i)
         effect = tuple(t for t in effect if t.i != marker.i)
+        refs: tuple[tuple[Any, ...], tuple[Any, ...]] = ((), ())
+        if clauses is not None:
+            refs = (_referent(clauses[0], clauses[1]), _referent(clauses[1], clauses[0]))
         if CausalLink.words(cause) and CausalLink.words(effect):
-            out.append(CausalLink(cause, effect, marker))
+            out.append(CausalLink(cause, effect, marker, *refs))
 
     for t in sent:
         low, lemma = t.lower_, t.lemma_.lower()
         if low in _CAUSE_MARKS and t.dep_ == "mark" and t.head.dep_ == "advcl":  # "E because C", "Because C, E"
             clause = t.head
-            add(_tokens(clause), _tokens(clause.head, clause), t)
+            add(_tokens(clause), _tokens(clause.head, clause), t, (clause, clause.head))
         elif low == "so" and t.dep_ == "mark":  # "C, so E": the cause hangs on E's verb before "so"
             cause = next((c for c in t.head.children if c.dep_ in ("ccomp", "advcl") and c.i < t.i), None)
             if cause is not None:
-                add(_tokens(cause), _tokens(t.head, cause), t)
+                add(_tokens(cause), _tokens(t.head, cause), t, (cause, t.head))
         elif low == "so" and t.dep_ == "cc" and t.head.pos_ in ("VERB", "AUX"):  # "C, so E" as coordination
             effect = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None)
             if effect is not None:
-                add(_tokens(t.head, effect), _tokens(effect), t)
+                add(_tokens(t.head, effect), _tokens(effect), t, (t.head, effect))
         elif t.dep_ == "prep" and (low in _CAUSE_PREPS or low == "as"):
             # "because of C", "due to C", "owing to C", "thanks to C", "as a result of C"
             if low == "as":
@@ -422,7 +464,7 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
 def _reversed_link(o: CausalLink, r: CausalLink) -> bool:
     """``r`` says ``o``'s effect caused ``o``'s cause: each side reads like the other's opposite number,
     more than like its own."""
-    oc, oe, rc, re_ = (CausalLink.words(x) for x in (o.cause, o.effect, r.cause, r.effect))
+    (oc, oe), (rc, re_) = o.sides(), r.sides()
     crossed = min(_dice(oc, re_), _dice(oe, rc))
     return crossed >= _CAUSE_MIN_SIM and crossed > max(_dice(oc, rc), _dice(oe, re_))
 
@@ -430,7 +472,7 @@ def _reversed_link(o: CausalLink, r: CausalLink) -> bool:
 def _same_link(o: CausalLink, r: CausalLink) -> bool:
     """``r`` says ``o`` the same way round: each side reads like its own number, at least as much as like the
     other's (two sides that share a word of direction, "rainfall dropped" / "yields fell", read alike too)."""
-    oc, oe, rc, re_ = (CausalLink.words(x) for x in (o.cause, o.effect, r.cause, r.effect))
+    (oc, oe), (rc, re_) = o.sides(), r.sides()
     straight = min(_dice(oc, rc), _dice(oe, re_))
     return straight >= _CAUSE_MIN_SIM and straight >= min(_dice(oc, re_), _dice(oe, rc))
 

@@ -239,6 +239,14 @@ OPPOSITE_CASES = [
      "The lander tipped over after both of its main engines failed.", {"antonym-swap"}),
     ("Each of the two engines failed.", "One of the two engines failed.", {"antonym-swap"}),
     ("Most people agreed.", "Few people agreed.", {"antonym-swap"}),
+    # the outcomes of a contest exclude each other; "drew" of a crowd or of praise is no outcome
+    ("The 17-year-old drew his final game.", "The 17-year-old lost his final game.", {"antonym-swap"}),
+    ("The 17-year-old lost his final game.", "The 17-year-old drew his final game.", {"antonym-swap"}),
+    ("Arsenal drew 1-1 with Chelsea on Saturday.", "Arsenal lost 1-1 to Chelsea on Saturday.", {"antonym-swap"}),
+    ("The teams tied the match 2-2.", "The teams won the match 2-2.", {"antonym-swap"}),
+    ("The exhibition drew praise from critics.", "The exhibition won praise from critics.", set()),
+    ("The 17-year-old drew his final game.", "The 17-year-old drew his last game.", set()),
+    ("Arsenal drew 1-1 with Chelsea on Saturday.", "Arsenal and Chelsea drew 1-1 on Saturday.", set()),
 ]
 
 

@@ -119,6 +119,23 @@ CASES = [
     ("American troops will lead the amphibious landings, while British marines support them from the sea.",
      "While British marines support them from the sea, the amphibious landings will be led by American troops.",
      set()),
+    # "help X do Y" (the object parsed as the subject of a bare infinitive) against the passive "X is helped by Y to"
+    ("The National Cyber Security Centre is helping the library investigate the attack.",
+     "The National Cyber Security Centre is being helped by the library to investigate the attack.",
+     {"role-reversed"}),
+    ("The National Cyber Security Centre is helping the library investigate the attack.",
+     "The library is being helped by the National Cyber Security Centre to investigate the attack.", set()),
+    ("The charity helped the families rebuild their homes.", "The families helped the charity rebuild their homes.",
+     {"role-reversed"}),
+    ("The charity helped the families rebuild their homes.",
+     "The families were helped by the charity to rebuild their homes.", set()),
+    # a pronoun subject read as the noun it stands for: the subject that moves between cause and effect
+    ("Public institutions are targeted because they use old software.",
+     "Public institutions use old software because they are targeted.", {"role-reversed"}),
+    ("Public institutions are targeted because they use old software.",
+     "Because they use old software, public institutions are targeted.", set()),
+    ("Public institutions are targeted because they use old software.",
+     "Public institutions use old software, so they are targeted.", set()),
 ]
 
 
