@@ -153,7 +153,11 @@ def _shared(a: Finding, b: Finding, side: str) -> bool:
 
 
 def _already_said(f: Finding, message: str) -> bool:
-    """Whether ``message`` names all of ``f``'s evidence (so appending ``f``'s message would repeat it)."""
+    """Whether ``message`` names all of ``f``'s evidence (so appending ``f``'s message would repeat it).
+    Never for a finding that cites a rule the user gave (a glossary entry, with its note): that rule is
+    news however the kept message names the words."""
+    if f.data and f.data.get("origin"):
+        return False
     texts = [t for t in (_evidence_text(f, side) for side in ("original", "rewritten")) if t is not None]
     return bool(texts) and all(named_in(t, message) for t in texts)
 

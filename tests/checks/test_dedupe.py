@@ -174,3 +174,22 @@ def test_overlapping_evidence_that_both_messages_name_is_one_edit() -> None:
     merged = [f for f in run_checks(ctx) if f.severity >= Severity.MINOR]
     assert len(merged) == 1, [f.message for f in merged]
     assert {f"{m['check']}/{m['code']}" for m in merged[0].data["merged"]} == {"titles/title-dropped"}
+
+
+def test_a_merged_glossary_breach_keeps_its_rule_in_the_message() -> None:
+    """A glossary finding folded into another finding of the same words still says the rule and its note
+    (the kept message naming "Blue Palace" does not say the glossary forbids it)."""
+    import tempfile
+    from pathlib import Path
+
+    from evaluator.glossary import load_glossary
+
+    with tempfile.TemporaryDirectory() as tmp:
+        g = Path(tmp, "g.csv")
+        g.write_text('source_term,required,forbidden,note\nBlue House,Blue House,Blue Palace,"the office, not a palace"\n',
+                     encoding="utf-8")
+        glossary = load_glossary([str(g)])
+    ctx = make_context("He spoke at the Blue House on Monday.", "He spoke at the Blue Palace on Monday.",
+                       glossary=glossary)
+    messages = " ".join(f.message for f in run_checks(ctx))
+    assert "Glossary" in messages and "forbidden \"Blue Palace\" (the office" in messages
