@@ -4,7 +4,8 @@ Mentions come from spaCy NER *and* proper-noun runs (NER misses and mislabels); 
 normalized words, entity families ("US" = "United States" = "American"), person-name parts
 ("Mr. Blinken" = "Antony J. Blinken"), acronyms and near-spellings.  One word kept does not keep a
 name whose other word the other side replaced ("John Smith" -> "James Smith", "World Health
-Organization" -> "World Trade Organization"), and person names differ by more than a short form or a
+Organization" -> "World Trade Organization"; "European Commission" -> "European Parliament" or "European
+Investment Bank": a place word kept, another kind of body, see ``_INSTITUTION_KIND``), and person names differ by more than a short form or a
 transliteration ("Maggie" = "Margaret", "Omar" = "Umar"; see ``name_variant``).  A nationality word is its
 country ("Chinese" = "China", also inside a body's name: "the Chinese foreign ministry" = "China's"), and a
 capital standing for its country ("Tokyo" -> "Japan") is metonymy, a minor note.  A nationality word used as
@@ -243,8 +244,10 @@ class _Side:
 # kind ("Football Association" / "Football Federation", "Ministry" / "Department"), which stays unreported.
 _INSTITUTION_KIND = {
     **dict.fromkeys(("court", "tribunal"), "judicial"),
-    **dict.fromkeys(("council", "committee", "commission", "assembly", "parliament", "senate", "congress",
-                     "board", "chamber"), "deliberative"),
+    # An elected legislature is another body than a council or commission beside it ("European Commission" /
+    # "European Parliament" / "European Council" are three bodies; "Council" of the EU is not its Parliament).
+    **dict.fromkeys(("assembly", "parliament", "senate", "congress", "chamber"), "legislature"),
+    **dict.fromkeys(("council", "committee", "commission", "board"), "council"),
     **dict.fromkeys(("association", "federation", "union", "league", "society", "alliance", "confederation"),
                     "membership"),
     **dict.fromkeys(("ministry", "department", "office", "agency", "bureau", "authority", "administration",
@@ -295,6 +298,8 @@ def _renamed(m: Mention, need: Sequence[str], found: Sequence[str], own: _Side, 
         # "Jiangxi Provincial Finance" -> "Jiangxi Finance Department": generic words traded, unless the body
         # became another kind of body
         return _institution_kind_changed(m, lost, found, own, other, fams)
+    if any(w in _INSTITUTION_KIND for w in lost) and _institution_kind_changed(m, lost, found, own, other, fams):
+        return True  # "European Investment Bank" -> "European Commission": the kept word is the body's place
     kind = _kind(m.label)
     for a in other.mentions:
         if _kind(a.label) not in (kind, "name") and kind != "name":

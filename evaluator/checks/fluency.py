@@ -1,7 +1,8 @@
 """Fragments left by a broken sentence split ("... a diplomatic mission. Contact with Pyongyang.").
 
 A rewrite sentence is a fragment when it has no finite verb, starts in lower case, or is a bare
-subordinate clause ("Which was never signed.").  It is reported only where the original said the
+subordinate clause ("Which was never signed.").  A regular past tense the tagger read as a participle or as a
+noun ("The 17-year-old finished with nine points") is a finite verb.  It is reported only where the original said the
 same thing in full sentences (a heading or a short "Not yet." that the original also has is fine).
 A verbless piece that a split cut off an aligned sentence is major; other fragments are minor.
 """
@@ -40,7 +41,7 @@ def fragment_reason(sent: Any) -> str | None:
     if first.dep_ == "mark" and first.head.dep_ == "ROOT" and first.head.i > first.i:
         return "is a bare subordinate clause"
     finite = any(t.tag_ in _FINITE_TAGS or "Fin" in t.morph.get("VerbForm") for t in words)
-    if not finite and any(_past_read_as_participle(t) for t in words):
+    if not finite and any(_past_read_as_participle(t) or _past_read_as_noun(t) for t in words):
         finite = True  # "A crowd of 60,125 attended.": a past tense read as a participle (spelled alike)
     if not finite:
         if len(words) <= 3 and first.pos_ in _SHORT_OK_POS:
@@ -62,6 +63,23 @@ def _past_read_as_participle(t: Any) -> bool:
     return (t.dep_ == "acl" and t.head.dep_ == "ROOT" and t.i == t.sent.end - 1 - (t.sent[-1].is_punct)
             and not any(c.dep_ in ("dobj", "agent", "prep") for c in t.children)
             and any(c.dep_ == "prep" for c in t.head.children))
+
+
+# Nouns spelled like a regular past tense ("-ed"), which _past_read_as_noun must leave nouns.
+_ED_NOUNS = frozenset({"hatred", "kindred", "hundred", "sacred", "wicked", "naked", "thousand"})
+
+
+def _past_read_as_noun(t: Any) -> bool:
+    """A regular past tense the tagger read as the sentence's head noun after a subject it took for its
+    modifiers ("The 17-year-old finished with nine points ...": "finished" a noun qualified by "17-year-old"):
+    the root, an "-ed" word (no "-eed" noun: "speed", "seed"), with words before it and a preposition or
+    object after it."""
+    low = t.lower_
+    if t.dep_ != "ROOT" or t.tag_ != "NN" or not low.endswith("ed") or len(low) < 6 or low.endswith("eed") \
+            or low in _ED_NOUNS:
+        return False
+    return any(c.i < t.i and c.dep_ in ("amod", "compound", "nmod", "det") for c in t.children) and any(
+        c.i > t.i and c.dep_ in ("prep", "dobj") for c in t.children)
 
 
 @register

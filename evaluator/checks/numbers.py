@@ -10,7 +10,8 @@ _bound_change) or traded places with another: between the nouns they count ("15 
 around a contrast ("in June rather than August" -> "in August rather than June", see _contrast_swaps).
 Multiplying words are figures ("doubled" = "twofold" = "rose 100%"; "doubled" -> "tripled" is a change), and a
 capitalised "May" after a time word is the month ("in May", "by the end of May"), not the modal.  A changed
-figure is critical; the message says why where it is less: an ordinal word or a small number in words that
+figure is critical; a tally or score ("by a vote of 27 to 23" -> "voted 37 to 13", "won 2-1") pairs its
+figures in order and is one finding (``_tallies``).  The message says why a changed figure is less than critical: an ordinal word or a small number in words that
 counts no noun ("at number three"), a duration in other units, a vague amount made precise.
 """
 from __future__ import annotations
@@ -1080,6 +1081,48 @@ def _year_like(m: Mention) -> bool:
     return m.kind in ("year", "date", "weekday")
 
 
+_TALLY_LINKS = frozenset({"to", "-", "–", "—"})
+
+
+def _tallies(ms: Sequence[Mention], toks: list[Located], used: set[int]) -> list[tuple[int, int]]:
+    """Unpaired plain figures read as a tally or score, in order: "27 to 23", "27 votes to 23", "37-13", "2–1"
+    (one token).  Not a range of a unit ("from 5 to 10 percent": the second figure has a unit)."""
+    where = {(s, t.i): k for k, (s, t) in enumerate(toks)}
+    out: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for i, a in enumerate(ms):
+        for j, b in enumerate(ms):
+            if i in used or j in used or i in taken or j in taken or i == j or a.kind != "num" or b.kind != "num" \
+                    or a.unit or b.unit:
+                continue
+            ka, kb = where.get((a.last[0], a.last[1].i)), where.get((b.first[0], b.first[1].i))
+            if ka is None or kb is None:
+                continue
+            if ka == kb and i < j and a.first[1].i == b.first[1].i and any(
+                    c in a.first[1].text for c in "-–—"):  # "2–1": one token, two values
+                gap: list[Located] = []
+            elif kb - ka in (2, 3):
+                gap = toks[ka + 1:kb]
+                if gap[-1][1].lower_ not in _TALLY_LINKS or (len(gap) == 2 and gap[0][1].pos_ != "NOUN"):
+                    continue  # "27 votes to 23": a counted noun may stand between
+            else:
+                continue
+            if any(t.lower_ == "from" for _, t in toks[max(0, where.get((a.first[0], a.first[1].i), ka) - 2):ka]) \
+                    and not gap == []:
+                continue  # "from 5 to 10": a range, whose figures other rules compare
+            out.append((i, j))
+            taken.update((i, j))
+    return out
+
+
+def _tally_mention(a: Mention, b: Mention, toks: list[Located]) -> Mention:
+    """The tally of figures ``a`` and ``b`` as one mention, from the first to the last."""
+    first, last = a.first, b.last
+    text = a.text if a.first[1].i == b.first[1].i else " ".join(
+        t.text for s, t in toks if (s, t.i) >= (first[0], first[1].i) and (s, t.i) <= (last[0], last[1].i))
+    return Mention(first, last, text, "num", (a.value, b.value))
+
+
 @register
 class NumbersCheck:
     """Numbers, quantities, money, percentages and dates must keep their values."""
@@ -1137,8 +1180,22 @@ class NumbersCheck:
                                     f"Number approximated: “{a.text}” → “{b.text}”", a, b,
                                     {"original_value": _fmt(a.value), "rewritten_value": _fmt(b.value),
                                      "original_text": a.text, "rewritten_text": b.text, "kind": a.kind})
+        # A tally or score on both sides ("by a vote of 27 to 23" -> "voted 37 to 13", "won 2-1"): its figures
+        # pair in order, one finding for the tally.
+        tallied = False
+        for (i1, i2), (j1, j2) in zip(_tallies(lo, otoks, used_a), _tallies(lr, rtoks, used_b), strict=False):
+            tallied = True
+            used_a.update((i1, i2))
+            used_b.update((j1, j2))
+            a1, a2, b1, b2 = lo[i1], lo[i2], lr[j1], lr[j2]
+            ta, tb = _tally_mention(a1, a2, otoks), _tally_mention(b1, b2, rtoks)
+            yield self._finding(ctx, ai, "number-changed", Severity.CRITICAL,
+                                f"Number changed: “{ta.text}” → “{tb.text}” (a tally or score)", ta, tb,
+                                {"original_value": [_fmt(a1.value), _fmt(a2.value)],
+                                 "rewritten_value": [_fmt(b1.value), _fmt(b2.value)],
+                                 "original_text": ta.text, "rewritten_text": tb.text, "kind": "tally"})
         # Pair the left-overs by context: best-scoring compatible pairs first.
-        lone = len(lo) == 1 and len(lr) == 1
+        lone = len(lo) == 1 and len(lr) == 1 or tallied and len(lo) - len(used_a) == 1 and len(lr) - len(used_b) == 1
         scored = sorted(((_context_score(a, b, lone), i, j) for i, a in enumerate(lo) for j, b in enumerate(lr)),
                         reverse=True)
         for s, i, j in scored:

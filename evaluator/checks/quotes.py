@@ -6,7 +6,12 @@ the neighbouring pairs allowed (a quotation can straddle a sentence split).  A q
 its attribution ("“The economy is strong,” Smith said, “and jobs are growing.”") is also compared as
 one, its fragments joined in order, so splitting or joining a quotation is no misquote.
 
-The speaker is the head of the speech verb's subject: "Smith's spokesman" is the spokesman, not Smith.
+The speaker is the head of the speech verb's subject: "Smith's spokesman" is the spokesman, not Smith.  A
+changed speaker is evidenced by the attribution whole ("Roly Keating, the library's chief executive, said" ->
+"said Brett Callow of Emsisoft"), critical where two people are named with no name in common.  Names the text
+declares one source's, in either document and any sentence ("The International Chess Federation, known as
+FIDE", "FIDE, the International Chess Federation", "... Federation (FIDE)"), are one speaker and one source
+(``declared_aliases``).
 
 Reported (indirect) speech is compared too (``attributions``, code attribution-changed): the source of a
 claim (the subject of a verb of saying with a clause, "according to X", or a hedge adverb that leaves it
@@ -420,6 +425,21 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
             if got[1] and not found[1]:
                 found = got
         return found
+    said = _speech_subject(ctx, side, q)
+    if said is None:
+        return set(), []
+    _verb, subject, first, inside = said
+    if subject.lower_ in _PERSON_PRONOUNS:
+        named = _antecedent(ctx, side, first, q.start)
+        if named is not None:
+            return _speaker_of(named, set())
+    return _speaker_of(subject, inside)
+
+
+def _speech_subject(ctx: CheckContext, side: str, q: Quote) -> tuple[Any, Any, int, set[int]] | None:
+    """The verb of saying a quotation (no split one) is attributed with and its subject ("said" and
+    "Smith"; "according" and the object of "to"), the index of the quotation's first sentence and the
+    token ids inside the quotation; None if no verb of saying has a subject there."""
     doc = ctx.doc(side)
     first = _sentence_at(doc, q.start)
     last = _sentence_at(doc, max(q.start, q.end - 1))
@@ -441,13 +461,28 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
         # Two subjects for one verb are a misparse of an attribution after the quotation ('Dwyer had
         # "betrayed" people, Judge Carter told the court': both "Dwyer" and "Carter" nsubj of "told"):
         # the one next to the verb says it.
-        subject = min(who, key=lambda c: abs(c.i - t.i))
-        if subject.lower_ in _PERSON_PRONOUNS:
-            named = _antecedent(ctx, side, first, q.start)
-            if named is not None:
-                return _speaker_of(named, set())
-        return _speaker_of(subject, inside)
-    return set(), []
+        return t, min(who, key=lambda c: abs(c.i - t.i)), first, inside
+    return None
+
+
+def attribution_tokens(ctx: CheckContext, side: str, q: Quote) -> list[Any]:
+    """The tokens of a quotation's attribution, its named subject and verb of saying ("Roly Keating, the
+    library's chief executive, said", "said Brett Callow of Emsisoft", "according to the police"): the
+    evidence of a changed speaker, which names the attribution whole.  Empty for a pronoun (whose name
+    stands elsewhere) or no attribution."""
+    for p in q.parts or (q,):
+        said = _speech_subject(ctx, side, p)
+        if said is None:
+            continue
+        verb, subject, _first, inside = said
+        if subject.lower_ in _PERSON_PRONOUNS or subject.pos_ == "PRON":
+            return []
+        toks = [t for t in (*subject.subtree, verb) if t.i not in inside]
+        lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+        if any(i in inside for i in range(lo, hi + 1)):
+            return []  # the quotation stands between them: no one span
+        return toks
+    return []
 
 
 _PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -565,7 +600,57 @@ def _appositive_names(head: Any) -> set[str]:
         x.dep_ == "appos" for x in _path(t, head))} - _HONORIFICS - {""}
 
 
-def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
+_ALIAS_VERBS = frozenset({"know", "call", "name", "dub", "nickname", "abbreviate", "style", "brand", "refer"})
+Aliases = frozenset[tuple[frozenset[str], frozenset[str]]]
+
+
+def _head_names(head: Any) -> frozenset[str]:
+    """The name words of the phrase headed by ``head``, its appositives and the like left out."""
+    return frozenset({_fold(t.text) for t in _name_tokens(head, set())} - _HONORIFICS - {""})
+
+
+def _declared(head: Any) -> list[frozenset[str]]:
+    """Other names the text gives the name headed by ``head`` where it names it: an appositive name ("FIDE,
+    the International Chess Federation", "the International Chess Federation (FIDE)") or "known as" / "called"
+    ("The International Chess Federation, known as FIDE")."""
+    out = []
+    for c in head.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN":
+            out.append(_head_names(c))
+        elif c.dep_ == "acl" and c.lemma_.lower() in _ALIAS_VERBS:
+            for d in c.children:
+                if d.dep_ == "oprd" and d.pos_ == "PROPN":
+                    out.append(_head_names(d))
+                elif d.dep_ == "prep" and d.lower_ == "as":
+                    out.extend(_head_names(o) for o in d.children if o.dep_ == "pobj" and o.pos_ == "PROPN")
+    return [n for n in out if n]
+
+
+def declared_aliases(ctx: CheckContext) -> Aliases:
+    """The names each text declares one body's or person's (see ``_declared``), from both sides: a pair
+    of name-word sets per declaration.  One side may declare what the other uses ("known as FIDE" in the
+    original, "FIDE" alone in the rewrite)."""
+    out: set[tuple[frozenset[str], frozenset[str]]] = set()
+    for side in ("original", "rewritten"):
+        for sent in ctx.parses[side]:
+            for t in sent:
+                if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat"):
+                    continue
+                own = _head_names(t)
+                out.update((own, other) for other in _declared(t) if own and not own & other)
+    return frozenset(out)
+
+
+def _aliased(a: set[str] | frozenset[str], b: set[str] | frozenset[str], aliases: Aliases) -> bool:
+    """Name words ``a`` and ``b`` are two names the text declares one entity's."""
+    return any((x <= a and y <= b) or (y <= a and x <= b) for x, y in aliases)
+
+
+def _names_with_declared(head: Any) -> frozenset[str]:
+    return _head_names(head).union(*_declared(head))
+
+
+def same_entity(a: Any, b: Any, syn: Any = None, aliases: Aliases = frozenset()) -> bool | None:
     """Whether noun-phrase heads ``a`` and ``b`` name the same source: True, False, or None (unknown).
 
     The same words up to case and accents are one source.  Names (``_speaker_of``) are compared word by word,
@@ -579,6 +664,8 @@ def same_entity(a: Any, b: Any, syn: Any = None) -> bool | None:
     apa, apb = _appositive_names(a), _appositive_names(b)
     if apa and apb and _names_match(apa, apb):
         return True  # "the president of the Chamber, Roman Šmucler" / "the leader of the Chamber, Roman Šmucler"
+    if aliases and _aliased(_names_with_declared(a), _names_with_declared(b), aliases):
+        return True  # "The International Chess Federation, known as FIDE" / "FIDE"
     ka, ta = _speaker_of(a, set())
     kb, tb = _speaker_of(b, set())
     owned_a, owned_b = any(":" in k for k in ka), any(":" in k for k in kb)
@@ -716,9 +803,11 @@ class QuotesCheck:
     """Words inside quotation marks must survive verbatim, with the same speaker."""
 
     name = "quotes"
+    _aliases: Aliases = frozenset()  # the names the two texts declare one source's (``declared_aliases``)
 
     def run(self, ctx: CheckContext) -> Iterator[Finding]:
         oq, rq = find_quotes(ctx.original), find_quotes(ctx.rewritten)
+        self._aliases = declared_aliases(ctx)
         speaker_changed: set[int] = set()  # alignment entries with a quote-speaker-changed finding
         for f in self._quotations(ctx, oq, rq):
             if f.code == "quote-speaker-changed" and f.alignment is not None:
@@ -842,7 +931,7 @@ class QuotesCheck:
                 continue
             if not oa or not ra:
                 continue
-            found = self._other_speaker(oa, ra, syn) or self._other_kind(oa, ra, syn)
+            found = self._other_speaker(oa, ra, syn, self._aliases) or self._other_kind(oa, ra, syn, self._aliases)
             if found is not None:
                 yield self._attribution_finding(ctx, ai, *found)
 
@@ -901,14 +990,15 @@ class QuotesCheck:
 
     @staticmethod
     def _other_speaker(oa: Sequence[Attribution], ra: Sequence[Attribution],
-                       syn: Any) -> tuple[Attribution, Attribution, str] | None:
+                       syn: Any, aliases: Aliases = frozenset()) -> tuple[Attribution, Attribution, str] | None:
         def named(xs: Sequence[Attribution]) -> list[Attribution]:
             return [x for x in xs if x.source is not None and x.source.pos_ != "PRON"]
 
         on, rn = named(oa), named(ra)
         if not on or not rn:
             return None
-        same = {(i, j): same_entity(a.source, b.source, syn) for i, a in enumerate(on) for j, b in enumerate(rn)}
+        same = {(i, j): same_entity(a.source, b.source, syn, aliases) for i, a in enumerate(on)
+                for j, b in enumerate(rn)}
         sents = {id(x.marker.sent): x.marker.sent for x in ra}.values()
 
         def still_there(i: int) -> bool:
@@ -929,7 +1019,7 @@ class QuotesCheck:
 
     @staticmethod
     def _other_kind(oa: Sequence[Attribution], ra: Sequence[Attribution],
-                    syn: Any) -> tuple[Attribution, Attribution, str] | None:
+                    syn: Any, aliases: Aliases = frozenset()) -> tuple[Attribution, Attribution, str] | None:
         """A claim of others on one side (a hedge, "it was reported", another speaker's word) that the other
         side has its subject make about itself ("allegedly stole" -> "admitted he stole"), where that side
         has no attribution to the same source.  Kinds: "own-claim", or "denial" where the subject denies it
@@ -940,13 +1030,13 @@ class QuotesCheck:
                 return False
             if x.subject.pos_ == "PRON" and y.source.pos_ == "PRON":
                 return bool(x.subject.lower_ == y.source.lower_)
-            return same_entity(x.subject, y.source, syn) is True
+            return same_entity(x.subject, y.source, syn, aliases) is True
 
         for here, there, flip in ((oa, ra, False), (ra, oa, True)):
             for y in there:
                 if not y.own or y.source is None:
                     continue
-                if any(x.source is not None and (same_entity(x.source, y.source, syn) is not False
+                if any(x.source is not None and (same_entity(x.source, y.source, syn, aliases) is not False
                                                  or x.source.lower_ == y.source.lower_) for x in here):
                     continue  # the same source speaks on the other side too
                 # a denial is the subject's own word against the claim, not for it
@@ -1035,12 +1125,19 @@ class QuotesCheck:
                               original=o, rewritten=r, alignment=ai, data=base)
         sa, ta = speaker(ctx, "original", a)
         sb, tb = speaker(ctx, "rewritten", b)
-        if sa and sb and not (sa & sb) and not _same_speaker(sa, ta, sb, tb):
+        if sa and sb and not (sa & sb) and not _same_speaker(sa, ta, sb, tb) and not _aliased(sa, sb, self._aliases):
             so = self._token_span(ctx, "original", ta) or o
             sr = self._token_span(ctx, "rewritten", tb) or r
-            yield Finding(check=self.name, code="quote-speaker-changed", severity=Severity.MAJOR,
+            # The evidence is the attribution whole ("Smith said" -> "Jones said"), so a name swap the
+            # entities check reports inside it is read as part of this edit.  Two people named, with no
+            # name in common, are critical, as another person put in a person's place is.
+            eo = self._token_span(ctx, "original", attribution_tokens(ctx, "original", a) or ta) or so
+            er = self._token_span(ctx, "rewritten", attribution_tokens(ctx, "rewritten", b) or tb) or sr
+            people = all(any(t.ent_type_ == "PERSON" for t in toks) for toks in (ta, tb))
+            yield Finding(check=self.name, code="quote-speaker-changed",
+                          severity=Severity.CRITICAL if people else Severity.MAJOR,
                           message=f"Quotation attributed to another speaker: “{so.text}” → “{sr.text}”",
-                          original=so, rewritten=sr, alignment=ai,
+                          original=eo, rewritten=er, alignment=ai,
                           data={"original_speaker": so.text, "rewritten_speaker": sr.text, "quote": a.text})
 
     def _token_span(self, ctx: CheckContext, side: str, toks: list[Any]) -> Span | None:

@@ -15,7 +15,11 @@ no other office: a minor note, not a changed title.  Occupations and roles stand
 ``_names_util.OCCUPATION_HEADS`` and "-ologist"/"-ician" words), with a few role synonyms ("boss" =
 "manager", "forward" = "striker"); a role of a body is one title before or after the body's name ("leader
 of the Democratic Party" = "Democratic Party leader"), and "player" describes a role generically.  A title
-before a comma belongs to the name after it only as its apposition.
+before a comma belongs to the name after it only as its apposition.  A rank before such lowercase qualifiers
+is read with them ("the former antiquities minister", "Former antiquities minister Zahi Hawass"), so a
+dropped "former" is a changed title.  A title given as the predicate of the person's verb ("will become
+deputy chief executive", "was named chairman", "served as mayor", "took over as manager") is compared with
+the predicate title on the other side (``PersonMention.predicate``), apart from the title the name carries.
 """
 from __future__ import annotations
 
@@ -81,6 +85,9 @@ class PersonMention:
     words: list[str]
     honorific: Any | None = None
     title: list[Any] | None = None  # tokens of the title phrase
+    # The title the sentence gives the person as a predicate ("X will become chairman", "X was named chairman",
+    # "X served as deputy mayor"): an office taken, held or to be held, compared only with another such one.
+    predicate: list[Any] | None = None
 
     @property
     def name_text(self) -> str:
@@ -89,6 +96,10 @@ class PersonMention:
     @property
     def title_text(self) -> str | None:
         return _text(self.title) if self.title else None
+
+    @property
+    def predicate_text(self) -> str | None:
+        return _text(self.predicate) if self.predicate else None
 
 
 def _text(tokens: Sequence[Any]) -> str:
@@ -143,6 +154,11 @@ def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> lis
             break  # another person's name, a coordination, or the article that opens the phrase
         toks.insert(0, tok)
         i -= 1
+    # Lowercase words qualifying the title after a word of rank ("Former antiquities minister Zahi Hawass"):
+    # the rank belongs to the title, as in the appositive "Zahi Hawass, the former antiquities minister".
+    quals = _qualifiers_back(doc, i, lower, toks)
+    if quals and i - len(quals) >= lower and doc[i - len(quals)].lower_ in _RANK_WORDS:
+        toks = [doc[i - len(quals)], *quals, *toks]
     while toks and toks[0].lower_ in {"the", "of", "for"}:
         toks.pop(0)
     fallback = None
@@ -160,6 +176,23 @@ def _title_before(doc: Any, end: int, lower: int, refsets: ReferenceSets) -> lis
         if fallback is None and is_title_phrase(words, refsets):
             fallback = cand
     return fallback
+
+
+def _is_qualifier(tok: Any, upper: int) -> bool:
+    """A lowercase noun or adjective qualifying a noun after it ("antiquities" of "antiquities minister")."""
+    return (tok.is_lower and tok.pos_ in ("NOUN", "ADJ") and tok.dep_ in ("compound", "amod", "nmod")
+            and tok.i < tok.head.i < upper)
+
+
+def _qualifiers_back(doc: Any, i: int, lower: int, toks: Sequence[Any]) -> list[Any]:
+    """Up to 3 lowercase qualifiers ending at token ``i`` and qualifying the title ``toks`` after them."""
+    if not toks:
+        return []
+    quals: list[Any] = []
+    while i >= lower and len(quals) < 3 and not _is_titleish(doc[i]) and _is_qualifier(doc[i], toks[-1].i + 1):
+        quals.insert(0, doc[i])
+        i -= 1
+    return quals
 
 
 def _apposed(title: Sequence[Any], name: Sequence[Any]) -> bool:
@@ -184,8 +217,11 @@ def _title_after(doc: Any, start: int, upper: int, refsets: ReferenceSets) -> li
     # title is what follows them, as "Opposition leader Claire Dubois" is read "leader" (_title_before); a
     # qualifier that changes the rank ("the deputy leader") or makes a known title with it stays in it.
     mods: list[Any] = []
-    while i < upper and len(mods) < 3 and not _is_titleish(doc[i]) and doc[i].is_lower \
-            and doc[i].pos_ in ("NOUN", "ADJ") and doc[i].dep_ in ("compound", "amod", "nmod") and i < doc[i].head.i < upper:
+    # A word of rank before such qualifiers is read with them ("the former antiquities minister").
+    rank = i < upper and doc[i].lower_ in _RANK_WORDS and _is_qualifier(doc[i], upper) and not (
+        i + 1 < upper and _is_titleish(doc[i + 1]))
+    while i < upper and len(mods) < 3 and (not _is_titleish(doc[i]) or rank and not mods) \
+            and _is_qualifier(doc[i], upper):
         mods.append(doc[i])
         i += 1
     if mods and not (i < upper and _is_titleish(doc[i])):
@@ -220,6 +256,40 @@ def _title_words_after(doc: Any, i: int, start: int, upper: int, refsets: Refere
         if best is None and words and words[-1] not in ("of", "for", "the") and is_title_phrase(words, refsets):
             best = cand  # the longest: "leader of the Democratic Party", not "leader"
     return best
+
+
+# Verbs that give their subject a title as a predicate: "become chairman", "was named chairman", "served as
+# mayor", "took over as manager", "was appointed (as) minister", "is the chief executive".
+_PREDICATE_VERBS = frozenset({"be", "become", "remain", "name", "appoint", "elect", "serve", "take", "promote",
+                              "nominate", "install", "stay", "return", "continue", "step"})
+_PREDICATE_DEPS = frozenset({"attr", "oprd"})
+
+
+def _predicate_title(name: Sequence[Any], hi: int, refsets: ReferenceSets) -> list[Any] | None:
+    """The title a sentence gives the person named by ``name`` as the predicate of its verb, or None."""
+    head = next((t for t in name if t.head.i == t.i or not (name[0].i <= t.head.i <= name[-1].i)), None)
+    if head is None or head.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = head.head
+    if verb.lemma_.lower() not in _PREDICATE_VERBS:
+        return None
+    pred = next((c for c in verb.children if c.dep_ in _PREDICATE_DEPS and c.pos_ in ("NOUN", "PROPN")), None)
+    if pred is None and verb.lemma_.lower() != "be":  # "served as deputy mayor", "took over as manager"
+        prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+        pred = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if prep else None
+    if pred is None:
+        return None
+    # The title starts at the predicate's qualifiers, after its determiner and any possessor ("the new
+    # group's chairman": "chairman").
+    lefts = [c for c in pred.lefts if c.dep_ in ("compound", "amod", "nmod")]
+    start = min((c.left_edge.i for c in lefts), default=pred.i)
+    title = _title_after(pred.doc, start, min(hi, pred.right_edge.i + 1), refsets)
+    ids = {t.i for t in title or ()}
+    if title and any(t.head.i not in ids and t.i != pred.i for t in title):
+        # Cut inside a phrase ("deputy chief executive of the new [group]"): the title is what comes before it.
+        cut = next((k for k, t in enumerate(title) if t.lower_ in ("of", "for") and k), len(title))
+        title = title[:cut]
+    return title
 
 
 def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[PersonMention]:
@@ -286,7 +356,7 @@ def person_mentions(parse: Any, sent: int, refsets: ReferenceSets) -> list[Perso
                 title = cand  # "the White House national security adviser, Jake Sullivan", "the leader of X, Lee"
         if title is None and e < hi and doc[e].text == ",":
             title = _title_after(doc, e + 1, hi, refsets)
-        out.append(PersonMention(sent, name, words, hon, title))
+        out.append(PersonMention(sent, name, words, hon, title, _predicate_title(name, hi, refsets)))
     return out
 
 
@@ -451,6 +521,23 @@ class TitlesCheck:
                               self._span(ctx, "original", om, om.name), self._span(ctx, "rewritten", rm, rm.title),
                               ai, {**data, "original_value": None, "rewritten_value": rt})
             yield from self._honorifics(ctx, ai, om, rm, data)
+            yield from self._predicates(ctx, ai, om, rm, data, refsets, country)
+
+    def _predicates(self, ctx: CheckContext, ai: int, om: PersonMention, rm: PersonMention, data: dict[str, Any],
+                    refsets: ReferenceSets, country: str | None) -> Iterator[Finding]:
+        """An office the person takes or holds, given as a predicate on both sides ("will become deputy chief
+        executive" -> "will become chairman"): another office is a changed title.  A predicate on one side
+        only is a sentence built otherwise, left to the other checks."""
+        ot, rt = om.predicate_text, rm.predicate_text
+        if not ot or not rt or same_title(ot, rt, refsets, country):
+            return
+        how = loosened_title(ot, rt, refsets)
+        what = {"shortened": "shortened", "generic": "described generically"}.get(how or "", "changed")
+        yield Finding("titles", "title-changed", Severity.MINOR if how else Severity.MAJOR,
+                      f'Title of {om.name_text} {what}: "{ot}" → "{rt}"',
+                      self._span(ctx, "original", om, om.predicate), self._span(ctx, "rewritten", rm, rm.predicate),
+                      ai, {**data, "original_value": ot, "rewritten_value": rt, "predicate": True,
+                           **({"loosened": how} if how else {})})
 
     def _honorifics(self, ctx: CheckContext, ai: int, om: PersonMention, rm: PersonMention,
                     data: dict[str, Any]) -> Iterator[Finding]:

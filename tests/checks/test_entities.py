@@ -149,6 +149,14 @@ CASES = [
     ("Striker Harry Kane scored twice.", "Forward Harry Kane scored twice.", set()),
     ("Turnout was 38 percent.", "Some 38 percent of voters cast ballots.", set()),
     ("Pence said the deal would close in May.", "Harris said the deal would close in May.", {"entity-substituted"}),
+    # a body named by a place word and its kind: another kind with the same place word is another body
+    ("The European Commission proposed compensation.", "The European Parliament proposed compensation.",
+     {"org-renamed"}),
+    ("The European Commission proposed compensation.", "The European Investment Bank proposed compensation.",
+     {"org-renamed"}),
+    ("The European Commission proposed compensation.", "Compensation was proposed by the European Commission.",
+     set()),
+    ("The European Parliament approved the plan.", "The plan was approved by the European Parliament.", set()),
 ]
 
 

@@ -63,6 +63,10 @@ def test_unaligned_fragment_inside_a_paragraph_is_minor() -> None:
     ("A crowd of 5,000 gathered.", None),
     ("A statement released.", "has no finite verb"),  # a headline's participle
     ("Ten people killed in the blast.", "has no finite verb"),
+    # a past tense the tagger read as a noun after the subject ("The 17-year-old finished")
+    ("The 17-year-old finished with nine points from 14 games after drawing his last game against Hikaru Nakamura.",
+     None),
+    ("The hatred of the crowd for the team.", "has no finite verb"),
 ])
 def test_fragment_reason(text: str, reason: str | None) -> None:
     ctx = make_context(text, "x")

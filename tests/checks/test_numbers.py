@@ -197,6 +197,13 @@ CASES = [
     ("The population doubled.", "The population rose by 100 percent.", set()),
     ("The party doubled down on its plan.", "The party stood by its plan.", set()),
     ("She booked a double room.", "She booked a twin room.", set()),
+    # a tally or score: its figures pair in order, one finding
+    ("The council approved the budget on Monday by a vote of 27 to 23.",
+     "On Monday the council voted 37 to 13 to approve the budget.", {"number-changed"}),
+    ("Arsenal won the match 2-1 on Sunday.", "Arsenal won the match 3-0 on Sunday.", {"number-changed"}),
+    ("The council approved the budget on Monday by a vote of 27 to 23.",
+     "On Monday the council voted 27 to 23 to approve the budget.", set()),
+    ("The council approved the budget by 27 votes to 23.", "The council approved the budget 27-23.", set()),
 ]
 
 
@@ -400,3 +407,17 @@ def test_same_foil_reordered_is_no_swap() -> None:
         assert codes(findings, MAJOR) == set(), (original, rewritten, [f.message for f in findings])
     swapped = make_context("The cut came in June, not August.", "The cut came in August, not June.")
     assert codes(list(NumbersCheck().run(swapped)), MAJOR) == {"date-changed"}
+
+
+def test_a_changed_tally_is_one_critical_finding() -> None:
+    ctx = make_context("The council approved the budget on Monday by a vote of 27 to 23.",
+                       "On Monday the council voted 37 to 13 to approve the budget.")
+    (f,) = list(NumbersCheck().run(ctx))
+    assert f.code == "number-changed" and f.severity == Severity.CRITICAL
+    assert f.original.text == "27 to 23" and f.rewritten.text == "37 to 13"  # type: ignore[union-attr]
+    assert f.data["original_value"] == [27, 23] and f.data["rewritten_value"] == [37, 13]
+
+
+def test_a_range_is_no_tally() -> None:
+    ctx = make_context("Prices rose from 5 to 10 percent.", "Prices rose from 6 to 12 percent.")
+    assert all(f.data.get("kind") != "tally" for f in NumbersCheck().run(ctx))

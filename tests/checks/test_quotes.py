@@ -96,6 +96,14 @@ ATTRIBUTION_CASES = [
     ("Smith said the talks would resume.", "Jones said the talks would resume.", {"attribution-changed"}),
     ("Smith said he would resign.", "Smith's lawyer said he would resign.", {"attribution-changed"}),
     ("Smith said the economy was “strong”.", "Jones said the economy was “strong”.", {"quote-speaker-changed"}),
+    # a name the text declares the source's ("known as FIDE", "FIDE, the International Chess Federation") is
+    # the same source, in the same sentence or an earlier one; another body is not
+    ("The International Chess Federation, known as FIDE, said the match would probably be held in November.",
+     "FIDE, the International Chess Federation, said the match would probably take place in November.", set()),
+    ("The International Chess Federation (FIDE) said the match would be held in November.",
+     "FIDE said the match would be held in November.", set()),
+    ("The International Chess Federation, known as FIDE, said the match would be held in November.",
+     "The Canadian Olympic Committee said the match would be held in November.", {"attribution-changed"}),
     ("The talks would resume, according to officials.", "The talks would resume, according to the minister.",
      {"attribution-changed"}),
     # an allegation became the subject's own word, or the reverse
@@ -298,7 +306,9 @@ def test_quoted_words_inside_a_longer_rewritten_quotation_are_not_unquoted() -> 
 def test_speaker_change_to_a_spokesman_names_both() -> None:
     ctx = make_context('"We will win this war," Smith said.', '"We will win this war," said Smith\'s spokesman.')
     (f,) = [f for f in QuotesCheck().run(ctx) if f.code == "quote-speaker-changed"]
-    assert f.original.text == "Smith" and f.rewritten.text == "Smith's spokesman"  # type: ignore[union-attr]
+    # the evidence is the attribution whole; the message names the two speakers
+    assert f.original.text == "Smith said" and f.rewritten.text == "said Smith's spokesman"  # type: ignore[union-attr]
+    assert "“Smith” → “Smith's spokesman”" in f.message
 
 
 def test_find_quotes_ignores_apostrophes() -> None:
@@ -406,3 +416,38 @@ def test_a_dropped_hedge_with_a_reworded_verb_quotes_both_verbs() -> None:
     assert f.code == "attribution-changed" and f.severity == Severity.MAJOR and f.data["kind"] == "hedge-lost"
     assert f.original is not None and f.original.text == "allegedly stole"
     assert f.rewritten is not None and f.rewritten.text == "took"
+
+
+def test_an_alias_declared_in_an_earlier_sentence_is_the_same_source() -> None:
+    original = ["The International Chess Federation, known as FIDE, met in Toronto.",
+                "FIDE said the match would be held in November."]
+    same = ["The International Chess Federation, known as FIDE, met in Toronto.",
+            "The International Chess Federation said the match would be held in November."]
+    other = ["The International Chess Federation, known as FIDE, met in Toronto.",
+             "The Canadian Olympic Committee said the match would be held in November."]
+    assert codes(list(QuotesCheck().run(make_context(original, same))), MAJOR) == set()
+    assert codes(list(QuotesCheck().run(make_context(original, other))), MAJOR) == {"attribution-changed"}
+    quoted = ["The International Chess Federation, known as FIDE, met in Toronto.",
+              '"The match will be held in November," FIDE said.']
+    quoted_same = ["The International Chess Federation, known as FIDE, met in Toronto.",
+                   '"The match will be held in November," the International Chess Federation said.']
+    assert codes(list(QuotesCheck().run(make_context(quoted, quoted_same))), MAJOR) == set()
+
+
+def test_a_misattributed_quotation_is_evidenced_by_the_attribution_and_kept_over_the_name_swap() -> None:
+    from evaluator.checks._dedupe import dedupe_findings
+    from evaluator.checks.entities import EntitiesCheck
+
+    ctx = make_context('Roly Keating, the library\'s chief executive, said staff had been "working round the clock" '
+                       'to restore services.',
+                       'Staff had been "working round the clock" to restore services, said Brett Callow of Emsisoft.')
+    (f,) = [f for f in QuotesCheck().run(ctx) if f.code == "quote-speaker-changed"]
+    assert f.original.text == "Roly Keating, the library's chief executive, said"  # type: ignore[union-attr]
+    assert f.rewritten.text == "said Brett Callow of Emsisoft"  # type: ignore[union-attr]
+    kept = dedupe_findings([*EntitiesCheck().run(ctx), f], ctx)
+    assert [(k.check, k.code) for k in kept if k.severity >= Severity.MAJOR] == [("quotes", "quote-speaker-changed")]
+    # two people named, no name shared: critical, as the entities check rates a person swapped for a person
+    ctx2 = make_context('"We will appeal," John Smith said on Monday.', '"We will appeal," Peter Jones said on Monday.')
+    kept2 = dedupe_findings([*EntitiesCheck().run(ctx2), *QuotesCheck().run(ctx2)], ctx2)
+    assert [(k.check, k.code, k.severity) for k in kept2] == [("quotes", "quote-speaker-changed", Severity.CRITICAL)]
+    assert kept2[0].original.text == "John Smith said"  # type: ignore[union-attr]

@@ -127,6 +127,27 @@ CASES = [
      set(), set()),
     ("Opposition leader Claire Dubois argued against it.", "Claire Dubois, the party treasurer, argued against it.",
      {"title-changed"}, set()),  # read, not dropped ("leader" is generic: a minor change)
+    # a title given as the predicate of "become", "be named", "serve as", "take over as" is the person's title
+    ("Martin Gauss will become deputy chief executive of the new group.",
+     "Martin Gauss will become chairman of the new group.", {"title-changed"}, {"title-changed"}),
+    ("Martin Gauss, the chief executive of airBaltic, will become deputy chief executive of the new group.",
+     "Martin Gauss, airBaltic's chief executive, will become the new group's chairman.",
+     {"title-changed"}, {"title-changed"}),
+    ("Anna Berg was named chief executive in May.", "Anna Berg was named chairwoman in May.",
+     {"title-changed"}, {"title-changed"}),
+    ("Anna Berg served as deputy mayor until 2019.", "Anna Berg served as mayor until 2019.",
+     {"title-changed"}, {"title-changed"}),
+    ("Martin Gauss will become deputy chief executive of the new group.",
+     "Martin Gauss will become the new group's deputy chief executive.", set(), set()),
+    ("Martin Gauss, the chief executive of airBaltic, will become deputy chief executive of the new group.",
+     "Martin Gauss, airBaltic's chief executive, will become the new group's deputy chief executive.", set(), set()),
+    # a rank before lowercase words qualifying the title ("the former antiquities minister") is read with them
+    ("Zahi Hawass, the former antiquities minister, praised the find.",
+     "Zahi Hawass, the antiquities minister, praised the find.", {"title-changed"}, {"title-changed"}),
+    ("Zahi Hawass, the former antiquities minister, praised the find.",
+     "Former antiquities minister Zahi Hawass praised the find.", set(), set()),
+    ("Former antiquities minister Zahi Hawass praised the find.",
+     "Antiquities minister Zahi Hawass praised the find.", {"title-changed"}, {"title-changed"}),
 ]
 
 
