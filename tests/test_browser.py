@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from evaluator.render import pair_name
 from evaluator.render.html import write_html
 from evaluator.render.screenshot import screenshot
 from tests.test_html import example_report, hostile_report
@@ -207,7 +208,10 @@ def test_hostile_article_renders_literally_and_runs_nothing(browser: Any, pages:
         assert '"><svg onload=alert(1)> and </script><script>window.__pwned=1</script>' in \
             text_of(page, "#pair-3 .side.r")
         assert page.get_by_text("Revenue rose to").first.is_visible()
-        assert page.locator("h1").inner_text() == "tmp"  # the run's name: the folder both files are in
+        # the run's name, from the two hostile file names, shown as text
+        report = hostile_report()
+        name = pair_name(report["original"]["path"], report["rewritten"]["path"])
+        assert name.endswith("-vs-{{7*7}}") and page.locator("h1").inner_text() == name
         assert '<script>alert("title")</script>' in page.locator(".docs dd").first.inner_text()
         messages = page.locator("li.finding .f-msg").all_inner_texts()
         assert 'Quote "fine" became </script><script>window.__pwned=1</script>' in messages

@@ -380,7 +380,8 @@ def test_compare_cli_writes_every_export_of_the_example(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(pq, frames.findings_frame(data))
     about = {r[0].value: r[1] for r in wb["about"].iter_rows()}
     assert about["original"].value == original.name and about["original"].quotePrefix
-    assert about["report"].value == folder.name and about["report"].quotePrefix  # named after the folder
+    # named after the files: "=cmd|' calc'!A0-vs-@rewritten", a formula to a spreadsheet, kept as text
+    assert about["report"].value == f"{original.stem}-vs-{rewritten.stem}" and about["report"].quotePrefix
     docs_ws = wb["documents"]
     path_cell = docs_ws.cell(2, [c.value for c in docs_ws[1]].index("original_path") + 1)
     assert path_cell.value == original.name and path_cell.quotePrefix and path_cell.data_type == "s"
