@@ -27,6 +27,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ._atomic import atomic_write_text
@@ -98,7 +99,7 @@ def _norm(text: str) -> str:
 def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     """Read a waiver file; a malformed one raises ``ConfigError`` with the line it failed on."""
     try:
-        raw = open(path, encoding="utf-8-sig").read()  # noqa: SIM115 - read whole, small file; a BOM (Notepad) is fine
+        raw = Path(path).read_text(encoding="utf-8-sig")  # a BOM (Notepad) is fine
     except FileNotFoundError:
         raise ConfigError(path, "waiver file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
