@@ -162,15 +162,22 @@ def test_an_edited_baseline_is_another_setting_and_another_report_key(tmp_path: 
         run_batch(m, out, opts)
 
 
-def test_new_weights_at_the_same_model_path_are_another_setting(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def _own_model(tmp_path: Path, weights: bytes) -> Path:
+    """A model folder of the bundled config and the given bytes as weights (never loaded: a fake engine)."""
     from evaluator.encoder import _default_model_path
 
-    fake_engine(monkeypatch)
     model = tmp_path / "mymodel"
     model.mkdir()
     shutil.copy(Path(_default_model_path()) / "config.json", model / "config.json")
-    (model / "model.safetensors").write_bytes(b"weights one")
+    (model / "model.safetensors").write_bytes(weights)
+    return model
+
+
+def test_new_weights_at_the_same_model_path_are_another_setting(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+
+    fake_engine(monkeypatch)
+    model = _own_model(tmp_path, b"weights one")
     m, out, opts = manifest(tmp_path), tmp_path / "out", Options(model=str(model))
     run_batch(m, out, opts)
     run_batch(m, out, opts, retry_failed=True)  # the same weights: the same setting
@@ -187,13 +194,9 @@ def test_a_resumed_run_does_not_hash_the_weights_again(tmp_path: Path, monkeypat
 
     import evaluator.encoder
     from evaluator.batch import WEIGHTS
-    from evaluator.encoder import _default_model_path
 
     fake_engine(monkeypatch)
-    model = tmp_path / "mymodel"
-    model.mkdir()
-    shutil.copy(Path(_default_model_path()) / "config.json", model / "config.json")
-    (model / "model.safetensors").write_bytes(b"weights one")
+    model = _own_model(tmp_path, b"weights one")
     m, out, opts = manifest(tmp_path), tmp_path / "out", Options(model=str(model))
     run_batch(m, out, opts)
     record = json.loads((out / WEIGHTS).read_text(encoding="utf-8"))

@@ -542,22 +542,29 @@ WAIVER_300 = ('[[waiver]]\ncheck = "numbers"\ncode = "number-changed"\noriginal 
               'reason = "known"\nexpires = 2099-01-01\n')
 
 
-@pytest.fixture
-def waiver_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths ``load_waivers`` reads in this test; the model work is stubbed out (no model loads)."""
+def _reads_of(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[str]:
+    """The paths ``module.name`` (a file reader) is called with in this test; the model work is stubbed
+    out (no model loads)."""
     import evaluator.pipeline
-    import evaluator.waivers
 
     monkeypatch.setattr(evaluator.pipeline, "load_resources", lambda options: None)
     reads: list[str] = []
-    real = evaluator.waivers.load_waivers
+    real = getattr(module, name)
 
     def counting(path: Any) -> Any:
         reads.append(str(path))
         return real(path)
 
-    monkeypatch.setattr(evaluator.waivers, "load_waivers", counting)
+    monkeypatch.setattr(module, name, counting)
     return reads
+
+
+@pytest.fixture
+def waiver_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths ``load_waivers`` reads in this test."""
+    import evaluator.waivers
+
+    return _reads_of(monkeypatch, evaluator.waivers, "load_waivers")
 
 
 def test_score_parses_its_waiver_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -612,20 +619,10 @@ def test_compare_parses_its_waiver_file_once(tmp_path: Path, monkeypatch: pytest
 
 @pytest.fixture
 def baseline_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths ``gate.load_report`` reads in this test; the model work is stubbed out."""
+    """The paths ``gate.load_report`` reads in this test."""
     import evaluator.gate
-    import evaluator.pipeline
 
-    monkeypatch.setattr(evaluator.pipeline, "load_resources", lambda options: None)
-    reads: list[str] = []
-    real = evaluator.gate.load_report
-
-    def counting(path: Any) -> Any:
-        reads.append(str(path))
-        return real(path)
-
-    monkeypatch.setattr(evaluator.gate, "load_report", counting)
-    return reads
+    return _reads_of(monkeypatch, evaluator.gate, "load_report")
 
 
 def test_score_reads_its_baseline_report_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
