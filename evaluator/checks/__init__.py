@@ -36,7 +36,7 @@ def release_word_caches() -> int:
     from . import _names_util, _struct_util, entities
 
     cached = [_struct_util.norm_text, _struct_util._synonym_fn, _names_util._token_words, _names_util.fuzzy_equal,
-              _names_util.name_variant, entities._demonym_of]
+              _names_util.name_variant, entities._demonym_of, entities._wordnet_places]
     cached += [f for f in vars(WordNet).values() if hasattr(f, "cache_clear") and hasattr(f, "cache_info")]
     freed = 0
     for fn in cached:

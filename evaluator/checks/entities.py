@@ -107,6 +107,28 @@ def _demonym_of(demonym: str, country: str) -> bool:
     return False
 
 
+# WordNet links a nationality word to its country: an adjective's pertainym ("Greek" -> "Greece", "Dutch" ->
+# "Netherlands", "Filipino" -> "Philippines") or a noun's derivation ("Swiss" -> "Switzerland").  Irregular
+# pairs the endings above miss; only capitalised one-word targets count (names, not "polish" -> "buff").
+@functools.lru_cache(maxsize=65536)
+def _wordnet_places(wn: Any, word: str) -> frozenset[str]:
+    if wn is None or len(word) < 3:
+        return frozenset()
+    out: set[str] = set()
+    for pos, sym in (("a", "\\"), ("n", "+")):
+        for syn in wn.synsets(word, pos):
+            for s, target, _src, _tgt in wn._record(syn)[1]:
+                if s == sym:
+                    out.update(w.lower() for w in wn._raw_words(target) if w[:1].isupper() and "_" not in w)
+    out.discard(word)
+    return frozenset(out)
+
+
+def _nationality_link(wn: Any, a: str, b: str) -> bool:
+    """``a`` and ``b`` are a nationality word and its country, in either order, by WordNet (see above)."""
+    return b in _wordnet_places(wn, a) or a in _wordnet_places(wn, b)
+
+
 def _capital_of(m: Mention, a: Mention, refsets: ReferenceSets, fams: Families) -> bool:
     """One mention is the capital of the country the other names ("Tokyo" / "Japan", "Washington" / "the US"):
     a government named by its seat (metonymy), not another place."""
@@ -225,6 +247,7 @@ class _Side:
             return any(name_variant(w, x) for x in self.wordset)
         return (len(w) >= 4 and any(fuzzy_equal(w, x) for x in self.wordset if x[:1] == w[:1] or len(x) > 5)) or \
             any(_demonym_of(w, x) or _demonym_of(x, w) for x in self.wordset if x[:2] == w[:2]) or \
+            any(_nationality_link(self.wn, w, x) for x in self.wordset) or \
             (len(w) >= 5 and any(translit_variant(w, x) for x in self.wordset if x[:1] == w[:1]))
 
     def budget(self) -> dict[str, int]:

@@ -537,6 +537,9 @@ class _Scanner:
             cur = _CURRENCY_WORDS.get(w, w.upper().rstrip("."))
             i += 1
             w = self.low(i)
+        if w in ("a", "an") and self.low(i + 1) == "third" and self.toks[i + 1][1].dep_ == "amod" \
+                and self.low(i + 2) != "of":
+            return None  # "a third consecutive day", "a third term": the ordinal (read next), not one third
         m = _NUM_RE.match(w)
         if m is None and len(w) > 2 and w.endswith(".") and w[-2].isalpha() and w[0].isdigit():
             m = _NUM_RE.match(w[:-1])  # "40C." at the end of a sentence is one token
@@ -592,6 +595,11 @@ class _Scanner:
             value = _MULTIPLIERS[str(tok.lemma_).lower()]
         if value is not None:  # not "doubled down", "doubles as an office", "double-check", "doubled up"
             return None if self.low(i + 1) in ("down", "up", "over", "as", "-", "–") else value
+        # "twice as many", "almost double its valuation", "triple the amount": a factor before what it multiplies
+        # ("visited twice", "a double room", "a triple jump" are none)
+        if (w == "twice" or w in _MULTIPLIERS and w != "halve" and self.low(i - 1) not in ("a", "an", "the")) \
+                and self._multiplied(i + 1):
+            return 2.0 if w == "twice" else _MULTIPLIERS[w]
         fold = _FOLD_RE.match(w)
         if fold is None:
             return None
@@ -599,6 +607,15 @@ class _Scanner:
         if word in _SMALL or word in _SCALES:
             return float(_SMALL.get(word) or _SCALES[word])
         return _num(word) if word[0].isdigit() else None
+
+    def _multiplied(self, j: int) -> bool:
+        """Token ``j`` starts what a factor multiplies: "as many", "more", a comparative ("higher"), or a
+        determiner or possessive ("the amount", "its valuation", "that of")."""
+        if j >= self.n:
+            return False
+        tok = self.toks[j][1]
+        return self.low(j) in ("as", "more", "less", "the", "its", "their", "his", "her", "our", "that", "what",
+                               "this", "those", "these") or tok.tag_ in ("JJR", "RBR", "PRP$")
 
     def _vague(self, i: int) -> tuple[Mention, int]:
         """"Hundreds", "tens of thousands": an order of magnitude, compared only with another such."""
@@ -734,6 +751,8 @@ class _Scanner:
         elif unit is None and k < self.n and self.toks[k][1].pos_ == "ADJ" \
                 and _UNITS.get(self.low(k + 1), ("",))[0] == "time" and not (start == end and self._year(end)):
             unit, end = _UNITS[self.low(k + 1)], k + 1  # "two full days", "three straight years"
+        elif unit is None and w == "times" and self._multiplied(k + 1):
+            unit, end = FACTOR, k  # "three times its valuation", "five times as many": a factor ("three times" alone: occasions)
         elif unit is None and (w == "fold" or w in ("-", "–") and self.low(k + 1) == "fold"):
             unit, end = FACTOR, k + (w != "fold")  # "two-fold", "10-fold" in three tokens: a factor
         elif unit is None and w == "square" and self.low(k + 1) in _UNITS:

@@ -432,7 +432,13 @@ def speaker(ctx: CheckContext, side: str, q: Quote) -> tuple[set[str], list[Any]
     if subject.lower_ in _PERSON_PRONOUNS:
         named = _antecedent(ctx, side, first, q.start)
         if named is not None:
-            return _speaker_of(named, set())
+            words, toks = _speaker_of(named, set())
+            # his title in apposition names him too ("Arthur Mensch, Mistral's chief executive" is also
+            # {"executive:mistral"}, as "Mistral's chief executive said" is)
+            for c in named.children:
+                if c.dep_ == "appos" and c.pos_ == "NOUN":
+                    words = words | _speaker_of(c, set())[0]
+            return words, toks
     return _speaker_of(subject, inside)
 
 
@@ -495,7 +501,8 @@ def _antecedent(ctx: CheckContext, side: str, si: int, before: int) -> Any | Non
     named in the two sentences before it or in that sentence before the quotation ("Laura Chen said prices
     would not rise. 'We want ...,' she told analysts." -> Chen).  None when none or several are named, or
     when an organisation is named there too (NER may call a person an organisation, and a quotation may be a
-    company's spokesperson's): a wrong speaker is worse than an unknown one."""
+    company's spokesperson's), but for one named in a person's title ("Arthur Mensch, Mistral's chief
+    executive"): a wrong speaker is worse than an unknown one."""
     doc = ctx.doc(side)
     lo = doc.sentences[max(si - 2, 0)].start
     people: dict[str, Any] = {}
@@ -503,6 +510,8 @@ def _antecedent(ctx: CheckContext, side: str, si: int, before: int) -> Any | Non
         if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat") or _fold(t.text) in _HONORIFICS:
             continue
         if t.ent_type_ in ("ORG", "NORP"):
+            if t.dep_ == "poss" and t.head.dep_ == "appos":
+                continue  # "Arthur Mensch, Mistral's chief executive": the body a person's title names
             return None
         if t.ent_type_ not in _NOT_PEOPLE:
             people.setdefault(_fold(t.text), t)  # the head of each name

@@ -10,7 +10,8 @@ resolved to the noun they modify, and "X is one that Y viewed" to X, so "the cou
 Biden has viewed as an adversary" gives (Biden, view, country).  The object of "help"/"let"/"make"/"see" ... before
 a bare infinitive, which the parser reads as the infinitive's subject, is the patient ("is helping the library
 investigate" gives (centre, help, library), as does "the library is helped by the centre to investigate").
-Coordinated verbs inherit their
+A past participle with a "by" agent modifying a noun is a passive of that
+noun ("the battlecruiser sunk by Bismarck" gives (Bismarck, sink, battlecruiser)).  Coordinated verbs inherit their
 subject, and so does a participle clause ("X won the election, defeating Y").  Who beat whom is one
 relation however it is said ("X beat/defeated Y", "X won against Y", "Y lost to X", "X's win over Y",
 "X recorded a win over Y", "gave X a win over Y", "Y suffered a defeat to X", "X handed Y a defeat").
@@ -20,7 +21,7 @@ whose agent and patient trade places, comparing heads by lemma and people by sur
 Cause and effect are one more pairing (``causal_links``): "E because C", "because C, E", "C, so E", "E because
 of / due to / owing to / as a result of C", "C caused E", "E was caused by C", "C led to / resulted in E", "E
 resulted / stemmed from C", "C led X to do E" (the effect is X doing it), "X blamed E on C" / "blamed C for
-E", "E was attributed to C".  Each side of a link is read as the content words (lemmas) of its clause or
+E", "E was attributed to C", "C helped (to) bring E down" (the effect is what the infinitive says).  Each side of a link is read as the content words (lemmas) of its clause or
 phrase, words of rising and falling each read as one ("rose" / "increased"), less what merely dates it or
 says who says it ("after developers paused construction", "according to X", ", X said"), and with the
 noun a pronoun subject of one clause stands for, the other clause's subject ("Public institutions are targeted
@@ -155,11 +156,16 @@ def extract_triples(sent: Any) -> list[Triple]:
         if v.pos_ != "VERB":
             continue
         lemma = v.lemma_.lower()
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        # a reduced passive relative, a past participle with a "by" agent ("the battlecruiser sunk by
+        # Bismarck"), is a passive whose patient is the noun it modifies
+        reduced = v.dep_ == "acl" and v.tag_ == "VBN" and _child(v, ("agent",)) is not None
+        passive = reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
         if passive:
             patient = _child(v, ("nsubjpass",))
             if patient is None and v.dep_ == "conj" and v.head.pos_ == "VERB":
                 patient = _child(v.head, ("nsubjpass",))
+            if patient is None and reduced:
+                patient = v.head
             by = _child(v, ("agent",))
             agent = _child(by, ("pobj",)) if by is not None else None
         else:
@@ -431,6 +437,20 @@ def causal_links(sent: Any) -> list[CausalLink]:
                         _tokens(obj, other.head), _tokens(other))
                     add(cause, effect, t)
                     break
+        elif t.pos_ == "VERB" and lemma == "help" and not any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children):
+            # "C helped (to) bring E down", "C helped X do E": the subject brings about what the infinitive says
+            subj = _child(t, ("nsubj",))
+            then = next((c for c in t.children if c.dep_ in ("xcomp", "ccomp") and c.tag_ == "VB"), None)
+            if subj is not None and then is not None:
+                obj = _child(t, ("dobj",))
+                add(_tokens(subj), (_tokens(obj) if obj is not None else ()) + _tokens(then), t)
+        elif low in ("help", "helps", "helped", "helping") and t.dep_ == "aux" and t.head.tag_ == "VB" \
+                and t.head.pos_ == "VERB":
+            # "C helped bring E down" misparsed with "helped" an auxiliary of "bring" (lemma "helped"), C its
+            # subject
+            subj = _child(t.head, ("nsubj",))
+            if subj is not None:
+                add(_tokens(subj), _tokens(t.head, subj), t)
         elif t.pos_ == "VERB" and (lemma in _CAUSE_VERBS or lemma in _CAUSED_BY_VERBS):
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
             subj = _child(t, ("nsubjpass",) if passive else ("nsubj",))

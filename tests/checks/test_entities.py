@@ -132,6 +132,13 @@ CASES = [
     ("Beijing rejected the claim.", "China rejected the claim.", set()),
     ("The Iraqi army advanced.", "Iraq's army advanced.", set()),
     ("The Lebanese army protested.", "Lebanon's army protested.", set()),
+    # irregular nationality words WordNet links to their country ("Greek" / "Greece", "Filipino" / "Philippines")
+    ("The Greek government said the heatwave would last.", "The government of Greece said the heatwave would last.",
+     set()),
+    ("The Filipino government said the storm would last.",
+     "The government of the Philippines said the storm would last.", set()),
+    ("The Greek government said the heatwave would last.", "The government of Turkey said the heatwave would last.",
+     {"entity-substituted"}),
     ("The Chinese foreign ministry criticised Japan.", "Japan's foreign ministry criticised Japan.",
      {"entity-missing"}),
     ("Officials in Tokyo met.", "Officials in Osaka met.", {"entity-substituted"}),

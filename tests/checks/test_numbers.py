@@ -197,6 +197,12 @@ CASES = [
     ("The population doubled.", "The population rose by 100 percent.", set()),
     ("The party doubled down on its plan.", "The party stood by its plan.", set()),
     ("She booked a double room.", "She booked a twin room.", set()),
+    # "N times", "twice" and "double"/"triple" before what they multiply are factors too
+    ("It is valued at nearly three times its December price.", "It is valued at almost double its December price.",
+     {"number-changed"}),
+    ("It is valued at nearly three times its December price.", "It is valued at nearly twice its December price.",
+     {"number-changed"}),
+    ("Prices rose three times faster than wages.", "Prices rose twice as fast as wages.", {"number-changed"}),
     # a tally or score: its figures pair in order, one finding
     ("The council approved the budget on Monday by a vote of 27 to 23.",
      "On Monday the council voted 37 to 13 to approve the budget.", {"number-changed"}),
@@ -291,6 +297,24 @@ def test_changed_number_severity_and_why(original: str, rewritten: str, severity
     (f,) = [f for f in NumbersCheck().run(make_context(original, rewritten)) if f.code == "number-changed"]
     assert f.severity == severity, f.message
     assert why in f.message and (why or "(" not in f.message), f.message
+
+
+@pytest.mark.parametrize("original,rewritten", [
+    # a factor said another way, occasions counted another way, an ordinal with "a": no finding at all
+    ("It is valued at nearly three times its December price.", "It is valued at almost triple its December price."),
+    ("He has visited Paris three times this year.", "He has visited Paris on three occasions this year."),
+    ("Authorities closed the Acropolis for the third day in a row.",
+     "Authorities closed the Acropolis for a third consecutive day."),
+])
+def test_same_figure_said_another_way_is_no_finding(original: str, rewritten: str) -> None:
+    assert list(NumbersCheck().run(make_context(original, rewritten))) == []
+
+
+def test_a_third_before_a_noun_is_an_ordinal() -> None:
+    ctx = make_context("She won a third term in office.", "She won a fourth term in office.")
+    (f,) = list(NumbersCheck().run(ctx))
+    assert f.code == "number-changed" and f.rewritten is not None and f.rewritten.text == "fourth"
+    assert list(NumbersCheck().run(make_context("Turnout fell by a third.", "Turnout fell by a quarter."))) != []
 
 
 def test_vague_to_precise_is_minor() -> None:

@@ -394,6 +394,20 @@ def test_a_pronoun_speaker_is_looked_for_before_the_quotation_only(first: str, e
     assert codes(list(QuotesCheck().run(ctx)), MAJOR) == expected
 
 
+@pytest.mark.parametrize("rewritten,expected", [
+    # the body a person's title names ("Mistral's chief executive") is no other candidate: an organisation
+    # given the quotation is another speaker; the person's title, or his name, is he
+    ('"We want to prove that Europe can build AI," General Catalyst said in a statement.', {"quote-speaker-changed"}),
+    ('"We want to prove that Europe can build AI," Mistral\'s chief executive said in a statement.', set()),
+    ('"We want to prove that Europe can build AI," Mensch said in a statement.', set()),
+])
+def test_a_pronoun_speaker_named_with_his_company_title(rewritten: str, expected: set[str]) -> None:
+    first = "Arthur Mensch, Mistral's chief executive, spoke on Tuesday."
+    ctx = make_context([first, '"We want to prove that Europe can build AI," he said in a statement.'],
+                       [first, rewritten])
+    assert codes(list(QuotesCheck().run(ctx)), MAJOR) == expected
+
+
 def test_a_pronoun_speaker_after_two_people_stays_unknown() -> None:
     """ "Smith met Jones. '...,' he said." may be either: no speaker change is claimed for "Smith said"."""
     ctx = make_context(["Smith met Jones on Monday.", '"We agreed on everything," he said.'],

@@ -136,6 +136,19 @@ CASES = [
      "Because they use old software, public institutions are targeted.", set()),
     ("Public institutions are targeted because they use old software.",
      "Public institutions use old software, so they are targeted.", set()),
+    # a reduced passive relative ("the ship sunk by X") is X sinking the ship
+    ("He found HMS Hood, the battlecruiser sunk by the battleship Bismarck in 1941.",
+     "He found HMS Hood, the battlecruiser that sank the battleship Bismarck in 1941.", {"role-reversed"}),
+    ("He found HMS Hood, the battlecruiser sunk by the battleship Bismarck in 1941.",
+     "He found HMS Hood, the battlecruiser that the battleship Bismarck sank in 1941.", set()),
+    # "C helped (to) bring E about": a cause
+    ("The easing of food inflation helped bring overall inflation down.",
+     "The fall in overall inflation helped to ease food inflation.", {"role-reversed"}),
+    ("Lower energy prices helped push inflation down.", "Falling inflation helped push energy prices lower.",
+     {"role-reversed"}),
+    ("Lower energy prices helped push inflation down.", "Inflation fell thanks to lower energy prices.", set()),
+    ("Volunteers helped clean the beach after the storm.", "The beach was cleaned by volunteers after the storm.",
+     set()),
 ]
 
 
