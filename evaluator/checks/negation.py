@@ -17,10 +17,11 @@ a cue misspelt on the other side ("unlikey") is a minor note.  Antonyms come fro
 "higher than" / "below", rulings, directions, policies: "suspended" / "introduced"); without WordNet only
 the closed list is read, with one warning.  Scope quantifiers of opposed classes on the same noun
 ("some of the jewellery" / "most of the jewellery", "one of its two engines" / "both of its engines") are
-antonym swaps too, compared by position so that a swapped pair is found; so is a restricting quantifier
-(some, many, several, a few, most) dropped from a plural subject that stands bare on the other side ("Some
-reviewers criticised the film" / "Reviewers criticised the film": a claim about some made general), or
-added to one.  ("All" dropped is left to the omission check's minor note: a bare plural subject already
+antonym swaps too, compared by position so that a swapped pair is found (one standing alone as a subject,
+"and most supported it" / "and few supported it", too); so is a restricting quantifier
+(some, many, several, a few, most) dropped from a plural subject (or a passive's agent: "by analysts") that
+stands bare on the other side ("Some reviewers criticised the film" / "Reviewers criticised the film": a
+claim about some made general), or added to one.  ("All" dropped is left to the omission check's minor note: a bare plural subject already
 reads as "all, in general"; a bare plural object reads as "some": "arrested protesters".)  So is a restricting
 quantifier taking a definite noun through "of", in any role, against that noun definite and whole on the
 other side ("moved some of its services" / "moved its services": a part made the whole).  Verbs opposed
@@ -542,14 +543,29 @@ _QUANT_OPPOSED = frozenset(frozenset(p) for p in (("all", "most"), ("all", "some
 _ALMOST = frozenset({"almost", "nearly", "virtually", "practically"})
 
 
+def _lone_subject(t: Any) -> bool:
+    """``t`` ("most" in "and most supported it") is a quantifier standing alone as its verb's subject, which the
+    parser read as an adverb: before a finite verb that has no subject of its own."""
+    v = t.head
+    return (t.dep_ == "advmod" and v.pos_ in ("VERB", "AUX") and t.i < v.i and v.tag_ in ("VBD", "VBZ", "VBP", "MD")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "csubjpass") for c in v.children)
+            and all(x.pos_ in ("ADV", "AUX", "PART") for x in t.doc[t.i + 1: v.i]))
+
+
+def _role(t: Any) -> str:
+    """The quantifier's dependency, a lone subject the parser read as an adverb read as the subject it is."""
+    return "nsubj" if _lone_subject(t) else str(t.dep_)
+
+
 def _quantifiers(toks: list[Located]) -> list[tuple[str, str, Located]]:
     """(class, lemma of the noun it quantifies or "", token) for each scope quantifier of one side: the
-    noun it determines ("most people") or the object of its "of" ("most of the country")."""
+    noun it determines ("most people") or the object of its "of" ("most of the country"); "" for one
+    standing alone ("and most supported it")."""
     out = []
     for k, (s, t) in enumerate(toks):
         low = t.lower_
         cls = _QUANT_CLASS.get(low)
-        if cls is None or t.dep_ in ("quantmod", "preconj", "advmod", "npadvmod"):
+        if cls is None or (t.dep_ in ("quantmod", "preconj", "advmod", "npadvmod") and not _lone_subject(t)):
             continue  # "some 9,400 homes" (about), "both A and B", "most important"
         prev = toks[k - 1][1].lower_ if k else ""
         of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -610,7 +626,7 @@ def find_quantifier_swaps(o_toks: list[Located], r_toks: list[Located]) -> list[
         t = tok[1]
         for q in rest:
             u = q[2][1]
-            if (u.dep_ == t.dep_ and u.head.lemma_.lower() == t.head.lemma_.lower() and u.head.i != u.i
+            if (_role(u) == _role(t) and u.head.lemma_.lower() == t.head.lemma_.lower() and u.head.i != u.i
                     and frozenset((cls, q[0])) in _QUANT_OPPOSED):
                 swaps.append(Swap(tok, q[2], t.lower_, u.lower_))
                 rest.remove(q)
@@ -640,9 +656,15 @@ _OTHER_QUANTIFIERS = frozenset({"various", "certain", "countless", "multiple", "
 _ALL_WORDS = frozenset({"all", "every", "each", "both", "whole", "entire"})
 
 
+def _subject(t: Any) -> bool:
+    """``t`` is its verb's subject, or the agent of a passive ("was questioned by analysts"): the same role."""
+    return t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "pobj" and t.head.dep_ == "agent")
+
+
 def _bare_plural_subject(t: Any) -> bool:
-    """``t`` is a plural common noun standing bare as a subject ("Reviewers criticised the film")."""
-    return (t.pos_ == "NOUN" and t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass")
+    """``t`` is a plural common noun standing bare as a subject or agent ("Reviewers criticised the film",
+    "The film was criticised by reviewers")."""
+    return (t.pos_ == "NOUN" and t.tag_ == "NNS" and _subject(t)
             and not any(c.dep_ in _SPECIFIERS or c.lower_ in _RESTRICTING | _OTHER_QUANTIFIERS
                         or c.dep_ in ("amod", "advmod") and c.lower_ in _ALL_WORDS for c in t.children))
 
@@ -655,7 +677,7 @@ def _restricted_subjects(toks: list[Located]) -> list[tuple[Located, Located]]:
     for s, t in toks:
         if t.lower_ not in _RESTRICTING or t.dep_ in ("quantmod", "advmod", "npadvmod"):
             continue
-        if t.dep_ in ("det", "amod") and t.head.tag_ == "NNS" and t.head.dep_ in ("nsubj", "nsubjpass"):
+        if t.dep_ in ("det", "amod") and t.head.tag_ == "NNS" and _subject(t.head):
             out.append(((s, t), (s, t.head)))
         elif t.dep_ in ("nsubj", "nsubjpass"):
             of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)

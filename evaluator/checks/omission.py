@@ -7,7 +7,7 @@ a paraphrase swaps words, a deletion leaves a hole.  The dependency parse widens
 constituent that vanished (relative clause, prepositional phrase, object ...), and BERTScore's
 token-matching evidence, when present, vetoes words the encoder did find a match for.
 
-A hedge ("allegedly", "probably") dropped or added is major whatever the encoder matched, unless the
+A hedge ("allegedly", "probably", "would likely be": the tense check's hedging adverbs) dropped or added is major whatever the encoder matched, unless the
 other side hedges in some other way more often ("may", "police say", "likely"); an attribution reworded
 ("said" -> "according to") counts on both sides, so it is no other way. A causal connective
 ("because", "due to", "so", "as a result") on one side only, linking content both sides state, is a
@@ -51,6 +51,7 @@ from ._struct_util import (
     trim_tokens,
 )
 from .base import CheckContext, register
+from .tense import hedge_adverb
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,8 @@ _HEAVY_POS = frozenset({"NOUN", "PROPN", "NUM", "VERB"})
 _UNIT_WORDS = frozenset({"percent", "percentage", "pct", "cent", "point", "points"})
 # Words that make a claim an allegation or a guess: dropping one states it as fact ("allegedly stole"
 # -> "stole"), adding one casts doubt on a fact. Major either way, however short.
-_HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly",
-                     "apparently", "possibly", "probably", "perhaps", "maybe", "presumably"})
+# The adverbs that weigh a claim are tense.py's HEDGE_ADVERBS ("probably", "likely" as an adverb: see _hedge).
+_HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
 # What else hedges a claim: a modal, a verb of saying or seeming, a likelihood word. A hedge traded for
 # one of these ("perhaps ... will" -> "may", "allegedly" -> "prosecutors say") is a paraphrase.
 _HEDGE_MARKERS = frozenset({"may", "might", "could", "must", "seem", "appear", "say", "claim", "allege",
@@ -168,6 +169,12 @@ _NEED_MODALS = frozenset({"must", "need", "should"})
 # The arguments of a verb whose counterparts show that another verb took over the clause.
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "attr", "dative", "oprd", "agent", "prep", "ccomp",
                        "xcomp", "acomp"})
+
+
+def _hedge(t: Any) -> bool:
+    """Whether ``t`` makes a claim an allegation or a guess: an adverb ("allegedly", "probably", "would likely
+    be"), or an adjective before its noun ("the alleged fraud")."""
+    return t.lower_ in _HEDGES or hedge_adverb(t) or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod")
 
 
 def _hedge_marker(t: Any) -> bool:
@@ -641,7 +648,7 @@ class OmissionCheck:
                                for t in content):
                         # the encoder found a counterpart for every one of these words
                         sev = min(sev, Severity.MINOR)
-                if any(t.lower_ in _HEDGES or (t.lower_ in _HEDGE_ADJECTIVES and t.dep_ == "amod") for t in content) \
+                if any(_hedge(t) for t in content) \
                         and not self._hedged(ctx, other, sorted(set(there.sents)), side, sorted(set(here.sents)),
                                              lost_ids):
                     # "allegedly stole" -> "stole": an allegation stated as fact (or a fact put in doubt).

@@ -10,9 +10,11 @@ flights" / "The walkout will hold up air travel").  Reported speech ("said he wi
 with the clauses inside the report ("if conditions continued"), however the parser hangs "it said" on
 it, is the sequence of tenses, not a change.
 
-A hedge said by a predicate ("is expected to begin", "is likely to begin") is read as a modality of
+A hedge said by a predicate ("is expected to begin", "is likely to begin", or as an impersonal main clause:
+"it is believed that fewer survive" = "fewer are believed to survive") is read as a modality of
 possibility on the verb it governs, as "may begin" is, so "is expected to begin" / "will kick off" is an
-expectation stated as certain.  A possibility stated as a plain fact ("may have been linked" / "were
+expectation stated as certain, and so is "said ... was expected to last" / "said ... would continue" (a
+reported "would" is the future of the past).  A possibility stated as a plain fact ("may have been linked" / "were
 caused", "could fall short" / "will miss") is major wherever the two verbs are paired by their nouns or as
 each side's only clause: no translator's choice.  Two different verbs are also paired as the only clause
 that a verb of saying paired on both sides reports ("argued that the plan could fall short" / "argued that
@@ -49,6 +51,8 @@ _SPEECH = {"say", "tell", "report", "announce", "state", "claim", "add", "write"
 # "is set to" / "is due to", which say what is planned, as "will" does.
 _HEDGE_PASSIVES = frozenset({"expect", "project", "forecast", "predict", "anticipate", "believe", "think"})
 _HEDGE_ADJECTIVES = frozenset({"likely", "probable"})
+# The same hedge as an impersonal main clause: "it is believed / thought / expected / said that ...".
+_HEDGE_FRAMES = _HEDGE_PASSIVES | {"say"}
 _MODAL_CLASS_PHRASES = frozenset({"expected", "likely"})  # the modal spelling of a hedge predicate
 _MODAL_CLASS.update(dict.fromkeys(_MODAL_CLASS_PHRASES, "possibility"))
 # Modals that say an event may be so, not that it is: "may have been linked" is no "were caused" ("can",
@@ -142,11 +146,16 @@ def _chain(v: Any) -> list[Any]:
 
 
 def _hedge_of(v: Any) -> tuple[Any, Any, str] | None:
-    """For a verb governed by a hedge ("is expected to begin", "is likely to begin"): the hedge's finite verb
-    (its own chain's head), the hedge word's token and its modal spelling ("expected" / "likely")."""
+    """For a verb governed by a hedge ("is expected to begin", "is likely to begin", or the same hedge as a
+    main clause of its own: "it is believed that fewer survive"): the hedge's finite verb (its own chain's
+    head), the hedge word's token and its modal spelling ("expected" / "likely")."""
+    h = v.head
+    if v.dep_ == "ccomp" and h.pos_ == "VERB" and h.lemma_.lower() in _HEDGE_FRAMES and any(
+            c.dep_ == "auxpass" for c in h.children) and any(
+            c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in h.children):
+        return h, h, "expected"  # "it is believed that X survive" says what "X are believed to survive" says
     if v.dep_ != "xcomp" or not any(c.tag_ == "TO" or c.lower_ == "to" for c in v.children if c.i < v.i):
         return None
-    h = v.head
     if h.pos_ == "VERB" and h.lemma_.lower() in _HEDGE_PASSIVES and any(c.dep_ == "auxpass" for c in h.children):
         return h, h, "expected"
     if h.lemma_.lower() in _HEDGE_ADJECTIVES and h.dep_ == "acomp" and h.head.lemma_.lower() == "be":
@@ -157,7 +166,7 @@ def _hedge_of(v: Any) -> tuple[Any, Any, str] | None:
 def _is_hedge(v: Any) -> bool:
     """``v`` is the verb of a hedge that another verb group carries (``_hedge_of``): not a clause of its own."""
     heads = [v] + [c for c in v.children if c.dep_ == "acomp"]  # "is likely [to begin]"
-    for x in (c for h in heads for c in h.children if c.dep_ == "xcomp"):
+    for x in (c for h in heads for c in h.children if c.dep_ in ("xcomp", "ccomp")):
         hedge = _hedge_of(x)
         if hedge is not None and hedge[0].i == v.i:
             return True
@@ -236,8 +245,15 @@ def _hedged_group(s: int, v: Any, hedge: tuple[Any, Any, str],
     # the verb's own perfect ("is expected to have begun") or the hedge's ("has been expected to begin")
     perfect = (any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in v.children) and v.tag_ == "VBN") or (
         any(t.lemma_.lower() == "have" for t in chain[:-1]) and any(t.lower_ == "been" for t in chain))
+    if v.dep_ == "ccomp":  # "it is believed that ...": the clause's own tense says what the infinitive's does
+        own = _chain(v)
+        if any(t.tag_ == "MD" and _modal_word(t) not in ("will", "would", "shall") for t in own):
+            return []  # "it is thought that X may": a hedge on a hedge, left alone
+        # "it is believed that they survived" is "they are believed to have survived"
+        perfect = perfect or (own[0].tag_ == "VBD" and tense != "past")
     progressive = v.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_.lower() == "be" for c in v.children)
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+        if v.dep_ != "ccomp" else None  # "it is believed that X ...": X, the clause's own subject
     return [VerbGroup(where.get((s, v.i), (s, v)), where.get((s, fin.i), (s, fin)), v.lemma_.lower(), tense,
                       perfect, progressive, modal, _reported(verb), hedged_root=verb.dep_ == "ROOT",
                       subject=subject)]
@@ -372,8 +388,13 @@ class TenseCheck:
             # verbs are the same or each side has as many clauses: a clause merged away may have carried it
             # ("rain is expected to fall and is likely to last" / "rain will lead into a long spell")
             new_rule = hedge.modal in _MODAL_CLASS_PHRASES or plain.modal not in ("will", "shall")
+            # a reported "would" is the future of the past, as "will" is the future: "said the heatwave was
+            # expected to last" / "said the heatwave would continue"; so is "would" against a past expectation
+            # ("was expected to last" / "would continue")
+            future = plain.modal in ("will", "shall") or (plain.modal == "would" and hedge.modal in _EPISTEMIC and (
+                (plain.reported and hedge.reported) or (hedge.tense == "past" and not plain.reported)))
             if {a.modality, b.modality} == {"possibility", ""} and (_arguments(a) & _arguments(b) or sole) and (
-                    plain.modal in ("will", "shall") or (not plain.modal and (
+                    future or (not plain.modal and (
                         hedge.modal in _EPISTEMIC or (hedge.modal == "could" and hedge.perfect)))) and (
                     not new_rule or not modality_only or balanced):
                 # "could damage crops" / "crops will be harmed": what may happen now will; "may have been linked"
@@ -421,12 +442,21 @@ class TenseCheck:
                             "rewritten": {"tense": b.tense, "aspect": b.aspect, "modal": b.modal}})
 
 
-_HEDGE_ADVERBS = frozenset({"perhaps", "possibly", "maybe", "probably", "conceivably", "potentially"})
+# Adverbs that weigh a claim as "may" does ("perhaps will resume", "would likely be"); the omission check reads
+# the same list, so that each of them dropped is the same hedge dropped.
+HEDGE_ADVERBS = frozenset({"perhaps", "possibly", "maybe", "probably", "likely", "presumably", "apparently",
+                           "conceivably", "potentially"})
+
+
+def hedge_adverb(t: Any) -> bool:
+    """``t`` is a hedging adverb: one of ``HEDGE_ADVERBS``, "likely" only as an adverb ("would likely be",
+    not "is likely to")."""
+    return t.lower_ in HEDGE_ADVERBS and (t.lower_ != "likely" or t.dep_ == "advmod")
 
 
 def _hedged(g: VerbGroup) -> bool:
     """The verb carries a hedging adverb ("perhaps will resume"), which says what "may" says."""
-    return any(c.lower_ in _HEDGE_ADVERBS for c in g.head[1].children)
+    return any(hedge_adverb(c) for c in g.head[1].children)
 
 
 _CLOSE = 0.7  # share of words kept (see _overlap) above which a rewrite counts as the same wording
@@ -521,9 +551,13 @@ def _reported_by(speech: VerbGroup, groups: list[VerbGroup]) -> list[VerbGroup]:
             t = t.head
         return t
 
+    def clause(t: Any) -> Any:  # a hedged verb's clause is its hedge's: "said [it was expected] to last"
+        hedge = _hedge_of(t)
+        return hedge[0] if hedge is not None else t
+
     return [g for g in groups if g.head[1].doc is v.doc and (
-        (top(g.head[1]).head.i == v.i and top(g.head[1]).dep_ in ("ccomp", "parataxis"))
-        or (v.head.i == g.head[1].i and v.dep_ in ("parataxis", "ccomp") and v.i > g.head[1].i))]
+        (top(clause(g.head[1])).head.i == v.i and top(clause(g.head[1])).dep_ in ("ccomp", "parataxis"))
+        or (v.head.i == clause(g.head[1]).i and v.dep_ in ("parataxis", "ccomp") and v.i > g.head[1].i))]
 
 
 def _subject_key(g: VerbGroup) -> str | None:

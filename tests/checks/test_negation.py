@@ -239,6 +239,16 @@ OPPOSITE_CASES = [
      "The lander tipped over after both of its main engines failed.", {"antonym-swap"}),
     ("Each of the two engines failed.", "One of the two engines failed.", {"antonym-swap"}),
     ("Most people agreed.", "Few people agreed.", {"antonym-swap"}),
+    # a quantifier standing alone as the subject (parsed as an adverb: "and most supported it")
+    ("Relatives of the crew were consulted, and most supported it.",
+     "Relatives of the crew were consulted, and few supported it.", {"antonym-swap"}),
+    ("Relatives of the crew were consulted before the recovery, the navy said, and most supported it.",
+     "The navy said relatives of the crew had been consulted before the recovery, and few of them supported it.",
+     {"antonym-swap"}),
+    ("Relatives of the crew were consulted, and most supported it.",
+     "Relatives of the crew were consulted, and the majority supported it.", set()),
+    ("Relatives of the crew were consulted, and they most wanted a burial.",
+     "Relatives of the crew were consulted, and few of them wanted a burial.", set()),
     # the outcomes of a contest exclude each other; "drew" of a crowd or of praise is no outcome
     ("The 17-year-old drew his final game.", "The 17-year-old lost his final game.", {"antonym-swap"}),
     ("The 17-year-old lost his final game.", "The 17-year-old drew his final game.", {"antonym-swap"}),
@@ -393,6 +403,11 @@ def test_misspelt_cue_is_minor() -> None:
     ("Many people may not recognize the risk.", "People may not recognize the risk.", set()),
     ("Few reviewers liked the film.", "Reviewers liked the film.", {"antonym-swap"}),
     ("Critics praised the film.", "A few critics praised the film.", {"antonym-swap"}),
+    # the agent of a passive is the same role as the subject of the active
+    ("Some analysts questioned the valuation.", "The valuation was questioned by analysts.", {"antonym-swap"}),
+    ("The valuation was questioned by some analysts.", "Analysts questioned the valuation.", {"antonym-swap"}),
+    ("Some analysts questioned the valuation.", "The valuation was questioned by several analysts.", set()),
+    ("Some analysts questioned the valuation.", "The valuation was questioned by the analysts.", set()),
     # a definite, an object (a bare plural object reads as "some"), "all" dropped, or a quantifier of the
     # same reach: no finding
     ("The reviewers criticised the film.", "Reviewers criticised the film.", set()),

@@ -58,6 +58,12 @@ CASES = [
     ("The minister reportedly resigned on Friday.", "The minister resigned on Friday.", {"clause-dropped"}),
     ("The man stole the car.", "The man allegedly stole the car.", {"content-added"}),
     ("The alleged thief stole the car.", "The thief stole the car.", {"clause-dropped"}),
+    # "likely" as an adverb is the same hedge as "probably"; "is likely to" is no adverb
+    ("Analysts at Morningstar said the cost would likely be modest.",
+     "The cost would be modest, analysts at Morningstar said.", {"clause-dropped"}),
+    ("Analysts at Morningstar said the cost would likely be modest.",
+     "The cost would probably be modest, analysts at Morningstar said.", set()),
+    ("The cost is likely to be modest.", "The cost will probably be modest.", set()),
     # "suspects" (a noun) hedges nothing; a "said" both sides have keeps no dropped hedge
     ("The suspects allegedly used a stolen van.", "The suspects used a stolen van.", {"clause-dropped"}),
     ("Police said the suspects allegedly used a stolen van.", "Police said the suspects used a stolen van.",

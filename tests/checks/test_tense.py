@@ -136,6 +136,22 @@ CASES = [
      "The drills are set to test how quickly reinforcements can reach Finland.", set()),
     ("Haines said the company had already replaced drainage at 300 sites.",
      "Haines said the company upgraded drainage at 300 sites.", set()),
+    # the hedge moved into an impersonal main clause ("it is believed that"): kept, not dropped
+    ("Fewer than 50 Sumatran rhinos are believed to survive in the wild.",
+     "It is believed that fewer than 50 Sumatran rhinos survive in the wild.", set()),
+    ("The ship is thought to have sunk in 1904.", "It is thought that the ship sank in 1904.", set()),
+    ("The rebels are expected to attack the town.", "It is expected that the rebels will attack the town.", set()),
+    ("It is believed that fewer than 50 Sumatran rhinos survive in the wild.",
+     "Fewer than 50 Sumatran rhinos survive in the wild.", {"modality-changed"}),
+    ("It is said that the ship sank in 1904.", "The ship sank in 1904.", {"modality-changed"}),
+    # a reported expectation turned into the reported future ("would"), the verb reworded
+    ("The Greek meteorological service said the heatwave was expected to last until Sunday.",
+     "The heatwave would continue until Sunday, the Greek meteorological service said.", {"modality-changed"}),
+    ("The Greek meteorological service said the heatwave was expected to last until Sunday.",
+     "The heatwave was likely to continue until Sunday, the Greek meteorological service said.", set()),
+    ("The heatwave was expected to last until Sunday.", "The heatwave would continue until Sunday.",
+     {"modality-changed"}),
+    ("The heatwave is expected to last until Sunday.", "The heatwave would continue until Sunday.", set()),
 ]
 
 
