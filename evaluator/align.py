@@ -55,7 +55,9 @@ Deterministic: ties go to the first transition in ``_kinds`` order and to the lo
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Callable
@@ -721,15 +723,28 @@ def _place_insertions(pairs: list[AlignedPair], min_sim: float) -> list[AlignedP
     def movable(p: AlignedPair) -> bool:
         return len(p.original) == 1 and len(p.rewritten) == 1 and p.similarity >= min_sim - 1e-6
 
+    # Pairs that may not stand out of order, by their last and by their first rewrite sentence, with the
+    # furthest row among those ending before j and the nearest among those starting after it (bisection:
+    # a long document has thousands of rows).
+    rigid = [(k, p) for k, p in enumerate(rest) if p.rewritten and not movable(p)]
+    by_last = sorted((max(p.rewritten), k + 1) for k, p in rigid)
+    last_keys = [x for x, _ in by_last]
+    after_row = list(itertools.accumulate((k for _, k in by_last), max))
+    by_first = sorted(((min(p.rewritten), k) for k, p in rigid), reverse=True)
+    first_keys = [-x for x, _ in by_first]  # ascending for bisect
+    before_row = list(itertools.accumulate((k for _, k in by_first), min))
     slots: dict[int, list[AlignedPair]] = {}
     for ins in added:
         j = ins.rewritten[0]
-        lo = max((k + 1 for k, p in enumerate(rest) if p.rewritten and not movable(p) and max(p.rewritten) < j),
-                 default=0)
-        hi = min((k for k, p in enumerate(rest) if p.rewritten and not movable(p) and min(p.rewritten) > j),
-                 default=len(rest))
-        at = max((k + 1 for k in range(lo, min(hi, len(rest))) if rest[k].rewritten and max(rest[k].rewritten) < j),
-                 default=lo) if lo <= hi else lo
+        n_below = bisect.bisect_left(last_keys, j)
+        lo = after_row[n_below - 1] if n_below else 0
+        n_above = bisect.bisect_left(first_keys, -j)  # rigid pairs whose first sentence is after j
+        hi = before_row[n_above - 1] if n_above else len(rest)
+        at = lo
+        for k in range(min(hi, len(rest)) - 1, lo - 1, -1):  # the moved matches between: after the last earlier one
+            if rest[k].rewritten and max(rest[k].rewritten) < j:
+                at = k + 1
+                break
         slots.setdefault(at, []).append(ins)
     out: list[AlignedPair] = []
     for k in range(len(rest) + 1):
