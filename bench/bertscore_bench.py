@@ -140,8 +140,9 @@ def _worker(kind: str, pairs: int, idf: bool, fast_paths: bool, out: str) -> Non
         res["unique"] = len(uniq)
         res["flops_per_token"] = flops_per_token(enc, enc.layer, res["tokens"] / len(uniq))
         res["model"], res["layer"] = enc.name, enc.layer
-        # after the timed call: numpy's BLAS threads linger (spinning) after a product and would compete with
-        # torch's in the call (ours ran ~4% slower with this measured before it)
+        # after the timed call, so that numpy's BLAS threads (which may spin a while after a product) cannot
+        # compete with torch's in it (a run with this before the call was 1.49x, one after 1.55x: within the
+        # spread between runs, so the cause is not shown, but nothing measured may run before the call)
         res["matmul_f64"] = matmul_flops_f64()
         if fast_paths:
             res["fast"] = _fast_paths(enc, cands, refs, idf, f1)
