@@ -197,6 +197,17 @@ def test_body_the_recogniser_calls_a_person_is_renamed_as_a_body(refsets):
     assert f.code == "org-renamed" and f.original.text == "Anglian Water"
 
 
+def test_a_body_named_by_its_head_word_is_a_minor_shortening(refsets):
+    # "the Commission" for "the European Commission" (as a second mention says it): minor, saying so;
+    # another body, or the head word without "the", stays major
+    (f,) = run("The European Commission proposed compensation for fishermen.",
+               "The Commission proposed compensation for fishermen.", refsets)
+    assert f.code == "entity-missing" and f.severity == Severity.MINOR and 'shortened to "the Commission"' in f.message
+    fs = run("The European Commission proposed compensation for fishermen.",
+             "The government proposed compensation for fishermen.", refsets)
+    assert [g.severity for g in fs if g.code == "entity-missing"] == [Severity.MAJOR]
+
+
 def test_substitution_across_two_labels_names_no_kind(refsets):
     # NER calls "Jefferies" a place and "Eisai" a body: the message names neither kind
     (f,) = [f for f in run("Analysts at Jefferies estimated that the drug could generate $5 billion a year.",
