@@ -51,7 +51,7 @@ from ._struct_util import (
     trim_tokens,
 )
 from .base import CheckContext, register
-from .tense import hedge_adverb
+from .tense import REPORT_ADVERBS, hedge_adverb
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ _UNIT_WORDS = frozenset({"percent", "percentage", "pct", "cent", "point", "point
 # Words that make a claim an allegation or a guess: dropping one states it as fact ("allegedly stole"
 # -> "stole"), adding one casts doubt on a fact. Major either way, however short.
 # The adverbs that weigh a claim are tense.py's HEDGE_ADVERBS ("probably", "likely" as an adverb: see _hedge).
-_HEDGES = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
+_HEDGES = REPORT_ADVERBS | {"ostensibly"}
 # What else hedges a claim: a modal, a verb of saying or seeming, a likelihood word. A hedge traded for
 # one of these ("perhaps ... will" -> "may", "allegedly" -> "prosecutors say") is a paraphrase.
 _HEDGE_MARKERS = frozenset({"may", "might", "could", "must", "seem", "appear", "say", "claim", "allege",

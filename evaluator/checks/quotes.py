@@ -37,6 +37,7 @@ from ._lex_util import CHANNEL_NOUNS, neighbour_indices, subject_of
 from ._names_util import fuzzy_equal, name_variant
 from ._struct_util import _synonym_fn, tokens_match
 from .base import CheckContext, register
+from .tense import REPORT_ADVERBS
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _SPEECH = {"say", "tell", "add", "ask", "write", "state", "declare", "explain", "insist", "note", "acknowledge",
@@ -527,7 +528,7 @@ _REPORTING = frozenset({"say", "tell", "claim", "announce", "admit", "deny", "in
                         "stress", "reply", "respond", "comment", "contend"})
 # Verbs of admitting: the speaker owns what the complement says ("admitted stealing", "confessed to stealing").
 _ADMISSIONS = frozenset({"admit", "confess", "acknowledge", "concede"})
-_HEDGE_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "apparently"})
+_HEDGE_ADVERBS = REPORT_ADVERBS | {"apparently"}
 # Nouns for a body of people: "police said he ..." is not the police speaking of itself, "they" may be.
 _COLLECTIVE = frozenset({"police", "government", "ministry", "department", "office", "agency", "court", "company",
                          "firm", "army", "military", "team", "party", "authority", "administration", "council",

@@ -446,6 +446,8 @@ class TenseCheck:
 # the same list, so that each of them dropped is the same hedge dropped.
 HEDGE_ADVERBS = frozenset({"perhaps", "possibly", "maybe", "probably", "likely", "presumably", "apparently",
                            "conceivably", "potentially"})
+# Adverbs that make a claim someone else's (an allegation, a report): omission and quotes read the same list.
+REPORT_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly"})
 
 
 def hedge_adverb(t: Any) -> bool:
