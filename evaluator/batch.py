@@ -26,7 +26,6 @@ so the abandoned pair keeps a core busy until it ends, and the chunk pre-pass is
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import dataclasses
 import hashlib
 import json
@@ -80,21 +79,6 @@ METRICS: dict[str, tuple[str, ...]] = {
 # a raised --max-input-mb, as the size error advises, keeps the folder (--retry-failed scores those pairs).
 _NEUTRAL_OPTIONS = frozenset({"cache_dir", "device", "batch_tokens", "max_input_bytes"})
 _HEAD_RE = re.compile(r'^\{"id":("(?:[^"\\]|\\.)*"),"status":"(ok|error)"(?:,"input":"([0-9a-f]+)")?')
-
-
-# The stop event of the ``run_batch`` driving this thread (None outside one): an in-process scorer
-# consults it before the work of a chunk starts, so a stop requested while the models load (seconds)
-# ends the run as soon as they are loaded, instead of after the chunk's pre-pass and its first pair.
-# Nothing is lost: no pair of that chunk was begun.  Worker processes and Ray actors do not see it
-# (their engines stop handing out chunks instead).
-_RUN_STOP: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("evaluator_batch_stop",
-                                                                                   default=None)
-
-
-def stop_requested() -> bool:
-    """Whether the batch run driving this thread was asked to stop (``run_batch``'s ``stop``)."""
-    event = _RUN_STOP.get()
-    return event is not None and event.is_set()
 
 
 class PairTimeout(EvaluatorError):
@@ -277,11 +261,15 @@ class ChunkScorer:
     """Scores chunks of pairs with models loaded once (the local engine's worker and Ray's actor)."""
 
     def __init__(self, options: Options, resources: Resources | None = None, *,
-                 timeout: float | None = None, files: OptionFiles | None = None) -> None:
+                 timeout: float | None = None, files: OptionFiles | None = None,
+                 stop: threading.Event | None = None) -> None:
         """``files``: the options' reference sets and glossaries as ``run_batch`` parsed them already
-        (``pipeline.load_option_files``), for when the models load here."""
+        (``pipeline.load_option_files``), for when the models load here.  ``stop``: the run's stop event
+        (the in-process engine passes it): once set, a chunk begins no pair, also when it was set while
+        the models loaded (seconds), so such a stop ends the run as soon as they are loaded."""
         self.options = options
         self.timeout = timeout
+        self._stop = stop
         self._files = files
         self._fingerprint: str | None = None
         self.report_hits = 0
@@ -316,13 +304,16 @@ class ChunkScorer:
     def nlp(self) -> Any:
         return self.resources.nlp
 
+    def _stopped(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
     def score_specs(self, specs: Sequence[PairSpec]) -> list[PairResult]:
         return list(self.iter_specs(specs))
 
     def iter_specs(self, specs: Sequence[PairSpec]) -> Generator[PairResult, None, None]:
         """Load and score a chunk, yielding each pair's result as soon as it is done (nothing once the
-        run is asked to stop: ``stop_requested``)."""
-        if stop_requested():
+        run is asked to stop: ``stop``)."""
+        if self._stopped():
             return self.iter_inputs([])
         return self.iter_inputs([load_input(s, self.options.max_input_bytes) for s in specs])
 
@@ -345,7 +336,7 @@ class ChunkScorer:
             yield from self._score_chunk(items, keys, cached, good)
             return
         self.resources  # noqa: B018 - load the models now, not inside the pre-pass's time budget
-        if stop_requested():  # asked while they loaded: no pair of this chunk is begun
+        if self._stopped():  # asked while they loaded: no pair of this chunk is begun
             return
         # The chunk runs in spaCy's memory zone (the strings and lexemes of its new words are freed at its
         # end), and the checks' word caches are emptied after it, as `score` does per chunk: memory does
@@ -855,7 +846,6 @@ def _run_locked(specs: list[PairSpec], out: Path, options: Options, wanted: dict
     stream = iter(()) if stop.is_set() else run_engine(
         pending, options, workers=workers, timeout=timeout_per_pair, chunk_size=chunk_size, address=address,
         stop=stop, **engine_args)
-    stop_token = _RUN_STOP.set(stop)
     try:
         for res in stream:
             if res.id in done:
@@ -870,7 +860,6 @@ def _run_locked(specs: list[PairSpec], out: Path, options: Options, wanted: dict
             # On a stop the engine ends its stream itself, after the pairs in hand (with workers: the
             # chunks already running); whatever it still yields is finished work and is kept.
     finally:
-        _RUN_STOP.reset(stop_token)
         close = getattr(stream, "close", None)
         if close is not None:
             close()

@@ -38,7 +38,7 @@ def run_local(pending: Sequence[PairSpec], options: Options, *, workers: int = 1
         return
     chunks = [list(pending[i:i + chunk_size]) for i in range(0, len(pending), chunk_size)]
     if workers <= 1:
-        scorer = ChunkScorer(options, timeout=timeout, files=files)
+        scorer = ChunkScorer(options, timeout=timeout, files=files, stop=stop)
         for chunk in chunks:
             pairs = scorer.iter_specs(chunk)
             try:
